@@ -1,0 +1,75 @@
+/**
+ * The destination contract the import and reconcile runs rely on. Graph implements it
+ * (src/destination/graph/); the run never sees HTTP, status codes or sleeps.
+ */
+
+export type UploadMethod = 'importMime' | 'json';
+
+export interface FolderRef {
+  readonly id: string;
+  /** The destination path as the admin would read it, e.g. `Inbox/Projects/Q3`. */
+  readonly path: string;
+}
+
+/** One message as the destination lists it: what reconciliation and the already-present check need. */
+export interface DestinationMessage {
+  readonly id: string;
+  readonly subject: string;
+  readonly sentDateTime: string | null;
+  readonly receivedDateTime: string | null;
+  readonly internetMessageId: string | null;
+  readonly isDraft: boolean;
+  /** The fingerprint from our named extended property, when the message carries one (JSON path). */
+  readonly importFingerprint: string | null;
+}
+
+export interface DestinationFolder extends FolderRef {
+  readonly totalItemCount: number;
+}
+
+export interface UploadRequest {
+  readonly folder: FolderRef;
+  /** The original message bytes, exactly as read from the zip. */
+  readonly mime: Buffer;
+  readonly method: UploadMethod;
+  readonly fingerprint: string;
+}
+
+export interface UploadResult {
+  readonly id: string;
+  readonly method: UploadMethod;
+}
+
+/** Counters the destination reports as it works, read by the accounting object. */
+export interface DestinationEvents {
+  onRequest?(mailbox: string, status: number): void;
+  onThrottleWait?(mailbox: string, milliseconds: number, reason: string): void;
+  onRetry?(mailbox: string, reason: string): void;
+}
+
+/** One mailbox of the destination. All methods retry transient failures themselves. */
+export interface MailboxDestination {
+  readonly mailbox: string;
+  /** Finds or creates the folder at these segments; the first may be a well-known name (`inbox`, `archive`…). */
+  ensureFolder(segments: readonly string[]): Promise<FolderRef>;
+  /** Finds the folder at these segments without creating anything; null when it does not exist. */
+  findFolder(segments: readonly string[]): Promise<FolderRef | null>;
+  /**
+   * Creates the message. Never sends a create twice blindly: after a timeout, reset or 5xx it looks the
+   * message up (see findMessage) before sending again.
+   */
+  upload(request: UploadRequest): Promise<UploadResult>;
+  /** Messages in the folder that match this fingerprint (by named property, or subject + sentDateTime). */
+  findMessage(folder: FolderRef, fingerprint: string, hint: MessageHint): Promise<DestinationMessage[]>;
+  /** Every message in the folder (paged), for the already-present check and reconciliation. */
+  listMessages(folder: FolderRef): AsyncIterable<DestinationMessage>;
+  /** Every folder in the mailbox with its totalItemCount, paths built from display names. */
+  listFolders(): Promise<DestinationFolder[]>;
+}
+
+/** What the source knows of a message, to find it again in the destination. */
+export interface MessageHint {
+  readonly subject: string;
+  readonly date: Date | null;
+  readonly messageId: string | null;
+}

@@ -1,0 +1,44 @@
+/** What the source stage hands to the rest of the pipeline: one zip entry, named and sniffed. */
+
+/** What an entry's first bytes say it is, whatever its name claims. */
+export type EntryKind = 'message' | 'calendar' | 'export-log' | 'unreadable';
+
+export interface SourceEntry {
+  /** The zip file as the user named it on the command line. */
+  readonly zipPath: string;
+  /** The entry's full name inside the zip, decoded (UTF-8 flag, else CP437). */
+  readonly entryName: string;
+  /**
+   * The mailbox folder: the directory part of the entry name, with a root directory shared by every
+   * entry stripped and IMAP modified UTF-7 decoded; segments joined with '/'. '' for the top level.
+   */
+  readonly folder: string;
+  /** The folder's segments, so that a '/' inside a folder name survives (it is never split again). */
+  readonly folderSegments: readonly string[];
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+}
+
+/** The result of reading one entry: its kind, its header block or whole bytes, or why it can't be read. */
+export type EntryRead =
+  | {
+      readonly ok: true;
+      readonly kind: EntryKind;
+      /** The raw header block (up to, not including, the blank line), or the whole entry when it has none. */
+      readonly head: Buffer;
+      /** The whole entry, only when it was asked for (verify mode, or an upload). */
+      readonly body?: Buffer;
+      /** True when every byte was inflated and the CRC-32 and sizes matched the central directory. */
+      readonly verified: boolean;
+    }
+  | { readonly ok: false; readonly error: string };
+
+/** Counts from a WorkMail export log (JSON) found inside a zip, to be checked against what was read. */
+export interface ExportLog {
+  readonly entryName: string;
+  readonly totalMessages?: number;
+  readonly totalBytes?: number;
+  readonly totalFolders?: number;
+  readonly totalNonExportableItems?: number;
+  readonly raw: Record<string, unknown>;
+}
