@@ -1,7 +1,7 @@
 /** Pure decisions about a message: plain values in, plain values out. */
 
 /** What will happen to one zip entry. */
-export type Verdict = 'importable' | 'spam' | 'duplicate' | 'calendar' | 'export-log' | 'unreadable';
+export type Verdict = 'importable' | 'spam' | 'duplicate' | 'calendar' | 'export-log' | 'unreadable' | 'excluded';
 
 /** A user rule from `--spam-header 'X-Foo: ^yes'`: header name and a case-insensitive pattern. */
 export interface HeaderRule {

@@ -1,0 +1,300 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { LEDGER_VERSION, SCHEMA } from './schema.js';
+import type { EntryKind } from '../source/types.js';
+import type { Verdict } from '../policy/types.js';
+import type { UploadMethod } from '../destination/types.js';
+
+/** Where a wanted message stands against the destination. */
+export type MessageState = 'pending' | 'in_flight' | 'imported' | 'present' | 'failed' | 'skipped';
+
+export interface ZipRecord {
+  readonly id: number;
+  readonly path: string;
+  readonly name: string;
+  readonly mailbox: string | null;
+  readonly size: number;
+  readonly scanned: boolean;
+  readonly archiveError: string | null;
+  readonly exportLog: string | null;
+  readonly exportLogMismatches: readonly string[];
+}
+
+/** One zip entry as the scan saw it: what it is, where it goes and what the policy decided. */
+export interface NewEntryRow {
+  readonly zipId: number;
+  readonly entry: string;
+  readonly folder: string;
+  readonly target: string | null;
+  readonly kind: EntryKind;
+  readonly subject: string | null;
+  readonly sender: string | null;
+  readonly date: string | null;
+  readonly dateSource: string | null;
+  readonly messageId: string | null;
+  readonly fingerprint: string | null;
+  readonly size: number;
+  readonly verdict: Verdict;
+  readonly rule: string | null;
+  readonly readError: string | null;
+}
+
+export interface MessageRow extends NewEntryRow {
+  readonly id: number;
+  readonly duplicateOf: number | null;
+  readonly collision: boolean;
+  readonly state: MessageState;
+  readonly destId: string | null;
+  readonly method: UploadMethod | null;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  readonly errorClass: string | null;
+}
+
+interface RawMessageRow {
+  id: number;
+  zip_id: number;
+  entry: string;
+  folder: string;
+  target: string | null;
+  kind: EntryKind;
+  subject: string | null;
+  sender: string | null;
+  date: string | null;
+  date_source: string | null;
+  message_id: string | null;
+  fingerprint: string | null;
+  size: number;
+  verdict: Verdict;
+  rule: string | null;
+  read_error: string | null;
+  duplicate_of: number | null;
+  collision: number;
+  state: MessageState;
+  dest_id: string | null;
+  method: UploadMethod | null;
+  attempts: number;
+  last_error: string | null;
+  error_class: string | null;
+}
+
+function toMessageRow(r: RawMessageRow): MessageRow {
+  return {
+    id: r.id,
+    zipId: r.zip_id,
+    entry: r.entry,
+    folder: r.folder,
+    target: r.target,
+    kind: r.kind,
+    subject: r.subject,
+    sender: r.sender,
+    date: r.date,
+    dateSource: r.date_source,
+    messageId: r.message_id,
+    fingerprint: r.fingerprint,
+    size: r.size,
+    verdict: r.verdict,
+    rule: r.rule,
+    readError: r.read_error,
+    duplicateOf: r.duplicate_of,
+    collision: r.collision === 1,
+    state: r.state,
+    destId: r.dest_id,
+    method: r.method,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    errorClass: r.error_class,
+  };
+}
+
+interface RawZipRow {
+  id: number;
+  path: string;
+  name: string;
+  mailbox: string | null;
+  size: number;
+  scanned: number;
+  archive_error: string | null;
+  export_log: string | null;
+  export_log_mismatches: string | null;
+}
+
+function toZipRecord(r: RawZipRow): ZipRecord {
+  return {
+    id: r.id,
+    path: r.path,
+    name: r.name,
+    mailbox: r.mailbox,
+    size: r.size,
+    scanned: r.scanned === 1,
+    archiveError: r.archive_error,
+    exportLog: r.export_log,
+    exportLogMismatches: r.export_log_mismatches ? (JSON.parse(r.export_log_mismatches) as string[]) : [],
+  };
+}
+
+const now = (): string => new Date().toISOString();
+
+/**
+ * The SQLite ledger. Every state change is one transaction that also appends an event, written with
+ * synchronous=FULL in WAL mode, so a kill at any instant leaves either the old or the new state.
+ */
+export class Ledger {
+  private readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (creating when needed) the ledger at `path`; ':memory:' for a dry run that must leave no trace. */
+  static open(path: string): Ledger {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.exec(SCHEMA);
+    const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
+    if (!version) {
+      db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(LEDGER_VERSION));
+    } else if (Number(version.value) !== LEDGER_VERSION) {
+      db.close();
+      throw new Error(`${path}: ledger version ${version.value}, this eml-import reads version ${LEDGER_VERSION}`);
+    }
+    return new Ledger(db);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  getMeta(key: string): string | null {
+    const row = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+  }
+
+  /** Finds or adds the zip; a zip already known keeps its id (and its scan) but takes the new mailbox. */
+  upsertZip(zip: { path: string; name: string; mailbox: string | null; size: number }): ZipRecord {
+    this.db
+      .prepare(
+        `INSERT INTO zips (path, name, mailbox, size) VALUES (@path, @name, @mailbox, @size)
+         ON CONFLICT(path) DO UPDATE SET mailbox = excluded.mailbox, name = excluded.name`,
+      )
+      .run(zip);
+    return toZipRecord(this.db.prepare(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow);
+  }
+
+  zips(): ZipRecord[] {
+    return (this.db.prepare(`SELECT * FROM zips ORDER BY id`).all() as RawZipRow[]).map(toZipRecord);
+  }
+
+  /** Records that every entry of the zip has a row (or that the archive could not be read to the end). */
+  finishZipScan(zipId: number, result: { archiveError: string | null; exportLog: string | null; exportLogMismatches: readonly string[] }): void {
+    this.db
+      .prepare(`UPDATE zips SET scanned = 1, archive_error = ?, export_log = ?, export_log_mismatches = ? WHERE id = ?`)
+      .run(result.archiveError, result.exportLog, JSON.stringify(result.exportLogMismatches), zipId);
+  }
+
+  /** Adds scanned entries in one transaction; entries already present (a resumed scan) are left as they are. */
+  addEntries(rows: readonly NewEntryRow[]): void {
+    const insert = this.db.prepare(
+      `INSERT OR IGNORE INTO messages
+        (zip_id, entry, folder, target, kind, subject, sender, date, date_source, message_id, fingerprint, size,
+         verdict, rule, read_error, state, updated_at)
+       VALUES (@zipId, @entry, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @messageId,
+         @fingerprint, @size, @verdict, @rule, @readError, @state, @updatedAt)`,
+    );
+    const at = now();
+    this.db.transaction(() => {
+      for (const row of rows) {
+        insert.run({ ...row, state: row.verdict === 'importable' ? 'pending' : 'skipped', updatedAt: at });
+      }
+    })();
+  }
+
+  /** Entries of one zip, in entry-name order so that dedup decisions do not depend on read order. */
+  entriesOfZip(zipId: number): MessageRow[] {
+    return (this.db.prepare(`SELECT * FROM messages WHERE zip_id = ? ORDER BY entry`).all(zipId) as RawMessageRow[]).map(toMessageRow);
+  }
+
+  /** Importable rows (collisions included) of zips already deduplicated, to seed the dedup tracker on resume. */
+  dedupSeed(excludeZipId: number): MessageRow[] {
+    return (
+      this.db
+        .prepare(`SELECT m.* FROM messages m JOIN zips z ON z.id = m.zip_id WHERE z.scanned = 1 AND m.zip_id != ? AND m.verdict = 'importable' ORDER BY m.id`)
+        .all(excludeZipId) as RawMessageRow[]
+    ).map(toMessageRow);
+  }
+
+  /** Applies the dedup pass's decisions for a zip in one transaction. */
+  applyDuplicateDecisions(decisions: ReadonlyArray<{ id: number; duplicateOf?: number; collision?: boolean }>): void {
+    const dup = this.db.prepare(`UPDATE messages SET verdict = 'duplicate', state = 'skipped', duplicate_of = ?, rule = 'duplicate' WHERE id = ?`);
+    const col = this.db.prepare(`UPDATE messages SET collision = 1 WHERE id = ?`);
+    this.db.transaction(() => {
+      for (const d of decisions) {
+        if (d.duplicateOf !== undefined) dup.run(d.duplicateOf, d.id);
+        else if (d.collision) col.run(d.id);
+      }
+    })();
+  }
+
+  message(id: number): MessageRow | null {
+    const row = this.db.prepare(`SELECT * FROM messages WHERE id = ?`).get(id) as RawMessageRow | undefined;
+    return row ? toMessageRow(row) : null;
+  }
+
+  /** All rows, for reports; ordered by zip then entry. */
+  allMessages(): MessageRow[] {
+    return (this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry`).all() as RawMessageRow[]).map(toMessageRow);
+  }
+
+  /** Wanted rows of the zips that go to `mailbox`, for one target folder or all. */
+  wantedFor(mailbox: string, target?: string): MessageRow[] {
+    const sql = `SELECT m.* FROM messages m JOIN zips z ON z.id = m.zip_id
+                 WHERE z.mailbox = ? AND m.verdict = 'importable' ${target === undefined ? '' : 'AND m.target = ?'}
+                 ORDER BY m.zip_id, m.entry`;
+    const args = target === undefined ? [mailbox] : [mailbox, target];
+    return (this.db.prepare(sql).all(...args) as RawMessageRow[]).map(toMessageRow);
+  }
+
+  /** Writes a transition and its event atomically. */
+  private transition(id: number, state: MessageState, set: Record<string, unknown>, detail: string | null): void {
+    const columns = Object.keys(set);
+    const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
+    const at = now();
+    this.db.transaction(() => {
+      this.db
+        .prepare(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`)
+        .run({ ...set, state, at, id });
+      this.db.prepare(`INSERT INTO events (message, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, state, detail);
+    })();
+  }
+
+  /** Before the create is sent: after a crash this row is looked up in the destination, never resent blindly. */
+  markInFlight(id: number, method: UploadMethod, attempts: number): void {
+    this.transition(id, 'in_flight', { method, attempts }, method);
+  }
+
+  markImported(id: number, destId: string, method: UploadMethod): void {
+    this.transition(id, 'imported', { dest_id: destId, method, last_error: null, error_class: null }, destId);
+  }
+
+  /** Found in the destination already (an earlier run elsewhere, Microsoft's own migration, or our crash window). */
+  markPresent(id: number, destId: string): void {
+    this.transition(id, 'present', { dest_id: destId }, destId);
+  }
+
+  markFailed(id: number, error: string, errorClass: string): void {
+    this.transition(id, 'failed', { last_error: error, error_class: errorClass }, error);
+  }
+
+  /** Puts an in-flight or failed row back to pending (e.g. after its lookup found nothing). */
+  markPending(id: number, reason: string): void {
+    this.transition(id, 'pending', {}, reason);
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The typed report every renderer reads (terminal, JSON, CSV, HTML). It is built from the ledger, never
+ * from memory, so a report after an interrupted run says exactly what the ledger knows.
+ */
+
+export type RunMode = 'dry-run' | 'import';
+
+export interface Counts {
+  /** Entries that are RFC 5322 messages (spam and duplicates included). */
+  messages: number;
+  /** Messages that would be (dry run) or are wanted (import): not spam, not duplicates, not excluded. */
+  importable: number;
+  spam: number;
+  duplicates: number;
+  /** Messages kept although another shares their fingerprint (different Message-IDs). */
+  collisions: number;
+  calendar: number;
+  undated: number;
+  unreadable: number;
+  /** Messages in folders the include/exclude globs left out. */
+  excluded: number;
+  /** Uncompressed bytes of all entries. */
+  bytes: number;
+  /** Import only (0 in a dry run without a tenant). */
+  imported: number;
+  alreadyPresent: number;
+  failed: number;
+  /** Wanted messages not yet imported nor found present (an interrupted run). */
+  pending: number;
+}
+
+export interface FolderReport extends Counts {
+  readonly zip: string;
+  readonly mailbox: string | null;
+  /** The source folder path ('' = top level of the zip). */
+  readonly folder: string;
+}
+
+export interface ZipReport {
+  readonly zip: string;
+  readonly path: string;
+  readonly mailbox: string | null;
+  readonly archiveError: string | null;
+  readonly exportLogMismatches: readonly string[];
+  readonly totals: Counts;
+}
+
+/** One message row as the CSVs list it. */
+export interface MessageLine {
+  readonly zip: string;
+  readonly entry: string;
+  readonly folder: string;
+  readonly target: string | null;
+  readonly subject: string;
+  readonly from: string;
+  /** ISO 8601 UTC, '' when undated. */
+  readonly date: string;
+  readonly messageId: string;
+  readonly fingerprint: string;
+  readonly size: number;
+  readonly verdict: string;
+  readonly rule: string;
+  readonly error: string;
+  readonly state: string;
+  readonly method: string;
+  readonly destinationId: string;
+  readonly collision: boolean;
+  /** For a duplicate: the entry it duplicates (zip: entry). */
+  readonly duplicateOf: string;
+}
+
+export interface RunReport {
+  readonly mode: RunMode;
+  readonly generatedAt: string;
+  readonly totals: Counts;
+  readonly zips: readonly ZipReport[];
+  readonly folders: readonly FolderReport[];
+  readonly spamByRule: Readonly<Record<string, number>>;
+  /** Messages per year of their date ('undated' for none), for the bar chart. */
+  readonly messagesPerYear: Readonly<Record<string, number>>;
+  readonly methods: Readonly<Record<string, number>>;
+}
+
+export function emptyCounts(): Counts {
+  return {
+    messages: 0,
+    importable: 0,
+    spam: 0,
+    duplicates: 0,
+    collisions: 0,
+    calendar: 0,
+    undated: 0,
+    unreadable: 0,
+    excluded: 0,
+    bytes: 0,
+    imported: 0,
+    alreadyPresent: 0,
+    failed: 0,
+    pending: 0,
+  };
+}
