@@ -1,0 +1,126 @@
+/**
+ * Message dates as real mail writes them: RFC 5322 with all of its obsolete forms (two-digit years, no day
+ * name, comments, named and military zones, no seconds, odd whitespace), plus the asctime form of mbox
+ * "From " lines and ISO 8601. Never Date.parse: it reads a zone-less date in the machine's local time
+ * zone, so two machines would fingerprint the same message differently.
+ */
+
+const MONTHS: ReadonlyMap<string, number> = new Map(
+  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, i) => [m, i]),
+);
+
+/** RFC 5322 §4.3 obs-zone, in minutes east of UTC. */
+const NAMED_ZONES: ReadonlyMap<string, number> = new Map([
+  ['ut', 0],
+  ['utc', 0],
+  ['gmt', 0],
+  ['z', 0],
+  ['est', -300],
+  ['edt', -240],
+  ['cst', -360],
+  ['cdt', -300],
+  ['mst', -420],
+  ['mdt', -360],
+  ['pst', -480],
+  ['pdt', -420],
+]);
+
+function stripComments(s: string): string {
+  let out = '';
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '\\' && depth > 0) {
+      i++;
+    } else if (c === '(') {
+      depth++;
+      out += ' ';
+    } else if (c === ')' && depth > 0) {
+      depth--;
+    } else if (depth === 0) {
+      out += c;
+    }
+  }
+  return out;
+}
+
+/** RFC 5322 §4.3: 00-49 are 2000-2049, 50-99 and three-digit years count from 1900. */
+function fullYear(text: string): number {
+  const y = Number(text);
+  if (text.length === 2) return y < 50 ? 2000 + y : 1900 + y;
+  if (text.length === 3) return 1900 + y;
+  return y;
+}
+
+/** Minutes east of UTC; undefined for something that is not a zone. */
+function zoneOffset(zone: string | undefined): number | undefined {
+  if (zone === undefined || zone === '') return 0; // no zone at all: UTC is the only deterministic reading
+  const numeric = /^([+-])(\d\d):?(\d\d)$/.exec(zone);
+  if (numeric) {
+    const minutes = Number(numeric[2]) * 60 + Number(numeric[3]);
+    return numeric[1] === '-' ? -minutes : minutes;
+  }
+  const named = NAMED_ZONES.get(zone.toLowerCase());
+  if (named !== undefined) return named;
+  // Military letters: RFC 1123 found RFC 822 had their signs backwards, so RFC 5322 says treat as -0000.
+  if (/^[a-ik-z]$/i.test(zone)) return 0;
+  return undefined;
+}
+
+function build(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  offsetMinutes: number,
+): Date | null {
+  // 60 is a leap second; Date folds it into the next minute, which is close enough
+  if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  const local = Date.UTC(year, month, day, hour, minute, second);
+  const check = new Date(local);
+  if (check.getUTCDate() !== day || check.getUTCMonth() !== month) return null; // 31 Feb and friends
+  const t = local - offsetMinutes * 60_000;
+  return Number.isFinite(t) ? new Date(t) : null;
+}
+
+const TIME = String.raw`(\d{1,2}):(\d\d)(?::(\d\d)(?:\.\d+)?)?`;
+const ZONE = String.raw`([+-]\d\d:?\d\d|[a-z]{1,5})`;
+// [day-name[,]] day month year time [zone]
+const RFC5322 = new RegExp(String.raw`^(?:[a-z]+,?\s*)?(\d{1,2})[\s-]*([a-z]{3})[a-z]*\.?[\s-]*(\d{2,4}),?\s+${TIME}\s*${ZONE}?$`, 'i');
+// asctime / mbox: [day-name] month day time [zone] year, e.g. "Tue Nov  2 14:11:25 2026"
+const ASCTIME = new RegExp(String.raw`^(?:[a-z]+,?\s*)?([a-z]{3})[a-z]*\s+(\d{1,2})\s+${TIME}\s*(?:${ZONE}\s+)?(\d{4})$`, 'i');
+const ISO8601 = new RegExp(String.raw`^(\d{4})-(\d\d)-(\d\d)[t\s]${TIME}\s*(z|[+-]\d\d:?\d\d)?$`, 'i');
+
+/** Parses a Date header value (or the date part of a Received header); null when it is not a date. */
+export function parseMailDate(value: string): Date | null {
+  const s = stripComments(value).replace(/\s+/g, ' ').trim();
+  let m = RFC5322.exec(s);
+  if (m) {
+    const month = MONTHS.get((m[2] ?? '').toLowerCase());
+    const offset = zoneOffset(m[7]);
+    if (month === undefined || offset === undefined) return null;
+    return build(fullYear(m[3] ?? ''), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), offset);
+  }
+  m = ASCTIME.exec(s);
+  if (m) {
+    const month = MONTHS.get((m[1] ?? '').toLowerCase());
+    const offset = zoneOffset(m[6]);
+    if (month === undefined || offset === undefined) return null;
+    return build(Number(m[7]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0), offset);
+  }
+  m = ISO8601.exec(s);
+  if (m) {
+    const offset = zoneOffset(m[7]);
+    if (offset === undefined) return null;
+    return build(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), offset);
+  }
+  return null;
+}
+
+/** The date a Received header records: the part after its last ';'. */
+export function receivedDate(received: string): Date | null {
+  const semi = received.lastIndexOf(';');
+  return semi === -1 ? null : parseMailDate(received.slice(semi + 1));
+}

@@ -1,0 +1,119 @@
+/**
+ * Raw header bytes to the text Outlook would show: raw 8-bit bytes as UTF-8 when valid, else windows-1252;
+ * folding removed; RFC 2047 encoded words decoded by libmime, except words in a charset nobody knows,
+ * which stay as literal text rather than turning into U+FFFD.
+ */
+import libmime from 'libmime';
+import iconv from 'iconv-lite';
+import { normalizeCharset } from 'libmime/lib/charset.js';
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Fields whose values are human text or display names, where encoded words are decoded. */
+const ENCODED_WORD_FIELDS: ReadonlySet<string> = new Set([
+  'subject',
+  'from',
+  'sender',
+  'reply-to',
+  'to',
+  'cc',
+  'bcc',
+  'comments',
+  'keywords',
+  'thread-topic',
+]);
+
+// Same shape libmime recognises, but with any charset and encoding letter, so that the words libmime
+// would mangle can be found and kept verbatim.
+const ENCODED_WORD = /=\?([^?\s]*)\?([A-Za-z])\?([^?]*)\?=/g;
+// libmime decodes only charsets of this shape (a `*lang` suffix is RFC 2231's language tag).
+const DECODABLE_CHARSET = /^[\w-]+(?:\*[\w-]*)?$/;
+// libmime decodes these itself (encoding-japanese), although iconv-lite does not know them.
+const LIBMIME_ONLY_CHARSET = /^(?:jis|iso-?2022-?jp|eucjp|(?:us-)?ascii|utf-8|7bit)/i;
+
+/**
+ * Header bytes to text: NUL bytes dropped (they are never meant and break downstream consumers), then
+ * UTF-8 when the bytes are valid UTF-8, else windows-1252 (the de-facto charset of unlabelled 8-bit
+ * mail, and a superset of ISO-8859-1's printable range).
+ */
+export function decodeRawBytes(bytes: Buffer): string {
+  let clean = bytes;
+  if (clean.includes(0)) clean = Buffer.from(clean.filter((b) => b !== 0));
+  if (!clean.some((b) => b > 0x7f)) return clean.toString('latin1');
+  try {
+    return strictUtf8.decode(clean);
+  } catch {
+    return iconv.decode(clean, 'windows-1252');
+  }
+}
+
+/** Removes folding (a line break followed by whitespace keeps the whitespace) and any stray line break. */
+export function unfold(value: string): string {
+  return value.replace(/(?:\r\n|\r|\n)(?=[ \t])/g, '').replace(/[\r\n]/g, '');
+}
+
+function isKnownCharset(label: string): boolean {
+  if (!DECODABLE_CHARSET.test(label)) return false;
+  const name = label.split('*')[0] ?? '';
+  if (name.toLowerCase() === 'unknown-8bit') return true;
+  const canonical = normalizeCharset(name);
+  return LIBMIME_ONLY_CHARSET.test(canonical) || iconv.encodingExists(canonical);
+}
+
+/**
+ * `unknown-8bit` (RFC 1428) says "raw bytes, charset unknown": relabel the word the way raw 8-bit headers
+ * are read (UTF-8 if valid, else windows-1252) instead of producing U+FFFD.
+ */
+function relabelUnknown8bit(word: string, label: string, encoding: string, text: string): string {
+  if ((label.split('*')[0] ?? '').toLowerCase() !== 'unknown-8bit') return word;
+  const bytes = Buffer.from(libmime.decodeWord('latin1', encoding, text), 'latin1');
+  let charset = 'windows-1252';
+  try {
+    strictUtf8.decode(bytes);
+    charset = 'utf-8';
+  } catch {
+    // not UTF-8: windows-1252 it is
+  }
+  return `=?${charset}?${encoding}?${text}?=`;
+}
+
+function decodeWithLibmime(text: string): string {
+  try {
+    return libmime.decodeWords(text);
+  } catch {
+    // libmime has never been seen to throw, but one odd header must not stop a scan of 100,000 messages
+    return text;
+  }
+}
+
+/**
+ * Decodes RFC 2047 encoded words. Adjacent words are joined without the whitespace between them (libmime
+ * also joins the bytes of same-charset neighbours, so a character split across two words survives).
+ * Words with an unknown charset, an empty charset or an unknown encoding letter stay as literal text.
+ */
+export function decodeEncodedWords(value: string): string {
+  if (!value.includes('=?')) return value;
+  let out = '';
+  let pending = '';
+  let last = 0;
+  for (const m of value.matchAll(ENCODED_WORD)) {
+    const [word, label = '', encoding = '', text = ''] = m;
+    const at = m.index;
+    pending += value.slice(last, at);
+    last = at + word.length;
+    const q = encoding.toUpperCase();
+    if ((q === 'Q' || q === 'B') && isKnownCharset(label)) {
+      pending += relabelUnknown8bit(word, label, encoding, text);
+    } else {
+      out += decodeWithLibmime(pending) + word;
+      pending = '';
+    }
+  }
+  return out + decodeWithLibmime(pending + value.slice(last));
+}
+
+/** One field's raw value bytes to its display text, unfolded and trimmed. */
+export function decodeFieldValue(name: string, raw: Buffer): string {
+  const text = unfold(decodeRawBytes(raw)).trim();
+  return ENCODED_WORD_FIELDS.has(name.toLowerCase()) ? decodeEncodedWords(text).trim() : text;
+}

@@ -1,0 +1,41 @@
+/** The one entry point the pipeline calls: a message's header block (or the whole message) to its summary. */
+import type { DateSource, MessageSummary } from './types.js';
+import { splitHeaderBlock } from './header-block.js';
+import { decodeFieldValue } from './decode-header.js';
+import { parseMailDate, receivedDate } from './date.js';
+import { fingerprint } from './fingerprint.js';
+
+function datedBy(headers: ReadonlyMap<string, readonly string[]>): { date: Date | null; dateSource: DateSource } {
+  // The first Date header wins; a broken one does not stop a later valid one from being used.
+  for (const value of headers.get('date') ?? []) {
+    const date = parseMailDate(value);
+    if (date) return { date, dateSource: 'date' };
+  }
+  // The top-most Received header is the last hop: the delivery time, closest to when the mail was sent.
+  const topReceived = headers.get('received')?.[0];
+  const date = topReceived === undefined ? null : receivedDate(topReceived);
+  return date ? { date, dateSource: 'received' } : { date: null, dateSource: 'none' };
+}
+
+export function summarizeMessage(head: Buffer): MessageSummary {
+  const headers = new Map<string, string[]>();
+  for (const field of splitHeaderBlock(head).fields) {
+    const name = field.name.toLowerCase();
+    const value = decodeFieldValue(name, field.value);
+    const list = headers.get(name);
+    if (list) list.push(value);
+    else headers.set(name, [value]);
+  }
+  const subject = headers.get('subject')?.[0] ?? '';
+  const { date, dateSource } = datedBy(headers);
+  const messageId = headers.get('message-id')?.[0] || null;
+  return {
+    subject,
+    from: headers.get('from')?.[0] ?? '',
+    date,
+    dateSource,
+    messageId,
+    headers,
+    fingerprint: fingerprint(subject, date),
+  };
+}
