@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 
 // C0 controls, DEL and C1 controls: a raw header can carry them, Exchange does not keep them in a
 // subject as they were, and no reader can see them; treat them as the whitespace they are displayed as.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** Unicode NFC, control characters as spaces, whitespace runs collapsed to one space, trimmed. */

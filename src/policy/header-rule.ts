@@ -27,7 +27,9 @@ export function parseHeaderRule(text: string): HeaderRule {
     pattern = new RegExp(source, 'i');
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new Error(`invalid --spam-header rule "${text}": the pattern is not a valid regular expression (${reason})`);
+    throw new Error(`invalid --spam-header rule "${text}": the pattern is not a valid regular expression (${reason})`, {
+      cause: error,
+    });
   }
   return { header: header.toLowerCase(), pattern, label: `${header}: ${source}` };
 }
