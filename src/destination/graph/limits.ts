@@ -1,0 +1,20 @@
+/** Graph's size limits that shape how a message is sent; each bound says where it comes from. */
+
+/** Graph rejects any request body above 4 MB ("The maximum request length supported is 4MB"). */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+
+/** Attachments below this go by `POST /attachments`; from it up, by upload session (Graph's 3 MB rule). */
+export const SMALL_ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024;
+
+/**
+ * The create request may carry attachments inline while it stays below this, saving a request per
+ * attachment against the 10,000 per 10 minutes budget; Graph documents about 3 MB for inline attachments.
+ */
+export const INLINE_CREATE_MAX_BYTES = 3 * 1024 * 1024;
+
+/** Upload-session chunk: under 4 MiB and a multiple of 320 KiB, as Microsoft recommends. */
+export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
+
+/** Graph accepts at most five custom `x-` headers per message, each value at most 995 characters. */
+export const MAX_INTERNET_MESSAGE_HEADERS = 5;
+export const MAX_INTERNET_MESSAGE_HEADER_LENGTH = 995;
