@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { parseMailDate, receivedDate } from '../../src/message/date.js';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+describe('parseMailDate', () => {
+  it.each([
+    ['Mon, 1 Jan 2024 12:34:56 +0000', '2024-01-01T12:34:56.000Z'],
+    ['1 Jan 2024 12:34:56 +0100', '2024-01-01T11:34:56.000Z'],
+    ['Mon, 01 Jan 24 12:34:56 -0500', '2024-01-01T17:34:56.000Z'],
+    ['Fri, 31 Dec 99 23:59:59 GMT', '1999-12-31T23:59:59.000Z'],
+    ['Sat, 1 Jan 100 00:00:00 UT', '2000-01-01T00:00:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15:00 -0700 (PDT)', '2019-07-02T16:15:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15:00 PDT', '2019-07-02T16:15:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15:00 EST', '2019-07-02T14:15:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15:00 CDT', '2019-07-02T14:15:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15 +0000', '2019-07-02T09:15:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15:00 -0000', '2019-07-02T09:15:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15:00 Z', '2019-07-02T09:15:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15:00 A', '2019-07-02T09:15:00.000Z'],
+    ['Tue, 2 Jul 2019 09:15:00', '2019-07-02T09:15:00.000Z'],
+    ['  Tue,   2   Jul\t2019   09:15:00   +0200  ', '2019-07-02T07:15:00.000Z'],
+    ['Tue,2 Jul 2019 09:15:00 +0200', '2019-07-02T07:15:00.000Z'],
+    ['Tuesday, 2 July 2019 09:15:00 +0200', '2019-07-02T07:15:00.000Z'],
+    ['2-Jul-2019 09:15:00 +0200', '2019-07-02T07:15:00.000Z'],
+    ['(comment) Tue, 2 Jul 2019 (nested (x)) 09:15:00 +0200 (CEST)', '2019-07-02T07:15:00.000Z'],
+    ['Tue Jul  2 09:15:00 2019', '2019-07-02T09:15:00.000Z'],
+    ['2019-07-02T09:15:00+02:00', '2019-07-02T07:15:00.000Z'],
+    ['2019-07-02 09:15:00Z', '2019-07-02T09:15:00.000Z'],
+  ])('%s', (text, expected) => {
+    expect(iso(parseMailDate(text))).toBe(expected);
+  });
+
+  it.each(['', 'yesterday', 'Tue, 31 Feb 2019 09:15:00 +0000', 'Tue, 2 Foo 2019 09:15:00 +0000', '1 Jan 2024 25:00:00 +0000', 'Tue, 2 Jul 2019 09:15:00 XYZW'])(
+    'rejects %j',
+    (text) => {
+      expect(parseMailDate(text)).toBeNull();
+    },
+  );
+});
+
+describe('receivedDate', () => {
+  it('reads the part after the last semicolon', () => {
+    const received = 'from a.example (a.example [192.0.2.1]) by b.example; id 1; Wed, 3 Jul 2019 10:00:00 +0000 (UTC)';
+    expect(iso(receivedDate(received))).toBe('2019-07-03T10:00:00.000Z');
+  });
+
+  it('is null without a semicolon or with a bad date', () => {
+    expect(receivedDate('from a by b')).toBeNull();
+    expect(receivedDate('from a by b; not a date')).toBeNull();
+  });
+});

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { summarizeMessage } from '../../src/message/summarize.js';
+import { fingerprint } from '../../src/message/fingerprint.js';
+
+const buf = (s: string): Buffer => Buffer.from(s, 'latin1');
+
+describe('summarizeMessage', () => {
+  it('summarises a typical header block', () => {
+    const s = summarizeMessage(
+      buf(
+        'Received: from x by y; Tue, 2 Jul 2019 09:16:00 +0000\r\n' +
+          'From: =?utf-8?Q?Ren=C3=A9?= <rene@example.com>\r\n' +
+          'Subject: =?utf-8?Q?caf=C3=A9?=\r\n =?utf-8?Q?_au_lait?=\r\n' +
+          'Date: Tue, 2 Jul 2019 11:15:00 +0200\r\n' +
+          'Message-ID:  <abc@example.com> \r\n' +
+          'X-Spam-Flag: NO\r\n\r\nbody',
+      ),
+    );
+    expect(s).toMatchObject({
+      subject: 'café au lait',
+      from: 'René <rene@example.com>',
+      dateSource: 'date',
+      messageId: '<abc@example.com>',
+    });
+    expect(s.date?.toISOString()).toBe('2019-07-02T09:15:00.000Z');
+    expect(s.headers.get('x-spam-flag')).toEqual(['NO']);
+    expect(s.fingerprint).toBe(fingerprint('café au lait', new Date('2019-07-02T09:15:00Z')));
+  });
+
+  it('falls back to the top-most Received header when the Date is unparsable', () => {
+    const s = summarizeMessage(
+      buf(
+        'Received: from b by c; Wed, 3 Jul 2019 10:00:00 +0000\n' +
+          'Received: from a by b; Wed, 3 Jul 2019 09:00:00 +0000\n' +
+          'Date: someday\nSubject: x\n\n',
+      ),
+    );
+    expect(s.dateSource).toBe('received');
+    expect(s.date?.toISOString()).toBe('2019-07-03T10:00:00.000Z');
+  });
+
+  it('is undated with neither a usable Date nor Received', () => {
+    const s = summarizeMessage(buf('Subject: x\n\n'));
+    expect(s).toMatchObject({ date: null, dateSource: 'none', messageId: null, from: '' });
+    expect(s.fingerprint).toBe(fingerprint('x', null));
+  });
+
+  it('gives the same fingerprint to the same message exported with different encodings', () => {
+    const date = 'Date: Tue, 2 Jul 2019 11:15:00 +0200\r\n';
+    const a = summarizeMessage(buf(`Subject: =?ISO-8859-1?Q?Gr=FC=DFe?=\r\n${date}\r\n`));
+    const b = summarizeMessage(buf(`Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n${date}\r\n`));
+    const c = summarizeMessage(Buffer.concat([Buffer.from('Subject: Grüße\n', 'utf8'), buf(date + '\n')]));
+    expect(new Set([a.fingerprint, b.fingerprint, c.fingerprint]).size).toBe(1);
+    expect(a.subject).toBe('Grüße');
+  });
+
+  it('takes the header block only, even when given the whole message', () => {
+    const s = summarizeMessage(buf('Subject: x\n\nSubject: y\nDate: Tue, 2 Jul 2019 11:15:00 +0200\n'));
+    expect(s.subject).toBe('x');
+    expect(s.headers.has('date')).toBe(false);
+  });
+
+  it('strips NUL bytes from values and keeps an empty subject as empty', () => {
+    const s = summarizeMessage(buf('Subject:\r\nMessage-ID: <a\x00b@c>\r\n\r\n'));
+    expect(s.subject).toBe('');
+    expect(s.messageId).toBe('<ab@c>');
+  });
+});
