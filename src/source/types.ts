@@ -17,6 +17,11 @@ export interface SourceEntry {
   readonly folderSegments: readonly string[];
   readonly compressedSize: number;
   readonly uncompressedSize: number;
+  /**
+   * The entry's position in the central directory (from 0). Two entries may share a name; pass this to
+   * ExportReader.readWhole to say which one.
+   */
+  readonly entryIndex?: number;
 }
 
 /** The result of reading one entry: its kind, its header block or whole bytes, or why it can't be read. */
@@ -30,6 +35,8 @@ export type EntryRead =
       readonly body?: Buffer;
       /** True when every byte was inflated and the CRC-32 and sizes matched the central directory. */
       readonly verified: boolean;
+      /** Why the content was not recognised, when kind is 'unreadable'. */
+      readonly reason?: string;
     }
   | { readonly ok: false; readonly error: string };
 

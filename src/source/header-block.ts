@@ -1,0 +1,32 @@
+/** Finding the end of a message's header block in its first bytes. */
+import { MAX_HEADER_BLOCK_BYTES } from './limits.js';
+
+const BLANK_LINES = [Buffer.from('\r\n\r\n'), Buffer.from('\n\n'), Buffer.from('\r\r')];
+
+/**
+ * The offset of the blank line that ends the header block (CRLF, LF or CR-only line endings), or -1 when
+ * there is none in `bytes`. The earliest of the three wins; "\r\n\r\n" contains neither "\n\n" nor "\r\r".
+ */
+export function findHeaderEnd(bytes: Buffer): number {
+  let end = -1;
+  for (const blank of BLANK_LINES) {
+    const at = bytes.indexOf(blank);
+    if (at !== -1 && (end === -1 || at < end)) end = at;
+  }
+  return end;
+}
+
+/**
+ * The header block of `bytes` (up to, not including, the blank line), copied so that it doesn't pin the
+ * larger buffer. `complete` says `bytes` is the whole entry; when it isn't and no blank line was found,
+ * the caller must read more, and `undefined` says so. With no blank line anywhere the block is the whole
+ * entry, capped at MAX_HEADER_BLOCK_BYTES.
+ */
+export function headerBlockOf(bytes: Buffer, complete: boolean): Buffer | undefined {
+  const end = findHeaderEnd(bytes);
+  if (end !== -1 && end <= MAX_HEADER_BLOCK_BYTES) return Buffer.from(bytes.subarray(0, end));
+  if (end !== -1 || complete || bytes.length >= MAX_HEADER_BLOCK_BYTES) {
+    return Buffer.from(bytes.subarray(0, Math.min(bytes.length, MAX_HEADER_BLOCK_BYTES)));
+  }
+  return undefined;
+}

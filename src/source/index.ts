@@ -1,0 +1,10 @@
+/** The source stage: export zips in, named and sniffed entries out. */
+export type { EntryKind, EntryRead, ExportLog, SourceEntry } from './types.js';
+export type { ScanItem, ScanOptions } from './scan.js';
+export { scanExport } from './scan.js';
+export type { ExportReader } from './export-reader.js';
+export { openExport } from './export-reader.js';
+export type { ObservedTotals } from './export-log.js';
+export { ExportLogTally, checkExportLog, parseExportLog } from './export-log.js';
+export { sniffContent } from './sniff.js';
+export { decodeModifiedUtf7 } from './modified-utf7.js';

@@ -1,0 +1,45 @@
+/** Limits that keep a hostile or broken export from exhausting memory or time. */
+
+/**
+ * The largest uncompressed entry we will inflate. WorkMail's hard message limit is 25 MB and Exchange
+ * Online's is 150 MB; anything declaring more than this is not a message we could import, and inflating it
+ * would only let a zip bomb eat memory.
+ */
+export const MAX_ENTRY_UNCOMPRESSED_BYTES = 200 * 1024 * 1024;
+
+/**
+ * The largest uncompressed/compressed ratio we accept for entries big enough to matter. Mail (text,
+ * base64 attachments) compresses 2-10x; deflate's ceiling is about 1032x, which only crafted data reaches.
+ */
+export const MAX_COMPRESSION_RATIO = 200;
+
+/** Below this declared size the ratio check is skipped: a tiny entry can't hurt, and tiny files compress oddly. */
+export const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
+
+/**
+ * The longest header block we keep. Real Exchange headers with many Received/ARC/DKIM lines reach tens of
+ * KiB; a "header" longer than this is a body without a blank line, and keeping it all would defeat the
+ * header-only read.
+ */
+export const MAX_HEADER_BLOCK_BYTES = 1024 * 1024;
+
+/**
+ * Compressed-prefix sizes tried, in order, when only the header block is wanted. 4 KiB held every header
+ * of a 50,000-message synthetic export; 64 KiB covers big real-world headers; after that we read it all.
+ */
+export const HEADER_PREFIX_STEPS: readonly number[] = [4 * 1024, 64 * 1024];
+
+/** The largest JSON export log we parse. The documented log is a few hundred bytes. */
+export const MAX_EXPORT_LOG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Entries with more compressed bytes than this are inflated as a stream (constant memory) rather than in
+ * one buffer; below it one async inflate per entry is cheaper (a single threadpool hop).
+ */
+export const STREAM_INFLATE_THRESHOLD_BYTES = 8 * 1024 * 1024;
+
+/** Entries read at once by default: enough to keep both cores and the threadpool busy, small for memory. */
+export const DEFAULT_SCAN_CONCURRENCY = 6;
+
+/** Upper bound on a caller-supplied concurrency, so a typo can't turn the bound on memory into none. */
+export const MAX_SCAN_CONCURRENCY = 64;
