@@ -115,7 +115,7 @@ export async function readWholeBuffered(zip: ZipData, entry: CentralEntry): Prom
       data = await inflateRaw(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
     } catch (error) {
       if (isBufferTooLarge(error)) throw tooLarge(entry);
-      throw new Error(`deflate data is corrupt: ${(error as Error).message}`);
+      throw new Error(`deflate data is corrupt: ${(error as Error).message}`, { cause: error });
     }
   }
   checkIntegrity(entry, data.length, zlib.crc32(data));
@@ -152,7 +152,7 @@ async function readWholeStreamed(zip: ZipData, entry: CentralEntry): Promise<Buf
     raw.destroy();
     inflater?.destroy();
     if ((error as Error).message.startsWith('inflates to more')) throw error;
-    throw new Error(`deflate data is corrupt: ${(error as Error).message}`);
+    throw new Error(`deflate data is corrupt: ${(error as Error).message}`, { cause: error });
   }
   checkIntegrity(entry, size, crc);
   return Buffer.concat(head);
@@ -187,6 +187,6 @@ export async function readInflatedPrefix(zip: ZipData, entry: CentralEntry, pref
     });
   } catch (error) {
     if (isBufferTooLarge(error)) throw tooLarge(entry);
-    throw new Error(`deflate data is corrupt: ${(error as Error).message}`);
+    throw new Error(`deflate data is corrupt: ${(error as Error).message}`, { cause: error });
   }
 }
