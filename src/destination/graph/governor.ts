@@ -1,0 +1,163 @@
+/**
+ * One governor per mailbox, shared by every request to it (uploads, folder calls, listings, reconcile's
+ * reads): Outlook's limits are per app and mailbox, so pacing must see all of them. It bounds requests in
+ * flight, paces before sending so the request and upload budgets are not run into, and holds everything
+ * back while Graph has said Retry-After.
+ */
+import type { DestinationEvents } from '../types.js';
+import { SlidingBudget } from './pacing.js';
+
+export interface GovernorLimits {
+  /** Requests in flight at once. */
+  readonly concurrency: number;
+  readonly requestsPerWindow: number;
+  readonly requestWindowMs: number;
+  /** Request body bytes of POST, PUT and PATCH. */
+  readonly bytesPerWindow: number;
+  readonly bytesWindowMs: number;
+}
+
+/** Outlook's documented per app+mailbox limits. */
+export const OUTLOOK_LIMITS: GovernorLimits = {
+  concurrency: 4,
+  requestsPerWindow: 10_000,
+  requestWindowMs: 600_000,
+  bytesPerWindow: 150 * 1024 * 1024,
+  bytesWindowMs: 300_000,
+};
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export type ThrottleReason = 'retry-after' | 'request-budget' | 'byte-budget' | 'concurrency';
+
+export interface GovernorOptions {
+  readonly limits?: Partial<GovernorLimits>;
+  /** Multiplies both windows, as the emulator's and the benchmark's time scaling does (0.01 = 100x shorter). */
+  readonly timeScale?: number;
+  /**
+   * Share of each budget kept in reserve, because Graph counts a request when it arrives, not when we send
+   * it, and latency varies. Default 0.02.
+   */
+  readonly margin?: number;
+  /** Requests that may go back to back before pacing spreads them. Default: the concurrency. */
+  readonly requestBurst?: number;
+  /** Bytes that may go back to back before pacing spreads them. Default 8 MiB (two largest requests). */
+  readonly byteBurst?: number;
+  readonly clock?: Clock;
+  readonly events?: DestinationEvents;
+}
+
+export class MailboxGovernor {
+  readonly limits: GovernorLimits;
+  private readonly requests: SlidingBudget;
+  private readonly bytes: SlidingBudget;
+  private readonly clock: Clock;
+  private readonly events: DestinationEvents | undefined;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  private pausedUntil = 0;
+
+  constructor(
+    readonly mailbox: string,
+    options: GovernorOptions = {},
+  ) {
+    const limits = { ...OUTLOOK_LIMITS, ...options.limits };
+    const scale = options.timeScale ?? 1;
+    const keep = 1 - (options.margin ?? 0.02);
+    if (!(scale > 0)) throw new TypeError(`timeScale must be positive, got ${scale}`);
+    if (!(keep > 0 && keep <= 1)) throw new TypeError(`margin must be in [0, 1), got ${options.margin}`);
+    if (!(Number.isInteger(limits.concurrency) && limits.concurrency >= 1)) {
+      throw new TypeError(`concurrency must be a positive integer, got ${limits.concurrency}`);
+    }
+    this.limits = limits;
+    this.clock = options.clock ?? systemClock;
+    this.events = options.events;
+    this.requests = new SlidingBudget({
+      limit: Math.max(1, Math.floor(limits.requestsPerWindow * keep)),
+      windowMs: limits.requestWindowMs * scale,
+      burst: options.requestBurst ?? limits.concurrency,
+    });
+    this.bytes = new SlidingBudget({
+      limit: Math.max(1, Math.floor(limits.bytesPerWindow * keep)),
+      windowMs: limits.bytesWindowMs * scale,
+      burst: options.byteBurst ?? 8 * 1024 * 1024,
+    });
+  }
+
+  /** Requests currently holding a slot. */
+  get inFlight(): number {
+    return this.running;
+  }
+
+  /**
+   * Runs `send` when a slot is free, no Retry-After pause is on and both budgets allow it. `uploadBytes` is
+   * the request body size for POST/PUT/PATCH (0 for reads).
+   */
+  async run<T>(uploadBytes: number, send: () => Promise<T>): Promise<T> {
+    await this.acquire();
+    try {
+      await this.admit(Math.max(0, uploadBytes));
+      return await send();
+    } finally {
+      this.release();
+    }
+  }
+
+  /** Graph said Retry-After: every request to this mailbox waits until then. */
+  pause(milliseconds: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock.now() + milliseconds);
+  }
+
+  private async admit(uploadBytes: number): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      const paused = this.pausedUntil - now;
+      if (paused > 0) {
+        await this.wait(paused, 'retry-after');
+        continue;
+      }
+      const forRequests = this.requests.delayFor(1, now);
+      const forBytes = uploadBytes > 0 ? this.bytes.delayFor(uploadBytes, now) : 0;
+      if (forRequests <= 0 && forBytes <= 0) {
+        // Committed in the same turn as the check, so waiters that wake together see each other's spend.
+        this.requests.commit(1, now);
+        if (uploadBytes > 0) this.bytes.commit(uploadBytes, now);
+        return;
+      }
+      if (forBytes >= forRequests) await this.wait(forBytes, 'byte-budget');
+      else await this.wait(forRequests, 'request-budget');
+    }
+  }
+
+  private async wait(ms: number, reason: ThrottleReason): Promise<void> {
+    const waitMs = Math.ceil(ms);
+    this.events?.onThrottleWait?.(this.mailbox, waitMs, reason);
+    await this.clock.sleep(waitMs);
+  }
+
+  private async acquire(): Promise<void> {
+    if (this.running < this.limits.concurrency) {
+      this.running++;
+      return;
+    }
+    const started = this.clock.now();
+    // release() hands its slot straight to the first waiter, so the count never drops and rises again.
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    const waited = this.clock.now() - started;
+    if (waited > 0) this.events?.onThrottleWait?.(this.mailbox, waited, 'concurrency');
+  }
+
+  private release(): void {
+    const next = this.waiting.shift();
+    if (next) next();
+    else this.running--;
+  }
+}

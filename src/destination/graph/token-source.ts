@@ -1,0 +1,163 @@
+/**
+ * Access tokens for Graph. Secret and certificate credentials go through msal-node's client-credentials
+ * flow: msal caches the token and renews it before it expires; `forceRefresh` (after a 401) skips the
+ * cache. A ready-made token (`--access-token-env`) is handed out as it is and cannot be renewed.
+ */
+import { ConfidentialClientApplication, LogLevel, type Configuration, type INetworkModule } from '@azure/msal-node';
+import { inspect } from 'node:util';
+import { FatalError, RetryableError } from '../../accounting/errors.js';
+import { diagnoseAuthError, type AuthContext, type AuthMethod } from './auth-diagnostics.js';
+import { msalAuthority, type CloudEndpoints } from './cloud.js';
+import type { AccessTokenCredential, Credential } from './credentials.js';
+
+export interface TokenSource {
+  getToken(options?: { forceRefresh?: boolean }): Promise<string>;
+  /** How the token is obtained, so Graph errors can be explained (a static token cannot be refreshed). */
+  readonly method?: AuthMethod;
+  /** For a static token: the environment variable it came from. */
+  readonly tokenEnvName?: string;
+}
+
+export interface TokenSourceOptions {
+  readonly credential: Credential;
+  /** Required for secret and certificate credentials. */
+  readonly tenant?: string;
+  readonly clientId?: string;
+  readonly endpoints?: CloudEndpoints;
+  /** Replaces msal's HTTP client (tests use it to record every URL msal contacts). */
+  readonly networkClient?: INetworkModule;
+}
+
+export function createTokenSource(options: TokenSourceOptions): TokenSource {
+  const credential = options.credential;
+  if (credential.kind === 'token') return new StaticTokenSource(credential);
+  if (!options.tenant || !options.clientId || !options.endpoints) {
+    throw new Error('a client secret or certificate needs --tenant and --client-id');
+  }
+  const { authority, knownAuthorities } = msalAuthority(options.endpoints, options.tenant);
+  const config: Configuration = {
+    auth: {
+      clientId: options.clientId,
+      authority,
+      ...(knownAuthorities ? { knownAuthorities } : {}),
+      ...(credential.kind === 'secret'
+        ? { clientSecret: credential.secret.reveal() }
+        : {
+            clientCertificate: {
+              thumbprintSha256: credential.thumbprintSha256,
+              privateKey: credential.privateKey.reveal(),
+              x5c: credential.certificatePem,
+            },
+          }),
+    },
+    system: {
+      // msal's own logs could carry request details; nothing of ours should reach a terminal unasked.
+      loggerOptions: { piiLoggingEnabled: false, logLevel: LogLevel.Error, loggerCallback: () => undefined },
+      ...(options.networkClient ? { networkClient: options.networkClient } : {}),
+    },
+  };
+  const context: AuthContext = {
+    method: credential.kind,
+    secret: credential.kind === 'secret' ? credential.secret.reveal() : undefined,
+    clientId: options.clientId,
+    tenant: options.tenant,
+    authorityHost: options.endpoints.authorityHost,
+  };
+  return new MsalTokenSource(new ConfidentialClientApplication(config), options.endpoints.scope, context);
+}
+
+class MsalTokenSource implements TokenSource {
+  readonly method: AuthMethod;
+  // Private fields: util.inspect and JSON.stringify never see msal's configuration (which holds the secret).
+  readonly #app: ConfidentialClientApplication;
+  readonly #scope: string;
+  readonly #context: AuthContext;
+  #pending: Promise<string> | undefined;
+  #pendingForced = false;
+
+  constructor(app: ConfidentialClientApplication, scope: string, context: AuthContext) {
+    this.#app = app;
+    this.#scope = scope;
+    this.#context = context;
+    this.method = context.method;
+  }
+
+  getToken(options: { forceRefresh?: boolean } = {}): Promise<string> {
+    const force = options.forceRefresh === true;
+    // Concurrent callers share one acquisition; a forced refresh only joins another forced one.
+    if (this.#pending && (this.#pendingForced || !force)) return this.#pending;
+    const pending = this.#acquire(force).finally(() => {
+      if (this.#pending === pending) this.#pending = undefined;
+    });
+    this.#pending = pending;
+    this.#pendingForced = force;
+    return pending;
+  }
+
+  async #acquire(force: boolean): Promise<string> {
+    let result;
+    try {
+      result = await this.#app.acquireTokenByClientCredential({ scopes: [this.#scope], skipCache: force });
+    } catch (error) {
+      const diagnosis = diagnoseAuthError(error, this.#context);
+      throw diagnosis.transient
+        ? new RetryableError(diagnosis.sentence, diagnosis.code)
+        : new FatalError(diagnosis.sentence, diagnosis.code);
+    }
+    if (!result?.accessToken) throw new FatalError('The authority returned no access token', 'no_token');
+    return result.accessToken;
+  }
+
+  toString(): string {
+    return `MsalTokenSource(${this.method})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+class StaticTokenSource implements TokenSource {
+  readonly method = 'token' as const;
+  readonly tokenEnvName: string;
+  readonly #credential: AccessTokenCredential;
+
+  constructor(credential: AccessTokenCredential) {
+    this.#credential = credential;
+    this.tokenEnvName = credential.envName;
+  }
+
+  async getToken(options: { forceRefresh?: boolean } = {}): Promise<string> {
+    const sentence = diagnoseAuthError({ errorCode: 'token_expired' }, { method: 'token', tokenEnvName: this.tokenEnvName }).sentence;
+    if (options.forceRefresh) throw new FatalError(capitalise(sentence), 'token_expired');
+    const token = this.#credential.token.reveal();
+    const expiresAt = jwtExpiry(token);
+    // A JWT past its exp would only earn 401s; say so before the first request.
+    if (expiresAt !== undefined && expiresAt <= Date.now()) throw new FatalError(capitalise(sentence), 'token_expired');
+    return token;
+  }
+
+  toString(): string {
+    return `StaticTokenSource(${this.tokenEnvName})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+/** The `exp` claim of a JWT, in milliseconds; undefined for opaque tokens. Not a validation. */
+function jwtExpiry(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof claims.exp === 'number' ? claims.exp * 1000 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
