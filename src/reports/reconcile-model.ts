@@ -1,0 +1,104 @@
+/**
+ * The typed result of `eml-import reconcile`: every renderer (terminal, JSON, CSV, HTML) reads this and
+ * nothing else, so they cannot disagree about what is missing.
+ */
+
+/** A source message that should be in the destination, as the CSVs and the HTML name it. */
+export interface SourceLine {
+  readonly zip: string;
+  readonly entry: string;
+  /** The source folder path inside the zip ('' = top level). */
+  readonly folder: string;
+  /** The destination folder it was mapped to, e.g. `inbox/Projects`. */
+  readonly target: string;
+  readonly subject: string;
+  /** ISO 8601 UTC, '' when undated. */
+  readonly date: string;
+  readonly messageId: string;
+  /** The import ledger's state for this message; '' when reconcile ran without a ledger. */
+  readonly ledgerState: string;
+}
+
+/** A destination message that no source message accounts for (or a draft left behind). */
+export interface DestinationLine {
+  readonly target: string;
+  /** The destination folder's path as Graph names it ('' when unknown). */
+  readonly folderPath: string;
+  readonly subject: string;
+  readonly sentDateTime: string;
+  readonly internetMessageId: string;
+  readonly id: string;
+}
+
+/** A draft in the mailbox's Drafts folder that looks like one of our uploads (an interrupted create). */
+export interface LeftoverDraft extends DestinationLine {
+  /** How it was recognised: our fingerprint property, or subject + date. */
+  readonly matchedBy: 'property' | 'subject-date';
+  /** The source message it resembles. */
+  readonly source: SourceLine;
+}
+
+/** One destination folder of one mailbox: what the export holds for it and what the destination holds. */
+export interface ReconcileFolderRow {
+  readonly mailbox: string;
+  /** The target-folder key the import used. */
+  readonly target: string;
+  /** The destination folder's path as Graph names it; null when the folder does not exist. */
+  readonly folderPath: string | null;
+  /** Source folders whose messages map here. */
+  readonly sourceFolders: readonly string[];
+  /** Messages in the export mapped to this folder (spam, duplicates and excluded included). */
+  readonly inExport: number;
+  readonly spam: number;
+  readonly duplicates: number;
+  /** Left out by the include/exclude folder globs. */
+  readonly excluded: number;
+  readonly expected: number;
+  /** Recorded as imported or already present in the ledger; null without a ledger. */
+  readonly importedPerLedger: number | null;
+  readonly present: number;
+  /** Exchange's own count of items in the folder; null when the folder does not exist. */
+  readonly totalItemCount: number | null;
+  readonly missing: number;
+  readonly unexpected: number;
+  /** Ledger says imported or present, the destination lacks it; null without a ledger. */
+  readonly ledgerImportedButAbsent: number | null;
+  /** Present only through a weaker match (Message-ID or undated subject), worth a look. */
+  readonly weakMatches: number;
+  /** Why this folder could not be read, when it could not; its expected messages then count as missing. */
+  readonly error: string | null;
+}
+
+export interface ReconcileTotals {
+  readonly expected: number;
+  readonly present: number;
+  readonly missing: number;
+  readonly unexpected: number;
+  readonly drafts: number;
+  /** Null without a ledger. */
+  readonly ledgerImportedButAbsent: number | null;
+  readonly inExport: number;
+  readonly spam: number;
+  readonly duplicates: number;
+  readonly excluded: number;
+}
+
+export interface ReconcileReport {
+  readonly generatedAt: string;
+  /** Whether the import ledger was read (states and imported-but-absent are then known). */
+  readonly withLedger: boolean;
+  readonly mailboxes: readonly string[];
+  readonly totals: ReconcileTotals;
+  readonly folders: readonly ReconcileFolderRow[];
+  readonly missing: readonly SourceLine[];
+  readonly unexpected: readonly DestinationLine[];
+  readonly drafts: readonly LeftoverDraft[];
+  readonly ledgerImportedButAbsent: readonly SourceLine[];
+  /** Things the admin should know that are not counts: mapping flags differing from the import's, etc. */
+  readonly warnings: readonly string[];
+}
+
+/** True when the row shows a difference an admin must look at. */
+export function rowHasMismatch(row: ReconcileFolderRow): boolean {
+  return row.missing > 0 || row.unexpected > 0 || (row.ledgerImportedButAbsent ?? 0) > 0 || row.error !== null;
+}

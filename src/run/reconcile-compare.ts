@@ -1,0 +1,138 @@
+/**
+ * The comparison at the heart of reconcile, for one target folder: plain values in, plain values out.
+ * The I/O that gathers the values lives in reconcile.ts; this file never reads a zip, a ledger or Graph.
+ */
+import { fingerprint } from '../message/fingerprint.js';
+import type { DestinationMessage } from '../destination/types.js';
+import type { MessageState } from '../ledger/ledger.js';
+import { matchByFingerprint } from './reconcile-match.js';
+
+/** What reconcile needs to know of one wanted source message. */
+export interface ComparableSource {
+  /** Unique among the sources of one comparison. */
+  readonly key: string;
+  readonly subject: string;
+  /** ISO 8601, null when undated. */
+  readonly date: string | null;
+  readonly messageId: string | null;
+  readonly fingerprint: string;
+  /** The import ledger's state; null when reconcile runs without a ledger. */
+  readonly ledgerState: MessageState | null;
+}
+
+/** How a pair was made: the fingerprint is the rule, the others rescue what dates alone would lose. */
+export type MatchKind = 'fingerprint' | 'message-id' | 'undated-subject';
+
+export interface MatchedPair<S> {
+  readonly source: S;
+  readonly destination: DestinationMessage;
+  readonly by: MatchKind;
+}
+
+export interface FolderComparison<S> {
+  readonly expected: number;
+  readonly matched: readonly MatchedPair<S>[];
+  /** In the source, not in the destination. */
+  readonly missing: readonly S[];
+  /** In the destination folder, not accounted for by any source message. */
+  readonly unexpected: readonly DestinationMessage[];
+  /** Missing although the ledger says imported or present; empty without a ledger. */
+  readonly ledgerImportedButAbsent: readonly S[];
+}
+
+const LEDGER_SAYS_THERE: ReadonlySet<MessageState> = new Set(['imported', 'present']);
+
+/**
+ * The fingerprint the destination's copy answers to: our named property when the JSON path set it, else
+ * the subject Graph returns with sentDateTime (the Date header on the MIME path), through the same
+ * normalisation as the source, so a different charset or encoded-word form cannot cause a mismatch.
+ */
+export function destinationFingerprint(message: DestinationMessage): string {
+  if (message.importFingerprint) return message.importFingerprint;
+  return fingerprint(message.subject, parseGraphDate(message.sentDateTime));
+}
+
+function parseGraphDate(value: string | null): Date | null {
+  if (value === null || value === '') return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** `<a@b>` and `a@b` name the same message; Graph returns the brackets, a header may not have them. */
+export function normalizeMessageId(messageId: string | null): string | null {
+  if (messageId === null) return null;
+  const bare = messageId.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
+  return bare === '' ? null : bare;
+}
+
+/**
+ * Compares one target folder. `destination` is null when the folder does not exist: then everything
+ * expected is missing. Counting is by multiset, so two source copies against one destination copy leave
+ * one missing. Pairs are made in passes, each on what the previous left over:
+ * 1. fingerprint (Message-ID breaks ties within a fingerprint), the rule the import itself applies;
+ * 2. Message-ID alone, for a message whose date Exchange did not keep (no Date header: the source dated it
+ *    from Received, Exchange chose its own sentDateTime);
+ * 3. for an undated source message, the subject alone.
+ * Without the ledger the answer is the same: the ledger only labels missing messages.
+ */
+export function compareFolder<S extends ComparableSource>(source: readonly S[], destination: readonly DestinationMessage[] | null): FolderComparison<S> {
+  const expected = source.length;
+  if (destination === null) {
+    return { expected, matched: [], missing: source, unexpected: [], ledgerImportedButAbsent: source.filter(saidThere) };
+  }
+
+  const first = matchByFingerprint(
+    source.map((s) => ({ item: s, key: s.key, fingerprint: s.fingerprint, messageId: normalizeMessageId(s.messageId) })),
+    destination.map((d) => ({ item: d, id: d.id, fingerprint: destinationFingerprint(d), messageId: normalizeMessageId(d.internetMessageId) })),
+  );
+  const matched: MatchedPair<S>[] = first.matched.map(([s, d]) => ({ source: s, destination: d, by: 'fingerprint' }));
+
+  const second = pairBy(first.sourceOnly, first.destinationOnly, (s) => normalizeMessageId(s.messageId), (d) => normalizeMessageId(d.internetMessageId));
+  for (const [s, d] of second.pairs) matched.push({ source: s, destination: d, by: 'message-id' });
+
+  const third = pairBy(
+    second.sourceOnly,
+    second.destinationOnly,
+    (s) => (s.date === null ? s.fingerprint : null),
+    (d) => fingerprint(d.subject, null),
+  );
+  for (const [s, d] of third.pairs) matched.push({ source: s, destination: d, by: 'undated-subject' });
+
+  const missing = third.sourceOnly;
+  return { expected, matched, missing, unexpected: third.destinationOnly, ledgerImportedButAbsent: missing.filter(saidThere) };
+}
+
+function saidThere(source: ComparableSource): boolean {
+  return source.ledgerState !== null && LEDGER_SAYS_THERE.has(source.ledgerState);
+}
+
+/** Multiset pairing on a derived key (null = cannot pair), in input order so the answer is stable. */
+function pairBy<S, D>(
+  sources: readonly S[],
+  destinations: readonly D[],
+  sourceKey: (s: S) => string | null,
+  destinationKey: (d: D) => string | null,
+): { pairs: Array<[S, D]>; sourceOnly: S[]; destinationOnly: D[] } {
+  const waiting = new Map<string, D[]>();
+  const destinationOnly = new Set<D>(destinations);
+  for (const d of destinations) {
+    const key = destinationKey(d);
+    if (key === null) continue;
+    const list = waiting.get(key);
+    if (list) list.push(d);
+    else waiting.set(key, [d]);
+  }
+  const pairs: Array<[S, D]> = [];
+  const sourceOnly: S[] = [];
+  for (const s of sources) {
+    const key = sourceKey(s);
+    const d = key === null ? undefined : waiting.get(key)?.shift();
+    if (d === undefined) {
+      sourceOnly.push(s);
+      continue;
+    }
+    pairs.push([s, d]);
+    destinationOnly.delete(d);
+  }
+  return { pairs, sourceOnly, destinationOnly: destinations.filter((d) => destinationOnly.has(d)) };
+}
