@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { DuplicateTracker } from '../../src/policy/duplicates.js';
+
+const FP = 'f'.repeat(64);
+
+describe('DuplicateTracker', () => {
+  it('keeps the first, drops a copy with the same Message-ID', () => {
+    const t = new DuplicateTracker();
+    expect(t.observe('a', 'inbox', FP, '<1@x>')).toEqual({ kind: 'first' });
+    expect(t.observe('b', 'inbox', FP, '<1@x>')).toEqual({ kind: 'duplicate', of: 'a' });
+  });
+
+  it('treats a missing Message-ID on either side as a duplicate', () => {
+    const t = new DuplicateTracker();
+    t.observe('a', 'inbox', FP, '<1@x>');
+    expect(t.observe('b', 'inbox', FP, null)).toEqual({ kind: 'duplicate', of: 'a' });
+    const u = new DuplicateTracker();
+    u.observe('a', 'inbox', FP, null);
+    expect(u.observe('b', 'inbox', FP, '<1@x>')).toEqual({ kind: 'duplicate', of: 'a' });
+    expect(u.observe('c', 'inbox', FP, '')).toEqual({ kind: 'duplicate', of: 'a' });
+  });
+
+  it('keeps a different Message-ID with the same fingerprint as a collision', () => {
+    const t = new DuplicateTracker();
+    t.observe('a', 'inbox', FP, '<1@x>');
+    expect(t.observe('b', 'inbox', FP, '<2@x>')).toEqual({ kind: 'collision', with: 'a' });
+  });
+
+  it('does not treat copies in other folders or other fingerprints as duplicates', () => {
+    const t = new DuplicateTracker();
+    t.observe('a', 'inbox', FP, '<1@x>');
+    expect(t.observe('b', 'sentitems', FP, '<1@x>')).toEqual({ kind: 'first' });
+    expect(t.observe('c', 'inbox', 'e'.repeat(64), '<1@x>')).toEqual({ kind: 'first' });
+  });
+
+  it('chain A(id1) B(id2) C(id1) D(none): B collides, C and D are duplicates of A', () => {
+    const t = new DuplicateTracker();
+    expect(t.observe('A', 'inbox', FP, '<1@x>')).toEqual({ kind: 'first' });
+    expect(t.observe('B', 'inbox', FP, '<2@x>')).toEqual({ kind: 'collision', with: 'A' });
+    expect(t.observe('C', 'inbox', FP, '<1@x>')).toEqual({ kind: 'duplicate', of: 'A' });
+    expect(t.observe('D', 'inbox', FP, null)).toEqual({ kind: 'duplicate', of: 'A' });
+    expect(t.observe('E', 'inbox', FP, '<2@x>')).toEqual({ kind: 'duplicate', of: 'B' });
+  });
+
+  it('chain E(none) F(id1) G(id2): E adopts id1 through F, so G is kept as a collision', () => {
+    const t = new DuplicateTracker();
+    expect(t.observe('E', 'inbox', FP, null)).toEqual({ kind: 'first' });
+    expect(t.observe('F', 'inbox', FP, '<1@x>')).toEqual({ kind: 'duplicate', of: 'E' });
+    expect(t.observe('G', 'inbox', FP, '<2@x>')).toEqual({ kind: 'collision', with: 'E' });
+    expect(t.observe('H', 'inbox', FP, '<2@x>')).toEqual({ kind: 'duplicate', of: 'G' });
+    expect(t.observe('I', 'inbox', FP, '<1@x>')).toEqual({ kind: 'duplicate', of: 'E' });
+  });
+
+  it('never drops a distinct Message-ID, whatever the order (invariant over all orders of a small set)', () => {
+    const messages: [string, string | null][] = [
+      ['n1', null],
+      ['a1', '<a>'],
+      ['b1', '<b>'],
+      ['n2', null],
+      ['a2', '<a>'],
+      ['c1', '<c>'],
+    ];
+    const permutations = (xs: typeof messages): (typeof messages)[] =>
+      xs.length <= 1 ? [xs] : xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+    for (const order of permutations(messages)) {
+      const t = new DuplicateTracker();
+      const kept = new Map<string, string | null>();
+      for (const [key, id] of order) {
+        const d = t.observe(key, 'inbox', FP, id);
+        if (d.kind !== 'duplicate') kept.set(key, id);
+      }
+      // every distinct Message-ID is kept exactly once, or stood for by an ID-less message kept first
+      const keptIds = [...kept.values()].filter((id) => id !== null);
+      expect(new Set(keptIds).size).toBe(keptIds.length);
+      expect(kept.size).toBe(3);
+    }
+  });
+
+  it('handles 200,000 messages', () => {
+    const t = new DuplicateTracker();
+    let duplicates = 0;
+    for (let i = 0; i < 200_000; i++) {
+      const fp = (i % 100_000).toString(16).padStart(64, '0');
+      if (t.observe(`zip#${i}`, `folder${(i % 100_000) % 7}`, fp, `<${i % 100_000}@x>`).kind === 'duplicate') duplicates++;
+    }
+    // the second 100,000 repeat the first in the same folders
+    expect(duplicates).toBe(100_000);
+  });
+});
