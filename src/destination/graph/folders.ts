@@ -6,6 +6,7 @@
 import { NoRetryError } from '../../accounting/errors.js';
 import type { FolderRef } from '../types.js';
 import { PromiseCache } from './folder-cache.js';
+import { errorCode } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
 import { queryString, segment, userPath } from './odata.js';
 import { collectAll } from './paging.js';
@@ -140,13 +141,3 @@ function pathKey(anchor: WellKnownFolder, rest: readonly string[]): string {
   // NUL cannot occur in a display name we are given, so it keeps `a/b` and `a`,`b` apart.
   return [anchor, ...rest.map(folderNameKey)].join('\u0000');
 }
-
-/** Graph's `error.code`, from a ClassifiedError or anything else carrying `code`. */
-export function errorCode(error: unknown): string | undefined {
-  if (typeof error === 'object' && error !== null && 'code' in error) {
-    const code = (error as { code: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  }
-  return undefined;
-}
-

@@ -1,0 +1,60 @@
+/**
+ * Finding what a create may have made, after an ambiguous failure or a crash: by our fingerprint property
+ * (JSON path), else by Message-ID, else by the sent date, each narrowed by comparing fingerprints computed
+ * the way the source computes them.
+ */
+import { fingerprint as fingerprintOf, normalizeSubject } from '../../message/fingerprint.js';
+import type { DestinationMessage, FolderRef, MessageHint } from '../types.js';
+import type { GraphRequester } from './graph-requester.js';
+import { messageQuery, toDestinationMessage, type GraphMessage } from './inventory.js';
+import { FINGERPRINT_PROPERTY_ID, propertyEqualsFilter } from './named-property.js';
+import { odataDateTime, odataString, segment, userPath } from './odata.js';
+import { collectAll } from './paging.js';
+
+export type LookupKind = 'property' | 'message-id' | 'sent-date' | 'subject';
+
+/** The `$filter` expressions tried in order, most exact first. */
+export function lookupFilters(fingerprint: string, hint: MessageHint): { kind: LookupKind; filter: string }[] {
+  const filters: { kind: LookupKind; filter: string }[] = [
+    { kind: 'property', filter: propertyEqualsFilter(FINGERPRINT_PROPERTY_ID, fingerprint) },
+  ];
+  if (hint.messageId !== null && hint.messageId !== '') {
+    filters.push({ kind: 'message-id', filter: `internetMessageId eq ${odataString(hint.messageId)}` });
+  } else if (hint.date !== null) {
+    // The date alone, then fingerprints compared here: Exchange may store a subject with whitespace or
+    // control characters changed, which an `eq` on subject would miss.
+    filters.push({ kind: 'sent-date', filter: `sentDateTime eq ${odataDateTime(hint.date)}` });
+  } else {
+    filters.push({ kind: 'subject', filter: `subject eq ${odataString(hint.subject)}` });
+  }
+  return filters;
+}
+
+/** Whether a candidate found by `kind` is the message with this fingerprint and hint. */
+export function matches(candidate: DestinationMessage, kind: LookupKind, fingerprint: string, hint: MessageHint): boolean {
+  if (candidate.importFingerprint === fingerprint) return true;
+  const sent = candidate.sentDateTime === null ? null : new Date(candidate.sentDateTime);
+  if (fingerprintOf(candidate.subject, sent) === fingerprint) return true;
+  // Same Message-ID and subject is the same message even when Exchange dated it differently (no Date
+  // header: it stamps its own sentDateTime); an undated source has nothing else to compare.
+  if (kind === 'message-id' || kind === 'subject') {
+    return normalizeSubject(candidate.subject) === normalizeSubject(hint.subject);
+  }
+  return false;
+}
+
+export async function findMessage(
+  http: GraphRequester,
+  mailbox: string,
+  folder: FolderRef,
+  fingerprint: string,
+  hint: MessageHint,
+): Promise<DestinationMessage[]> {
+  const messages = `${userPath(mailbox)}/mailFolders/${segment(folder.id)}/messages`;
+  for (const { kind, filter } of lookupFilters(fingerprint, hint)) {
+    const raw = await collectAll<GraphMessage>(http, mailbox, `${messages}${messageQuery({ filter, top: 100 })}`);
+    const found = raw.map(toDestinationMessage).filter((m) => matches(m, kind, fingerprint, hint));
+    if (found.length > 0) return found;
+  }
+  return [];
+}
