@@ -36,6 +36,8 @@ export interface EndpointOptions {
   readonly cloud?: CloudName;
   readonly authorityHost?: string;
   readonly graphUrl?: string;
+  /** Overrides the token scope; by default the preset cloud's Graph resource followed by `/.default`. */
+  readonly scope?: string;
 }
 
 export function isCloudName(value: string): value is CloudName {
@@ -55,8 +57,9 @@ export function resolveEndpoints(options: EndpointOptions): CloudEndpoints {
     cloud,
     authorityHost,
     graphUrl,
-    // The token's audience is the Graph resource the requests go to; a custom Graph URL is its own resource.
-    scope: `${new URL(graphUrl).origin}/.default`,
+    // The audience is the cloud's Graph resource even when --graph-url points the requests elsewhere (a
+    // proxy, a regional endpoint, the test emulator): that host still serves, and checks, that resource.
+    scope: options.scope ?? `${preset.graphUrl}/.default`,
     customAuthority: options.authorityHost !== undefined,
   };
 }
