@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+import { createInterface } from 'node:readline';
+import { main } from './commands/cli.js';
+
+/** Asks for the client secret without echoing it, when a person is there to type it. */
+async function promptSecret(question: string): Promise<string> {
+  if (!process.stdin.isTTY) throw new Error('no terminal to ask for the client secret: set EML_IMPORT_CLIENT_SECRET');
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const output = rl as unknown as { _writeToOutput: (s: string) => void };
+  process.stderr.write(question);
+  output._writeToOutput = () => undefined;
+  try {
+    return await new Promise<string>((resolve) => rl.question('', resolve));
+  } finally {
+    rl.close();
+    process.stderr.write('\n');
+  }
+}
+
+// The first Ctrl-C stops queuing new uploads and lets the ones in flight finish (the ledger is safe
+// either way); a second one ends the process at once.
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(130);
+  process.stderr.write('\nstopping after the uploads in flight (Ctrl-C again to quit now; the ledger keeps every result)\n');
+  controller.abort();
+});
+
+process.exitCode = await main(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  promptSecret,
+  signal: controller.signal,
+});

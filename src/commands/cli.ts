@@ -1,0 +1,69 @@
+import { Command, CommanderError } from 'commander';
+import { addOutputOptions, addSourceOptions, addTenantOptions, readImportOptions } from './options.js';
+import { runImport } from './import.js';
+import { runReconcileCommand } from './reconcile.js';
+import { runDoctor } from './doctor.js';
+import { ExitCode } from '../accounting/exit-codes.js';
+import { UsageError, type CliIo } from './io.js';
+
+const EXAMPLES = `
+Examples:
+  eml-import ./exports/*.zip --dry-run --report ./report
+  EML_IMPORT_CLIENT_SECRET=... eml-import ./exports/*.zip --tenant contoso.onmicrosoft.com \\
+      --client-id 00000000-0000-0000-0000-000000000000 --mailbox ann@contoso.com
+  eml-import reconcile ./exports/*.zip --tenant ... --client-id ... --map map.csv --report ./reconcile
+  eml-import doctor --tenant ... --client-id ... --mailbox ann@contoso.com
+
+The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
+Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
+configuration or authentication error.`;
+
+/**
+ * The whole command line. Runs one command and returns its exit status; never calls process.exit, so
+ * tests run it in-process with their own streams.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let status: number = ExitCode.ok;
+  const program = new Command('eml-import')
+    .description('Import Amazon WorkMail export zips into Microsoft 365 mailboxes through Microsoft Graph.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .showHelpAfterError('(run eml-import --help for every option)')
+    .addHelpText('after', EXAMPLES);
+
+  const importCommand = addOutputOptions(addTenantOptions(addSourceOptions(new Command('import'))))
+    .description('import the zips (the default command), or with --dry-run report what an import would do')
+    .option('--dry-run', 'read and classify everything, change nothing; no tenant needed', false)
+    .action(async (zips: string[], raw: Record<string, unknown>) => {
+      status = await runImport(readImportOptions(zips, raw), io);
+    });
+  const reconcileCommand = addOutputOptions(addTenantOptions(addSourceOptions(new Command('reconcile'))))
+    .description('compare the exports with the destination, folder by folder and message by message (read-only)')
+    .action(async (zips: string[], raw: Record<string, unknown>) => {
+      status = await runReconcileCommand(readImportOptions(zips, raw), io);
+    });
+  const doctorCommand = addTenantOptions(new Command('doctor'))
+    .description('check the token, mailbox access and the permissions each upload method needs')
+    .action(async (raw: Record<string, unknown>) => {
+      status = await runDoctor(readImportOptions([], raw), io);
+    });
+  for (const command of [importCommand, reconcileCommand, doctorCommand]) {
+    command.exitOverride().configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
+  }
+  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand);
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return status;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`eml-import: ${error.message}\n`);
+      return ExitCode.usage;
+    }
+    io.stderr.write(`eml-import: ${(error as Error).stack ?? String(error)}\n`);
+    return ExitCode.usage;
+  }
+}

@@ -1,0 +1,111 @@
+import { join, resolve } from 'node:path';
+import PQueue from 'p-queue';
+import { Ledger } from '../ledger/ledger.js';
+import { Stats } from '../accounting/stats.js';
+import { ExitCode } from '../accounting/exit-codes.js';
+import { scanZips, type ZipToScan } from '../run/scan.js';
+import { scanOptionsFrom, mappingFingerprint } from '../run/source-options.js';
+import { importMailbox } from '../run/import-mailbox.js';
+import { readMapFile, mailboxFor } from '../run/mailbox-map.js';
+import { startProgress } from '../run/progress.js';
+import { connect } from '../run/connect.js';
+import { buildReport, messageLines } from '../reports/build-report.js';
+import { writeOutputs } from './outputs.js';
+import { UsageError, type CliIo } from './io.js';
+import type { ImportOptions, TenantOptions } from './options.js';
+import type { RunReport } from '../reports/model.js';
+
+/** True when the options name a tenant to talk to (a dry run without one never touches the network). */
+export function wantsTenant(options: TenantOptions): boolean {
+  return options.tenant !== undefined || options.accessTokenEnv !== undefined;
+}
+
+/** Which mailbox each zip goes to: --mailbox for all, or map.csv; null where neither says. */
+export function assignMailboxes(options: ImportOptions): ZipToScan[] {
+  if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
+  const rules = options.map ? readMapFile(options.map) : [];
+  return options.zips.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
+}
+
+/**
+ * The main job. The dry run is a mode of the same pipeline: it scans for real into an in-memory ledger,
+ * reads the destination when a tenant is given, and skips only folder creation and uploads.
+ */
+export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
+  const tenant = wantsTenant(options);
+  if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
+  const zips = assignMailboxes(options);
+  if (tenant) {
+    const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
+    if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
+  }
+
+  const ledger = Ledger.open(options.dryRun ? ':memory:' : join(options.state, 'state.db'));
+  try {
+    if (!options.dryRun) checkMapping(ledger, options);
+    const stats = new Stats();
+    const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
+    let fatal: string | null = null;
+    try {
+      const records = await scanZips(zips, ledger, stats, scanOptionsFrom(options), progress.log);
+      if (tenant && !io.signal?.aborted) {
+        const connection = await connect(options, io, stats);
+        const problems = await connection.preflight([...new Set(zips.map((z) => z.mailbox as string))]);
+        if (problems.length > 0) {
+          for (const p of problems) progress.log(`error: ${p}`);
+          fatal = problems.join('\n');
+        } else {
+          stats.phase = options.dryRun ? 'checking destination' : 'importing';
+          const mailboxes = [...new Set(records.map((z) => z.mailbox).filter((m): m is string => m !== null))];
+          const queue = new PQueue({ concurrency: options.parallel });
+          const results = await Promise.all(
+            mailboxes.map((mailbox) =>
+              queue.add(() =>
+                importMailbox(mailbox, records.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, { api: options.api, dryRun: options.dryRun, signal: io.signal }, progress.log),
+              ),
+            ),
+          );
+          const failures = results.filter((r) => r?.fatal).map((r) => `${r?.mailbox}: ${r?.fatal}`);
+          if (failures.length > 0) fatal = failures.join('\n');
+        }
+      }
+    } finally {
+      progress.stop();
+    }
+    const zipPaths = new Set(zips.map((z) => resolve(z.path)));
+    const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
+    await writeOutputs(report, messageLines(ledger, zipPaths), options, io, stats.snapshot());
+    if (fatal) {
+      io.stderr.write(`eml-import: stopped: ${fatal}\n`);
+      return ExitCode.usage;
+    }
+    return exitCodeFor(report);
+  } finally {
+    ledger.close();
+  }
+}
+
+function exitCodeFor(report: RunReport): number {
+  const t = report.totals;
+  if (t.unreadable > 0) return ExitCode.incomplete;
+  if (report.mode === 'import' && (t.failed > 0 || t.pending > 0)) return ExitCode.incomplete;
+  return ExitCode.ok;
+}
+
+function checkMapping(ledger: Ledger, options: ImportOptions): void {
+  const wanted = mappingFingerprint(options);
+  const stored = ledger.getMeta('mapping');
+  if (stored === null) ledger.setMeta('mapping', wanted);
+  else if (stored !== wanted) {
+    throw new UsageError(
+      `the ledger in ${options.state} was made with other folder, spam or filter options (${stored}); ` +
+        'run with the same options to resume, or give a new --state to start over',
+    );
+  }
+}
+
+/** Tests and log-watching admins can ask for plain progress lines more often than every 10 s. */
+function progressInterval(io: CliIo): number | undefined {
+  const value = Number(io.env['EML_IMPORT_PROGRESS_INTERVAL_MS']);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}

@@ -1,0 +1,89 @@
+import { resolveEndpoints, graphCustomHosts, type CloudEndpoints } from '../destination/graph/cloud.js';
+import { accessTokenFromEnv, loadCertificateCredential, secretCredential, type Credential } from '../destination/graph/credentials.js';
+import { createTokenSource, type TokenSource } from '../destination/graph/token-source.js';
+import { GraphHttp } from '../destination/graph/graph-http.js';
+import { OUTLOOK_LIMITS, type GovernorLimits } from '../destination/graph/governor.js';
+import { createGraphDestination } from '../destination/graph/index.js';
+import { runPreflight, type Check } from './preflight.js';
+import { UsageError, type CliIo } from '../commands/io.js';
+import type { TenantOptions } from '../commands/options.js';
+import type { Stats } from '../accounting/stats.js';
+import type { DestinationEvents, MailboxDestination } from '../destination/types.js';
+
+/** The environment variable the client secret is read from: never a flag, which `ps` would show. */
+export const SECRET_ENV = 'EML_IMPORT_CLIENT_SECRET';
+
+export interface Connection {
+  destinationFor(mailbox: string): MailboxDestination;
+  /** The doctor's checklist: token, permissions for the upload method, each mailbox reachable. */
+  checks(mailboxes: readonly string[]): Promise<Check[]>;
+  /** The failed checks as sentences; empty when the import may start. */
+  preflight(mailboxes: readonly string[]): Promise<string[]>;
+}
+
+async function credentialFrom(options: TenantOptions, io: CliIo): Promise<Credential> {
+  if (options.accessTokenEnv) return accessTokenFromEnv(options.accessTokenEnv, io.env);
+  if (!options.tenant || !options.clientId) throw new UsageError('--tenant and --client-id are needed (or --access-token-env NAME)');
+  if (options.certificate) {
+    try {
+      return await loadCertificateCredential(options.certificate, options.certificatePublic);
+    } catch (error) {
+      throw new UsageError(`--certificate ${options.certificate}: ${(error as Error).message}`);
+    }
+  }
+  const fromEnv = io.env[SECRET_ENV];
+  if (fromEnv !== undefined) return secretCredential(fromEnv);
+  if (!io.promptSecret) throw new UsageError(`no client secret: set ${SECRET_ENV}, or use --certificate or --access-token-env`);
+  return secretCredential(await io.promptSecret('Client secret (Value) for the app registration: '));
+}
+
+/**
+ * Benchmarks and the demo run against the emulator with Outlook's windows shortened by the same factor;
+ * the governor must shorten its windows to match. Real tenants never set this.
+ */
+function governorLimits(io: CliIo): GovernorLimits {
+  const scale = Number(io.env['EML_IMPORT_TIME_SCALE']);
+  if (!Number.isFinite(scale) || scale <= 0 || scale === 1) return OUTLOOK_LIMITS;
+  return { ...OUTLOOK_LIMITS, requestWindowMs: OUTLOOK_LIMITS.requestWindowMs * scale, bytesWindowMs: OUTLOOK_LIMITS.bytesWindowMs * scale };
+}
+
+function eventsInto(stats: Stats): DestinationEvents {
+  return {
+    onRequest: (mailbox, status) => {
+      const counters = stats.mailbox(mailbox);
+      counters.requests += 1;
+      if (status === 429) counters.throttled += 1;
+    },
+    onThrottleWait: (mailbox, ms) => {
+      stats.mailbox(mailbox).throttleWaitMs += ms;
+    },
+    onRetry: (mailbox) => {
+      stats.mailbox(mailbox).retries += 1;
+    },
+  };
+}
+
+/** Builds the Graph destination from the command line: endpoints, credential, tokens, governor, client. */
+export async function connect(options: TenantOptions, io: CliIo, stats: Stats): Promise<Connection> {
+  let endpoints: CloudEndpoints;
+  try {
+    endpoints = resolveEndpoints({ cloud: options.cloud, authorityHost: options.authorityHost, graphUrl: options.graphUrl });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const credential = await credentialFrom(options, io);
+  let tokens: TokenSource;
+  try {
+    tokens = createTokenSource({ credential, tenant: options.tenant, clientId: options.clientId, endpoints });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const http = new GraphHttp({ graphUrl: endpoints.graphUrl, customHosts: graphCustomHosts(endpoints), tokens, limits: governorLimits(io), events: eventsInto(stats) });
+  const destinationFor = createGraphDestination({ http, api: options.api, events: eventsInto(stats) });
+  const checks = (mailboxes: readonly string[]): Promise<Check[]> => runPreflight(tokens, http, mailboxes, options.api);
+  return {
+    destinationFor,
+    checks,
+    preflight: async (mailboxes) => (await checks(mailboxes)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+  };
+}

@@ -1,0 +1,165 @@
+import PQueue from 'p-queue';
+import { openExport } from '../source/index.js';
+import type { ExportReader } from '../source/index.js';
+import { chooseUploadMethod } from '../policy/upload-method.js';
+import { matchMultiset } from '../policy/match.js';
+import { ClassifiedError } from '../accounting/errors.js';
+import { decodeTarget, displayTarget } from './target.js';
+import { destinationFingerprint } from './destination-inventory.js';
+import type { Ledger, MessageRow, ZipRecord } from '../ledger/ledger.js';
+import type { Stats } from '../accounting/stats.js';
+import type { DestinationMessage, FolderRef, MailboxDestination } from '../destination/types.js';
+
+export interface MailboxImportOptions {
+  readonly api: 'beta' | 'v1.0';
+  /** Dry run with a tenant: read the destination, change nothing. */
+  readonly dryRun: boolean;
+  /**
+   * Uploads queued per mailbox. The destination's governor lets 4 through at a time; a few more queued
+   * keep it busy while the next messages are read from the zip. Memory is bounded by this times the
+   * largest message (25 MB in WorkMail).
+   */
+  readonly queued?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface MailboxImportResult {
+  readonly mailbox: string;
+  /** Set when the mailbox had to stop (credentials, permissions, mailbox missing). */
+  readonly fatal: string | null;
+}
+
+/** States the import still has to settle: anything not known to be in the destination. */
+const UNSETTLED = new Set(['pending', 'in_flight', 'failed']);
+
+/**
+ * Imports one mailbox, folder by folder: finds (or creates) the folder, reads what the folder already
+ * holds, settles every ledger row that is already there (multiset, so collisions still go in), then
+ * uploads the rest with the ledger written before and after each create.
+ */
+export async function importMailbox(mailbox: string, zips: readonly ZipRecord[], ledger: Ledger, destination: MailboxDestination, stats: Stats, options: MailboxImportOptions, log: (line: string) => void): Promise<MailboxImportResult> {
+  const counters = stats.mailbox(mailbox);
+  const rows = ledger.wantedFor(mailbox);
+  counters.wanted = rows.length;
+  counters.done = rows.filter((r) => !UNSETTLED.has(r.state)).length;
+  counters.imported = rows.filter((r) => r.state === 'imported').length;
+  counters.alreadyPresent = rows.filter((r) => r.state === 'present').length;
+
+  const targets = [...new Set(rows.filter((r) => UNSETTLED.has(r.state)).map((r) => r.target as string))].sort();
+  const readers = new Map<number, Promise<ExportReader>>();
+  const zipById = new Map(zips.map((z) => [z.id, z]));
+  const readerFor = (zipId: number): Promise<ExportReader> => {
+    let reader = readers.get(zipId);
+    if (!reader) {
+      const zip = zipById.get(zipId);
+      if (!zip) throw new Error(`zip ${zipId} is not part of this run`);
+      reader = openExport(zip.path);
+      readers.set(zipId, reader);
+    }
+    return reader;
+  };
+
+  try {
+    for (const target of targets) {
+      if (options.signal?.aborted) break;
+      const segments = decodeTarget(target);
+      const folder = options.dryRun ? await destination.findFolder(segments) : await destination.ensureFolder(segments);
+      const folderRows = ledger.wantedFor(mailbox, target);
+      const inventory: DestinationMessage[] = [];
+      if (folder) for await (const message of destination.listMessages(folder)) inventory.push(message);
+      const toUpload = settleAgainstInventory(folderRows, inventory, ledger);
+      counters.alreadyPresent += toUpload.present;
+      counters.imported += toUpload.recovered;
+      counters.done += toUpload.present + toUpload.recovered;
+      if (options.dryRun || !folder) continue;
+      log(`${mailbox}: ${displayTarget(target)}: ${inventory.length} already in the folder, ${toUpload.rows.length} to upload`);
+      await uploadRows(toUpload.rows, folder, ledger, destination, readerFor, stats, mailbox, options);
+    }
+    return { mailbox, fatal: null };
+  } catch (error) {
+    if (error instanceof ClassifiedError && error.errorClass === 'fatal') {
+      stats.recordError(`${mailbox}: ${error.message}`);
+      return { mailbox, fatal: error.message };
+    }
+    throw error;
+  } finally {
+    for (const reader of readers.values()) await reader.then((r) => r.close()).catch(() => undefined);
+  }
+}
+
+/**
+ * Matches the folder's unsettled rows against what the destination holds that no settled row accounts
+ * for. A matched in-flight row is our own create from a crash window (imported); a matched pending or
+ * failed row was there before us (already present). A dry run writes these to its in-memory ledger.
+ */
+function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly DestinationMessage[], ledger: Ledger): { rows: MessageRow[]; present: number; recovered: number } {
+  const claimed = new Set(rows.filter((r) => !UNSETTLED.has(r.state) && r.destId).map((r) => r.destId as string));
+  const unclaimed = inventory.filter((m) => !claimed.has(m.id) && !m.isDraft);
+  const unsettled = rows.filter((r) => UNSETTLED.has(r.state));
+  const match = matchMultiset(
+    unsettled.map((r) => ({ key: String(r.id), fingerprint: r.fingerprint ?? '', messageId: r.messageId })),
+    unclaimed.map((m) => ({ id: m.id, fingerprint: destinationFingerprint(m), messageId: m.internetMessageId })),
+  );
+  let present = 0;
+  let recovered = 0;
+  const byId = new Map(unsettled.map((r) => [String(r.id), r]));
+  for (const [key, destId] of match.matched) {
+    const row = byId.get(key);
+    if (!row) continue;
+    if ((row.state === 'in_flight' || row.errorClass === 'ambiguous-create') && row.method) {
+      recovered += 1;
+      ledger.markImported(row.id, destId, row.method);
+    } else {
+      present += 1;
+      ledger.markPresent(row.id, destId);
+    }
+  }
+  const remaining = new Set(match.sourceOnly);
+  return { rows: unsettled.filter((r) => remaining.has(String(r.id))), present, recovered };
+}
+
+async function uploadRows(rows: readonly MessageRow[], folder: FolderRef, ledger: Ledger, destination: MailboxDestination, readerFor: (zipId: number) => Promise<ExportReader>, stats: Stats, mailbox: string, options: MailboxImportOptions): Promise<void> {
+  const counters = stats.mailbox(mailbox);
+  const queue = new PQueue({ concurrency: options.queued ?? 6 });
+  let fatal: ClassifiedError | null = null;
+  for (const row of rows) {
+    if (fatal || options.signal?.aborted) break;
+    await queue.onSizeLessThan(queue.concurrency);
+    void queue.add(async () => {
+      if (fatal || options.signal?.aborted) return;
+      let mime: Buffer;
+      try {
+        mime = await (await readerFor(row.zipId)).readWhole(row.entry);
+      } catch (error) {
+        ledger.markFailed(row.id, (error as Error).message, 'unreadable');
+        counters.failed += 1;
+        counters.done += 1;
+        stats.recordError((error as Error).message);
+        return;
+      }
+      const method = chooseUploadMethod(mime.length, options.api);
+      ledger.markInFlight(row.id, method, row.attempts + 1);
+      try {
+        const result = await destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '' });
+        ledger.markImported(row.id, result.id, result.method);
+        counters.imported += 1;
+        counters.bytesUploaded += mime.length;
+      } catch (error) {
+        const classified = error instanceof ClassifiedError ? error : null;
+        if (classified?.errorClass === 'fatal') {
+          // Nothing was created: credentials or permissions. Put the row back and stop this mailbox.
+          ledger.markPending(row.id, classified.message);
+          fatal = classified;
+          return;
+        }
+        const message = `${(error as Error).message}`;
+        ledger.markFailed(row.id, message, classified?.errorClass ?? 'unexpected');
+        counters.failed += 1;
+        stats.recordError(`${mailbox}: ${row.entry}: ${message}`);
+      }
+      counters.done += 1;
+    });
+  }
+  await queue.onIdle();
+  if (fatal) throw fatal;
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { UsageError } from '../commands/io.js';
+
+/** A row of map.csv: which mailbox a zip (or every zip matching a glob) goes to. */
+export interface MapRule {
+  readonly zip: string;
+  readonly mailbox: string;
+}
+
+export function readMapFile(path: string): MapRule[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--map ${path}: ${(error as Error).message}`);
+  }
+  const records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  return records.map((record, index) => {
+    const zip = record['zip'];
+    const mailbox = record['mailbox'];
+    if (!zip || !mailbox) throw new UsageError(`--map ${path}: row ${index + 2} needs both a zip and a mailbox (columns zip,mailbox)`);
+    if (!mailbox.includes('@')) throw new UsageError(`--map ${path}: row ${index + 2}: '${mailbox}' does not look like a mailbox (user@domain)`);
+    return { zip, mailbox };
+  });
+}
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${escaped}$`, 'i');
+}
+
+/**
+ * The mailbox for a zip: the first rule whose zip (a path or a glob) matches the zip as given or its
+ * file name, so `exports/ann.zip` and `ann.zip` both work in map.csv.
+ */
+export function mailboxFor(zipPath: string, rules: readonly MapRule[]): string | null {
+  for (const rule of rules) {
+    const pattern = globToRegExp(rule.zip);
+    if (pattern.test(zipPath) || pattern.test(basename(zipPath))) return rule.mailbox;
+  }
+  return null;
+}

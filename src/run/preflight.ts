@@ -1,0 +1,67 @@
+import type { GraphRequester } from '../destination/graph/graph-requester.js';
+import type { TokenSource } from '../destination/graph/token-source.js';
+
+/** One line of the doctor's checklist. */
+export interface Check {
+  readonly name: string;
+  readonly ok: boolean;
+  /** What was found, or the sentence that says what to do. */
+  readonly detail: string;
+}
+
+/** The application permissions each upload method needs (folders and the JSON path need Mail.ReadWrite). */
+export function permissionsNeeded(api: 'beta' | 'v1.0'): string[] {
+  return api === 'beta' ? ['Mail.ReadWrite', 'Mail-Advanced.ReadWrite.All'] : ['Mail.ReadWrite'];
+}
+
+/** The app roles in an access token, or null when the token is not a readable JWT (then Graph decides). */
+export function rolesInToken(token: string): string[] | null {
+  const payload = token.split('.')[1];
+  if (!payload) return null;
+  try {
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: unknown };
+    return Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The checks an import runs before it touches anything, and `eml-import doctor` prints: a token, the
+ * permissions the chosen upload method needs, and read access to each mailbox. Read-only.
+ */
+export async function runPreflight(tokens: TokenSource, graph: GraphRequester, mailboxes: readonly string[], api: 'beta' | 'v1.0'): Promise<Check[]> {
+  const checks: Check[] = [];
+  let token: string;
+  try {
+    token = await tokens.getToken();
+    checks.push({ name: 'access token', ok: true, detail: 'acquired' });
+  } catch (error) {
+    checks.push({ name: 'access token', ok: false, detail: (error as Error).message });
+    return checks;
+  }
+  const roles = rolesInToken(token);
+  for (const permission of permissionsNeeded(api)) {
+    if (roles === null) {
+      checks.push({ name: `permission ${permission}`, ok: true, detail: 'not visible in the token; Graph will tell' });
+    } else if (roles.includes(permission)) {
+      checks.push({ name: `permission ${permission}`, ok: true, detail: 'granted' });
+    } else {
+      const hint = permission === 'Mail-Advanced.ReadWrite.All' ? ' (or use --api v1.0, which needs only Mail.ReadWrite)' : '';
+      checks.push({
+        name: `permission ${permission}`,
+        ok: false,
+        detail: `the token has no ${permission} role: add the Microsoft Graph application permission ${permission} to the app registration and grant admin consent${hint}`,
+      });
+    }
+  }
+  for (const mailbox of mailboxes) {
+    try {
+      await graph.request(mailbox, { method: 'GET', path: `/users/${encodeURIComponent(mailbox)}/mailFolders/inbox?$select=id,totalItemCount` });
+      checks.push({ name: `mailbox ${mailbox}`, ok: true, detail: 'reachable' });
+    } catch (error) {
+      checks.push({ name: `mailbox ${mailbox}`, ok: false, detail: (error as Error).message });
+    }
+  }
+  return checks;
+}

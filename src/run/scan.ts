@@ -1,0 +1,177 @@
+import { basename, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { scanExport, checkExportLog } from '../source/index.js';
+import { summarizeMessage } from '../message/summarize.js';
+import { classifySpam } from '../policy/spam.js';
+import { DuplicateTracker } from '../policy/duplicates.js';
+import { mapFolder } from '../policy/folder-map.js';
+import { encodeTarget } from './target.js';
+import type { Ledger, NewEntryRow, ZipRecord } from '../ledger/ledger.js';
+import type { Stats } from '../accounting/stats.js';
+import type { ScanItem, ExportLog } from '../source/index.js';
+import type { SpamOptions } from '../policy/types.js';
+
+export interface ScanOptions {
+  /** Inflate every entry to the end and check CRC and sizes (the default); false for --headers-only. */
+  readonly verify: boolean;
+  readonly spam: SpamOptions;
+  readonly into?: string;
+  readonly archiveBefore?: Date;
+  /** Source folders to take (include/exclude globs already applied); false drops the entry as excluded. */
+  readonly folderWanted: (folder: string) => boolean;
+}
+
+export interface ZipToScan {
+  readonly path: string;
+  /** The mailbox it goes to; null in a dry run without a tenant (each zip is then its own scope). */
+  readonly mailbox: string | null;
+}
+
+/** Rows are written in batches: one transaction per batch keeps the scan fast and a kill costs one batch. */
+const ROWS_PER_TRANSACTION = 500;
+
+/**
+ * Reads every zip into the ledger: one row per entry with its kind, decoded headers, target folder and
+ * verdict. A zip already scanned in an earlier run is not read again (the ledger is the checkpoint).
+ */
+export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<ZipRecord[]> {
+  const records: ZipRecord[] = [];
+  stats.zipsTotal = zips.length;
+  stats.phase = 'scanning';
+  for (const zip of zips) {
+    const path = resolve(zip.path);
+    let size = 0;
+    try {
+      size = statSync(path).size;
+    } catch {
+      size = 0;
+    }
+    const record = ledger.upsertZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size });
+    if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
+    records.push(ledger.zips().find((z) => z.id === record.id) ?? record);
+    stats.zipsDone += 1;
+  }
+  return records;
+}
+
+async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
+  let batch: NewEntryRow[] = [];
+  let archiveError: string | null = null;
+  const logs: ExportLog[] = [];
+  const observed = { messages: 0, bytes: 0, folders: new Set<string>() };
+  const flush = (): void => {
+    ledger.addEntries(batch);
+    batch = [];
+  };
+
+  for await (const item of scanExport(zip.path, { verify: options.verify })) {
+    const row = toRow(zip, item, options);
+    if (item.type === 'archive-error') {
+      archiveError = item.error;
+      log(`error: ${item.error}`);
+    } else {
+      stats.entriesScanned += 1;
+      stats.bytesScanned += item.entry.uncompressedSize;
+      if (item.exportLog) logs.push(item.exportLog);
+      if (row.kind === 'message' || row.kind === 'calendar') {
+        observed.messages += row.kind === 'message' ? 1 : 0;
+        observed.bytes += row.size;
+        observed.folders.add(row.folder);
+      }
+      if (!item.read.ok) log(`error: ${item.read.error}`);
+    }
+    if (row.verdict === 'unreadable') stats.unreadable += 1;
+    batch.push(row);
+    if (batch.length >= ROWS_PER_TRANSACTION) flush();
+  }
+  flush();
+
+  deduplicate(zip, ledger);
+  const mismatches = logs.flatMap((l) => checkExportLog(l, { messages: observed.messages, bytes: observed.bytes, folders: observed.folders.size }));
+  for (const m of mismatches) log(`warning: ${zip.name}: ${m}`);
+  ledger.finishZipScan(zip.id, {
+    archiveError,
+    exportLog: logs.length > 0 ? JSON.stringify(logs.map((l) => ({ entry: l.entryName, ...l.raw }))) : null,
+    exportLogMismatches: mismatches,
+  });
+}
+
+function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions): NewEntryRow {
+  if (item.type === 'archive-error') {
+    return {
+      ...emptyRow(zip.id, item.entryName ?? '(archive)', ''),
+      kind: 'unreadable',
+      verdict: 'unreadable',
+      readError: item.error,
+    };
+  }
+  const { entry, read } = item;
+  const base = { ...emptyRow(zip.id, entry.entryName, entry.folder), size: entry.uncompressedSize };
+  if (!read.ok) return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: read.error };
+  if (read.kind === 'calendar') return { ...base, kind: 'calendar', verdict: 'calendar' };
+  if (read.kind === 'export-log') return { ...base, kind: 'export-log', verdict: 'export-log' };
+  if (read.kind === 'unreadable') return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: `${zip.name}: ${entry.entryName}: not a message, calendar item or export log` };
+
+  const summary = summarizeMessage(read.head);
+  const described = {
+    ...base,
+    kind: 'message' as const,
+    subject: summary.subject,
+    sender: summary.from,
+    date: summary.date ? summary.date.toISOString() : null,
+    dateSource: summary.dateSource,
+    messageId: summary.messageId,
+    fingerprint: summary.fingerprint,
+  };
+  if (!options.folderWanted(entry.folder)) return { ...described, verdict: 'excluded', rule: 'folder filter' };
+  const spam = classifySpam({ folderSegments: entry.folderSegments, headers: summary.headers }, options.spam);
+  if (spam.spam) return { ...described, verdict: 'spam', rule: spam.rule };
+  const mapped = mapFolder(entry.folderSegments, { date: summary.date }, { into: options.into, archiveBefore: options.archiveBefore });
+  return { ...described, target: encodeTarget(mapped.segments), verdict: 'importable' };
+}
+
+function emptyRow(zipId: number, entry: string, folder: string): NewEntryRow {
+  return {
+    zipId,
+    entry,
+    folder,
+    target: null,
+    kind: 'message',
+    subject: null,
+    sender: null,
+    date: null,
+    dateSource: null,
+    messageId: null,
+    fingerprint: null,
+    size: 0,
+    verdict: 'importable',
+    rule: null,
+    readError: null,
+  };
+}
+
+/**
+ * Duplicates are decided after the zip is read, in entry-name order, so the same export always gives the
+ * same answer whatever order the parallel reader finished in. Zips read in earlier runs seed the tracker,
+ * and the scope is the mailbox (or, without one, the zip) plus the target folder.
+ */
+function deduplicate(zip: ZipRecord, ledger: Ledger): void {
+  const tracker = new DuplicateTracker();
+  const scopeOf = (mailbox: string | null, zipPath: string, target: string): string => `${mailbox ?? zipPath}\u0000${target}`;
+  const zipsById = new Map(ledger.zips().map((z) => [z.id, z]));
+  for (const row of ledger.dedupSeed(zip.id)) {
+    const owner = zipsById.get(row.zipId);
+    if (!owner || row.target === null || row.fingerprint === null || row.date === null) continue;
+    if ((owner.mailbox ?? owner.path) !== (zip.mailbox ?? zip.path)) continue;
+    tracker.observe(String(row.id), scopeOf(owner.mailbox, owner.path, row.target), row.fingerprint, row.messageId);
+  }
+  const decisions: Array<{ id: number; duplicateOf?: number; collision?: boolean }> = [];
+  for (const row of ledger.entriesOfZip(zip.id)) {
+    // An undated message's fingerprint is its subject alone: too weak to drop anything on.
+    if (row.verdict !== 'importable' || row.target === null || row.fingerprint === null || row.date === null) continue;
+    const decision = tracker.observe(String(row.id), scopeOf(zip.mailbox, zip.path, row.target), row.fingerprint, row.messageId);
+    if (decision.kind === 'duplicate') decisions.push({ id: row.id, duplicateOf: Number(decision.of) });
+    if (decision.kind === 'collision') decisions.push({ id: row.id, collision: true }, { id: Number(decision.with), collision: true });
+  }
+  ledger.applyDuplicateDecisions(decisions);
+}
