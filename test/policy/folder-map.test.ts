@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { mapFolder, targetKey } from '../../src/policy/folder-map.js';
+
+const dated = { date: new Date('2020-06-01T00:00:00Z') };
+const undated = { date: null };
+const cutoff = new Date('2024-01-01T00:00:00Z');
+
+describe('mapFolder: well-known folders', () => {
+  it.each([
+    ['Inbox', 'inbox'],
+    ['INBOX', 'inbox'],
+    ['Sent Items', 'sentitems'],
+    ['Sent', 'sentitems'],
+    ['Sent Messages', 'sentitems'],
+    ['Deleted Items', 'deleteditems'],
+    ['Trash', 'deleteditems'],
+    ['Deleted Messages', 'deleteditems'],
+    ['Drafts', 'drafts'],
+    ['Outbox', 'outbox'],
+    ['Archive', 'archive'],
+    ['Junk E-mail', 'junkemail'],
+    ['junk email', 'junkemail'],
+    ['Spam', 'junkemail'],
+  ])('%s -> %s', (source, wellKnown) => {
+    expect(mapFolder([source], dated, {})).toEqual({ segments: [wellKnown], wellKnown: true });
+  });
+
+  it('keeps sub-folder names under the mapped parent', () => {
+    expect(mapFolder(['Inbox', 'Projects', 'Ä/B'], dated, {})).toEqual({ segments: ['inbox', 'Projects', 'Ä/B'], wellKnown: true });
+  });
+
+  it('creates other top-level folders under the mailbox root', () => {
+    expect(mapFolder(['Kunden', 'Inbox'], dated, {})).toEqual({ segments: ['Kunden', 'Inbox'], wellKnown: false });
+  });
+
+  it('puts messages without a source folder in the Inbox', () => {
+    expect(mapFolder([], dated, {})).toMatchObject({ segments: ['inbox'], wellKnown: true, reason: 'no source folder' });
+  });
+});
+
+describe('mapFolder: --into', () => {
+  it('keeps the source path with source names under the one folder', () => {
+    expect(mapFolder(['Inbox', 'x'], dated, { into: 'WorkMail import' })).toEqual({
+      segments: ['WorkMail import', 'Inbox', 'x'],
+      wellKnown: false,
+    });
+  });
+
+  it('routes old mail to Archive inside it with --archive-before', () => {
+    expect(mapFolder(['Inbox'], dated, { into: 'W', archiveBefore: cutoff })).toEqual({
+      segments: ['W', 'Archive', 'Inbox'],
+      wellKnown: false,
+      reason: 'archive-before',
+    });
+  });
+});
+
+describe('mapFolder: --archive-before', () => {
+  it('sends older mail to archive keeping its source path', () => {
+    expect(mapFolder(['Inbox', 'Projects', 'x'], dated, { archiveBefore: cutoff })).toEqual({
+      segments: ['archive', 'Inbox', 'Projects', 'x'],
+      wellKnown: true,
+      reason: 'archive-before',
+    });
+    expect(mapFolder(['Kunden'], dated, { archiveBefore: cutoff }).segments).toEqual(['archive', 'Kunden']);
+  });
+
+  it('does not double an Archive source path', () => {
+    expect(mapFolder(['Archive', '2019'], dated, { archiveBefore: cutoff }).segments).toEqual(['archive', '2019']);
+  });
+
+  it('leaves newer, exactly-at-cutoff and undated mail where it is', () => {
+    expect(mapFolder(['Inbox'], { date: new Date('2024-06-01Z') }, { archiveBefore: cutoff }).segments).toEqual(['inbox']);
+    expect(mapFolder(['Inbox'], { date: cutoff }, { archiveBefore: cutoff }).segments).toEqual(['inbox']);
+    expect(mapFolder(['Inbox'], undated, { archiveBefore: cutoff }).segments).toEqual(['inbox']);
+  });
+
+  it.each([['Deleted Items'], ['Drafts'], ['Outbox'], ['Junk']])('never archives %s', (source) => {
+    expect(mapFolder([source], dated, { archiveBefore: cutoff }).reason).toBeUndefined();
+  });
+});
+
+describe('targetKey', () => {
+  it('is the same for names differing only in case or normalisation form', () => {
+    expect(targetKey({ segments: ['Kunden', 'Cafe\u0301'], wellKnown: false })).toBe(
+      targetKey({ segments: ['kunden', 'CAFÉ'], wellKnown: false }),
+    );
+  });
+
+  it('distinguishes well-known folders, root folders and paths with "/" in a name', () => {
+    expect(targetKey({ segments: ['inbox'], wellKnown: true })).not.toBe(targetKey({ segments: ['inbox'], wellKnown: false }));
+    expect(targetKey({ segments: ['a/b'], wellKnown: false })).not.toBe(targetKey({ segments: ['a', 'b'], wellKnown: false }));
+  });
+});
