@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { lookupFilters, matches } from '../../src/destination/graph/find-message.js';
+import { FINGERPRINT_PROPERTY_ID, propertyEqualsFilter } from '../../src/destination/graph/named-property.js';
+import { odataString } from '../../src/destination/graph/odata.js';
+import type { DestinationMessage } from '../../src/destination/types.js';
+import { fingerprint } from '../../src/message/fingerprint.js';
+
+const date = new Date('2024-03-05T10:00:00Z');
+
+function candidate(extra: Partial<DestinationMessage>): DestinationMessage {
+  return {
+    id: 'x',
+    subject: 'Hello',
+    sentDateTime: '2024-03-05T10:00:00Z',
+    receivedDateTime: null,
+    internetMessageId: null,
+    isDraft: false,
+    importFingerprint: null,
+    ...extra,
+  };
+}
+
+describe('named property', () => {
+  it('builds the id and an Any filter with quotes doubled', () => {
+    expect(FINGERPRINT_PROPERTY_ID).toMatch(/^String \{[0-9a-f-]{36}\} Name EmlImportFingerprint$/);
+    expect(propertyEqualsFilter('String {g} Name N', "it's")).toBe(
+      "singleValueExtendedProperties/Any(ep: ep/id eq 'String {g} Name N' and ep/value eq 'it''s')",
+    );
+  });
+
+  it('escapes single quotes in OData strings', () => {
+    expect(odataString("<o'brien@x>")).toBe("'<o''brien@x>'");
+  });
+});
+
+describe('lookupFilters', () => {
+  it('tries the property first, then the Message-ID', () => {
+    const filters = lookupFilters('fp', { subject: 's', date, messageId: "<a'b@c>" });
+    expect(filters.map((f) => f.kind)).toEqual(['property', 'message-id']);
+    expect(filters[1]?.filter).toBe("internetMessageId eq '<a''b@c>'");
+  });
+
+  it('falls back to the sent date, and to the subject for undated messages', () => {
+    expect(lookupFilters('fp', { subject: 's', date, messageId: null })[1]).toEqual({
+      kind: 'sent-date',
+      filter: 'sentDateTime eq 2024-03-05T10:00:00Z',
+    });
+    expect(lookupFilters('fp', { subject: "it's", date: null, messageId: null })[1]).toEqual({
+      kind: 'subject',
+      filter: "subject eq 'it''s'",
+    });
+  });
+});
+
+describe('matches', () => {
+  const fp = fingerprint('Hello', date);
+  const hint = { subject: 'Hello', date, messageId: '<m@x>' };
+
+  it('accepts our property or a recomputed fingerprint', () => {
+    expect(matches(candidate({ importFingerprint: fp, subject: 'other' }), 'property', fp, hint)).toBe(true);
+    expect(matches(candidate({ subject: ' Hello ' }), 'sent-date', fp, hint)).toBe(true);
+  });
+
+  it('rejects another message sent in the same second', () => {
+    expect(matches(candidate({ subject: 'Different' }), 'sent-date', fp, hint)).toBe(false);
+  });
+
+  it('accepts a Message-ID match with the same subject even when Exchange dated it differently', () => {
+    expect(matches(candidate({ sentDateTime: '2026-11-22T00:00:00Z' }), 'message-id', fp, hint)).toBe(true);
+    expect(matches(candidate({ sentDateTime: '2026-11-22T00:00:00Z' }), 'sent-date', fp, hint)).toBe(false);
+  });
+});
