@@ -1,0 +1,135 @@
+import { createPrng } from './prng.js';
+
+export type FaultKind =
+  | '503-retry-after'
+  | '503'
+  | '504-after-commit'
+  | 'reset-before-commit'
+  | 'reset-after-commit'
+  | 'slow'
+  | '429-too-many-requests'
+  | '429-no-retry-after';
+
+/** Faults that only make sense once something was created. */
+const AFTER_COMMIT_KINDS: ReadonlySet<FaultKind> = new Set(['504-after-commit', 'reset-after-commit']);
+
+/** Order in which rates are rolled, so a seed gives the same sequence every run. */
+const ROLL_ORDER: FaultKind[] = [
+  '503-retry-after',
+  '503',
+  '429-too-many-requests',
+  '429-no-retry-after',
+  'reset-before-commit',
+  '504-after-commit',
+  'reset-after-commit',
+  'slow',
+];
+
+export interface ScheduledFault {
+  kind: FaultKind;
+  /** 1-based: the fault hits the nth Graph request that matches `method` and `path`. */
+  nth: number;
+  method?: string;
+  /** Substring of the request path, or a RegExp tested against it. */
+  path?: string | RegExp;
+}
+
+export interface FaultOptions {
+  /** Probability per eligible Graph request, 0..1. */
+  rates?: Partial<Record<FaultKind, number>>;
+  schedule?: ScheduledFault[];
+  retryAfterSeconds?: number;
+  slowMs?: number;
+}
+
+export interface FaultRequest {
+  requestId: string;
+  method: string;
+  path: string;
+  /** A POST that creates something (message, folder, attachment, move). */
+  isCreate: boolean;
+}
+
+export interface InjectedFault {
+  kind: FaultKind;
+  method: string;
+  path: string;
+  requestId: string;
+  at: string;
+}
+
+export class FaultInjector {
+  private readonly random: () => number;
+  private readonly scheduleCounts: number[];
+  private readonly injected: InjectedFault[];
+
+  /** `previous` carries the history across a reconfiguration. */
+  constructor(
+    private readonly options: FaultOptions,
+    seed: number,
+    previous: InjectedFault[] = [],
+  ) {
+    this.random = createPrng(seed);
+    this.injected = [...previous];
+    this.scheduleCounts = (options.schedule ?? []).map(() => 0);
+  }
+
+  get retryAfterSeconds(): number {
+    return this.options.retryAfterSeconds ?? 1;
+  }
+
+  get slowMs(): number {
+    return this.options.slowMs ?? 2000;
+  }
+
+  /** Decides the fault for one request and records it; undefined means behave normally. */
+  decide(request: FaultRequest): FaultKind | undefined {
+    const kind = this.fromSchedule(request) ?? this.fromRates(request);
+    if (kind) {
+      this.injected.push({
+        kind,
+        method: request.method,
+        path: request.path,
+        requestId: request.requestId,
+        at: new Date().toISOString(),
+      });
+    }
+    return kind;
+  }
+
+  history(): InjectedFault[] {
+    return this.injected.map((fault) => ({ ...fault }));
+  }
+
+  private fromSchedule(request: FaultRequest): FaultKind | undefined {
+    const schedule = this.options.schedule ?? [];
+    let chosen: FaultKind | undefined;
+    schedule.forEach((entry, index) => {
+      if (!matches(entry, request)) return;
+      const count = (this.scheduleCounts[index] ?? 0) + 1;
+      this.scheduleCounts[index] = count;
+      if (count === entry.nth && !chosen) chosen = entry.kind;
+    });
+    return chosen;
+  }
+
+  private fromRates(request: FaultRequest): FaultKind | undefined {
+    const rates = this.options.rates;
+    if (!rates) return undefined;
+    for (const kind of ROLL_ORDER) {
+      const rate = rates[kind] ?? 0;
+      if (rate <= 0) continue;
+      // Always draw, eligible or not, so one request's path does not shift later requests' faults.
+      const hit = this.random() < rate;
+      if (hit && (request.isCreate || !AFTER_COMMIT_KINDS.has(kind))) return kind;
+    }
+    return undefined;
+  }
+}
+
+function matches(entry: ScheduledFault, request: FaultRequest): boolean {
+  if (AFTER_COMMIT_KINDS.has(entry.kind) && !request.isCreate) return false;
+  if (entry.method && entry.method.toUpperCase() !== request.method) return false;
+  if (entry.path === undefined) return true;
+  return typeof entry.path === 'string' ? request.path.includes(entry.path) : entry.path.test(request.path);
+}

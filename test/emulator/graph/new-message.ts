@@ -1,0 +1,80 @@
+import { randomBytes } from 'node:crypto';
+import type { CreationMethod, EmailAddress, ExtendedProperty, Mailbox, StoredAttachment, StoredMessage } from '../store.js';
+import { graphDateTime, newExchangeId } from '../store.js';
+import type { MimeSummary } from '../mime-summary.js';
+
+export function newChangeKey(): string {
+  return randomBytes(12).toString('base64');
+}
+
+export function newAttachmentId(): string {
+  return `AAMk${randomBytes(40).toString('base64url')}`;
+}
+
+export function storedAttachment(
+  parts: { name: string; contentType: string; content: Buffer; isInline: boolean; contentId: string | null },
+): StoredAttachment {
+  return { id: newAttachmentId(), size: parts.content.length, lastModifiedDateTime: graphDateTime(new Date()), ...parts };
+}
+
+interface MessageFields {
+  subject: string;
+  from: EmailAddress | null;
+  toRecipients: EmailAddress[];
+  ccRecipients: EmailAddress[];
+  bccRecipients: EmailAddress[];
+  replyTo: EmailAddress[];
+  body: { contentType: 'text' | 'html'; content: string };
+  sentDateTime: string | null;
+  receivedDateTime: string;
+  internetMessageId: string | null;
+  isDraft: boolean;
+  isRead: boolean;
+  importance: string;
+  categories: string[];
+  extendedProperties: ExtendedProperty[];
+  attachments: StoredAttachment[];
+  mime?: Buffer;
+}
+
+/** Stores a new message in a folder; the one place ids, change keys and timestamps are minted. */
+export function addMessage(mailbox: Mailbox, folderId: string, method: CreationMethod, fields: MessageFields): StoredMessage {
+  const now = graphDateTime(new Date());
+  const message: StoredMessage = {
+    id: newExchangeId(),
+    folderId,
+    method,
+    createdDateTime: now,
+    lastModifiedDateTime: now,
+    changeKey: newChangeKey(),
+    conversationId: `AAQk${randomBytes(24).toString('base64url')}`,
+    sequence: mailbox.nextSequence(),
+    ...fields,
+  };
+  mailbox.messages.set(message.id, message);
+  return message;
+}
+
+/** MIME paths: Exchange stamps receivedDateTime with the creation time and takes sentDateTime from Date. */
+export function fieldsFromMime(summary: MimeSummary, mime: Buffer, isDraft: boolean): MessageFields {
+  const now = graphDateTime(new Date());
+  return {
+    subject: summary.subject,
+    from: summary.from,
+    toRecipients: summary.toRecipients,
+    ccRecipients: summary.ccRecipients,
+    bccRecipients: summary.bccRecipients,
+    replyTo: summary.replyTo,
+    body: summary.body,
+    sentDateTime: summary.sentDateTime ?? now,
+    receivedDateTime: now,
+    internetMessageId: summary.internetMessageId,
+    isDraft,
+    isRead: true,
+    importance: 'normal',
+    categories: [],
+    extendedProperties: [],
+    attachments: summary.attachments.map(storedAttachment),
+    mime,
+  };
+}

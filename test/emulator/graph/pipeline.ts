@@ -1,0 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeJwtPart } from '../entra/access-token.js';
+import type { FaultKind } from '../faults.js';
+import { readBody } from '../http/read-body.js';
+import type { Reply } from '../http/reply.js';
+import type { ReplyIds } from '../http/write-reply.js';
+import type { EmulatorState } from '../state.js';
+import { authenticate } from './authenticate.js';
+import type { GraphContext } from './context.js';
+import { GraphHttpError, graphErrorReply, graphErrors } from './errors.js';
+import { requirePermission } from './permissions.js';
+import { findGraphRoute } from './routes.js';
+
+/** Graph's request size cap. */
+export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT']);
+
+export type Outcome = { kind: 'reply'; reply: Reply } | { kind: 'reset' };
+
+function unverifiedAppId(authorization: string | undefined): string {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  const appid = decodeJwtPart(token?.split('.')[1])?.['appid'];
+  return typeof appid === 'string' ? appid : 'anonymous';
+}
+
+function faultReply(kind: FaultKind, retryAfterSeconds: number): GraphHttpError | undefined {
+  switch (kind) {
+    case '503-retry-after':
+      return new GraphHttpError(503, 'ServiceUnavailable', 'Service Unavailable', { 'Retry-After': String(retryAfterSeconds) });
+    case '503':
+      return new GraphHttpError(503, 'ServiceUnavailable', 'Service Unavailable');
+    case '429-too-many-requests':
+      return new GraphHttpError(429, 'TooManyRequests', 'Please retry again later.', { 'Retry-After': String(retryAfterSeconds) });
+    case '429-no-retry-after':
+      return new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.');
+    default:
+      return undefined;
+  }
+}
+
+function latency(state: EmulatorState, random: () => number): number {
+  const { min, max } = state.options.latencyMs;
+  return max <= 0 ? 0 : min + random() * Math.max(0, max - min);
+}
+
+/**
+ * One Graph request from arrival to answer: concurrency is counted the moment it arrives; then auth, size,
+ * mailbox, route, limits, permission, upload budget, faults, latency, the handler, and after-commit faults.
+ */
+export async function runGraphRequest(
+  state: EmulatorState,
+  request: IncomingMessage,
+  response: ServerResponse,
+  ids: ReplyIds,
+  random: () => number,
+): Promise<Outcome> {
+  const url = new URL(request.url ?? '/', state.url);
+  const method = (request.method ?? 'GET').toUpperCase();
+  const [versionSegment, ...rest] = url.pathname.split('/').filter((segment) => segment.length > 0).map(decodeURIComponent);
+  const version = versionSegment === 'beta' ? 'beta' : 'v1.0';
+  const userSegment = rest[1] ?? '';
+  const isUserPath = rest[0]?.toLowerCase() === 'users' && userSegment !== '';
+  const upn = userSegment.toLowerCase();
+  const arrival = isUserPath ? state.limits.arrive(unverifiedAppId(request.headers.authorization), upn) : undefined;
+  if (arrival) response.on('close', arrival.release);
+
+  const { body, tooLarge, length } = await readBody(request, MAX_REQUEST_BYTES);
+  try {
+    const claims = authenticate(request.headers.authorization, state.signer);
+    if (tooLarge) throw graphErrors.requestTooLarge();
+    if (rest[0]?.toLowerCase() === 'me') throw graphErrors.meWithAppToken();
+    if (!isUserPath || !arrival) throw graphErrors.unknownSegment(rest[0] ?? versionSegment ?? '');
+    const mailbox = state.store.get(upn);
+    if (!mailbox) throw graphErrors.invalidUser(userSegment);
+    const { route, params } = findGraphRoute(version, method, rest.slice(2));
+
+    const verdict = state.limits.admit(claims.appid, upn, arrival.observed);
+    if (!verdict.ok) throw graphErrors.throttled(verdict.limit, verdict.retryAfterSeconds);
+    requirePermission(claims, route.permission);
+    if (WRITE_METHODS.has(method)) {
+      const bytes = state.limits.admitBytes(claims.appid, upn, length);
+      if (!bytes.ok) throw graphErrors.throttled(bytes.limit, bytes.retryAfterSeconds);
+    }
+
+    const fault = state.faults.decide({ requestId: ids.requestId, method, path: url.pathname, isCreate: route.isCreate === true && method === 'POST' });
+    const delay = latency(state, random) + (fault === 'slow' ? state.faults.slowMs : 0);
+    if (delay > 0) await sleep(delay);
+    if (fault === 'reset-before-commit') return { kind: 'reset' };
+    const injected = fault ? faultReply(fault, state.faults.retryAfterSeconds) : undefined;
+    if (injected) throw injected;
+
+    const context: GraphContext = { state, version, method, url, headers: request.headers, body, claims, mailbox, userSegment, params };
+    const reply = await route.handle(context);
+    if (fault === 'reset-after-commit') return { kind: 'reset' };
+    if (fault === '504-after-commit') throw new GraphHttpError(504, 'GatewayTimeout', 'The operation has timed out.');
+    return { kind: 'reply', reply };
+  } catch (error) {
+    if (error instanceof GraphHttpError) return { kind: 'reply', reply: graphErrorReply(error, ids) };
+    throw error;
+  }
+}

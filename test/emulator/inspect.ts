@@ -1,0 +1,158 @@
+import type { InjectedFault } from './faults.js';
+import { addMessage as storeMessage, fieldsFromMime } from './graph/new-message.js';
+import { summariseMime } from './mime-summary.js';
+import type { LoggedRequest } from './request-log.js';
+import type { EmulatorState } from './state.js';
+import type { CreationMethod, ExtendedProperty, Mailbox, StoredFolder, StoredMessage } from './store.js';
+import { graphDateTime } from './store.js';
+
+export interface InspectedFolder {
+  id: string;
+  displayName: string;
+  /** Display names below msgfolderroot joined with '/', e.g. "Inbox/2019"; '' for the root. */
+  path: string;
+  wellKnownName: string | null;
+  isHidden: boolean;
+  totalItemCount: number;
+  unreadItemCount: number;
+  children: InspectedFolder[];
+}
+
+export interface InspectedMessage {
+  id: string;
+  folderId: string;
+  folderPath: string;
+  subject: string;
+  sentDateTime: string | null;
+  receivedDateTime: string;
+  createdDateTime: string;
+  internetMessageId: string | null;
+  isDraft: boolean;
+  isRead: boolean;
+  method: CreationMethod;
+  mime?: Buffer;
+  extendedProperties: ExtendedProperty[];
+  attachments: { id: string; name: string; contentType: string; size: number; isInline: boolean }[];
+}
+
+/** What reconciliation tests plant directly in a mailbox, bypassing Graph and its limits. */
+export interface PlantedMessage {
+  subject?: string;
+  sentDateTime?: string;
+  receivedDateTime?: string;
+  internetMessageId?: string;
+  isDraft?: boolean;
+  isRead?: boolean;
+  /** When given, subject/dates/Message-ID come from it unless overridden, as for importMime. */
+  mime?: Buffer;
+  method?: CreationMethod;
+  extendedProperties?: ExtendedProperty[];
+}
+
+export interface Inspector {
+  mailboxes(): string[];
+  folders(upn: string): InspectedFolder;
+  messages(upn: string, folderPath?: string): InspectedMessage[];
+  requestCounts(): Record<number, number>;
+  requests(): LoggedRequest[];
+  maxConcurrency(upn: string): number;
+  faultsInjected(): InjectedFault[];
+}
+
+function mailboxOf(state: EmulatorState, upn: string): Mailbox {
+  const mailbox = state.store.get(upn);
+  if (!mailbox) throw new Error(`emulator has no mailbox ${upn}`);
+  return mailbox;
+}
+
+function folderTree(mailbox: Mailbox, folder: StoredFolder): InspectedFolder {
+  const messages = mailbox.messagesIn(folder.id);
+  return {
+    id: folder.id,
+    displayName: folder.displayName,
+    path: mailbox.folderPath(folder.id),
+    wellKnownName: folder.wellKnownName,
+    isHidden: folder.isHidden,
+    totalItemCount: messages.length,
+    unreadItemCount: messages.filter((message) => !message.isRead).length,
+    children: mailbox.children(folder.id).map((child) => folderTree(mailbox, child)),
+  };
+}
+
+function inspectedMessage(mailbox: Mailbox, message: StoredMessage): InspectedMessage {
+  return {
+    id: message.id,
+    folderId: message.folderId,
+    folderPath: mailbox.folderPath(message.folderId),
+    subject: message.subject,
+    sentDateTime: message.sentDateTime,
+    receivedDateTime: message.receivedDateTime,
+    createdDateTime: message.createdDateTime,
+    internetMessageId: message.internetMessageId,
+    isDraft: message.isDraft,
+    isRead: message.isRead,
+    method: message.method,
+    ...(message.mime ? { mime: Buffer.from(message.mime) } : {}),
+    extendedProperties: message.extendedProperties.map((property) => ({ ...property })),
+    attachments: message.attachments.map(({ id, name, contentType, size, isInline }) => ({ id, name, contentType, size, isInline })),
+  };
+}
+
+function folderAt(mailbox: Mailbox, folderPath: string): StoredFolder {
+  const folder = mailbox.folderByPath(folderPath);
+  if (!folder) throw new Error(`mailbox ${mailbox.upn} has no folder ${folderPath}`);
+  return folder;
+}
+
+export function createInspector(state: EmulatorState): Inspector {
+  return {
+    mailboxes: () => state.store.all().map((mailbox) => mailbox.upn),
+    folders: (upn) => {
+      const mailbox = mailboxOf(state, upn);
+      return folderTree(mailbox, mailbox.wellKnown('msgfolderroot'));
+    },
+    messages: (upn, folderPath) => {
+      const mailbox = mailboxOf(state, upn);
+      const folderId = folderPath === undefined ? undefined : folderAt(mailbox, folderPath).id;
+      return [...mailbox.messages.values()]
+        .filter((message) => folderId === undefined || message.folderId === folderId)
+        .sort((a, b) => a.sequence - b.sequence)
+        .map((message) => inspectedMessage(mailbox, message));
+    },
+    requestCounts: () => state.log.countsByStatus(),
+    requests: () => state.log.all(),
+    maxConcurrency: (upn) => state.limits.maxConcurrency(upn),
+    faultsInjected: () => state.faults.history(),
+  };
+}
+
+export function removeMessage(state: EmulatorState, upn: string, id: string): boolean {
+  return mailboxOf(state, upn).messages.delete(id);
+}
+
+export async function plantMessage(state: EmulatorState, upn: string, folderPath: string, planted: PlantedMessage): Promise<InspectedMessage> {
+  const mailbox = mailboxOf(state, upn);
+  const folder = folderAt(mailbox, folderPath);
+  const now = graphDateTime(new Date());
+  const fromMime = planted.mime ? fieldsFromMime(await summariseMime(planted.mime), planted.mime, false) : undefined;
+  const message = storeMessage(mailbox, folder.id, planted.method ?? (planted.mime ? 'importMime' : 'json'), {
+    subject: planted.subject ?? fromMime?.subject ?? '',
+    from: fromMime?.from ?? null,
+    toRecipients: fromMime?.toRecipients ?? [],
+    ccRecipients: fromMime?.ccRecipients ?? [],
+    bccRecipients: fromMime?.bccRecipients ?? [],
+    replyTo: fromMime?.replyTo ?? [],
+    body: fromMime?.body ?? { contentType: 'text', content: '' },
+    sentDateTime: planted.sentDateTime ?? fromMime?.sentDateTime ?? now,
+    receivedDateTime: planted.receivedDateTime ?? fromMime?.receivedDateTime ?? now,
+    internetMessageId: planted.internetMessageId ?? fromMime?.internetMessageId ?? null,
+    isDraft: planted.isDraft ?? false,
+    isRead: planted.isRead ?? true,
+    importance: 'normal',
+    categories: [],
+    extendedProperties: planted.extendedProperties ?? [],
+    attachments: fromMime?.attachments ?? [],
+    ...(planted.mime ? { mime: Buffer.from(planted.mime) } : {}),
+  });
+  return inspectedMessage(mailbox, message);
+}

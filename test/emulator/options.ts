@@ -1,0 +1,120 @@
+import type { FaultOptions } from './faults.js';
+
+/** The permissions (app roles) an emulated app registration has been granted. */
+export type GraphRole =
+  | 'Mail.ReadBasic.All'
+  | 'Mail.Read'
+  | 'Mail.ReadWrite'
+  | 'Mail-Advanced.ReadWrite.All'
+  | (string & {});
+
+export interface ClientCertificate {
+  /** PEM of the public certificate registered on the app. */
+  certificatePem: string;
+}
+
+export interface ClientRegistration {
+  secret?: string;
+  certificate?: ClientCertificate;
+  roles: GraphRole[];
+}
+
+/** Per app+mailbox Outlook limits; windows are in real milliseconds before `timeScale` applies. */
+export interface LimitOptions {
+  concurrency: number;
+  requestsPerWindow: number;
+  requestWindowMs: number;
+  bytesPerWindow: number;
+  bytesWindowMs: number;
+}
+
+export interface LatencyOptions {
+  min: number;
+  max: number;
+}
+
+export interface EmulatorOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  tenant?: string;
+  clients?: Record<string, ClientRegistration>;
+  /** UPNs that exist; any other UPN gets 404 ErrorInvalidUser. */
+  mailboxes?: string[];
+  tokenLifetimeSeconds?: number;
+  /** Multiplies every limit window (0.01 = windows 100x shorter). */
+  timeScale?: number;
+  limits?: Partial<LimitOptions>;
+  latencyMs?: LatencyOptions;
+  faults?: FaultOptions;
+  seed?: number;
+  errorFolderExistsStatus?: 409 | 400;
+}
+
+export interface ResolvedOptions {
+  port: number;
+  tenant: string;
+  clients: Record<string, ClientRegistration>;
+  mailboxes: string[];
+  tokenLifetimeSeconds: number;
+  timeScale: number;
+  limits: LimitOptions;
+  latencyMs: LatencyOptions;
+  faults: FaultOptions;
+  seed: number;
+  errorFolderExistsStatus: 409 | 400;
+}
+
+export const DEFAULT_CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+export const DEFAULT_MAILBOXES = ['ann@contoso.onmicrosoft.com', 'bob@contoso.onmicrosoft.com'];
+export const ALL_MAIL_ROLES: GraphRole[] = ['Mail.ReadWrite', 'Mail-Advanced.ReadWrite.All'];
+
+export const DEFAULT_LIMITS: LimitOptions = {
+  concurrency: 4,
+  requestsPerWindow: 10_000,
+  requestWindowMs: 600_000,
+  bytesPerWindow: 150 * 1024 * 1024,
+  bytesWindowMs: 300_000,
+};
+
+export function resolveOptions(
+  options: EmulatorOptions,
+  defaultClient: { secret: string; certificatePem: string },
+): ResolvedOptions {
+  const tenant = options.tenant ?? 'contoso.onmicrosoft.com';
+  return {
+    port: options.port ?? 0,
+    tenant,
+    clients: options.clients ?? {
+      [DEFAULT_CLIENT_ID]: {
+        secret: defaultClient.secret,
+        certificate: { certificatePem: defaultClient.certificatePem },
+        roles: [...ALL_MAIL_ROLES],
+      },
+    },
+    mailboxes: (options.mailboxes ?? DEFAULT_MAILBOXES).map((upn) => upn.toLowerCase()),
+    tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
+    timeScale: options.timeScale ?? 1,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    latencyMs: options.latencyMs ?? { min: 0, max: 0 },
+    faults: options.faults ?? {},
+    seed: options.seed ?? 1,
+    errorFolderExistsStatus: options.errorFolderExistsStatus ?? 409,
+  };
+}
+
+/** Runtime changes: anything but the port and tenant. */
+export type EmulatorConfigurePatch = Omit<EmulatorOptions, 'port' | 'tenant' | 'mailboxes'>;
+
+export function applyPatch(current: ResolvedOptions, patch: EmulatorConfigurePatch): ResolvedOptions {
+  return {
+    ...current,
+    clients: patch.clients ?? current.clients,
+    tokenLifetimeSeconds: patch.tokenLifetimeSeconds ?? current.tokenLifetimeSeconds,
+    timeScale: patch.timeScale ?? current.timeScale,
+    limits: { ...current.limits, ...patch.limits },
+    latencyMs: patch.latencyMs ?? current.latencyMs,
+    faults: patch.faults ?? current.faults,
+    seed: patch.seed ?? current.seed,
+    errorFolderExistsStatus: patch.errorFolderExistsStatus ?? current.errorFolderExistsStatus,
+  };
+}

@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { runEntraRequest } from './entra/routes.js';
+import { graphErrorReply, GraphHttpError } from './graph/errors.js';
+import { runGraphRequest } from './graph/pipeline.js';
+import { runUploadRequest } from './graph/upload-route.js';
+import type { Reply } from './http/reply.js';
+import { writeReply } from './http/write-reply.js';
+import { runInspectRequest } from './inspect-routes.js';
+import type { Inspector } from './inspect.js';
+import type { EmulatorState } from './state.js';
+
+export interface ServerDeps {
+  state: () => EmulatorState;
+  inspector: Inspector;
+  configure: (patch: Record<string, unknown>) => void;
+  latencyRandom: () => number;
+}
+
+/** Routes by prefix: /_emulator (inspection), /_upload (upload host), /v1.0 and /beta (Graph), else Entra. */
+export function createRequestHandler(deps: ServerDeps) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const state = deps.state();
+    const headerId = request.headers['client-request-id'];
+    const ids = { requestId: randomUUID(), clientRequestId: typeof headerId === 'string' ? headerId : randomUUID() };
+    const path = new URL(request.url ?? '/', state.url).pathname;
+    const method = (request.method ?? 'GET').toUpperCase();
+    let reply: Reply;
+    try {
+      if (path.startsWith('/_emulator/')) {
+        writeReply(response, await runInspectRequest(deps.inspector, deps.configure, request, state.url), ids);
+        return;
+      }
+      if (path.startsWith('/_upload/')) {
+        reply = await runUploadRequest(state, request, response);
+      } else if (/^\/(v1\.0|beta)(\/|$)/.test(path)) {
+        const outcome = await runGraphRequest(state, request, response, ids, deps.latencyRandom);
+        if (outcome.kind === 'reset') {
+          // Status 0 in the log: the client never got an answer.
+          state.log.record({ method, path, status: 0, requestId: ids.requestId });
+          request.socket.destroy();
+          return;
+        }
+        reply = outcome.reply;
+      } else {
+        reply = await runEntraRequest(state, request);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      reply = graphErrorReply(new GraphHttpError(500, 'InternalServerError', `Emulator failure: ${message}`), ids);
+    }
+    state.log.record({ method, path, status: reply.status, requestId: ids.requestId });
+    writeReply(response, reply, ids);
+  };
+}
+
+export interface Listening {
+  port: number;
+  close: () => Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+/**
+ * Listens on 127.0.0.1, and best-effort on ::1 at the same port, because the upload host is "localhost" and
+ * some machines resolve that to ::1 first.
+ */
+export async function listenHttps(
+  tls: { key: string; cert: string },
+  port: number,
+  handler: ReturnType<typeof createRequestHandler>,
+): Promise<Listening> {
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => void handler(request, response);
+  const ipv4 = createServer({ ...tls, keepAliveTimeout: 5000 }, onRequest);
+  const bound = await listen(ipv4, port, '127.0.0.1');
+  const servers = [ipv4];
+  const ipv6 = createServer({ ...tls, keepAliveTimeout: 5000 }, onRequest);
+  try {
+    await listen(ipv6, bound, '::1');
+    servers.push(ipv6);
+  } catch {
+    // No IPv6 loopback here; localhost resolves to 127.0.0.1 then.
+  }
+  return { port: bound, close: async () => void (await Promise.all(servers.map(closeServer))) };
+}
