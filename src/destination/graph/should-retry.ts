@@ -174,6 +174,8 @@ export function parseRetryAfter(header: string | null | undefined, nowMs: number
   const value = header.trim();
   if (value === '') return undefined;
   if (/^\d+(?:\.\d+)?$/.test(value)) return Math.ceil(Number(value) * 1000);
+  // An HTTP-date always names its month; without letters, Date.parse would accept junk such as "-1".
+  if (!/[a-z]/i.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { graphCustomHosts, msalAuthority, resolveEndpoints } from '../../src/destination/graph/cloud.js';
+
+describe('resolveEndpoints', () => {
+  it.each([
+    ['global', 'https://login.microsoftonline.com', 'https://graph.microsoft.com'],
+    ['usgov', 'https://login.microsoftonline.us', 'https://graph.microsoft.us'],
+    ['usgov-dod', 'https://login.microsoftonline.us', 'https://dod-graph.microsoft.us'],
+    ['china', 'https://login.chinacloudapi.cn', 'https://microsoftgraph.chinacloudapi.cn'],
+  ] as const)('%s preset', (cloud, authorityHost, graphUrl) => {
+    expect(resolveEndpoints({ cloud })).toEqual({
+      cloud,
+      authorityHost,
+      graphUrl,
+      scope: `${graphUrl}/.default`,
+      customAuthority: false,
+    });
+  });
+
+  it('defaults to the global cloud', () => {
+    expect(resolveEndpoints({}).graphUrl).toBe('https://graph.microsoft.com');
+  });
+
+  it('takes https overrides, trimming trailing slashes, keeping the cloud’s token scope', () => {
+    const endpoints = resolveEndpoints({
+      cloud: 'usgov',
+      authorityHost: 'https://login.example.test:8443/',
+      graphUrl: 'https://127.0.0.1:9443/',
+    });
+    expect(endpoints).toMatchObject({
+      authorityHost: 'https://login.example.test:8443',
+      graphUrl: 'https://127.0.0.1:9443',
+      scope: 'https://graph.microsoft.us/.default',
+      customAuthority: true,
+    });
+  });
+
+  it.each([
+    ['authorityHost', '--authority-host', 'http://login.example.test'],
+    ['graphUrl', '--graph-url', 'http://127.0.0.1:8080'],
+    ['graphUrl', '--graph-url', 'ftp://graph.example.test'],
+    ['authorityHost', '--authority-host', 'login.example.test'],
+  ])('refuses %s %s', (key, flag, value) => {
+    expect(() => resolveEndpoints({ [key]: value })).toThrow(new RegExp(`^${flag}`));
+  });
+
+  it('never echoes credentials embedded in an override', () => {
+    let message = '';
+    try {
+      resolveEndpoints({ graphUrl: 'http://user:hunter2@graph.example.test' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/--graph-url/);
+    expect(message).not.toMatch(/hunter2/);
+  });
+
+  it('refuses an unknown cloud name', () => {
+    expect(() => resolveEndpoints({ cloud: 'germany' as never })).toThrow(/--cloud must be one of/);
+  });
+});
+
+describe('msalAuthority', () => {
+  it('uses the preset host with no knownAuthorities (msal knows Microsoft’s hosts)', () => {
+    expect(msalAuthority(resolveEndpoints({ cloud: 'china' }), 'contoso.partner.onmschina.cn')).toEqual({
+      authority: 'https://login.chinacloudapi.cn/contoso.partner.onmschina.cn',
+    });
+  });
+
+  it('makes a custom authority host a known authority, port included', () => {
+    const endpoints = resolveEndpoints({ authorityHost: 'https://127.0.0.1:8443' });
+    expect(msalAuthority(endpoints, 'contoso.onmicrosoft.com')).toEqual({
+      authority: 'https://127.0.0.1:8443/contoso.onmicrosoft.com',
+      knownAuthorities: ['127.0.0.1:8443'],
+    });
+  });
+
+  it('refuses a tenant that would change the authority path', () => {
+    expect(() => msalAuthority(resolveEndpoints({}), '../evil')).toThrow(/--tenant/);
+  });
+});
+
+describe('graphCustomHosts', () => {
+  it('is empty for Microsoft Graph hosts and names any other host', () => {
+    expect([...graphCustomHosts(resolveEndpoints({ cloud: 'usgov-dod' }))]).toEqual([]);
+    expect([...graphCustomHosts(resolveEndpoints({ graphUrl: 'https://127.0.0.1:9443' }))]).toEqual(['127.0.0.1']);
+  });
+});

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { MailboxGovernor, type Clock, type ThrottleReason } from '../../src/destination/graph/governor.js';
+import { SlidingBudget } from '../../src/destination/graph/pacing.js';
+
+/** Most units spent in any window of `windowMs` (windows end at each spend). */
+function maxInAnyWindow(spends: Array<{ at: number; cost: number }>, windowMs: number): number {
+  let max = 0;
+  for (const end of spends) {
+    const sum = spends.filter((s) => s.at > end.at - windowMs && s.at <= end.at).reduce((a, s) => a + s.cost, 0);
+    max = Math.max(max, sum);
+  }
+  return max;
+}
+
+/** Spends greedily: each unit goes as soon as the budget allows. */
+function drain(budget: SlidingBudget, costs: number[], start = 0): Array<{ at: number; cost: number }> {
+  const spends: Array<{ at: number; cost: number }> = [];
+  let now = start;
+  for (const cost of costs) {
+    now += budget.delayFor(cost, now);
+    expect(budget.delayFor(cost, now)).toBe(0);
+    budget.commit(cost, now);
+    spends.push({ at: now, cost });
+  }
+  return spends;
+}
+
+describe('SlidingBudget (pacing arithmetic)', () => {
+  it('never lets more than the limit into any window', () => {
+    const budget = new SlidingBudget({ limit: 100, windowMs: 1000, burst: 10 });
+    const spends = drain(budget, Array.from({ length: 1000 }, () => 1));
+    expect(maxInAnyWindow(spends, 1000)).toBeLessThanOrEqual(100);
+    // ...and still uses the budget: 1000 units need close to 10 windows, not many more.
+    expect(spends.at(-1)!.at).toBeLessThan(10_500);
+  });
+
+  it('spreads evenly after a small burst instead of spending the window at once', () => {
+    const budget = new SlidingBudget({ limit: 100, windowMs: 1000, burst: 4 });
+    const spends = drain(budget, Array.from({ length: 100 }, () => 1));
+    const firstTenth = spends.filter((s) => s.at < 100).length;
+    // An even spread admits ~10 per 100 ms (+ the burst); a burst-then-stall limiter would admit 100.
+    expect(firstTenth).toBeLessThanOrEqual(4 + 10 + 1);
+    const gaps = spends.slice(10).map((s, i) => s.at - spends[i + 9]!.at);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(9.99);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(10.01);
+  });
+
+  it('paces bytes by size: big uploads wait proportionally longer', () => {
+    const MB = 1024 * 1024;
+    const budget = new SlidingBudget({ limit: 150 * MB, windowMs: 300_000, burst: 8 * MB });
+    const spends = drain(budget, Array.from({ length: 100 }, (_, i) => (i % 2 === 0 ? 4 * MB : 64 * 1024)));
+    expect(maxInAnyWindow(spends, 300_000)).toBeLessThanOrEqual(150 * MB);
+    const total = spends.reduce((a, s) => a + s.cost, 0);
+    // At 0.5 MB/s the schedule needs about total/rate seconds, less the burst allowance.
+    const expectedMs = ((total - 8 * MB) / (150 * MB)) * 300_000;
+    expect(spends.at(-1)!.at).toBeGreaterThan(expectedMs * 0.95);
+    expect(spends.at(-1)!.at).toBeLessThan(expectedMs * 1.05 + 10_000);
+  });
+
+  it('lets one spend larger than the whole budget through only into an empty window', () => {
+    const budget = new SlidingBudget({ limit: 10, windowMs: 1000, burst: 0 });
+    budget.commit(1, 0);
+    expect(budget.delayFor(50, 0)).toBeGreaterThan(0);
+    const later = 1000 + budget.delayFor(50, 1000);
+    expect(budget.delayFor(50, later)).toBe(0);
+  });
+
+  it('window delay points at the moment enough old spends expire', () => {
+    const budget = new SlidingBudget({ limit: 3, windowMs: 1000, burst: 100 });
+    budget.commit(1, 0);
+    budget.commit(1, 200);
+    budget.commit(1, 400);
+    expect(budget.delayFor(1, 500)).toBe(500);
+    expect(budget.delayFor(2, 500)).toBe(700);
+    expect(budget.spentAt(1000)).toBe(2);
+  });
+
+  it('rejects nonsense limits', () => {
+    expect(() => new SlidingBudget({ limit: 0, windowMs: 1000, burst: 1 })).toThrow(TypeError);
+    expect(() => new SlidingBudget({ limit: 1, windowMs: -1, burst: 1 })).toThrow(TypeError);
+  });
+});
+
+/** Virtual time: sleeps resolve in time order when the test says so, without real waiting. */
+class VirtualClock implements Clock {
+  private time = 0;
+  private timers: Array<{ at: number; resolve: () => void }> = [];
+
+  now(): number {
+    return this.time;
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => this.timers.push({ at: this.time + Math.max(0, ms), resolve }));
+  }
+
+  /** Runs until `done` settles, advancing time to the next timer whenever everything is blocked. */
+  async runUntil<T>(done: Promise<T>): Promise<T> {
+    let settled = false;
+    void done.finally(() => (settled = true)).catch(() => undefined);
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (settled) return done;
+      this.timers.sort((a, b) => a.at - b.at);
+      const next = this.timers.shift();
+      if (!next) continue;
+      this.time = Math.max(this.time, next.at);
+      next.resolve();
+    }
+    throw new Error('virtual clock ran away');
+  }
+}
+
+describe('MailboxGovernor', () => {
+  it('never runs more than `concurrency` requests at once and reports the waits', async () => {
+    const clock = new VirtualClock();
+    const waits: ThrottleReason[] = [];
+    const governor = new MailboxGovernor('ann@contoso.com', {
+      clock,
+      limits: { concurrency: 4 },
+      events: { onThrottleWait: (_m, _ms, reason) => waits.push(reason as ThrottleReason) },
+    });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const tasks = Array.from({ length: 40 }, (_, i) =>
+      governor.run(0, async () => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        await clock.sleep(100 + (i % 7) * 30);
+        inFlight--;
+        return i;
+      }),
+    );
+    const results = await clock.runUntil(Promise.all(tasks));
+    expect(results).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    expect(maxInFlight).toBe(4);
+    expect(governor.inFlight).toBe(0);
+    expect(waits).toContain('concurrency');
+  });
+
+  it('keeps every request window and byte window within the (time-scaled) limits', async () => {
+    const clock = new VirtualClock();
+    const reasons = new Set<string>();
+    const governor = new MailboxGovernor('ann@contoso.com', {
+      clock,
+      margin: 0,
+      timeScale: 0.001, // windows of 600 ms and 300 ms
+      limits: { concurrency: 4, requestsPerWindow: 50, requestWindowMs: 600_000, bytesPerWindow: 1000, bytesWindowMs: 300_000 },
+      requestBurst: 4,
+      byteBurst: 100,
+      events: { onThrottleWait: (_m, _ms, reason) => reasons.add(reason) },
+    });
+    const sends: Array<{ at: number; bytes: number }> = [];
+    const tasks = Array.from({ length: 200 }, (_, i) => {
+      const bytes = i % 3 === 0 ? 60 : 0;
+      return governor.run(bytes, async () => {
+        sends.push({ at: clock.now(), bytes });
+        await clock.sleep(5);
+      });
+    });
+    await clock.runUntil(Promise.all(tasks));
+    expect(sends).toHaveLength(200);
+    expect(maxInAnyWindow(sends.map((s) => ({ at: s.at, cost: 1 })), 600)).toBeLessThanOrEqual(50);
+    expect(maxInAnyWindow(sends.map((s) => ({ at: s.at, cost: s.bytes })), 300)).toBeLessThanOrEqual(1000);
+    expect(reasons.has('request-budget') || reasons.has('byte-budget')).toBe(true);
+  });
+
+  it('a Retry-After pause holds back every request to the mailbox', async () => {
+    const clock = new VirtualClock();
+    const waits: Array<[number, string]> = [];
+    const governor = new MailboxGovernor('ann@contoso.com', {
+      clock,
+      events: { onThrottleWait: (_m, ms, reason) => waits.push([ms, reason]) },
+    });
+    const sentAt: number[] = [];
+    const send = () => governor.run(0, async () => void sentAt.push(clock.now()));
+    await clock.runUntil(send());
+    governor.pause(5000);
+    await clock.runUntil(Promise.all([send(), send(), send()]));
+    expect(sentAt[0]).toBe(0);
+    expect(sentAt.slice(1).every((at) => at >= 5000)).toBe(true);
+    expect(waits.filter(([, reason]) => reason === 'retry-after')).toHaveLength(3);
+  });
+
+  it('releases the slot when the request throws', async () => {
+    const governor = new MailboxGovernor('ann@contoso.com', { limits: { concurrency: 1 } });
+    await expect(governor.run(0, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(governor.inFlight).toBe(0);
+    await expect(governor.run(0, () => Promise.resolve('next'))).resolves.toBe('next');
+  });
+
+  it('validates its options', () => {
+    expect(() => new MailboxGovernor('m', { limits: { concurrency: 0 } })).toThrow(/concurrency/);
+    expect(() => new MailboxGovernor('m', { timeScale: 0 })).toThrow(/timeScale/);
+    expect(() => new MailboxGovernor('m', { margin: 1 })).toThrow(/margin/);
+  });
+});
