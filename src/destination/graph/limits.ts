@@ -12,8 +12,8 @@ export const SMALL_ATTACHMENT_MAX_BYTES = 3 * 1024 * 1024;
  */
 export const INLINE_CREATE_MAX_BYTES = 3 * 1024 * 1024;
 
-/** Upload-session chunk: under 4 MiB and a multiple of 320 KiB, as Microsoft recommends. */
-export const UPLOAD_CHUNK_BYTES = 12 * 320 * 1024;
+/** Upload-session chunk: a multiple of 320 KiB as Microsoft recommends, well under the 4 MB request limit. */
+export const UPLOAD_CHUNK_BYTES = 10 * 320 * 1024;
 
 /** Graph accepts at most five custom `x-` headers per message, each value at most 995 characters. */
 export const MAX_INTERNET_MESSAGE_HEADERS = 5;

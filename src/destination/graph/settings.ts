@@ -7,7 +7,7 @@ export interface GraphDestinationOptions {
   readonly api?: 'beta' | 'v1.0';
   /** `$top` for message listings; default 1000, Graph's maximum. Smaller only for tests. */
   readonly messagePageSize?: number;
-  /** Upload-session range size; default 3.75 MiB (12 x 320 KiB), under Graph's 4 MB request limit. */
+  /** Upload-session range size; default 3.125 MiB (10 x 320 KiB), under Graph's 4 MB request limit. */
   readonly chunkBytes?: number;
   /** Failed PUTs of one range before an attachment is given up; default 3. */
   readonly attemptsPerRange?: number;

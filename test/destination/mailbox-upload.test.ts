@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FINGERPRINT_PROPERTY_ID } from '../../src/destination/graph/named-property.js';
+import { UnresolvedCreateError } from '../../src/destination/graph/upload-errors.js';
+import type { FolderRef, MailboxDestination } from '../../src/destination/types.js';
+import { summarizeMessage } from '../../src/message/summarize.js';
+import { buildMime } from './mailbox-mime.js';
+import { ANN, startHarness, type Harness } from './mailbox-harness.js';
+
+function property(properties: { id: string; value: string }[], id: string): string | undefined {
+  return properties.find((p) => p.id.replace(/\s+/g, ' ').toLowerCase() === id.toLowerCase())?.value;
+}
+
+function hintOf(mime: Buffer): { subject: string; date: Date | null; messageId: string | null; fingerprint: string } {
+  const s = summarizeMessage(mime);
+  return { subject: s.subject, date: s.date, messageId: s.messageId, fingerprint: s.fingerprint };
+}
+
+describe('Graph destination uploads (emulator)', () => {
+  let harness: Harness;
+  let mailbox: MailboxDestination;
+  let folder: FolderRef;
+  beforeAll(async () => {
+    harness = await startHarness();
+    mailbox = harness.mailbox();
+    folder = await mailbox.ensureFolder(['inbox', 'Imported']);
+  });
+  afterAll(async () => harness?.close());
+
+  it('importMime puts the exact bytes into the folder as a non-draft', async () => {
+    const mime = buildMime({ subject: '=?UTF-8?B?w5xiZXJzaWNodA==?= 1', date: 'Tue, 5 Mar 2024 11:00:00 +0100', messageId: '<im-1@example.com>' });
+    const { fingerprint } = hintOf(mime);
+    const result = await mailbox.upload({ folder, mime, method: 'importMime', fingerprint });
+    expect(result.method).toBe('importMime');
+    const [stored] = harness.emulator.inspect.messages(ANN, 'Inbox/Imported').filter((m) => m.id === result.id);
+    expect(stored?.method).toBe('importMime');
+    expect(stored?.isDraft).toBe(false);
+    expect(stored?.folderId).toBe(folder.id);
+    expect(stored?.mime?.equals(mime)).toBe(true);
+    expect(stored?.subject).toBe('Übersicht 1');
+  });
+
+  it('the JSON path creates a non-draft with both dates, the Message-ID, the fingerprint and attachments', async () => {
+    const png = randomBytes(2048);
+    const pdf = randomBytes(10_000);
+    const mime = buildMime({
+      subject: 'JSON path',
+      date: 'Wed, 6 Mar 2024 08:00:00 +0000',
+      received: 'Wed, 6 Mar 2024 08:01:30 +0000',
+      messageId: '<json-1@example.com>',
+      html: '<p>see <img src="cid:logo@x"></p>',
+      attachments: [
+        { name: 'logo.png', contentType: 'image/png', content: png, contentId: 'logo@x' },
+        { name: 'report.pdf', contentType: 'application/pdf', content: pdf },
+      ],
+    });
+    const { fingerprint } = hintOf(mime);
+    const result = await mailbox.upload({ folder, mime, method: 'json', fingerprint });
+    expect(result.method).toBe('json');
+    const stored = harness.emulator.inspect.messages(ANN, 'Inbox/Imported').find((m) => m.id === result.id);
+    expect(stored?.method).toBe('json');
+    expect(stored?.isDraft).toBe(false);
+    expect(stored?.isRead).toBe(true);
+    expect(stored?.sentDateTime).toBe('2024-03-06T08:00:00Z');
+    expect(stored?.receivedDateTime).toBe('2024-03-06T08:01:30Z');
+    expect(stored?.internetMessageId).toBe('<json-1@example.com>');
+    expect(property(stored?.extendedProperties ?? [], FINGERPRINT_PROPERTY_ID)).toBe(fingerprint);
+    expect(stored?.attachments.map((a) => [a.name, a.isInline]).sort()).toEqual([
+      ['logo.png', true],
+      ['report.pdf', false],
+    ]);
+  });
+
+  it('every message takes the JSON path with api v1.0', async () => {
+    const v1 = harness.mailbox(ANN, { api: 'v1.0' });
+    const mime = buildMime({ subject: 'v1 only', date: 'Thu, 7 Mar 2024 08:00:00 +0000' });
+    const result = await v1.upload({ folder, mime, method: 'importMime', fingerprint: hintOf(mime).fingerprint });
+    expect(result.method).toBe('json');
+    expect(harness.emulator.inspect.messages(ANN).find((m) => m.id === result.id)?.method).toBe('json');
+  });
+
+  it('a message too large for importMime goes by JSON with its 3.5 MB attachment in several upload-session ranges', async () => {
+    const big = randomBytes(3_500_000);
+    const mime = buildMime({
+      subject: 'large',
+      date: 'Fri, 8 Mar 2024 09:00:00 +0000',
+      messageId: '<large-1@example.com>',
+      attachments: [{ name: 'big.bin', contentType: 'application/octet-stream', content: big }],
+    });
+    expect(mime.length).toBeGreaterThan(3 * 1024 * 1024);
+    const putsBefore = harness.emulator.inspect.requests().filter((r) => r.method === 'PUT').length;
+    const result = await mailbox.upload({ folder, mime, method: 'importMime', fingerprint: hintOf(mime).fingerprint });
+    expect(result.method).toBe('json');
+    const stored = harness.emulator.inspect.messages(ANN).find((m) => m.id === result.id);
+    expect(stored?.isDraft).toBe(false);
+    expect(stored?.attachments).toHaveLength(1);
+    expect(stored?.attachments[0]?.name).toBe('big.bin');
+    expect(stored?.attachments[0]?.size).toBeGreaterThanOrEqual(big.length);
+    const puts = harness.emulator.inspect.requests().filter((r) => r.method === 'PUT').length - putsBefore;
+    expect(puts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('findMessage finds messages of both kinds', async () => {
+    const viaMime = buildMime({ subject: 'find me mime', date: 'Sat, 9 Mar 2024 10:00:00 +0000', messageId: "<o'find-1@example.com>" });
+    const viaJson = buildMime({ subject: 'find me json', date: 'Sat, 9 Mar 2024 10:00:00 +0000', messageId: '<find-2@example.com>' });
+    const noId = buildMime({ subject: 'find me no id', date: 'Sat, 9 Mar 2024 10:00:00 +0000' });
+    const ids = new Map<Buffer, string>();
+    for (const [mime, method] of [[viaMime, 'importMime'], [viaJson, 'json'], [noId, 'importMime']] as const) {
+      ids.set(mime, (await mailbox.upload({ folder, mime, method, fingerprint: hintOf(mime).fingerprint })).id);
+    }
+    for (const mime of [viaMime, viaJson, noId]) {
+      const { fingerprint, ...hint } = hintOf(mime);
+      const found = await harness.mailbox().findMessage(folder, fingerprint, hint);
+      expect(found.map((m) => m.id), hint.subject).toEqual([ids.get(mime)]);
+    }
+    const { fingerprint: _unused, ...hint } = hintOf(viaJson);
+    expect(await mailbox.findMessage(folder, 'f'.repeat(64), { ...hint, messageId: '<absent@example.com>' })).toEqual([]);
+  });
+
+  it('resolves an ambiguous JSON create (504 after commit) to the message it made, exactly once', async () => {
+    const mime = buildMime({ subject: 'ambiguous json', date: 'Sun, 10 Mar 2024 10:00:00 +0000' });
+    harness.emulator.configure({ faults: { schedule: [{ kind: '504-after-commit', nth: 1, method: 'POST', path: /mailFolders\/[^/]+\/messages$/ }] } });
+    try {
+      const result = await mailbox.upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint });
+      const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'ambiguous json');
+      expect(copies.map((m) => m.id)).toEqual([result.id]);
+      expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === '504-after-commit')).toBe(true);
+    } finally {
+      harness.emulator.configure({ faults: {} });
+    }
+  });
+
+  it('sends a JSON create again when the ambiguous failure happened before commit', async () => {
+    const mime = buildMime({ subject: 'reset json', date: 'Sun, 10 Mar 2024 11:00:00 +0000' });
+    harness.emulator.configure({ faults: { schedule: [{ kind: 'reset-before-commit', nth: 1, method: 'POST', path: /mailFolders\/[^/]+\/messages$/ }] } });
+    try {
+      const result = await mailbox.upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint });
+      const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'reset json');
+      expect(copies.map((m) => m.id)).toEqual([result.id]);
+      expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === 'reset-before-commit')).toBe(true);
+    } finally {
+      harness.emulator.configure({ faults: {} });
+    }
+  });
+
+  it('hands back the candidates of an ambiguous importMime create instead of sending it twice', async () => {
+    const mime = buildMime({ subject: 'ambiguous mime', date: 'Sun, 10 Mar 2024 12:00:00 +0000', messageId: '<amb-mime@example.com>' });
+    harness.emulator.configure({ faults: { schedule: [{ kind: '504-after-commit', nth: 1, method: 'POST', path: /importMime$/ }] } });
+    try {
+      const error = await mailbox.upload({ folder, mime, method: 'importMime', fingerprint: hintOf(mime).fingerprint }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnresolvedCreateError);
+      const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'ambiguous mime');
+      expect(copies).toHaveLength(1);
+      expect((error as UnresolvedCreateError).candidates.map((c) => c.id)).toEqual([copies[0]?.id]);
+    } finally {
+      harness.emulator.configure({ faults: {} });
+    }
+  });
+});
