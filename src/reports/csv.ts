@@ -1,0 +1,119 @@
+/**
+ * The CSV files of a report directory. Every cell passes through one guard: subjects, senders and folder
+ * names come from the mail, so a cell that a spreadsheet would run as a formula is defused first.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { MessageLine } from './model.js';
+
+type Value = string | number | boolean;
+
+// OWASP's list: a spreadsheet treats a cell starting with any of these as a formula (tab and CR included,
+// some importers strip them and then see the next character).
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Prefixes an apostrophe to a string a spreadsheet would evaluate. Numbers stay numbers. */
+export function defuse(value: Value): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  return FORMULA_START.test(value) ? `'${value}` : value;
+}
+
+function toCsv(header: readonly string[], rows: ReadonlyArray<readonly Value[]>): string {
+  return stringify([header.map(defuse), ...rows.map((r) => r.map(defuse))], { record_delimiter: '\n' });
+}
+
+const MESSAGE_COLUMNS = [
+  'zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'fingerprint', 'size', 'verdict', 'rule', 'error',
+  'target', 'state', 'method', 'destinationId', 'collision', 'duplicateOf',
+] as const;
+
+/** messages.csv: one row per zip entry, whatever became of it. */
+export function messagesCsv(lines: readonly MessageLine[]): string {
+  return toCsv(
+    MESSAGE_COLUMNS,
+    lines.map((l) => MESSAGE_COLUMNS.map((c) => (c === 'target' ? (l.target ?? '') : l[c]))),
+  );
+}
+
+/** spam.csv: the messages a spam rule dropped, with the rule. */
+export function spamCsv(lines: readonly MessageLine[]): string {
+  return toCsv(
+    ['zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'size', 'rule'],
+    lines.filter((l) => l.verdict === 'spam').map((l) => [l.zip, l.entry, l.folder, l.subject, l.from, l.date, l.messageId, l.size, l.rule]),
+  );
+}
+
+const lineKey = (zip: string, entry: string): string => `${zip}: ${entry}`;
+
+function duplicateReason(copy: MessageLine, original: MessageLine | undefined): string {
+  if (!original) return 'same fingerprint';
+  if (copy.messageId === '' && original.messageId === '') return 'same fingerprint, Message-ID missing on both';
+  if (copy.messageId === '' || original.messageId === '') return 'same fingerprint, Message-ID missing on one';
+  if (copy.messageId === original.messageId) return 'same fingerprint and same Message-ID';
+  // Not produced by policy/duplicates.ts today; said plainly rather than guessed.
+  return 'same fingerprint';
+}
+
+/**
+ * The kept message a collision was reported against: the group's first message, i.e. an importable,
+ * non-colliding message with the same fingerprint and target. The model records only the flag, not the
+ * partner, so it is found again here.
+ */
+function collisionPartners(lines: readonly MessageLine[]): Map<MessageLine, MessageLine> {
+  const firsts = new Map<string, MessageLine>();
+  const groupKey = (l: MessageLine): string => `${l.target ?? l.folder}\u0000${l.fingerprint}`;
+  for (const l of lines) {
+    if (l.verdict === 'importable' && !l.collision && l.fingerprint !== '' && !firsts.has(groupKey(l))) firsts.set(groupKey(l), l);
+  }
+  const partners = new Map<MessageLine, MessageLine>();
+  for (const l of lines) {
+    const first = l.collision ? firsts.get(groupKey(l)) : undefined;
+    if (first) partners.set(l, first);
+  }
+  return partners;
+}
+
+const DUPLICATE_COLUMNS = [
+  'kind', 'zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'fingerprint',
+  'originalZip', 'originalEntry', 'originalFolder', 'originalSubject', 'originalDate', 'originalMessageId', 'reason',
+] as const;
+
+/**
+ * duplicates.csv: both copies and why. A duplicate row names the copy that was dropped and the original
+ * that was kept; a collision row names two messages that share a fingerprint but not a Message-ID, both kept.
+ */
+export function duplicatesCsv(lines: readonly MessageLine[]): string {
+  const byKey = new Map(lines.map((l) => [lineKey(l.zip, l.entry), l]));
+  const partners = collisionPartners(lines);
+  const pair = (kind: string, copy: MessageLine, original: MessageLine | undefined, originalKey: string, reason: string): Value[] => [
+    kind, copy.zip, copy.entry, copy.folder, copy.subject, copy.date, copy.messageId, copy.fingerprint,
+    original?.zip ?? '', original?.entry ?? originalKey, original?.folder ?? '', original?.subject ?? '',
+    original?.date ?? '', original?.messageId ?? '', reason,
+  ];
+  const rows: Value[][] = [];
+  for (const l of lines) {
+    if (l.verdict === 'duplicate') {
+      const original = byKey.get(l.duplicateOf);
+      rows.push(pair('duplicate', l, original, l.duplicateOf, duplicateReason(l, original)));
+    } else if (l.collision) {
+      rows.push(pair('collision', l, partners.get(l), '', 'same fingerprint, different Message-IDs: both kept'));
+    }
+  }
+  return toCsv(DUPLICATE_COLUMNS, rows);
+}
+
+/** failed.csv: wanted messages the destination refused, with the last error. */
+export function failedCsv(lines: readonly MessageLine[]): string {
+  return toCsv(
+    ['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error'],
+    lines.filter((l) => l.state === 'failed').map((l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.error]),
+  );
+}
+
+/** imported.csv: where each message went, for audits and for finding one message again. */
+export function importedCsv(lines: readonly MessageLine[]): string {
+  return toCsv(
+    ['zip', 'entry', 'folder', 'target', 'method', 'destinationId'],
+    lines.filter((l) => l.state === 'imported').map((l) => [l.zip, l.entry, l.folder, l.target ?? '', l.method, l.destinationId]),
+  );
+}

@@ -1,0 +1,31 @@
+/** Number formatting shared by the terminal and HTML renderers, so both show the same figures. */
+
+const counts = new Intl.NumberFormat('en-US');
+
+/** 1234 -> "1,234". */
+export function formatCount(n: number): string {
+  return counts.format(n);
+}
+
+const UNITS = ['bytes', 'kB', 'MB', 'GB', 'TB'] as const;
+
+/**
+ * Decimal units (1 GB = 10^9 bytes), as Microsoft 365 states mailbox quotas and Graph its upload limits,
+ * so the figures compare directly. One decimal under 10 of a unit, none above: "1.4 GB", "312 MB".
+ */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit += 1;
+  }
+  if (unit === 0) return `${formatCount(value)} ${value === 1 ? 'byte' : 'bytes'}`;
+  const digits = value < 10 ? 1 : 0;
+  return `${value.toFixed(digits)} ${UNITS[unit]}`;
+}
+
+/** "1 message" / "2 messages". */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
+}

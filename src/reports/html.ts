@@ -1,0 +1,197 @@
+/**
+ * report.html: the run report as one self-contained page (inline CSS and SVG, no script, nothing fetched)
+ * that an admin can open, mail around or print. Pure: report and lines in, document out.
+ */
+import type { Counts, MessageLine, RunReport, ZipReport } from './model.js';
+import { formatBytes, formatCount } from './format.js';
+import { columnChart, inlineBar, type Bar } from './html-charts.js';
+import { html, list, page, section, table, tiles, type Cell, type Column, type HtmlValue, type Row, type SafeHtml, type Tile } from './html-kit.js';
+import { verdict, verdictLevel } from './verdict.js';
+
+/** Rows listed per problem table; the CSVs next to the page hold every row. */
+const LIST_LIMIT = 500;
+
+interface CountColumn {
+  readonly label: string;
+  readonly value: (c: Counts) => number;
+  readonly bytes?: boolean;
+}
+
+const DRY_RUN_COLUMNS: readonly CountColumn[] = [
+  { label: 'Messages', value: (c) => c.messages },
+  { label: 'Importable', value: (c) => c.importable },
+  { label: 'Spam', value: (c) => c.spam },
+  { label: 'Duplicates', value: (c) => c.duplicates },
+  { label: 'Collisions', value: (c) => c.collisions },
+  { label: 'Calendar', value: (c) => c.calendar },
+  { label: 'Undated', value: (c) => c.undated },
+  { label: 'Unreadable', value: (c) => c.unreadable },
+  { label: 'Excluded', value: (c) => c.excluded },
+  { label: 'Size', value: (c) => c.bytes, bytes: true },
+];
+
+const IMPORT_COLUMNS: readonly CountColumn[] = [
+  { label: 'Imported', value: (c) => c.imported },
+  { label: 'Already present', value: (c) => c.alreadyPresent },
+  { label: 'Failed', value: (c) => c.failed },
+  { label: 'Pending', value: (c) => c.pending },
+];
+
+function countColumns(report: RunReport): CountColumn[] {
+  const columns = DRY_RUN_COLUMNS.filter((c) => c.label !== 'Excluded' || report.totals.excluded > 0);
+  return report.mode === 'import' ? [...columns, ...IMPORT_COLUMNS] : columns;
+}
+
+function countCells(columns: readonly CountColumn[], counts: Counts): Cell[] {
+  return columns.map((col) => {
+    const n = col.value(counts);
+    return { value: col.bytes ? formatBytes(n) : formatCount(n), className: n === 0 ? 'zero' : '' };
+  });
+}
+
+const folderName = (folder: string): HtmlValue => (folder === '' ? html`<em>(top level)</em>` : folder);
+
+function zipHeading(zip: ZipReport): HtmlValue {
+  return zip.mailbox ? html`${zip.zip} → ${zip.mailbox}` : zip.zip;
+}
+
+function folderTable(report: RunReport): SafeHtml {
+  const columns = countColumns(report);
+  const head: Column[] = [{ label: 'Folder', kind: 'wrap' }, ...columns.map((c): Column => ({ label: c.label, kind: 'num' }))];
+  const rows: Row[] = [];
+  for (const zip of report.zips) {
+    const folders = report.folders.filter((f) => f.zip === zip.zip);
+    rows.push({ group: zipHeading(zip) });
+    for (const f of folders) rows.push([folderName(f.folder), ...countCells(columns, f)]);
+    if (folders.length !== 1) rows.push({ className: 'subtotal', cells: ['Zip total', ...countCells(columns, zip.totals)] });
+  }
+  return table(head, rows, ['Total', ...countCells(columns, report.totals)]);
+}
+
+function totalTiles(report: RunReport): SafeHtml {
+  const t = report.totals;
+  const tone = (n: number, bad: Tile['tone']): Tile['tone'] => (n > 0 ? bad : 'muted');
+  const scan: Tile[] = [
+    { label: 'Messages', value: formatCount(t.messages) },
+    { label: report.mode === 'dry-run' ? 'Would be imported' : 'Wanted', value: formatCount(t.importable), tone: 'good' },
+    { label: 'Spam', value: formatCount(t.spam), tone: tone(t.spam, 'warn') },
+    { label: 'Duplicates', value: formatCount(t.duplicates), tone: tone(t.duplicates, 'neutral') },
+    { label: 'Collisions (kept)', value: formatCount(t.collisions), tone: tone(t.collisions, 'warn') },
+    { label: 'Calendar items', value: formatCount(t.calendar), tone: tone(t.calendar, 'neutral') },
+    { label: 'Undated', value: formatCount(t.undated), tone: tone(t.undated, 'neutral') },
+    { label: 'Unreadable', value: formatCount(t.unreadable), tone: tone(t.unreadable, 'bad') },
+    { label: 'Size', value: formatBytes(t.bytes) },
+  ];
+  if (t.excluded > 0) scan.splice(2, 0, { label: 'Excluded by filter', value: formatCount(t.excluded) });
+  if (report.mode === 'dry-run') return tiles(scan);
+  const run: Tile[] = [
+    { label: 'Imported', value: formatCount(t.imported), tone: tone(t.imported, 'good') },
+    { label: 'Already present', value: formatCount(t.alreadyPresent), tone: tone(t.alreadyPresent, 'neutral') },
+    { label: 'Failed', value: formatCount(t.failed), tone: tone(t.failed, 'bad') },
+    { label: 'Pending', value: formatCount(t.pending), tone: tone(t.pending, 'warn') },
+  ];
+  return html`${tiles(run)}${tiles(scan)}`;
+}
+
+function spamSection(report: RunReport): SafeHtml {
+  const rules = Object.entries(report.spamByRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (rules.length === 0) return section('Spam by rule', html`<p>No message was classified as spam.</p>`);
+  const max = Math.max(...rules.map(([, n]) => n));
+  const total = report.totals.spam;
+  const rows: Row[] = rules.map(([rule, n]) => [rule, formatCount(n), total > 0 ? `${Math.round((n / total) * 100)}%` : '', inlineBar(n, max)]);
+  return section(
+    'Spam by rule',
+    table([{ label: 'Rule' }, { label: 'Messages', kind: 'num' }, { label: 'Share', kind: 'num' }, { label: '' }], rows),
+    'Spam is not imported. Every dropped message is listed with its rule in spam.csv.',
+  );
+}
+
+/** Years in order, then 'undated' as its own, greyed bar. */
+export function yearBars(perYear: Readonly<Record<string, number>>): Bar[] {
+  const years = Object.keys(perYear).filter((k) => k !== 'undated').sort();
+  const bars: Bar[] = years.map((y) => ({ label: y, value: perYear[y] ?? 0 }));
+  const undated = perYear['undated'];
+  if (undated !== undefined) bars.push({ label: 'undated', value: undated, muted: true });
+  return bars;
+}
+
+function yearSection(report: RunReport): SafeHtml {
+  const bars = yearBars(report.messagesPerYear);
+  if (bars.length === 0) return section('Messages per year', html`<p>No messages.</p>`);
+  return section('Messages per year', columnChart(bars, 'Messages per year of their date'), 'By the year of the Date header, in UTC. Spam and duplicates included.');
+}
+
+function limited<T>(items: readonly T[], csv: string): { shown: readonly T[]; note: HtmlValue } {
+  if (items.length <= LIST_LIMIT) return { shown: items, note: undefined };
+  return { shown: items.slice(0, LIST_LIMIT), note: `First ${formatCount(LIST_LIMIT)} of ${formatCount(items.length)}; all are in ${csv}.` };
+}
+
+function attentionSection(report: RunReport, lines: readonly MessageLine[] | undefined): SafeHtml {
+  const parts: SafeHtml[] = [];
+  const zipProblems: HtmlValue[] = [];
+  for (const z of report.zips) {
+    if (z.archiveError) zipProblems.push(html`<strong>${z.zip}</strong>: archive error: <span class="error">${z.archiveError}</span>`);
+    for (const m of z.exportLogMismatches) zipProblems.push(html`<strong>${z.zip}</strong>: export log mismatch: ${m}`);
+  }
+  if (zipProblems.length > 0) parts.push(list(zipProblems));
+
+  const unreadable = (lines ?? []).filter((l) => l.verdict === 'unreadable');
+  if (unreadable.length > 0) {
+    const { shown, note } = limited(unreadable, 'messages.csv');
+    parts.push(html`<h3>Unreadable entries</h3>`, table(
+      [{ label: 'Zip' }, { label: 'Entry', kind: 'wrap' }, { label: 'Size', kind: 'num' }, { label: 'Error', kind: 'error' }],
+      shown.map((l) => [l.zip, l.entry, formatBytes(l.size), l.error]),
+    ));
+    if (note) parts.push(html`<p class="note">${note}</p>`);
+  } else if (report.totals.unreadable > 0) {
+    parts.push(html`<p>${formatCount(report.totals.unreadable)} entries could not be read; they are listed with their error in messages.csv.</p>`);
+  }
+
+  const failed = (lines ?? []).filter((l) => l.state === 'failed');
+  if (failed.length > 0) {
+    const { shown, note } = limited(failed, 'failed.csv');
+    parts.push(html`<h3>Failed messages</h3>`, table(
+      [{ label: 'Zip' }, { label: 'Folder', kind: 'wrap' }, { label: 'Subject', kind: 'wrap' }, { label: 'Date' }, { label: 'Error', kind: 'error' }],
+      shown.map((l) => [l.zip, folderName(l.folder), l.subject, l.date, l.error]),
+    ));
+    if (note) parts.push(html`<p class="note">${note}</p>`);
+  } else if (report.totals.failed > 0) {
+    parts.push(html`<p>${formatCount(report.totals.failed)} messages failed; they are listed with their error in failed.csv.</p>`);
+  }
+  if (parts.length === 0) return html``;
+  return section('Needs attention', parts);
+}
+
+function zipSection(report: RunReport): SafeHtml {
+  const rows: Row[] = report.zips.map((z) => [z.zip, z.mailbox ?? '', z.path, formatCount(z.totals.messages), formatBytes(z.totals.bytes), z.archiveError ? { value: z.archiveError, className: 'error' } : 'ok']);
+  return section('Export zips', table(
+    [{ label: 'Zip' }, { label: 'Mailbox' }, { label: 'Path', kind: 'wrap' }, { label: 'Messages', kind: 'num' }, { label: 'Size', kind: 'num' }, { label: 'Archive' }],
+    rows,
+  ));
+}
+
+function methodSection(report: RunReport): HtmlValue {
+  const methods = Object.entries(report.methods).sort((a, b) => b[1] - a[1]);
+  if (report.mode !== 'import' || methods.length === 0) return undefined;
+  return section('Upload methods', table([{ label: 'Method' }, { label: 'Messages', kind: 'num' }], methods.map(([m, n]) => [m, formatCount(n)])));
+}
+
+/** The whole report page. Pass the message lines to list unreadable entries and failed messages by name. */
+export function renderHtml(report: RunReport, lines?: readonly MessageLine[]): string {
+  const title = report.mode === 'dry-run' ? 'eml-import dry-run report' : 'eml-import import report';
+  const mailboxes = [...new Set(report.zips.map((z) => z.mailbox).filter((m): m is string => m !== null))];
+  const body = html`<p class="verdict ${verdictLevel(report)}">${verdict(report, '')}</p>
+${totalTiles(report)}
+${attentionSection(report, lines)}
+${section('Folders', folderTable(report), 'Counts per source folder. Importable means not spam, not a duplicate and not excluded; collisions are kept.')}
+${spamSection(report)}
+${yearSection(report)}
+${methodSection(report)}
+${zipSection(report)}`;
+  return page({
+    title,
+    subtitle: `${formatCount(report.zips.length)} export zip${report.zips.length === 1 ? '' : 's'}${mailboxes.length > 0 ? ` for ${mailboxes.join(', ')}` : ''} · generated ${report.generatedAt}`,
+    body,
+    footer: 'Generated by eml-import from its ledger. The CSV files next to this page list every message.',
+  });
+}

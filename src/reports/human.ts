@@ -1,0 +1,155 @@
+/**
+ * The terminal summary: one aligned table of folders grouped by zip, the totals, spam by rule, the problems
+ * that need a human, and a one-line verdict. Pure: report in, text out; the caller decides where it goes.
+ */
+import type { Counts, RunReport, ZipReport } from './model.js';
+import { formatBytes, formatCount, plural } from './format.js';
+import { verdict, verdictLevel } from './verdict.js';
+import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
+
+export interface SummaryOptions {
+  /** ANSI colours; false for pipes, files and NO_COLOR. */
+  readonly color: boolean;
+  /** Terminal columns the table should fit in (long folder names are shortened). Default 120. */
+  readonly width?: number;
+  /** Where --report wrote its files, so the verdict can point at them. */
+  readonly reportDir?: string;
+}
+
+type Tone = 'plain' | 'good' | 'warn' | 'bad' | 'strong' | 'dim';
+
+const ANSI: Record<Tone, string> = { plain: '', good: '\x1b[32m', warn: '\x1b[33m', bad: '\x1b[31m', strong: '\x1b[1m', dim: '\x1b[2m' };
+
+interface Column {
+  readonly header: string;
+  readonly value: (c: Counts) => number;
+  readonly format?: (n: number) => string;
+  /** Tone of a non-zero value. */
+  readonly tone?: Tone;
+}
+
+const DRY_RUN_COLUMNS: readonly Column[] = [
+  { header: 'Messages', value: (c) => c.messages },
+  { header: 'Importable', value: (c) => c.importable },
+  { header: 'Spam', value: (c) => c.spam, tone: 'warn' },
+  { header: 'Duplicates', value: (c) => c.duplicates },
+  { header: 'Collisions', value: (c) => c.collisions, tone: 'warn' },
+  { header: 'Calendar', value: (c) => c.calendar },
+  { header: 'Undated', value: (c) => c.undated },
+  { header: 'Unreadable', value: (c) => c.unreadable, tone: 'bad' },
+  { header: 'Size', value: (c) => c.bytes, format: formatBytes },
+];
+
+const EXCLUDED_COLUMN: Column = { header: 'Excluded', value: (c) => c.excluded };
+
+const IMPORT_COLUMNS: readonly Column[] = [
+  { header: 'Imported', value: (c) => c.imported, tone: 'good' },
+  { header: 'Present', value: (c) => c.alreadyPresent },
+  { header: 'Failed', value: (c) => c.failed, tone: 'bad' },
+  { header: 'Pending', value: (c) => c.pending, tone: 'warn' },
+];
+
+const GAP = '  ';
+const INDENT = '  ';
+const MIN_FOLDER_WIDTH = 12;
+
+interface Row {
+  readonly label: string;
+  readonly counts: Counts;
+  readonly strong: boolean;
+}
+
+/** Renders the end-of-run summary for the terminal. */
+export function renderSummary(report: RunReport, options: SummaryOptions): string {
+  const paint = (text: string, tone: Tone): string => (options.color && tone !== 'plain' ? `${ANSI[tone]}${text}\x1b[0m` : text);
+  const columns = columnsFor(report);
+  const groups = report.zips.map((zip) => ({ zip, rows: rowsOf(report, zip) }));
+  const allRows: Row[] = [...groups.flatMap((g) => g.rows), { label: 'Total', counts: report.totals, strong: true }];
+
+  const widths = columns.map((col) => Math.max(col.header.length, ...allRows.map((r) => cell(col, r.counts).length)));
+  const numericWidth = widths.reduce((sum, w) => sum + w + GAP.length, 0);
+  const wanted = Math.max(displayWidth('Folder'), ...allRows.map((r) => displayWidth(r.label)));
+  const room = (options.width ?? 120) - INDENT.length - numericWidth;
+  const folderWidth = Math.min(wanted, Math.max(MIN_FOLDER_WIDTH, room));
+
+  const line = (label: string, values: readonly string[], tone: (i: number) => Tone, labelTone: Tone): string => {
+    const left = paint(padToWidth(truncateToWidth(label, folderWidth, 'middle'), folderWidth), labelTone);
+    const right = values.map((v, i) => GAP + paint(padToWidth(v, widths[i] ?? 0, 'right'), tone(i)));
+    return (INDENT + left + right.join('')).trimEnd();
+  };
+  const countsLine = (row: Row): string =>
+    line(
+      row.label,
+      columns.map((col) => cell(col, row.counts)),
+      (i) => {
+        const col = columns[i];
+        if (!col) return 'plain';
+        if (col.value(row.counts) === 0) return 'dim';
+        return col.tone ?? (row.strong ? 'strong' : 'plain');
+      },
+      row.strong ? 'strong' : 'plain',
+    );
+
+  const out: string[] = [heading(report), ''];
+  out.push(line('Folder', columns.map((c) => c.header), () => 'strong', 'strong'));
+  for (const { zip, rows } of groups) {
+    out.push(paint(zipTitle(zip), 'strong'));
+    for (const row of rows) out.push(countsLine(row));
+  }
+  out.push(countsLine(allRows[allRows.length - 1]!));
+
+  const spam = spamLines(report);
+  if (spam.length > 0) out.push('', paint('Spam by rule', 'strong'), ...spam);
+  const problems = problemLines(report);
+  if (problems.length > 0) out.push('', paint('Needs attention', 'bad'), ...problems.map((p) => paint(p, 'bad')));
+  out.push('', paint(verdict(report, options.reportDir), verdictLevel(report)));
+  return out.join('\n') + '\n';
+}
+
+function columnsFor(report: RunReport): Column[] {
+  const columns = [...DRY_RUN_COLUMNS];
+  // Shown only when a filter left something out, so the common table stays narrow yet nothing hides.
+  if (report.totals.excluded > 0) columns.splice(2, 0, EXCLUDED_COLUMN);
+  if (report.mode === 'import') columns.push(...IMPORT_COLUMNS);
+  return columns;
+}
+
+function cell(col: Column, counts: Counts): string {
+  return (col.format ?? formatCount)(col.value(counts));
+}
+
+function rowsOf(report: RunReport, zip: ZipReport): Row[] {
+  const folders = report.folders.filter((f) => f.zip === zip.zip);
+  const rows: Row[] = folders.map((f) => ({ label: INDENT + terminalSafe(f.folder === '' ? '(top level)' : f.folder), counts: f, strong: false }));
+  if (folders.length !== 1) rows.push({ label: INDENT + 'Zip total', counts: zip.totals, strong: false });
+  return rows;
+}
+
+function zipTitle(zip: ZipReport): string {
+  const name = terminalSafe(zip.zip);
+  return zip.mailbox ? `${INDENT}${name} → ${terminalSafe(zip.mailbox)}` : `${INDENT}${name}`;
+}
+
+function heading(report: RunReport): string {
+  const kind = report.mode === 'dry-run' ? 'Dry run' : 'Import';
+  const t = report.totals;
+  return `${kind}: ${plural(report.zips.length, 'zip')}, ${plural(t.messages, 'message')}, ${formatBytes(t.bytes)} (${report.generatedAt})`;
+}
+
+function spamLines(report: RunReport): string[] {
+  const rules = Object.entries(report.spamByRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const width = Math.max(0, ...rules.map(([rule]) => displayWidth(terminalSafe(rule))));
+  return rules.map(([rule, n]) => `${INDENT}${padToWidth(terminalSafe(rule), width)}${GAP}${formatCount(n)}`);
+}
+
+function problemLines(report: RunReport): string[] {
+  const out: string[] = [];
+  for (const zip of report.zips) {
+    const name = terminalSafe(zip.zip);
+    if (zip.archiveError) out.push(`${INDENT}! ${name}: archive error: ${terminalSafe(zip.archiveError)}`);
+    for (const m of zip.exportLogMismatches) out.push(`${INDENT}! ${name}: export log mismatch: ${terminalSafe(m)}`);
+    if (zip.totals.unreadable > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.unreadable, 'entry', 'entries')} unreadable`);
+    if (zip.totals.failed > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.failed, 'message')} failed to import`);
+  }
+  return out;
+}

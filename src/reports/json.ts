@@ -1,0 +1,60 @@
+/**
+ * The machine-readable report: the object `--json` prints and `report.json` holds. Both go through
+ * reportJsonText so they cannot drift apart.
+ */
+import type { Counts, RunReport } from './model.js';
+
+/** Bumped when a field changes meaning or goes away; adding fields does not bump it. */
+export const REPORT_JSON_VERSION = 1;
+
+// Listed explicitly so the key order is stable and a field added to the model is a conscious decision here.
+function counts(c: Counts): Counts {
+  return {
+    messages: c.messages,
+    importable: c.importable,
+    spam: c.spam,
+    duplicates: c.duplicates,
+    collisions: c.collisions,
+    calendar: c.calendar,
+    undated: c.undated,
+    unreadable: c.unreadable,
+    excluded: c.excluded,
+    bytes: c.bytes,
+    imported: c.imported,
+    alreadyPresent: c.alreadyPresent,
+    failed: c.failed,
+    pending: c.pending,
+  };
+}
+
+/** Years in order, 'undated' last, so the object reads like the chart. */
+function sortedYears(perYear: Readonly<Record<string, number>>): Record<string, number> {
+  const keys = Object.keys(perYear).sort((a, b) => (a === 'undated' ? 1 : b === 'undated' ? -1 : a.localeCompare(b)));
+  return Object.fromEntries(keys.map((k) => [k, perYear[k] ?? 0]));
+}
+
+export function toJson(report: RunReport): object {
+  return {
+    version: REPORT_JSON_VERSION,
+    mode: report.mode,
+    generatedAt: report.generatedAt,
+    totals: counts(report.totals),
+    folders: report.folders.map((f) => ({ zip: f.zip, mailbox: f.mailbox, folder: f.folder, ...counts(f) })),
+    zips: report.zips.map((z) => ({
+      zip: z.zip,
+      path: z.path,
+      mailbox: z.mailbox,
+      archiveError: z.archiveError,
+      exportLogMismatches: [...z.exportLogMismatches],
+      totals: counts(z.totals),
+    })),
+    spamByRule: { ...report.spamByRule },
+    messagesPerYear: sortedYears(report.messagesPerYear),
+    methods: { ...report.methods },
+  };
+}
+
+/** The exact text for stdout and report.json: indented, one trailing newline. */
+export function reportJsonText(report: RunReport): string {
+  return JSON.stringify(toJson(report), null, 2) + '\n';
+}
