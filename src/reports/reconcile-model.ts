@@ -5,6 +5,7 @@
 
 /** A source message that should be in the destination, as the CSVs and the HTML name it. */
 export interface SourceLine {
+  readonly mailbox: string;
   readonly zip: string;
   readonly entry: string;
   /** The source folder path inside the zip ('' = top level). */
@@ -21,6 +22,8 @@ export interface SourceLine {
 
 /** A destination message that no source message accounts for (or a draft left behind). */
 export interface DestinationLine {
+  readonly mailbox: string;
+  /** The target folder as the admin reads it, e.g. `inbox/Projects`. */
   readonly target: string;
   /** The destination folder's path as Graph names it ('' when unknown). */
   readonly folderPath: string;
@@ -38,11 +41,21 @@ export interface LeftoverDraft extends DestinationLine {
   readonly source: SourceLine;
 }
 
+/** A source message found in the destination, for the combined listing (`=`, or `*` for a weak match). */
+export interface PresentLine {
+  readonly source: SourceLine;
+  readonly destinationId: string;
+  /** fingerprint (the rule), or a weaker rescue: message-id, undated-subject. */
+  readonly by: 'fingerprint' | 'message-id' | 'undated-subject';
+}
+
 /** One destination folder of one mailbox: what the export holds for it and what the destination holds. */
 export interface ReconcileFolderRow {
   readonly mailbox: string;
-  /** The target-folder key the import used. */
-  readonly target: string;
+  /** The target-folder key the import used; null for a source folder none of whose messages is wanted. */
+  readonly target: string | null;
+  /** How the row is named: the target as the admin reads it (`inbox/Projects`), or why it has none. */
+  readonly label: string;
   /** The destination folder's path as Graph names it; null when the folder does not exist. */
   readonly folderPath: string | null;
   /** Source folders whose messages map here. */
@@ -92,6 +105,8 @@ export interface ReconcileReport {
   readonly folders: readonly ReconcileFolderRow[];
   readonly missing: readonly SourceLine[];
   readonly unexpected: readonly DestinationLine[];
+  /** Every pair found; the combined listing only (reconcile.json carries the counts, not this list). */
+  readonly present: readonly PresentLine[];
   readonly drafts: readonly LeftoverDraft[];
   readonly ledgerImportedButAbsent: readonly SourceLine[];
   /** Things the admin should know that are not counts: mapping flags differing from the import's, etc. */

@@ -3,9 +3,10 @@
  * The I/O that gathers the values lives in reconcile.ts; this file never reads a zip, a ledger or Graph.
  */
 import { fingerprint } from '../message/fingerprint.js';
+import { matchMultiset } from '../policy/match.js';
+import { destinationFingerprint } from './destination-inventory.js';
 import type { DestinationMessage } from '../destination/types.js';
 import type { MessageState } from '../ledger/ledger.js';
-import { matchByFingerprint } from './reconcile-match.js';
 
 /** What reconcile needs to know of one wanted source message. */
 export interface ComparableSource {
@@ -42,22 +43,6 @@ export interface FolderComparison<S> {
 
 const LEDGER_SAYS_THERE: ReadonlySet<MessageState> = new Set(['imported', 'present']);
 
-/**
- * The fingerprint the destination's copy answers to: our named property when the JSON path set it, else
- * the subject Graph returns with sentDateTime (the Date header on the MIME path), through the same
- * normalisation as the source, so a different charset or encoded-word form cannot cause a mismatch.
- */
-export function destinationFingerprint(message: DestinationMessage): string {
-  if (message.importFingerprint) return message.importFingerprint;
-  return fingerprint(message.subject, parseGraphDate(message.sentDateTime));
-}
-
-function parseGraphDate(value: string | null): Date | null {
-  if (value === null || value === '') return null;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? null : date;
-}
-
 /** `<a@b>` and `a@b` name the same message; Graph returns the brackets, a header may not have them. */
 export function normalizeMessageId(messageId: string | null): string | null {
   if (messageId === null) return null;
@@ -81,10 +66,7 @@ export function compareFolder<S extends ComparableSource>(source: readonly S[], 
     return { expected, matched: [], missing: source, unexpected: [], ledgerImportedButAbsent: source.filter(saidThere) };
   }
 
-  const first = matchByFingerprint(
-    source.map((s) => ({ item: s, key: s.key, fingerprint: s.fingerprint, messageId: normalizeMessageId(s.messageId) })),
-    destination.map((d) => ({ item: d, id: d.id, fingerprint: destinationFingerprint(d), messageId: normalizeMessageId(d.internetMessageId) })),
-  );
+  const first = fingerprintPass(source, destination);
   const matched: MatchedPair<S>[] = first.matched.map(([s, d]) => ({ source: s, destination: d, by: 'fingerprint' }));
 
   const second = pairBy(first.sourceOnly, first.destinationOnly, (s) => normalizeMessageId(s.messageId), (d) => normalizeMessageId(d.internetMessageId));
@@ -100,6 +82,26 @@ export function compareFolder<S extends ComparableSource>(source: readonly S[], 
 
   const missing = third.sourceOnly;
   return { expected, matched, missing, unexpected: third.destinationOnly, ledgerImportedButAbsent: missing.filter(saidThere) };
+}
+
+/** The import's own rule (policy/match.ts), carrying our values through its keys and ids. */
+function fingerprintPass<S extends ComparableSource>(source: readonly S[], destination: readonly DestinationMessage[]): { matched: Array<[S, DestinationMessage]>; sourceOnly: S[]; destinationOnly: DestinationMessage[] } {
+  const sources = new Map(source.map((s) => [s.key, s]));
+  const destinations = new Map(destination.map((d) => [d.id, d]));
+  const result = matchMultiset(
+    source.map((s) => ({ key: s.key, fingerprint: s.fingerprint, messageId: s.messageId })),
+    destination.map((d) => ({ id: d.id, fingerprint: destinationFingerprint(d), messageId: d.internetMessageId })),
+  );
+  const pick = <K, V>(map: ReadonlyMap<K, V>, key: K): V => {
+    const value = map.get(key);
+    if (value === undefined) throw new Error(`reconcile: match returned an unknown key ${String(key)}`);
+    return value;
+  };
+  return {
+    matched: result.matched.map(([key, id]) => [pick(sources, key), pick(destinations, id)]),
+    sourceOnly: result.sourceOnly.map((key) => pick(sources, key)),
+    destinationOnly: result.destinationOnly.map((id) => pick(destinations, id)),
+  };
 }
 
 function saidThere(source: ComparableSource): boolean {

@@ -1,0 +1,49 @@
+/**
+ * What reconcile takes from the import's ledger, when there is one: each entry's state, and whether the
+ * import mapped folders with the options reconcile was given. Reconcile never writes to it.
+ */
+import { basename, resolve } from 'node:path';
+import type { Ledger, MessageState } from '../ledger/ledger.js';
+
+/** Looks an entry up by its zip's absolute path, else by the zip's file name (a ledger made elsewhere). */
+export type LedgerStateLookup = (zip: { readonly path: string }, entry: string) => MessageState | null;
+
+export function ledgerStates(ledger: Ledger): LedgerStateLookup {
+  const zips = new Map(ledger.zips().map((z) => [z.id, z]));
+  const byPath = new Map<string, MessageState>();
+  const byName = new Map<string, MessageState | 'ambiguous'>();
+  for (const row of ledger.allMessages()) {
+    const zip = zips.get(row.zipId);
+    if (!zip) continue;
+    byPath.set(`${zip.path}\u0000${row.entry}`, row.state);
+    // Two zips with one file name in different directories: the name alone cannot say which.
+    const nameKey = `${zip.name}\u0000${row.entry}`;
+    byName.set(nameKey, byName.has(nameKey) ? 'ambiguous' : row.state);
+  }
+  return (zip, entry) => {
+    const exact = byPath.get(`${resolve(zip.path)}\u0000${entry}`);
+    if (exact !== undefined) return exact;
+    const named = byName.get(`${basename(zip.path)}\u0000${entry}`);
+    return named === undefined || named === 'ambiguous' ? null : named;
+  };
+}
+
+/**
+ * Differences between the mapping options the import stored (meta 'mapping', JSON) and this run's, one
+ * line per option. A difference means reconcile looks for messages in other folders than the import used.
+ */
+export function mappingDifferences(stored: string | null, current: string | undefined): string[] {
+  if (stored === null || current === undefined || stored === current) return [];
+  let before: Record<string, unknown>;
+  let now: Record<string, unknown>;
+  try {
+    before = JSON.parse(stored) as Record<string, unknown>;
+    now = JSON.parse(current) as Record<string, unknown>;
+  } catch {
+    return [`the ledger's mapping options (${stored}) differ from this run's (${current})`];
+  }
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(now)])].sort();
+  return keys
+    .filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(now[k] ?? null))
+    .map((k) => `${k}: the import used ${JSON.stringify(before[k] ?? null)}, reconcile was given ${JSON.stringify(now[k] ?? null)}`);
+}

@@ -1,0 +1,291 @@
+/**
+ * `eml-import reconcile`: reads the exports the way the import does (same scan, same folder mapping, same
+ * dedup, into a throw-away in-memory ledger), reads each destination folder back, and compares them with
+ * the same multiset rule the import's already-present check uses. Read-only: folders are looked up with
+ * findFolder, never ensured, and nothing is created, changed or deleted. Every read goes through the
+ * mailbox's destination, so it obeys the same rate governor as the import.
+ */
+import { ClassifiedError } from '../accounting/errors.js';
+import { ExitCode } from '../accounting/exit-codes.js';
+import { Stats } from '../accounting/stats.js';
+import { Ledger } from '../ledger/ledger.js';
+import { scanZips, type ScanOptions, type ZipToScan } from './scan.js';
+import { decodeTarget, displayTarget } from './target.js';
+import { compareFolder, type FolderComparison } from './reconcile-compare.js';
+import { findLeftoverDrafts } from './reconcile-drafts.js';
+import { bucketSource, type ReconcileSourceMessage, type SourceBucket } from './reconcile-source.js';
+import { ledgerStates, mappingDifferences } from './reconcile-ledger.js';
+import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../destination/types.js';
+import type { DestinationLine, LeftoverDraft, PresentLine, ReconcileFolderRow, ReconcileReport, SourceLine } from '../reports/reconcile-model.js';
+
+export interface ReconcileInput {
+  /** The zips and the mailbox each goes to (every zip needs one). */
+  readonly zips: readonly ZipToScan[];
+  /** The same scan options the import used: they decide spam, duplicates and target folders. */
+  readonly scanOptions: ScanOptions;
+  readonly destinationFor: (upn: string) => MailboxDestination;
+  /** The import's ledger, when reconcile runs where the import ran; read, never written. */
+  readonly ledger?: Ledger;
+  /** This run's mapping options as the import stores them (mappingFingerprint), to warn on a difference. */
+  readonly mapping?: string;
+  /** The run's accounting, so the progress display shows the scan; a private one when absent. */
+  readonly stats?: Stats;
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+/** 0 only when nothing expected is missing (a folder that could not be read counts as missing). */
+export function reconcileExitCode(report: ReconcileReport): number {
+  return report.totals.missing === 0 && report.folders.every((f) => f.error === null) ? ExitCode.ok : ExitCode.incomplete;
+}
+
+/**
+ * Compares the exports with the destination. A FatalError from a destination (credentials, permissions,
+ * a mailbox that does not exist) is thrown: nothing can be proved then, and the CLI exits 2.
+ */
+export async function runReconcile(input: ReconcileInput): Promise<ReconcileReport> {
+  const warnings: string[] = [];
+  if (input.ledger) {
+    for (const d of mappingDifferences(input.ledger.getMeta('mapping'), input.mapping)) warnings.push(`mapping differs from the import's: ${d}`);
+  }
+  for (const w of warnings) input.log(`warning: ${w}`);
+
+  const memory = Ledger.open(':memory:');
+  try {
+    const stats = input.stats ?? new Stats();
+    const records = await scanZips(input.zips, memory, stats, input.scanOptions, input.log);
+    stats.phase = 'reconciling';
+    const byId = new Map(records.map((z) => [z.id, z]));
+    const lookup = input.ledger ? ledgerStates(input.ledger) : null;
+    const rows = memory.allMessages();
+    for (const z of records) if (z.archiveError) warnings.push(`${z.name}: ${z.archiveError}`);
+    const unreadable = rows.filter((r) => r.kind === 'unreadable').length;
+    if (unreadable > 0) warnings.push(`${unreadable} entries could not be read; they are not in the comparison`);
+
+    const mailboxes = [...new Set(records.map((z) => z.mailbox).filter((m): m is string => m !== null))].sort();
+    const results = await Promise.all(
+      mailboxes.map((mailbox) => {
+        const mine = rows.filter((r) => byId.get(r.zipId)?.mailbox === mailbox);
+        const buckets = bucketSource(mine, {
+          zipName: (zipId) => byId.get(zipId)?.name ?? '',
+          ledgerState: (zipId, entry) => {
+            const zip = byId.get(zipId);
+            return lookup && zip ? lookup(zip, entry) : null;
+          },
+        });
+        return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal: input.signal });
+      }),
+    );
+    return assemble(results, input.ledger !== undefined, mailboxes, warnings);
+  } finally {
+    memory.close();
+  }
+}
+
+interface MailboxResult {
+  readonly folders: ReconcileFolderRow[];
+  readonly missing: SourceLine[];
+  readonly unexpected: DestinationLine[];
+  readonly present: PresentLine[];
+  readonly drafts: LeftoverDraft[];
+  readonly ledgerImportedButAbsent: SourceLine[];
+}
+
+interface FolderResult {
+  readonly bucket: SourceBucket;
+  readonly folderId: string | null;
+  readonly folderPath: string | null;
+  readonly listing: readonly DestinationMessage[];
+  readonly comparison: FolderComparison<ReconcileSourceMessage>;
+  readonly error: string | null;
+}
+
+interface MailboxContext {
+  readonly withLedger: boolean;
+  readonly stats: Stats;
+  readonly log: (line: string) => void;
+  readonly signal?: AbortSignal;
+}
+
+async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[], destination: MailboxDestination, context: MailboxContext): Promise<MailboxResult> {
+  const { withLedger, log, signal } = context;
+  // The progress display counts compared messages as done, as it counts uploads in an import.
+  const counters = context.stats.mailbox(mailbox);
+  counters.wanted = buckets.reduce((n, b) => n + b.wanted.length, 0);
+  const counts = await itemCounts(destination, mailbox, log);
+  const results: FolderResult[] = [];
+  for (const bucket of buckets) {
+    if (signal?.aborted) throw new Error('reconcile interrupted');
+    results.push(await reconcileFolder(bucket, destination, mailbox, log));
+    counters.done += bucket.wanted.length;
+  }
+
+  // Leftover drafts: Drafts messages no source message mapped to Drafts accounts for, that resemble a
+  // message of another folder. Those already matched in a Drafts bucket are wanted drafts, not leftovers.
+  const draftsBucket = results.find((r) => r.bucket.target !== null && isDrafts(r.bucket.target));
+  const draftsListing = draftsBucket?.folderId ? draftsBucket.listing : await listDrafts(destination, mailbox, log);
+  const wantedInDrafts = new Set(draftsBucket?.comparison.matched.map((m) => m.destination.id) ?? []);
+  const candidates = draftsListing.filter((m) => !wantedInDrafts.has(m.id));
+  const others = results.filter((r) => r !== draftsBucket).flatMap((r) => r.bucket.wanted);
+  const leftovers = findLeftoverDrafts(others, candidates);
+  const leftoverIds = new Set(leftovers.map((l) => l.draft.id));
+  const draftsPath = draftsBucket?.folderPath ?? 'Drafts';
+
+  const out: MailboxResult = { folders: [], missing: [], unexpected: [], present: [], drafts: [], ledgerImportedButAbsent: [] };
+  for (const r of results) {
+    const c = r.comparison;
+    // A leftover draft is listed once, as a draft, not again as unexpected in a Drafts row.
+    const unexpected = c.unexpected.filter((m) => !leftoverIds.has(m.id));
+    const target = r.bucket.target;
+    const label = target === null ? '' : displayTarget(target);
+    out.folders.push({
+      mailbox,
+      target,
+      label: target === null ? `(not imported: ${r.bucket.sourceFolders.join(', ')})` : label,
+      folderPath: r.folderPath,
+      sourceFolders: r.bucket.sourceFolders,
+      inExport: r.bucket.inExport,
+      spam: r.bucket.spam,
+      duplicates: r.bucket.duplicates,
+      excluded: r.bucket.excluded,
+      expected: c.expected,
+      importedPerLedger: withLedger ? r.bucket.wanted.filter((s) => s.ledgerState === 'imported' || s.ledgerState === 'present').length : null,
+      present: c.matched.length,
+      totalItemCount: r.folderId === null ? null : (counts.get(r.folderId) ?? null),
+      missing: c.missing.length,
+      unexpected: unexpected.length,
+      ledgerImportedButAbsent: withLedger ? c.ledgerImportedButAbsent.length : null,
+      weakMatches: c.matched.filter((m) => m.by !== 'fingerprint').length,
+      error: r.error,
+    });
+    out.missing.push(...c.missing.map((s) => sourceLine(mailbox, s)));
+    out.ledgerImportedButAbsent.push(...c.ledgerImportedButAbsent.map((s) => sourceLine(mailbox, s)));
+    out.unexpected.push(...unexpected.map((m) => destinationLine(mailbox, label, r.folderPath ?? '', m)));
+    out.present.push(
+      ...c.matched.map((m) => ({ source: sourceLine(mailbox, m.source), destinationId: m.destination.id, by: m.by })),
+    );
+  }
+  out.drafts.push(
+    ...leftovers.map((l) => ({
+      ...destinationLine(mailbox, 'drafts', draftsPath, l.draft),
+      matchedBy: l.by,
+      source: sourceLine(mailbox, l.source),
+    })),
+  );
+  return out;
+}
+
+async function reconcileFolder(bucket: SourceBucket, destination: MailboxDestination, mailbox: string, log: (line: string) => void): Promise<FolderResult> {
+  if (bucket.target === null) {
+    return { bucket, folderId: null, folderPath: null, listing: [], comparison: compareFolder(bucket.wanted, []), error: null };
+  }
+  const label = displayTarget(bucket.target);
+  try {
+    const folder = await destination.findFolder(decodeTarget(bucket.target));
+    if (folder === null) {
+      if (bucket.wanted.length > 0) log(`${mailbox}: ${label}: no such folder in the destination; ${bucket.wanted.length} expected messages are missing`);
+      return { bucket, folderId: null, folderPath: null, listing: [], comparison: compareFolder(bucket.wanted, null), error: null };
+    }
+    const listing: DestinationMessage[] = [];
+    for await (const message of destination.listMessages(folder)) listing.push(message);
+    const comparison = compareFolder(bucket.wanted, listing);
+    log(`${mailbox}: ${label}: ${comparison.expected} expected, ${comparison.matched.length} present, ${comparison.missing.length} missing, ${comparison.unexpected.length} unexpected`);
+    return { bucket, folderId: folder.id, folderPath: folder.path, listing, comparison, error: null };
+  } catch (error) {
+    if (isFatal(error)) throw error;
+    const message = (error as Error).message;
+    log(`error: ${mailbox}: ${label}: ${message}`);
+    // What could not be read cannot be proved present: everything expected counts as missing.
+    return { bucket, folderId: null, folderPath: null, listing: [], comparison: compareFolder(bucket.wanted, null), error: message };
+  }
+}
+
+async function itemCounts(destination: MailboxDestination, mailbox: string, log: (line: string) => void): Promise<Map<string, number>> {
+  try {
+    const folders: DestinationFolder[] = await destination.listFolders();
+    return new Map(folders.map((f) => [f.id, f.totalItemCount]));
+  } catch (error) {
+    if (isFatal(error)) throw error;
+    log(`warning: ${mailbox}: cannot list folders for their item counts: ${(error as Error).message}`);
+    return new Map();
+  }
+}
+
+async function listDrafts(destination: MailboxDestination, mailbox: string, log: (line: string) => void): Promise<DestinationMessage[]> {
+  try {
+    const folder = await destination.findFolder(['drafts']);
+    if (folder === null) return [];
+    const listing: DestinationMessage[] = [];
+    for await (const message of destination.listMessages(folder)) listing.push(message);
+    return listing;
+  } catch (error) {
+    if (isFatal(error)) throw error;
+    log(`warning: ${mailbox}: cannot list Drafts for left-over uploads: ${(error as Error).message}`);
+    return [];
+  }
+}
+
+function isDrafts(target: string): boolean {
+  const segments = decodeTarget(target);
+  return segments.length === 1 && segments[0]?.toLowerCase() === 'drafts';
+}
+
+function isFatal(error: unknown): boolean {
+  return error instanceof ClassifiedError && error.errorClass === 'fatal';
+}
+
+function sourceLine(mailbox: string, s: ReconcileSourceMessage): SourceLine {
+  return {
+    mailbox,
+    zip: s.zip,
+    entry: s.entry,
+    folder: s.folder,
+    target: displayTarget(s.target),
+    subject: s.subject,
+    date: s.date ?? '',
+    messageId: s.messageId ?? '',
+    ledgerState: s.ledgerState ?? '',
+  };
+}
+
+function destinationLine(mailbox: string, target: string, folderPath: string, m: DestinationMessage): DestinationLine {
+  return {
+    mailbox,
+    target,
+    folderPath,
+    subject: m.subject,
+    sentDateTime: m.sentDateTime ?? '',
+    internetMessageId: m.internetMessageId ?? '',
+    id: m.id,
+  };
+}
+
+function assemble(results: readonly MailboxResult[], withLedger: boolean, mailboxes: readonly string[], warnings: readonly string[]): ReconcileReport {
+  const folders = results.flatMap((r) => r.folders);
+  const sum = (f: (row: ReconcileFolderRow) => number): number => folders.reduce((n, row) => n + f(row), 0);
+  const drafts = results.flatMap((r) => r.drafts);
+  return {
+    generatedAt: new Date().toISOString(),
+    withLedger,
+    mailboxes,
+    totals: {
+      expected: sum((r) => r.expected),
+      present: sum((r) => r.present),
+      missing: sum((r) => r.missing),
+      unexpected: sum((r) => r.unexpected),
+      drafts: drafts.length,
+      ledgerImportedButAbsent: withLedger ? sum((r) => r.ledgerImportedButAbsent ?? 0) : null,
+      inExport: sum((r) => r.inExport),
+      spam: sum((r) => r.spam),
+      duplicates: sum((r) => r.duplicates),
+      excluded: sum((r) => r.excluded),
+    },
+    folders,
+    missing: results.flatMap((r) => r.missing),
+    unexpected: results.flatMap((r) => r.unexpected),
+    present: results.flatMap((r) => r.present),
+    drafts,
+    ledgerImportedButAbsent: results.flatMap((r) => r.ledgerImportedButAbsent),
+    warnings,
+  };
+}
