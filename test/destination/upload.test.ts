@@ -4,7 +4,9 @@ import { MAX_REQUEST_BYTES, SMALL_ATTACHMENT_MAX_BYTES } from '../../src/destina
 import type { AttachmentPart } from '../../src/destination/graph/mime-to-json.js';
 import { resolveSettings } from '../../src/destination/graph/settings.js';
 import { fitsImportMime, importMimeBodyBytes } from '../../src/destination/graph/upload-import-mime.js';
-import { contentRange, nextOffset } from '../../src/destination/graph/upload-session.js';
+import { NoRetryError, RetryableError } from '../../src/accounting/errors.js';
+import type { GraphRequest, GraphRequester, GraphResponse } from '../../src/destination/graph/graph-requester.js';
+import { contentRange, nextOffset, uploadBySession } from '../../src/destination/graph/upload-session.js';
 
 function part(name: string, bytes: number, extra: Partial<AttachmentPart> = {}): AttachmentPart {
   return { name, contentType: 'application/octet-stream', isInline: false, contentId: null, content: Buffer.alloc(bytes, 7), ...extra };
@@ -77,5 +79,63 @@ describe('resolveSettings', () => {
   it('names a bad option', () => {
     expect(() => resolveSettings({ messagePageSize: 5000 })).toThrow(/messagePageSize/);
     expect(() => resolveSettings({ chunkBytes: 4 * 1024 * 1024 })).toThrow(/chunkBytes/);
+  });
+});
+
+/** An upload host in a few lines: keeps the bytes it accepted, and can lose the answer to one PUT. */
+class ScriptedUploadHost implements GraphRequester {
+  readonly received: Buffer[] = [];
+  readonly log: string[] = [];
+  constructor(
+    private readonly total: number,
+    private readonly loseAnswerToPut: number,
+  ) {}
+
+  private get length(): number {
+    return this.received.reduce((n, b) => n + b.length, 0);
+  }
+
+  request<T>(_mailbox: string, request: GraphRequest): Promise<GraphResponse<T>> {
+    this.log.push(`${request.method} ${String(request.headers?.['Content-Range'] ?? '')} auth=${String(request.authenticate)}`);
+    if (request.method === 'GET') return Promise.reject(new NoRetryError('GET not supported', 'MethodNotAllowed', 405));
+    const range = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(request.headers?.['Content-Range'] ?? '');
+    const start = Number(range?.[1]);
+    if (start !== this.length) return Promise.reject(new NoRetryError('range not satisfiable', 'RequestedRangeNotSatisfiable', 416));
+    this.received.push(Buffer.from(request.body as Buffer));
+    if (this.log.filter((l) => l.startsWith('PUT')).length === this.loseAnswerToPut) {
+      return Promise.reject(new RetryableError('connection reset', 'ECONNRESET'));
+    }
+    const done = this.length === this.total;
+    return Promise.resolve({ status: done ? 201 : 200, headers: {}, body: (done ? undefined : { nextExpectedRanges: [`${this.length}-`] }) as T });
+  }
+}
+
+describe('uploadBySession', () => {
+  const content = Buffer.from(Array.from({ length: 1000 }, (_, i) => i % 251));
+
+  it('PUTs the ranges in order without authentication', async () => {
+    const host = new ScriptedUploadHost(content.length, 0);
+    await uploadBySession(host, 'ann', 'https://upload.example/s?authtoken=x', content, { chunkBytes: 300, attemptsPerRange: 3 });
+    expect(host.log).toEqual([
+      'PUT bytes 0-299/1000 auth=false',
+      'PUT bytes 300-599/1000 auth=false',
+      'PUT bytes 600-899/1000 auth=false',
+      'PUT bytes 900-999/1000 auth=false',
+    ]);
+    expect(Buffer.concat(host.received).equals(content)).toBe(true);
+  });
+
+  it('moves on when a range whose answer was lost turns out to have landed', async () => {
+    const host = new ScriptedUploadHost(content.length, 2);
+    await uploadBySession(host, 'ann', 'https://upload.example/s', content, { chunkBytes: 300, attemptsPerRange: 3 });
+    expect(Buffer.concat(host.received).equals(content)).toBe(true);
+    expect(host.log.filter((l) => l.includes('300-599'))).toHaveLength(2);
+  });
+
+  it('gives up after attemptsPerRange failures of one range', async () => {
+    const host = new ScriptedUploadHost(content.length, 1);
+    await expect(
+      uploadBySession(host, 'ann', 'https://upload.example/s', content, { chunkBytes: 300, attemptsPerRange: 1 }),
+    ).rejects.toThrow('connection reset');
   });
 });

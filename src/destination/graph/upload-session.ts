@@ -3,6 +3,7 @@
  * URL (no Authorization header), resuming from the server's nextExpectedRanges after a failed range.
  */
 import { NoRetryError } from '../../accounting/errors.js';
+import { errorStatus } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
 
 interface SessionStatus {
@@ -57,6 +58,11 @@ export async function uploadBySession(
     } catch (error) {
       failures += 1;
       if (failures >= options.attemptsPerRange) throw error;
+      if (errorStatus(error) === 416 && failures > 1) {
+        // Refused after an earlier failure of the same range: that earlier PUT did land, move on.
+        offset = end;
+        continue;
+      }
       // The range may have landed before the failure: ask where the server stands before resending.
       offset = (await sessionOffset(http, mailbox, uploadUrl)) ?? offset;
       continue;
