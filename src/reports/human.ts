@@ -55,6 +55,8 @@ const MIN_FOLDER_WIDTH = 12;
 
 interface Row {
   readonly label: string;
+  /** Folder rows sit under their zip's title. */
+  readonly nested: boolean;
   readonly counts: Counts;
   readonly strong: boolean;
 }
@@ -64,22 +66,25 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
   const paint = (text: string, tone: Tone): string => (options.color && tone !== 'plain' ? `${ANSI[tone]}${text}\x1b[0m` : text);
   const columns = columnsFor(report);
   const groups = report.zips.map((zip) => ({ zip, rows: rowsOf(report, zip) }));
-  const allRows: Row[] = [...groups.flatMap((g) => g.rows), { label: 'Total', counts: report.totals, strong: true }];
+  const allRows: Row[] = [...groups.flatMap((g) => g.rows), { label: 'Total', nested: false, counts: report.totals, strong: true }];
 
   const widths = columns.map((col) => Math.max(col.header.length, ...allRows.map((r) => cell(col, r.counts).length)));
   const numericWidth = widths.reduce((sum, w) => sum + w + GAP.length, 0);
-  const wanted = Math.max(displayWidth('Folder'), ...allRows.map((r) => displayWidth(r.label)));
+  const wanted = Math.max(displayWidth('Folder'), ...allRows.map((r) => displayWidth(r.label) + (r.nested ? INDENT.length : 0)));
   const room = (options.width ?? 120) - INDENT.length - numericWidth;
   const folderWidth = Math.min(wanted, Math.max(MIN_FOLDER_WIDTH, room));
 
-  const line = (label: string, values: readonly string[], tone: (i: number) => Tone, labelTone: Tone): string => {
-    const left = paint(padToWidth(truncateToWidth(label, folderWidth, 'middle'), folderWidth), labelTone);
+  const line = (label: string, nested: boolean, values: readonly string[], tone: (i: number) => Tone, labelTone: Tone): string => {
+    const indent = nested ? INDENT : '';
+    const room = folderWidth - indent.length;
+    const left = indent + paint(padToWidth(truncateToWidth(label, room, 'middle'), room), labelTone);
     const right = values.map((v, i) => GAP + paint(padToWidth(v, widths[i] ?? 0, 'right'), tone(i)));
     return (INDENT + left + right.join('')).trimEnd();
   };
   const countsLine = (row: Row): string =>
     line(
       row.label,
+      row.nested,
       columns.map((col) => cell(col, row.counts)),
       (i) => {
         const col = columns[i];
@@ -91,7 +96,7 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
     );
 
   const out: string[] = [heading(report), ''];
-  out.push(line('Folder', columns.map((c) => c.header), () => 'strong', 'strong'));
+  out.push(line('Folder', false, columns.map((c) => c.header), () => 'strong', 'strong'));
   for (const { zip, rows } of groups) {
     out.push(paint(zipTitle(zip), 'strong'));
     for (const row of rows) out.push(countsLine(row));
@@ -120,8 +125,8 @@ function cell(col: Column, counts: Counts): string {
 
 function rowsOf(report: RunReport, zip: ZipReport): Row[] {
   const folders = report.folders.filter((f) => f.zip === zip.zip);
-  const rows: Row[] = folders.map((f) => ({ label: INDENT + terminalSafe(f.folder === '' ? '(top level)' : f.folder), counts: f, strong: false }));
-  if (folders.length !== 1) rows.push({ label: INDENT + 'Zip total', counts: zip.totals, strong: false });
+  const rows: Row[] = folders.map((f) => ({ label: terminalSafe(f.folder === '' ? '(top level)' : f.folder), nested: true, counts: f, strong: false }));
+  if (folders.length !== 1) rows.push({ label: 'Zip total', nested: true, counts: zip.totals, strong: false });
   return rows;
 }
 

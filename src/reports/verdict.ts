@@ -26,8 +26,9 @@ export function verdict(report: RunReport, reportDir?: string): string {
     const done = t.imported + t.alreadyPresent;
     parts.push(
       `Import: ${formatCount(done)} of ${plural(t.importable, 'wanted message')} in the mailbox ` +
-        `(${formatCount(t.imported)} imported, ${formatCount(t.alreadyPresent)} already present)${why}`,
+        `(${formatCount(t.imported)} imported, ${formatCount(t.alreadyPresent)} already present)`,
     );
+    if (skipped.length > 0) parts.push(`${skipped.join(', ')} left out`);
     if (t.failed > 0) parts.push(`${formatCount(t.failed)} failed (${see('failed.csv', reportDir)})`);
     if (t.pending > 0) parts.push(`${formatCount(t.pending)} pending: run again to finish`);
   }
