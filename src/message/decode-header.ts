@@ -31,20 +31,52 @@ const DECODABLE_CHARSET = /^[\w-]+(?:\*[\w-]*)?$/;
 // libmime decodes these itself (encoding-japanese), although iconv-lite does not know them.
 const LIBMIME_ONLY_CHARSET = /^(?:jis|iso-?2022-?jp|eucjp|(?:us-)?ascii|utf-8|7bit)/i;
 
+/** The charset unlabelled 8-bit header bytes are read in when they are not valid UTF-8. */
+export const DEFAULT_FALLBACK_CHARSET = 'windows-1252';
+
+/**
+ * The fallback charset for a message's raw 8-bit headers: the charset its top-level Content-Type declares,
+ * when iconv-lite knows it (a GB2312 message with a raw GB2312 subject is read as GB2312, as mail clients
+ * do), else windows-1252 (the de-facto charset of unlabelled 8-bit mail, and a superset of ISO-8859-1's
+ * printable range, which is why ISO-8859-1 and US-ASCII declarations also mean windows-1252 here).
+ */
+export function fallbackCharset(contentType: string | undefined): string {
+  const declared = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
+  if (declared === undefined || !iconv.encodingExists(declared)) return DEFAULT_FALLBACK_CHARSET;
+  const name = normalizeCharset(declared);
+  return /^(?:iso-8859-1|windows-1252|us-ascii|ascii|utf-8)$/i.test(name) ? DEFAULT_FALLBACK_CHARSET : name;
+}
+
 /**
  * Header bytes to text: NUL bytes dropped (they are never meant and break downstream consumers), then
- * UTF-8 when the bytes are valid UTF-8, else windows-1252 (the de-facto charset of unlabelled 8-bit
- * mail, and a superset of ISO-8859-1's printable range).
+ * UTF-8 when the bytes are valid UTF-8, else the fallback charset (see fallbackCharset).
  */
-export function decodeRawBytes(bytes: Buffer): string {
+export function decodeRawBytes(bytes: Buffer, fallback: string = DEFAULT_FALLBACK_CHARSET): string {
   let clean = bytes;
   if (clean.includes(0)) clean = Buffer.from(clean.filter((b) => b !== 0));
   if (!clean.some((b) => b > 0x7f)) return clean.toString('latin1');
   try {
     return strictUtf8.decode(clean);
   } catch {
-    return iconv.decode(clean, 'windows-1252');
+    return iconv.decode(clean, fallback);
   }
+}
+
+// A Q-encoded word with raw 8-bit bytes inside, in the latin1 view of the bytes.
+const RAW_Q_WORD = /=\?([^?\s]*)\?([Qq])\?([^?]*[\x80-\xff][^?]*)\?=/g;
+
+/**
+ * Raw 8-bit bytes inside a Q-encoded word belong to the word's charset, not to the header's: escape them
+ * (=F6) so that they are decoded with the word. `=?iso-8859-1?Q?Fr\xf6sche?=` is "Frösche".
+ */
+function escapeRawBytesInWords(raw: Buffer): Buffer {
+  if (!raw.some((b) => b > 0x7f)) return raw;
+  const latin1 = raw.toString('latin1');
+  const escaped = latin1.replace(RAW_Q_WORD, (_word, charset: string, encoding: string, text: string) => {
+    const body = text.replace(/[\x80-\xff]/g, (c) => '=' + c.charCodeAt(0).toString(16).toUpperCase());
+    return `=?${charset}?${encoding}?${body}?=`;
+  });
+  return escaped === latin1 ? raw : Buffer.from(escaped, 'latin1');
 }
 
 /** Removes folding (a line break followed by whitespace keeps the whitespace) and any stray line break. */
@@ -113,7 +145,8 @@ export function decodeEncodedWords(value: string): string {
 }
 
 /** One field's raw value bytes to its display text, unfolded and trimmed. */
-export function decodeFieldValue(name: string, raw: Buffer): string {
-  const text = unfold(decodeRawBytes(raw)).trim();
-  return ENCODED_WORD_FIELDS.has(name.toLowerCase()) ? decodeEncodedWords(text).trim() : text;
+export function decodeFieldValue(name: string, raw: Buffer, fallback: string = DEFAULT_FALLBACK_CHARSET): string {
+  const wordField = ENCODED_WORD_FIELDS.has(name.toLowerCase());
+  const text = unfold(decodeRawBytes(wordField ? escapeRawBytesInWords(raw) : raw, fallback)).trim();
+  return wordField ? decodeEncodedWords(text).trim() : text;
 }

@@ -1,7 +1,7 @@
 /** The one entry point the pipeline calls: a message's header block (or the whole message) to its summary. */
 import type { DateSource, MessageSummary } from './types.js';
 import { splitHeaderBlock } from './header-block.js';
-import { decodeFieldValue } from './decode-header.js';
+import { decodeFieldValue, fallbackCharset } from './decode-header.js';
 import { parseMailDate, receivedDate } from './date.js';
 import { fingerprint } from './fingerprint.js';
 
@@ -19,9 +19,12 @@ function datedBy(headers: ReadonlyMap<string, readonly string[]>): { date: Date 
 
 export function summarizeMessage(head: Buffer): MessageSummary {
   const headers = new Map<string, string[]>();
-  for (const field of splitHeaderBlock(head).fields) {
+  const { fields } = splitHeaderBlock(head);
+  const contentType = fields.find((f) => f.name.toLowerCase() === 'content-type');
+  const fallback = fallbackCharset(contentType?.value.toString('latin1'));
+  for (const field of fields) {
     const name = field.name.toLowerCase();
-    const value = decodeFieldValue(name, field.value);
+    const value = decodeFieldValue(name, field.value, fallback);
     const list = headers.get(name);
     if (list) list.push(value);
     else headers.set(name, [value]);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEncodedWords, decodeFieldValue, decodeRawBytes, unfold } from '../../src/message/decode-header.js';
+import {
+  decodeEncodedWords,
+  decodeFieldValue,
+  decodeRawBytes,
+  fallbackCharset,
+  unfold,
+} from '../../src/message/decode-header.js';
 
 /** Raw header bytes written as a latin1 string: `\xNN` is one byte. */
 const bytes = (latin1: string): Buffer => Buffer.from(latin1, 'latin1');
@@ -112,6 +118,10 @@ describe('decodeRawBytes', () => {
     expect(decodeRawBytes(bytes('\x93quoted\x94 \x80'))).toBe('“quoted” €');
   });
 
+  it('uses the fallback charset for invalid UTF-8', () => {
+    expect(decodeRawBytes(bytes('\xc4\xe3\xba\xc3'), 'gb2312')).toBe('你好');
+  });
+
   it('drops NUL bytes', () => {
     expect(decodeRawBytes(bytes('a\x00b\x00'))).toBe('ab');
   });
@@ -129,7 +139,27 @@ describe('decodeFieldValue', () => {
     expect(decodeFieldValue('from', bytes(' =?utf-8?Q?Ren=C3=A9?= <r@example.com>'))).toBe('René <r@example.com>');
   });
 
+  it('decodes raw 8-bit bytes inside a Q word in the word\'s charset', () => {
+    expect(decodeFieldValue('subject', bytes(' =?iso-8859-1?Q?Fr\xf6sche?= Fr\xf6sche'))).toBe('Frösche Frösche');
+    expect(decodeFieldValue('subject', bytes(' =?utf-8?Q?caf\xc3\xa9?= caf\xc3\xa9'))).toBe('café café');
+  });
+
   it('leaves encoded words in other fields alone', () => {
     expect(decodeFieldValue('message-id', bytes(' <=?utf-8?Q?x?=@example.com>'))).toBe('<=?utf-8?Q?x?=@example.com>');
+  });
+});
+
+describe('fallbackCharset', () => {
+  it.each([
+    ['text/plain; charset=gb2312', 'GBK'],
+    ['text/plain;\r\n\tcharset="KOI8-R"', 'KOI8-R'],
+    ['text/plain; charset=iso-8859-1', 'windows-1252'],
+    ['text/plain; charset=us-ascii', 'windows-1252'],
+    ['text/plain; charset=utf-8', 'windows-1252'],
+    ['text/plain; charset=x-nonsense', 'windows-1252'],
+    ['text/plain', 'windows-1252'],
+    [undefined, 'windows-1252'],
+  ])('%j -> %s', (contentType, expected) => {
+    expect(fallbackCharset(contentType)).toBe(expected);
   });
 });

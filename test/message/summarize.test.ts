@@ -60,6 +60,12 @@ describe('summarizeMessage', () => {
     expect(s.headers.has('date')).toBe(false);
   });
 
+  it('reads a raw 8-bit subject in the charset the message declares, windows-1252 without one', () => {
+    const gb = summarizeMessage(buf('Subject: \xc4\xe3\xba\xc3\r\nContent-Type: text/plain; charset=gb2312\r\n\r\n'));
+    expect(gb.subject).toBe('你好');
+    expect(summarizeMessage(buf('Subject: caf\xe9\r\n\r\n')).subject).toBe('café');
+  });
+
   it('strips NUL bytes from values and keeps an empty subject as empty', () => {
     const s = summarizeMessage(buf('Subject:\r\nMessage-ID: <a\x00b@c>\r\n\r\n'));
     expect(s.subject).toBe('');
