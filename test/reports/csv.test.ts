@@ -1,0 +1,95 @@
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+import { defuse, duplicatesCsv, failedCsv, importedCsv, messagesCsv, spamCsv } from '../../src/reports/csv.js';
+import { line, sampleLines } from './sample.js';
+
+const rows = (csv: string): string[][] => parse(csv) as string[][];
+const records = (csv: string): Array<Record<string, string>> => parse(csv, { columns: true }) as Array<Record<string, string>>;
+
+describe('messagesCsv', () => {
+  const csv = messagesCsv(sampleLines());
+
+  it('starts with the documented columns, in order', () => {
+    expect(rows(csv)[0]).toEqual([
+      'zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'fingerprint', 'size', 'verdict', 'rule', 'error',
+      'target', 'state', 'method', 'destinationId', 'collision', 'duplicateOf',
+    ]);
+  });
+
+  it('has one row per entry, and quotes commas, quotes and newlines so they survive a round trip', () => {
+    const parsed = records(csv);
+    expect(parsed).toHaveLength(sampleLines().length);
+    expect(parsed[0]).toMatchObject({ subject: 'Quarterly, "final" figures\nsecond line', size: '1000', state: 'imported', collision: 'false' });
+    expect(csv).toContain('"Quarterly, ""final"" figures\nsecond line"');
+    expect(parsed[6]).toMatchObject({ zip: 'bob.zip', verdict: 'unreadable', error: 'invalid compressed data <b>', target: '' });
+  });
+
+  it('defuses a subject that a spreadsheet would run as a formula', () => {
+    expect(records(csv)[1]?.['subject']).toBe(`'=HYPERLINK("http://evil.example","click")`);
+  });
+});
+
+describe('defuse', () => {
+  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1'])('prefixes an apostrophe to %j', (value) => {
+    expect(defuse(value)).toBe(`'${value}`);
+  });
+  it('leaves ordinary text, numbers and booleans alone', () => {
+    expect(defuse('Re: a=b')).toBe('Re: a=b');
+    expect(defuse(-5)).toBe('-5');
+    expect(defuse(true)).toBe('true');
+  });
+  it('applies to every file, e.g. a hostile folder name in spam.csv', () => {
+    const csv = spamCsv([line({ entry: 'x.eml', folder: '@evil', verdict: 'spam', rule: 'x-spam-flag' })]);
+    expect(records(csv)[0]?.['folder']).toBe("'@evil");
+  });
+});
+
+describe('spamCsv', () => {
+  it('lists only spam, with its rule', () => {
+    const parsed = records(spamCsv(sampleLines()));
+    expect(Object.keys(parsed[0] ?? {})).toEqual(['zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'size', 'rule']);
+    expect(parsed.map((r) => [r['entry'], r['rule'], r['subject']])).toEqual([['Inbox/3.eml', 'x-spam-status', '<script>alert(1)</script>']]);
+  });
+});
+
+describe('duplicatesCsv', () => {
+  const parsed = records(duplicatesCsv(sampleLines()));
+
+  it('names both copies for each duplicate and says why', () => {
+    expect(parsed.filter((r) => r['kind'] === 'duplicate')).toEqual([
+      expect.objectContaining({ entry: 'Inbox/4.eml', originalZip: 'ann.zip', originalEntry: 'Inbox/1.eml', originalMessageId: '<Inbox/1.eml@example.com>', reason: 'same fingerprint and same Message-ID' }),
+      expect.objectContaining({ entry: 'Inbox/5.eml', messageId: '', originalEntry: 'Inbox/1.eml', reason: 'same fingerprint, Message-ID missing on one' }),
+    ]);
+  });
+
+  it('lists collisions with the message they collided with, both kept', () => {
+    expect(parsed.filter((r) => r['kind'] === 'collision')).toEqual([
+      expect.objectContaining({ entry: 'Inbox/6.eml', messageId: '<other@example.com>', originalEntry: 'Inbox/1.eml', reason: 'same fingerprint, different Message-IDs: both kept' }),
+    ]);
+  });
+
+  it('still names the original when it is not among the lines', () => {
+    const orphan = line({ entry: 'b.eml', verdict: 'duplicate', duplicateOf: 'old.zip: a.eml' });
+    expect(records(duplicatesCsv([orphan]))[0]).toMatchObject({ originalEntry: 'old.zip: a.eml', reason: 'same fingerprint' });
+  });
+});
+
+describe('failedCsv and importedCsv', () => {
+  it('lists failed messages with their error', () => {
+    const parsed = records(failedCsv(sampleLines()));
+    expect(Object.keys(parsed[0] ?? {})).toEqual(['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error']);
+    expect(parsed.map((r) => [r['entry'], r['error']])).toEqual([['Inbox/2.eml', 'HTTP 400 ErrorInvalidRecipients']]);
+  });
+
+  it('lists imported messages with where they went', () => {
+    expect(rows(importedCsv(sampleLines()))).toEqual([
+      ['zip', 'entry', 'folder', 'target', 'method', 'destinationId'],
+      ['ann.zip', 'Inbox/1.eml', 'Inbox', 'inbox', 'simple-put', 'AAMk1'],
+      ['ann.zip', 'Inbox/6.eml', 'Inbox', 'inbox', 'upload-session', 'AAMk6'],
+    ]);
+  });
+
+  it('writes a header even when there is nothing to list', () => {
+    expect(rows(failedCsv([]))).toEqual([['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error']]);
+  });
+});
