@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINGERPRINT_PROPERTY_ID } from '../../src/destination/graph/named-property.js';
-import { UnresolvedCreateError } from '../../src/destination/graph/upload-errors.js';
+import { NoRetryError } from '../../src/accounting/errors.js';
+import { PartialUploadError, UnresolvedCreateError } from '../../src/destination/graph/upload-errors.js';
 import type { FolderRef, MailboxDestination } from '../../src/destination/types.js';
 import { summarizeMessage } from '../../src/message/summarize.js';
 import { buildMime } from './mailbox-mime.js';
@@ -155,5 +156,76 @@ describe('Graph destination uploads (emulator)', () => {
     } finally {
       harness.emulator.configure({ faults: {} });
     }
+  });
+});
+
+describe('Graph destination attachment failures (emulator)', () => {
+  let harness: Harness;
+  let folder: FolderRef;
+  beforeAll(async () => {
+    // One attempt per request: every injected fault reaches our code instead of GraphHttp's retries.
+    harness = await startHarness({}, { maxAttempts: 1 });
+    folder = await harness.mailbox().ensureFolder(['inbox', 'Attachments']);
+  });
+  afterAll(async () => harness?.close());
+
+  function twoAttachments(subject: string): Buffer {
+    // The first rides in the create; the second no longer fits its 3 MB budget and is POSTed after.
+    return buildMime({
+      subject,
+      date: 'Mon, 11 Mar 2024 10:00:00 +0000',
+      attachments: [
+        { name: 'one.bin', contentType: 'application/octet-stream', content: randomBytes(2_000_000) },
+        { name: 'two.bin', contentType: 'application/octet-stream', content: randomBytes(2_000_000) },
+      ],
+    });
+  }
+
+  it('does not add an attachment twice when its POST failed after commit', async () => {
+    const mime = twoAttachments('attachment 504');
+    harness.emulator.configure({ faults: { schedule: [{ kind: '504-after-commit', nth: 1, method: 'POST', path: /\/attachments$/ }] } });
+    const result = await harness.mailbox().upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint });
+    harness.emulator.configure({ faults: {} });
+    expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === '504-after-commit')).toBe(true);
+    const stored = harness.emulator.inspect.messages(ANN).find((m) => m.id === result.id);
+    expect(stored?.attachments.map((a) => a.name).sort()).toEqual(['one.bin', 'two.bin']);
+  });
+
+  it('sends an attachment again when its POST failed before commit', async () => {
+    const mime = twoAttachments('attachment reset');
+    harness.emulator.configure({ faults: { schedule: [{ kind: 'reset-before-commit', nth: 1, method: 'POST', path: /\/attachments$/ }] } });
+    const result = await harness.mailbox().upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint });
+    harness.emulator.configure({ faults: {} });
+    expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === 'reset-before-commit' && f.path.endsWith('/attachments'))).toBe(true);
+    const stored = harness.emulator.inspect.messages(ANN).find((m) => m.id === result.id);
+    expect(stored?.attachments.map((a) => a.name).sort()).toEqual(['one.bin', 'two.bin']);
+  });
+
+  it('reports a message whose attachment could not be added with the id it was created under', async () => {
+    const mime = buildMime({
+      subject: 'attachment lost',
+      date: 'Mon, 11 Mar 2024 11:00:00 +0000',
+      attachments: [{ name: 'big.bin', contentType: 'application/octet-stream', content: randomBytes(3_300_000) }],
+    });
+    harness.emulator.configure({ faults: { schedule: [{ kind: '503', nth: 1, method: 'POST', path: /createUploadSession$/ }] } });
+    const error = await harness.mailbox().upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint }).catch((e: unknown) => e);
+    harness.emulator.configure({ faults: {} });
+    expect(error).toBeInstanceOf(PartialUploadError);
+    const partial = error as PartialUploadError;
+    expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === '503' && f.path.endsWith('/createUploadSession'))).toBe(true);
+    expect(partial.errorClass).toBe('no-retry');
+    expect(partial.attachmentName).toBe('big.bin');
+    expect([partial.attachmentsAdded, partial.attachmentsTotal]).toEqual([0, 1]);
+    const stored = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'attachment lost');
+    expect(stored.map((m) => m.id)).toEqual([partial.createdId]);
+    expect(stored[0]?.attachments).toEqual([]);
+  });
+
+  it('fails a message whose body alone exceeds the 4 MB request limit without creating anything', async () => {
+    const mime = buildMime({ subject: 'huge body', date: 'Mon, 11 Mar 2024 12:00:00 +0000', text: 'x'.repeat(4_500_000) });
+    const error = await harness.mailbox().upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NoRetryError);
+    expect((error as NoRetryError).message).toMatch(/4194304-byte request limit/);
+    expect(harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'huge body')).toEqual([]);
   });
 });
