@@ -1,8 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { addOutputOptions, addSourceOptions, addTenantOptions, readImportOptions } from './options.js';
-import { runImport } from './import.js';
-import { runReconcileCommand } from './reconcile.js';
-import { runDoctor } from './doctor.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -19,7 +16,8 @@ Exit status: 0 all good, 1 something unreadable, failed or missing (see the repo
 configuration or authentication error.`;
 
 /**
- * The whole command line. Runs one command and returns its exit status; never calls process.exit, so
+ * The whole command line. Each command's module is loaded only when it runs: the Graph side pulls in
+ * mailparser, and merely loading it measurably slows the dry run's zip loop (notes/libraries.md §3). Runs one command and returns its exit status; never calls process.exit, so
  * tests run it in-process with their own streams.
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -35,16 +33,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description('import the zips (the default command), or with --dry-run report what an import would do')
     .option('--dry-run', 'read and classify everything, change nothing; no tenant needed', false)
     .action(async (zips: string[], raw: Record<string, unknown>) => {
+      const { runImport } = await import('./import.js');
       status = await runImport(readImportOptions(zips, raw), io);
     });
   const reconcileCommand = addOutputOptions(addTenantOptions(addSourceOptions(new Command('reconcile'))))
     .description('compare the exports with the destination, folder by folder and message by message (read-only)')
     .action(async (zips: string[], raw: Record<string, unknown>) => {
+      const { runReconcileCommand } = await import('./reconcile.js');
       status = await runReconcileCommand(readImportOptions(zips, raw), io);
     });
   const doctorCommand = addTenantOptions(new Command('doctor'))
     .description('check the token, mailbox access and the permissions each upload method needs')
     .action(async (raw: Record<string, unknown>) => {
+      const { runDoctor } = await import('./doctor.js');
       status = await runDoctor(readImportOptions([], raw), io);
     });
   for (const command of [importCommand, reconcileCommand, doctorCommand]) {

@@ -8,7 +8,6 @@ import { scanOptionsFrom, mappingFingerprint } from '../run/source-options.js';
 import { importMailbox } from '../run/import-mailbox.js';
 import { readMapFile, mailboxFor } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
-import { connect } from '../run/connect.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { writeOutputs } from './outputs.js';
 import { UsageError, type CliIo } from './io.js';
@@ -49,6 +48,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     try {
       const records = await scanZips(zips, ledger, stats, scanOptionsFrom(options), progress.log);
       if (tenant && !io.signal?.aborted) {
+        const { connect } = await import('../run/connect.js');
         const connection = await connect(options, io, stats);
         const problems = await connection.preflight([...new Set(zips.map((z) => z.mailbox as string))]);
         if (problems.length > 0) {

@@ -25,6 +25,8 @@ export interface ZipRecord {
 export interface NewEntryRow {
   readonly zipId: number;
   readonly entry: string;
+  /** Position in the central directory; negative for an archive-level error that has no entry. */
+  readonly entryIndex: number;
   readonly folder: string;
   readonly target: string | null;
   readonly kind: EntryKind;
@@ -40,9 +42,18 @@ export interface NewEntryRow {
   readonly readError: string | null;
 }
 
+/** What the dedup pass decided for one row: a duplicate of an earlier row, or a collision with one. */
+export interface DuplicateDecisionRow {
+  readonly id: number;
+  readonly duplicateOf?: number;
+  readonly collidesWith?: number;
+}
+
 export interface MessageRow extends NewEntryRow {
   readonly id: number;
+  /** For a duplicate, the row it duplicates; for a collision, the earlier row with the same fingerprint. */
   readonly duplicateOf: number | null;
+  /** Kept although an earlier message in the same target folder has its fingerprint (another Message-ID). */
   readonly collision: boolean;
   readonly state: MessageState;
   readonly destId: string | null;
@@ -56,6 +67,7 @@ interface RawMessageRow {
   id: number;
   zip_id: number;
   entry: string;
+  entry_index: number;
   folder: string;
   target: string | null;
   kind: EntryKind;
@@ -84,6 +96,7 @@ function toMessageRow(r: RawMessageRow): MessageRow {
     id: r.id,
     zipId: r.zip_id,
     entry: r.entry,
+    entryIndex: r.entry_index,
     folder: r.folder,
     target: r.target,
     kind: r.kind,
@@ -204,9 +217,9 @@ export class Ledger {
   addEntries(rows: readonly NewEntryRow[]): void {
     const insert = this.db.prepare(
       `INSERT OR IGNORE INTO messages
-        (zip_id, entry, folder, target, kind, subject, sender, date, date_source, message_id, fingerprint, size,
+        (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, message_id, fingerprint, size,
          verdict, rule, read_error, state, updated_at)
-       VALUES (@zipId, @entry, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @messageId,
+       VALUES (@zipId, @entry, @entryIndex, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @messageId,
          @fingerprint, @size, @verdict, @rule, @readError, @state, @updatedAt)`,
     );
     const at = now();
@@ -217,9 +230,9 @@ export class Ledger {
     })();
   }
 
-  /** Entries of one zip, in entry-name order so that dedup decisions do not depend on read order. */
+  /** Entries of one zip in central-directory order, so dedup decisions do not depend on read order. */
   entriesOfZip(zipId: number): MessageRow[] {
-    return (this.db.prepare(`SELECT * FROM messages WHERE zip_id = ? ORDER BY entry`).all(zipId) as RawMessageRow[]).map(toMessageRow);
+    return (this.db.prepare(`SELECT * FROM messages WHERE zip_id = ? ORDER BY entry_index`).all(zipId) as RawMessageRow[]).map(toMessageRow);
   }
 
   /** Importable rows (collisions included) of zips already deduplicated, to seed the dedup tracker on resume. */
@@ -231,14 +244,17 @@ export class Ledger {
     ).map(toMessageRow);
   }
 
-  /** Applies the dedup pass's decisions for a zip in one transaction. */
-  applyDuplicateDecisions(decisions: ReadonlyArray<{ id: number; duplicateOf?: number; collision?: boolean }>): void {
+  /**
+   * Applies the dedup pass's decisions for a zip in one transaction. A collision keeps the message and
+   * points `duplicate_of` at the earlier message it shares a fingerprint with, so reports show the pair.
+   */
+  applyDuplicateDecisions(decisions: readonly DuplicateDecisionRow[]): void {
     const dup = this.db.prepare(`UPDATE messages SET verdict = 'duplicate', state = 'skipped', duplicate_of = ?, rule = 'duplicate' WHERE id = ?`);
-    const col = this.db.prepare(`UPDATE messages SET collision = 1 WHERE id = ?`);
+    const col = this.db.prepare(`UPDATE messages SET collision = 1, duplicate_of = ? WHERE id = ?`);
     this.db.transaction(() => {
       for (const d of decisions) {
         if (d.duplicateOf !== undefined) dup.run(d.duplicateOf, d.id);
-        else if (d.collision) col.run(d.id);
+        else if (d.collidesWith !== undefined) col.run(d.collidesWith, d.id);
       }
     })();
   }
@@ -248,16 +264,16 @@ export class Ledger {
     return row ? toMessageRow(row) : null;
   }
 
-  /** All rows, for reports; ordered by zip then entry. */
+  /** All rows, for reports; ordered by zip then central-directory position. */
   allMessages(): MessageRow[] {
-    return (this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry`).all() as RawMessageRow[]).map(toMessageRow);
+    return (this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry_index`).all() as RawMessageRow[]).map(toMessageRow);
   }
 
   /** Wanted rows of the zips that go to `mailbox`, for one target folder or all. */
   wantedFor(mailbox: string, target?: string): MessageRow[] {
     const sql = `SELECT m.* FROM messages m JOIN zips z ON z.id = m.zip_id
                  WHERE z.mailbox = ? AND m.verdict = 'importable' ${target === undefined ? '' : 'AND m.target = ?'}
-                 ORDER BY m.zip_id, m.entry`;
+                 ORDER BY m.zip_id, m.entry_index`;
     const args = target === undefined ? [mailbox] : [mailbox, target];
     return (this.db.prepare(sql).all(...args) as RawMessageRow[]).map(toMessageRow);
   }

@@ -1,5 +1,6 @@
 /**
- * The ledger's tables. One row per zip entry in `messages` is the checkpoint, the dedup index and the
+ * The ledger's tables. Entries are keyed by their position in the zip's central directory: two entries
+ * may share a name, and both are messages. One row per zip entry in `messages` is the checkpoint, the dedup index and the
  * source of every report; `events` keeps each state transition so a report can say what happened when.
  * Bump LEDGER_VERSION when a change is not additive; `openLedger` refuses a ledger of another version.
  */
@@ -25,6 +26,7 @@ CREATE TABLE IF NOT EXISTS messages (
   id           INTEGER PRIMARY KEY,
   zip_id       INTEGER NOT NULL REFERENCES zips(id),
   entry        TEXT NOT NULL,
+  entry_index  INTEGER NOT NULL,
   folder       TEXT NOT NULL,
   target       TEXT,
   kind         TEXT NOT NULL,
@@ -47,7 +49,7 @@ CREATE TABLE IF NOT EXISTS messages (
   last_error   TEXT,
   error_class  TEXT,
   updated_at   TEXT,
-  UNIQUE (zip_id, entry)
+  UNIQUE (zip_id, entry_index)
 );
 CREATE INDEX IF NOT EXISTS messages_by_target ON messages (target, state);
 CREATE TABLE IF NOT EXISTS events (

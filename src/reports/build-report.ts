@@ -3,11 +3,11 @@ import { emptyCounts, type Counts, type FolderReport, type MessageLine, type Run
 
 /** Adds one ledger row to a set of counts. The single definition of what each count means. */
 function count(counts: Counts, row: MessageRow): void {
-  counts.bytes += row.size;
   if (row.kind === 'calendar') counts.calendar += 1;
   if (row.kind === 'unreadable') counts.unreadable += 1;
   if (row.kind !== 'message') return;
   counts.messages += 1;
+  counts.bytes += row.size;
   if (row.date === null) counts.undated += 1;
   if (row.verdict === 'spam') counts.spam += 1;
   if (row.verdict === 'duplicate') counts.duplicates += 1;

@@ -19,7 +19,7 @@ export interface Counts {
   unreadable: number;
   /** Messages in folders the include/exclude globs left out. */
   excluded: number;
-  /** Uncompressed bytes of all entries. */
+  /** Uncompressed bytes of the messages (calendar items, logs and unreadable entries not included). */
   bytes: number;
   /** Import only (0 in a dry run without a tenant). */
   imported: number;

@@ -1,8 +1,7 @@
-import { resolveEndpoints, graphCustomHosts, type CloudEndpoints } from '../destination/graph/cloud.js';
+import { resolveEndpoints, type CloudEndpoints } from '../destination/graph/cloud.js';
 import { accessTokenFromEnv, loadCertificateCredential, secretCredential, type Credential } from '../destination/graph/credentials.js';
 import { createTokenSource, type TokenSource } from '../destination/graph/token-source.js';
 import { GraphHttp } from '../destination/graph/graph-http.js';
-import { OUTLOOK_LIMITS, type GovernorLimits } from '../destination/graph/governor.js';
 import { createGraphDestination } from '../destination/graph/index.js';
 import { runPreflight, type Check } from './preflight.js';
 import { UsageError, type CliIo } from '../commands/io.js';
@@ -41,10 +40,9 @@ async function credentialFrom(options: TenantOptions, io: CliIo): Promise<Creden
  * Benchmarks and the demo run against the emulator with Outlook's windows shortened by the same factor;
  * the governor must shorten its windows to match. Real tenants never set this.
  */
-function governorLimits(io: CliIo): GovernorLimits {
+function timeScale(io: CliIo): number | undefined {
   const scale = Number(io.env['EML_IMPORT_TIME_SCALE']);
-  if (!Number.isFinite(scale) || scale <= 0 || scale === 1) return OUTLOOK_LIMITS;
-  return { ...OUTLOOK_LIMITS, requestWindowMs: OUTLOOK_LIMITS.requestWindowMs * scale, bytesWindowMs: OUTLOOK_LIMITS.bytesWindowMs * scale };
+  return Number.isFinite(scale) && scale > 0 ? scale : undefined;
 }
 
 function eventsInto(stats: Stats): DestinationEvents {
@@ -78,8 +76,8 @@ export async function connect(options: TenantOptions, io: CliIo, stats: Stats): 
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const http = new GraphHttp({ graphUrl: endpoints.graphUrl, customHosts: graphCustomHosts(endpoints), tokens, limits: governorLimits(io), events: eventsInto(stats) });
-  const destinationFor = createGraphDestination({ http, api: options.api, events: eventsInto(stats) });
+  const http = new GraphHttp({ endpoints, tokens, events: eventsInto(stats), timeScale: timeScale(io) });
+  const destinationFor = createGraphDestination(http, { api: options.api });
   const checks = (mailboxes: readonly string[]): Promise<Check[]> => runPreflight(tokens, http, mailboxes, options.api);
   return {
     destinationFor,

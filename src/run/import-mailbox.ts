@@ -129,7 +129,7 @@ async function uploadRows(rows: readonly MessageRow[], folder: FolderRef, ledger
       if (fatal || options.signal?.aborted) return;
       let mime: Buffer;
       try {
-        mime = await (await readerFor(row.zipId)).readWhole(row.entry);
+        mime = await (await readerFor(row.zipId)).readWhole(row.entry, row.entryIndex);
       } catch (error) {
         ledger.markFailed(row.id, (error as Error).message, 'unreadable');
         counters.failed += 1;

@@ -6,7 +6,7 @@ import { classifySpam } from '../policy/spam.js';
 import { DuplicateTracker } from '../policy/duplicates.js';
 import { mapFolder } from '../policy/folder-map.js';
 import { encodeTarget } from './target.js';
-import type { Ledger, NewEntryRow, ZipRecord } from '../ledger/ledger.js';
+import type { DuplicateDecisionRow, Ledger, NewEntryRow, ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
 import type { ScanItem, ExportLog } from '../source/index.js';
 import type { SpamOptions } from '../policy/types.js';
@@ -18,7 +18,7 @@ export interface ScanOptions {
   readonly into?: string;
   readonly archiveBefore?: Date;
   /** Source folders to take (include/exclude globs already applied); false drops the entry as excluded. */
-  readonly folderWanted: (folder: string) => boolean;
+  readonly folderWanted: (folderSegments: readonly string[]) => boolean;
 }
 
 export interface ZipToScan {
@@ -57,6 +57,7 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
 async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
   let batch: NewEntryRow[] = [];
   let archiveError: string | null = null;
+  let archiveErrorCount = 0;
   const logs: ExportLog[] = [];
   const observed = { messages: 0, bytes: 0, folders: new Set<string>() };
   const flush = (): void => {
@@ -65,9 +66,10 @@ async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options:
   };
 
   for await (const item of scanExport(zip.path, { verify: options.verify })) {
-    const row = toRow(zip, item, options);
+    const row = toRow(zip, item, options, archiveErrorCount);
     if (item.type === 'archive-error') {
       archiveError = item.error;
+      archiveErrorCount += 1;
       log(`error: ${item.error}`);
     } else {
       stats.entriesScanned += 1;
@@ -96,26 +98,25 @@ async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options:
   });
 }
 
-function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions): NewEntryRow {
+function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions, archiveErrors: number): NewEntryRow {
   if (item.type === 'archive-error') {
     return {
-      ...emptyRow(zip.id, item.entryName ?? '(archive)', ''),
+      ...emptyRow(zip.id, item.entryName ?? '(archive)', '', -1 - archiveErrors),
       kind: 'unreadable',
       verdict: 'unreadable',
       readError: item.error,
     };
   }
   const { entry, read } = item;
-  const base = { ...emptyRow(zip.id, entry.entryName, entry.folder), size: entry.uncompressedSize };
+  const base = { ...emptyRow(zip.id, entry.entryName, entry.folder, entry.entryIndex), size: entry.uncompressedSize };
   if (!read.ok) return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: read.error };
-  if (read.kind === 'calendar') return { ...base, kind: 'calendar', verdict: 'calendar' };
   if (read.kind === 'export-log') return { ...base, kind: 'export-log', verdict: 'export-log' };
   if (read.kind === 'unreadable') return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: `${zip.name}: ${entry.entryName}: not a message, calendar item or export log` };
 
   const summary = summarizeMessage(read.head);
   const described = {
     ...base,
-    kind: 'message' as const,
+    kind: read.kind,
     subject: summary.subject,
     sender: summary.from,
     date: summary.date ? summary.date.toISOString() : null,
@@ -123,17 +124,20 @@ function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions): NewEntryRo
     messageId: summary.messageId,
     fingerprint: summary.fingerprint,
   };
-  if (!options.folderWanted(entry.folder)) return { ...described, verdict: 'excluded', rule: 'folder filter' };
+  // Calendar items are described (an invitation has a subject worth listing) but not imported as mail.
+  if (read.kind === 'calendar') return { ...described, verdict: 'calendar' };
+  if (!options.folderWanted(entry.folderSegments)) return { ...described, verdict: 'excluded', rule: 'folder filter' };
   const spam = classifySpam({ folderSegments: entry.folderSegments, headers: summary.headers }, options.spam);
   if (spam.spam) return { ...described, verdict: 'spam', rule: spam.rule };
   const mapped = mapFolder(entry.folderSegments, { date: summary.date }, { into: options.into, archiveBefore: options.archiveBefore });
   return { ...described, target: encodeTarget(mapped.segments), verdict: 'importable' };
 }
 
-function emptyRow(zipId: number, entry: string, folder: string): NewEntryRow {
+function emptyRow(zipId: number, entry: string, folder: string, entryIndex: number): NewEntryRow {
   return {
     zipId,
     entry,
+    entryIndex,
     folder,
     target: null,
     kind: 'message',
@@ -151,13 +155,14 @@ function emptyRow(zipId: number, entry: string, folder: string): NewEntryRow {
 }
 
 /**
- * Duplicates are decided after the zip is read, in entry-name order, so the same export always gives the
+ * Duplicates are decided after the zip is read, in central-directory order, so the same export always gives the
  * same answer whatever order the parallel reader finished in. Zips read in earlier runs seed the tracker,
  * and the scope is the mailbox (or, without one, the zip) plus the target folder.
  */
 function deduplicate(zip: ZipRecord, ledger: Ledger): void {
   const tracker = new DuplicateTracker();
-  const scopeOf = (mailbox: string | null, zipPath: string, target: string): string => `${mailbox ?? zipPath}\u0000${target}`;
+  // Exchange folder names are case-insensitive: `Projects` and `projects` are one destination folder.
+  const scopeOf = (mailbox: string | null, zipPath: string, target: string): string => `${mailbox ?? zipPath}\u0000${target.normalize('NFC').toLowerCase()}`;
   const zipsById = new Map(ledger.zips().map((z) => [z.id, z]));
   for (const row of ledger.dedupSeed(zip.id)) {
     const owner = zipsById.get(row.zipId);
@@ -165,13 +170,13 @@ function deduplicate(zip: ZipRecord, ledger: Ledger): void {
     if ((owner.mailbox ?? owner.path) !== (zip.mailbox ?? zip.path)) continue;
     tracker.observe(String(row.id), scopeOf(owner.mailbox, owner.path, row.target), row.fingerprint, row.messageId);
   }
-  const decisions: Array<{ id: number; duplicateOf?: number; collision?: boolean }> = [];
+  const decisions: DuplicateDecisionRow[] = [];
   for (const row of ledger.entriesOfZip(zip.id)) {
     // An undated message's fingerprint is its subject alone: too weak to drop anything on.
     if (row.verdict !== 'importable' || row.target === null || row.fingerprint === null || row.date === null) continue;
     const decision = tracker.observe(String(row.id), scopeOf(zip.mailbox, zip.path, row.target), row.fingerprint, row.messageId);
     if (decision.kind === 'duplicate') decisions.push({ id: row.id, duplicateOf: Number(decision.of) });
-    if (decision.kind === 'collision') decisions.push({ id: row.id, collision: true }, { id: Number(decision.with), collision: true });
+    if (decision.kind === 'collision') decisions.push({ id: row.id, collidesWith: Number(decision.with) });
   }
   ledger.applyDuplicateDecisions(decisions);
 }

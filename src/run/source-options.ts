@@ -1,4 +1,4 @@
-import { folderFilter } from '../policy/folder-map.js';
+import { folderFilter } from '../policy/folder-filter.js';
 import type { SourceOptions } from '../commands/options.js';
 import type { ScanOptions } from './scan.js';
 

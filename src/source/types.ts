@@ -21,7 +21,7 @@ export interface SourceEntry {
    * The entry's position in the central directory (from 0). Two entries may share a name; pass this to
    * ExportReader.readWhole to say which one.
    */
-  readonly entryIndex?: number;
+  readonly entryIndex: number;
 }
 
 /** The result of reading one entry: its kind, its header block or whole bytes, or why it can't be read. */

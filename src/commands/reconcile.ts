@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ledger } from '../ledger/ledger.js';
+import { Stats } from '../accounting/stats.js';
+import { connect } from '../run/connect.js';
+import { runReconcile, reconcileExitCode } from '../run/reconcile.js';
+import { scanOptionsFrom } from '../run/source-options.js';
+import { renderReconcile } from '../reports/reconcile-human.js';
+import { reconcileJson } from '../reports/reconcile-json.js';
+import { writeReconcileDir } from '../reports/reconcile-write.js';
+import { startProgress } from '../run/progress.js';
+import { assignMailboxes, wantsTenant } from './import.js';
+import { UsageError, type CliIo } from './io.js';
+import type { ImportOptions } from './options.js';
+
+/**
+ * `eml-import reconcile`: read-only. The source and the destination are enough; the ledger, when this
+ * machine has one, adds what it recorded as imported.
+ */
+export async function runReconcileCommand(options: ImportOptions, io: CliIo): Promise<number> {
+  if (!wantsTenant(options)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
+  const zips = assignMailboxes(options);
+  const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
+  if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
+  const ledgerPath = join(options.state, 'state.db');
+  const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;
+  const stats = new Stats();
+  const progress = startProgress(stats, io.stderr, options.progress);
+  try {
+    const connection = await connect(options, io, stats);
+    const problems = await connection.preflight([...new Set(zips.map((z) => z.mailbox as string))]);
+    if (problems.length > 0) {
+      for (const p of problems) io.stderr.write(`error: ${p}\n`);
+      return 2;
+    }
+    const report = await runReconcile({
+      zips: zips.map((z) => ({ path: z.path, mailbox: z.mailbox as string })),
+      scanOptions: scanOptionsFrom(options),
+      destinationFor: connection.destinationFor,
+      ledger,
+      stats,
+      log: progress.log,
+    });
+    progress.stop();
+    if (options.json) io.stdout.write(`${JSON.stringify(reconcileJson(report), null, 2)}\n`);
+    else io.stdout.write(renderReconcile(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'] }));
+    if (options.report) {
+      const written = await writeReconcileDir(options.report, report);
+      io.stderr.write(`report written: ${written.join(', ')}\n`);
+    }
+    return reconcileExitCode(report);
+  } finally {
+    progress.stop();
+    ledger?.close();
+  }
+}

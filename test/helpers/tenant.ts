@@ -1,0 +1,10 @@
+import type { Emulator } from '../emulator/index.js';
+
+/** The command-line arguments and environment that point eml-import at a running emulator. */
+export function tenantArgs(emulator: Emulator, mailbox: string): string[] {
+  return ['--tenant', emulator.tenant, '--client-id', emulator.clientId, '--authority-host', emulator.url, '--graph-url', emulator.url, '--mailbox', mailbox];
+}
+
+export function tenantEnv(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
+  return { EML_IMPORT_CLIENT_SECRET: emulator.clientSecret, ...extra };
+}

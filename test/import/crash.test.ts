@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { message, writeZip } from '../helpers/make-zip.js';
+import { tenantArgs } from '../helpers/tenant.js';
+
+const MAILBOX = 'ann@contoso.onmicrosoft.com';
+const MESSAGES = 60;
+const root = resolve(import.meta.dirname, '..', '..');
+
+let emulator: Emulator;
+let work: string;
+
+beforeAll(async () => {
+  // Exchange-like latency makes each run last long enough to be killed in the middle of uploads.
+  emulator = await startEmulator({ mailboxes: [MAILBOX], latencyMs: { min: 30, max: 90 }, seed: 7 });
+  work = mkdtempSync(join(tmpdir(), 'eml-import-crash-'));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+/** Runs the real CLI as a child process; kills it with SIGKILL after `killAfterMs` unless it ends first. */
+function runChild(args: string[], killAfterMs: number | null): Promise<{ status: number | null; killed: boolean }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.caFile, EML_IMPORT_CLIENT_SECRET: emulator.clientSecret },
+      stdio: 'ignore',
+    });
+    let killed = false;
+    const timer = killAfterMs === null ? null : setTimeout(() => {
+      killed = true;
+      child.kill('SIGKILL');
+    }, killAfterMs);
+    child.on('exit', (status) => {
+      if (timer) clearTimeout(timer);
+      done({ status, killed });
+    });
+  });
+}
+
+describe('a process killed at random points', () => {
+  it('ends with every wanted message present exactly once, no drafts, no duplicates', async () => {
+    const zip = await writeZip(
+      join(work, 'crash.zip'),
+      Array.from({ length: MESSAGES }, (_, i) => ({
+        name: `Inbox/${i % 3 === 0 ? 'Sub/' : ''}${i}.eml`,
+        content: message({ subject: `Message ${i}`, messageId: `<m${i}@crash>`, date: `Tue, 5 Mar 2024 10:${String(i).padStart(2, '0')}:00 +0000` }),
+      })),
+    );
+    const args = [zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--no-progress', '--json'];
+    // A fixed sequence of kill times (ms after start) spread over start-up, scanning and uploading.
+    const killTimes = [700, 1500, 1100, 2200, 900, 1800, 2600, 1300];
+    let kills = 0;
+    for (const killAfter of killTimes) {
+      const run = await runChild(args, killAfter);
+      if (!run.killed) break;
+      kills += 1;
+    }
+    const final = await runChild(args, null);
+    expect(final.status).toBe(0);
+    expect(kills).toBeGreaterThan(0);
+
+    const messages = emulator.inspect.messages(MAILBOX);
+    const ids = messages.map((m) => m.internetMessageId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(messages).toHaveLength(MESSAGES);
+    expect(messages.filter((m) => m.isDraft)).toHaveLength(0);
+  }, 180_000);
+});

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
+import { message, writeZip } from '../helpers/make-zip.js';
+import { runCli } from '../helpers/run-cli.js';
+import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+
+const MAILBOX = 'ann@contoso.onmicrosoft.com';
+let emulator: Emulator | undefined;
+
+afterEach(async () => {
+  await emulator?.close();
+  emulator = undefined;
+});
+
+async function importWith(options: EmulatorOptions, count: number, extraArgs: string[] = [], env: Record<string, string> = {}) {
+  emulator = await startEmulator({ mailboxes: [MAILBOX], ...options });
+  const work = mkdtempSync(join(tmpdir(), 'eml-import-faults-'));
+  const zip = await writeZip(
+    join(work, 'a.zip'),
+    Array.from({ length: count }, (_, i) => ({
+      name: `Inbox/${i}.eml`,
+      content: message({ subject: `Fault ${i}`, messageId: `<f${i}@faults>`, date: `Wed, 6 Mar 2024 09:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60)).padStart(2, '0')} +0000` }),
+    })),
+  );
+  const run = await runCli([zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--json', '--no-progress', ...extraArgs], tenantEnv(emulator, env));
+  return { run, emulator };
+}
+
+function expectExactlyOnce(emulator: Emulator, count: number): void {
+  const messages = emulator.inspect.messages(MAILBOX);
+  const ids = messages.map((m) => m.internetMessageId);
+  expect(new Set(ids).size).toBe(ids.length);
+  expect(messages).toHaveLength(count);
+  expect(messages.some((m) => m.isDraft)).toBe(false);
+}
+
+describe('faults and limits', () => {
+  it('survives 503s, 504s after commit and connection resets without duplicating anything', async () => {
+    const { run, emulator } = await importWith(
+      { seed: 3, faults: { rates: { '503-retry-after': 0.1, '503': 0.1, '504-after-commit': 0.15, 'reset-after-commit': 0.1, 'reset-before-commit': 0.1 }, retryAfterSeconds: 0 } },
+      40,
+    );
+    expect(run.status).toBe(0);
+    const injected = emulator.inspect.faultsInjected().map((f) => f.kind);
+    expect(injected).toContain('504-after-commit');
+    expect(injected).toContain('reset-after-commit');
+    expectExactlyOnce(emulator, 40);
+  });
+
+  it('keeps within Outlook limits (time-scaled) and ends with every message in', async () => {
+    const scale = 0.005;
+    const { run, emulator } = await importWith(
+      { timeScale: scale, latencyMs: { min: 5, max: 15 }, limits: { requestsPerWindow: 60 } },
+      80,
+      [],
+      { EML_IMPORT_TIME_SCALE: String(scale) },
+    );
+    expect(run.status).toBe(0);
+    expect(emulator.inspect.maxConcurrency(MAILBOX)).toBeLessThanOrEqual(4);
+    expectExactlyOnce(emulator, 80);
+  });
+
+  it('renews an expired token and goes on', async () => {
+    const { run, emulator } = await importWith({ tokenLifetimeSeconds: 1, latencyMs: { min: 40, max: 60 } }, 30);
+    expect(run.status).toBe(0);
+    expectExactlyOnce(emulator, 30);
+    const statuses = emulator.inspect.requests().map((r) => r.status);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(statuses.length);
+  });
+});
