@@ -1,0 +1,167 @@
+/**
+ * Reconcile for people: the per-folder table for the terminal, and the combined listing with one sigil per
+ * message (rclone check's `= - + * !`). Pure: report in, text out.
+ */
+import type { DestinationLine, ReconcileFolderRow, ReconcileReport, ReconcileTotals, SourceLine } from './reconcile-model.js';
+import { rowHasMismatch } from './reconcile-model.js';
+import { formatCount, plural } from './format.js';
+import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
+
+export interface ReconcileRenderOptions {
+  /** ANSI colours; false for pipes, files and NO_COLOR. */
+  readonly color: boolean;
+  /** Terminal columns the table should fit in. Default 120. */
+  readonly width?: number;
+  /** Messages listed per category before "… and N more" (the CSVs have them all). Default 20. */
+  readonly listLimit?: number;
+}
+
+type Tone = 'plain' | 'good' | 'warn' | 'bad' | 'strong' | 'dim';
+const ANSI: Record<Tone, string> = { plain: '', good: '\x1b[32m', warn: '\x1b[33m', bad: '\x1b[31m', strong: '\x1b[1m', dim: '\x1b[2m' };
+
+type Figures = Pick<ReconcileFolderRow, 'inExport' | 'spam' | 'duplicates' | 'expected' | 'importedPerLedger' | 'present' | 'totalItemCount' | 'missing' | 'unexpected'>;
+
+interface Column {
+  readonly header: string;
+  readonly value: (f: Figures) => number | null;
+  /** Tone of a non-zero value. */
+  readonly tone?: Tone;
+}
+
+const COLUMNS: readonly Column[] = [
+  { header: 'Export', value: (f) => f.inExport },
+  { header: 'Spam', value: (f) => f.spam },
+  { header: 'Duplicates', value: (f) => f.duplicates },
+  { header: 'Expected', value: (f) => f.expected },
+  { header: 'Imported', value: (f) => f.importedPerLedger },
+  { header: 'Present', value: (f) => f.present, tone: 'good' },
+  { header: 'Items', value: (f) => f.totalItemCount },
+  { header: 'Missing', value: (f) => f.missing, tone: 'bad' },
+  { header: 'Unexpected', value: (f) => f.unexpected, tone: 'warn' },
+];
+
+const GAP = '  ';
+const INDENT = '  ';
+const MIN_LABEL_WIDTH = 12;
+/** Marks a row with a difference; plain text so it survives without colour. */
+const MISMATCH = '!';
+
+/** The terminal table and the lists of what is wrong, ending with a one-line verdict. */
+export function renderReconcile(report: ReconcileReport, options: ReconcileRenderOptions): string {
+  const paint = (text: string, tone: Tone): string => (options.color && tone !== 'plain' ? `${ANSI[tone]}${text}\x1b[0m` : text);
+  // The ledger column is shown only when there was a ledger: "—" everywhere would say nothing.
+  const columns = COLUMNS.filter((c) => c.header !== 'Imported' || report.withLedger);
+  const totals = totalFigures(report.totals, report);
+  const allFigures: Figures[] = [...report.folders, totals];
+  const widths = columns.map((c) => Math.max(c.header.length, ...allFigures.map((f) => cellText(c.value(f)).length)));
+  const numeric = widths.reduce((n, w) => n + w + GAP.length, 0);
+  const wanted = Math.max(displayWidth('Folder'), ...report.folders.map((f) => displayWidth(terminalSafe(f.label))));
+  const labelWidth = Math.min(wanted, Math.max(MIN_LABEL_WIDTH, (options.width ?? 120) - INDENT.length - 2 - numeric));
+
+  const line = (mark: string, label: string, figures: Figures | null, strong: boolean): string => {
+    const left = paint(padToWidth(truncateToWidth(label, labelWidth, 'middle'), labelWidth), strong ? 'strong' : 'plain');
+    const right = columns.map((c, i) => {
+      const value = figures ? c.value(figures) : null;
+      const text = figures ? cellText(value) : c.header;
+      const tone: Tone = !figures ? 'strong' : value === 0 || value === null ? 'dim' : (c.tone ?? (strong ? 'strong' : 'plain'));
+      return GAP + paint(padToWidth(text, widths[i] ?? 0, 'right'), tone);
+    });
+    return (INDENT + paint(mark.padEnd(2), 'bad') + left + right.join('')).trimEnd();
+  };
+
+  const out: string[] = [heading(report), '', line('', 'Folder', null, true)];
+  for (const mailbox of report.mailboxes) {
+    out.push(paint(`${INDENT}${terminalSafe(mailbox)}`, 'strong'));
+    for (const row of report.folders.filter((f) => f.mailbox === mailbox)) {
+      out.push(line(rowHasMismatch(row) ? MISMATCH : '', terminalSafe(row.label), row, false));
+    }
+  }
+  out.push(line('', 'Total', totals, true));
+
+  const limit = options.listLimit ?? 20;
+  const errors = report.folders.filter((f) => f.error !== null);
+  section(out, paint, 'Folders that could not be read', errors.map((f) => `${f.mailbox}: ${f.label}: ${f.error ?? ''}`), limit, 'bad');
+  section(out, paint, 'Missing from the destination (in missing.csv)', report.missing.map(sourceText), limit, 'bad');
+  section(out, paint, 'Recorded as imported by the ledger, but not there', report.ledgerImportedButAbsent.map(sourceText), limit, 'bad');
+  section(out, paint, 'Unexpected in the destination (in unexpected.csv)', report.unexpected.map(destinationText), limit, 'warn');
+  section(out, paint, 'Left behind in Drafts by an interrupted upload', report.drafts.map((d) => `${destinationText(d)} (copy of ${d.source.zip}: ${d.source.entry})`), limit, 'warn');
+  section(out, paint, 'Warnings', [...report.warnings], limit, 'warn');
+  out.push('', paint(verdictText(report), verdictTone(report)));
+  return out.join('\n') + '\n';
+}
+
+function cellText(value: number | null): string {
+  return value === null ? '—' : formatCount(value);
+}
+
+function totalFigures(t: ReconcileTotals, report: ReconcileReport): Figures {
+  const items = report.folders.map((f) => f.totalItemCount).filter((n): n is number => n !== null);
+  return {
+    inExport: t.inExport,
+    spam: t.spam,
+    duplicates: t.duplicates,
+    expected: t.expected,
+    importedPerLedger: report.withLedger ? report.folders.reduce((n, f) => n + (f.importedPerLedger ?? 0), 0) : null,
+    present: t.present,
+    totalItemCount: items.length === 0 ? null : items.reduce((a, b) => a + b, 0),
+    missing: t.missing,
+    unexpected: t.unexpected,
+  };
+}
+
+function section(out: string[], paint: (text: string, tone: Tone) => string, title: string, items: readonly string[], limit: number, tone: Tone): void {
+  if (items.length === 0) return;
+  out.push('', paint(`${title}: ${formatCount(items.length)}`, tone));
+  for (const item of items.slice(0, limit)) out.push(`${INDENT}${terminalSafe(item)}`);
+  if (items.length > limit) out.push(`${INDENT}… and ${formatCount(items.length - limit)} more`);
+}
+
+function sourceText(s: SourceLine): string {
+  return `${s.mailbox}: ${s.target}: "${s.subject}" ${s.date || '(undated)'} ${s.messageId} (${s.zip}: ${s.entry})`.replace(/ {2,}/g, ' ');
+}
+
+function destinationText(d: DestinationLine): string {
+  return `${d.mailbox}: ${d.folderPath || d.target}: "${d.subject}" ${d.sentDateTime || '(no date)'} ${d.internetMessageId}`.trimEnd().replace(/ {2,}/g, ' ');
+}
+
+function heading(report: ReconcileReport): string {
+  const ledger = report.withLedger ? 'with the import ledger' : 'without a ledger (source and destination only)';
+  return `Reconcile: ${plural(report.mailboxes.length, 'mailbox', 'mailboxes')}, ${plural(report.totals.expected, 'message')} expected, ${ledger} (${report.generatedAt})`;
+}
+
+/** One sentence an admin can act on. */
+export function verdictText(report: ReconcileReport): string {
+  const t = report.totals;
+  const unreadable = report.folders.filter((f) => f.error !== null).length;
+  if (t.missing === 0 && unreadable === 0) {
+    const extras = [
+      t.unexpected > 0 ? `${plural(t.unexpected, 'unexpected message')} in the destination` : '',
+      t.drafts > 0 ? `${plural(t.drafts, 'left-over draft')} in Drafts` : '',
+    ].filter(Boolean);
+    return `Complete: all ${formatCount(t.expected)} expected messages are in the destination${extras.length > 0 ? ` (also: ${extras.join(', ')})` : ''}.`;
+  }
+  const parts = [`${plural(t.missing, 'expected message')} missing`];
+  if (unreadable > 0) parts.push(`${plural(unreadable, 'folder')} could not be read`);
+  return `Incomplete: ${parts.join(', ')}. Import again (it resumes and fills the gaps), then reconcile again.`;
+}
+
+function verdictTone(report: ReconcileReport): Tone {
+  if (report.totals.missing > 0 || report.folders.some((f) => f.error !== null)) return 'bad';
+  return report.totals.unexpected > 0 || report.totals.drafts > 0 || report.warnings.length > 0 ? 'warn' : 'good';
+}
+
+/**
+ * Every message on one line with a sigil, as rclone check's combined output: `=` present, `*` present by a
+ * weaker match (Message-ID, or subject of an undated message), `-` missing from the destination, `+` only
+ * in the destination (left-over drafts included), `!` a folder that could not be read.
+ */
+export function renderReconcileCombined(report: ReconcileReport): string {
+  const lines: string[] = [];
+  for (const f of report.folders) if (f.error !== null) lines.push(`! ${f.mailbox}: ${f.label}: ${f.error}`);
+  for (const p of report.present) lines.push(`${p.by === 'fingerprint' ? '=' : '*'} ${sourceText(p.source)} -> ${p.destinationId}`);
+  for (const s of report.missing) lines.push(`- ${sourceText(s)}`);
+  for (const d of report.unexpected) lines.push(`+ ${destinationText(d)} ${d.id}`);
+  for (const d of report.drafts) lines.push(`+ ${destinationText(d)} ${d.id} (left-over draft of ${d.source.zip}: ${d.source.entry})`);
+  // One message per line: a subject cannot break a line or smuggle a sigil onto the next one.
+  return lines.map((l) => l.replace(/[\r\n]+/g, ' ')).join('\n') + (lines.length > 0 ? '\n' : '');
+}
