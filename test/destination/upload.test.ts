@@ -106,7 +106,7 @@ class ScriptedUploadHost implements GraphRequester {
       return Promise.reject(new RetryableError('connection reset', 'ECONNRESET'));
     }
     const done = this.length === this.total;
-    return Promise.resolve({ status: done ? 201 : 200, headers: {}, body: (done ? undefined : { nextExpectedRanges: [`${this.length}-`] }) as T });
+    return Promise.resolve({ status: done ? 201 : 200, headers: new Headers(), body: (done ? undefined : { nextExpectedRanges: [`${this.length}-`] }) as T });
   }
 }
 
