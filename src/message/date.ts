@@ -55,15 +55,17 @@ function fullYear(text: string): number {
 /** Minutes east of UTC; undefined for something that is not a zone. */
 function zoneOffset(zone: string | undefined): number | undefined {
   if (zone === undefined || zone === '') return 0; // no zone at all: UTC is the only deterministic reading
-  const numeric = /^([+-])(\d\d):?(\d\d)$/.exec(zone);
+  // three digits ("-600") is a known writer's bug for -0600
+  const numeric = /^([+-])(\d{1,2}):?(\d\d)$/.exec(zone);
   if (numeric) {
     const minutes = Number(numeric[2]) * 60 + Number(numeric[3]);
     return numeric[1] === '-' ? -minutes : minutes;
   }
   const named = NAMED_ZONES.get(zone.toLowerCase());
   if (named !== undefined) return named;
-  // Military letters: RFC 1123 found RFC 822 had their signs backwards, so RFC 5322 says treat as -0000.
-  if (/^[a-ik-z]$/i.test(zone)) return 0;
+  // Military letters: RFC 1123 found RFC 822 had their signs backwards, so RFC 5322 says treat as -0000;
+  // likewise any other alphabetic zone whose meaning is not known (JST, CEST, ...), RFC 5322 §4.3.
+  if (/^[a-z]{1,5}$/i.test(zone) && zone.toLowerCase() !== 'j') return 0;
   return undefined;
 }
 
@@ -85,38 +87,41 @@ function build(
   return Number.isFinite(t) ? new Date(t) : null;
 }
 
-const TIME = String.raw`(\d{1,2}):(\d\d)(?::(\d\d)(?:\.\d+)?)?`;
-const ZONE = String.raw`([+-]\d\d:?\d\d|[a-z]{1,5})`;
-// [day-name[,]] day month year time [zone]
-const RFC5322 = new RegExp(String.raw`^(?:[a-z]+,?\s*)?(\d{1,2})[\s-]*([a-z]{3})[a-z]*\.?[\s-]*(\d{2,4}),?\s+${TIME}\s*${ZONE}?$`, 'i');
+const TIME = String.raw`(\d{1,2}):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:\s*([ap])\.?m\.?)?`;
+const ZONE = String.raw`([+-]\d{1,2}:?\d\d|[a-z]{1,5})`;
+// [day-name[,]] day month year time [zone]; the day may be written with three digits ("029")
+const RFC5322 = new RegExp(String.raw`^(?:[a-z]+,?\s*)?(\d{1,3})[\s-]*([a-z]{3})[a-z]*\.?[\s-]*(\d{2,4}),?\s+${TIME}\s*${ZONE}?$`, 'i');
 // asctime / mbox: [day-name] month day time [zone] year, e.g. "Tue Nov  2 14:11:25 2026"
 const ASCTIME = new RegExp(String.raw`^(?:[a-z]+,?\s*)?([a-z]{3})[a-z]*\s+(\d{1,2})\s+${TIME}\s*(?:${ZONE}\s+)?(\d{4})$`, 'i');
+// US style: [day-name,] Month day, year time [zone], e.g. "Thursday, April 09, 2003 9:00 AM"
+const MONTH_FIRST = new RegExp(String.raw`^(?:[a-z]+,?\s*)?([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4}),?\s+${TIME}\s*${ZONE}?$`, 'i');
 const ISO8601 = new RegExp(String.raw`^(\d{4})-(\d\d)-(\d\d)[t\s]${TIME}\s*(z|[+-]\d\d:?\d\d)?$`, 'i');
+
+/** 12-hour clock to 24-hour; undefined for an impossible hour. */
+function hour24(hour: string | undefined, meridiem: string | undefined): number | undefined {
+  const h = Number(hour);
+  if (meridiem === undefined) return h;
+  if (h < 1 || h > 12) return undefined;
+  return (h % 12) + (meridiem.toLowerCase() === 'p' ? 12 : 0);
+}
 
 /** Parses a Date header value (or the date part of a Received header); null when it is not a date. */
 export function parseMailDate(value: string): Date | null {
   const s = stripComments(value).replace(/\s+/g, ' ').trim();
+  // each form yields [year, month name or number, day, hour, minute, second, meridiem, zone]
+  let parts: [string, string, string, string, string, string | undefined, string | undefined, string | undefined] | null = null;
   let m = RFC5322.exec(s);
-  if (m) {
-    const month = MONTHS.get((m[2] ?? '').toLowerCase());
-    const offset = zoneOffset(m[7]);
-    if (month === undefined || offset === undefined) return null;
-    return build(fullYear(m[3] ?? ''), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), offset);
-  }
-  m = ASCTIME.exec(s);
-  if (m) {
-    const month = MONTHS.get((m[1] ?? '').toLowerCase());
-    const offset = zoneOffset(m[6]);
-    if (month === undefined || offset === undefined) return null;
-    return build(Number(m[7]), month, Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5] ?? 0), offset);
-  }
-  m = ISO8601.exec(s);
-  if (m) {
-    const offset = zoneOffset(m[7]);
-    if (offset === undefined) return null;
-    return build(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), offset);
-  }
-  return null;
+  if (m) parts = [m[3] ?? '', m[2] ?? '', m[1] ?? '', m[4] ?? '', m[5] ?? '', m[6], m[7], m[8]];
+  else if ((m = ASCTIME.exec(s))) parts = [m[8] ?? '', m[1] ?? '', m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5], m[6], m[7]];
+  else if ((m = MONTH_FIRST.exec(s))) parts = [m[3] ?? '', m[1] ?? '', m[2] ?? '', m[4] ?? '', m[5] ?? '', m[6], m[7], m[8]];
+  else if ((m = ISO8601.exec(s))) parts = [m[1] ?? '', m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5] ?? '', m[6], m[7], m[8]];
+  if (!parts) return null;
+  const [year, monthText, day, hour, minute, second, meridiem, zone] = parts;
+  const month = /^\d+$/.test(monthText) ? Number(monthText) - 1 : MONTHS.get(monthText.toLowerCase());
+  const offset = zoneOffset(zone);
+  const h = hour24(hour, meridiem);
+  if (month === undefined || offset === undefined || h === undefined) return null;
+  return build(fullYear(year), month, Number(day), h, Number(minute), Number(second ?? 0), offset);
 }
 
 /** The date a Received header records: the part after its last ';'. */
