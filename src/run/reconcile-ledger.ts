@@ -5,8 +5,11 @@
 import { basename, resolve } from 'node:path';
 import type { Ledger, MessageState } from '../ledger/ledger.js';
 
-/** Looks an entry up by its zip's absolute path, else by the zip's file name (a ledger made elsewhere). */
-export type LedgerStateLookup = (zip: { readonly path: string }, entry: string) => MessageState | null;
+/**
+ * Looks an entry up by its zip's absolute path, else by the zip's file name (a ledger made elsewhere), and
+ * its central-directory position (two entries of one zip may share a name).
+ */
+export type LedgerStateLookup = (zip: { readonly path: string }, entryIndex: number) => MessageState | null;
 
 export function ledgerStates(ledger: Ledger): LedgerStateLookup {
   const zips = new Map(ledger.zips().map((z) => [z.id, z]));
@@ -15,15 +18,15 @@ export function ledgerStates(ledger: Ledger): LedgerStateLookup {
   for (const row of ledger.allMessages()) {
     const zip = zips.get(row.zipId);
     if (!zip) continue;
-    byPath.set(`${zip.path}\u0000${row.entry}`, row.state);
+    byPath.set(`${zip.path}\u0000${row.entryIndex}`, row.state);
     // Two zips with one file name in different directories: the name alone cannot say which.
-    const nameKey = `${zip.name}\u0000${row.entry}`;
+    const nameKey = `${zip.name}\u0000${row.entryIndex}`;
     byName.set(nameKey, byName.has(nameKey) ? 'ambiguous' : row.state);
   }
-  return (zip, entry) => {
-    const exact = byPath.get(`${resolve(zip.path)}\u0000${entry}`);
+  return (zip, entryIndex) => {
+    const exact = byPath.get(`${resolve(zip.path)}\u0000${entryIndex}`);
     if (exact !== undefined) return exact;
-    const named = byName.get(`${basename(zip.path)}\u0000${entry}`);
+    const named = byName.get(`${basename(zip.path)}\u0000${entryIndex}`);
     return named === undefined || named === 'ambiguous' ? null : named;
   };
 }

@@ -32,7 +32,7 @@ export interface SourceBucket {
 export interface SourceContext {
   readonly zipName: (zipId: number) => string;
   /** The import ledger's state of this entry; null without a ledger or when the ledger lacks the entry. */
-  readonly ledgerState: (zipId: number, entry: string) => MessageState | null;
+  readonly ledgerState: (zipId: number, entryIndex: number) => MessageState | null;
 }
 
 /** Folded identity of a target key (NFC, lower case), as Exchange compares sibling folder names. */
@@ -95,7 +95,7 @@ function toSourceMessage(row: MessageRow, target: string, context: SourceContext
     date: row.date,
     messageId: row.messageId,
     fingerprint: row.fingerprint ?? fingerprint(row.subject ?? '', row.date === null ? null : new Date(row.date)),
-    ledgerState: context.ledgerState(row.zipId, row.entry),
+    ledgerState: context.ledgerState(row.zipId, row.entryIndex),
   };
 }
 

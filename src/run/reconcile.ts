@@ -68,9 +68,9 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
         const mine = rows.filter((r) => byId.get(r.zipId)?.mailbox === mailbox);
         const buckets = bucketSource(mine, {
           zipName: (zipId) => byId.get(zipId)?.name ?? '',
-          ledgerState: (zipId, entry) => {
+          ledgerState: (zipId, entryIndex) => {
             const zip = byId.get(zipId);
-            return lookup && zip ? lookup(zip, entry) : null;
+            return lookup && zip ? lookup(zip, entryIndex) : null;
           },
         });
         return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal: input.signal });
