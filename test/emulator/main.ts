@@ -21,9 +21,12 @@ const FAULT_KINDS: FaultKind[] = [
 ];
 
 function parseLatency(text: string): { min: number; max: number } {
-  const [min, max = min] = text.split('-').map(Number);
-  if (min === undefined || !Number.isFinite(min) || !Number.isFinite(max) || max < min) throw new Error(`bad --latency ${text}`);
-  return { min, max };
+  const [min, max] = text.split('-').map(Number);
+  const upper = max ?? min;
+  if (min === undefined || upper === undefined || !Number.isFinite(min) || !Number.isFinite(upper) || upper < min) {
+    throw new Error(`bad --latency ${text}`);
+  }
+  return { min, max: upper };
 }
 
 function parseFaultRates(text: string): Partial<Record<FaultKind, number>> {
