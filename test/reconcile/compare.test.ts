@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { compareFolder, normalizeMessageId, type ComparableSource } from '../../src/run/reconcile-compare.js';
+import { findLeftoverDrafts } from '../../src/run/reconcile-drafts.js';
+import { fingerprint } from '../../src/message/fingerprint.js';
+import type { DestinationMessage } from '../../src/destination/types.js';
+import type { MessageState } from '../../src/ledger/ledger.js';
+
+let nextId = 0;
+
+function source(subject: string, date: string | null, messageId: string | null, ledgerState: MessageState | null = null): ComparableSource {
+  nextId += 1;
+  return { key: `s${nextId}`, subject, date, messageId, fingerprint: fingerprint(subject, date === null ? null : new Date(date)), ledgerState };
+}
+
+function dest(subject: string, sentDateTime: string | null, internetMessageId: string | null, extra: Partial<DestinationMessage> = {}): DestinationMessage {
+  nextId += 1;
+  return { id: `d${nextId}`, subject, sentDateTime, receivedDateTime: '2026-11-22T14:00:00Z', internetMessageId, isDraft: false, importFingerprint: null, ...extra };
+}
+
+describe('compareFolder', () => {
+  it('pairs by subject + sentDateTime and reports nothing missing when all are there', () => {
+    const s = [source('Hello', '2024-03-04T10:00:00.000Z', '<1@x>'), source('Plan', '2024-03-05T10:00:00.000Z', '<2@x>')];
+    const d = [dest('Plan', '2024-03-05T10:00:00Z', '<2@x>'), dest('Hello', '2024-03-04T10:00:00Z', '<1@x>')];
+    const result = compareFolder(s, d);
+    expect(result.expected).toBe(2);
+    expect(result.matched.map((m) => [m.source.key, m.destination.id, m.by])).toEqual([
+      [s[0]!.key, d[1]!.id, 'fingerprint'],
+      [s[1]!.key, d[0]!.id, 'fingerprint'],
+    ]);
+    expect(result.missing).toEqual([]);
+    expect(result.unexpected).toEqual([]);
+  });
+
+  it('names the missing source message and the unexpected destination message', () => {
+    const s = [source('Hello', '2024-03-04T10:00:00.000Z', '<1@x>'), source('Gone', '2024-03-06T10:00:00.000Z', '<3@x>')];
+    const d = [dest('Hello', '2024-03-04T10:00:00Z', '<1@x>'), dest('Stranger', '2024-01-01T00:00:00Z', '<9@x>')];
+    const result = compareFolder(s, d);
+    expect(result.missing.map((m) => m.subject)).toEqual(['Gone']);
+    expect(result.unexpected.map((m) => m.subject)).toEqual(['Stranger']);
+  });
+
+  it('counts by multiset: two source copies against one destination copy leave one missing', () => {
+    const s = [source('Same', '2024-03-04T10:00:00.000Z', '<a@x>'), source('Same', '2024-03-04T10:00:00.000Z', '<b@x>')];
+    const d = [dest('Same', '2024-03-04T10:00:00Z', '<b@x>')];
+    const result = compareFolder(s, d);
+    expect(result.matched).toHaveLength(1);
+    // The Message-ID decides which one is there.
+    expect(result.missing.map((m) => m.messageId)).toEqual(['<a@x>']);
+  });
+
+  it('normalises the subject Graph returns like the source (whitespace, controls, NFC) and ignores sub-second precision', () => {
+    const s = [source('Caf\u00e9  report\t2024', '2024-03-04T10:00:00.789Z', null)];
+    const d = [dest(' Cafe\u0301 report 2024 ', '2024-03-04T10:00:00Z', null)];
+    const result = compareFolder(s, d);
+    expect(result.missing).toEqual([]);
+    expect(result.matched[0]?.by).toBe('fingerprint');
+  });
+
+  it('uses the named fingerprint property when the destination carries one (JSON path)', () => {
+    const s = [source('Original subject', '2024-03-04T10:00:00.000Z', null)];
+    // Exchange may have changed what it shows; the property is what the import wrote.
+    const d = [dest('Shown differently', '2024-03-04T10:00:07Z', null, { importFingerprint: s[0]!.fingerprint })];
+    expect(compareFolder(s, d).matched).toHaveLength(1);
+  });
+
+  it('falls back to the Message-ID when Exchange kept another date', () => {
+    const s = [source('No Date header', '2024-03-04T09:00:00.000Z', '<r@x>')];
+    const d = [dest('No Date header', '2026-11-22T14:00:00Z', 'r@x')];
+    const result = compareFolder(s, d);
+    expect(result.matched.map((m) => m.by)).toEqual(['message-id']);
+    expect(result.unexpected).toEqual([]);
+  });
+
+  it('matches an undated source message by subject alone, but a dated one never', () => {
+    const undated = source('Undated note', null, null);
+    const dated = source('Dated note', '2024-03-04T09:00:00.000Z', null);
+    const d = [dest('Undated note', '2026-11-22T14:00:00Z', '<gen1@exchange>'), dest('Dated note', '2026-11-22T14:00:00Z', '<gen2@exchange>')];
+    const result = compareFolder([undated, dated], d);
+    expect(result.matched.map((m) => [m.source.subject, m.by])).toEqual([['Undated note', 'undated-subject']]);
+    expect(result.missing.map((m) => m.subject)).toEqual(['Dated note']);
+  });
+
+  it('treats a folder that does not exist as everything missing', () => {
+    const s = [source('A', '2024-03-04T10:00:00.000Z', null, 'imported'), source('B', '2024-03-04T11:00:00.000Z', null, 'pending')];
+    const result = compareFolder(s, null);
+    expect(result.missing).toHaveLength(2);
+    expect(result.ledgerImportedButAbsent.map((m) => m.subject)).toEqual(['A']);
+  });
+
+  it('reports imported-per-ledger-but-absent only for rows the ledger says are there, and never without a ledger', () => {
+    const withLedger = [source('A', '2024-03-04T10:00:00.000Z', null, 'imported'), source('B', '2024-03-04T11:00:00.000Z', null, 'present'), source('C', '2024-03-04T12:00:00.000Z', null, 'failed')];
+    expect(compareFolder(withLedger, []).ledgerImportedButAbsent.map((m) => m.subject)).toEqual(['A', 'B']);
+    const without = withLedger.map((s) => ({ ...s, ledgerState: null }));
+    const result = compareFolder(without, []);
+    expect(result.ledgerImportedButAbsent).toEqual([]);
+    expect(result.missing).toHaveLength(3);
+  });
+});
+
+describe('normalizeMessageId', () => {
+  it('strips brackets and whitespace; empty is none', () => {
+    expect(normalizeMessageId(' <a@b> ')).toBe('a@b');
+    expect(normalizeMessageId('a@b')).toBe('a@b');
+    expect(normalizeMessageId('<>')).toBeNull();
+    expect(normalizeMessageId(null)).toBeNull();
+  });
+});
+
+describe('findLeftoverDrafts', () => {
+  it('finds drafts by the named property or by subject + date, and ignores unrelated drafts', () => {
+    const a = source('Quarterly numbers', '2024-03-04T10:00:00.000Z', '<q@x>');
+    const b = source('Travel plans', '2024-03-05T10:00:00.000Z', '<t@x>');
+    const drafts = [
+      dest('whatever Exchange shows', null, null, { isDraft: true, importFingerprint: a.fingerprint }),
+      dest('Travel plans', '2024-03-05T10:00:00Z', '<t@x>', { isDraft: true }),
+      dest('My own unsent draft', null, null, { isDraft: true }),
+    ];
+    const found = findLeftoverDrafts([a, b], drafts);
+    expect(found.map((f) => [f.source.subject, f.by])).toEqual([
+      ['Quarterly numbers', 'property'],
+      ['Travel plans', 'subject-date'],
+    ]);
+  });
+});
