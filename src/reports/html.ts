@@ -147,7 +147,7 @@ function attentionSection(report: RunReport, lines: readonly MessageLine[] | und
     parts.push(html`<p>${formatCount(report.totals.unreadable)} entries could not be read; they are listed with their error in messages.csv.</p>`);
   }
 
-  const failed = (lines ?? []).filter((l) => l.state === 'failed');
+  const failed = report.mode === 'import' ? (lines ?? []).filter((l) => l.state === 'failed') : [];
   if (failed.length > 0) {
     const { shown, note } = limited(failed, 'failed.csv');
     parts.push(html`<h3>Failed messages</h3>`, table(
@@ -155,7 +155,7 @@ function attentionSection(report: RunReport, lines: readonly MessageLine[] | und
       shown.map((l) => [l.zip, folderName(l.folder), l.subject, l.date, l.error]),
     ));
     if (note) parts.push(html`<p class="note">${note}</p>`);
-  } else if (report.totals.failed > 0) {
+  } else if (report.mode === 'import' && report.totals.failed > 0) {
     parts.push(html`<p>${formatCount(report.totals.failed)} messages failed; they are listed with their error in failed.csv.</p>`);
   }
   if (parts.length === 0) return html``;

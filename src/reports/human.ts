@@ -154,7 +154,7 @@ function problemLines(report: RunReport): string[] {
     if (zip.archiveError) out.push(`${INDENT}! ${name}: archive error: ${terminalSafe(zip.archiveError)}`);
     for (const m of zip.exportLogMismatches) out.push(`${INDENT}! ${name}: export log mismatch: ${terminalSafe(m)}`);
     if (zip.totals.unreadable > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.unreadable, 'entry', 'entries')} unreadable`);
-    if (zip.totals.failed > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.failed, 'message')} failed to import`);
+    if (report.mode === 'import' && zip.totals.failed > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.failed, 'message')} failed to import`);
   }
   return out;
 }

@@ -41,7 +41,8 @@ export function verdict(report: RunReport, reportDir?: string): string {
 /** How the run went, for colouring the verdict: a failure, something to look at, or all well. */
 export function verdictLevel(report: RunReport): 'good' | 'warn' | 'bad' {
   const t = report.totals;
-  if (t.failed > 0 || report.zips.some((z) => z.archiveError)) return 'bad';
-  if (t.unreadable > 0 || t.pending > 0 || report.zips.some((z) => z.exportLogMismatches.length > 0)) return 'warn';
+  const importing = report.mode === 'import';
+  if ((importing && t.failed > 0) || report.zips.some((z) => z.archiveError)) return 'bad';
+  if (t.unreadable > 0 || (importing && t.pending > 0) || report.zips.some((z) => z.exportLogMismatches.length > 0)) return 'warn';
   return 'good';
 }
