@@ -2,8 +2,8 @@ import { ServerError } from '@azure/msal-node';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { FatalError } from '../../src/accounting/errors.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FatalError, RetryableError } from '../../src/accounting/errors.js';
 import { diagnoseAuthError, diagnoseGraphError } from '../../src/destination/graph/auth-diagnostics.js';
 import { resolveEndpoints } from '../../src/destination/graph/cloud.js';
 import {
@@ -11,8 +11,10 @@ import {
   accessTokenFromEnv,
   certificateCredential,
   secretCredential,
+  type Credential,
 } from '../../src/destination/graph/credentials.js';
 import { createTokenSource } from '../../src/destination/graph/token-source.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
 
 const CERTS = new URL('../emulator/certs/', import.meta.url);
 const CLIENT_KEY = readFileSync(new URL('client-key.pem', CERTS), 'utf8');
@@ -206,5 +208,112 @@ describe('credentials', () => {
     await expect(fresh.getToken({ forceRefresh: true })).rejects.toThrow(/TOK.*cannot be\s+refreshed/);
     const stale = createTokenSource({ credential: accessTokenFromEnv('TOK', { TOK: jwt(Date.now() / 1000 - 60) }) });
     await expect(stale.getToken()).rejects.toThrow(/expired/);
+  });
+});
+
+describe('token acquisition against the emulator (msal-node)', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  const endpoints = () => resolveEndpoints({ authorityHost: emulator.url, graphUrl: emulator.url });
+  const sourceFor = (credential: Credential) =>
+    createTokenSource({ credential, tenant: emulator.tenant, clientId: emulator.clientId, endpoints: endpoints() });
+  const tokenRequests = () => emulator.inspect.requests().filter((request) => request.path.endsWith('/oauth2/v2.0/token'));
+  const claimsOf = (token: string) =>
+    JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+
+  it('with a client secret', async () => {
+    const token = await sourceFor(secretCredential(emulator.clientSecret)).getToken();
+    expect(claimsOf(token)).toMatchObject({ appid: emulator.clientId, aud: 'https://graph.microsoft.com' });
+  });
+
+  it('with a certificate, thumbprint derived from the PEM', async () => {
+    const credential = certificateCredential(emulator.certificate.privateKeyPem, emulator.certificate.certificatePem);
+    expect(credential.thumbprintSha256).toBe(emulator.certificate.thumbprintSha256.toLowerCase());
+    const token = await sourceFor(credential).getToken();
+    expect(claimsOf(token)['appid']).toBe(emulator.clientId);
+  });
+
+  it('msal caches the token; forceRefresh fetches a new one; concurrent callers share a request', async () => {
+    const source = sourceFor(secretCredential(emulator.clientSecret));
+    const before = tokenRequests().length;
+    const first = await source.getToken();
+    expect(await source.getToken()).toBe(first);
+    expect(tokenRequests().length - before).toBe(1);
+    const forced = await Promise.all([source.getToken({ forceRefresh: true }), source.getToken({ forceRefresh: true })]);
+    expect(forced[0]).toBe(forced[1]);
+    expect(tokenRequests().length - before).toBe(2);
+  });
+
+  async function failure(secret: string): Promise<FatalError> {
+    const error = await sourceFor(secretCredential(secret))
+      .getToken()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FatalError);
+    return error as FatalError;
+  }
+
+  it('a wrong secret gives the AADSTS7000215 sentence, without the secret', async () => {
+    const secret = 'Wrong8Q~abcdefghijklmnopqrstuvwxyz0123456';
+    const error = await failure(secret);
+    expect(error.code).toBe('AADSTS7000215');
+    expect(error.message).toMatch(/EML_IMPORT_CLIENT_SECRET/);
+    expect(error.message).not.toContain(secret);
+    expect(inspect(error)).not.toContain(secret);
+  });
+
+  it("a GUID-shaped secret is the secret's ID", async () => {
+    const error = await failure('0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d');
+    expect(error.message).toMatch(/this looks like the secret's ID; use its Value/);
+  });
+
+  it('a secret that YAML turned into null says so', async () => {
+    const error = await failure('null');
+    expect(error.message).toMatch(/YAML null/);
+  });
+
+  it('an unknown tenant is told apart from an unreachable host', async () => {
+    const error = await createTokenSource({
+      credential: secretCredential(emulator.clientSecret),
+      tenant: 'nope.onmicrosoft.com',
+      clientId: emulator.clientId,
+      endpoints: endpoints(),
+    })
+      .getToken()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(FatalError);
+    expect((error as FatalError).message).toMatch(/nope\.onmicrosoft\.com was not found \(AADSTS90002\)/);
+  });
+
+  it('an unreachable authority host is a transient (retryable) failure', async () => {
+    const error = await createTokenSource({
+      credential: secretCredential(emulator.clientSecret),
+      tenant: emulator.tenant,
+      clientId: emulator.clientId,
+      // Port 1 on loopback: nothing listens there.
+      endpoints: resolveEndpoints({ authorityHost: 'https://127.0.0.1:1', graphUrl: emulator.url }),
+    })
+      .getToken()
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).message).toMatch(/127\.0\.0\.1:1/);
+  });
+
+  it('an unknown app gets its own sentence', async () => {
+    const unknownApp = await createTokenSource({
+      credential: secretCredential(emulator.clientSecret),
+      tenant: emulator.tenant,
+      clientId: '99999999-9999-4999-8999-999999999999',
+      endpoints: endpoints(),
+    })
+      .getToken()
+      .catch((caught: unknown) => caught);
+    expect(unknownApp).toBeInstanceOf(FatalError);
+    expect((unknownApp as FatalError).message).toMatch(/AADSTS700016.*--client-id/);
   });
 });

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphCustomHosts, msalAuthority, resolveEndpoints } from '../../src/destination/graph/cloud.js';
+import { secretCredential } from '../../src/destination/graph/credentials.js';
+import { createTokenSource } from '../../src/destination/graph/token-source.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
 
 describe('resolveEndpoints', () => {
   it.each([
@@ -86,3 +90,67 @@ describe('graphCustomHosts', () => {
     expect([...graphCustomHosts(resolveEndpoints({ graphUrl: 'https://127.0.0.1:9443' }))]).toEqual(['127.0.0.1']);
   });
 });
+
+describe('a custom authority host, against the emulator', () => {
+  let emulator: Emulator;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it('msal reads discovery and tokens from that host only, never a public Entra host', async () => {
+    const contacted: string[] = [];
+    const endpoints = resolveEndpoints({ authorityHost: emulator.url, graphUrl: emulator.url });
+    const tokens = createTokenSource({
+      credential: secretCredential(emulator.clientSecret),
+      tenant: emulator.tenant,
+      clientId: emulator.clientId,
+      endpoints,
+      networkClient: recordingNetworkClient(contacted),
+    });
+    const token = await tokens.getToken();
+    expect(token.split('.')).toHaveLength(3);
+    expect(contacted.length).toBeGreaterThan(0);
+    expect(contacted.every((url) => new URL(url).origin === emulator.url)).toBe(true);
+    expect(contacted.map((url) => new URL(url).pathname)).toEqual([
+      `/${emulator.tenant}/v2.0/.well-known/openid-configuration`,
+      `/${emulator.tenant}/oauth2/v2.0/token`,
+    ]);
+  });
+
+  it('with msal’s own HTTP client too: the emulator saw the discovery and token requests', async () => {
+    const endpoints = resolveEndpoints({ authorityHost: emulator.url, graphUrl: emulator.url });
+    const before = emulator.inspect.requests().length;
+    const tokens = createTokenSource({
+      credential: secretCredential(emulator.clientSecret),
+      tenant: emulator.tenant,
+      clientId: emulator.clientId,
+      endpoints,
+    });
+    await tokens.getToken();
+    const paths = emulator.inspect.requests().slice(before).map((request) => request.path);
+    expect(paths).toContain(`/${emulator.tenant}/v2.0/.well-known/openid-configuration`);
+    expect(paths).toContain(`/${emulator.tenant}/oauth2/v2.0/token`);
+    expect(paths.some((path) => path.includes('discovery/instance'))).toBe(false);
+  });
+});
+
+/** An msal network client over fetch that records every URL msal asks for. */
+function recordingNetworkClient(contacted: string[]): INetworkModule {
+  const send = async <T>(method: 'GET' | 'POST', url: string, options?: NetworkRequestOptions): Promise<NetworkResponse<T>> => {
+    contacted.push(url);
+    const response = await fetch(url, { method, headers: options?.headers, body: options?.body });
+    const text = await response.text();
+    return {
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      body: (text === '' ? {} : JSON.parse(text)) as T,
+    };
+  };
+  return {
+    sendGetRequestAsync: (url, options) => send('GET', url, options),
+    sendPostRequestAsync: (url, options) => send('POST', url, options),
+  };
+}

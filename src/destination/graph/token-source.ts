@@ -63,7 +63,7 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
     tenant: options.tenant,
     authorityHost: options.endpoints.authorityHost,
   };
-  return new MsalTokenSource(new ConfidentialClientApplication(config), options.endpoints.scope, context);
+  return new MsalTokenSource(new ConfidentialClientApplication(config), options.endpoints.scope, authority, context);
 }
 
 class MsalTokenSource implements TokenSource {
@@ -71,13 +71,15 @@ class MsalTokenSource implements TokenSource {
   // Private fields: util.inspect and JSON.stringify never see msal's configuration (which holds the secret).
   readonly #app: ConfidentialClientApplication;
   readonly #scope: string;
+  readonly #authority: string;
   readonly #context: AuthContext;
   #pending: Promise<string> | undefined;
   #pendingForced = false;
 
-  constructor(app: ConfidentialClientApplication, scope: string, context: AuthContext) {
+  constructor(app: ConfidentialClientApplication, scope: string, authority: string, context: AuthContext) {
     this.#app = app;
     this.#scope = scope;
+    this.#authority = authority;
     this.#context = context;
     this.method = context.method;
   }
@@ -99,13 +101,31 @@ class MsalTokenSource implements TokenSource {
     try {
       result = await this.#app.acquireTokenByClientCredential({ scopes: [this.#scope], skipCache: force });
     } catch (error) {
-      const diagnosis = diagnoseAuthError(error, this.#context);
+      const diagnosis = diagnoseAuthError(await this.#explain(error), this.#context);
       throw diagnosis.transient
         ? new RetryableError(diagnosis.sentence, diagnosis.code)
         : new FatalError(diagnosis.sentence, diagnosis.code);
     }
     if (!result?.accessToken) throw new FatalError('The authority returned no access token', 'no_token');
     return result.accessToken;
+  }
+
+  /**
+   * msal reports any failed OpenID discovery as endpoints_resolution_error, whether the host was unreachable
+   * or Entra answered "tenant not found". One direct look at the discovery document tells the two apart.
+   */
+  async #explain(error: unknown): Promise<unknown> {
+    if ((error as { errorCode?: unknown } | null)?.errorCode !== 'endpoints_resolution_error') return error;
+    try {
+      const response = await fetch(`${this.#authority}/v2.0/.well-known/openid-configuration`, {
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = (await response.json()) as { error_description?: unknown; error?: unknown };
+      if (response.ok || typeof body.error_description !== 'string') return error;
+      return { errorCode: typeof body.error === 'string' ? body.error : 'discovery_failed', errorMessage: body.error_description, status: response.status };
+    } catch {
+      return error;
+    }
   }
 
   toString(): string {
