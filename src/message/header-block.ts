@@ -62,15 +62,17 @@ interface Line {
   readonly next: number;
 }
 
-function readLine(buf: Buffer, start: number): Line {
+/** Reads one line, looking no further than `scanEnd` (a line running past it ends there, unterminated). */
+function readLine(buf: Buffer, start: number, scanEnd: number = buf.length): Line {
   let i = start;
-  while (i < buf.length) {
+  while (i < scanEnd) {
     const c = buf[i];
     if (c === LF) return { start, contentEnd: i, next: i + 1 };
     if (c === CR) return { start, contentEnd: i, next: buf[i + 1] === LF ? i + 2 : i + 1 };
     i++;
   }
-  return { start, contentEnd: i, next: i };
+  // cut short by scanEnd: report a next offset beyond it so that the caller sees the limit
+  return { start, contentEnd: i, next: i < buf.length ? i + 1 : i };
 }
 
 /** A field line: a name of printable ASCII without a colon, optional obsolete whitespace, then a colon. */
@@ -112,9 +114,10 @@ function walk(buf: Buffer, onField?: (first: Line, end: number) => void): Header
     return { start, end, bodyStart, terminator };
   };
   while (pos < buf.length) {
-    const line = readLine(buf, pos);
-    if (line.next > limit) return finish(pos, pos, 'size-limit');
+    // scanning one byte past the limit is enough to know a line does not fit, however long it is
+    const line = readLine(buf, pos, Math.min(buf.length, limit + 1));
     if (line.contentEnd === line.start) return finish(pos, line.next, 'blank-line');
+    if (line.next > limit) return finish(pos, pos, 'size-limit');
     const first = buf[line.start];
     if (first === SP || first === HTAB) {
       // a continuation; one before any field is stray whitespace and stays inside the block

@@ -39,6 +39,19 @@ describe('findHeaderEnd', () => {
     expect(bounds.end).toBeLessThanOrEqual(MAX_HEADER_BLOCK_BYTES);
     expect(bounds.end % line.length).toBe(0);
   });
+
+  it('stops at the size limit inside one endless line', () => {
+    const text = 'X-Filler: ' + 'y'.repeat(MAX_HEADER_BLOCK_BYTES * 2);
+    expect(findHeaderEnd(buf(text))).toMatchObject({ end: 0, terminator: 'size-limit' });
+  });
+
+  it('reads a header that ends exactly at the limit', () => {
+    const field = 'X: ' + 'y'.repeat(MAX_HEADER_BLOCK_BYTES - 5) + '\r\n';
+    expect(field.length).toBe(MAX_HEADER_BLOCK_BYTES);
+    expect(findHeaderEnd(buf(field + '\r\nbody'))).toMatchObject({ end: MAX_HEADER_BLOCK_BYTES, terminator: 'blank-line' });
+    expect(findHeaderEnd(buf(field + 'Y: z\r\n'))).toMatchObject({ end: MAX_HEADER_BLOCK_BYTES, terminator: 'size-limit' });
+    expect(findHeaderEnd(buf(field))).toMatchObject({ end: MAX_HEADER_BLOCK_BYTES, terminator: 'end-of-input' });
+  });
 });
 
 describe('splitHeaderBlock', () => {
