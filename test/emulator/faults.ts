@@ -82,19 +82,14 @@ export class FaultInjector {
     return this.options.slowMs ?? 2000;
   }
 
-  /** Decides the fault for one request and records it; undefined means behave normally. */
+  /** Decides the fault for one request; undefined means behave normally. Call `record` once it is applied. */
   decide(request: FaultRequest): FaultKind | undefined {
-    const kind = this.fromSchedule(request) ?? this.fromRates(request);
-    if (kind) {
-      this.injected.push({
-        kind,
-        method: request.method,
-        path: request.path,
-        requestId: request.requestId,
-        at: new Date().toISOString(),
-      });
-    }
-    return kind;
+    return this.fromSchedule(request) ?? this.fromRates(request);
+  }
+
+  /** An after-commit fault is recorded only if there was a commit to fault after. */
+  record(kind: FaultKind, request: FaultRequest): void {
+    this.injected.push({ kind, method: request.method, path: request.path, requestId: request.requestId, at: new Date().toISOString() });
   }
 
   history(): InjectedFault[] {

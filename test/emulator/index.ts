@@ -41,7 +41,7 @@ export interface Emulator {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const certificates = loadTestCertificates();
-  const defaultSecret = `test-only-${randomBytes(18).toString('base64url')}`;
+  const defaultSecret = options.clientSecret ?? `test-only-${randomBytes(18).toString('base64url')}`;
   const resolved = resolveOptions(options, { secret: defaultSecret, certificatePem: certificates.client.certificatePem });
   const [clientId = ''] = Object.keys(resolved.clients);
 

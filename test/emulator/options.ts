@@ -38,6 +38,8 @@ export interface EmulatorOptions {
   port?: number;
   tenant?: string;
   clients?: Record<string, ClientRegistration>;
+  /** Secret of the default client when `clients` is not given; a fresh random test secret per start otherwise. */
+  clientSecret?: string;
   /** UPNs that exist; any other UPN gets 404 ErrorInvalidUser. */
   mailboxes?: string[];
   tokenLifetimeSeconds?: number;

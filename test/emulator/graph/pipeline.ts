@@ -83,17 +83,24 @@ export async function runGraphRequest(
       if (!bytes.ok) throw graphErrors.throttled(bytes.limit, bytes.retryAfterSeconds);
     }
 
-    const fault = state.faults.decide({ requestId: ids.requestId, method, path: url.pathname, isCreate: route.isCreate === true && method === 'POST' });
-    const delay = latency(state, random) + (fault === 'slow' ? state.faults.slowMs : 0);
+    const faults = state.faults;
+    const faultRequest = { requestId: ids.requestId, method, path: url.pathname, isCreate: route.isCreate === true && method === 'POST' };
+    const fault = faults.decide(faultRequest);
+    const afterCommit = fault === 'reset-after-commit' || fault === '504-after-commit';
+    if (fault && !afterCommit) faults.record(fault, faultRequest);
+    const delay = latency(state, random) + (fault === 'slow' ? faults.slowMs : 0);
     if (delay > 0) await sleep(delay);
     if (fault === 'reset-before-commit') return { kind: 'reset' };
-    const injected = fault ? faultReply(fault, state.faults.retryAfterSeconds) : undefined;
+    const injected = fault ? faultReply(fault, faults.retryAfterSeconds) : undefined;
     if (injected) throw injected;
 
     const context: GraphContext = { state, version, method, url, headers: request.headers, body, claims, mailbox, userSegment, params };
     const reply = await route.handle(context);
-    if (fault === 'reset-after-commit') return { kind: 'reset' };
-    if (fault === '504-after-commit') throw new GraphHttpError(504, 'GatewayTimeout', 'The operation has timed out.');
+    if (fault && afterCommit && reply.status < 300) {
+      faults.record(fault, faultRequest);
+      if (fault === 'reset-after-commit') return { kind: 'reset' };
+      throw new GraphHttpError(504, 'GatewayTimeout', 'The operation has timed out.');
+    }
     return { kind: 'reply', reply };
   } catch (error) {
     if (error instanceof GraphHttpError) return { kind: 'reply', reply: graphErrorReply(error, ids) };
