@@ -12,8 +12,8 @@ export interface Bar {
   readonly muted?: boolean;
 }
 
-const SLOT = 46;
-const BAR = 30;
+const SLOT = 56;
+const BAR = 36;
 const PLOT_HEIGHT = 180;
 const TOP = 22; // room for the value above the tallest bar
 const BOTTOM = 26; // room for the labels under the axis
@@ -22,7 +22,7 @@ const SIDE = 8;
 /** Vertical bars with the value above each bar and the label under it. */
 export function columnChart(bars: readonly Bar[], description: string): SafeHtml {
   const max = Math.max(1, ...bars.map((b) => b.value));
-  const width = SIDE * 2 + Math.max(bars.length, 4) * SLOT;
+  const width = SIDE * 2 + Math.max(bars.length, 6) * SLOT;
   const height = TOP + PLOT_HEIGHT + BOTTOM;
   const axisY = TOP + PLOT_HEIGHT;
   const items = bars.map((b, i) => {

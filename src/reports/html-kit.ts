@@ -58,7 +58,7 @@ const STYLE = `
 * { box-sizing: border-box; }
 body { margin: 0; color: var(--ink); background: #fff;
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
-main { max-width: 1180px; margin: 0 auto; padding: 28px 32px 48px; }
+main { max-width: 1320px; margin: 0 auto; padding: 28px 32px 48px; }
 header.page { border-bottom: 2px solid var(--ink); padding-bottom: 12px; margin-bottom: 20px; }
 h1 { font-size: 24px; margin: 0 0 4px; }
 h3 { font-size: 14px; margin: 18px 0 6px; }
@@ -75,13 +75,15 @@ h2 { font-size: 17px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1
 .tile.good .value { color: var(--good); } .tile.warn .value { color: var(--warn); }
 .tile.bad .value { color: var(--bad); } .tile.muted .value { color: var(--muted); }
 table { border-collapse: collapse; width: 100%; font-size: 13px; }
-th, td { padding: 5px 8px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
+th, td { padding: 5px 7px; border-bottom: 1px solid var(--line); text-align: left; vertical-align: top; }
 thead th { background: var(--band); font-weight: 600; white-space: nowrap; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.zero { color: var(--muted); }
 tr.group th { background: #fff; padding-top: 14px; font-size: 13.5px; border-bottom: 1px solid var(--ink); }
 tr.subtotal td, tfoot td { font-weight: 600; background: var(--band); }
 td.wrap { overflow-wrap: anywhere; }
+td.name { min-width: 14em; overflow-wrap: anywhere; }
+.scroll { overflow-x: auto; }
 td.error { color: var(--bad); overflow-wrap: anywhere; }
 .chart { display: block; max-width: 100%; height: auto; }
 .chart text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; fill: var(--ink); }
@@ -94,6 +96,7 @@ section { break-inside: auto; }
 footer { margin-top: 40px; color: var(--soft); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 @media print {
   main { max-width: none; padding: 0; }
+  .scroll { overflow: visible; }
   body { font-size: 11px; }
   h2 { break-after: avoid; }
   tr, .tile, svg { break-inside: avoid; }
@@ -160,8 +163,11 @@ export function tiles(items: readonly Tile[]): SafeHtml {
 
 export interface Column {
   readonly label: string;
-  /** 'num' right-aligns with tabular figures; 'wrap' lets long text (subjects, paths) break; 'error' marks errors. */
-  readonly kind?: 'text' | 'num' | 'wrap' | 'error';
+  /**
+   * 'num' right-aligns with tabular figures; 'wrap' lets long text (subjects, paths) break anywhere;
+   * 'name' is a leading label column that keeps a readable width; 'error' marks errors.
+   */
+  readonly kind?: 'text' | 'num' | 'wrap' | 'name' | 'error';
 }
 
 /** A cell with its own class (e.g. a subtotal figure or a zero to grey out). */
@@ -193,11 +199,12 @@ export function table(columns: readonly Column[], rows: readonly Row[], footer?:
     if ('cells' in row) return html`<tr class="${row.className}">${cells(columns, row.cells, 'td')}</tr>\n`;
     return html`<tr>${cells(columns, row, 'td')}</tr>\n`;
   });
-  return html`<table>
+  // Wide tables (an import's folder table has 15 columns) scroll inside the page instead of widening it.
+  return html`<div class="scroll"><table>
 <thead><tr>${columns.map((c) => (c.kind === 'num' ? html`<th class="num">${c.label}</th>` : html`<th>${c.label}</th>`))}</tr></thead>
 <tbody>
 ${body}</tbody>
-${footer ? html`<tfoot><tr>${cells(columns, footer, 'td')}</tr></tfoot>\n` : ''}</table>
+${footer ? html`<tfoot><tr>${cells(columns, footer, 'td')}</tr></tfoot>\n` : ''}</table></div>
 `;
 }
 

@@ -32,7 +32,7 @@ const DRY_RUN_COLUMNS: readonly CountColumn[] = [
 
 const IMPORT_COLUMNS: readonly CountColumn[] = [
   { label: 'Imported', value: (c) => c.imported },
-  { label: 'Already present', value: (c) => c.alreadyPresent },
+  { label: 'Present', value: (c) => c.alreadyPresent },
   { label: 'Failed', value: (c) => c.failed },
   { label: 'Pending', value: (c) => c.pending },
 ];
@@ -57,7 +57,7 @@ function zipHeading(zip: ZipReport): HtmlValue {
 
 function folderTable(report: RunReport): SafeHtml {
   const columns = countColumns(report);
-  const head: Column[] = [{ label: 'Folder', kind: 'wrap' }, ...columns.map((c): Column => ({ label: c.label, kind: 'num' }))];
+  const head: Column[] = [{ label: 'Folder', kind: 'name' }, ...columns.map((c): Column => ({ label: c.label, kind: 'num' }))];
   const rows: Row[] = [];
   for (const zip of report.zips) {
     const folders = report.folders.filter((f) => f.zip === zip.zip);

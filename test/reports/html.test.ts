@@ -67,7 +67,7 @@ describe('renderHtml', () => {
 
   it('has a per-folder table with a total row', () => {
     expect(dry).toContain('Inbox/受信トレイ/プロジェクト');
-    expect(dry).toMatch(/<tfoot><tr><td class="wrap">Total<\/td><td class="num">1,300<\/td>/);
+    expect(dry).toMatch(/<tfoot><tr><td class="name">Total<\/td><td class="num">1,300<\/td>/);
     expect(dry).toContain('<em>(top level)</em>');
   });
 
@@ -102,6 +102,8 @@ describe('renderHtml', () => {
     expect(imported).toContain('<h2>Upload methods</h2>');
     expect(dry).not.toContain('<h3>Failed messages</h3>');
     expect(dry).not.toContain('>Already present<');
+    expect(dry).not.toContain('<th class="num">Present</th>');
+    expect(imported).toContain('<th class="num">Present</th>');
   });
 
   it('without lines, still says where unreadable entries and failures are listed', () => {
