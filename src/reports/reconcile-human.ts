@@ -55,7 +55,7 @@ export function renderReconcile(report: ReconcileReport, options: ReconcileRende
   const allFigures: Figures[] = [...report.folders, totals];
   const widths = columns.map((c) => Math.max(c.header.length, ...allFigures.map((f) => cellText(c.value(f)).length)));
   const numeric = widths.reduce((n, w) => n + w + GAP.length, 0);
-  const wanted = Math.max(displayWidth('Folder'), ...report.folders.map((f) => displayWidth(terminalSafe(f.label))));
+  const wanted = Math.max(displayWidth('Folder'), ...report.folders.map((f) => displayWidth(terminalSafe(rowName(f)))));
   const labelWidth = Math.min(wanted, Math.max(MIN_LABEL_WIDTH, (options.width ?? 120) - INDENT.length - 2 - numeric));
 
   const line = (mark: string, label: string, figures: Figures | null, strong: boolean): string => {
@@ -73,14 +73,14 @@ export function renderReconcile(report: ReconcileReport, options: ReconcileRende
   for (const mailbox of report.mailboxes) {
     out.push(paint(`${INDENT}${terminalSafe(mailbox)}`, 'strong'));
     for (const row of report.folders.filter((f) => f.mailbox === mailbox)) {
-      out.push(line(rowHasMismatch(row) ? MISMATCH : '', terminalSafe(row.label), row, false));
+      out.push(line(rowHasMismatch(row) ? MISMATCH : '', terminalSafe(rowName(row)), row, false));
     }
   }
   out.push(line('', 'Total', totals, true));
 
   const limit = options.listLimit ?? 20;
   const errors = report.folders.filter((f) => f.error !== null);
-  section(out, paint, 'Folders that could not be read', errors.map((f) => `${f.mailbox}: ${f.label}: ${f.error ?? ''}`), limit, 'bad');
+  section(out, paint, 'Folders that could not be read', errors.map((f) => `${f.mailbox}: ${rowName(f)}: ${f.error ?? ''}`), limit, 'bad');
   section(out, paint, 'Missing from the destination (in missing.csv)', report.missing.map(sourceText), limit, 'bad');
   section(out, paint, 'Recorded as imported by the ledger, but not there', report.ledgerImportedButAbsent.map(sourceText), limit, 'bad');
   section(out, paint, 'Unexpected in the destination (in unexpected.csv)', report.unexpected.map(destinationText), limit, 'warn');
@@ -88,6 +88,11 @@ export function renderReconcile(report: ReconcileReport, options: ReconcileRende
   section(out, paint, 'Warnings', [...report.warnings], limit, 'warn');
   out.push('', paint(verdictText(report), verdictTone(report)));
   return out.join('\n') + '\n';
+}
+
+/** The folder as Outlook shows it when it exists (`Inbox/Projects`), else the target the import would create. */
+function rowName(row: ReconcileFolderRow): string {
+  return row.folderPath ?? row.label;
 }
 
 function cellText(value: number | null): string {

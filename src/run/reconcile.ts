@@ -138,6 +138,7 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
     const unexpected = c.unexpected.filter((m) => !leftoverIds.has(m.id));
     const target = r.bucket.target;
     const label = target === null ? '' : displayTarget(target);
+    if (r.folderId !== null) log(`${mailbox}: ${label}: ${c.expected} expected, ${c.matched.length} present, ${c.missing.length} missing, ${unexpected.length} unexpected`);
     out.folders.push({
       mailbox,
       target,
@@ -189,7 +190,6 @@ async function reconcileFolder(bucket: SourceBucket, destination: MailboxDestina
     const listing: DestinationMessage[] = [];
     for await (const message of destination.listMessages(folder)) listing.push(message);
     const comparison = compareFolder(bucket.wanted, listing);
-    log(`${mailbox}: ${label}: ${comparison.expected} expected, ${comparison.matched.length} present, ${comparison.missing.length} missing, ${comparison.unexpected.length} unexpected`);
     return { bucket, folderId: folder.id, folderPath: folder.path, listing, comparison, error: null };
   } catch (error) {
     if (isFatal(error)) throw error;

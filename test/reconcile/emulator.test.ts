@@ -230,8 +230,9 @@ describe('reconcile against the Graph emulator', () => {
     const run = await runCli(['reconcile', zip, ...tenantArgs(emulator, MAILBOX), '--state', state, '--no-progress'], tenantEnv(emulator));
     expect(run.status).toBe(1);
     const planning = run.stdout.split('\n').find((l) => l.includes('Q3 Planning'));
-    expect(planning).toMatch(/^\s*!\s+inbox\/Projects\/Q3 Planning/);
-    const sent = run.stdout.split('\n').find((l) => l.includes('sentitems'));
+    expect(planning).toMatch(/^\s*!\s+Inbox\/Projects\/Q3 Planning\s/);
+    const sent = run.stdout.split('\n').find((l) => l.includes('Sent Items'));
+    expect(sent).toBeDefined();
     expect(sent).not.toContain('!');
     expect(run.stdout).toMatch(/Missing from the destination \(in missing\.csv\): 2/);
     expect(run.stdout).toContain('Incomplete: 2 expected messages missing');
