@@ -59,6 +59,7 @@ function entries(grusse: string, cafe: string): Array<{ name: string; content: s
     { name: 'export-1/Inbox/5.eml', content: message({ subject: 'Same time', messageId: '<4b@x>' }) }, // collision: both kept
     { name: 'export-1/Inbox/Projects/Q3 Planning/6.eml', content: message({ subject: 'Plan', date: 'Wed, 6 Mar 2024 09:00:00 +0000', messageId: '<6@x>' }) },
     { name: 'export-1/Sent Items/7.eml', content: message({ subject: cafe, date: 'Thu, 7 Mar 2024 08:30:00 -0500', messageId: '<7@x>' }) },
+    { name: 'export-1/Drafts/8.eml', content: message({ subject: 'Unsent reply', date: 'Fri, 8 Mar 2024 16:00:00 +0000', messageId: '<8@x>' }) },
     { name: 'export-1/Junk E-mail/9.eml', content: message({ subject: 'Win', messageId: '<9@x>' }) },
     { name: 'export-1/Inbox/10.eml', content: message({ subject: 'Pills', messageId: '<10@x>', extraHeaders: ['X-Spam-Flag: YES'] }) },
   ];
@@ -102,7 +103,8 @@ describe('reconcile against the Graph emulator', () => {
     expect(status).toBe(0);
     expect(json.complete).toBe(true);
     expect(json.withLedger).toBe(true);
-    expect(json.totals).toMatchObject({ expected: 6, present: 6, missing: 0, unexpected: 0, drafts: 0, ledgerImportedButAbsent: 0 });
+    expect(json.totals).toMatchObject({ expected: 7, present: 7, missing: 0, unexpected: 0, drafts: 0, ledgerImportedButAbsent: 0 });
+    expect(byLabel(json, 'drafts')).toMatchObject({ expected: 1, present: 1, totalItemCount: 1 });
     expect(byLabel(json, 'inbox')).toMatchObject({ inExport: 6, spam: 1, duplicates: 1, expected: 4, importedPerLedger: 4, present: 4, totalItemCount: 4, missing: 0, unexpected: 0 });
     expect(byLabel(json, 'inbox/Projects/Q3 Planning')).toMatchObject({ inExport: 1, expected: 1, present: 1, totalItemCount: 1 });
     expect(byLabel(json, 'sentitems')).toMatchObject({ inExport: 1, expected: 1, present: 1 });
@@ -125,7 +127,7 @@ describe('reconcile against the Graph emulator', () => {
     const reExported = await writeZip(join(work, 're-exported.zip'), entries(LATIN1_GRUSSE, CP1252_CAFE));
     const { status, json } = await reconcileCli([], join(work, 'no-such-state'), [reExported]);
     expect(status).toBe(0);
-    expect(json.totals).toMatchObject({ expected: 6, present: 6, missing: 0, unexpected: 0 });
+    expect(json.totals).toMatchObject({ expected: 7, present: 7, missing: 0, unexpected: 0 });
   });
 
   it('is read-only and keeps to the governor-paced reads: no create, change or delete reaches Graph', async () => {
@@ -150,8 +152,8 @@ describe('reconcile against the Graph emulator', () => {
         log: (line) => lines.push(line),
       });
       // Mapped elsewhere than the import did: the folders do not exist, so all is missing, and nothing was created.
-      expect(report.totals).toMatchObject({ expected: 6, present: 0, missing: 6 });
-      expect(report.ledgerImportedButAbsent).toHaveLength(6);
+      expect(report.totals).toMatchObject({ expected: 7, present: 0, missing: 7 });
+      expect(report.ledgerImportedButAbsent).toHaveLength(7);
       expect(report.warnings.some((w) => w.includes('into'))).toBe(true);
       expect(reconcileExitCode(report)).toBe(1);
     } finally {
@@ -168,6 +170,8 @@ describe('reconcile against the Graph emulator', () => {
     const planted = await emulator.addMessage(MAILBOX, 'Drafts', { subject: 'Plan', sentDateTime: '2024-03-06T09:00:00Z', internetMessageId: '<6@x>', isDraft: true, method: 'mimeDraft' });
     const { status, json } = await reconcileCli([]);
     expect(json.drafts.map((d) => [d.id, d.subject, d.matchedBy, d.source.entry])).toEqual([[planted.id, 'Plan', 'subject-date', 'export-1/Inbox/Projects/Q3 Planning/6.eml']]);
+    // Drafts also holds the exported draft: that one is wanted, the left-over copy is neither wanted nor unexpected.
+    expect(byLabel(json, 'drafts')).toMatchObject({ expected: 1, present: 1, totalItemCount: 2, unexpected: 0 });
     expect(json.totals).toMatchObject({ missing: 0, unexpected: 0, drafts: 1 });
     expect(status).toBe(0);
     emulator.deleteMessage(MAILBOX, planted.id);
@@ -184,7 +188,7 @@ describe('reconcile against the Graph emulator', () => {
     const { status, json, stderr } = await reconcileCli(['--report', report]);
     expect(status).toBe(1);
     expect(json.complete).toBe(false);
-    expect(json.totals).toMatchObject({ expected: 6, present: 4, missing: 2, ledgerImportedButAbsent: 2 });
+    expect(json.totals).toMatchObject({ expected: 7, present: 5, missing: 2, ledgerImportedButAbsent: 2 });
     expect(json.missing.map((m) => [m.zip, m.entry, m.folder, m.subject, m.date, m.messageId, m.ledgerState]).sort()).toEqual([
       ['ann.zip', 'export-1/Inbox/3.eml', 'Inbox', 'Grüße aus München', '2024-03-05T10:12:13.000Z', '<3@x>', 'imported'],
       ['ann.zip', 'export-1/Inbox/Projects/Q3 Planning/6.eml', 'Inbox/Projects/Q3 Planning', 'Plan', '2024-03-06T09:00:00.000Z', '<6@x>', 'imported'],
