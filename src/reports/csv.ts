@@ -57,17 +57,23 @@ function duplicateReason(copy: MessageLine, original: MessageLine | undefined): 
 /**
  * The kept message a collision was reported against: the group's first message, i.e. an importable,
  * non-colliding message with the same fingerprint and target. The model records only the flag, not the
- * partner, so it is found again here.
+ * partner, so it is found again here; one in the same zip is preferred, since MessageLine does not say
+ * which mailbox a target folder belongs to.
  */
 function collisionPartners(lines: readonly MessageLine[]): Map<MessageLine, MessageLine> {
-  const firsts = new Map<string, MessageLine>();
+  const sameZip = new Map<string, MessageLine>();
+  const anyZip = new Map<string, MessageLine>();
   const groupKey = (l: MessageLine): string => `${l.target ?? l.folder}\u0000${l.fingerprint}`;
   for (const l of lines) {
-    if (l.verdict === 'importable' && !l.collision && l.fingerprint !== '' && !firsts.has(groupKey(l))) firsts.set(groupKey(l), l);
+    if (l.verdict !== 'importable' || l.collision || l.fingerprint === '') continue;
+    const key = groupKey(l);
+    if (!sameZip.has(`${l.zip}\u0000${key}`)) sameZip.set(`${l.zip}\u0000${key}`, l);
+    if (!anyZip.has(key)) anyZip.set(key, l);
   }
   const partners = new Map<MessageLine, MessageLine>();
   for (const l of lines) {
-    const first = l.collision ? firsts.get(groupKey(l)) : undefined;
+    if (!l.collision) continue;
+    const first = sameZip.get(`${l.zip}\u0000${groupKey(l)}`) ?? anyZip.get(groupKey(l));
     if (first) partners.set(l, first);
   }
   return partners;

@@ -68,6 +68,15 @@ describe('duplicatesCsv', () => {
     ]);
   });
 
+  it('pairs a collision with the first message of its group in the same zip', () => {
+    const other = line({ zip: 'old.zip', entry: 'x.eml', fingerprint: 'fp', messageId: '<a@x>' });
+    const first = line({ entry: 'y.eml', fingerprint: 'fp', messageId: '<b@x>' });
+    const collided = line({ entry: 'z.eml', fingerprint: 'fp', messageId: '<c@x>', collision: true });
+    expect(records(duplicatesCsv([other, first, collided]))).toEqual([
+      expect.objectContaining({ kind: 'collision', entry: 'z.eml', originalZip: 'ann.zip', originalEntry: 'y.eml', originalMessageId: '<b@x>' }),
+    ]);
+  });
+
   it('still names the original when it is not among the lines', () => {
     const orphan = line({ entry: 'b.eml', verdict: 'duplicate', duplicateOf: 'old.zip: a.eml' });
     expect(records(duplicatesCsv([orphan]))[0]).toMatchObject({ originalEntry: 'old.zip: a.eml', reason: 'same fingerprint' });
