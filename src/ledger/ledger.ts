@@ -6,6 +6,9 @@ import type { EntryKind } from '../source/types.js';
 import type { Verdict } from '../policy/types.js';
 import type { UploadMethod } from '../destination/types.js';
 
+/** The error class of a message created without all its attachments: failed, and never sent again. */
+export const PARTIAL_UPLOAD = 'partial-upload';
+
 /** Where a wanted message stands against the destination. */
 export type MessageState = 'pending' | 'in_flight' | 'imported' | 'present' | 'failed' | 'skipped';
 
@@ -307,6 +310,14 @@ export class Ledger {
 
   markFailed(id: number, error: string, errorClass: string): void {
     this.transition(id, 'failed', { last_error: error, error_class: errorClass }, error);
+  }
+
+  /**
+   * The message exists in the destination but without all of its attachments. It is never created again
+   * (that would duplicate it); it stays failed, with its destination id, for the admin to look at.
+   */
+  markPartial(id: number, destId: string, method: UploadMethod, error: string): void {
+    this.transition(id, 'failed', { dest_id: destId, method, last_error: error, error_class: PARTIAL_UPLOAD }, error);
   }
 
   /** Puts an in-flight or failed row back to pending (e.g. after its lookup found nothing). */

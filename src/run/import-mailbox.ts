@@ -4,11 +4,12 @@ import type { ExportReader } from '../source/index.js';
 import { chooseUploadMethod } from '../policy/upload-method.js';
 import { matchMultiset } from '../policy/match.js';
 import { ClassifiedError } from '../accounting/errors.js';
+import { PartialUploadError, UnresolvedCreateError } from '../destination/graph/upload-errors.js';
 import { decodeTarget, displayTarget } from './target.js';
 import { destinationFingerprint } from './destination-inventory.js';
-import type { Ledger, MessageRow, ZipRecord } from '../ledger/ledger.js';
+import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
-import type { DestinationMessage, FolderRef, MailboxDestination } from '../destination/types.js';
+import type { DestinationMessage, FolderRef, MailboxDestination, UploadRequest, UploadResult } from '../destination/types.js';
 
 export interface MailboxImportOptions {
   readonly api: 'beta' | 'v1.0';
@@ -29,8 +30,10 @@ export interface MailboxImportResult {
   readonly fatal: string | null;
 }
 
-/** States the import still has to settle: anything not known to be in the destination. */
-const UNSETTLED = new Set(['pending', 'in_flight', 'failed']);
+/** Rows the import still has to settle: anything not known to be in the destination. */
+function isUnsettled(row: MessageRow): boolean {
+  return row.state === 'pending' || row.state === 'in_flight' || (row.state === 'failed' && row.errorClass !== PARTIAL_UPLOAD);
+}
 
 /**
  * Imports one mailbox, folder by folder: finds (or creates) the folder, reads what the folder already
@@ -41,11 +44,11 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   const counters = stats.mailbox(mailbox);
   const rows = ledger.wantedFor(mailbox);
   counters.wanted = rows.length;
-  counters.done = rows.filter((r) => !UNSETTLED.has(r.state)).length;
+  counters.done = rows.filter((r) => !isUnsettled(r)).length;
   counters.imported = rows.filter((r) => r.state === 'imported').length;
   counters.alreadyPresent = rows.filter((r) => r.state === 'present').length;
 
-  const targets = [...new Set(rows.filter((r) => UNSETTLED.has(r.state)).map((r) => r.target as string))].sort();
+  const targets = [...new Set(rows.filter((r) => isUnsettled(r)).map((r) => r.target as string))].sort();
   const readers = new Map<number, Promise<ExportReader>>();
   const zipById = new Map(zips.map((z) => [z.id, z]));
   const readerFor = (zipId: number): Promise<ExportReader> => {
@@ -73,7 +76,10 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       counters.done += toUpload.present + toUpload.recovered;
       if (options.dryRun || !folder) continue;
       log(`${mailbox}: ${displayTarget(target)}: ${inventory.length} already in the folder, ${toUpload.rows.length} to upload`);
-      await uploadRows(toUpload.rows, folder, ledger, destination, readerFor, stats, mailbox, options);
+      // Every message id the folder held before this upload, or that a row already accounts for: a
+      // lookup after an ambiguous create that finds only these found nothing of ours.
+      const claimed = new Set([...inventory.map((m) => m.id), ...ledger.wantedFor(mailbox, target).flatMap((r) => (r.destId ? [r.destId] : []))]);
+      await uploadRows(toUpload.rows, folder, claimed, ledger, destination, readerFor, stats, mailbox, options);
     }
     return { mailbox, fatal: null };
   } catch (error) {
@@ -93,16 +99,16 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
  * failed row was there before us (already present). A dry run writes these to its in-memory ledger.
  */
 function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly DestinationMessage[], ledger: Ledger): { rows: MessageRow[]; present: number; recovered: number } {
-  const claimed = new Set(rows.filter((r) => !UNSETTLED.has(r.state) && r.destId).map((r) => r.destId as string));
+  const claimed = new Set(rows.filter((r) => !isUnsettled(r) && r.destId).map((r) => r.destId as string));
   const unclaimed = inventory.filter((m) => !claimed.has(m.id) && !m.isDraft);
-  const unsettled = rows.filter((r) => UNSETTLED.has(r.state));
+  const open = rows.filter((r) => isUnsettled(r));
   const match = matchMultiset(
-    unsettled.map((r) => ({ key: String(r.id), fingerprint: r.fingerprint ?? '', messageId: r.messageId })),
+    open.map((r) => ({ key: String(r.id), fingerprint: r.fingerprint ?? '', messageId: r.messageId })),
     unclaimed.map((m) => ({ id: m.id, fingerprint: destinationFingerprint(m), messageId: m.internetMessageId })),
   );
   let present = 0;
   let recovered = 0;
-  const byId = new Map(unsettled.map((r) => [String(r.id), r]));
+  const byId = new Map(open.map((r) => [String(r.id), r]));
   for (const [key, destId] of match.matched) {
     const row = byId.get(key);
     if (!row) continue;
@@ -115,10 +121,10 @@ function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly
     }
   }
   const remaining = new Set(match.sourceOnly);
-  return { rows: unsettled.filter((r) => remaining.has(String(r.id))), present, recovered };
+  return { rows: open.filter((r) => remaining.has(String(r.id))), present, recovered };
 }
 
-async function uploadRows(rows: readonly MessageRow[], folder: FolderRef, ledger: Ledger, destination: MailboxDestination, readerFor: (zipId: number) => Promise<ExportReader>, stats: Stats, mailbox: string, options: MailboxImportOptions): Promise<void> {
+async function uploadRows(rows: readonly MessageRow[], folder: FolderRef, claimed: Set<string>, ledger: Ledger, destination: MailboxDestination, readerFor: (zipId: number) => Promise<ExportReader>, stats: Stats, mailbox: string, options: MailboxImportOptions): Promise<void> {
   const counters = stats.mailbox(mailbox);
   const queue = new PQueue({ concurrency: options.queued ?? 6 });
   let fatal: ClassifiedError | null = null;
@@ -140,11 +146,20 @@ async function uploadRows(rows: readonly MessageRow[], folder: FolderRef, ledger
       const method = chooseUploadMethod(mime.length, options.api);
       ledger.markInFlight(row.id, method, row.attempts + 1);
       try {
-        const result = await destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '' });
+        const result = await createOnce(destination, { folder, mime, method, fingerprint: row.fingerprint ?? '' }, claimed);
+        claimed.add(result.id);
         ledger.markImported(row.id, result.id, result.method);
         counters.imported += 1;
         counters.bytesUploaded += mime.length;
       } catch (error) {
+        if (error instanceof PartialUploadError) {
+          claimed.add(error.createdId);
+          ledger.markPartial(row.id, error.createdId, error.method, error.message);
+          counters.failed += 1;
+          counters.done += 1;
+          stats.recordError(`${mailbox}: ${row.entry}: ${error.message}`);
+          return;
+        }
         const classified = error instanceof ClassifiedError ? error : null;
         if (classified?.errorClass === 'fatal') {
           // Nothing was created: credentials or permissions. Put the row back and stop this mailbox.
@@ -162,4 +177,20 @@ async function uploadRows(rows: readonly MessageRow[], folder: FolderRef, ledger
   }
   await queue.onIdle();
   if (fatal) throw fatal;
+}
+
+/**
+ * An importMime create whose answer was lost can only be found again by Message-ID or subject and date,
+ * and the destination cannot tell our copy from one that was there before. We can: a candidate that no
+ * earlier message or ledger row accounts for is the one this create made.
+ */
+async function createOnce(destination: MailboxDestination, request: UploadRequest, claimed: ReadonlySet<string>): Promise<UploadResult> {
+  try {
+    return await destination.upload(request);
+  } catch (error) {
+    if (!(error instanceof UnresolvedCreateError)) throw error;
+    const ours = error.candidates.find((candidate) => !claimed.has(candidate.id));
+    if (!ours) throw error;
+    return { id: ours.id, method: request.method };
+  }
 }
