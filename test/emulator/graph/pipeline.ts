@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeJwtPart } from '../entra/access-token.js';
 import type { FaultKind } from '../faults.js';
@@ -7,6 +7,7 @@ import type { Reply } from '../http/reply.js';
 import type { ReplyIds } from '../http/write-reply.js';
 import type { EmulatorState } from '../state.js';
 import { authenticate } from './authenticate.js';
+import { runBatch } from './batch.js';
 import type { GraphContext } from './context.js';
 import { GraphHttpError, graphErrorReply, graphErrors } from './errors.js';
 import { requirePermission } from './permissions.js';
@@ -44,6 +45,17 @@ function latency(state: EmulatorState, random: () => number): number {
   return max <= 0 ? 0 : min + random() * Math.max(0, max - min);
 }
 
+/** A Graph request independent of its transport: a socket, or one entry of a $batch. */
+export interface GraphRequestInput {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  /** Reads the body once the request has been counted as in flight. */
+  readBody: () => Promise<{ body: Buffer; tooLarge: boolean; length: number }>;
+  /** Called with the release function of the in-flight slot, which must run when the answer is sent. */
+  onArrival: (release: () => void) => void;
+}
+
 /**
  * One Graph request from arrival to answer: concurrency is counted the moment it arrives; then auth, size,
  * mailbox, route, limits, permission, upload budget, faults, latency, the handler, and after-commit faults.
@@ -55,21 +67,39 @@ export async function runGraphRequest(
   ids: ReplyIds,
   random: () => number,
 ): Promise<Outcome> {
-  const url = new URL(request.url ?? '/', state.url);
-  const method = (request.method ?? 'GET').toUpperCase();
+  return executeGraphRequest(
+    state,
+    {
+      method: (request.method ?? 'GET').toUpperCase(),
+      url: new URL(request.url ?? '/', state.url),
+      headers: request.headers,
+      readBody: () => readBody(request, MAX_REQUEST_BYTES),
+      onArrival: (release) => response.on('close', release),
+    },
+    ids,
+    random,
+  );
+}
+
+export async function executeGraphRequest(state: EmulatorState, input: GraphRequestInput, ids: ReplyIds, random: () => number): Promise<Outcome> {
+  const { method, url, headers } = input;
   const [versionSegment, ...rest] = url.pathname.split('/').filter((segment) => segment.length > 0).map(decodeURIComponent);
   const version = versionSegment === 'beta' ? 'beta' : 'v1.0';
   const userSegment = rest[1] ?? '';
   const isUserPath = rest[0]?.toLowerCase() === 'users' && userSegment !== '';
   const upn = userSegment.toLowerCase();
-  const arrival = isUserPath ? state.limits.arrive(unverifiedAppId(request.headers.authorization), upn) : undefined;
-  if (arrival) response.on('close', arrival.release);
+  const arrival = isUserPath ? state.limits.arrive(unverifiedAppId(headers.authorization), upn) : undefined;
+  if (arrival) input.onArrival(arrival.release);
 
-  const { body, tooLarge, length } = await readBody(request, MAX_REQUEST_BYTES);
+  const { body, tooLarge, length } = await input.readBody();
   try {
-    const claims = authenticate(request.headers.authorization, state.signer);
+    const claims = authenticate(headers.authorization, state.signer);
     if (tooLarge) throw graphErrors.requestTooLarge();
     if (rest[0]?.toLowerCase() === 'me') throw graphErrors.meWithAppToken();
+    if (rest.length === 1 && rest[0] === '$batch' && method === 'POST') {
+      const execute = (item: GraphRequestInput, itemIds: ReplyIds) => executeGraphRequest(state, item, itemIds, random);
+      return { kind: 'reply', reply: await runBatch(state, { version, authorization: headers.authorization ?? '', body }, execute) };
+    }
     if (!isUserPath || !arrival) throw graphErrors.unknownSegment(rest[0] ?? versionSegment ?? '');
     const mailbox = state.store.get(upn);
     if (!mailbox) throw graphErrors.invalidUser(userSegment);
@@ -94,7 +124,7 @@ export async function runGraphRequest(
     const injected = fault ? faultReply(fault, faults.retryAfterSeconds) : undefined;
     if (injected) throw injected;
 
-    const context: GraphContext = { state, version, method, url, headers: request.headers, body, claims, mailbox, userSegment, params };
+    const context: GraphContext = { state, version, method, url, headers, body, claims, mailbox, userSegment, params };
     const reply = await route.handle(context);
     if (fault && afterCommit && reply.status < 300) {
       faults.record(fault, faultRequest);
