@@ -16,7 +16,8 @@ const UNITS = ['bytes', 'kB', 'MB', 'GB', 'TB'] as const;
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
+  // Compare the rounded figure, so 999,960 bytes reads "1.0 MB" and never "1000 kB".
+  while (Number(value.toFixed(value < 10 ? 1 : 0)) >= 1000 && unit < UNITS.length - 1) {
     value /= 1000;
     unit += 1;
   }

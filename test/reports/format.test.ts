@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, formatCount, plural } from '../../src/reports/format.js';
+
+describe('format', () => {
+  it('groups thousands', () => {
+    expect(formatCount(1234567)).toBe('1,234,567');
+  });
+  it.each([
+    [0, '0 bytes'],
+    [1, '1 byte'],
+    [999, '999 bytes'],
+    [1_500, '1.5 kB'],
+    [312_000_000, '312 MB'],
+    [1_404_000_000, '1.4 GB'],
+    [999_960, '1.0 MB'],
+  ])('shows %d bytes as %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
+  });
+  it('picks singular or plural', () => {
+    expect(plural(1, 'entry', 'entries')).toBe('1 entry');
+    expect(plural(2000, 'entry', 'entries')).toBe('2,000 entries');
+  });
+});
