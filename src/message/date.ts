@@ -26,6 +26,7 @@ const NAMED_ZONES: ReadonlyMap<string, number> = new Map([
 ]);
 
 function stripComments(s: string): string {
+  if (!s.includes('(')) return s;
   let out = '';
   let depth = 0;
   for (let i = 0; i < s.length; i++) {

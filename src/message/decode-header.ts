@@ -3,11 +3,10 @@
  * folding removed; RFC 2047 encoded words decoded by libmime, except words in a charset nobody knows,
  * which stay as literal text rather than turning into U+FFFD.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import libmime from 'libmime';
 import iconv from 'iconv-lite';
 import { normalizeCharset } from 'libmime/lib/charset.js';
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Fields whose values are human text or display names, where encoded words are decoded. */
 const ENCODED_WORD_FIELDS: ReadonlySet<string> = new Set([
@@ -52,14 +51,9 @@ export function fallbackCharset(contentType: string | undefined): string {
  * UTF-8 when the bytes are valid UTF-8, else the fallback charset (see fallbackCharset).
  */
 export function decodeRawBytes(bytes: Buffer, fallback: string = DEFAULT_FALLBACK_CHARSET): string {
-  let clean = bytes;
-  if (clean.includes(0)) clean = Buffer.from(clean.filter((b) => b !== 0));
-  if (!clean.some((b) => b > 0x7f)) return clean.toString('latin1');
-  try {
-    return strictUtf8.decode(clean);
-  } catch {
-    return iconv.decode(clean, fallback);
-  }
+  const clean = bytes.includes(0) ? Buffer.from(bytes.filter((b) => b !== 0)) : bytes;
+  if (isAscii(clean)) return clean.toString('latin1');
+  return isUtf8(clean) ? clean.toString('utf8') : iconv.decode(clean, fallback);
 }
 
 // A Q-encoded word with raw 8-bit bytes inside, in the latin1 view of the bytes.
@@ -70,7 +64,7 @@ const RAW_Q_WORD = /=\?([^?\s]*)\?([Qq])\?([^?]*[\x80-\xff][^?]*)\?=/g;
  * (=F6) so that they are decoded with the word. `=?iso-8859-1?Q?Fr\xf6sche?=` is "Frösche".
  */
 function escapeRawBytesInWords(raw: Buffer): Buffer {
-  if (!raw.some((b) => b > 0x7f)) return raw;
+  if (isAscii(raw)) return raw;
   const latin1 = raw.toString('latin1');
   const escaped = latin1.replace(RAW_Q_WORD, (_word, charset: string, encoding: string, text: string) => {
     const body = text.replace(/[\x80-\xff]/g, (c) => '=' + c.charCodeAt(0).toString(16).toUpperCase());
@@ -81,6 +75,7 @@ function escapeRawBytesInWords(raw: Buffer): Buffer {
 
 /** Removes folding (a line break followed by whitespace keeps the whitespace) and any stray line break. */
 export function unfold(value: string): string {
+  if (!value.includes('\n') && !value.includes('\r')) return value;
   return value.replace(/(?:\r\n|\r|\n)(?=[ \t])/g, '').replace(/[\r\n]/g, '');
 }
 
@@ -99,13 +94,7 @@ function isKnownCharset(label: string): boolean {
 function relabelUnknown8bit(word: string, label: string, encoding: string, text: string): string {
   if ((label.split('*')[0] ?? '').toLowerCase() !== 'unknown-8bit') return word;
   const bytes = Buffer.from(libmime.decodeWord('latin1', encoding, text), 'latin1');
-  let charset = 'windows-1252';
-  try {
-    strictUtf8.decode(bytes);
-    charset = 'utf-8';
-  } catch {
-    // not UTF-8: windows-1252 it is
-  }
+  const charset = isUtf8(bytes) ? 'utf-8' : 'windows-1252';
   return `=?${charset}?${encoding}?${text}?=`;
 }
 

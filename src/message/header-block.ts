@@ -64,15 +64,17 @@ interface Line {
 
 /** Reads one line, looking no further than `scanEnd` (a line running past it ends there, unterminated). */
 function readLine(buf: Buffer, start: number, scanEnd: number = buf.length): Line {
-  let i = start;
-  while (i < scanEnd) {
-    const c = buf[i];
-    if (c === LF) return { start, contentEnd: i, next: i + 1 };
-    if (c === CR) return { start, contentEnd: i, next: buf[i + 1] === LF ? i + 2 : i + 1 };
-    i++;
+  // native searches: a byte loop in JS costs more than the whole rest of the header parse
+  let lf = buf.indexOf(LF, start);
+  if (lf === -1 || lf > scanEnd) lf = scanEnd;
+  const cr = buf.subarray(start, lf).indexOf(CR);
+  if (cr !== -1) {
+    const at = start + cr;
+    return { start, contentEnd: at, next: buf[at + 1] === LF ? at + 2 : at + 1 };
   }
+  if (lf < scanEnd) return { start, contentEnd: lf, next: lf + 1 };
   // cut short by scanEnd: report a next offset beyond it so that the caller sees the limit
-  return { start, contentEnd: i, next: i < buf.length ? i + 1 : i };
+  return { start, contentEnd: lf, next: lf < buf.length ? lf + 1 : lf };
 }
 
 /** A field line: a name of printable ASCII without a colon, optional obsolete whitespace, then a colon. */
