@@ -4,12 +4,20 @@ import type { Emulator } from './index.js';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
+/** Node reads NODE_EXTRA_CA_CERTS only at start-up; without it every TLS handshake fails obscurely. */
+function requireTrustedEmulator(emulator: Emulator): void {
+  if (!process.env['NODE_EXTRA_CA_CERTS']) {
+    throw new Error(`Start the test process with NODE_EXTRA_CA_CERTS=${emulator.caFile} so Node trusts the emulator.`);
+  }
+}
+
 /** msal-node pointed at the emulator exactly as the importer will be: authority + knownAuthorities. */
 export function msalFor(
   emulator: Emulator,
   credential: { clientSecret: string } | { certificate: Emulator['certificate'] } = { clientSecret: emulator.clientSecret },
   clientId: string = emulator.clientId,
 ): ConfidentialClientApplication {
+  requireTrustedEmulator(emulator);
   const auth =
     'clientSecret' in credential
       ? { clientSecret: credential.clientSecret }

@@ -200,3 +200,27 @@ describe('messages', () => {
     expect(String(text)).toBe('25');
   });
 });
+
+describe('messages: $orderby with $filter', () => {
+  it('wants the $orderby property to lead the $filter (InefficientFilter otherwise)', async () => {
+    const emulator = await startEmulator();
+    try {
+      const graph = graphFor(emulator);
+      await emulator.addMessage(ANN, 'Inbox', { subject: 'a', receivedDateTime: '2020-01-01T00:00:00Z' });
+      await emulator.addMessage(ANN, 'Inbox', { subject: 'b', receivedDateTime: '2021-01-01T00:00:00Z' });
+      const ordered = (await graph
+        .api(`/users/${ANN}/mailFolders/inbox/messages`)
+        .filter('receivedDateTime ge 2019-01-01T00:00:00Z and subject eq \'a\'')
+        .orderby('receivedDateTime asc')
+        .get()) as Page<Message>;
+      expect(ordered.value.map((message) => message.subject)).toEqual(['a']);
+      const all = (await graph.api(`/users/${ANN}/mailFolders/inbox/messages`).orderby('receivedDateTime asc').get()) as Page<Message>;
+      expect(all.value.map((message) => message.subject)).toEqual(['a', 'b']);
+      expect(
+        await failure(graph.api(`/users/${ANN}/mailFolders/inbox/messages`).filter("subject eq 'a'").orderby('receivedDateTime desc').get()),
+      ).toMatchObject({ statusCode: 400, code: 'InefficientFilter' });
+    } finally {
+      await emulator.close();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { summariseMime, looksLikeMime } from '../mime-summary.js';
 import type { StoredMessage } from '../store.js';
 import { graphDateTime } from '../store.js';
 import { contextUrl, folderParam, jsonBody, messageParam, type GraphContext } from './context.js';
-import { graphErrors } from './errors.js';
+import { GraphHttpError, graphErrors } from './errors.js';
 import { parseExtendedPropertyExpand, parseMessageFilter } from './filter.js';
 import { fieldsFromJson, readExtendedProperties } from './json-message.js';
 import { MESSAGE_PROPERTIES, messageView } from './message-view.js';
@@ -25,10 +25,20 @@ function sorted(messages: StoredMessage[], orderBy: string | null): StoredMessag
   return [...messages].sort((a, b) => sign * key(a).localeCompare(key(b)) || sign * (a.sequence - b.sequence));
 }
 
+/** Exchange wants $orderby's property to lead the $filter when both are given. */
+function checkFilterLeadsWithOrderBy(filterText: string | null, orderBy: string | null): void {
+  if (filterText === null || orderBy === null) return;
+  const property = orderBy.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
+  if (!filterText.trim().replace(/^\(+/, '').toLowerCase().startsWith(property)) {
+    throw new GraphHttpError(400, 'InefficientFilter', 'The restriction or sort order is too complex for this operation.');
+  }
+}
+
 function selectMessages(context: GraphContext): StoredMessage[] {
   const inFolder = context.params['folder'] !== undefined ? folderParam(context).id : undefined;
   const all = [...context.mailbox.messages.values()].filter((message) => inFolder === undefined || message.folderId === inFolder);
   const filterText = context.url.searchParams.get('$filter');
+  checkFilterLeadsWithOrderBy(filterText, context.url.searchParams.get('$orderby'));
   const filtered = filterText === null ? all : all.filter(parseMessageFilter(filterText));
   return sorted(filtered, context.url.searchParams.get('$orderby'));
 }
