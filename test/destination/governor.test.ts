@@ -1,6 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { resolveEndpoints } from '../../src/destination/graph/cloud.js';
+import { secretCredential } from '../../src/destination/graph/credentials.js';
 import { MailboxGovernor, type Clock, type ThrottleReason } from '../../src/destination/graph/governor.js';
+import { GraphHttp, type GraphHttpOptions } from '../../src/destination/graph/graph-http.js';
 import { SlidingBudget } from '../../src/destination/graph/pacing.js';
+import { createTokenSource } from '../../src/destination/graph/token-source.js';
+import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/index.js';
 
 /** Most units spent in any window of `windowMs` (windows end at each spend). */
 function maxInAnyWindow(spends: Array<{ at: number; cost: number }>, windowMs: number): number {
@@ -75,9 +80,21 @@ describe('SlidingBudget (pacing arithmetic)', () => {
     expect(budget.spentAt(1000)).toBe(2);
   });
 
+  it('a latency guard keeps spends counted longer than the window', () => {
+    const budget = new SlidingBudget({ limit: 2, windowMs: 1000, burst: 100, guardMs: 200 });
+    budget.commit(1, 0);
+    budget.commit(1, 10);
+    // Without the guard the first spend would leave the window at 1000.
+    expect(budget.delayFor(1, 1000)).toBe(200);
+    expect(budget.spentAt(1100)).toBe(2);
+    expect(budget.delayFor(1, 1200)).toBe(0);
+    expect(budget.spentAt(1200)).toBe(1);
+  });
+
   it('rejects nonsense limits', () => {
     expect(() => new SlidingBudget({ limit: 0, windowMs: 1000, burst: 1 })).toThrow(TypeError);
     expect(() => new SlidingBudget({ limit: 1, windowMs: -1, burst: 1 })).toThrow(TypeError);
+    expect(() => new SlidingBudget({ limit: 1, windowMs: 1, burst: 1, guardMs: -5 })).toThrow(TypeError);
   });
 });
 
@@ -193,5 +210,96 @@ describe('MailboxGovernor', () => {
     expect(() => new MailboxGovernor('m', { limits: { concurrency: 0 } })).toThrow(/concurrency/);
     expect(() => new MailboxGovernor('m', { timeScale: 0 })).toThrow(/timeScale/);
     expect(() => new MailboxGovernor('m', { margin: 1 })).toThrow(/margin/);
+  });
+});
+
+describe('MailboxGovernor inside GraphHttp, against the emulator', () => {
+  const ANN = 'ann@contoso.onmicrosoft.com';
+  const running: Emulator[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((emulator) => emulator.close()));
+  });
+
+  async function stack(emulatorOptions: EmulatorOptions, httpOptions: Partial<GraphHttpOptions> = {}) {
+    const emulator = await startEmulator(emulatorOptions);
+    running.push(emulator);
+    const endpoints = resolveEndpoints({ authorityHost: emulator.url, graphUrl: emulator.url });
+    const tokens = createTokenSource({
+      credential: secretCredential(emulator.clientSecret),
+      tenant: emulator.tenant,
+      clientId: emulator.clientId,
+      endpoints,
+    });
+    const waits = new Map<string, number>();
+    const graph = new GraphHttp({
+      endpoints,
+      tokens,
+      backoff: { baseMs: 20, capMs: 200 },
+      events: { onThrottleWait: (_m, _ms, reason) => waits.set(reason, (waits.get(reason) ?? 0) + 1) },
+      ...httpOptions,
+    });
+    // Acquire the token first, so that concurrency is measured on Graph requests alone.
+    await tokens.getToken();
+    const statuses = () =>
+      emulator.inspect
+        .requests()
+        .filter((request) => request.path.startsWith('/v1.0/') || request.path.startsWith('/beta/'))
+        .map((request) => request.status);
+    return { emulator, graph, waits, statuses };
+  }
+
+  const read = (graph: GraphHttp) => graph.request(ANN, { method: 'GET', path: `/users/${ANN}/mailFolders` });
+
+  it('never has more than 4 requests in flight to a mailbox, so the emulator never throttles', async () => {
+    const { emulator, graph, waits, statuses } = await stack({ latencyMs: { min: 20, max: 60 } });
+    const results = await Promise.all(Array.from({ length: 60 }, () => read(graph)));
+    expect(results.every((response) => response.status === 200)).toBe(true);
+    expect(emulator.inspect.maxConcurrency(ANN)).toBe(4);
+    expect(statuses().filter((status) => status === 429)).toHaveLength(0);
+    expect(waits.get('concurrency')).toBeGreaterThan(0);
+  });
+
+  it('(control) a looser bound than Outlook’s is seen and throttled by the emulator', async () => {
+    const { emulator, statuses, graph } = await stack({ latencyMs: { min: 20, max: 60 } }, { limits: { concurrency: 8 } });
+    await Promise.all(Array.from({ length: 24 }, () => read(graph)));
+    expect(emulator.inspect.maxConcurrency(ANN)).toBeGreaterThan(4);
+    expect(statuses().filter((status) => status === 429).length).toBeGreaterThan(0);
+  });
+
+  it('paces requests within a time-scaled request budget instead of running into 429s', async () => {
+    // 40 requests per 2.4 s window for both sides.
+    const limits = { requestsPerWindow: 40, requestWindowMs: 600_000 };
+    const timeScale = 0.004;
+    const { graph, waits, statuses } = await stack({ limits, timeScale, latencyMs: { min: 5, max: 15 } }, { limits, timeScale });
+    const results = await Promise.all(Array.from({ length: 100 }, () => read(graph)));
+    expect(results.every((response) => response.status === 200)).toBe(true);
+    expect(statuses().filter((status) => status === 429).length).toBeLessThanOrEqual(1);
+    expect(waits.get('request-budget')).toBeGreaterThan(0);
+  });
+
+  it('paces uploads within a time-scaled byte budget instead of running into 429s', async () => {
+    // 200 kB per 3 s window for both sides; 24 uploads of about 25 kB need three windows.
+    const limits = { bytesPerWindow: 200_000, bytesWindowMs: 300_000 };
+    const timeScale = 0.01;
+    const { emulator, graph, waits, statuses } = await stack({ limits, timeScale }, { limits, timeScale });
+    const body = (i: number) =>
+      Buffer.from(
+        [`Subject: upload ${i}`, 'From: z@example.com', `To: ${ANN}`, 'Date: Tue, 05 Mar 2024 10:00:00 +0000', '', 'x'.repeat(18_000), ''].join('\r\n'),
+      ).toString('base64');
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        graph.request(ANN, {
+          method: 'POST',
+          path: `/users/${ANN}/mailFolders/inbox/importMime`,
+          version: 'beta',
+          body: body(i),
+          contentType: 'text/plain',
+          isCreate: true,
+        }),
+      ),
+    );
+    expect(emulator.inspect.messages(ANN).filter((message) => message.subject.startsWith('upload '))).toHaveLength(24);
+    expect(statuses().filter((status) => status === 429)).toHaveLength(0);
+    expect(waits.get('byte-budget')).toBeGreaterThan(0);
   });
 });

@@ -47,9 +47,15 @@ export interface GovernorOptions {
    * it, and latency varies. Default 0.02.
    */
   readonly margin?: number;
+  /**
+   * How much the latency of requests to Graph may vary, in real milliseconds (not time-scaled): each spend
+   * stays counted this much longer than the window, so arrivals at Graph stay within its limits too.
+   * Default 250.
+   */
+  readonly latencyAllowanceMs?: number;
   /** Requests that may go back to back before pacing spreads them. Default: the concurrency. */
   readonly requestBurst?: number;
-  /** Bytes that may go back to back before pacing spreads them. Default 8 MiB (two largest requests). */
+  /** Bytes that may go back to back before pacing spreads them. Default 8 MiB, at most 5% of the budget. */
   readonly byteBurst?: number;
   readonly clock?: Clock;
   readonly events?: DestinationEvents;
@@ -84,11 +90,14 @@ export class MailboxGovernor {
       limit: Math.max(1, Math.floor(limits.requestsPerWindow * keep)),
       windowMs: limits.requestWindowMs * scale,
       burst: options.requestBurst ?? limits.concurrency,
+      guardMs: options.latencyAllowanceMs ?? 250,
     });
     this.bytes = new SlidingBudget({
       limit: Math.max(1, Math.floor(limits.bytesPerWindow * keep)),
       windowMs: limits.bytesWindowMs * scale,
-      burst: options.byteBurst ?? 8 * 1024 * 1024,
+      // Two of the largest requests, but never a large share of a (scaled-down) budget.
+      burst: options.byteBurst ?? Math.min(8 * 1024 * 1024, limits.bytesPerWindow * 0.05),
+      guardMs: options.latencyAllowanceMs ?? 250,
     });
   }
 

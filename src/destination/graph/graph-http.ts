@@ -9,7 +9,7 @@ import { ClassifiedError, RetryableError } from '../../accounting/errors.js';
 import type { DestinationEvents } from '../types.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy, type RandomSource } from './backoff.js';
 import { graphCustomHosts, type CloudEndpoints } from './cloud.js';
-import { MailboxGovernor, systemClock, type Clock, type GovernorLimits } from './governor.js';
+import { MailboxGovernor, systemClock, type Clock, type GovernorLimits, type GovernorOptions } from './governor.js';
 import { FetchMiddleware, RequestControl, TokenMiddleware } from './graph-middleware.js';
 import { DEFAULT_MAX_ATTEMPTS, classifyResponse, networkErrorCode, type HttpMethod } from './should-retry.js';
 import type { TokenSource } from './token-source.js';
@@ -53,6 +53,8 @@ export interface GraphHttpOptions {
   readonly limits?: Partial<GovernorLimits>;
   /** Shrinks the governor's windows along with an emulator or benchmark that scales time. */
   readonly timeScale?: number;
+  /** Finer pacing settings for each governor (reserve margin, latency allowance, bursts). */
+  readonly pacing?: Pick<GovernorOptions, 'margin' | 'latencyAllowanceMs' | 'requestBurst' | 'byteBurst'>;
   readonly defaultVersion?: 'v1.0' | 'beta';
   /** Default per-attempt timeout. */
   readonly timeoutMs?: number;
@@ -89,6 +91,7 @@ export class GraphHttp {
     let governor = this.#governors.get(key);
     if (!governor) {
       governor = new MailboxGovernor(mailbox, {
+        ...this.#options.pacing,
         limits: this.#options.limits,
         timeScale: this.#options.timeScale,
         clock: this.#clock,

@@ -14,6 +14,12 @@ export interface BudgetSpec {
   readonly windowMs: number;
   /** Units that may go back to back before the even spreading applies. */
   readonly burst: number;
+  /**
+   * Extra time each spend stays counted, beyond the window. The server counts arrivals, not sends, and
+   * arrival lags sending by a varying latency (a new TLS connection, a slow proxy); spends counted for
+   * window + guard are within the limit in any window of arrivals whose latencies differ by at most guard.
+   */
+  readonly guardMs?: number;
 }
 
 interface Spend {
@@ -29,12 +35,17 @@ export class SlidingBudget {
   private scheduledUntil = Number.NEGATIVE_INFINITY;
   private readonly msPerUnit: number;
   private readonly tolerance: number;
+  /** The window as enforced: the server's window plus the latency guard. */
+  private readonly spanMs: number;
 
   constructor(readonly spec: BudgetSpec) {
-    if (!(spec.limit > 0) || !(spec.windowMs > 0) || !(spec.burst >= 0)) {
+    const guard = spec.guardMs ?? 0;
+    if (!(spec.limit > 0) || !(spec.windowMs > 0) || !(spec.burst >= 0) || !(guard >= 0)) {
       throw new TypeError(`invalid budget: ${JSON.stringify(spec)}`);
     }
-    this.msPerUnit = spec.windowMs / spec.limit;
+    this.spanMs = spec.windowMs + guard;
+    // The even schedule runs at the rate the guarded window allows, so the hard cap rarely has to bite.
+    this.msPerUnit = this.spanMs / spec.limit;
     this.tolerance = spec.burst * this.msPerUnit;
   }
 
@@ -52,7 +63,7 @@ export class SlidingBudget {
     this.scheduledUntil = Math.max(this.scheduledUntil, at) + cost * this.msPerUnit;
   }
 
-  /** Units spent in the window ending at `now`. */
+  /** Units spent in the (guarded) window ending at `now`. */
   spentAt(now: number): number {
     this.expire(now);
     return this.inWindow;
@@ -70,13 +81,13 @@ export class SlidingBudget {
     for (let i = this.head; i < this.log.length; i++) {
       const spend = this.log[i]!;
       excess -= spend.cost;
-      if (excess <= 0) return Math.max(0, spend.at + this.spec.windowMs - now);
+      if (excess <= 0) return Math.max(0, spend.at + this.spanMs - now);
     }
-    return this.spec.windowMs;
+    return this.spanMs;
   }
 
   private expire(now: number): void {
-    const cutoff = now - this.spec.windowMs;
+    const cutoff = now - this.spanMs;
     while (this.head < this.log.length && this.log[this.head]!.at <= cutoff) {
       this.inWindow -= this.log[this.head]!.cost;
       this.head++;
