@@ -35,6 +35,7 @@ export interface ZipData {
 
 /** Why an entry can't be read before any byte of it is, or undefined when it may be read. */
 export function refuseEntry(entry: CentralEntry): string | undefined {
+  if (entry.problem !== undefined) return entry.problem;
   if (isEncrypted(entry)) return 'entry is encrypted';
   if (entry.compressionMethod !== STORED && entry.compressionMethod !== DEFLATED) {
     return `unsupported compression method ${entry.compressionMethod} (only stored and deflate are supported)`;

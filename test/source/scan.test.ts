@@ -1,0 +1,227 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildZip } from '../../fixtures/zip-writer.js';
+import { checkExportLog, ExportLogTally, openExport, scanExport } from '../../src/source/index.js';
+import { MAX_ENTRY_UNCOMPRESSED_BYTES } from '../../src/source/limits.js';
+import { FIXTURES_DIR, collect, entriesOf, manifest, writeYazlZip } from './helpers.js';
+
+const zipNames = Object.keys(manifest.zips).filter((name) => manifest.zips[name]?.archiveError === null);
+
+describe.each([true, false])('scanExport on the committed fixtures (verify=%s)', (verify) => {
+  it.each(zipNames)('%s: every entry once, folders decoded, kinds as the manifest says', async (zipName) => {
+    const expected = manifest.zips[zipName]!;
+    const zipPath = join(FIXTURES_DIR, zipName);
+    const items = await collect(zipPath, { verify });
+    expect(items.filter((item) => item.type === 'archive-error')).toEqual([]);
+    const entries = entriesOf(items);
+    expect(entries.map((item) => item.entry.entryName)).toEqual(expected.entries.map((e) => e.entry));
+    for (const [i, item] of entries.entries()) {
+      const want = expected.entries[i]!;
+      const seen = !verify && want.headersOnly ? want.headersOnly : want;
+      expect(item.entry.zipPath).toBe(zipPath);
+      expect(item.entry.folderSegments, want.entry).toEqual(want.folderSegments);
+      expect(item.entry.folder).toBe(want.folder);
+      expect(item.read.ok ? item.read.kind : null, want.entry).toBe(seen.kind);
+      if (!item.read.ok) {
+        expect(item.read.error).toContain(zipPath);
+        expect(item.read.error).toContain(want.entry);
+        expect(item.read.error).toContain(want.errorIncludes);
+      } else if (verify) {
+        expect(item.read.verified).toBe(true);
+      }
+    }
+  });
+});
+
+describe('scanExport: damaged input', () => {
+  it('verify mode finds a bad CRC that --headers-only does not', async () => {
+    const zipPath = join(FIXTURES_DIR, 'corrupt.zip');
+    const pick = async (verify: boolean) =>
+      entriesOf(await collect(zipPath, { verify })).find((item) => item.entry.entryName === 'Inbox/bad-crc.eml')!;
+    const verified = await pick(true);
+    expect(verified.read.ok).toBe(false);
+    expect(!verified.read.ok && verified.read.error).toMatch(/corrupt\.zip: Inbox\/bad-crc\.eml: CRC-32 mismatch/);
+    const headersOnly = await pick(false);
+    expect(headersOnly.read.ok && headersOnly.read.kind).toBe('message');
+    expect(headersOnly.read.ok && headersOnly.read.verified).toBe(false);
+    expect(headersOnly.read.ok && headersOnly.read.head.toString('latin1')).toContain('Subject: Bad CRC past the header');
+  });
+
+  it.each([
+    ['not-a-zip.zip', /not-a-zip\.zip: not a zip file/],
+    ['truncated.zip', /truncated\.zip: not a zip file, or a truncated one/],
+  ])('%s gives one archive-error naming the file', async (zipName, message) => {
+    const items = await collect(join(FIXTURES_DIR, zipName), { verify: true });
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ type: 'archive-error', zipPath: join(FIXTURES_DIR, zipName) });
+    expect(items[0]?.type === 'archive-error' && items[0].error).toMatch(message);
+  });
+
+  it('gives an archive-error for a file that does not exist', async () => {
+    const items = await collect(join(FIXTURES_DIR, 'no-such.zip'), { verify: true });
+    expect(items).toEqual([expect.objectContaining({ type: 'archive-error', error: expect.stringContaining('no-such.zip') })]);
+  });
+});
+
+describe('scanExport and openExport on generated zips', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'eml-import-source-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a declared zip bomb without inflating it', async () => {
+    // The data is not deflate at all: inflating it would fail with "corrupt", not with the limit.
+    const garbage = Buffer.alloc(4096, 0xff);
+    const zipPath = join(dir, 'bomb.zip');
+    await writeFile(
+      zipPath,
+      buildZip([
+        { name: 'Inbox/huge.eml', data: garbage, rawCompressed: garbage, corrupt: { declaredUncompressedSize: MAX_ENTRY_UNCOMPRESSED_BYTES + 1 } },
+        { name: 'Inbox/ratio.eml', data: garbage, rawCompressed: garbage, corrupt: { declaredUncompressedSize: 100 * 1024 * 1024 } },
+        { name: 'Inbox/ok.eml', data: Buffer.from('Subject: fine\r\n\r\nbody') },
+      ]),
+    );
+    for (const verify of [true, false]) {
+      const [huge, ratio, ok] = entriesOf(await collect(zipPath, { verify }));
+      expect(!huge!.read.ok && huge!.read.error).toMatch(/bomb\.zip: Inbox\/huge\.eml: declared size \d+ bytes is above the \d+-byte limit/);
+      expect(!ratio!.read.ok && ratio!.read.error).toMatch(/Inbox\/ratio\.eml: compression ratio \d+:1 is above/);
+      expect(ok!.read.ok).toBe(true);
+    }
+    const reader = await openExport(zipPath);
+    await expect(reader.readWhole('Inbox/huge.eml')).rejects.toThrow(/bomb\.zip: Inbox\/huge\.eml: declared size/);
+    await reader.close();
+  });
+
+  it('readWhole returns the exact bytes, stored or deflated, and names zip and entry on failure', async () => {
+    const files: Array<[string, Buffer]> = [];
+    for (let i = 0; i < 20; i++) {
+      const body = Buffer.alloc(1000 + i * 5000);
+      for (let j = 0; j < body.length; j++) body[j] = (j * 31 + i * 7) % 251;
+      files.push([`Inbox/${i}.eml`, Buffer.concat([Buffer.from(`Subject: ${i}\r\n\r\n`), body])]);
+    }
+    for (const compress of [true, false]) {
+      const zipPath = join(dir, `exact-${compress}.zip`);
+      await writeYazlZip(zipPath, files, { compress });
+      const reader = await openExport(zipPath);
+      const all = await Promise.all(files.map(([name]) => reader.readWhole(name)));
+      all.forEach((bytes, i) => expect(bytes.equals(files[i]![1])).toBe(true));
+      await expect(reader.readWhole('Inbox/missing.eml')).rejects.toThrow(`${zipPath}: Inbox/missing.eml: no such entry`);
+      await reader.close();
+    }
+    const corrupt = await openExport(join(FIXTURES_DIR, 'corrupt.zip'));
+    await expect(corrupt.readWhole('Inbox/bad-crc.eml')).rejects.toThrow(/corrupt\.zip: Inbox\/bad-crc\.eml: CRC-32 mismatch/);
+    await expect(corrupt.readWhole('Inbox/past-eof.eml')).rejects.toThrow(/Inbox\/past-eof\.eml: entry data runs past the end/);
+    expect((await corrupt.readWhole('Inbox/good-1.eml')).toString()).toContain('Subject: Good message 1');
+    await corrupt.close();
+  });
+
+  it('tells apart two entries with the same name by their index', async () => {
+    const zipPath = join(dir, 'same-name.zip');
+    await writeFile(
+      zipPath,
+      buildZip([
+        { name: 'Inbox/a.eml', data: Buffer.from('Subject: first\r\n\r\n') },
+        { name: 'Inbox/a.eml', data: Buffer.from('Subject: second\r\n\r\n') },
+      ]),
+    );
+    const entries = entriesOf(await collect(zipPath, { verify: true }));
+    expect(entries.map((e) => e.entry.entryIndex)).toEqual([0, 1]);
+    const reader = await openExport(zipPath);
+    expect((await reader.readWhole('Inbox/a.eml', 1)).toString()).toContain('second');
+    expect((await reader.readWhole('Inbox/a.eml')).toString()).toContain('first');
+    await reader.close();
+  });
+
+  it('skips directory entries and reads the header from a growing prefix', async () => {
+    // A header longer than the first 4 KiB prefix inflates to, so the 64 KiB step is needed.
+    const longHeader = Array.from({ length: 800 }, (_, i) => `X-Trace-${i}: ${deflateRawSync(Buffer.from(String(i))).toString('base64')}${i * 7919}`).join('\r\n');
+    const noise = randomBytes(150_000); // incompressible, so the entry is bigger than every prefix step
+    const message = Buffer.from(`${longHeader}\r\nSubject: long\r\n\r\n${noise.toString('base64')}`);
+    const zipPath = join(dir, 'dirs.zip');
+    await writeFile(
+      zipPath,
+      buildZip([{ name: 'export-9/', data: Buffer.alloc(0), method: 0 }, { name: 'export-9/Inbox/', data: Buffer.alloc(0), method: 0 }, { name: 'export-9/Inbox/long.eml', data: message }]),
+    );
+    const entries = entriesOf(await collect(zipPath, { verify: false }));
+    expect(entries).toHaveLength(1);
+    const [only] = entries;
+    expect(only!.entry.folderSegments).toEqual(['Inbox']);
+    expect(only!.read.ok && only!.read.head.length).toBe(message.indexOf('\r\n\r\n'));
+    expect(only!.read.ok && only!.read.verified).toBe(false);
+  });
+
+  it('checks the fixture export logs: consistent in one zip, three mismatches in the other', async () => {
+    const outcome = async (zipName: string): Promise<string[]> => {
+      const tally = new ExportLogTally();
+      const problems: string[] = [];
+      const logs = [];
+      for await (const item of scanExport(join(FIXTURES_DIR, zipName), { verify: true })) {
+        if (item.type !== 'entry') continue;
+        tally.add(item.read.ok ? item.read.kind : undefined, item.entry.folderSegments, item.entry.uncompressedSize);
+        if (item.exportLog) logs.push(item.exportLog);
+      }
+      expect(logs).toHaveLength(1);
+      for (const log of logs) problems.push(...checkExportLog(log, tally.observed()));
+      return problems;
+    };
+    expect(await outcome('export-prefixed.zip')).toEqual([]);
+    const problems = await outcome('export-flat.zip');
+    expect(problems).toHaveLength(3);
+    expect(problems.join('\n')).toMatch(/ExportLog\.json says totalMessages is 999/);
+  });
+
+  it('stops cleanly when the consumer stops early, and throws on abort', async () => {
+    const zipPath = join(FIXTURES_DIR, 'export-prefixed.zip');
+    let taken = 0;
+    for await (const item of scanExport(zipPath, { verify: true, concurrency: 2 })) {
+      expect(item.type).toBe('entry');
+      if (++taken === 3) break;
+    }
+    expect(taken).toBe(3);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const item of scanExport(zipPath, { verify: true, signal: controller.signal })) {
+          seen.push(item.type);
+          controller.abort();
+        }
+      })(),
+    ).rejects.toThrow(/abort/i);
+    expect(seen).toEqual(['entry']);
+  });
+
+  it('scans a zip64 archive with 100,000 entries completely', async () => {
+    const count = 100_000;
+    const zipPath = join(dir, 'many.zip');
+    const folders3 = ['Inbox', 'Sent Items', 'Archive'];
+    const files = Array.from({ length: count }, (_, i) => ({
+      name: `export-big/${folders3[i % 3]}/${i}.eml`,
+      data: Buffer.from(`Subject: message ${i}\r\nMessage-ID: <${i}@x>\r\n\r\nbody ${i}\r\n`),
+      method: (i % 2 === 0 ? 0 : 8) as 0 | 8,
+    }));
+    // More than 65,535 entries: the writer adds the zip64 end record, as a real export of this size has.
+    await writeFile(zipPath, buildZip(files));
+    const seen = new Set<number>();
+    const folders = new Map<string, number>();
+    let failures = 0;
+    for await (const item of scanExport(zipPath, { verify: true })) {
+      if (item.type !== 'entry' || !item.read.ok || item.read.kind !== 'message') {
+        failures += 1;
+        continue;
+      }
+      seen.add(Number(/(\d+)\.eml$/.exec(item.entry.entryName)?.[1]));
+      folders.set(item.entry.folder, (folders.get(item.entry.folder) ?? 0) + 1);
+    }
+    expect(failures).toBe(0);
+    expect(seen.size).toBe(count);
+    expect(Object.fromEntries(folders)).toEqual({ Inbox: 33_334, 'Sent Items': 33_333, Archive: 33_333 });
+  }, 180_000);
+});
