@@ -6,7 +6,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import libmime from 'libmime';
 import iconv from 'iconv-lite';
-import { normalizeCharset } from 'libmime/lib/charset.js';
+import { decode as decodeCharset, normalizeCharset } from 'libmime/lib/charset.js';
 
 /** Fields whose values are human text or display names, where encoded words are decoded. */
 const ENCODED_WORD_FIELDS: ReadonlySet<string> = new Set([
@@ -30,6 +30,10 @@ const DECODABLE_CHARSET = /^[\w-]+(?:\*[\w-]*)?$/;
 // libmime decodes these itself (encoding-japanese), although iconv-lite does not know them.
 const LIBMIME_ONLY_CHARSET = /^(?:jis|iso-?2022-?jp|eucjp|(?:us-)?ascii|utf-8|7bit)/i;
 
+// ESC $ @, ESC $ B (JIS X 0208), ESC ( J (JIS X 0201 Roman): the switches ISO-2022-JP text starts with.
+// eslint-disable-next-line no-control-regex -- the escape character is what identifies ISO-2022-JP
+const ISO_2022_JP_ESCAPE = /\x1b(?:\$[@B]|\(J)/;
+
 /** The charset unlabelled 8-bit header bytes are read in when they are not valid UTF-8. */
 export const DEFAULT_FALLBACK_CHARSET = 'windows-1252';
 
@@ -52,7 +56,10 @@ export function fallbackCharset(contentType: string | undefined): string {
  */
 export function decodeRawBytes(bytes: Buffer, fallback: string = DEFAULT_FALLBACK_CHARSET): string {
   const clean = bytes.includes(0) ? Buffer.from(bytes.filter((b) => b !== 0)) : bytes;
-  if (isAscii(clean)) return clean.toString('latin1');
+  if (isAscii(clean)) {
+    // Japanese mailers sometimes write raw 7-bit ISO-2022-JP, escape sequences and all, without encoded words
+    return ISO_2022_JP_ESCAPE.test(clean.toString('latin1')) ? decodeCharset(clean, 'ISO-2022-JP') : clean.toString('latin1');
+  }
   return isUtf8(clean) ? clean.toString('utf8') : iconv.decode(clean, fallback);
 }
 

@@ -122,6 +122,11 @@ describe('decodeRawBytes', () => {
     expect(decodeRawBytes(bytes('\xc4\xe3\xba\xc3'), 'gb2312')).toBe('你好');
   });
 
+  it('reads raw 7-bit ISO-2022-JP as Japanese', () => {
+    expect(decodeRawBytes(bytes('\x1b$B$K$c!<$s\x1b(B'))).toBe('にゃーん');
+    expect(decodeRawBytes(bytes('plain \x1b text'))).toBe('plain \x1b text');
+  });
+
   it('drops NUL bytes', () => {
     expect(decodeRawBytes(bytes('a\x00b\x00'))).toBe('ab');
   });
