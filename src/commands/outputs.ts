@@ -1,5 +1,5 @@
 import { renderSummary } from '../reports/human.js';
-import { toJson } from '../reports/json.js';
+import { reportJsonText } from '../reports/json.js';
 import { writeReportDir } from '../reports/write-report.js';
 import type { RunReport, MessageLine } from '../reports/model.js';
 import type { StatsSnapshot } from '../accounting/stats.js';
@@ -12,22 +12,27 @@ import type { CliIo } from './io.js';
  */
 export async function writeOutputs(report: RunReport, lines: readonly MessageLine[], options: Pick<OutputOptions, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
   if (options.json) {
-    io.stdout.write(`${JSON.stringify({ ...toJson(report), run: runSection(run) }, null, 2)}\n`);
+    // Exactly the object report.json holds, so a script can read either.
+    io.stdout.write(reportJsonText(report));
   } else {
-    io.stdout.write(renderSummary(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'] }));
+    io.stdout.write(renderSummary(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'], width: io.stdout.columns ?? 120, reportDir: options.report }));
   }
+  const line = runLine(run);
+  if (line) io.stderr.write(`${line}\n`);
   if (options.report) {
     const written = await writeReportDir(options.report, report, [...lines]);
     io.stderr.write(`report written: ${written.join(', ')}\n`);
   }
 }
 
-/** The live counters that the ledger does not hold: time, throttling and retries. */
-function runSection(run: StatsSnapshot): object {
-  return {
-    elapsedSeconds: Math.round(run.elapsedMs / 100) / 10,
-    errors: run.errors,
-    lastError: run.lastError,
-    mailboxes: run.mailboxes,
-  };
+/** What the ledger does not hold: time, requests, throttling and retries, one line on stderr. */
+export function runLine(run: StatsSnapshot): string {
+  const boxes = Object.values(run.mailboxes);
+  if (boxes.length === 0) return '';
+  const sum = (pick: (m: (typeof boxes)[number]) => number): number => boxes.reduce((n, m) => n + pick(m), 0);
+  return (
+    `Graph: ${sum((m) => m.requests)} requests in ${(run.elapsedMs / 1000).toFixed(1)} s, ` +
+    `${sum((m) => m.throttled)} answered 429, ${(sum((m) => m.throttleWaitMs) / 1000).toFixed(1)} s waiting on limits, ` +
+    `${sum((m) => m.retries)} retries`
+  );
 }

@@ -1,4 +1,5 @@
 import type { Ledger, MessageRow, ZipRecord } from '../ledger/ledger.js';
+import { displayTarget } from '../run/target.js';
 import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
 
 /** Adds one ledger row to a set of counts. The single definition of what each count means. */
@@ -80,7 +81,7 @@ export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): Me
       zip: zip.name,
       entry: row.entry,
       folder: row.folder,
-      target: row.target,
+      target: row.target === null ? null : displayTarget(row.target),
       subject: row.subject ?? '',
       from: row.sender ?? '',
       date: row.date ?? '',
@@ -90,6 +91,7 @@ export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): Me
       verdict: row.verdict,
       rule: row.rule ?? '',
       error: row.readError ?? row.lastError ?? '',
+      errorClass: row.errorClass ?? '',
       state: row.state,
       method: row.method ?? '',
       destinationId: row.destId ?? '',

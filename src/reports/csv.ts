@@ -111,8 +111,8 @@ export function duplicatesCsv(lines: readonly MessageLine[]): string {
 /** failed.csv: wanted messages the destination refused, with the last error. */
 export function failedCsv(lines: readonly MessageLine[]): string {
   return toCsv(
-    ['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error'],
-    lines.filter((l) => l.state === 'failed').map((l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.error]),
+    ['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error', 'errorClass', 'destinationId'],
+    lines.filter((l) => l.state === 'failed').map((l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.error, l.errorClass, l.destinationId]),
   );
 }
 

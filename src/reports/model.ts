@@ -61,11 +61,13 @@ export interface MessageLine {
   readonly verdict: string;
   readonly rule: string;
   readonly error: string;
+  /** How the last failure was classified (retryable, no-retry, ambiguous-create, partial-upload…). */
+  readonly errorClass: string;
   readonly state: string;
   readonly method: string;
   readonly destinationId: string;
   readonly collision: boolean;
-  /** For a duplicate: the entry it duplicates (zip: entry). */
+  /** For a duplicate: the entry it duplicates; for a collision: the earlier entry it shares a fingerprint with (zip: entry). */
   readonly duplicateOf: string;
 }
 

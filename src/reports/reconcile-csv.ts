@@ -13,8 +13,8 @@ function toCsv(header: readonly string[], rows: ReadonlyArray<readonly string[]>
 /** missing.csv: what the export holds and the destination lacks, named so it can be found in the zip. */
 export function missingCsv(lines: readonly SourceLine[]): string {
   return toCsv(
-    ['zip', 'entry', 'folder', 'subject', 'date', 'Message-ID', 'mailbox', 'target', 'ledgerState'],
-    lines.map((l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.mailbox, l.target, l.ledgerState]),
+    ['zip', 'entry', 'folder', 'subject', 'date', 'Message-ID', 'mailbox', 'target', 'ledgerState', 'ledgerDestinationId'],
+    lines.map((l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.mailbox, l.target, l.ledgerState, l.ledgerDestinationId]),
   );
 }
 

@@ -31,6 +31,18 @@ export function renderReconcileHtml(report: ReconcileReport): string {
   ];
   if (report.missing.length > 0) body.push(section('Missing from the destination', sourceTable(report.missing), limitNote(report.missing.length, 'missing.csv')));
   if (report.ledgerImportedButAbsent.length > 0) body.push(section('Recorded as imported by the ledger, but not there', sourceTable(report.ledgerImportedButAbsent), limitNote(report.ledgerImportedButAbsent.length, 'missing.csv')));
+  if (report.importedButAltered.length > 0) {
+    body.push(
+      section(
+        'Imported, but the copy lost or changed its subject or date',
+        table(
+          [{ label: 'Mailbox' }, { label: 'Zip entry', kind: 'wrap' }, { label: 'Subject in the export', kind: 'wrap' }, { label: 'Date in the export' }, { label: 'Subject in the destination', kind: 'wrap' }, { label: 'Sent in the destination' }, { label: 'Destination id', kind: 'wrap' }],
+          report.importedButAltered.slice(0, LIST_LIMIT).map((a) => [a.source.mailbox, `${a.source.zip}: ${a.source.entry}`, a.source.subject, a.source.date, a.destination.subject, a.destination.sentDateTime, a.destination.id]),
+        ),
+        'The ledger recorded these as imported and the recorded message is in the folder, but Exchange kept it with other headers. They count as missing (and their copies as unexpected).',
+      ),
+    );
+  }
   if (report.unexpected.length > 0) body.push(section('Unexpected in the destination', destinationTable(report.unexpected), limitNote(report.unexpected.length, 'unexpected.csv')));
   if (report.drafts.length > 0) {
     body.push(

@@ -83,6 +83,14 @@ export function renderReconcile(report: ReconcileReport, options: ReconcileRende
   section(out, paint, 'Folders that could not be read', errors.map((f) => `${f.mailbox}: ${rowName(f)}: ${f.error ?? ''}`), limit, 'bad');
   section(out, paint, 'Missing from the destination (in missing.csv)', report.missing.map(sourceText), limit, 'bad');
   section(out, paint, 'Recorded as imported by the ledger, but not there', report.ledgerImportedButAbsent.map(sourceText), limit, 'bad');
+  section(
+    out,
+    paint,
+    'Imported, but the copy in the destination lost or changed its subject or date',
+    report.importedButAltered.map((a) => `${sourceText(a.source)} is now "${a.destination.subject}" ${a.destination.sentDateTime} (${a.destination.id})`),
+    limit,
+    'bad',
+  );
   section(out, paint, 'Unexpected in the destination (in unexpected.csv)', report.unexpected.map(destinationText), limit, 'warn');
   section(out, paint, 'Left behind in Drafts by an interrupted upload', report.drafts.map((d) => `${destinationText(d)} (copy of ${d.source.zip}: ${d.source.entry})`), limit, 'warn');
   section(out, paint, 'Warnings', [...report.warnings], limit, 'warn');

@@ -20,6 +20,7 @@ export function reconcileJson(report: ReconcileReport): object {
     unexpected: report.unexpected,
     drafts: report.drafts,
     ledgerImportedButAbsent: report.withLedger ? report.ledgerImportedButAbsent : null,
+    importedButAltered: report.withLedger ? report.importedButAltered : null,
     warnings: [...report.warnings],
   };
 }

@@ -18,6 +18,8 @@ export interface SourceLine {
   readonly messageId: string;
   /** The import ledger's state for this message; '' when reconcile ran without a ledger. */
   readonly ledgerState: string;
+  /** The destination id the ledger recorded for it; '' when none. */
+  readonly ledgerDestinationId: string;
 }
 
 /** A destination message that no source message accounts for (or a draft left behind). */
@@ -39,6 +41,16 @@ export interface LeftoverDraft extends DestinationLine {
   readonly matchedBy: 'property' | 'subject-date';
   /** The source message it resembles. */
   readonly source: SourceLine;
+}
+
+/**
+ * The ledger says this message was imported as `destination.id`, and that message is in the folder, but its
+ * subject or date no longer match the source: Exchange kept a copy that lost or changed its headers.
+ * Counted as missing (and its copy as unexpected) all the same, so the counts do not depend on the ledger.
+ */
+export interface AlteredCopy {
+  readonly source: SourceLine;
+  readonly destination: DestinationLine;
 }
 
 /** A source message found in the destination, for the combined listing (`=`, or `*` for a weak match). */
@@ -76,6 +88,8 @@ export interface ReconcileFolderRow {
   readonly unexpected: number;
   /** Ledger says imported or present, the destination lacks it; null without a ledger. */
   readonly ledgerImportedButAbsent: number | null;
+  /** Ledger says imported, its copy is there with other headers (see AlteredCopy); null without a ledger. */
+  readonly importedButAltered: number | null;
   /** Present only through a weaker match (Message-ID or undated subject), worth a look. */
   readonly weakMatches: number;
   /** Why this folder could not be read, when it could not; its expected messages then count as missing. */
@@ -90,6 +104,8 @@ export interface ReconcileTotals {
   readonly drafts: number;
   /** Null without a ledger. */
   readonly ledgerImportedButAbsent: number | null;
+  /** Null without a ledger. */
+  readonly importedButAltered: number | null;
   readonly inExport: number;
   readonly spam: number;
   readonly duplicates: number;
@@ -109,6 +125,7 @@ export interface ReconcileReport {
   readonly present: readonly PresentLine[];
   readonly drafts: readonly LeftoverDraft[];
   readonly ledgerImportedButAbsent: readonly SourceLine[];
+  readonly importedButAltered: readonly AlteredCopy[];
   /** Things the admin should know that are not counts: mapping flags differing from the import's, etc. */
   readonly warnings: readonly string[];
 }

@@ -24,8 +24,8 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-/** Runs the real CLI as a child process; kills it with SIGKILL after `killAfterMs` unless it ends first. */
-function runChild(args: string[], killAfterMs: number | null): Promise<{ status: number | null; killed: boolean }> {
+/** Runs the real CLI as a child process; kills it with SIGKILL once `killWhen` says so, unless it ends first. */
+function runChild(args: string[], killWhen: (() => boolean) | null): Promise<{ status: number | null; killed: boolean }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], {
       cwd: root,
@@ -33,12 +33,13 @@ function runChild(args: string[], killAfterMs: number | null): Promise<{ status:
       stdio: 'ignore',
     });
     let killed = false;
-    const timer = killAfterMs === null ? null : setTimeout(() => {
+    const timer = killWhen === null ? null : setInterval(() => {
+      if (killed || !killWhen()) return;
       killed = true;
       child.kill('SIGKILL');
-    }, killAfterMs);
+    }, 2);
     child.on('exit', (status) => {
-      if (timer) clearTimeout(timer);
+      if (timer) clearInterval(timer);
       done({ status, killed });
     });
   });
@@ -54,17 +55,26 @@ describe('a process killed at random points', () => {
       })),
     );
     const args = [zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--no-progress', '--json'];
-    // A fixed sequence of kill times (ms after start) spread over start-up, scanning and uploading.
-    const killTimes = [700, 1500, 1100, 2200, 900, 1800, 2600, 1300];
+    // Kill points: once during start-up and scanning, then whenever the destination has reached the
+    // next count, which lands the kill between creates, during one, or between a create and its ledger
+    // write; the 2 ms poll adds the jitter.
+    const present = (): number => emulator.inspect.messages(MAILBOX).length;
+    const started = Date.now();
+    const killPoints: Array<() => boolean> = [() => Date.now() - started > 300, ...[3, 11, 19, 30, 42, 55].map((n) => () => present() >= n)];
     let kills = 0;
-    for (const killAfter of killTimes) {
-      const run = await runChild(args, killAfter);
+    let killsMidUpload = 0;
+    for (const killWhen of killPoints) {
+      const run = await runChild(args, killWhen);
       if (!run.killed) break;
       kills += 1;
+      const present = emulator.inspect.messages(MAILBOX).length;
+      if (present > 0 && present < MESSAGES) killsMidUpload += 1;
     }
     const final = await runChild(args, null);
     expect(final.status).toBe(0);
     expect(kills).toBeGreaterThan(0);
+    // The point of the test: at least one kill landed while uploads were under way.
+    expect(killsMidUpload).toBeGreaterThan(0);
 
     const messages = emulator.inspect.messages(MAILBOX);
     const ids = messages.map((m) => m.internetMessageId);

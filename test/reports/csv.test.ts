@@ -86,7 +86,7 @@ describe('duplicatesCsv', () => {
 describe('failedCsv and importedCsv', () => {
   it('lists failed messages with their error', () => {
     const parsed = records(failedCsv(sampleLines()));
-    expect(Object.keys(parsed[0] ?? {})).toEqual(['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error']);
+    expect(Object.keys(parsed[0] ?? {})).toEqual(['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error', 'errorClass', 'destinationId']);
     expect(parsed.map((r) => [r['entry'], r['error']])).toEqual([['Inbox/2.eml', 'HTTP 400 ErrorInvalidRecipients']]);
   });
 
@@ -99,6 +99,6 @@ describe('failedCsv and importedCsv', () => {
   });
 
   it('writes a header even when there is nothing to list', () => {
-    expect(rows(failedCsv([]))).toEqual([['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error']]);
+    expect(rows(failedCsv([]))).toEqual([['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error', 'errorClass', 'destinationId']]);
   });
 });

@@ -19,6 +19,7 @@ export function line(partial: Partial<MessageLine> & Pick<MessageLine, 'entry'>)
     verdict: 'importable',
     rule: '',
     error: '',
+    errorClass: '',
     state: 'pending',
     method: '',
     destinationId: '',
