@@ -37,8 +37,9 @@ export function msalFor(
   });
 }
 
-export async function tokenFor(app: ConfidentialClientApplication): Promise<string> {
-  const result = await app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE], skipCache: true });
+/** `fresh` bypasses msal's cache, so the token endpoint is really exercised. */
+export async function tokenFor(app: ConfidentialClientApplication, fresh = true): Promise<string> {
+  const result = await app.acquireTokenByClientCredential({ scopes: [GRAPH_SCOPE], skipCache: fresh });
   if (!result) throw new Error('no token');
   return result.accessToken;
 }
@@ -49,7 +50,7 @@ export function graphFor(emulator: Emulator, app: ConfidentialClientApplication 
     baseUrl: emulator.url,
     customHosts: new Set([new URL(emulator.url).hostname]),
     authProvider: (done) => {
-      tokenFor(app).then(
+      tokenFor(app, false).then(
         (token) => done(null, token),
         (error: unknown) => done(error, null),
       );

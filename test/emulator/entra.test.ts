@@ -38,6 +38,15 @@ describe('Entra emulation through @azure/msal-node', () => {
     expect(paths.some((path) => path.endsWith('/oauth2/v2.0/token'))).toBe(true);
   });
 
+  it('advertises only endpoints on the emulator in its OpenID configuration', async () => {
+    const response = await fetch(`${emulator.url}/${emulator.tenant}/v2.0/.well-known/openid-configuration`);
+    const config = (await response.json()) as Record<string, unknown>;
+    const urls = Object.values(config).filter((value): value is string => typeof value === 'string' && value.startsWith('http'));
+    expect(urls.length).toBeGreaterThanOrEqual(5);
+    for (const url of urls) expect(url.startsWith(`${emulator.url}/`)).toBe(true);
+    expect(config['issuer']).toBe(`${emulator.url}/${emulator.tenantId}/v2.0`);
+  });
+
   it('issues a token for the certificate credential (PS256, x5t#S256)', async () => {
     const token = await tokenFor(msalFor(emulator, { certificate: emulator.certificate }));
     expect(claimsOf(token)['appid']).toBe(emulator.clientId);

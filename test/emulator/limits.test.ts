@@ -53,6 +53,7 @@ describe('per app+mailbox limits', () => {
     const graph = graphFor(emulator);
     const results = await Promise.all(Array.from({ length: 4 }, () => outcome(folders(graph, ANN))));
     expect(results).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(emulator.inspect.maxConcurrency(ANN)).toBeGreaterThan(0);
     expect(emulator.inspect.maxConcurrency(ANN)).toBeLessThanOrEqual(4);
   });
 

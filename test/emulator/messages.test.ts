@@ -224,3 +224,32 @@ describe('messages: $orderby with $filter', () => {
     }
   });
 });
+
+describe('messages: single-item endpoints', () => {
+  it('gets, patches, reads $value, lists attachments and deletes for good from Deleted Items', async () => {
+    const emulator = await startEmulator();
+    try {
+      const graph = graphFor(emulator);
+      const mime = 'Subject: single\r\nMessage-ID: <s@x>\r\n\r\nbody';
+      const draft = (await graph.api(`/users/${ANN}/messages`).header('Content-Type', 'text/plain').post(Buffer.from(mime).toString('base64'))) as Message;
+      const patched = (await graph
+        .api(`/users/${ANN}/messages/${draft.id}`)
+        .patch({ isRead: false, singleValueExtendedProperties: [{ id: FINGERPRINT, value: 'patched' }] })) as Message;
+      expect(patched.isRead).toBe(false);
+      const fetched = (await graph.api(`/users/${ANN}/mailFolders/drafts/messages/${draft.id}`).expand(`singleValueExtendedProperties($filter=id eq '${FINGERPRINT}')`).get()) as Message;
+      expect(fetched.singleValueExtendedProperties).toEqual([{ id: FINGERPRINT, value: 'patched' }]);
+      expect(await failure(graph.api(`/users/${ANN}/mailFolders/inbox/messages/${draft.id}`).get())).toMatchObject({ statusCode: 404 });
+      const value = (await graph.api(`/users/${ANN}/messages/${draft.id}/$value`).get()) as unknown;
+      expect(String(value)).toBe(mime);
+      const attachments = (await graph.api(`/users/${ANN}/messages/${draft.id}/attachments`).get()) as Page<unknown>;
+      expect(attachments.value).toEqual([]);
+      await graph.api(`/users/${ANN}/messages/${draft.id}`).delete();
+      const [inTrash] = emulator.inspect.messages(ANN, 'Deleted Items');
+      expect(inTrash?.subject).toBe('single');
+      await graph.api(`/users/${ANN}/messages/${inTrash?.id ?? ''}`).delete();
+      expect(emulator.inspect.messages(ANN)).toHaveLength(0);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
