@@ -1,6 +1,7 @@
 /**
- * Raw header bytes to the text Outlook would show: raw 8-bit bytes as UTF-8 when valid, else windows-1252;
- * folding removed; RFC 2047 encoded words decoded by libmime, except words in a charset nobody knows,
+ * Raw header bytes to the text Outlook would show: raw 8-bit bytes as UTF-8 when valid, else in the
+ * charset the message declares, else windows-1252; raw bytes inside a Q word in that word's charset;
+ * raw 7-bit ISO-2022-JP as Japanese; NUL bytes dropped; folding removed; RFC 2047 encoded words decoded by libmime, except words in a charset nobody knows,
  * which stay as literal text rather than turning into U+FFFD.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
