@@ -122,7 +122,12 @@ describe('GraphHttp against the emulator', () => {
     const response = await listFolders(graph);
     expect(response.status).toBe(200);
     expect(graphLog().map((request) => request.status)).toEqual([429, 200]);
-    expect(recorded.waits).toContainEqual({ ms: 1000, reason: 'retry-after' });
+    // Retry-After: 1 second, measured from when the 429 arrived (backoff here would be at most 200 ms).
+    const pauses = recorded.waits.filter((wait) => wait.reason === 'retry-after');
+    expect(pauses).toHaveLength(1);
+    expect(pauses[0]!.ms).toBeGreaterThan(500);
+    expect(pauses[0]!.ms).toBeLessThanOrEqual(1000);
+    expect(recorded.retries).toEqual(['TooManyRequests']);
   });
 
   it('a 429 without Retry-After backs off and succeeds', async () => {
