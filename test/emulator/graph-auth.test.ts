@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { base64Mime, graphFor, graphWithToken, msalFor } from './clients.js';
+import { Client } from '@microsoft/microsoft-graph-client';
+import { base64Mime, graphFor, graphWithToken, msalFor, tokenFor } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
@@ -38,6 +39,17 @@ describe('Graph authentication, authorisation and error shape', () => {
     expect(body.error.innerError['request-id']).toBe(response.headers.get('request-id'));
     expect(response.headers.get('client-request-id')).toBe('my-id');
     expect(body.error.innerError['date']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+  });
+
+  it('works with Client.initWithMiddleware and an authentication provider object', async () => {
+    const app = msalFor(emulator, { clientSecret: 'writer-secret' }, WRITER_ID);
+    const graph = Client.initWithMiddleware({
+      baseUrl: emulator.url,
+      customHosts: new Set(['127.0.0.1']),
+      authProvider: { getAccessToken: () => tokenFor(app, false) },
+    });
+    const inbox = (await graph.api(`/users/${ANN}/mailFolders/inbox`).get()) as { displayName: string };
+    expect(inbox.displayName).toBe('Inbox');
   });
 
   it('refuses a forged token with 401 and maps into GraphError fields', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Client } from '@microsoft/microsoft-graph-client';
+import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
 import { base64Mime, graphFor } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
@@ -178,6 +178,7 @@ describe('messages', () => {
     expect(await failure(graph.api(`/users/${ANN}/messages`).filter("subject eq 'x' or subject eq 'y'").get())).toMatchObject({ statusCode: 400, code: 'ErrorInvalidUrlQueryFilter' });
     expect(await failure(graph.api(`/users/${ANN}/messages`).select('nope').get())).toMatchObject({ statusCode: 400 });
     expect(await failure(graph.api(`/users/${ANN}/messages`).top(1001).get())).toMatchObject({ statusCode: 400 });
+    expect(await failure(graph.api(`/users/${ANN}/messages`).search('"to:ann"').get())).toMatchObject({ statusCode: 400 });
   });
 
   it('pages listings with nextLink, counts with $count=true and /$count', async () => {
@@ -196,6 +197,13 @@ describe('messages', () => {
       next = page['@odata.nextLink'];
     }
     expect(new Set(seen.map((message) => message.internetMessageId)).size).toBe(25);
+    const iterated: Message[] = [];
+    const iterator = new PageIterator(graph, (await graph.api(`/users/${ANN}/mailFolders/${folder.id}/messages`).top(7).get()) as PageCollection, (message: Message) => {
+      iterated.push(message);
+      return true;
+    });
+    await iterator.iterate();
+    expect(iterated).toHaveLength(25);
     const text = (await graph.api(`/users/${ANN}/mailFolders/${folder.id}/messages/$count`).get()) as unknown;
     expect(String(text)).toBe('25');
   });

@@ -14,6 +14,9 @@ function includeHidden(context: GraphContext): boolean {
 
 function listChildren(context: GraphContext, parent: StoredFolder, suffix: string): Reply {
   const query = context.url.searchParams;
+  for (const option of ['$filter', '$orderby', '$expand']) {
+    if (query.has(option)) throw graphErrors.badRequest(`The query option '${option}' is not supported on folders by this emulator.`);
+  }
   const select = readSelect(query, FOLDER_PROPERTIES, 'microsoft.graph.mailFolder');
   const withCount = readCount(query);
   const paging = readPaging(query, 10);

@@ -16,6 +16,16 @@ import { findGraphRoute } from './routes.js';
 /** Graph's request size cap. */
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT']);
+/** System query options the emulator implements; anything else must fail loudly rather than be ignored. */
+const SUPPORTED_QUERY_OPTIONS = new Set(['$top', '$skip', '$select', '$filter', '$count', '$expand', '$orderby']);
+
+function rejectUnsupportedQueryOptions(url: URL): void {
+  for (const name of url.searchParams.keys()) {
+    if (name.startsWith('$') && !SUPPORTED_QUERY_OPTIONS.has(name.toLowerCase())) {
+      throw graphErrors.badRequest(`The query option '${name}' is not supported by this emulator.`);
+    }
+  }
+}
 
 export type Outcome = { kind: 'reply'; reply: Reply } | { kind: 'reset' };
 
@@ -104,6 +114,7 @@ export async function executeGraphRequest(state: EmulatorState, input: GraphRequ
     const mailbox = state.store.get(upn);
     if (!mailbox) throw graphErrors.invalidUser(userSegment);
     const { route, params } = findGraphRoute(version, method, rest.slice(2));
+    rejectUnsupportedQueryOptions(url);
 
     const verdict = state.limits.admit(claims.appid, upn, arrival.observed);
     if (!verdict.ok) throw graphErrors.throttled(verdict.limit, verdict.retryAfterSeconds);
