@@ -19,6 +19,8 @@ export interface ComparableSource {
   readonly fingerprint: string;
   /** The import ledger's state; null when reconcile runs without a ledger. */
   readonly ledgerState: MessageState | null;
+  /** The destination id the ledger recorded for it (imported or present); null when none or no ledger. */
+  readonly ledgerDestId: string | null;
 }
 
 /** How a pair was made: the fingerprint is the rule, the others rescue what dates alone would lose. */
@@ -37,8 +39,14 @@ export interface FolderComparison<S> {
   readonly missing: readonly S[];
   /** In the destination folder, not accounted for by any source message. */
   readonly unexpected: readonly DestinationMessage[];
-  /** Missing although the ledger says imported or present; empty without a ledger. */
+  /** Missing although the ledger says imported or present, and the id it recorded is not there either. */
   readonly ledgerImportedButAbsent: readonly S[];
+  /**
+   * Missing by subject and date, yet the id the ledger recorded is in the folder (so it is also among the
+   * unexpected): the copy Exchange kept lost or changed its headers. Counted as missing all the same, so
+   * that a run without the ledger gives the same counts; this only says why.
+   */
+  readonly importedButAltered: ReadonlyArray<{ readonly source: S; readonly destination: DestinationMessage }>;
 }
 
 const LEDGER_SAYS_THERE: ReadonlySet<MessageState> = new Set(['imported', 'present']);
@@ -63,7 +71,7 @@ export function normalizeMessageId(messageId: string | null): string | null {
 export function compareFolder<S extends ComparableSource>(source: readonly S[], destination: readonly DestinationMessage[] | null): FolderComparison<S> {
   const expected = source.length;
   if (destination === null) {
-    return { expected, matched: [], missing: source, unexpected: [], ledgerImportedButAbsent: source.filter(saidThere) };
+    return { expected, matched: [], missing: source, unexpected: [], ledgerImportedButAbsent: source.filter(saidThere), importedButAltered: [] };
   }
 
   const first = fingerprintPass(source, destination);
@@ -81,7 +89,20 @@ export function compareFolder<S extends ComparableSource>(source: readonly S[], 
   for (const [s, d] of third.pairs) matched.push({ source: s, destination: d, by: 'undated-subject' });
 
   const missing = third.sourceOnly;
-  return { expected, matched, missing, unexpected: third.destinationOnly, ledgerImportedButAbsent: missing.filter(saidThere) };
+  const unexpectedById = new Map(third.destinationOnly.map((d) => [d.id, d]));
+  const importedButAltered = missing.flatMap((s) => {
+    const destination = saidThere(s) && s.ledgerDestId !== null ? unexpectedById.get(s.ledgerDestId) : undefined;
+    return destination === undefined ? [] : [{ source: s, destination }];
+  });
+  const altered = new Set(importedButAltered.map((a) => a.source));
+  return {
+    expected,
+    matched,
+    missing,
+    unexpected: third.destinationOnly,
+    ledgerImportedButAbsent: missing.filter((s) => saidThere(s) && !altered.has(s)),
+    importedButAltered,
+  };
 }
 
 /** The import's own rule (policy/match.ts), carrying our values through its keys and ids. */

@@ -9,19 +9,25 @@ import type { Ledger, MessageState } from '../ledger/ledger.js';
  * Looks an entry up by its zip's absolute path, else by the zip's file name (a ledger made elsewhere), and
  * its central-directory position (two entries of one zip may share a name).
  */
-export type LedgerStateLookup = (zip: { readonly path: string }, entryIndex: number) => MessageState | null;
+export type LedgerLookup = (zip: { readonly path: string }, entryIndex: number) => LedgerEntry | null;
 
-export function ledgerStates(ledger: Ledger): LedgerStateLookup {
+export interface LedgerEntry {
+  readonly state: MessageState;
+  readonly destId: string | null;
+}
+
+export function ledgerEntries(ledger: Ledger): LedgerLookup {
   const zips = new Map(ledger.zips().map((z) => [z.id, z]));
-  const byPath = new Map<string, MessageState>();
-  const byName = new Map<string, MessageState | 'ambiguous'>();
+  const byPath = new Map<string, LedgerEntry>();
+  const byName = new Map<string, LedgerEntry | 'ambiguous'>();
   for (const row of ledger.allMessages()) {
     const zip = zips.get(row.zipId);
     if (!zip) continue;
-    byPath.set(`${zip.path}\u0000${row.entryIndex}`, row.state);
+    const entry = { state: row.state, destId: row.destId };
+    byPath.set(`${zip.path}\u0000${row.entryIndex}`, entry);
     // Two zips with one file name in different directories: the name alone cannot say which.
     const nameKey = `${zip.name}\u0000${row.entryIndex}`;
-    byName.set(nameKey, byName.has(nameKey) ? 'ambiguous' : row.state);
+    byName.set(nameKey, byName.has(nameKey) ? 'ambiguous' : entry);
   }
   return (zip, entryIndex) => {
     const exact = byPath.get(`${resolve(zip.path)}\u0000${entryIndex}`);

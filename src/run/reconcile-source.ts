@@ -5,7 +5,8 @@
  */
 import { fingerprint } from '../message/fingerprint.js';
 import { decodeTarget } from './target.js';
-import type { MessageRow, MessageState } from '../ledger/ledger.js';
+import type { MessageRow } from '../ledger/ledger.js';
+import type { LedgerEntry } from './reconcile-ledger.js';
 import type { ComparableSource } from './reconcile-compare.js';
 
 export interface ReconcileSourceMessage extends ComparableSource {
@@ -31,8 +32,8 @@ export interface SourceBucket {
 
 export interface SourceContext {
   readonly zipName: (zipId: number) => string;
-  /** The import ledger's state of this entry; null without a ledger or when the ledger lacks the entry. */
-  readonly ledgerState: (zipId: number, entryIndex: number) => MessageState | null;
+  /** The import ledger's record of this entry; null without a ledger or when the ledger lacks the entry. */
+  readonly ledger: (zipId: number, entryIndex: number) => LedgerEntry | null;
 }
 
 /** Folded identity of a target key (NFC, lower case), as Exchange compares sibling folder names. */
@@ -85,6 +86,7 @@ export function bucketSource(rows: readonly MessageRow[], context: SourceContext
 }
 
 function toSourceMessage(row: MessageRow, target: string, context: SourceContext): ReconcileSourceMessage {
+  const recorded = context.ledger(row.zipId, row.entryIndex);
   return {
     key: String(row.id),
     zip: context.zipName(row.zipId),
@@ -95,7 +97,8 @@ function toSourceMessage(row: MessageRow, target: string, context: SourceContext
     date: row.date,
     messageId: row.messageId,
     fingerprint: row.fingerprint ?? fingerprint(row.subject ?? '', row.date === null ? null : new Date(row.date)),
-    ledgerState: context.ledgerState(row.zipId, row.entryIndex),
+    ledgerState: recorded?.state ?? null,
+    ledgerDestId: recorded?.destId ?? null,
   };
 }
 

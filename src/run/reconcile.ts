@@ -14,9 +14,9 @@ import { decodeTarget, displayTarget } from './target.js';
 import { compareFolder, type FolderComparison } from './reconcile-compare.js';
 import { findLeftoverDrafts } from './reconcile-drafts.js';
 import { bucketSource, type ReconcileSourceMessage, type SourceBucket } from './reconcile-source.js';
-import { ledgerStates, mappingDifferences } from './reconcile-ledger.js';
+import { ledgerEntries, mappingDifferences } from './reconcile-ledger.js';
 import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../destination/types.js';
-import type { DestinationLine, LeftoverDraft, PresentLine, ReconcileFolderRow, ReconcileReport, SourceLine } from '../reports/reconcile-model.js';
+import type { AlteredCopy, DestinationLine, LeftoverDraft, PresentLine, ReconcileFolderRow, ReconcileReport, SourceLine } from '../reports/reconcile-model.js';
 
 export interface ReconcileInput {
   /** The zips and the mailbox each goes to (every zip needs one). */
@@ -56,7 +56,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
     const records = await scanZips(input.zips, memory, stats, input.scanOptions, input.log);
     stats.phase = 'reconciling';
     const byId = new Map(records.map((z) => [z.id, z]));
-    const lookup = input.ledger ? ledgerStates(input.ledger) : null;
+    const lookup = input.ledger ? ledgerEntries(input.ledger) : null;
     const rows = memory.allMessages();
     for (const z of records) if (z.archiveError) warnings.push(`${z.name}: ${z.archiveError}`);
     const unreadable = rows.filter((r) => r.kind === 'unreadable').length;
@@ -68,7 +68,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
         const mine = rows.filter((r) => byId.get(r.zipId)?.mailbox === mailbox);
         const buckets = bucketSource(mine, {
           zipName: (zipId) => byId.get(zipId)?.name ?? '',
-          ledgerState: (zipId, entryIndex) => {
+          ledger: (zipId, entryIndex) => {
             const zip = byId.get(zipId);
             return lookup && zip ? lookup(zip, entryIndex) : null;
           },
@@ -89,6 +89,7 @@ interface MailboxResult {
   readonly present: PresentLine[];
   readonly drafts: LeftoverDraft[];
   readonly ledgerImportedButAbsent: SourceLine[];
+  readonly importedButAltered: AlteredCopy[];
 }
 
 interface FolderResult {
@@ -131,7 +132,7 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
   const leftoverIds = new Set(leftovers.map((l) => l.draft.id));
   const draftsPath = draftsBucket?.folderPath ?? 'Drafts';
 
-  const out: MailboxResult = { folders: [], missing: [], unexpected: [], present: [], drafts: [], ledgerImportedButAbsent: [] };
+  const out: MailboxResult = { folders: [], missing: [], unexpected: [], present: [], drafts: [], ledgerImportedButAbsent: [], importedButAltered: [] };
   for (const r of results) {
     const c = r.comparison;
     // A leftover draft is listed once, as a draft, not again as unexpected in a Drafts row.
@@ -156,11 +157,13 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
       missing: c.missing.length,
       unexpected: unexpected.length,
       ledgerImportedButAbsent: withLedger ? c.ledgerImportedButAbsent.length : null,
+      importedButAltered: withLedger ? c.importedButAltered.length : null,
       weakMatches: c.matched.filter((m) => m.by !== 'fingerprint').length,
       error: r.error,
     });
     out.missing.push(...c.missing.map((s) => sourceLine(mailbox, s)));
     out.ledgerImportedButAbsent.push(...c.ledgerImportedButAbsent.map((s) => sourceLine(mailbox, s)));
+    out.importedButAltered.push(...c.importedButAltered.map((a) => ({ source: sourceLine(mailbox, a.source), destination: destinationLine(mailbox, label, r.folderPath ?? '', a.destination) })));
     out.unexpected.push(...unexpected.map((m) => destinationLine(mailbox, label, r.folderPath ?? '', m)));
     out.present.push(
       ...c.matched.map((m) => ({ source: sourceLine(mailbox, m.source), destinationId: m.destination.id, by: m.by })),
@@ -245,6 +248,7 @@ function sourceLine(mailbox: string, s: ReconcileSourceMessage): SourceLine {
     date: s.date ?? '',
     messageId: s.messageId ?? '',
     ledgerState: s.ledgerState ?? '',
+    ledgerDestinationId: s.ledgerDestId ?? '',
   };
 }
 
@@ -275,6 +279,7 @@ function assemble(results: readonly MailboxResult[], withLedger: boolean, mailbo
       unexpected: sum((r) => r.unexpected),
       drafts: drafts.length,
       ledgerImportedButAbsent: withLedger ? sum((r) => r.ledgerImportedButAbsent ?? 0) : null,
+      importedButAltered: withLedger ? sum((r) => r.importedButAltered ?? 0) : null,
       inExport: sum((r) => r.inExport),
       spam: sum((r) => r.spam),
       duplicates: sum((r) => r.duplicates),
@@ -286,6 +291,7 @@ function assemble(results: readonly MailboxResult[], withLedger: boolean, mailbo
     present: results.flatMap((r) => r.present),
     drafts,
     ledgerImportedButAbsent: results.flatMap((r) => r.ledgerImportedButAbsent),
+    importedButAltered: results.flatMap((r) => r.importedButAltered),
     warnings,
   };
 }

@@ -7,9 +7,9 @@ import type { MessageState } from '../../src/ledger/ledger.js';
 
 let nextId = 0;
 
-function source(subject: string, date: string | null, messageId: string | null, ledgerState: MessageState | null = null): ComparableSource {
+function source(subject: string, date: string | null, messageId: string | null, ledgerState: MessageState | null = null, ledgerDestId: string | null = null): ComparableSource {
   nextId += 1;
-  return { key: `s${nextId}`, subject, date, messageId, fingerprint: fingerprint(subject, date === null ? null : new Date(date)), ledgerState };
+  return { key: `s${nextId}`, subject, date, messageId, fingerprint: fingerprint(subject, date === null ? null : new Date(date)), ledgerState, ledgerDestId };
 }
 
 function dest(subject: string, sentDateTime: string | null, internetMessageId: string | null, extra: Partial<DestinationMessage> = {}): DestinationMessage {
@@ -90,10 +90,23 @@ describe('compareFolder', () => {
   it('reports imported-per-ledger-but-absent only for rows the ledger says are there, and never without a ledger', () => {
     const withLedger = [source('A', '2024-03-04T10:00:00.000Z', null, 'imported'), source('B', '2024-03-04T11:00:00.000Z', null, 'present'), source('C', '2024-03-04T12:00:00.000Z', null, 'failed')];
     expect(compareFolder(withLedger, []).ledgerImportedButAbsent.map((m) => m.subject)).toEqual(['A', 'B']);
-    const without = withLedger.map((s) => ({ ...s, ledgerState: null }));
+    const without = withLedger.map((s) => ({ ...s, ledgerState: null, ledgerDestId: null }));
     const result = compareFolder(without, []);
     expect(result.ledgerImportedButAbsent).toEqual([]);
     expect(result.missing).toHaveLength(3);
+  });
+});
+
+describe('imported but altered', () => {
+  it('tells a copy whose headers Exchange lost apart from one that is gone, counting both as missing', () => {
+    const mangled = dest('', '2026-11-22T14:34:24Z', null);
+    const gone = source('Gone', '2024-03-04T11:00:00.000Z', '<g@x>', 'imported', 'AAMk-deleted');
+    const altered = source('CR-only line endings', '2024-03-10T23:16:50.000Z', '<c@x>', 'imported', mangled.id);
+    const result = compareFolder([gone, altered], [mangled]);
+    expect(result.missing).toHaveLength(2);
+    expect(result.unexpected).toEqual([mangled]);
+    expect(result.importedButAltered.map((a) => [a.source.subject, a.destination.id])).toEqual([['CR-only line endings', mangled.id]]);
+    expect(result.ledgerImportedButAbsent.map((s) => s.subject)).toEqual(['Gone']);
   });
 });
 

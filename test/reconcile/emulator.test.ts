@@ -31,11 +31,12 @@ interface FolderRow {
   missing: number;
   unexpected: number;
   ledgerImportedButAbsent: number | null;
+  importedButAltered: number | null;
 }
 interface ReconcileJson {
   complete: boolean;
   withLedger: boolean;
-  totals: { expected: number; present: number; missing: number; unexpected: number; drafts: number; ledgerImportedButAbsent: number | null };
+  totals: { expected: number; present: number; missing: number; unexpected: number; drafts: number; ledgerImportedButAbsent: number | null; importedButAltered: number | null };
   folders: FolderRow[];
   missing: Array<{ zip: string; entry: string; folder: string; subject: string; date: string; messageId: string; ledgerState: string }>;
   unexpected: Array<{ subject: string; folderPath: string; internetMessageId: string; id: string }>;
@@ -118,8 +119,8 @@ describe('reconcile against the Graph emulator', () => {
     const fresh = await reconcileCli([], join(work, 'no-such-state'));
     expect(fresh.status).toBe(0);
     expect(fresh.json.withLedger).toBe(false);
-    expect(fresh.json.totals).toEqual({ ...withLedger.totals, ledgerImportedButAbsent: null });
-    const strip = (rows: FolderRow[]): FolderRow[] => rows.map((r) => ({ ...r, importedPerLedger: null, ledgerImportedButAbsent: null }));
+    expect(fresh.json.totals).toEqual({ ...withLedger.totals, ledgerImportedButAbsent: null, importedButAltered: null });
+    const strip = (rows: FolderRow[]): FolderRow[] => rows.map((r) => ({ ...r, importedPerLedger: null, ledgerImportedButAbsent: null, importedButAltered: null }));
     expect(fresh.json.folders).toEqual(strip(withLedger.folders));
   });
 
@@ -197,8 +198,10 @@ describe('reconcile against the Graph emulator', () => {
     expect(stderr).toContain('report written');
 
     const missingCsv = readFileSync(join(report, 'missing.csv'), 'utf8').split('\n');
-    expect(missingCsv[0]).toBe('zip,entry,folder,subject,date,Message-ID,mailbox,target,ledgerState');
-    expect(missingCsv).toContain(`ann.zip,export-1/Inbox/Projects/Q3 Planning/6.eml,Inbox/Projects/Q3 Planning,Plan,2024-03-06T09:00:00.000Z,<6@x>,${MAILBOX},inbox/Projects/Q3 Planning,imported`);
+    expect(missingCsv[0]).toBe('zip,entry,folder,subject,date,Message-ID,mailbox,target,ledgerState,ledgerDestinationId');
+    expect(missingCsv).toContain(`ann.zip,export-1/Inbox/Projects/Q3 Planning/6.eml,Inbox/Projects/Q3 Planning,Plan,2024-03-06T09:00:00.000Z,<6@x>,${MAILBOX},inbox/Projects/Q3 Planning,imported,${target!.id}`);
+    // Deleted, not altered: the recorded id is gone too.
+    expect(json.totals).toMatchObject({ importedButAltered: 0 });
     const written = JSON.parse(readFileSync(join(report, 'reconcile.json'), 'utf8')) as ReconcileJson;
     expect(written.totals).toEqual(json.totals);
     const page = readFileSync(join(report, 'reconcile.html'), 'utf8');

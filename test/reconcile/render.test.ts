@@ -24,6 +24,7 @@ const row = (over: Partial<ReconcileFolderRow>): ReconcileFolderRow => ({
   missing: 0,
   unexpected: 0,
   ledgerImportedButAbsent: null,
+  importedButAltered: null,
   weakMatches: 0,
   error: null,
   ...over,
@@ -39,6 +40,7 @@ const hostile: SourceLine = {
   date: '2024-03-04T10:00:00.000Z',
   messageId: '-1+2@x',
   ledgerState: '',
+  ledgerDestinationId: '',
 };
 
 function report(folders: ReconcileFolderRow[], over: Partial<ReconcileReport> = {}): ReconcileReport {
@@ -54,6 +56,7 @@ function report(folders: ReconcileFolderRow[], over: Partial<ReconcileReport> = 
       unexpected: sum((r) => r.unexpected),
       drafts: 0,
       ledgerImportedButAbsent: null,
+      importedButAltered: null,
       inExport: sum((r) => r.inExport),
       spam: 0,
       duplicates: 0,
@@ -65,6 +68,7 @@ function report(folders: ReconcileFolderRow[], over: Partial<ReconcileReport> = 
     present: [],
     drafts: [],
     ledgerImportedButAbsent: [],
+    importedButAltered: [],
     warnings: [],
     ...over,
   };
