@@ -5,6 +5,7 @@
  * findFolder, never ensured, and nothing is created, changed or deleted. Every read goes through the
  * mailbox's destination, so it obeys the same rate governor as the import.
  */
+import PQueue from 'p-queue';
 import { ClassifiedError } from '../accounting/errors.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { Stats } from '../accounting/stats.js';
@@ -28,6 +29,8 @@ export interface ReconcileInput {
   readonly ledger?: Ledger;
   /** This run's mapping options as the import stores them (mappingFingerprint), to warn on a difference. */
   readonly mapping?: string;
+  /** Mailboxes compared at once (each has its own governor); default 4, as the import's --parallel. */
+  readonly parallel?: number;
   /** The run's accounting, so the progress display shows the scan; a private one when absent. */
   readonly stats?: Stats;
   readonly log: (line: string) => void;
@@ -63,8 +66,9 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
     if (unreadable > 0) warnings.push(`${unreadable} entries could not be read; they are not in the comparison`);
 
     const mailboxes = [...new Set(records.map((z) => z.mailbox).filter((m): m is string => m !== null))].sort();
+    const queue = new PQueue({ concurrency: input.parallel ?? 4 });
     const results = await Promise.all(
-      mailboxes.map((mailbox) => {
+      mailboxes.map((mailbox) => queue.add(() => {
         const mine = rows.filter((r) => byId.get(r.zipId)?.mailbox === mailbox);
         const buckets = bucketSource(mine, {
           zipName: (zipId) => byId.get(zipId)?.name ?? '',
@@ -74,7 +78,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
           },
         });
         return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal: input.signal });
-      }),
+      })),
     );
     return assemble(results, input.ledger !== undefined, mailboxes, warnings);
   } finally {
