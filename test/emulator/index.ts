@@ -58,15 +58,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       live.faults = new FaultInjector(live.options.faults, live.options.seed, live.faults.history());
     }
   };
-  const inspector: Inspector = {
-    mailboxes: () => createInspector(current()).mailboxes(),
-    folders: (upn) => createInspector(current()).folders(upn),
-    messages: (upn, folderPath) => createInspector(current()).messages(upn, folderPath),
-    requestCounts: () => createInspector(current()).requestCounts(),
-    requests: () => createInspector(current()).requests(),
-    maxConcurrency: (upn) => createInspector(current()).maxConcurrency(upn),
-    faultsInjected: () => createInspector(current()).faultsInjected(),
-  };
+  const inspector = createInspector(current);
 
   const handler = createRequestHandler({
     state: current,

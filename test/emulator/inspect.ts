@@ -104,25 +104,26 @@ function folderAt(mailbox: Mailbox, folderPath: string): StoredFolder {
   return folder;
 }
 
-export function createInspector(state: EmulatorState): Inspector {
+/** Reads through `state()` on every call, so the inspector can exist before the server has a port. */
+export function createInspector(state: () => EmulatorState): Inspector {
   return {
-    mailboxes: () => state.store.all().map((mailbox) => mailbox.upn),
+    mailboxes: () => state().store.all().map((mailbox) => mailbox.upn),
     folders: (upn) => {
-      const mailbox = mailboxOf(state, upn);
+      const mailbox = mailboxOf(state(), upn);
       return folderTree(mailbox, mailbox.wellKnown('msgfolderroot'));
     },
     messages: (upn, folderPath) => {
-      const mailbox = mailboxOf(state, upn);
+      const mailbox = mailboxOf(state(), upn);
       const folderId = folderPath === undefined ? undefined : folderAt(mailbox, folderPath).id;
       return [...mailbox.messages.values()]
         .filter((message) => folderId === undefined || message.folderId === folderId)
         .sort((a, b) => a.sequence - b.sequence)
         .map((message) => inspectedMessage(mailbox, message));
     },
-    requestCounts: () => state.log.countsByStatus(),
-    requests: () => state.log.all(),
-    maxConcurrency: (upn) => state.limits.maxConcurrency(upn),
-    faultsInjected: () => state.faults.history(),
+    requestCounts: () => state().log.countsByStatus(),
+    requests: () => state().log.all(),
+    maxConcurrency: (upn) => state().limits.maxConcurrency(upn),
+    faultsInjected: () => state().faults.history(),
   };
 }
 
