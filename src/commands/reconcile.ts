@@ -4,9 +4,9 @@ import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { connect } from '../run/connect.js';
 import { runReconcile, reconcileExitCode } from '../run/reconcile.js';
-import { scanOptionsFrom } from '../run/source-options.js';
+import { mappingFingerprint, scanOptionsFrom } from '../run/source-options.js';
 import { renderReconcile } from '../reports/reconcile-human.js';
-import { reconcileJson } from '../reports/reconcile-json.js';
+import { reconcileJsonText } from '../reports/reconcile-json.js';
 import { writeReconcileDir } from '../reports/reconcile-write.js';
 import { startProgress } from '../run/progress.js';
 import { assignMailboxes, wantsTenant } from './import.js';
@@ -38,11 +38,14 @@ export async function runReconcileCommand(options: ImportOptions, io: CliIo): Pr
       scanOptions: scanOptionsFrom(options),
       destinationFor: connection.destinationFor,
       ledger,
+      mapping: mappingFingerprint(options),
+      parallel: options.parallel,
       stats,
       log: progress.log,
+      signal: io.signal,
     });
     progress.stop();
-    if (options.json) io.stdout.write(`${JSON.stringify(reconcileJson(report), null, 2)}\n`);
+    if (options.json) io.stdout.write(reconcileJsonText(report));
     else io.stdout.write(renderReconcile(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'] }));
     if (options.report) {
       const written = await writeReconcileDir(options.report, report);

@@ -52,8 +52,9 @@ function eventsInto(stats: Stats): DestinationEvents {
       counters.requests += 1;
       if (status === 429) counters.throttled += 1;
     },
-    onThrottleWait: (mailbox, ms) => {
-      stats.mailbox(mailbox).throttleWaitMs += ms;
+    onThrottleWait: (mailbox, ms, reason) => {
+      // Waiting for one of the 4 request slots is the normal state of a busy mailbox, not throttling.
+      if (reason !== 'concurrency') stats.mailbox(mailbox).throttleWaitMs += ms;
     },
     onRetry: (mailbox) => {
       stats.mailbox(mailbox).retries += 1;

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { Stats, StatsSnapshot } from '../accounting/stats.js';
+import type { MailboxCounters, Stats, StatsSnapshot } from '../accounting/stats.js';
 import type { OutputStream } from '../commands/io.js';
 
 /** How often plain progress lines are written when stderr is not a terminal (logs, CI, cron). */
@@ -12,16 +12,19 @@ function rate(count: number, elapsedMs: number): string {
   return elapsedMs > 0 ? (count / (elapsedMs / 1000)).toFixed(1) : '0.0';
 }
 
+/** One bar line's text for a mailbox: messages, MB, rate, ETA and time spent waiting on Graph's limits. */
+function mailboxText(upn: string, m: MailboxCounters, elapsedMs: number): string {
+  const eta = etaSeconds(m.done, m.wanted, elapsedMs);
+  const waits = m.throttleWaitMs > 0 ? ` | waited ${(m.throttleWaitMs / 1000).toFixed(0)}s on limits` : '';
+  return `${upn} | ${m.done}/${m.wanted}${m.failed ? ` (${m.failed} failed)` : ''} | ${mb(m.bytesUploaded)} MB | ${rate(m.done, elapsedMs)} msg/s${eta === null ? '' : ` | ETA ${formatDuration(eta)}`}${waits}`;
+}
+
 /** One line that says where the run is; the same text feeds the bar's payload and the plain lines. */
 export function describeProgress(s: StatsSnapshot): string {
   if (s.phase === 'scanning') {
     return `scanning: zip ${Math.min(s.zipsDone + 1, s.zipsTotal)}/${s.zipsTotal}, ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${rate(s.entriesScanned, s.elapsedMs)} entries/s, ${s.unreadable} unreadable`;
   }
-  const parts = Object.entries(s.mailboxes).map(([upn, m]) => {
-    const eta = etaSeconds(m.done, m.wanted, s.elapsedMs);
-    const waits = m.throttleWaitMs > 0 ? `, throttled ${(m.throttleWaitMs / 1000).toFixed(0)}s` : '';
-    return `${upn} ${m.done}/${m.wanted} (${m.failed} failed), ${mb(m.bytesUploaded)} MB, ${rate(m.done, s.elapsedMs)} msg/s${eta === null ? '' : `, ETA ${formatDuration(eta)}`}${waits}`;
-  });
+  const parts = Object.entries(s.mailboxes).map(([upn, m]) => mailboxText(upn, m, s.elapsedMs));
   return `${s.phase}: ${parts.join('; ') || 'preparing'}`;
 }
 
@@ -38,45 +41,52 @@ function formatDuration(seconds: number): string {
 }
 
 export interface ProgressHandle {
-  /** Writes a line above the bar (or plainly), so log lines never tear the bar. */
+  /** Writes a line above the bars (or plainly), so log lines never tear them. */
   log(line: string): void;
   stop(): void;
 }
 
 /**
- * A live bar on a terminal (cli-progress), plain periodic lines otherwise: cli-progress prints nothing
- * at all when its stream is not a TTY, which would leave a 2 a.m. log silent for hours.
+ * Live bars on a terminal (cli-progress): one while scanning, then one per mailbox while importing.
+ * Otherwise plain periodic lines, because cli-progress prints nothing at all when its stream is not a
+ * TTY, which would leave a 2 a.m. log silent for hours.
  */
 export function startProgress(stats: Stats, stream: OutputStream, enabled: boolean, intervalMs = PLAIN_INTERVAL_MS): ProgressHandle {
   if (!enabled) return { log: (line) => stream.write(`${line}\n`), stop: () => undefined };
-  if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { format: '{bar} {text}', barsize: 20, hideCursor: true, clearOnComplete: false, stream: stream as NodeJS.WritableStream },
-      cliProgress.Presets.shades_classic,
-    );
-    const total = (): number => Math.max(1, stats.phase === 'scanning' ? stats.zipsTotal : Object.values(stats.snapshot().mailboxes).reduce((n, m) => n + m.wanted, 0));
-    const done = (): number => (stats.phase === 'scanning' ? stats.zipsDone : Object.values(stats.snapshot().mailboxes).reduce((n, m) => n + m.done, 0));
-    bar.start(total(), done(), { text: describeProgress(stats.snapshot()) });
-    const timer = setInterval(() => {
-      bar.setTotal(total());
-      bar.update(done(), { text: describeProgress(stats.snapshot()) });
-    }, BAR_REFRESH_MS);
-    return {
-      log: (line) => {
-        // Clear the bar's line, print, and let the next tick redraw it.
-        stream.write(`\r\x1b[2K${line}\n`);
-      },
-      stop: () => {
-        clearInterval(timer);
-        bar.update(done(), { text: describeProgress(stats.snapshot()) });
-        bar.stop();
-      },
-    };
+  if (!stream.isTTY) {
+    const timer = setInterval(() => stream.write(`${describeProgress(stats.snapshot())}\n`), intervalMs);
+    timer.unref();
+    return { log: (line) => stream.write(`${line}\n`), stop: () => clearInterval(timer) };
   }
-  const timer = setInterval(() => stream.write(`${describeProgress(stats.snapshot())}\n`), intervalMs);
-  timer.unref();
+  const multibar = new cliProgress.MultiBar(
+    { format: '{bar} {text}', barsize: 20, hideCursor: true, clearOnComplete: false, stream: stream as NodeJS.WritableStream, autopadding: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const scanBar = multibar.create(Math.max(1, stats.zipsTotal), 0, { text: describeProgress(stats.snapshot()) });
+  const mailboxBars = new Map<string, cliProgress.SingleBar>();
+  const redraw = (): void => {
+    const snapshot = stats.snapshot();
+    if (snapshot.phase === 'scanning' || mailboxBars.size === 0) {
+      scanBar.setTotal(Math.max(1, snapshot.zipsTotal));
+      scanBar.update(snapshot.zipsDone, { text: describeProgress(snapshot) });
+    }
+    for (const [upn, m] of Object.entries(snapshot.mailboxes)) {
+      let bar = mailboxBars.get(upn);
+      if (!bar) {
+        bar = multibar.create(Math.max(1, m.wanted), 0, { text: '' });
+        mailboxBars.set(upn, bar);
+      }
+      bar.setTotal(Math.max(1, m.wanted));
+      bar.update(m.done, { text: mailboxText(upn, m, snapshot.elapsedMs) });
+    }
+  };
+  const timer = setInterval(redraw, BAR_REFRESH_MS);
   return {
-    log: (line) => stream.write(`${line}\n`),
-    stop: () => clearInterval(timer),
+    log: (line) => multibar.log(`${line}\n`),
+    stop: () => {
+      clearInterval(timer);
+      redraw();
+      multibar.stop();
+    },
   };
 }
