@@ -4,7 +4,7 @@
  */
 import { html, page, section, table, tiles, list, type Cell, type Column, type HtmlValue, type Row } from './html-kit.js';
 import { formatCount } from './format.js';
-import { rowHasMismatch, type DestinationLine, type ReconcileFolderRow, type ReconcileReport, type SourceLine } from './reconcile-model.js';
+import { isComplete, rowHasMismatch, type DestinationLine, type ReconcileFolderRow, type ReconcileReport, type SourceLine } from './reconcile-model.js';
 import { verdictText } from './reconcile-human.js';
 
 /** Rows listed per category on the page; the CSVs have every one. */
@@ -15,7 +15,7 @@ const MISMATCH_STYLE = html`<style>tr.mismatch td { background: #ffebe9; } tr.mi
 
 export function renderReconcileHtml(report: ReconcileReport): string {
   const t = report.totals;
-  const complete = t.missing === 0 && report.folders.every((f) => f.error === null);
+  const complete = isComplete(report);
   const body: HtmlValue[] = [
     MISMATCH_STYLE,
     html`<p class="verdict ${complete ? (t.unexpected > 0 || t.drafts > 0 ? 'warn' : '') : 'bad'}">${verdictText(report)}</p>`,

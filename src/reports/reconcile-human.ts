@@ -3,7 +3,7 @@
  * message (rclone check's `= - + * !`). Pure: report in, text out.
  */
 import type { DestinationLine, ReconcileFolderRow, ReconcileReport, ReconcileTotals, SourceLine } from './reconcile-model.js';
-import { rowHasMismatch } from './reconcile-model.js';
+import { isComplete, rowHasMismatch } from './reconcile-model.js';
 import { formatCount, plural } from './format.js';
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
 
@@ -146,20 +146,29 @@ function heading(report: ReconcileReport): string {
 export function verdictText(report: ReconcileReport): string {
   const t = report.totals;
   const unreadable = report.folders.filter((f) => f.error !== null).length;
-  if (t.missing === 0 && unreadable === 0) {
+  if (isComplete(report)) {
     const extras = [
       t.unexpected > 0 ? `${plural(t.unexpected, 'unexpected message')} in the destination` : '',
       t.drafts > 0 ? `${plural(t.drafts, 'left-over draft')} in Drafts` : '',
     ].filter(Boolean);
     return `Complete: all ${formatCount(t.expected)} expected messages are in the destination${extras.length > 0 ? ` (also: ${extras.join(', ')})` : ''}.`;
   }
-  const parts = [`${plural(t.missing, 'expected message')} missing`];
+  const parts = t.missing > 0 ? [`${plural(t.missing, 'expected message')} missing`] : [];
   if (unreadable > 0) parts.push(`${plural(unreadable, 'folder')} could not be read`);
-  return `Incomplete: ${parts.join(', ')}. Import again (it resumes and fills the gaps), then reconcile again.`;
+  if (t.unreadable > 0) parts.push(`${plural(t.unreadable, 'source entry', 'source entries')} could not be read, so what they hold cannot be checked`);
+  return `Incomplete: ${parts.join(', ')}.${advice(t)}`;
+}
+
+function advice(t: ReconcileTotals): string {
+  if (t.missing === 0) return '';
+  const recorded = (t.ledgerImportedButAbsent ?? 0) + (t.importedButAltered ?? 0);
+  // A resumed import trusts its ledger: rows it recorded as imported are never looked at again.
+  if (recorded > 0) return ` The ledger records ${formatCount(recorded)} of them as imported, so resuming skips them: import again with a new --state (what is already there is recognised, not sent twice), then reconcile again.`;
+  return ' Import again (it resumes, recognises what is already there and sends the rest), then reconcile again.';
 }
 
 function verdictTone(report: ReconcileReport): Tone {
-  if (report.totals.missing > 0 || report.folders.some((f) => f.error !== null)) return 'bad';
+  if (!isComplete(report)) return 'bad';
   return report.totals.unexpected > 0 || report.totals.drafts > 0 || report.warnings.length > 0 ? 'warn' : 'good';
 }
 

@@ -2,7 +2,7 @@
  * `reconcile --json` and reconcile.json: one object, stable field names, versioned. The list of present
  * pairs is left out (it is as long as the mailbox); the counts say how many there are.
  */
-import type { ReconcileReport } from './reconcile-model.js';
+import { isComplete, type ReconcileReport } from './reconcile-model.js';
 
 export const RECONCILE_JSON_VERSION = 1;
 
@@ -11,7 +11,7 @@ export function reconcileJson(report: ReconcileReport): object {
     version: RECONCILE_JSON_VERSION,
     kind: 'reconcile',
     generatedAt: report.generatedAt,
-    complete: report.totals.missing === 0 && report.folders.every((f) => f.error === null),
+    complete: isComplete(report),
     withLedger: report.withLedger,
     mailboxes: [...report.mailboxes],
     totals: { ...report.totals },

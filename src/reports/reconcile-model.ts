@@ -110,6 +110,8 @@ export interface ReconcileTotals {
   readonly spam: number;
   readonly duplicates: number;
   readonly excluded: number;
+  /** Source entries (or whole archives) that could not be read: what they hold cannot be checked. */
+  readonly unreadable: number;
 }
 
 export interface ReconcileReport {
@@ -128,6 +130,14 @@ export interface ReconcileReport {
   readonly importedButAltered: readonly AlteredCopy[];
   /** Things the admin should know that are not counts: mapping flags differing from the import's, etc. */
   readonly warnings: readonly string[];
+}
+
+/**
+ * The one test of success: nothing expected is missing, every folder could be read, and every source
+ * entry could be read (an unreadable entry may hide a message nobody can look for).
+ */
+export function isComplete(report: ReconcileReport): boolean {
+  return report.totals.missing === 0 && report.totals.unreadable === 0 && report.folders.every((f) => f.error === null);
 }
 
 /** True when the row shows a difference an admin must look at. */

@@ -17,6 +17,7 @@ import { findLeftoverDrafts } from './reconcile-drafts.js';
 import { bucketSource, type ReconcileSourceMessage, type SourceBucket } from './reconcile-source.js';
 import { ledgerEntries, mappingDifferences } from './reconcile-ledger.js';
 import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../destination/types.js';
+import { isComplete } from '../reports/reconcile-model.js';
 import type { AlteredCopy, DestinationLine, LeftoverDraft, PresentLine, ReconcileFolderRow, ReconcileReport, SourceLine } from '../reports/reconcile-model.js';
 
 export interface ReconcileInput {
@@ -37,9 +38,9 @@ export interface ReconcileInput {
   readonly signal?: AbortSignal;
 }
 
-/** 0 only when nothing expected is missing (a folder that could not be read counts as missing). */
+/** 0 only when nothing expected is missing (nor unprovable: a folder or a source entry that could not be read). */
 export function reconcileExitCode(report: ReconcileReport): number {
-  return report.totals.missing === 0 && report.folders.every((f) => f.error === null) ? ExitCode.ok : ExitCode.incomplete;
+  return isComplete(report) ? ExitCode.ok : ExitCode.incomplete;
 }
 
 /**
@@ -63,7 +64,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
     const rows = memory.allMessages();
     for (const z of records) if (z.archiveError) warnings.push(`${z.name}: ${z.archiveError}`);
     const unreadable = rows.filter((r) => r.kind === 'unreadable').length;
-    if (unreadable > 0) warnings.push(`${unreadable} entries could not be read; they are not in the comparison`);
+    if (unreadable > 0) warnings.push(`${unreadable} source entries could not be read; whatever they hold is not in the comparison`);
 
     const mailboxes = [...new Set(records.map((z) => z.mailbox).filter((m): m is string => m !== null))].sort();
     const queue = new PQueue({ concurrency: input.parallel ?? 4 });
@@ -80,7 +81,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
         return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal: input.signal });
       })),
     );
-    return assemble(results, input.ledger !== undefined, mailboxes, warnings);
+    return assemble(results, input.ledger !== undefined, mailboxes, warnings, unreadable);
   } finally {
     memory.close();
   }
@@ -268,7 +269,7 @@ function destinationLine(mailbox: string, target: string, folderPath: string, m:
   };
 }
 
-function assemble(results: readonly MailboxResult[], withLedger: boolean, mailboxes: readonly string[], warnings: readonly string[]): ReconcileReport {
+function assemble(results: readonly MailboxResult[], withLedger: boolean, mailboxes: readonly string[], warnings: readonly string[], unreadable: number): ReconcileReport {
   const folders = results.flatMap((r) => r.folders);
   const sum = (f: (row: ReconcileFolderRow) => number): number => folders.reduce((n, row) => n + f(row), 0);
   const drafts = results.flatMap((r) => r.drafts);
@@ -288,6 +289,7 @@ function assemble(results: readonly MailboxResult[], withLedger: boolean, mailbo
       spam: sum((r) => r.spam),
       duplicates: sum((r) => r.duplicates),
       excluded: sum((r) => r.excluded),
+      unreadable,
     },
     folders,
     missing: results.flatMap((r) => r.missing),

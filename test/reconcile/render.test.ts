@@ -61,6 +61,7 @@ function report(folders: ReconcileFolderRow[], over: Partial<ReconcileReport> = 
       spam: 0,
       duplicates: 0,
       excluded: 0,
+      unreadable: 0,
     },
     folders,
     missing: [],
@@ -81,6 +82,8 @@ describe('reconcileExitCode', () => {
     expect(reconcileExitCode(report([row({ unexpected: 2 })]))).toBe(0);
     expect(reconcileExitCode(report([row({ present: 2, missing: 1 })]))).toBe(1);
     expect(reconcileExitCode(report([row({ expected: 0, present: 0, error: 'ErrorAccessDenied' })]))).toBe(1);
+    const truncated = report([row({})]);
+    expect(reconcileExitCode({ ...truncated, totals: { ...truncated.totals, unreadable: 1 } })).toBe(1);
   });
 });
 
