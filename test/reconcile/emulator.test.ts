@@ -18,6 +18,8 @@ import { scanOptionsFrom, mappingFingerprint } from '../../src/run/source-option
 import { readImportOptions } from '../../src/commands/options.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
+/** Imported through the JSON path (--api v1.0): matched by our named fingerprint property. */
+const JSON_MAILBOX = 'cy@contoso.onmicrosoft.com';
 
 interface FolderRow {
   label: string;
@@ -86,7 +88,7 @@ async function reconcileCli(args: readonly string[], stateDir = state, zips: rea
 const byLabel = (json: ReconcileJson, label: string): FolderRow | undefined => json.folders.find((f) => f.label === label);
 
 beforeAll(async () => {
-  emulator = await startEmulator({ mailboxes: [MAILBOX] });
+  emulator = await startEmulator({ mailboxes: [MAILBOX, JSON_MAILBOX] });
   work = mkdtempSync(join(tmpdir(), 'eml-import-reconcile-'));
   zip = await writeZip(join(work, 'ann.zip'), entries(UTF8_GRUSSE, UTF8_CAFE));
   state = join(work, 'state');
@@ -243,5 +245,36 @@ describe('reconcile against the Graph emulator', () => {
     expect(sent).not.toContain('!');
     expect(run.stdout).toMatch(/Missing from the destination \(in missing\.csv\): 2/);
     expect(run.stdout).toContain('Incomplete: 2 expected messages missing');
+  });
+});
+
+describe('reconcile after a JSON-path import', () => {
+  it('matches by the named fingerprint property and reconciles clean, with and without the ledger', async () => {
+    const jsonState = join(work, 'json-state');
+    const args = (stateDir: string): string[] => [zip, ...tenantArgs(emulator, JSON_MAILBOX), '--api', 'v1.0', '--state', stateDir, '--json', '--no-progress'];
+    const imported = await runCli(args(jsonState), tenantEnv(emulator));
+    expect(imported.status, imported.stderr).toBe(0);
+    const stored = emulator.inspect.messages(JSON_MAILBOX);
+    expect(stored.length).toBe(7);
+    expect(stored.every((m) => m.method === 'json' && m.extendedProperties.some((p) => p.id.includes('EmlImportFingerprint')))).toBe(true);
+
+    // A copy whose subject and date no longer say which message it is, but which carries our property:
+    // only the property can match it, so this proves the listing reads it back.
+    const plan = stored.find((m) => m.subject === 'Plan');
+    expect(plan).toBeDefined();
+    emulator.deleteMessage(JSON_MAILBOX, plan!.id);
+    await emulator.addMessage(JSON_MAILBOX, 'Inbox/Projects/Q3 Planning', {
+      subject: 'Renamed by someone',
+      sentDateTime: '2030-01-01T00:00:00Z',
+      method: 'json',
+      extendedProperties: plan!.extendedProperties.filter((p) => p.id.includes('EmlImportFingerprint')),
+    });
+
+    for (const stateDir of [jsonState, join(work, 'json-elsewhere')]) {
+      const run = await runCli(['reconcile', ...args(stateDir)], tenantEnv(emulator));
+      expect(run.status, run.stderr).toBe(0);
+      const json = JSON.parse(run.stdout) as ReconcileJson;
+      expect(json.totals).toMatchObject({ expected: 7, present: 7, missing: 0, unexpected: 0, drafts: 0 });
+    }
   });
 });
