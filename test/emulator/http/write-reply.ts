@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Reply } from './reply.js';
+import { answering } from './answer-hook.js';
 
 export interface ReplyIds {
   requestId: string;
@@ -25,6 +26,7 @@ export function writeReply(response: ServerResponse, reply: Reply, ids: ReplyIds
   } else {
     headers['Content-Length'] = 0;
   }
+  answering(response);
   response.writeHead(reply.status, headers);
   response.end(payload);
 }
