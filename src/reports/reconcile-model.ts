@@ -57,7 +57,7 @@ export interface AlteredCopy {
 export interface PresentLine {
   readonly source: SourceLine;
   readonly destinationId: string;
-  /** fingerprint (the rule), or a weaker rescue: message-id, undated-subject. */
+  /** fingerprint (the rule), or a weaker rescue: message-id, undated-subject (no Date header: subject alone). */
   readonly by: 'fingerprint' | 'message-id' | 'undated-subject';
 }
 

@@ -15,6 +15,11 @@ export interface ComparableSource {
   readonly subject: string;
   /** ISO 8601, null when undated. */
   readonly date: string | null;
+  /**
+   * True when the date came from the Date header, the one Exchange keeps as sentDateTime. A date taken
+   * from a Received header (or none) is the source's own guess, and Exchange's sentDateTime will differ.
+   */
+  readonly datedByHeader: boolean;
   readonly messageId: string | null;
   readonly fingerprint: string;
   /** The import ledger's state; null when reconcile runs without a ledger. */
@@ -65,7 +70,8 @@ export function normalizeMessageId(messageId: string | null): string | null {
  * 1. fingerprint (Message-ID breaks ties within a fingerprint), the rule the import itself applies;
  * 2. Message-ID alone, for a message whose date Exchange did not keep (no Date header: the source dated it
  *    from Received, Exchange chose its own sentDateTime);
- * 3. for an undated source message, the subject alone.
+ * 3. for a source message not dated by its Date header (undated, or dated from Received), the subject
+ *    alone: Exchange has no Date header to take sentDateTime from either.
  * Without the ledger the answer is the same: the ledger only labels missing messages.
  */
 export function compareFolder<S extends ComparableSource>(source: readonly S[], destination: readonly DestinationMessage[] | null): FolderComparison<S> {
@@ -83,7 +89,7 @@ export function compareFolder<S extends ComparableSource>(source: readonly S[], 
   const third = pairBy(
     second.sourceOnly,
     second.destinationOnly,
-    (s) => (s.date === null ? s.fingerprint : null),
+    (s) => (s.datedByHeader ? null : fingerprint(s.subject, null)),
     (d) => fingerprint(d.subject, null),
   );
   for (const [s, d] of third.pairs) matched.push({ source: s, destination: d, by: 'undated-subject' });

@@ -95,6 +95,7 @@ function toSourceMessage(row: MessageRow, target: string, context: SourceContext
     target,
     subject: row.subject ?? '',
     date: row.date,
+    datedByHeader: row.dateSource === 'date',
     messageId: row.messageId,
     fingerprint: row.fingerprint ?? fingerprint(row.subject ?? '', row.date === null ? null : new Date(row.date)),
     ledgerState: recorded?.state ?? null,

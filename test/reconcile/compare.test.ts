@@ -9,7 +9,7 @@ let nextId = 0;
 
 function source(subject: string, date: string | null, messageId: string | null, ledgerState: MessageState | null = null, ledgerDestId: string | null = null): ComparableSource {
   nextId += 1;
-  return { key: `s${nextId}`, subject, date, messageId, fingerprint: fingerprint(subject, date === null ? null : new Date(date)), ledgerState, ledgerDestId };
+  return { key: `s${nextId}`, subject, date, datedByHeader: date !== null, messageId, fingerprint: fingerprint(subject, date === null ? null : new Date(date)), ledgerState, ledgerDestId };
 }
 
 function dest(subject: string, sentDateTime: string | null, internetMessageId: string | null, extra: Partial<DestinationMessage> = {}): DestinationMessage {
@@ -78,6 +78,12 @@ describe('compareFolder', () => {
     const result = compareFolder([undated, dated], d);
     expect(result.matched.map((m) => [m.source.subject, m.by])).toEqual([['Undated note', 'undated-subject']]);
     expect(result.missing.map((m) => m.subject)).toEqual(['Dated note']);
+  });
+
+  it('matches a message dated from its Received header by subject, as Exchange has no Date to keep', () => {
+    const received = { ...source('Relayed without Date', '2024-03-09T10:00:00.000Z', null), datedByHeader: false };
+    const result = compareFolder([received], [dest('Relayed without Date', null, '<generated@exchange>')]);
+    expect(result.matched.map((m) => m.by)).toEqual(['undated-subject']);
   });
 
   it('treats a folder that does not exist as everything missing', () => {

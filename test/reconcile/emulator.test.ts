@@ -62,6 +62,8 @@ function entries(grusse: string, cafe: string): Array<{ name: string; content: s
     { name: 'export-1/Inbox/5.eml', content: message({ subject: 'Same time', messageId: '<4b@x>' }) }, // collision: both kept
     { name: 'export-1/Inbox/Projects/Q3 Planning/6.eml', content: message({ subject: 'Plan', date: 'Wed, 6 Mar 2024 09:00:00 +0000', messageId: '<6@x>' }) },
     { name: 'export-1/Sent Items/7.eml', content: message({ subject: cafe, date: 'Thu, 7 Mar 2024 08:30:00 -0500', messageId: '<7@x>' }) },
+    // No Date header: the source dates it from Received, Exchange has no sentDateTime for it.
+    { name: 'export-1/Inbox/11.eml', content: message({ subject: 'Relayed without Date', date: '', extraHeaders: ['Received: from relay.example.com by mx.example.com; Sat, 9 Mar 2024 10:00:00 +0000'] }) },
     { name: 'export-1/Drafts/8.eml', content: message({ subject: 'Unsent reply', date: 'Fri, 8 Mar 2024 16:00:00 +0000', messageId: '<8@x>' }) },
     { name: 'export-1/Junk E-mail/9.eml', content: message({ subject: 'Win', messageId: '<9@x>' }) },
     { name: 'export-1/Inbox/10.eml', content: message({ subject: 'Pills', messageId: '<10@x>', extraHeaders: ['X-Spam-Flag: YES'] }) },
@@ -106,9 +108,9 @@ describe('reconcile against the Graph emulator', () => {
     expect(status).toBe(0);
     expect(json.complete).toBe(true);
     expect(json.withLedger).toBe(true);
-    expect(json.totals).toMatchObject({ expected: 7, present: 7, missing: 0, unexpected: 0, drafts: 0, ledgerImportedButAbsent: 0 });
+    expect(json.totals).toMatchObject({ expected: 8, present: 8, missing: 0, unexpected: 0, drafts: 0, ledgerImportedButAbsent: 0 });
     expect(byLabel(json, 'drafts')).toMatchObject({ expected: 1, present: 1, totalItemCount: 1 });
-    expect(byLabel(json, 'inbox')).toMatchObject({ inExport: 6, spam: 1, duplicates: 1, expected: 4, importedPerLedger: 4, present: 4, totalItemCount: 4, missing: 0, unexpected: 0 });
+    expect(byLabel(json, 'inbox')).toMatchObject({ inExport: 7, spam: 1, duplicates: 1, expected: 5, importedPerLedger: 5, present: 5, totalItemCount: 5, missing: 0, unexpected: 0 });
     expect(byLabel(json, 'inbox/Projects/Q3 Planning')).toMatchObject({ inExport: 1, expected: 1, present: 1, totalItemCount: 1 });
     expect(byLabel(json, 'sentitems')).toMatchObject({ inExport: 1, expected: 1, present: 1 });
     // The Junk folder is dropped as spam: it has a row, but nothing is expected in the destination.
@@ -130,7 +132,7 @@ describe('reconcile against the Graph emulator', () => {
     const reExported = await writeZip(join(work, 're-exported.zip'), entries(LATIN1_GRUSSE, CP1252_CAFE));
     const { status, json } = await reconcileCli([], join(work, 'no-such-state'), [reExported]);
     expect(status).toBe(0);
-    expect(json.totals).toMatchObject({ expected: 7, present: 7, missing: 0, unexpected: 0 });
+    expect(json.totals).toMatchObject({ expected: 8, present: 8, missing: 0, unexpected: 0 });
   });
 
   it('is read-only and keeps to the governor-paced reads: no create, change or delete reaches Graph', async () => {
@@ -155,8 +157,8 @@ describe('reconcile against the Graph emulator', () => {
         log: (line) => lines.push(line),
       });
       // Mapped elsewhere than the import did: the folders do not exist, so all is missing, and nothing was created.
-      expect(report.totals).toMatchObject({ expected: 7, present: 0, missing: 7 });
-      expect(report.ledgerImportedButAbsent).toHaveLength(7);
+      expect(report.totals).toMatchObject({ expected: 8, present: 0, missing: 8 });
+      expect(report.ledgerImportedButAbsent).toHaveLength(8);
       expect(report.warnings.some((w) => w.includes('into'))).toBe(true);
       expect(reconcileExitCode(report)).toBe(1);
     } finally {
@@ -191,7 +193,7 @@ describe('reconcile against the Graph emulator', () => {
     const { status, json, stderr } = await reconcileCli(['--report', report]);
     expect(status).toBe(1);
     expect(json.complete).toBe(false);
-    expect(json.totals).toMatchObject({ expected: 7, present: 5, missing: 2, ledgerImportedButAbsent: 2 });
+    expect(json.totals).toMatchObject({ expected: 8, present: 6, missing: 2, ledgerImportedButAbsent: 2 });
     expect(json.missing.map((m) => [m.zip, m.entry, m.folder, m.subject, m.date, m.messageId, m.ledgerState]).sort()).toEqual([
       ['ann.zip', 'export-1/Inbox/3.eml', 'Inbox', 'Grüße aus München', '2024-03-05T10:12:13.000Z', '<3@x>', 'imported'],
       ['ann.zip', 'export-1/Inbox/Projects/Q3 Planning/6.eml', 'Inbox/Projects/Q3 Planning', 'Plan', '2024-03-06T09:00:00.000Z', '<6@x>', 'imported'],
@@ -224,7 +226,7 @@ describe('reconcile against the Graph emulator', () => {
     mkdirSync(report, { recursive: true });
     const { json } = await reconcileCli(['--report', report]);
     expect(json.unexpected.map((u) => [u.id, u.folderPath, u.internetMessageId])).toEqual([[extra.id, 'Inbox', '<extra@elsewhere>']]);
-    expect(byLabel(json, 'inbox')).toMatchObject({ unexpected: 1, totalItemCount: 4 });
+    expect(byLabel(json, 'inbox')).toMatchObject({ unexpected: 1, totalItemCount: 5 });
     expect(json.totals.unexpected).toBe(1);
 
     const csv = readFileSync(join(report, 'unexpected.csv'), 'utf8');
@@ -255,7 +257,7 @@ describe('reconcile after a JSON-path import', () => {
     const imported = await runCli(args(jsonState), tenantEnv(emulator));
     expect(imported.status, imported.stderr).toBe(0);
     const stored = emulator.inspect.messages(JSON_MAILBOX);
-    expect(stored.length).toBe(7);
+    expect(stored.length).toBe(8);
     expect(stored.every((m) => m.method === 'json' && m.extendedProperties.some((p) => p.id.includes('EmlImportFingerprint')))).toBe(true);
 
     // A copy whose subject and date no longer say which message it is, but which carries our property:
@@ -274,7 +276,7 @@ describe('reconcile after a JSON-path import', () => {
       const run = await runCli(['reconcile', ...args(stateDir)], tenantEnv(emulator));
       expect(run.status, run.stderr).toBe(0);
       const json = JSON.parse(run.stdout) as ReconcileJson;
-      expect(json.totals).toMatchObject({ expected: 7, present: 7, missing: 0, unexpected: 0, drafts: 0 });
+      expect(json.totals).toMatchObject({ expected: 8, present: 8, missing: 0, unexpected: 0, drafts: 0 });
     }
   });
 });
