@@ -128,7 +128,7 @@ export function createInspector(state: () => EmulatorState): Inspector {
 }
 
 export function removeMessage(state: EmulatorState, upn: string, id: string): boolean {
-  return mailboxOf(state, upn).messages.delete(id);
+  return mailboxOf(state, upn).removeMessage(id);
 }
 
 export async function plantMessage(state: EmulatorState, upn: string, folderPath: string, planted: PlantedMessage): Promise<InspectedMessage> {

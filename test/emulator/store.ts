@@ -50,6 +50,15 @@ export interface StoredMessage {
   attachments: StoredAttachment[];
   /** Insertion order, the tie-breaker that keeps paging stable. */
   sequence: number;
+  /** Sequence number of the last change, for delta queries. */
+  lastChange: number;
+}
+
+/** A message leaving a folder (moved away or deleted), remembered for delta queries. */
+export interface Removal {
+  messageId: string;
+  folderId: string;
+  sequence: number;
 }
 
 export interface StoredFolder {
@@ -77,7 +86,9 @@ export function graphDateTime(date: Date): string {
 
 export class Mailbox {
   readonly folders = new Map<string, StoredFolder>();
+  /** Read freely; change only through putMessage, touchMessage and removeMessage so delta sees it. */
   readonly messages = new Map<string, StoredMessage>();
+  readonly removals: Removal[] = [];
   private sequence = 0;
 
   constructor(readonly upn: string) {
@@ -92,6 +103,28 @@ export class Mailbox {
   nextSequence(): number {
     this.sequence += 1;
     return this.sequence;
+  }
+
+  /** The latest sequence number handed out: a delta watermark. */
+  currentSequence(): number {
+    return this.sequence;
+  }
+
+  putMessage(message: StoredMessage): void {
+    message.lastChange = this.nextSequence();
+    this.messages.set(message.id, message);
+  }
+
+  touchMessage(message: StoredMessage): void {
+    message.lastChange = this.nextSequence();
+  }
+
+  removeMessage(id: string): boolean {
+    const message = this.messages.get(id);
+    if (!message) return false;
+    this.messages.delete(id);
+    this.removals.push({ messageId: id, folderId: message.folderId, sequence: this.nextSequence() });
+    return true;
   }
 
   addFolder(displayName: string, parentId: string | null, isHidden: boolean, wellKnownName: string | null = null): StoredFolder {

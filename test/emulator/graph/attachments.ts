@@ -28,6 +28,7 @@ export function addAttachment(context: GraphContext): Reply {
   message.attachments.push(attachment);
   message.lastModifiedDateTime = graphDateTime(new Date());
   message.changeKey = newChangeKey();
+  context.mailbox.touchMessage(message);
   return jsonReply(201, {
     '@odata.context': contextUrl(context, `messages('${message.id}')/attachments/$entity`),
     ...attachmentView(attachment),

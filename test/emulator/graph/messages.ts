@@ -118,6 +118,7 @@ export function updateMessage(context: GraphContext): Reply {
   }
   message.lastModifiedDateTime = graphDateTime(new Date());
   message.changeKey = newChangeKey();
+  context.mailbox.touchMessage(message);
   return jsonReply(200, { '@odata.context': contextUrl(context, 'messages/$entity'), ...messageView(message) });
 }
 
@@ -125,7 +126,7 @@ export function updateMessage(context: GraphContext): Reply {
 export function deleteMessage(context: GraphContext): Reply {
   const message = messageParam(context);
   const deleted = context.mailbox.wellKnown('deleteditems');
-  if (message.folderId === deleted.id) context.mailbox.messages.delete(message.id);
+  if (message.folderId === deleted.id) context.mailbox.removeMessage(message.id);
   else moveTo(context, message, deleted.id);
   return emptyReply(204);
 }
@@ -142,8 +143,8 @@ export function moveMessage(context: GraphContext): Reply {
 }
 
 function moveTo(context: GraphContext, message: StoredMessage, folderId: string): StoredMessage {
-  context.mailbox.messages.delete(message.id);
-  const { id: _oldId, folderId: _oldFolder, sequence: _oldSequence, createdDateTime: _created, lastModifiedDateTime: _modified, changeKey: _key, conversationId, method, ...fields } = message;
+  context.mailbox.removeMessage(message.id);
+  const { id: _oldId, folderId: _oldFolder, sequence: _oldSequence, lastChange: _lastChange, createdDateTime: _created, lastModifiedDateTime: _modified, changeKey: _key, conversationId, method, ...fields } = message;
   const moved = addMessage(context.mailbox, folderId, method, fields);
   moved.conversationId = conversationId;
   return moved;

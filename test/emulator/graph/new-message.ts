@@ -49,9 +49,10 @@ export function addMessage(mailbox: Mailbox, folderId: string, method: CreationM
     changeKey: newChangeKey(),
     conversationId: `AAQk${randomBytes(24).toString('base64url')}`,
     sequence: mailbox.nextSequence(),
+    lastChange: 0,
     ...fields,
   };
-  mailbox.messages.set(message.id, message);
+  mailbox.putMessage(message);
   return message;
 }
 

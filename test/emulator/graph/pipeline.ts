@@ -1,3 +1,4 @@
+import { releaseWhenAnswered } from '../http/answer-hook.js';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeJwtPart } from '../entra/access-token.js';
@@ -17,7 +18,7 @@ import { findGraphRoute } from './routes.js';
 export const MAX_REQUEST_BYTES = 4 * 1024 * 1024;
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT']);
 /** System query options the emulator implements; anything else must fail loudly rather than be ignored. */
-const SUPPORTED_QUERY_OPTIONS = new Set(['$top', '$skip', '$select', '$filter', '$count', '$expand', '$orderby']);
+const SUPPORTED_QUERY_OPTIONS = new Set(['$top', '$skip', '$select', '$filter', '$count', '$expand', '$orderby', '$skiptoken', '$deltatoken']);
 
 function rejectUnsupportedQueryOptions(url: URL): void {
   for (const name of url.searchParams.keys()) {
@@ -84,7 +85,7 @@ export async function runGraphRequest(
       url: new URL(request.url ?? '/', state.url),
       headers: request.headers,
       readBody: () => readBody(request, MAX_REQUEST_BYTES),
-      onArrival: (release) => response.on('close', release),
+      onArrival: (release) => releaseWhenAnswered(response, release),
     },
     ids,
     random,

@@ -2,6 +2,7 @@ import type { Reply } from '../http/reply.js';
 import { addAttachment, listAttachments } from './attachments.js';
 import type { GraphContext } from './context.js';
 import { graphErrors } from './errors.js';
+import { messagesDelta } from './delta.js';
 import { createChildFolder, createTopFolder, getFolder, listChildFolders, listTopFolders } from './folders.js';
 import { importMime } from './import-mime.js';
 import {
@@ -48,6 +49,8 @@ export const GRAPH_ROUTES: GraphRoute[] = [
   { method: 'POST', pattern: ['mailFolders', ':folder', 'childFolders'], permission: 'write', isCreate: true, handle: createChildFolder },
   { method: 'GET', pattern: ['mailFolders', ':folder', 'messages'], permission: 'read', handle: listMessages },
   { method: 'GET', pattern: ['mailFolders', ':folder', 'messages', '$count'], permission: 'read', handle: countMessages },
+  // Before the message-item routes, which would otherwise read "delta" as a message id.
+  { method: 'GET', pattern: ['mailFolders', ':folder', 'messages', 'delta'], permission: 'read', handle: messagesDelta },
   { method: 'POST', pattern: ['mailFolders', ':folder', 'messages'], permission: 'write', isCreate: true, handle: createMessage },
   { method: 'POST', pattern: ['mailFolders', ':folder', 'importMime'], permission: 'importMime', isCreate: true, betaOnly: true, handle: importMime },
   { method: 'GET', pattern: ['messages'], permission: 'read', handle: listMessages },

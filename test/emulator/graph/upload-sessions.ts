@@ -129,6 +129,7 @@ export function uploadChunk(
   });
   message.attachments.push(attachment);
   message.changeKey = newChangeKey();
+  mailbox.touchMessage(message);
   return {
     status: 201,
     headers: {
