@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ServerResponse } from 'node:http';
+import { releaseWhenAnswered } from '../http/answer-hook.js';
 import { readBody } from '../http/read-body.js';
 import { jsonReply, type Reply } from '../http/reply.js';
 import type { EmulatorState } from '../state.js';
@@ -16,7 +17,7 @@ export async function runUploadRequest(state: EmulatorState, request: IncomingMe
   const sessionId = url.pathname.split('/')[3] ?? '';
   const session = state.uploads.authorised(sessionId, url.searchParams.get('authtoken'));
   const arrival = session ? state.limits.arrive(session.appId, session.upn) : undefined;
-  if (arrival) response.on('close', arrival.release);
+  if (arrival) releaseWhenAnswered(response, arrival.release);
   const { body, tooLarge, length } = await readBody(request, MAX_REQUEST_BYTES);
 
   if (request.headers.authorization !== undefined) {
