@@ -12,13 +12,14 @@ import { Stats } from '../accounting/stats.js';
 import { Ledger } from '../ledger/ledger.js';
 import { scanZips, type ScanOptions, type ZipToScan } from './scan.js';
 import { decodeTarget, displayTarget } from './target.js';
-import { compareFolder, type FolderComparison } from './reconcile-compare.js';
+import { compareFolder } from './reconcile-compare.js';
 import { findLeftoverDrafts } from './reconcile-drafts.js';
-import { bucketSource, type ReconcileSourceMessage, type SourceBucket } from './reconcile-source.js';
+import { bucketSource, type SourceBucket } from './reconcile-source.js';
 import { ledgerEntries, mappingDifferences } from './reconcile-ledger.js';
+import { assemble, mailboxReport, type FolderResult, type MailboxResult } from './reconcile-report.js';
 import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../destination/types.js';
 import { isComplete } from '../reports/reconcile-model.js';
-import type { AlteredCopy, DestinationLine, LeftoverDraft, PresentLine, ReconcileFolderRow, ReconcileReport, SourceLine } from '../reports/reconcile-model.js';
+import type { ReconcileReport } from '../reports/reconcile-model.js';
 
 export interface ReconcileInput {
   /** The zips and the mailbox each goes to (every zip needs one). */
@@ -87,25 +88,6 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
   }
 }
 
-interface MailboxResult {
-  readonly folders: ReconcileFolderRow[];
-  readonly missing: SourceLine[];
-  readonly unexpected: DestinationLine[];
-  readonly present: PresentLine[];
-  readonly drafts: LeftoverDraft[];
-  readonly ledgerImportedButAbsent: SourceLine[];
-  readonly importedButAltered: AlteredCopy[];
-}
-
-interface FolderResult {
-  readonly bucket: SourceBucket;
-  readonly folderId: string | null;
-  readonly folderPath: string | null;
-  readonly listing: readonly DestinationMessage[];
-  readonly comparison: FolderComparison<ReconcileSourceMessage>;
-  readonly error: string | null;
-}
-
 interface MailboxContext {
   readonly withLedger: boolean;
   readonly stats: Stats;
@@ -134,54 +116,13 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
   const candidates = draftsListing.filter((m) => !wantedInDrafts.has(m.id));
   const others = results.filter((r) => r !== draftsBucket).flatMap((r) => r.bucket.wanted);
   const leftovers = findLeftoverDrafts(others, candidates);
-  const leftoverIds = new Set(leftovers.map((l) => l.draft.id));
   const draftsPath = draftsBucket?.folderPath ?? 'Drafts';
 
-  const out: MailboxResult = { folders: [], missing: [], unexpected: [], present: [], drafts: [], ledgerImportedButAbsent: [], importedButAltered: [] };
-  for (const r of results) {
-    const c = r.comparison;
-    // A leftover draft is listed once, as a draft, not again as unexpected in a Drafts row.
-    const unexpected = c.unexpected.filter((m) => !leftoverIds.has(m.id));
-    const target = r.bucket.target;
-    const label = target === null ? '' : displayTarget(target);
-    if (r.folderId !== null) log(`${mailbox}: ${label}: ${c.expected} expected, ${c.matched.length} present, ${c.missing.length} missing, ${unexpected.length} unexpected`);
-    out.folders.push({
-      mailbox,
-      target,
-      label: target === null ? `(not imported: ${r.bucket.sourceFolders.join(', ')})` : label,
-      folderPath: r.folderPath,
-      sourceFolders: r.bucket.sourceFolders,
-      inExport: r.bucket.inExport,
-      spam: r.bucket.spam,
-      duplicates: r.bucket.duplicates,
-      excluded: r.bucket.excluded,
-      expected: c.expected,
-      importedPerLedger: withLedger ? r.bucket.wanted.filter((s) => s.ledgerState === 'imported' || s.ledgerState === 'present').length : null,
-      present: c.matched.length,
-      totalItemCount: r.folderId === null ? null : (counts.get(r.folderId) ?? null),
-      missing: c.missing.length,
-      unexpected: unexpected.length,
-      ledgerImportedButAbsent: withLedger ? c.ledgerImportedButAbsent.length : null,
-      importedButAltered: withLedger ? c.importedButAltered.length : null,
-      weakMatches: c.matched.filter((m) => m.by !== 'fingerprint').length,
-      error: r.error,
-    });
-    out.missing.push(...c.missing.map((s) => sourceLine(mailbox, s)));
-    out.ledgerImportedButAbsent.push(...c.ledgerImportedButAbsent.map((s) => sourceLine(mailbox, s)));
-    out.importedButAltered.push(...c.importedButAltered.map((a) => ({ source: sourceLine(mailbox, a.source), destination: destinationLine(mailbox, label, r.folderPath ?? '', a.destination) })));
-    out.unexpected.push(...unexpected.map((m) => destinationLine(mailbox, label, r.folderPath ?? '', m)));
-    out.present.push(
-      ...c.matched.map((m) => ({ source: sourceLine(mailbox, m.source), destinationId: m.destination.id, by: m.by })),
-    );
+  const report = mailboxReport(mailbox, results, leftovers, { draftsPath, itemCounts: counts, withLedger });
+  for (const row of report.folders) {
+    if (row.folderPath !== null) log(`${mailbox}: ${row.label}: ${row.expected} expected, ${row.present} present, ${row.missing} missing, ${row.unexpected} unexpected`);
   }
-  out.drafts.push(
-    ...leftovers.map((l) => ({
-      ...destinationLine(mailbox, 'drafts', draftsPath, l.draft),
-      matchedBy: l.by,
-      source: sourceLine(mailbox, l.source),
-    })),
-  );
-  return out;
+  return report;
 }
 
 async function reconcileFolder(bucket: SourceBucket, destination: MailboxDestination, mailbox: string, log: (line: string) => void): Promise<FolderResult> {
@@ -240,64 +181,4 @@ function isDrafts(target: string): boolean {
 
 function isFatal(error: unknown): boolean {
   return error instanceof ClassifiedError && error.errorClass === 'fatal';
-}
-
-function sourceLine(mailbox: string, s: ReconcileSourceMessage): SourceLine {
-  return {
-    mailbox,
-    zip: s.zip,
-    entry: s.entry,
-    folder: s.folder,
-    target: displayTarget(s.target),
-    subject: s.subject,
-    date: s.date ?? '',
-    messageId: s.messageId ?? '',
-    ledgerState: s.ledgerState ?? '',
-    ledgerDestinationId: s.ledgerDestId ?? '',
-  };
-}
-
-function destinationLine(mailbox: string, target: string, folderPath: string, m: DestinationMessage): DestinationLine {
-  return {
-    mailbox,
-    target,
-    folderPath,
-    subject: m.subject,
-    sentDateTime: m.sentDateTime ?? '',
-    internetMessageId: m.internetMessageId ?? '',
-    id: m.id,
-  };
-}
-
-function assemble(results: readonly MailboxResult[], withLedger: boolean, mailboxes: readonly string[], warnings: readonly string[], unreadable: number): ReconcileReport {
-  const folders = results.flatMap((r) => r.folders);
-  const sum = (f: (row: ReconcileFolderRow) => number): number => folders.reduce((n, row) => n + f(row), 0);
-  const drafts = results.flatMap((r) => r.drafts);
-  return {
-    generatedAt: new Date().toISOString(),
-    withLedger,
-    mailboxes,
-    totals: {
-      expected: sum((r) => r.expected),
-      present: sum((r) => r.present),
-      missing: sum((r) => r.missing),
-      unexpected: sum((r) => r.unexpected),
-      drafts: drafts.length,
-      ledgerImportedButAbsent: withLedger ? sum((r) => r.ledgerImportedButAbsent ?? 0) : null,
-      importedButAltered: withLedger ? sum((r) => r.importedButAltered ?? 0) : null,
-      inExport: sum((r) => r.inExport),
-      spam: sum((r) => r.spam),
-      duplicates: sum((r) => r.duplicates),
-      excluded: sum((r) => r.excluded),
-      unreadable,
-    },
-    folders,
-    missing: results.flatMap((r) => r.missing),
-    unexpected: results.flatMap((r) => r.unexpected),
-    present: results.flatMap((r) => r.present),
-    drafts,
-    ledgerImportedButAbsent: results.flatMap((r) => r.ledgerImportedButAbsent),
-    importedButAltered: results.flatMap((r) => r.importedButAltered),
-    warnings,
-  };
 }
