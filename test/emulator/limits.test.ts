@@ -57,6 +57,19 @@ describe('per app+mailbox limits', () => {
     expect(emulator.inspect.maxConcurrency(ANN)).toBeLessThanOrEqual(4);
   });
 
+  it('never throttles four workers sending back to back', async () => {
+    emulator = await startEmulator();
+    const graph = graphFor(emulator);
+    const worker = async () => {
+      const results: (ThrottleError | 'ok')[] = [];
+      for (let index = 0; index < 15; index += 1) results.push(await outcome(folders(graph, ANN)));
+      return results;
+    };
+    const results = (await Promise.all([worker(), worker(), worker(), worker()])).flat();
+    expect(results.filter((result) => result !== 'ok')).toEqual([]);
+    expect(emulator.inspect.maxConcurrency(ANN)).toBeLessThanOrEqual(4);
+  });
+
   it('enforces the request budget per window with Retry-After from the time-scaled window, per app', async () => {
     const other = '44444444-5555-4666-8777-888888888888';
     // 10 minutes x 0.005 = 3 s: long enough that six requests fit in one window on a loaded machine.
