@@ -62,9 +62,12 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     return reader;
   };
 
+  // One upload queue for the whole mailbox: the next folder is looked up and inventoried while the
+  // previous folder's uploads are still going, so the 4 request slots never drain between folders.
+  const uploads = new UploadQueue(ledger, destination, readerFor, stats, mailbox, options);
   try {
     for (const target of targets) {
-      if (options.signal?.aborted) break;
+      if (options.signal?.aborted || uploads.fatal) break;
       const segments = decodeTarget(target);
       const folder = options.dryRun ? await destination.findFolder(segments) : await destination.ensureFolder(segments);
       const folderRows = ledger.wantedFor(mailbox, target);
@@ -78,9 +81,10 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       log(`${mailbox}: ${displayTarget(target)}: ${inventory.length} already in the folder, ${toUpload.rows.length} to upload`);
       // Every message id the folder held before this upload, or that a row already accounts for: a
       // lookup after an ambiguous create that finds only these found nothing of ours.
-      const claimed = new Set([...inventory.map((m) => m.id), ...ledger.wantedFor(mailbox, target).flatMap((r) => (r.destId ? [r.destId] : []))]);
-      await uploadRows(toUpload.rows, folder, claimed, ledger, destination, readerFor, stats, mailbox, options);
+      const claimed = new Set([...inventory.map((m) => m.id), ...folderRows.flatMap((r) => (r.destId ? [r.destId] : []))]);
+      await uploads.add(toUpload.rows, folder, claimed);
     }
+    await uploads.finish();
     return { mailbox, fatal: null };
   } catch (error) {
     if (error instanceof ClassifiedError && error.errorClass === 'fatal') {
@@ -124,59 +128,80 @@ function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly
   return { rows: open.filter((r) => remaining.has(String(r.id))), present, recovered };
 }
 
-async function uploadRows(rows: readonly MessageRow[], folder: FolderRef, claimed: Set<string>, ledger: Ledger, destination: MailboxDestination, readerFor: (zipId: number) => Promise<ExportReader>, stats: Stats, mailbox: string, options: MailboxImportOptions): Promise<void> {
-  const counters = stats.mailbox(mailbox);
-  const queue = new PQueue({ concurrency: options.queued ?? 6 });
-  let fatal: ClassifiedError | null = null;
-  for (const row of rows) {
-    if (fatal || options.signal?.aborted) break;
-    await queue.onSizeLessThan(queue.concurrency);
-    void queue.add(async () => {
-      if (fatal || options.signal?.aborted) return;
-      let mime: Buffer;
-      try {
-        mime = await (await readerFor(row.zipId)).readWhole(row.entry, row.entryIndex);
-      } catch (error) {
-        ledger.markFailed(row.id, (error as Error).message, 'unreadable');
-        counters.failed += 1;
-        counters.done += 1;
-        stats.recordError((error as Error).message);
-        return;
-      }
-      const method = chooseUploadMethod(mime.length, options.api);
-      ledger.markInFlight(row.id, method, row.attempts + 1);
-      try {
-        const result = await createOnce(destination, { folder, mime, method, fingerprint: row.fingerprint ?? '' }, claimed);
-        claimed.add(result.id);
-        ledger.markImported(row.id, result.id, result.method);
-        counters.imported += 1;
-        counters.bytesUploaded += mime.length;
-      } catch (error) {
-        if (error instanceof PartialUploadError) {
-          claimed.add(error.createdId);
-          ledger.markPartial(row.id, error.createdId, error.method, error.message);
-          counters.failed += 1;
-          counters.done += 1;
-          stats.recordError(`${mailbox}: ${row.entry}: ${error.message}`);
-          return;
-        }
-        const classified = error instanceof ClassifiedError ? error : null;
-        if (classified?.errorClass === 'fatal') {
-          // Nothing was created: credentials or permissions. Put the row back and stop this mailbox.
-          ledger.markPending(row.id, classified.message);
-          fatal = classified;
-          return;
-        }
-        const message = `${(error as Error).message}`;
-        ledger.markFailed(row.id, message, classified?.errorClass ?? 'unexpected');
-        counters.failed += 1;
-        stats.recordError(`${mailbox}: ${row.entry}: ${message}`);
-      }
-      counters.done += 1;
-    });
+/**
+ * Uploads rows with the ledger written before and after each create. Reading from the zip overlaps the
+ * uploads; the destination's governor decides how many requests actually go out at once.
+ */
+class UploadQueue {
+  private readonly queue: PQueue;
+  /** Set by the first fatal error (credentials, permissions): nothing more is queued or sent. */
+  fatal: ClassifiedError | null = null;
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly destination: MailboxDestination,
+    private readonly readerFor: (zipId: number) => Promise<ExportReader>,
+    private readonly stats: Stats,
+    private readonly mailbox: string,
+    private readonly options: MailboxImportOptions,
+  ) {
+    this.queue = new PQueue({ concurrency: options.queued ?? 6 });
   }
-  await queue.onIdle();
-  if (fatal) throw fatal;
+
+  async add(rows: readonly MessageRow[], folder: FolderRef, claimed: Set<string>): Promise<void> {
+    for (const row of rows) {
+      if (this.fatal || this.options.signal?.aborted) return;
+      await this.queue.onSizeLessThan(this.queue.concurrency);
+      void this.queue.add(() => this.upload(row, folder, claimed));
+    }
+  }
+
+  /** Waits for every queued upload; rethrows the fatal error that stopped the mailbox, if any. */
+  async finish(): Promise<void> {
+    await this.queue.onIdle();
+    if (this.fatal) throw this.fatal;
+  }
+
+  private async upload(row: MessageRow, folder: FolderRef, claimed: Set<string>): Promise<void> {
+    const { ledger, stats, mailbox } = this;
+    const counters = stats.mailbox(mailbox);
+    if (this.fatal || this.options.signal?.aborted) return;
+    let mime: Buffer;
+    try {
+      mime = await (await this.readerFor(row.zipId)).readWhole(row.entry, row.entryIndex);
+    } catch (error) {
+      ledger.markFailed(row.id, (error as Error).message, 'unreadable');
+      counters.failed += 1;
+      counters.done += 1;
+      stats.recordError((error as Error).message);
+      return;
+    }
+    const method = chooseUploadMethod(mime.length, this.options.api);
+    ledger.markInFlight(row.id, method, row.attempts + 1);
+    try {
+      const result = await createOnce(this.destination, { folder, mime, method, fingerprint: row.fingerprint ?? '' }, claimed);
+      claimed.add(result.id);
+      ledger.markImported(row.id, result.id, result.method);
+      counters.imported += 1;
+      counters.bytesUploaded += mime.length;
+    } catch (error) {
+      if (error instanceof PartialUploadError) {
+        claimed.add(error.createdId);
+        ledger.markPartial(row.id, error.createdId, error.method, error.message);
+        counters.failed += 1;
+      } else if (error instanceof ClassifiedError && error.errorClass === 'fatal') {
+        // Nothing was created: credentials or permissions. Put the row back and stop this mailbox.
+        ledger.markPending(row.id, error.message);
+        this.fatal = error;
+        return;
+      } else {
+        ledger.markFailed(row.id, (error as Error).message, error instanceof ClassifiedError ? error.errorClass : 'unexpected');
+        counters.failed += 1;
+      }
+      stats.recordError(`${mailbox}: ${row.entry}: ${(error as Error).message}`);
+    }
+    counters.done += 1;
+  }
 }
 
 /**
