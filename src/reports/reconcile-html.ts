@@ -129,8 +129,8 @@ function folderCells(f: ReconcileFolderRow, withLedger: boolean): (HtmlValue | C
 
 function sourceTable(lines: readonly SourceLine[]): HtmlValue {
   return table(
-    [{ label: 'Mailbox' }, { label: 'Folder', kind: 'wrap' }, { label: 'Subject', kind: 'wrap' }, { label: 'Date' }, { label: 'Message-ID', kind: 'wrap' }, { label: 'Zip entry', kind: 'wrap' }, { label: 'Ledger' }],
-    lines.slice(0, LIST_LIMIT).map((l) => [l.mailbox, l.target, l.subject, l.date, l.messageId, `${l.zip}: ${l.entry}`, l.ledgerState]),
+    [{ label: 'Mailbox' }, { label: 'Source folder', kind: 'wrap' }, { label: 'Subject', kind: 'wrap' }, { label: 'Date' }, { label: 'Message-ID', kind: 'wrap' }, { label: 'Zip entry', kind: 'wrap' }, { label: 'Ledger' }],
+    lines.slice(0, LIST_LIMIT).map((l) => [l.mailbox, l.folder === '' ? '(top level)' : l.folder, l.subject, l.date, l.messageId, `${l.zip}: ${l.entry}`, l.ledgerState]),
   );
 }
 

@@ -130,7 +130,8 @@ function section(out: string[], paint: (text: string, tone: Tone) => string, tit
 }
 
 function sourceText(s: SourceLine): string {
-  return `${s.mailbox}: ${s.target}: "${s.subject}" ${s.date || '(undated)'} ${s.messageId} (${s.zip}: ${s.entry})`.replace(/ {2,}/g, ' ');
+  const ledger = s.ledgerState === '' ? '' : `, ledger: ${s.ledgerState}`;
+  return `${s.mailbox}: ${s.target}: "${s.subject}" ${s.date || '(undated)'} ${s.messageId} (${s.zip}: ${s.entry}${ledger})`.replace(/ {2,}/g, ' ');
 }
 
 function destinationText(d: DestinationLine): string {
