@@ -104,8 +104,8 @@ export function resolveOptions(
   };
 }
 
-/** Runtime changes: anything but the port and tenant. */
-export type EmulatorConfigurePatch = Omit<EmulatorOptions, 'port' | 'tenant' | 'mailboxes'>;
+/** Runtime changes: anything but the port, tenant, mailboxes and default secret, which are fixed at start. */
+export type EmulatorConfigurePatch = Omit<EmulatorOptions, 'port' | 'tenant' | 'mailboxes' | 'clientSecret'>;
 
 export function applyPatch(current: ResolvedOptions, patch: EmulatorConfigurePatch): ResolvedOptions {
   return {
