@@ -12,7 +12,7 @@ import type { EmulatorState } from './state.js';
 import { MailStore } from './store.js';
 import { loadTestCertificates, type ClientCertificateCredential } from './test-certificates.js';
 
-export type { EmulatorOptions, EmulatorConfigurePatch, ClientRegistration, GraphRole, LimitOptions, LatencyOptions } from './options.js';
+export type { EmulatorOptions, EmulatorConfigurePatch, ClientRegistration, GraphRole, LimitOptions, LimitScope, LatencyOptions } from './options.js';
 export type { FaultKind, FaultOptions, ScheduledFault, InjectedFault } from './faults.js';
 export type { InspectedFolder, InspectedMessage, Inspector, PlantedMessage } from './inspect.js';
 export type { LoggedRequest } from './request-log.js';
@@ -75,7 +75,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     options: resolved,
     store: new MailStore(resolved.mailboxes),
     signer: new AccessTokenSigner(randomBytes(32)),
-    limits: new MailboxLimits(() => current().options.limits, () => current().options.timeScale),
+    limits: new MailboxLimits(
+      () => current().options.limits,
+      () => current().options.timeScale,
+      () => current().options.limitScope,
+    ),
     faults: new FaultInjector(resolved.faults, resolved.seed),
     log: new RequestLog(),
     uploads: new UploadSessions(),

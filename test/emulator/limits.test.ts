@@ -93,6 +93,21 @@ describe('per app+mailbox limits', () => {
     expect(await outcome(folders(graph, ANN))).toBe('ok');
   });
 
+  it('can share one budget between all apps on a mailbox (limitScope: mailbox)', async () => {
+    const other = '44444444-5555-4666-8777-888888888888';
+    emulator = await startEmulator({ limits: { requestsPerWindow: 3 }, timeScale: 0.005, limitScope: 'mailbox' });
+    emulator.configure({
+      clients: {
+        [emulator.clientId]: { secret: emulator.clientSecret, roles: [...ALL_MAIL_ROLES] },
+        [other]: { secret: 'other-secret', roles: [...ALL_MAIL_ROLES] },
+      },
+    });
+    const graph = graphFor(emulator);
+    for (let index = 0; index < 3; index += 1) expect(await outcome(folders(graph, ANN))).toBe('ok');
+    const otherApp = graphFor(emulator, msalFor(emulator, { clientSecret: 'other-secret' }, other));
+    expect(await outcome(folders(otherApp, ANN))).toMatchObject({ statusCode: 429, code: 'ApplicationThrottled' });
+  });
+
   it('enforces the upload budget with IncomingBytes; refused bytes are not stored', async () => {
     emulator = await startEmulator({ limits: { bytesPerWindow: 3000 }, timeScale: 0.02 });
     const graph = graphFor(emulator);

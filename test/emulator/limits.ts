@@ -1,4 +1,4 @@
-import type { LimitOptions } from './options.js';
+import type { LimitOptions, LimitScope } from './options.js';
 
 export type LimitVerdict =
   | { ok: true }
@@ -16,8 +16,8 @@ interface KeyState {
 }
 
 /**
- * Outlook's per app+mailbox limits. Windows are fixed (they start with the first request) and shortened by
- * timeScale, so tests reach them in seconds; Retry-After is the time left in the window, in whole seconds.
+ * Outlook's per app+mailbox (or, by `limitScope`, per mailbox) limits. Windows are fixed (they start with
+ * the first request) and shortened by timeScale, so tests reach them in seconds; Retry-After is the time left in the window, in whole seconds.
  */
 export class MailboxLimits {
   private readonly states = new Map<string, KeyState>();
@@ -26,6 +26,7 @@ export class MailboxLimits {
   constructor(
     private limits: () => LimitOptions,
     private timeScale: () => number,
+    private scope: () => LimitScope = () => 'appAndMailbox',
     private now: () => number = Date.now,
   ) {}
 
@@ -78,7 +79,7 @@ export class MailboxLimits {
   }
 
   private state(appId: string, upn: string): KeyState {
-    const key = `${appId}|${upn}`;
+    const key = this.scope() === 'mailbox' ? upn : `${appId}|${upn}`;
     let state = this.states.get(key);
     if (!state) {
       const now = this.now();

@@ -28,6 +28,12 @@ export interface LimitOptions {
   bytesWindowMs: number;
 }
 
+/**
+ * Whom the limits are counted for: Microsoft documents app+mailbox, but field reports (docs PR #9394,
+ * issue #7478) saw one budget shared by every app on a mailbox.
+ */
+export type LimitScope = 'appAndMailbox' | 'mailbox';
+
 export interface LatencyOptions {
   min: number;
   max: number;
@@ -46,6 +52,8 @@ export interface EmulatorOptions {
   /** Multiplies every limit window (0.01 = windows 100x shorter). */
   timeScale?: number;
   limits?: Partial<LimitOptions>;
+  /** Default 'appAndMailbox'. */
+  limitScope?: LimitScope;
   latencyMs?: LatencyOptions;
   faults?: FaultOptions;
   seed?: number;
@@ -60,6 +68,7 @@ export interface ResolvedOptions {
   tokenLifetimeSeconds: number;
   timeScale: number;
   limits: LimitOptions;
+  limitScope: LimitScope;
   latencyMs: LatencyOptions;
   faults: FaultOptions;
   seed: number;
@@ -97,6 +106,7 @@ export function resolveOptions(
     tokenLifetimeSeconds: options.tokenLifetimeSeconds ?? 3599,
     timeScale: options.timeScale ?? 1,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limitScope: options.limitScope ?? 'appAndMailbox',
     latencyMs: options.latencyMs ?? { min: 0, max: 0 },
     faults: options.faults ?? {},
     seed: options.seed ?? 1,
@@ -114,6 +124,7 @@ export function applyPatch(current: ResolvedOptions, patch: EmulatorConfigurePat
     tokenLifetimeSeconds: patch.tokenLifetimeSeconds ?? current.tokenLifetimeSeconds,
     timeScale: patch.timeScale ?? current.timeScale,
     limits: { ...current.limits, ...patch.limits },
+    limitScope: patch.limitScope ?? current.limitScope,
     latencyMs: patch.latencyMs ?? current.latencyMs,
     faults: patch.faults ?? current.faults,
     seed: patch.seed ?? current.seed,
