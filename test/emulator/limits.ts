@@ -17,7 +17,8 @@ interface KeyState {
 
 /**
  * Outlook's per app+mailbox (or, by `limitScope`, per mailbox) limits. Windows are fixed (they start with
- * the first request) and shortened by timeScale, so tests reach them in seconds; Retry-After is the time left in the window, in whole seconds.
+ * the first request) and shortened by timeScale, so tests reach them in seconds; Retry-After is the time
+ * left in the window, in whole seconds.
  */
 export class MailboxLimits {
   private readonly states = new Map<string, KeyState>();
