@@ -6,6 +6,9 @@ import type { StatsSnapshot } from '../accounting/stats.js';
 import type { OutputOptions } from './options.js';
 import type { CliIo } from './io.js';
 
+/** Written to a file or a pipe, the table need not fit a screen: folder names stay whole. */
+const UNLIMITED_WIDTH = 10_000;
+
 /**
  * Prints the run's result: one JSON object on stdout with --json (nothing else goes to stdout then),
  * else the summary table; and the report folder when asked for.
@@ -15,7 +18,7 @@ export async function writeOutputs(report: RunReport, lines: readonly MessageLin
     // Exactly the object report.json holds, so a script can read either.
     io.stdout.write(reportJsonText(report));
   } else {
-    io.stdout.write(renderSummary(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'], width: io.stdout.columns ?? 120, reportDir: options.report }));
+    io.stdout.write(renderSummary(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'], width: io.stdout.isTTY ? (io.stdout.columns ?? 120) : UNLIMITED_WIDTH, reportDir: options.report }));
   }
   const line = runLine(run);
   if (line) io.stderr.write(`${line}\n`);

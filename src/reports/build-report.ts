@@ -62,7 +62,8 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
     exportLogMismatches: z.exportLogMismatches,
     totals: perZip.get(z.id) ?? emptyCounts(),
   }));
-  const folders = [...perFolder.values()].sort((a, b) => a.zip.localeCompare(b.zip) || a.folder.localeCompare(b.folder));
+  // A folder that holds nothing but an export log is not a mailbox folder.
+  const folders = [...perFolder.values()].filter((f) => f.messages + f.calendar + f.unreadable > 0).sort((a, b) => a.zip.localeCompare(b.zip) || a.folder.localeCompare(b.folder));
   return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods };
 }
 

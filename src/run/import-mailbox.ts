@@ -2,6 +2,7 @@ import PQueue from 'p-queue';
 import { openExport } from '../source/index.js';
 import type { ExportReader } from '../source/index.js';
 import { chooseUploadMethod } from '../policy/upload-method.js';
+import { prepareForUpload } from '../message/prepare-upload.js';
 import { matchMultiset } from '../policy/match.js';
 import { ClassifiedError } from '../accounting/errors.js';
 import { PartialUploadError, UnresolvedCreateError } from '../destination/graph/upload-errors.js';
@@ -168,7 +169,7 @@ class UploadQueue {
     if (this.fatal || this.options.signal?.aborted) return;
     let mime: Buffer;
     try {
-      mime = await (await this.readerFor(row.zipId)).readWhole(row.entry, row.entryIndex);
+      mime = prepareForUpload(await (await this.readerFor(row.zipId)).readWhole(row.entry, row.entryIndex));
     } catch (error) {
       ledger.markFailed(row.id, (error as Error).message, 'unreadable');
       counters.failed += 1;

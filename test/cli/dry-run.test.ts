@@ -86,6 +86,23 @@ describe('eml-import --dry-run on the fixture exports', () => {
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']https?:/i);
   });
 
+  it('checks each export log against what the zip holds, with the numbers the generator says are true', async () => {
+    const run = await runCli([...zipPaths, '--dry-run', '--json', '--no-progress']);
+    const json = JSON.parse(run.stdout) as { zips: { zip: string; exportLogMismatches: string[] }[] };
+    for (const [name, zip] of Object.entries(expected.zips)) {
+      const logs = (zip as { exportLogs?: { note: string }[] }).exportLogs ?? [];
+      const mismatches = json.zips.find((z) => z.zip === name)?.exportLogMismatches ?? [];
+      const truth = logs.map((l) => /truth: (\{.*\})/.exec(l.note)?.[1]).find((t) => t !== undefined);
+      if (!truth) {
+        expect(mismatches, name).toEqual([]);
+        continue;
+      }
+      const values = JSON.parse(truth) as Record<string, number>;
+      expect(mismatches, name).toHaveLength(Object.keys(values).length);
+      for (const [field, value] of Object.entries(values)) expect(mismatches.find((m) => m.includes(field)), `${name} ${field}`).toContain(String(value));
+    }
+  });
+
   it('names a file that is not a zip and goes on with the rest', async () => {
     const run = await runCli([join(fixtures, 'not-a-zip.zip'), join(fixtures, 'export-flat.zip'), '--dry-run', '--json', '--no-progress']);
     expect(run.status).toBe(1);

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { prepareForUpload } from '../../src/message/prepare-upload.js';
+
+const text = (b: Buffer): string => b.toString('latin1');
+
+describe('prepareForUpload', () => {
+  it('leaves a CRLF message byte for byte as it is', () => {
+    const mime = Buffer.from('Subject: a\r\nX: \xe9\r\n\r\nbody\r\n', 'latin1');
+    expect(prepareForUpload(mime)).toBe(mime);
+  });
+
+  it('turns LF-only and CR-only line endings, and a mix, into CRLF', () => {
+    expect(text(prepareForUpload(Buffer.from('Subject: a\n\nbody\n')))).toBe('Subject: a\r\n\r\nbody\r\n');
+    expect(text(prepareForUpload(Buffer.from('Subject: a\r\rbody\r')))).toBe('Subject: a\r\n\r\nbody\r\n');
+    expect(text(prepareForUpload(Buffer.from('A: 1\r\nB: 2\nC: 3\r\r\nbody')))).toBe('A: 1\r\nB: 2\r\nC: 3\r\n\r\nbody');
+  });
+
+  it('drops a leading byte-order mark and an mbox From line, nothing else', () => {
+    expect(text(prepareForUpload(Buffer.from('\ufeffSubject: a\r\n\r\nb')))).toBe('Subject: a\r\n\r\nb');
+    expect(text(prepareForUpload(Buffer.from('From ann@example.com Mon Mar 11 12:00:00 2024\nSubject: a\n\nFrom here on\n')))).toBe('Subject: a\r\n\r\nFrom here on\r\n');
+  });
+});
