@@ -3,7 +3,7 @@
  * (src/message), tally the export-log totals. Prints one JSON summary. For measuring and tuning the reader
  * until (and alongside) the CLI.
  *
- *   node --import tsx bench/scan-only.ts ZIP [--headers-only] [--concurrency N] [--no-parse]
+ *   node --import tsx bench/scan-only.ts ZIP [--headers-only] [--concurrency N] [--workers N] [--no-parse]
  */
 import { parseArgs } from 'node:util';
 import { summarizeMessage } from '../src/message/summarize.js';
@@ -15,6 +15,7 @@ const { values, positionals } = parseArgs({
   options: {
     'headers-only': { type: 'boolean', default: false },
     concurrency: { type: 'string' },
+    workers: { type: 'string' },
     'no-parse': { type: 'boolean', default: false },
   },
 });
@@ -27,6 +28,7 @@ for (const zipPath of positionals) {
   for await (const item of scanExport(zipPath, {
     verify: !values['headers-only'],
     ...(values.concurrency === undefined ? {} : { concurrency: Number(values.concurrency) }),
+    ...(values.workers === undefined ? {} : { workers: Number(values.workers) }),
   })) {
     if (item.type === 'archive-error') {
       counts.archiveErrors += 1;

@@ -9,6 +9,9 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { CentralEntry } from './central-directory.js';
 import { isEncrypted } from './central-directory.js';
+import { findHeaderEnd } from './header-block.js';
+import type { InflateOutcome, InflatePool } from './inflate-pool.js';
+import { InflateError } from './inflate-pool.js';
 import {
   MAX_COMPRESSION_RATIO,
   MAX_ENTRY_UNCOMPRESSED_BYTES,
@@ -166,12 +169,33 @@ export interface WholeRead {
   readonly complete: boolean;
 }
 
-/** Reads and verifies a whole entry, buffered when small, streamed when large. */
-export async function readWholeVerified(zip: ZipData, entry: CentralEntry): Promise<WholeRead> {
+/**
+ * Reads and verifies a whole entry: on the worker pool when there is one (only the first bytes come
+ * back), else buffered on the main thread; streamed when large either way.
+ */
+export async function readWholeVerified(zip: ZipData, entry: CentralEntry, pool?: InflatePool): Promise<WholeRead> {
   if (entry.compressedSize > STREAM_INFLATE_THRESHOLD_BYTES) {
     return { bytes: await readWholeStreamed(zip, entry), complete: false };
   }
-  return { bytes: await readWholeBuffered(zip, entry), complete: true };
+  if (pool === undefined) return { bytes: await readWholeBuffered(zip, entry), complete: true };
+  const raw = await readCompressed(zip, entry, entry.compressedSize);
+  let outcome: InflateOutcome;
+  try {
+    outcome = await pool.inflate(entry.compressionMethod, raw, entry.uncompressedSize);
+  } catch (error) {
+    if (error instanceof InflateError) {
+      if (error.tooLarge) throw tooLarge(entry);
+      throw new Error(`deflate data is corrupt: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+  checkIntegrity(entry, outcome.size, outcome.crc);
+  const complete = outcome.size <= outcome.head.length;
+  if (!complete && findHeaderEnd(outcome.head) === -1) {
+    // A header block longer than the window the worker sends back: rare enough to read it again here.
+    return { bytes: await readWholeBuffered(zip, entry), complete: true };
+  }
+  return { bytes: outcome.head, complete };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ZipData } from './entry-data.js';
 import { readInflatedPrefix, readWholeBuffered, readWholeVerified, refuseEntry } from './entry-data.js';
 import { parseExportLog } from './export-log.js';
 import { headerBlockOf } from './header-block.js';
+import type { InflatePool } from './inflate-pool.js';
 import { HEADER_PREFIX_STEPS, MAX_EXPORT_LOG_BYTES } from './limits.js';
 import { sniffContent } from './sniff.js';
 import type { EntryRead, ExportLog } from './types.js';
@@ -14,7 +15,13 @@ export interface EntryOutcome {
 }
 
 /** Reads an entry; never throws: every problem becomes `read.ok = false` naming the zip and the entry. */
-export async function readEntry(zip: ZipData, zipPath: string, entry: CentralEntry, verify: boolean): Promise<EntryOutcome> {
+export async function readEntry(
+  zip: ZipData,
+  zipPath: string,
+  entry: CentralEntry,
+  verify: boolean,
+  pool: InflatePool | undefined,
+): Promise<EntryOutcome> {
   const fail = (reason: string): EntryOutcome => ({ read: { ok: false, error: `${zipPath}: ${entry.name}: ${reason}` } });
   const refusal = refuseEntry(entry);
   if (refusal !== undefined) return fail(refusal);
@@ -25,7 +32,7 @@ export async function readEntry(zip: ZipData, zipPath: string, entry: CentralEnt
     const headOnly = verify ? undefined : await readHeadOnly(zip, entry);
     if (headOnly !== undefined) head = headOnly;
     else {
-      const read = await readWholeVerified(zip, entry);
+      const read = await readWholeVerified(zip, entry, pool);
       verified = true;
       if (read.complete) whole = read.bytes;
       head = headerBlockOf(read.bytes, true) ?? read.bytes;

@@ -37,6 +37,25 @@ describe.each([true, false])('scanExport on the committed fixtures (verify=%s)',
   });
 });
 
+describe('scanExport with inflate workers', () => {
+  it.each(['corrupt.zip', 'export-prefixed.zip', 'large-attachment.zip'])('%s: the same results as inflating in process', async (zipName) => {
+    const zipPath = join(FIXTURES_DIR, zipName);
+    const summary = (items: Awaited<ReturnType<typeof collect>>) =>
+      entriesOf(items).map((item) => ({
+        name: item.entry.entryName,
+        ok: item.read.ok,
+        kind: item.read.ok ? item.read.kind : item.read.error,
+        head: item.read.ok ? item.read.head.toString('latin1') : '',
+        verified: item.read.ok && item.read.verified,
+        exportLog: item.exportLog?.totalMessages,
+      }));
+    const inProcess = summary(await collect(zipPath, { verify: true, workers: 0 }));
+    const pooled = summary(await collect(zipPath, { verify: true, workers: 2 }));
+    expect(pooled).toEqual(inProcess);
+    expect(inProcess.length).toBe(manifest.zips[zipName]!.entries.length);
+  });
+});
+
 describe('scanExport: damaged input', () => {
   it('verify mode finds a bad CRC that --headers-only does not', async () => {
     const zipPath = join(FIXTURES_DIR, 'corrupt.zip');
