@@ -84,6 +84,8 @@ export interface ReconcileFolderRow {
   readonly present: number;
   /** Exchange's own count of items in the folder; null when the folder does not exist. */
   readonly totalItemCount: number | null;
+  /** Messages the folder listing returned; null when the folder does not exist or could not be read. */
+  readonly listed: number | null;
   readonly missing: number;
   readonly unexpected: number;
   /** Ledger says imported or present, the destination lacks it; null without a ledger. */

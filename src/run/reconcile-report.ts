@@ -17,6 +17,7 @@ export interface MailboxResult {
   readonly drafts: LeftoverDraft[];
   readonly ledgerImportedButAbsent: SourceLine[];
   readonly importedButAltered: AlteredCopy[];
+  readonly warnings: string[];
 }
 
 /** One destination folder as reconcile read it. */
@@ -41,7 +42,7 @@ export function mailboxReport(mailbox: string, results: readonly FolderResult[],
   const { draftsPath, withLedger } = context;
   const counts = context.itemCounts;
   const leftoverIds = new Set(leftovers.map((l) => l.draft.id));
-  const out: MailboxResult = { folders: [], missing: [], unexpected: [], present: [], drafts: [], ledgerImportedButAbsent: [], importedButAltered: [] };
+  const out: MailboxResult = { folders: [], missing: [], unexpected: [], present: [], drafts: [], ledgerImportedButAbsent: [], importedButAltered: [], warnings: [] };
   for (const r of results) {
     const c = r.comparison;
     // A leftover draft is listed once, as a draft, not again as unexpected in a Drafts row.
@@ -62,6 +63,7 @@ export function mailboxReport(mailbox: string, results: readonly FolderResult[],
       importedPerLedger: withLedger ? r.bucket.wanted.filter((s) => s.ledgerState === 'imported' || s.ledgerState === 'present').length : null,
       present: c.matched.length,
       totalItemCount: r.folderId === null ? null : (counts.get(r.folderId) ?? null),
+      listed: r.folderId === null ? null : r.listing.length,
       missing: c.missing.length,
       unexpected: unexpected.length,
       ledgerImportedButAbsent: withLedger ? c.ledgerImportedButAbsent.length : null,

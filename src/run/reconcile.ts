@@ -19,7 +19,7 @@ import { ledgerEntries, mappingDifferences } from './reconcile-ledger.js';
 import { assemble, mailboxReport, type FolderResult, type MailboxResult } from './reconcile-report.js';
 import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../destination/types.js';
 import { isComplete } from '../reports/reconcile-model.js';
-import type { ReconcileReport } from '../reports/reconcile-model.js';
+import type { ReconcileFolderRow, ReconcileReport } from '../reports/reconcile-model.js';
 
 export interface ReconcileInput {
   /** The zips and the mailbox each goes to (every zip needs one). */
@@ -82,7 +82,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
         return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal: input.signal });
       })),
     );
-    return assemble(results, input.ledger !== undefined, mailboxes, warnings, unreadable);
+    return assemble(results, input.ledger !== undefined, mailboxes, [...warnings, ...results.flatMap((r) => r.warnings)], unreadable);
   } finally {
     memory.close();
   }
@@ -122,7 +122,17 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
   for (const row of report.folders) {
     if (row.folderPath !== null) log(`${mailbox}: ${row.label}: ${row.expected} expected, ${row.present} present, ${row.missing} missing, ${row.unexpected} unexpected`);
   }
-  return report;
+  return { ...report, warnings: countWarnings(report.folders) };
+}
+
+/**
+ * Exchange's item count against what the listing returned: a difference is other item types filed there
+ * (meeting requests, reports), or a listing that missed messages. Worth a look, never a failure.
+ */
+function countWarnings(rows: readonly ReconcileFolderRow[]): string[] {
+  return rows
+    .filter((r) => r.totalItemCount !== null && r.listed !== null && r.totalItemCount !== r.listed)
+    .map((r) => `${r.mailbox}: ${r.folderPath ?? r.label}: Exchange counts ${r.totalItemCount} items, the listing returned ${r.listed} messages`);
 }
 
 async function reconcileFolder(bucket: SourceBucket, destination: MailboxDestination, mailbox: string, log: (line: string) => void): Promise<FolderResult> {

@@ -48,6 +48,14 @@ describe('compareFolder', () => {
     expect(result.missing.map((m) => m.messageId)).toEqual(['<a@x>']);
   });
 
+  it('shows a message imported twice as one present and one unexpected copy', () => {
+    const s = [source('Twice', '2024-03-04T10:00:00.000Z', '<t@x>')];
+    const d = [dest('Twice', '2024-03-04T10:00:00Z', '<t@x>'), dest('Twice', '2024-03-04T10:00:00Z', '<t@x>')];
+    const result = compareFolder(s, d);
+    expect(result.matched).toHaveLength(1);
+    expect(result.unexpected.map((m) => m.id)).toEqual([d[1]!.id]);
+  });
+
   it('normalises the subject Graph returns like the source (whitespace, controls, NFC) and ignores sub-second precision', () => {
     const s = [source('Caf\u00e9  report\t2024', '2024-03-04T10:00:00.789Z', null)];
     const d = [dest(' Cafe\u0301 report 2024 ', '2024-03-04T10:00:00Z', null)];

@@ -21,6 +21,7 @@ const row = (over: Partial<ReconcileFolderRow>): ReconcileFolderRow => ({
   importedPerLedger: null,
   present: 3,
   totalItemCount: 3,
+  listed: 3,
   missing: 0,
   unexpected: 0,
   ledgerImportedButAbsent: null,
