@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { addOutputOptions, addSourceOptions, addTenantOptions, readImportOptions } from './options.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
+import { ClassifiedError } from '../accounting/errors.js';
 
 const EXAMPLES = `
 Examples:
@@ -60,7 +61,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
       io.stderr.write(`eml-import: ${error.message}\n`);
       return ExitCode.usage;
     }

@@ -3,11 +3,10 @@ import { openExport } from '../source/index.js';
 import type { ExportReader } from '../source/index.js';
 import { chooseUploadMethod } from '../policy/upload-method.js';
 import { prepareForUpload } from '../message/prepare-upload.js';
-import { matchMultiset } from '../policy/match.js';
+import { compareFolder } from './reconcile-compare.js';
 import { ClassifiedError } from '../accounting/errors.js';
 import { PartialUploadError, UnresolvedCreateError } from '../destination/graph/upload-errors.js';
 import { decodeTarget, displayTarget } from './target.js';
-import { destinationFingerprint } from './destination-inventory.js';
 import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
 import type { DestinationMessage, FolderRef, MailboxDestination, UploadRequest, UploadResult } from '../destination/types.js';
@@ -100,33 +99,44 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
 
 /**
  * Matches the folder's unsettled rows against what the destination holds that no settled row accounts
- * for. A matched in-flight row is our own create from a crash window (imported); a matched pending or
- * failed row was there before us (already present). A dry run writes these to its in-memory ledger.
+ * for, with reconcile's own comparison (fingerprint, then Message-ID, then subject for messages Exchange
+ * could not date), so the import and the proof afterwards agree on what "already there" means. A matched
+ * in-flight row is our own create from a crash window (imported); a matched pending or failed row was
+ * there before us (already present). A dry run writes these to its in-memory ledger.
  */
 function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly DestinationMessage[], ledger: Ledger): { rows: MessageRow[]; present: number; recovered: number } {
   const claimed = new Set(rows.filter((r) => !isUnsettled(r) && r.destId).map((r) => r.destId as string));
   const unclaimed = inventory.filter((m) => !claimed.has(m.id) && !m.isDraft);
   const open = rows.filter((r) => isUnsettled(r));
-  const match = matchMultiset(
-    open.map((r) => ({ key: String(r.id), fingerprint: r.fingerprint ?? '', messageId: r.messageId })),
-    unclaimed.map((m) => ({ id: m.id, fingerprint: destinationFingerprint(m), messageId: m.internetMessageId })),
+  const byKey = new Map(open.map((r) => [String(r.id), r]));
+  const comparison = compareFolder(
+    open.map((r) => ({
+      key: String(r.id),
+      subject: r.subject ?? '',
+      date: r.date,
+      datedByHeader: r.dateSource === 'date',
+      messageId: r.messageId,
+      fingerprint: r.fingerprint ?? '',
+      ledgerState: r.state,
+      ledgerDestId: r.destId,
+    })),
+    unclaimed,
   );
   let present = 0;
   let recovered = 0;
-  const byId = new Map(open.map((r) => [String(r.id), r]));
-  for (const [key, destId] of match.matched) {
-    const row = byId.get(key);
+  for (const pair of comparison.matched) {
+    const row = byKey.get(pair.source.key);
     if (!row) continue;
     if ((row.state === 'in_flight' || row.errorClass === 'ambiguous-create') && row.method) {
       recovered += 1;
-      ledger.markImported(row.id, destId, row.method);
+      ledger.markImported(row.id, pair.destination.id, row.method);
     } else {
       present += 1;
-      ledger.markPresent(row.id, destId);
+      ledger.markPresent(row.id, pair.destination.id);
     }
   }
-  const remaining = new Set(match.sourceOnly);
-  return { rows: open.filter((r) => remaining.has(String(r.id))), present, recovered };
+  const missing = new Set(comparison.missing.map((s) => s.key));
+  return { rows: open.filter((r) => missing.has(String(r.id))), present, recovered };
 }
 
 /**

@@ -40,12 +40,8 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
   stats.phase = 'scanning';
   for (const zip of zips) {
     const path = resolve(zip.path);
-    let size = 0;
-    try {
-      size = statSync(path).size;
-    } catch {
-      size = 0;
-    }
+    // A missing file is reported by the scan as an archive error; its size is simply unknown here.
+    const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
     const record = ledger.upsertZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size });
     if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
     records.push(ledger.zips().find((z) => z.id === record.id) ?? record);

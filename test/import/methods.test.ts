@@ -115,22 +115,26 @@ describe('upload methods, folder mapping and mailboxes', () => {
     const fresh = await startEmulator({ mailboxes: [ANN] });
     try {
       const dup = message({ subject: 'Twice', messageId: '<twice@x>' });
+      // No Date and no Message-ID: Exchange gives it a sentDateTime of its own, so only the subject can tell.
+      const undated = message({ subject: 'No date at all', date: '' });
       const zip = await writeZip(join(work, 'present.zip'), [
         { name: 'Inbox/1.eml', content: dup },
         { name: 'Sent Items/2.eml', content: dup },
         { name: 'Inbox/3.eml', content: message({ subject: 'Only here', messageId: '<only@x>' }) },
+        { name: 'Inbox/4.eml', content: undated },
       ]);
-      // As if Microsoft's own IMAP migration had already brought the Inbox copy over.
+      // As if Microsoft's own IMAP migration had already brought the Inbox copies over.
       await fresh.addMessage(ANN, 'Inbox', { mime: Buffer.from(dup), method: 'importMime' });
+      await fresh.addMessage(ANN, 'Inbox', { mime: Buffer.from(undated), method: 'importMime' });
       const dry = await runCli([zip, ...tenantArgs(fresh, ANN), '--dry-run', '--json', '--no-progress'], tenantEnv(fresh));
       expect(dry.status, dry.stderr).toBe(0);
-      expect(JSON.parse(dry.stdout).totals).toMatchObject({ messages: 3, alreadyPresent: 1, imported: 0 });
-      expect(fresh.inspect.messages(ANN)).toHaveLength(1);
+      expect(JSON.parse(dry.stdout).totals).toMatchObject({ messages: 4, alreadyPresent: 2, imported: 0 });
+      expect(fresh.inspect.messages(ANN)).toHaveLength(2);
 
       const run = await runCli([zip, ...tenantArgs(fresh, ANN), '--state', join(work, 's-present'), '--json', '--no-progress'], tenantEnv(fresh));
       expect(run.status, run.stderr).toBe(0);
-      expect(JSON.parse(run.stdout).totals).toMatchObject({ alreadyPresent: 1, imported: 2 });
-      expect(ids(fresh.inspect.messages(ANN))).toEqual(['<only@x>', '<twice@x>', '<twice@x>']);
+      expect(JSON.parse(run.stdout).totals).toMatchObject({ alreadyPresent: 2, imported: 2 });
+      expect(ids(fresh.inspect.messages(ANN))).toEqual(['', '<only@x>', '<twice@x>', '<twice@x>']);
     } finally {
       await fresh.close();
     }
