@@ -5,7 +5,9 @@
  * against the ceiling the limits allow, the share of requests answered 429 and the highest concurrency
  * the emulator saw; then how close N mailboxes in parallel come to N times one.
  *
- *   npm run bench:import [-- --scenario latency,requests,bytes] [--parallel 4] [--messages N] [--full] [--json FILE]
+ *   npm run bench:import [-- --scenario latency,requests,bytes] [--parallel 4] [--messages N] [--full] [--json FILE] [--cpu-prof DIR] [--keep]
+ *
+ * --cpu-prof DIR runs the CLI under node --cpu-prof (profiles in DIR); --keep keeps the temp folder.
  *
  * Three scenarios, so that each limit binds in one of them:
  * - latency:  Outlook's limits at timeScale 0.05; realistic sizes. 4 in flight / 275 ms mean latency binds.
@@ -20,7 +22,7 @@
  * are reported separately as time per phase.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../test/emulator/options.js';
@@ -68,10 +70,12 @@ const { values } = parseArgs({
     full: { type: 'boolean', default: false },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
   },
 });
 const wanted = new Set((values.scenario ?? '').split(',').map((s) => s.trim()));
 const parallel = Math.max(2, Number(values.parallel));
+const nodeFlags = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] : [];
 const work = mkdtempSync(join(tmpdir(), 'eml-import-bench-'));
 
 const f1 = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '-');
@@ -88,6 +92,8 @@ function printRun(run: RunResult): void {
       ` + uploads ${sec(run.uploadMs)} + report/exit ${sec(run.tailMs)}`,
   );
   if (run.cliRunLine) console.log(`   CLI: ${run.cliRunLine}`);
+  console.log(`   CPU: emulator+bench ${run.cpu.emulatorS.toFixed(1)} s, CLI ${run.cpu.cliS.toFixed(1)} s over ${sec(run.wallMs)} wall (2 cores = ${(2 * run.wallMs / 1000).toFixed(0)} s); load average ${run.load[0].toFixed(1)} → ${run.load[1].toFixed(1)} on ${cpus().length} cores`);
+  for (const u of run.unexpected.slice(0, 5)) console.log(`   unexpected answer: ${u}`);
   console.log(`   answers by status: ${Object.entries(run.statusCounts).map(([k, v]) => `${k}:${v}`).join(' ')}`);
   console.log(
     `   ${'mailbox'.padEnd(30)} ${pad('msgs', 5)} ${pad('KB/msg', 7)} ${pad('msg/s', 6)} ${pad('ceiling', 8)} ${pad('binds', 11)} ${pad('% ceil', 7)}` +
@@ -104,6 +110,12 @@ function printRun(run: RunResult): void {
       `     bounds msg/s: concurrency ${f1(c.concurrency)}, requests ${f1(c.requests)}, bytes ${f1(c.bytes)} (mean request ${f1(m.meanRequestBytes / 1024)} KB);` +
         ` 429s in setup ${m.throttledByPhase.setup}, in uploads ${m.throttledByPhase.upload}; other requests during uploads ${m.otherDuringUpload}; largest gap ${sec(m.largestGapMs)}`,
     );
+    console.log(
+      `     at the emulator: ${m.meanInFlight.toFixed(2)} requests in flight on average (of ${s.limits.concurrency}), ${m.serverMsPerRequest.toFixed(0)} ms per request;` +
+        ` so each slot idles ${(((m.ceiling.concurrency > 0 ? s.limits.concurrency : 0) / m.rate) * 1000 - m.serverMsPerRequest).toFixed(0)} ms between answer and next arrival`,
+    );
+    console.log(`     largest gap between importMime answers ${sec(m.largestGapMs)}, ${m.largestGapContext}`,
+    );
   }
   for (const p of run.problems) console.log(`   PROBLEM: ${p}`);
 }
@@ -114,11 +126,11 @@ try {
   for (const base of SCENARIOS) {
     if (!wanted.has(base.name)) continue;
     const scenario = values.messages ? { ...base, messagesPerMailbox: Number(values.messages) } : base;
-    const single = await runScenario(scenario, 1, work);
+    const single = await runScenario(scenario, 1, work, nodeFlags);
     printRun(single);
     results.push(single);
     if (scenario.name === 'bytes' && !values.full) continue;
-    const many = await runScenario(scenario, parallel, work);
+    const many = await runScenario(scenario, parallel, work, nodeFlags);
     printRun(many);
     results.push(many);
   }

@@ -3,12 +3,13 @@
  * it, then the checks (exit 0, every message arrived, no drafts) and the measurements.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmulator, type LatencyOptions, type LimitOptions } from '../../test/emulator/index.js';
 import { writeExportZip, type GeneratedZip, type SizeMix } from './generate.js';
-import { installTimeline, mark, since, type TimedRequest } from './timeline.js';
+import { installTimeline, mark, meanInFlight, since, type TimedRequest } from './timeline.js';
 
 export interface Scenario {
   readonly name: string;
@@ -53,6 +54,12 @@ export interface MailboxResult {
   /** Sum of gaps over 1 s between consecutive importMime answers (uploads stalled), ms. */
   readonly stalledMs: number;
   readonly largestGapMs: number;
+  /** Where the largest gap was and which other requests of this mailbox were answered inside it. */
+  readonly largestGapContext: string;
+  /** Mean requests in flight at the emulator over the upload phase (4 = every slot always busy). */
+  readonly meanInFlight: number;
+  /** Mean time from arrival to answer at the emulator for importMime, ms. */
+  readonly serverMsPerRequest: number;
 }
 
 export interface RunResult {
@@ -73,6 +80,12 @@ export interface RunResult {
   readonly aggregateRate: number;
   readonly statusCounts: Record<string, number>;
   readonly cliRunLine: string;
+  /** Answers other than 2xx and 429, by method and path. */
+  readonly unexpected: readonly string[];
+  /** CPU seconds: the bench process (emulator) and the CLI child (user + system). */
+  readonly cpu: { readonly emulatorS: number; readonly cliS: number };
+  /** 1-minute load average at start and end: other work on the machine competes for its cores. */
+  readonly load: readonly [number, number];
   readonly problems: readonly string[];
 }
 
@@ -112,7 +125,7 @@ function base64Bytes(raw: number): number {
 
 let runCounter = 0;
 
-export async function runScenario(scenario: Scenario, parallel: number, work: string): Promise<RunResult> {
+export async function runScenario(scenario: Scenario, parallel: number, work: string, nodeFlags: readonly string[] = []): Promise<RunResult> {
   installTimeline();
   const runId = ++runCounter;
   const runDir = join(work, `run-${runId}-${scenario.name}-x${parallel}`);
@@ -134,6 +147,7 @@ export async function runScenario(scenario: Scenario, parallel: number, work: st
   const problems: string[] = [];
   try {
     const args = [
+      ...nodeFlags,
       join(ROOT, 'dist', 'cli.js'),
       ...zips.map((z) => z.path),
       '--tenant', emulator.tenant,
@@ -154,15 +168,25 @@ export async function runScenario(scenario: Scenario, parallel: number, work: st
     };
     const command = `EML_IMPORT_TIME_SCALE=${scenario.timeScale} node dist/cli.js <${parallel} zip(s)> --map map.csv --json --no-progress --parallel ${parallel} …`;
     const from = mark();
+    const timeFile = join(runDir, 'time.txt');
+    const cpuBefore = process.cpuUsage();
+    const loadBefore = loadavg()[0] ?? NaN;
     const started = performance.now();
-    const child = spawn(process.execPath, args, { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, ...args], { env, cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     const ended = performance.now();
+    const cpuUsed = process.cpuUsage(cpuBefore);
     const requests = since(from);
+    let cliS = NaN;
+    try {
+      cliS = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number).reduce((a, b) => a + b, 0);
+    } catch {
+      // no /usr/bin/time output
+    }
 
     if (exitCode !== 0) problems.push(`exit status ${exitCode}: ${stderr.trim().split('\n').slice(-5).join(' | ')}`);
     let imported = -1;
@@ -196,6 +220,9 @@ export async function runScenario(scenario: Scenario, parallel: number, work: st
       mailboxes: results,
       aggregateRate: (uploads.length - 1) / ((lastUpload - firstUpload) / 1000),
       statusCounts,
+      unexpected: requests.filter((r) => (r.status < 200 || r.status >= 300) && r.status !== 429).map((r) => `${r.status} ${r.method} ${r.path}`),
+      load: [loadBefore, loadavg()[0] ?? NaN],
+      cpu: { emulatorS: (cpuUsed.user + cpuUsed.system) / 1e6, cliS },
       cliRunLine: stderr.split('\n').find((line) => line.startsWith('Graph:')) ?? '',
       problems,
     };
@@ -223,12 +250,21 @@ function measureMailbox(
   const last = uploads[uploads.length - 1]?.at ?? NaN;
   let stalledMs = 0;
   let largestGapMs = 0;
+  let gapAt = 0;
   for (let i = 1; i < uploads.length; i++) {
     const gap = (uploads[i] as TimedRequest).at - (uploads[i - 1] as TimedRequest).at;
+    if (gap > largestGapMs) gapAt = i;
     largestGapMs = Math.max(largestGapMs, gap);
     if (gap > 1000) stalledMs += gap;
   }
   const throttled = mine.filter((r) => r.status === 429);
+  const gapStart = uploads[gapAt - 1]?.at ?? first;
+  const gapEnd = uploads[gapAt]?.at ?? first;
+  const inGap = mine.filter((r) => r.kind !== 'importMime' && r.at > gapStart && r.at < gapEnd);
+  const short = (path: string): string => path.replace(/^.*\/users\/[^/]+/, '').replace(/\/mailFolders\/[^/]+/g, '/mailFolders/…');
+  const largestGapContext =
+    `after upload #${gapAt} (+${((gapStart - first) / 1000).toFixed(1)} s); other requests answered in it: ` +
+    (inGap.length === 0 ? 'none' : inGap.map((r) => `${r.method} ${short(r.path)} ${r.status}`).join(', '));
   return {
     mailbox,
     messages: zip.messages,
@@ -250,5 +286,9 @@ function measureMailbox(
     maxConcurrency: inspect.maxConcurrency(mailbox),
     stalledMs,
     largestGapMs,
+    largestGapContext,
+    meanInFlight: meanInFlight(mailbox, first, last),
+    // Little's law over the upload phase: in flight = rate x time per request.
+    serverMsPerRequest: (meanInFlight(mailbox, first, last) / ((uploads.length - 1) / ((last - first) / 1000))) * 1000,
   };
 }

@@ -4,6 +4,7 @@
  * it is logged, which is the moment the answer is written. Bench-only; the emulator is not changed.
  */
 import { performance } from 'node:perf_hooks';
+import { MailboxLimits } from '../../test/emulator/limits.js';
 import { RequestLog, type LoggedRequest } from '../../test/emulator/request-log.js';
 
 export interface TimedRequest {
@@ -18,6 +19,14 @@ export interface TimedRequest {
 }
 
 const timeline: TimedRequest[] = [];
+
+/** A request to a mailbox as the emulator's limits saw it: counted in flight from arrival to answer. */
+export interface Occupancy {
+  readonly mailbox: string;
+  readonly from: number;
+  to: number;
+}
+const occupancy: Occupancy[] = [];
 let installed = false;
 
 function classify(path: string): Pick<TimedRequest, 'mailbox' | 'kind'> {
@@ -38,6 +47,31 @@ export function installTimeline(): void {
     timeline.push({ at: performance.now(), method: entry.method, path: entry.path, status: entry.status, ...classify(entry.path) });
     original.call(this, entry);
   };
+  // Arrival and answer of every /users/{upn} request, for the mean number in flight at the server.
+  const arrive = MailboxLimits.prototype.arrive;
+  MailboxLimits.prototype.arrive = function stampedArrive(this: MailboxLimits, appId: string, upn: string) {
+    const slot: Occupancy = { mailbox: upn.toLowerCase(), from: performance.now(), to: Number.NaN };
+    occupancy.push(slot);
+    const result = arrive.call(this, appId, upn);
+    return {
+      observed: result.observed,
+      release: () => {
+        if (Number.isNaN(slot.to)) slot.to = performance.now();
+        result.release();
+      },
+    };
+  };
+}
+
+/** Mean requests in flight at the server for `mailbox` between `from` and `to` (performance.now() times). */
+export function meanInFlight(mailbox: string, from: number, to: number): number {
+  let busy = 0;
+  for (const slot of occupancy) {
+    if (slot.mailbox !== mailbox) continue;
+    const end = Number.isNaN(slot.to) ? to : slot.to;
+    busy += Math.max(0, Math.min(end, to) - Math.max(slot.from, from));
+  }
+  return busy / (to - from);
 }
 
 /** Everything stamped since `from` (an index returned by mark()). */
