@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { addOutputOptions, addSourceOptions, addTenantOptions, readImportOptions } from './options.js';
 import { ExitCode } from '../accounting/exit-codes.js';
@@ -16,6 +17,11 @@ The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never fr
 Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
 configuration or authentication error.`;
 
+/** The version in package.json, the same from src/ (tsx) and dist/ (built): both are two levels down. */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+}
+
 /**
  * The whole command line. Each command's module is loaded only when it runs: the Graph side pulls in
  * mailparser, and merely loading it measurably slows the dry run's zip loop (notes/libraries.md §3). Runs one command and returns its exit status; never calls process.exit, so
@@ -24,6 +30,7 @@ configuration or authentication error.`;
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let status: number = ExitCode.ok;
   const program = new Command('eml-import')
+    .version(packageVersion(), '-V, --version')
     .description('Import Amazon WorkMail export zips into Microsoft 365 mailboxes through Microsoft Graph.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
