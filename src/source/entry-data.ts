@@ -18,6 +18,7 @@ import {
   MAX_HEADER_BLOCK_BYTES,
   RATIO_CHECK_MIN_BYTES,
   STREAM_INFLATE_THRESHOLD_BYTES,
+  SYNC_INFLATE_MAX_COMPRESSED_BYTES,
 } from './limits.js';
 
 const inflateRaw = promisify(zlib.inflateRaw);
@@ -114,9 +115,10 @@ export async function readWholeBuffered(zip: ZipData, entry: CentralEntry): Prom
   let data: Buffer;
   if (entry.compressionMethod === STORED) data = raw;
   else {
+    // The cap makes a lying central directory (small declared size, huge output) fail early.
+    const options = { maxOutputLength: Math.max(1, entry.uncompressedSize) };
     try {
-      // The cap makes a lying central directory (small declared size, huge output) fail early.
-      data = await inflateRaw(raw, { maxOutputLength: Math.max(1, entry.uncompressedSize) });
+      data = raw.length <= SYNC_INFLATE_MAX_COMPRESSED_BYTES ? zlib.inflateRawSync(raw, options) : await inflateRaw(raw, options);
     } catch (error) {
       if (isBufferTooLarge(error)) throw tooLarge(entry);
       throw new Error(`deflate data is corrupt: ${(error as Error).message}`, { cause: error });

@@ -38,6 +38,13 @@ export const MAX_EXPORT_LOG_BYTES = 4 * 1024 * 1024;
  */
 export const STREAM_INFLATE_THRESHOLD_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Entries with at most this many compressed bytes are inflated synchronously: zlib's async API costs more
+ * CPU than the inflate itself for small entries (a stream object and a threadpool round trip per 16 KiB),
+ * and 64 KiB inflates in well under a millisecond, too short to matter for the event loop.
+ */
+export const SYNC_INFLATE_MAX_COMPRESSED_BYTES = 64 * 1024;
+
 /** Entries read at once by default: enough to keep both cores and the threadpool busy, small for memory. */
 export const DEFAULT_SCAN_CONCURRENCY = 6;
 

@@ -10,6 +10,8 @@ export type Sniffed =
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 /** A header field name (RFC 5322 ftext: printable ASCII but ':'), the colon, at the start of a line. */
 const FIELD_LINE = /^[!-9;-~]+[ \t]*:/;
+/** A Content-Type field at the start of a line (the head ends at the blank line, so it is top-level). */
+const CONTENT_TYPE_FIELD = /(?:^|\r\n|\n|\r)content-type[ \t]*:/i;
 /** How much of the start we look at: a line longer than this is not a header line. */
 const SNIFF_WINDOW = 4096;
 
@@ -35,23 +37,26 @@ export function sniffContent(first: Buffer): Sniffed {
   if (!FIELD_LINE.test(start)) {
     return { kind: 'unreadable', reason: 'does not start with a header field, BEGIN:VCALENDAR or a JSON object' };
   }
-  const contentType = topLevelField(first, 'content-type');
+  const contentType = topLevelContentType(first);
   if (contentType !== undefined && /^\s*text\/calendar\b/i.test(contentType)) return { kind: 'calendar' };
   return { kind: 'message' };
 }
 
-/** The first field called `name` in a header block, unfolded; enough for sniffing, not a header parser. */
-function topLevelField(head: Buffer, name: string): string | undefined {
+/** The top-level Content-Type of a header block, unfolded; enough for sniffing, not a header parser. */
+function topLevelContentType(head: Buffer): string | undefined {
   const text = head.toString('latin1');
-  const lines = text.split(/\r\n|\n|\r/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (line === '') return undefined; // end of the header block
-    const colon = line.indexOf(':');
-    if (colon <= 0 || line.slice(0, colon).trim().toLowerCase() !== name) continue;
-    let value = line.slice(colon + 1);
-    while (i + 1 < lines.length && /^[ \t]/.test(lines[i + 1] ?? '')) value += ' ' + (lines[++i] ?? '').trim();
-    return value.trim();
+  const match = CONTENT_TYPE_FIELD.exec(text);
+  if (match === null) return undefined;
+  let value = '';
+  let at = match.index + match[0].length;
+  for (;;) {
+    const eol = text.slice(at).search(/\r\n|\n|\r/);
+    const line = eol === -1 ? text.slice(at) : text.slice(at, at + eol);
+    value += line;
+    if (eol === -1) break;
+    at += eol + (text.startsWith('\r\n', at + eol) ? 2 : 1);
+    if (!/^[ \t]/.test(text.slice(at, at + 1))) break; // the next field starts
+    value += ' ';
   }
-  return undefined;
+  return value.trim();
 }
