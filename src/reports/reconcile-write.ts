@@ -3,8 +3,8 @@
  * combined.txt (one sigil per message) and reconcile.html. Each file is written to a temporary name and
  * renamed, so a reader (or a crash) never sees half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { writeAtomically } from './write-atomically.js';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ReconcileReport } from './reconcile-model.js';
 import { reconcileJsonText } from './reconcile-json.js';
@@ -24,16 +24,6 @@ export function reconcileFiles(report: ReconcileReport): Array<readonly [string,
   ];
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, 'utf8');
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
 
 /** Creates `dir` if needed and writes the report files; returns the paths written. */
 export async function writeReconcileDir(dir: string, report: ReconcileReport): Promise<string[]> {

@@ -2,8 +2,8 @@
  * The one function that writes a report directory. Renderers stay pure; this only picks the files for
  * the mode and writes each one atomically, so a reader (or a crash) never sees half a file.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { writeAtomically } from './write-atomically.js';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageLine, RunReport } from './model.js';
 import { duplicatesCsv, failedCsv, importedCsv, messagesCsv, spamCsv } from './csv.js';
@@ -23,16 +23,6 @@ export function reportFiles(report: RunReport, lines: readonly MessageLine[]): A
   return files;
 }
 
-async function writeAtomically(path: string, content: string): Promise<void> {
-  const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(temp, content, 'utf8');
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-}
 
 /** Creates `dir` if needed and writes the report files into it; returns the paths written. */
 export async function writeReportDir(dir: string, report: RunReport, lines: readonly MessageLine[]): Promise<string[]> {
