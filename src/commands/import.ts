@@ -1,11 +1,10 @@
 import { join, resolve } from 'node:path';
-import PQueue from 'p-queue';
 import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { scanZips, type ZipToScan } from '../run/scan.js';
 import { scanOptionsFrom, mappingFingerprint } from '../run/source-options.js';
-import { importMailbox } from '../run/import-mailbox.js';
+import { importMailboxes } from '../run/import-mailboxes.js';
 import { readMapFile, mailboxFor } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
@@ -50,24 +49,8 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
       if (tenant && !io.signal?.aborted) {
         const { connect } = await import('../run/connect.js');
         const connection = await connect(options, io, stats);
-        const problems = await connection.preflight([...new Set(zips.map((z) => z.mailbox as string))]);
-        if (problems.length > 0) {
-          for (const p of problems) progress.log(`error: ${p}`);
-          fatal = problems.join('\n');
-        } else {
-          stats.phase = options.dryRun ? 'checking destination' : 'importing';
-          const mailboxes = [...new Set(records.map((z) => z.mailbox).filter((m): m is string => m !== null))];
-          const queue = new PQueue({ concurrency: options.parallel });
-          const results = await Promise.all(
-            mailboxes.map((mailbox) =>
-              queue.add(() =>
-                importMailbox(mailbox, records.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, { api: options.api, dryRun: options.dryRun, signal: io.signal }, progress.log),
-              ),
-            ),
-          );
-          const failures = results.filter((r) => r?.fatal).map((r) => `${r?.mailbox}: ${r?.fatal}`);
-          if (failures.length > 0) fatal = failures.join('\n');
-        }
+        stats.phase = options.dryRun ? 'checking destination' : 'importing';
+        fatal = await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: options.parallel, signal: io.signal }, progress.log);
       }
     } finally {
       progress.stop();
