@@ -57,7 +57,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     }
     const zipPaths = new Set(zips.map((z) => resolve(z.path)));
     const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
-    await writeOutputs(report, messageLines(ledger, zipPaths), options, io, stats.snapshot());
+    await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
     if (fatal) {
       io.stderr.write(`eml-import: stopped: ${fatal}\n`);
       return ExitCode.usage;

@@ -11,9 +11,10 @@ const UNLIMITED_WIDTH = 10_000;
 
 /**
  * Prints the run's result: one JSON object on stdout with --json (nothing else goes to stdout then),
- * else the summary table; and the report folder when asked for.
+ * else the summary table; and the report folder when asked for. The per-message lines are built only
+ * then: for 200,000 messages they are the largest thing a run holds in memory.
  */
-export async function writeOutputs(report: RunReport, lines: readonly MessageLine[], options: Pick<OutputOptions, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
+export async function writeOutputs(report: RunReport, lines: () => MessageLine[], options: Pick<OutputOptions, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
   if (options.json) {
     // Exactly the object report.json holds, so a script can read either.
     io.stdout.write(reportJsonText(report));
@@ -23,7 +24,7 @@ export async function writeOutputs(report: RunReport, lines: readonly MessageLin
   const line = runLine(run);
   if (line) io.stderr.write(`${line}\n`);
   if (options.report) {
-    const written = await writeReportDir(options.report, report, [...lines]);
+    const written = await writeReportDir(options.report, report, lines());
     io.stderr.write(`report written: ${written.join(', ')}\n`);
   }
 }

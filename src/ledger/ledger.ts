@@ -233,18 +233,19 @@ export class Ledger {
     })();
   }
 
-  /** Entries of one zip in central-directory order, so dedup decisions do not depend on read order. */
-  entriesOfZip(zipId: number): MessageRow[] {
-    return (this.db.prepare(`SELECT * FROM messages WHERE zip_id = ? ORDER BY entry_index`).all(zipId) as RawMessageRow[]).map(toMessageRow);
+  /**
+   * Entries of one zip in central-directory order, so dedup decisions do not depend on read order.
+   * Rows stream one at a time (memory stays flat for 200,000 entries); the connection is busy until the
+   * iteration ends, so write only afterwards.
+   */
+  *entriesOfZip(zipId: number): IterableIterator<MessageRow> {
+    for (const row of this.db.prepare(`SELECT * FROM messages WHERE zip_id = ? ORDER BY entry_index`).iterate(zipId)) yield toMessageRow(row as RawMessageRow);
   }
 
   /** Importable rows (collisions included) of zips already deduplicated, to seed the dedup tracker on resume. */
-  dedupSeed(excludeZipId: number): MessageRow[] {
-    return (
-      this.db
-        .prepare(`SELECT m.* FROM messages m JOIN zips z ON z.id = m.zip_id WHERE z.scanned = 1 AND m.zip_id != ? AND m.verdict = 'importable' ORDER BY m.id`)
-        .all(excludeZipId) as RawMessageRow[]
-    ).map(toMessageRow);
+  *dedupSeed(excludeZipId: number): IterableIterator<MessageRow> {
+    const sql = `SELECT m.* FROM messages m JOIN zips z ON z.id = m.zip_id WHERE z.scanned = 1 AND m.zip_id != ? AND m.verdict = 'importable' ORDER BY m.id`;
+    for (const row of this.db.prepare(sql).iterate(excludeZipId)) yield toMessageRow(row as RawMessageRow);
   }
 
   /**
@@ -267,9 +268,20 @@ export class Ledger {
     return row ? toMessageRow(row) : null;
   }
 
-  /** All rows, for reports; ordered by zip then central-directory position. */
+  /** All rows, streamed, for reports; ordered by zip then central-directory position. */
+  *messages(): IterableIterator<MessageRow> {
+    for (const row of this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry_index`).iterate()) yield toMessageRow(row as RawMessageRow);
+  }
+
+  /** All rows at once, for callers that need them side by side. */
   allMessages(): MessageRow[] {
-    return (this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry_index`).all() as RawMessageRow[]).map(toMessageRow);
+    return [...this.messages()];
+  }
+
+  /** The zip and entry a row points at with `duplicate_of` (its original, or its collision partner). */
+  *duplicatePartners(): IterableIterator<{ id: number; zipId: number; entry: string }> {
+    const sql = `SELECT DISTINCT d.id AS id, d.zip_id AS zipId, d.entry AS entry FROM messages m JOIN messages d ON d.id = m.duplicate_of`;
+    for (const row of this.db.prepare(sql).iterate()) yield row as { id: number; zipId: number; entry: string };
   }
 
   /** Wanted rows of the zips that go to `mailbox`, for one target folder or all. */

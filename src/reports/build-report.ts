@@ -32,7 +32,7 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
   const messagesPerYear: Record<string, number> = {};
   const methods: Record<string, number> = {};
 
-  for (const row of ledger.allMessages()) {
+  for (const row of ledger.messages()) {
     const zip = zipById.get(row.zipId);
     if (!zip) continue;
     count(totals, row);
@@ -70,14 +70,13 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
 /** Every entry as a CSV line, for messages.csv, spam.csv, duplicates.csv, failed.csv and imported.csv. */
 export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): MessageLine[] {
   const zips = new Map(ledger.zips().filter((z) => !zipPaths || zipPaths.has(z.path)).map((z) => [z.id, z]));
-  const rows = ledger.allMessages();
-  const byId = new Map(rows.map((r) => [r.id, r]));
+  const allZips = new Map(ledger.zips().map((z) => [z.id, z]));
+  const partners = new Map<number, string>();
+  for (const p of ledger.duplicatePartners()) partners.set(p.id, `${allZips.get(p.zipId)?.name ?? '?'}: ${p.entry}`);
   const lines: MessageLine[] = [];
-  for (const row of rows) {
+  for (const row of ledger.messages()) {
     const zip = zips.get(row.zipId);
     if (!zip) continue;
-    const original = row.duplicateOf === null ? undefined : byId.get(row.duplicateOf);
-    const originalZip = original ? zips.get(original.zipId) : undefined;
     lines.push({
       zip: zip.name,
       entry: row.entry,
@@ -97,7 +96,7 @@ export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): Me
       method: row.method ?? '',
       destinationId: row.destId ?? '',
       collision: row.collision,
-      duplicateOf: original && originalZip ? `${originalZip.name}: ${original.entry}` : '',
+      duplicateOf: row.duplicateOf === null ? '' : (partners.get(row.duplicateOf) ?? ''),
     });
   }
   return lines;
