@@ -2,9 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { LEDGER_VERSION, SCHEMA } from './schema.js';
+import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, type BreakdownRow } from './report-queries.js';
 import type { EntryKind } from '../source/types.js';
 import type { Verdict } from '../policy/types.js';
 import type { UploadMethod } from '../destination/types.js';
+
+/** The names of the counts folderCounts() returns, the fields of reports/model.ts's Counts. */
+export type CountName =
+  | 'messages' | 'importable' | 'spam' | 'duplicates' | 'collisions' | 'calendar' | 'undated' | 'unreadable'
+  | 'excluded' | 'bytes' | 'imported' | 'alreadyPresent' | 'failed' | 'pending';
 
 /** The error class of a message created without all its attachments: failed, and never sent again. */
 export const PARTIAL_UPLOAD = 'partial-upload';
@@ -43,6 +49,15 @@ export interface NewEntryRow {
   readonly verdict: Verdict;
   readonly rule: string | null;
   readonly readError: string | null;
+}
+
+/** A wanted, dated message as the dedup pass sees it. */
+export interface DedupCandidate {
+  readonly id: number;
+  readonly zipId: number;
+  readonly target: string;
+  readonly fingerprint: string;
+  readonly messageId: string | null;
 }
 
 /** What the dedup pass decided for one row: a duplicate of an earlier row, or a collision with one. */
@@ -234,18 +249,18 @@ export class Ledger {
   }
 
   /**
-   * Entries of one zip in central-directory order, so dedup decisions do not depend on read order.
-   * Rows stream one at a time (memory stays flat for 200,000 entries); the connection is busy until the
-   * iteration ends, so write only afterwards.
+   * What the dedup pass needs of the dated, wanted messages of one zip (`zipId`), or of every other zip
+   * already scanned (`otherThan`), in central-directory order so decisions never depend on read order.
+   * Undated messages are left out: a fingerprint without a date is too weak to drop anything on.
    */
-  *entriesOfZip(zipId: number): IterableIterator<MessageRow> {
-    for (const row of this.db.prepare(`SELECT * FROM messages WHERE zip_id = ? ORDER BY entry_index`).iterate(zipId)) yield toMessageRow(row as RawMessageRow);
-  }
-
-  /** Importable rows (collisions included) of zips already deduplicated, to seed the dedup tracker on resume. */
-  *dedupSeed(excludeZipId: number): IterableIterator<MessageRow> {
-    const sql = `SELECT m.* FROM messages m JOIN zips z ON z.id = m.zip_id WHERE z.scanned = 1 AND m.zip_id != ? AND m.verdict = 'importable' ORDER BY m.id`;
-    for (const row of this.db.prepare(sql).iterate(excludeZipId)) yield toMessageRow(row as RawMessageRow);
+  *dedupCandidates(filter: { zipId: number } | { otherThan: number }): IterableIterator<DedupCandidate> {
+    const where = 'zipId' in filter ? 'm.zip_id = @zip' : 'z.scanned = 1 AND m.zip_id != @zip';
+    const sql = `SELECT m.id, m.zip_id AS zipId, m.target, m.fingerprint, m.message_id AS messageId
+                 FROM messages m JOIN zips z ON z.id = m.zip_id
+                 WHERE ${where} AND m.verdict = 'importable' AND m.target IS NOT NULL AND m.fingerprint IS NOT NULL AND m.date IS NOT NULL
+                 ORDER BY m.zip_id, m.entry_index`;
+    const zip = 'zipId' in filter ? filter.zipId : filter.otherThan;
+    for (const row of this.db.prepare(sql).iterate({ zip })) yield row as DedupCandidate;
   }
 
   /**
@@ -271,6 +286,16 @@ export class Ledger {
   /** All rows, streamed, for reports; ordered by zip then central-directory position. */
   *messages(): IterableIterator<MessageRow> {
     for (const row of this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry_index`).iterate()) yield toMessageRow(row as RawMessageRow);
+  }
+
+  /** Per zip and source folder, every count the reports show (see report-queries.ts). */
+  folderCounts(): Array<{ zipId: number; folder: string } & Record<CountName, number>> {
+    return this.db.prepare(FOLDER_COUNTS_SQL).all() as Array<{ zipId: number; folder: string } & Record<CountName, number>>;
+  }
+
+  /** Spam per rule, messages per year and imported messages per method, per zip. */
+  breakdowns(): BreakdownRow[] {
+    return this.db.prepare(BREAKDOWN_SQL).all() as BreakdownRow[];
   }
 
   /** All rows at once, for callers that need them side by side. */

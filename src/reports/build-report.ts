@@ -1,58 +1,39 @@
-import type { Ledger, MessageRow, ZipRecord } from '../ledger/ledger.js';
+import type { Ledger, ZipRecord } from '../ledger/ledger.js';
 import { displayTarget } from '../run/target.js';
 import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
 
-/** Adds one ledger row to a set of counts. The single definition of what each count means. */
-function count(counts: Counts, row: MessageRow): void {
-  if (row.kind === 'calendar') counts.calendar += 1;
-  if (row.kind === 'unreadable') counts.unreadable += 1;
-  if (row.kind !== 'message') return;
-  counts.messages += 1;
-  counts.bytes += row.size;
-  if (row.date === null) counts.undated += 1;
-  if (row.verdict === 'spam') counts.spam += 1;
-  if (row.verdict === 'duplicate') counts.duplicates += 1;
-  if (row.verdict === 'excluded') counts.excluded += 1;
-  if (row.verdict !== 'importable') return;
-  counts.importable += 1;
-  if (row.collision) counts.collisions += 1;
-  if (row.state === 'imported') counts.imported += 1;
-  else if (row.state === 'present') counts.alreadyPresent += 1;
-  else if (row.state === 'failed') counts.failed += 1;
-  else counts.pending += 1;
+function add(into: Counts, from: Counts): void {
+  for (const key of Object.keys(into) as Array<keyof Counts>) into[key] += from[key];
 }
 
+function tally(into: Record<string, number>, label: string, n: number): void {
+  into[label] = (into[label] ?? 0) + n;
+}
+
+/** The run's report, from the ledger's counts (SQLite does the counting; see ledger/report-queries.ts). */
 export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySet<string>): RunReport {
   const zips = ledger.zips().filter((z) => !zipPaths || zipPaths.has(z.path));
   const zipById = new Map<number, ZipRecord>(zips.map((z) => [z.id, z]));
   const totals = emptyCounts();
   const perZip = new Map<number, Counts>();
-  const perFolder = new Map<string, FolderReport>();
+  const folders: FolderReport[] = [];
+  for (const row of ledger.folderCounts()) {
+    const zip = zipById.get(row.zipId);
+    if (!zip) continue;
+    const counts = emptyCounts();
+    for (const key of Object.keys(counts) as Array<keyof Counts>) counts[key] = row[key] ?? 0;
+    add(totals, counts);
+    const zipCounts = perZip.get(zip.id) ?? emptyCounts();
+    perZip.set(zip.id, zipCounts);
+    add(zipCounts, counts);
+    // A folder that holds nothing but an export log is not a mailbox folder.
+    if (counts.messages + counts.calendar + counts.unreadable > 0) folders.push({ zip: zip.name, mailbox: zip.mailbox, folder: row.folder, ...counts });
+  }
   const spamByRule: Record<string, number> = {};
   const messagesPerYear: Record<string, number> = {};
   const methods: Record<string, number> = {};
-
-  for (const row of ledger.messages()) {
-    const zip = zipById.get(row.zipId);
-    if (!zip) continue;
-    count(totals, row);
-    const zipCounts = perZip.get(zip.id) ?? emptyCounts();
-    perZip.set(zip.id, zipCounts);
-    count(zipCounts, row);
-    const key = `${zip.id}\u0000${row.folder}`;
-    let folder = perFolder.get(key);
-    if (!folder) {
-      folder = { zip: zip.name, mailbox: zip.mailbox, folder: row.folder, ...emptyCounts() };
-      perFolder.set(key, folder);
-    }
-    count(folder, row);
-    if (row.verdict === 'spam' && row.rule) spamByRule[row.rule] = (spamByRule[row.rule] ?? 0) + 1;
-    if (row.kind === 'message') {
-      const year = row.date ? row.date.slice(0, 4) : 'undated';
-      messagesPerYear[year] = (messagesPerYear[year] ?? 0) + 1;
-    }
-    if (row.method && (row.state === 'imported')) methods[row.method] = (methods[row.method] ?? 0) + 1;
-  }
+  const into = { rule: spamByRule, year: messagesPerYear, method: methods };
+  for (const row of ledger.breakdowns()) if (zipById.has(row.zipId)) tally(into[row.dimension], row.label, row.n);
 
   const zipReports: ZipReport[] = zips.map((z) => ({
     zip: z.name,
@@ -62,8 +43,7 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
     exportLogMismatches: z.exportLogMismatches,
     totals: perZip.get(z.id) ?? emptyCounts(),
   }));
-  // A folder that holds nothing but an export log is not a mailbox folder.
-  const folders = [...perFolder.values()].filter((f) => f.messages + f.calendar + f.unreadable > 0).sort((a, b) => a.zip.localeCompare(b.zip) || a.folder.localeCompare(b.folder));
+  folders.sort((a, b) => a.zip.localeCompare(b.zip) || a.folder.localeCompare(b.folder));
   return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods };
 }
 

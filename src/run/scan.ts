@@ -158,19 +158,15 @@ function emptyRow(zipId: number, entry: string, folder: string, entryIndex: numb
 function deduplicate(zip: ZipRecord, ledger: Ledger): void {
   const tracker = new DuplicateTracker();
   // Exchange folder names are case-insensitive: `Projects` and `projects` are one destination folder.
-  const scopeOf = (mailbox: string | null, zipPath: string, target: string): string => `${mailbox ?? zipPath}\u0000${target.normalize('NFC').toLowerCase()}`;
+  const scopeOf = (owner: ZipRecord, target: string): string => `${owner.mailbox ?? owner.path}\u0000${target.normalize('NFC').toLowerCase()}`;
   const zipsById = new Map(ledger.zips().map((z) => [z.id, z]));
-  for (const row of ledger.dedupSeed(zip.id)) {
+  for (const row of ledger.dedupCandidates({ otherThan: zip.id })) {
     const owner = zipsById.get(row.zipId);
-    if (!owner || row.target === null || row.fingerprint === null || row.date === null) continue;
-    if ((owner.mailbox ?? owner.path) !== (zip.mailbox ?? zip.path)) continue;
-    tracker.observe(String(row.id), scopeOf(owner.mailbox, owner.path, row.target), row.fingerprint, row.messageId);
+    if (owner && (owner.mailbox ?? owner.path) === (zip.mailbox ?? zip.path)) tracker.observe(String(row.id), scopeOf(owner, row.target), row.fingerprint, row.messageId);
   }
   const decisions: DuplicateDecisionRow[] = [];
-  for (const row of ledger.entriesOfZip(zip.id)) {
-    // An undated message's fingerprint is its subject alone: too weak to drop anything on.
-    if (row.verdict !== 'importable' || row.target === null || row.fingerprint === null || row.date === null) continue;
-    const decision = tracker.observe(String(row.id), scopeOf(zip.mailbox, zip.path, row.target), row.fingerprint, row.messageId);
+  for (const row of ledger.dedupCandidates({ zipId: zip.id })) {
+    const decision = tracker.observe(String(row.id), scopeOf(zip, row.target), row.fingerprint, row.messageId);
     if (decision.kind === 'duplicate') decisions.push({ id: row.id, duplicateOf: Number(decision.of) });
     if (decision.kind === 'collision') decisions.push({ id: row.id, collidesWith: Number(decision.with) });
   }
