@@ -11,15 +11,29 @@
  *
  * Three scenarios, so that each limit binds in one of them:
  * - latency:  Outlook's limits at timeScale 0.05; realistic sizes. 4 in flight / 275 ms mean latency binds.
- * - requests: requestsPerWindow 120 per (600 s x 0.02 = 12 s), i.e. 10 requests/s; the request budget binds.
+ * - requests: Outlook's limits at timeScale 2 (windows longer, not shorter) with 5–20 KB messages. With
+ *             Outlook's own ratios the request budget binds only below ~31.5 KB per request and only when
+ *             10,000 / (600 s x scale) < 4 / 275 ms, i.e. scale > 1.15. The run is a small part of one
+ *             window, so it measures the governor's own pacing; the emulator never has to say 429.
  * - bytes:    Outlook's limits at timeScale 0.1 (150 MiB per 30 s) with 300–700 KB messages; bytes bind.
- * Single-mailbox and N-mailbox runs of latency and requests; bytes runs single only unless --full.
+ * - requests-tight: the emulator allows 120 requests per 12 s (timeScale 0.02) while the importer's
+ *             governor, which has no way to be told other limits, assumes Outlook's: only 429 +
+ *             Retry-After can pace it. Shows the reactive path. The emulator's windows are fixed, so a
+ *             client that bursts at a window's start can beat the steady ceiling slightly (>100%).
+ * Single-mailbox and N-mailbox runs of latency and requests; bytes and requests-tight run single only
+ * unless --full.
  *
  * Ceiling per mailbox = min(concurrency / mean latency, requestsPerWindow / window,
  * bytesPerWindow / window / mean base64 request bytes), one importMime request per message.
  * Achieved = (importMime answers - 1) / (last importMime answer - first importMime answer): the upload
  * phase only. Scan, token, preflight, folder creation and the first inventory listing come before it and
  * are reported separately as time per phase.
+ *
+ * Where the time goes: the emulator's arrival and answer of every request are stamped (bench-only wrappers
+ * of MailboxLimits.arrive and RequestLog.record, see import/timeline.ts), giving the mean number in flight
+ * at the server and, by Little's law, the server time per request and how long each slot sits idle at
+ * the client between an answer and the next request. CPU of the CLI and of the emulator, and the machine's
+ * load average, are printed with every run: on a busy 2-core machine the latency-bound numbers move a lot.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -39,17 +53,17 @@ const SCENARIOS: readonly Scenario[] = [
     timeScale: 0.05,
     limits: { ...DEFAULT_LIMITS },
     latencyMs: LATENCY,
-    messagesPerMailbox: 500,
+    messagesPerMailbox: 400,
     mix: 'realistic',
   },
   {
     name: 'requests',
-    what: '120 requests per 600 s window, timeScale 0.02 (12 s window): the request budget binds',
-    timeScale: 0.02,
-    limits: { ...DEFAULT_LIMITS, requestsPerWindow: 120 },
+    what: "Outlook's limits, timeScale 2 (10,000 per 1,200 s = 8.3/s), 5–20 KB messages: the request budget binds",
+    timeScale: 2,
+    limits: { ...DEFAULT_LIMITS },
     latencyMs: LATENCY,
-    messagesPerMailbox: 400,
-    mix: 'realistic',
+    messagesPerMailbox: 300,
+    mix: 'small',
   },
   {
     name: 'bytes',
@@ -57,8 +71,17 @@ const SCENARIOS: readonly Scenario[] = [
     timeScale: 0.1,
     limits: { ...DEFAULT_LIMITS },
     latencyMs: LATENCY,
-    messagesPerMailbox: 300,
+    messagesPerMailbox: 250,
     mix: 'large',
+  },
+  {
+    name: 'requests-tight',
+    what: 'emulator stricter than the importer knows: 120 requests per 12 s (timeScale 0.02); only 429 + Retry-After can pace it',
+    timeScale: 0.02,
+    limits: { ...DEFAULT_LIMITS, requestsPerWindow: 120 },
+    latencyMs: LATENCY,
+    messagesPerMailbox: 300,
+    mix: 'realistic',
   },
 ];
 
@@ -93,7 +116,7 @@ function printRun(run: RunResult): void {
   );
   if (run.cliRunLine) console.log(`   CLI: ${run.cliRunLine}`);
   console.log(`   CPU: emulator+bench ${run.cpu.emulatorS.toFixed(1)} s, CLI ${run.cpu.cliS.toFixed(1)} s over ${sec(run.wallMs)} wall (2 cores = ${(2 * run.wallMs / 1000).toFixed(0)} s); load average ${run.load[0].toFixed(1)} → ${run.load[1].toFixed(1)} on ${cpus().length} cores`);
-  for (const u of run.unexpected.slice(0, 5)) console.log(`   unexpected answer: ${u}`);
+  for (const u of run.unexpected.slice(0, 8)) console.log(`   unexpected answer: ${u}`);
   console.log(`   answers by status: ${Object.entries(run.statusCounts).map(([k, v]) => `${k}:${v}`).join(' ')}`);
   console.log(
     `   ${'mailbox'.padEnd(30)} ${pad('msgs', 5)} ${pad('KB/msg', 7)} ${pad('msg/s', 6)} ${pad('ceiling', 8)} ${pad('binds', 11)} ${pad('% ceil', 7)}` +
@@ -103,7 +126,7 @@ function printRun(run: RunResult): void {
     console.log(
       `   ${m.mailbox.padEnd(30)} ${pad(String(m.arrived), 5)} ${pad(f1(m.meanRawBytes / 1024), 7)} ${pad(f1(m.rate), 6)} ${pad(f1(m.ceiling.value), 8)}` +
         ` ${pad(m.ceiling.binding, 11)} ${pad(pct(m.rate / m.ceiling.value), 7)} ${pad(String(m.requests), 5)} ${pad(String(m.otherRequests), 5)}` +
-        ` ${pad(String(m.throttled), 4)} ${pad(pct(m.throttled / m.requests), 6)} ${pad(String(m.maxConcurrency), 7)} ${pad(sec(m.uploadMs), 7)} ${pad(sec(m.stalledMs), 7)}`,
+        ` ${pad(String(m.throttled), 4)} ${pad(`${((100 * m.throttled) / m.requests).toFixed(2)}%`, 6)} ${pad(String(m.maxConcurrency), 7)} ${pad(sec(m.uploadMs), 7)} ${pad(sec(m.stalledMs), 7)}`,
     );
     const c = m.ceiling;
     console.log(
@@ -129,7 +152,7 @@ try {
     const single = await runScenario(scenario, 1, work, nodeFlags);
     printRun(single);
     results.push(single);
-    if (scenario.name === 'bytes' && !values.full) continue;
+    if ((scenario.name === 'bytes' || scenario.name === 'requests-tight') && !values.full) continue;
     const many = await runScenario(scenario, parallel, work, nodeFlags);
     printRun(many);
     results.push(many);
@@ -146,7 +169,7 @@ try {
     failed ||= !ok;
     console.log(
       `   ${`${run.scenario.name} x${run.parallel}`.padEnd(14)} binds ${run.mailboxes[0]?.ceiling.binding.padEnd(11)} per mailbox ${run.mailboxes.map((m) => f1(m.rate)).join('/')} msg/s` +
-        ` of ${f1(run.mailboxes[0]?.ceiling.value ?? NaN)} (worst ${pct(worst)}), 429 ${throttled}/${requests} = ${pct(throttled / requests)}` +
+        ` of ${f1(run.mailboxes[0]?.ceiling.value ?? NaN)} (worst ${pct(worst)}), 429 ${throttled}/${requests} = ${(100 * throttled / requests).toFixed(2)}%` +
         `${run.problems.length ? `, ${run.problems.length} problem(s)` : ''}  ${ok ? 'OK' : 'BELOW TARGET'}`,
     );
   }

@@ -8,7 +8,7 @@ import yazl from 'yazl';
 import { rfc5322Date, seededRandom } from '../../fixtures/mail.js';
 
 /** Which sizes a mailbox's messages have. */
-export type SizeMix = 'realistic' | 'large';
+export type SizeMix = 'realistic' | 'small' | 'large';
 
 export interface GeneratedZip {
   readonly path: string;
@@ -62,10 +62,12 @@ function wrap76(base64: string): string {
 
 /**
  * Target raw size of a message. realistic: 70 % 5–30 KB, 22 % 30–80 KB, 8 % 250–350 KB (an attachment).
- * large: 300–700 KB, every one with an attachment (for the byte-budget scenario).
+ * small: 5–20 KB, plain text (for the request-budget scenario). large: 300–700 KB, every one with an
+ * attachment (for the byte-budget scenario).
  */
 function targetSize(random: () => number, mix: SizeMix): number {
   if (mix === 'large') return Math.floor(300_000 + random() * 400_000);
+  if (mix === 'small') return Math.floor(5_000 + random() * 15_000);
   const roll = random();
   if (roll < 0.7) return Math.floor(5_000 + random() * 25_000);
   if (roll < 0.92) return Math.floor(30_000 + random() * 50_000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { startEmulator, type LatencyOptions, type LimitOptions } from '../../test/emulator/index.js';
 import { writeExportZip, type GeneratedZip, type SizeMix } from './generate.js';
-import { installTimeline, mark, meanInFlight, since, type TimedRequest } from './timeline.js';
+import { installTimeline, mark, meanInFlight, serverErrorBodies, since, type TimedRequest } from './timeline.js';
 
 export interface Scenario {
   readonly name: string;
@@ -168,6 +168,7 @@ export async function runScenario(scenario: Scenario, parallel: number, work: st
     };
     const command = `EML_IMPORT_TIME_SCALE=${scenario.timeScale} node dist/cli.js <${parallel} zip(s)> --map map.csv --json --no-progress --parallel ${parallel} …`;
     const from = mark();
+    const errorsFrom = serverErrorBodies.length;
     const timeFile = join(runDir, 'time.txt');
     const cpuBefore = process.cpuUsage();
     const loadBefore = loadavg()[0] ?? NaN;
@@ -220,7 +221,10 @@ export async function runScenario(scenario: Scenario, parallel: number, work: st
       mailboxes: results,
       aggregateRate: (uploads.length - 1) / ((lastUpload - firstUpload) / 1000),
       statusCounts,
-      unexpected: requests.filter((r) => (r.status < 200 || r.status >= 300) && r.status !== 429).map((r) => `${r.status} ${r.method} ${r.path}`),
+      unexpected: [
+        ...requests.filter((r) => (r.status < 200 || r.status >= 300) && r.status !== 429).map((r) => `${r.status} ${r.method} ${r.path}`),
+        ...serverErrorBodies.slice(errorsFrom).map((body) => `5xx body: ${body}`),
+      ],
       load: [loadBefore, loadavg()[0] ?? NaN],
       cpu: { emulatorS: (cpuUsed.user + cpuUsed.system) / 1e6, cliS },
       cliRunLine: stderr.split('\n').find((line) => line.startsWith('Graph:')) ?? '',

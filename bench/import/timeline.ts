@@ -3,6 +3,7 @@
  * so the benchmark (in the same process as the emulator) wraps RequestLog.record to stamp every entry as
  * it is logged, which is the moment the answer is written. Bench-only; the emulator is not changed.
  */
+import { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { MailboxLimits } from '../../test/emulator/limits.js';
 import { RequestLog, type LoggedRequest } from '../../test/emulator/request-log.js';
@@ -38,6 +39,9 @@ function classify(path: string): Pick<TimedRequest, 'mailbox' | 'kind'> {
   return { mailbox, kind };
 }
 
+/** Bodies of 5xx answers the emulator wrote (its own failures say why), for the report. */
+export const serverErrorBodies: string[] = [];
+
 /** Starts stamping logged requests (idempotent). */
 export function installTimeline(): void {
   if (installed) return;
@@ -47,6 +51,13 @@ export function installTimeline(): void {
     timeline.push({ at: performance.now(), method: entry.method, path: entry.path, status: entry.status, ...classify(entry.path) });
     original.call(this, entry);
   };
+  // The emulator answers its own exceptions with 500 "Emulator failure: <message>"; keep what it said.
+  const end = ServerResponse.prototype.end;
+  ServerResponse.prototype.end = function capturingEnd(this: ServerResponse, ...args: unknown[]) {
+    const chunk = args[0];
+    if (this.statusCode >= 500 && (typeof chunk === 'string' || Buffer.isBuffer(chunk))) serverErrorBodies.push(String(chunk).slice(0, 300));
+    return (end as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as typeof ServerResponse.prototype.end;
   // Arrival and answer of every /users/{upn} request, for the mean number in flight at the server.
   const arrive = MailboxLimits.prototype.arrive;
   MailboxLimits.prototype.arrive = function stampedArrive(this: MailboxLimits, appId: string, upn: string) {
