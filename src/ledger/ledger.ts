@@ -169,13 +169,27 @@ const now = (): string => new Date().toISOString();
 
 /**
  * The SQLite ledger. Every state change is one transaction that also appends an event, written with
- * synchronous=FULL in WAL mode, so a kill at any instant leaves either the old or the new state.
+ * synchronous=NORMAL in WAL mode: a killed process loses nothing (every commit is in the WAL), and a
+ * power cut may lose the last commits, which the next run's folder inventory settles, as it does any
+ * crash window, without sending anything twice.
  */
 export class Ledger {
   private readonly db: Database.Database;
 
+  /** Prepared once per SQL text: preparing costs more than running the small statements of a transition. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   private constructor(db: Database.Database) {
     this.db = db;
+  }
+
+  private sql(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   /** Opens (creating when needed) the ledger at `path`; ':memory:' for a dry run that must leave no trace. */
@@ -183,7 +197,7 @@ export class Ledger {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
     const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
@@ -201,12 +215,12 @@ export class Ledger {
   }
 
   getMeta(key: string): string | null {
-    const row = this.db.prepare(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
+    const row = this.sql(`SELECT value FROM meta WHERE key = ?`).get(key) as { value: string } | undefined;
     return row?.value ?? null;
   }
 
   setMeta(key: string, value: string): void {
-    this.db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
+    this.sql(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
   }
 
   /** Finds or adds the zip; a zip already known keeps its id (and its scan) but takes the new mailbox. */
@@ -217,11 +231,11 @@ export class Ledger {
          ON CONFLICT(path) DO UPDATE SET mailbox = excluded.mailbox, name = excluded.name`,
       )
       .run(zip);
-    return toZipRecord(this.db.prepare(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow);
+    return toZipRecord(this.sql(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow);
   }
 
   zips(): ZipRecord[] {
-    return (this.db.prepare(`SELECT * FROM zips ORDER BY id`).all() as RawZipRow[]).map(toZipRecord);
+    return (this.sql(`SELECT * FROM zips ORDER BY id`).all() as RawZipRow[]).map(toZipRecord);
   }
 
   /** Records that every entry of the zip has a row (or that the archive could not be read to the end). */
@@ -233,7 +247,7 @@ export class Ledger {
 
   /** Adds scanned entries in one transaction; entries already present (a resumed scan) are left as they are. */
   addEntries(rows: readonly NewEntryRow[]): void {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       `INSERT OR IGNORE INTO messages
         (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, message_id, fingerprint, size,
          verdict, rule, read_error, state, updated_at)
@@ -268,8 +282,8 @@ export class Ledger {
    * points `duplicate_of` at the earlier message it shares a fingerprint with, so reports show the pair.
    */
   applyDuplicateDecisions(decisions: readonly DuplicateDecisionRow[]): void {
-    const dup = this.db.prepare(`UPDATE messages SET verdict = 'duplicate', state = 'skipped', duplicate_of = ?, rule = 'duplicate' WHERE id = ?`);
-    const col = this.db.prepare(`UPDATE messages SET collision = 1, duplicate_of = ? WHERE id = ?`);
+    const dup = this.sql(`UPDATE messages SET verdict = 'duplicate', state = 'skipped', duplicate_of = ?, rule = 'duplicate' WHERE id = ?`);
+    const col = this.sql(`UPDATE messages SET collision = 1, duplicate_of = ? WHERE id = ?`);
     this.db.transaction(() => {
       for (const d of decisions) {
         if (d.duplicateOf !== undefined) dup.run(d.duplicateOf, d.id);
@@ -279,7 +293,7 @@ export class Ledger {
   }
 
   message(id: number): MessageRow | null {
-    const row = this.db.prepare(`SELECT * FROM messages WHERE id = ?`).get(id) as RawMessageRow | undefined;
+    const row = this.sql(`SELECT * FROM messages WHERE id = ?`).get(id) as RawMessageRow | undefined;
     return row ? toMessageRow(row) : null;
   }
 
@@ -290,12 +304,12 @@ export class Ledger {
 
   /** Per zip and source folder, every count the reports show (see report-queries.ts). */
   folderCounts(): Array<{ zipId: number; folder: string } & Record<CountName, number>> {
-    return this.db.prepare(FOLDER_COUNTS_SQL).all() as Array<{ zipId: number; folder: string } & Record<CountName, number>>;
+    return this.sql(FOLDER_COUNTS_SQL).all() as Array<{ zipId: number; folder: string } & Record<CountName, number>>;
   }
 
   /** Spam per rule, messages per year and imported messages per method, per zip. */
   breakdowns(): BreakdownRow[] {
-    return this.db.prepare(BREAKDOWN_SQL).all() as BreakdownRow[];
+    return this.sql(BREAKDOWN_SQL).all() as BreakdownRow[];
   }
 
   /** All rows at once, for callers that need them side by side. */
@@ -315,7 +329,7 @@ export class Ledger {
                  WHERE z.mailbox = ? AND m.verdict = 'importable' ${target === undefined ? '' : 'AND m.target = ?'}
                  ORDER BY m.zip_id, m.entry_index`;
     const args = target === undefined ? [mailbox] : [mailbox, target];
-    return (this.db.prepare(sql).all(...args) as RawMessageRow[]).map(toMessageRow);
+    return (this.sql(sql).all(...args) as RawMessageRow[]).map(toMessageRow);
   }
 
   /** Writes a transition and its event atomically. */
@@ -324,10 +338,8 @@ export class Ledger {
     const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
     const at = now();
     this.db.transaction(() => {
-      this.db
-        .prepare(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`)
-        .run({ ...set, state, at, id });
-      this.db.prepare(`INSERT INTO events (message, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, state, detail);
+      this.sql(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`).run({ ...set, state, at, id });
+      this.sql(`INSERT INTO events (message, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, state, detail);
     })();
   }
 
