@@ -62,17 +62,29 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     return reader;
   };
 
-  // One upload queue for the whole mailbox: the next folder is looked up and inventoried while the
-  // previous folder's uploads are still going, so the 4 request slots never drain between folders.
+  // One upload queue for the whole mailbox, and the next folder is looked up and inventoried while the
+  // current folder's messages are still being queued: the 4 request slots never drain between folders.
   const uploads = new UploadQueue(ledger, destination, readerFor, stats, mailbox, options);
+  const prepare = async (target: string): Promise<{ folder: FolderRef | null; inventory: DestinationMessage[] }> => {
+    const segments = decodeTarget(target);
+    const folder = options.dryRun ? await destination.findFolder(segments) : await destination.ensureFolder(segments);
+    const inventory: DestinationMessage[] = [];
+    if (folder) for await (const message of destination.listMessages(folder)) inventory.push(message);
+    return { folder, inventory };
+  };
+  const started = (target: string | undefined): Promise<Awaited<ReturnType<typeof prepare>>> | null => {
+    if (target === undefined) return null;
+    const promise = prepare(target);
+    promise.catch(() => undefined); // awaited in its turn; this only keeps an early failure from going unhandled
+    return promise;
+  };
   try {
-    for (const target of targets) {
-      if (options.signal?.aborted || uploads.fatal) break;
-      const segments = decodeTarget(target);
-      const folder = options.dryRun ? await destination.findFolder(segments) : await destination.ensureFolder(segments);
+    let next = started(targets[0]);
+    for (let i = 0; i < targets.length && next; i++) {
+      const target = targets[i] as string;
+      const { folder, inventory } = await next;
+      next = options.signal?.aborted || uploads.fatal ? null : started(targets[i + 1]);
       const folderRows = ledger.wantedFor(mailbox, target);
-      const inventory: DestinationMessage[] = [];
-      if (folder) for await (const message of destination.listMessages(folder)) inventory.push(message);
       const toUpload = settleAgainstInventory(folderRows, inventory, ledger);
       counters.alreadyPresent += toUpload.present;
       counters.imported += toUpload.recovered;
