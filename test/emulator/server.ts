@@ -49,6 +49,8 @@ export function createRequestHandler(deps: ServerDeps) {
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // An emulator bug, not a simulated fault: say so loudly, so a test that trips over it is not blamed.
+      process.stderr.write(`emulator failure on ${method} ${path}: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
       reply = graphErrorReply(new GraphHttpError(500, 'InternalServerError', `Emulator failure: ${message}`), ids);
     }
     state.log.record({ method, path, status: reply.status, requestId: ids.requestId });
