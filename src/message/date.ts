@@ -106,8 +106,106 @@ function hour24(hour: string | undefined, meridiem: string | undefined): number 
   return (h % 12) + (meridiem.toLowerCase() === 'p' ? 12 : 0);
 }
 
+const SPACE = 0x20;
+const TAB = 0x09;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function isLetter(c: number): boolean {
+  return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+
+/** The offset after any spaces and tabs from `i`. */
+function skipSpace(s: string, i: number): number {
+  while (i < s.length && (s.charCodeAt(i) === SPACE || s.charCodeAt(i) === TAB)) i++;
+  return i;
+}
+
+/** The offset after the run of digits from `i`. */
+function digitsEnd(s: string, i: number): number {
+  while (i < s.length && isDigit(s.charCodeAt(i))) i++;
+  return i;
+}
+
+/** The value of the digits from `start` to `end`. */
+function digitsValue(s: string, start: number, end: number): number {
+  let value = 0;
+  for (let i = start; i < end; i++) value = value * 10 + s.charCodeAt(i) - 0x30;
+  return value;
+}
+
+/**
+ * The form nearly every message writes, `[Day,] D Mon YYYY HH:MM[:SS] +HHMM [(comment)]`, read without
+ * regular expressions or string copies. Anything else (obsolete forms, named zones, odd punctuation,
+ * nested or escaped comments) is left to the tolerant parser: undefined means "not this form". On what it
+ * accepts it gives exactly what the tolerant parser gives (the tests compare the two).
+ */
+function parseCommonForm(s: string): Date | null | undefined {
+  const n = s.length;
+  let i = skipSpace(s, 0);
+  if (i < n && isLetter(s.charCodeAt(i))) {
+    while (i < n && isLetter(s.charCodeAt(i))) i++;
+    if (s.charCodeAt(i) === 0x2c) i++; // ','
+    i = skipSpace(s, i);
+  }
+  let end = digitsEnd(s, i);
+  if (end - i < 1 || end - i > 2) return undefined;
+  const day = digitsValue(s, i, end);
+  i = skipSpace(s, end);
+  if (i + 3 >= n || !isLetter(s.charCodeAt(i)) || !isLetter(s.charCodeAt(i + 1)) || !isLetter(s.charCodeAt(i + 2))) return undefined;
+  const month = MONTHS.get(s.slice(i, i + 3).toLowerCase());
+  if (month === undefined) return undefined;
+  i = skipSpace(s, i + 3);
+  end = digitsEnd(s, i);
+  if (end - i !== 4 || (s.charCodeAt(i - 1) !== SPACE && s.charCodeAt(i - 1) !== TAB)) return undefined;
+  const year = digitsValue(s, i, end);
+  i = skipSpace(s, end);
+  if (i === end) return undefined;
+  end = digitsEnd(s, i);
+  if (end - i < 1 || end - i > 2 || s.charCodeAt(end) !== 0x3a) return undefined; // ':'
+  const hour = digitsValue(s, i, end);
+  i = end + 1;
+  end = digitsEnd(s, i);
+  if (end - i !== 2) return undefined;
+  const minute = digitsValue(s, i, end);
+  let second = 0;
+  if (s.charCodeAt(end) === 0x3a) {
+    i = end + 1;
+    end = digitsEnd(s, i);
+    if (end - i !== 2) return undefined;
+    second = digitsValue(s, i, end);
+  }
+  i = skipSpace(s, end);
+  const sign = s.charCodeAt(i);
+  if (sign !== 0x2b && sign !== 0x2d) return undefined; // '+', '-'
+  end = digitsEnd(s, i + 1);
+  if (end - (i + 1) !== 4) return undefined;
+  const minutes = digitsValue(s, i + 1, i + 3) * 60 + digitsValue(s, i + 3, end);
+  i = skipSpace(s, end);
+  if (i < n) {
+    // one trailing comment, "(PDT)", and nothing after it
+    if (s.charCodeAt(i) !== 0x28) return undefined; // '('
+    const close = s.indexOf(')', i + 1);
+    if (close === -1) return undefined;
+    for (let j = i + 1; j < close; j++) {
+      const c = s.charCodeAt(j);
+      if (c === 0x28 || c === 0x5c) return undefined; // nested comment or quoted pair
+    }
+    if (skipSpace(s, close + 1) < n) return undefined;
+  }
+  return build(year, month, day, hour, minute, second, sign === 0x2d ? -minutes : minutes);
+}
+
 /** Parses a Date header value (or the date part of a Received header); null when it is not a date. */
 export function parseMailDate(value: string): Date | null {
+  const common = parseCommonForm(value);
+  return common === undefined ? parseTolerantDate(value) : common;
+}
+
+/** The tolerant parser, for every form parseMailDate accepts; exported to check the common-form reader. */
+export function parseTolerantDate(value: string): Date | null {
   const s = stripComments(value).replace(/\s+/g, ' ').trim();
   // each form yields [year, month name or number, day, hour, minute, second, meridiem, zone]
   let parts: [string, string, string, string, string, string | undefined, string | undefined, string | undefined] | null = null;

@@ -46,22 +46,54 @@ export const DEFAULT_FALLBACK_CHARSET = 'windows-1252';
  */
 export function fallbackCharset(contentType: string | undefined): string {
   const declared = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType ?? '')?.[1];
-  if (declared === undefined || !iconv.encodingExists(declared)) return DEFAULT_FALLBACK_CHARSET;
+  if (declared === undefined) return DEFAULT_FALLBACK_CHARSET;
+  return remember(fallbackByLabel, declared, fallbackFor);
+}
+
+function fallbackFor(declared: string): string {
+  if (!iconv.encodingExists(declared)) return DEFAULT_FALLBACK_CHARSET;
   const name = normalizeCharset(declared);
   return /^(?:iso-8859-1|windows-1252|us-ascii|ascii|utf-8)$/i.test(name) ? DEFAULT_FALLBACK_CHARSET : name;
 }
 
 /**
+ * Charset labels repeat across a whole export, and asking iconv-lite about one (getCodec) costs more than
+ * the rest of a field's decoding. A label is input, so the caches are bounded: past the bound they start over.
+ */
+const MAX_REMEMBERED_LABELS = 512;
+const fallbackByLabel = new Map<string, string>();
+const knownByLabel = new Map<string, boolean>();
+
+function remember<T>(cache: Map<string, T>, label: string, compute: (label: string) => T): T {
+  const known = cache.get(label);
+  if (known !== undefined) return known;
+  const value = compute(label);
+  if (cache.size >= MAX_REMEMBERED_LABELS) cache.clear();
+  cache.set(label, value);
+  return value;
+}
+
+/** Gives the fallback charset when first needed (most header values are ASCII and never need it). */
+export interface FallbackSource {
+  fallbackCharset(): string;
+}
+
+/** A fallback charset, or where to get it when needed. */
+export type Fallback = string | FallbackSource;
+
+/**
  * Header bytes to text: NUL bytes dropped (they are never meant and break downstream consumers), then
  * UTF-8 when the bytes are valid UTF-8, else the fallback charset (see fallbackCharset).
  */
-export function decodeRawBytes(bytes: Buffer, fallback: string = DEFAULT_FALLBACK_CHARSET): string {
+export function decodeRawBytes(bytes: Buffer, fallback: Fallback = DEFAULT_FALLBACK_CHARSET): string {
   const clean = bytes.includes(0) ? Buffer.from(bytes.filter((b) => b !== 0)) : bytes;
   if (isAscii(clean)) {
+    const text = clean.toString('latin1');
     // Japanese mailers sometimes write raw 7-bit ISO-2022-JP, escape sequences and all, without encoded words
-    return ISO_2022_JP_ESCAPE.test(clean.toString('latin1')) ? decodeCharset(clean, 'ISO-2022-JP') : clean.toString('latin1');
+    return text.includes('\x1b') && ISO_2022_JP_ESCAPE.test(text) ? decodeCharset(clean, 'ISO-2022-JP') : text;
   }
-  return isUtf8(clean) ? clean.toString('utf8') : iconv.decode(clean, fallback);
+  if (isUtf8(clean)) return clean.toString('utf8');
+  return iconv.decode(clean, typeof fallback === 'string' ? fallback : fallback.fallbackCharset());
 }
 
 // A Q-encoded word with raw 8-bit bytes inside, in the latin1 view of the bytes.
@@ -84,10 +116,17 @@ function escapeRawBytesInWords(raw: Buffer): Buffer {
 /** Removes folding (a line break followed by whitespace keeps the whitespace) and any stray line break. */
 export function unfold(value: string): string {
   if (!value.includes('\n') && !value.includes('\r')) return value;
-  return value.replace(/(?:\r\n|\r|\n)(?=[ \t])/g, '').replace(/[\r\n]/g, '');
+  // every line break goes: one before whitespace is folding, any other is stray, and both are removed
+  return value.replace(LINE_BREAKS, '');
 }
 
+const LINE_BREAKS = /[\r\n]+/g;
+
 function isKnownCharset(label: string): boolean {
+  return remember(knownByLabel, label, isKnownCharsetUncached);
+}
+
+function isKnownCharsetUncached(label: string): boolean {
   if (!DECODABLE_CHARSET.test(label)) return false;
   const name = label.split('*')[0] ?? '';
   if (name.toLowerCase() === 'unknown-8bit') return true;
@@ -142,7 +181,7 @@ export function decodeEncodedWords(value: string): string {
 }
 
 /** One field's raw value bytes to its display text, unfolded and trimmed. */
-export function decodeFieldValue(name: string, raw: Buffer, fallback: string = DEFAULT_FALLBACK_CHARSET): string {
+export function decodeFieldValue(name: string, raw: Buffer, fallback: Fallback = DEFAULT_FALLBACK_CHARSET): string {
   const wordField = ENCODED_WORD_FIELDS.has(name.toLowerCase());
   const text = unfold(decodeRawBytes(wordField ? escapeRawBytesInWords(raw) : raw, fallback)).trim();
   return wordField ? decodeEncodedWords(text).trim() : text;

@@ -3,7 +3,11 @@
  * encoding, and the destination's own view of it. The one place subjects are normalised, for the import
  * and for reconcile (which normalises the subjects Graph returns with the same function).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+
+const { createHash } = crypto;
+// crypto.hash is missing before Node 20.12
+const hash = (crypto as Partial<Pick<typeof crypto, 'hash'>>).hash;
 
 // C0 controls, DEL and C1 controls: a raw header can carry them, Exchange does not keep them in a
 // subject as they were, and no reader can see them; treat them as the whitespace they are displayed as.
@@ -12,19 +16,38 @@ const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** Unicode NFC, control characters as spaces, whitespace runs collapsed to one space, trimmed. */
 export function normalizeSubject(subject: string): string {
+  if (isNormalAscii(subject)) return subject;
   return subject.normalize('NFC').replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Printable ASCII with single spaces between words and none at the ends: what most subjects are, and
+ * already normalised (NFC leaves ASCII alone, and there is no control character or space to change).
+ */
+function isNormalAscii(s: string): boolean {
+  const n = s.length;
+  if (n === 0) return true;
+  if (s.charCodeAt(0) === 0x20 || s.charCodeAt(n - 1) === 0x20) return false;
+  let previous = 0;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || (c === 0x20 && previous === 0x20)) return false;
+    previous = c;
+  }
+  return true;
 }
 
 /** The date in UTC truncated to the second, e.g. `2024-01-02T03:04:05Z`; '' when undated. */
 export function fingerprintDate(date: Date | null): string {
   if (date === null || Number.isNaN(date.getTime())) return '';
   const seconds = Math.floor(date.getTime() / 1000) * 1000;
-  return new Date(seconds).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString always ends in ".sssZ"
+  return new Date(seconds).toISOString().slice(0, -5) + 'Z';
 }
 
 /** sha256 hex of the normalised subject, a newline, and the UTC date to the second (or '' when undated). */
 export function fingerprint(subject: string, date: Date | null): string {
-  return createHash('sha256')
-    .update(normalizeSubject(subject) + '\n' + fingerprintDate(date), 'utf8')
-    .digest('hex');
+  const text = normalizeSubject(subject) + '\n' + fingerprintDate(date);
+  // the one-shot hash (Node 20.12) saves creating a Hash object per message
+  return typeof hash === 'function' ? hash('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex');
 }

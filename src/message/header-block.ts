@@ -62,35 +62,70 @@ interface Line {
   readonly next: number;
 }
 
+/**
+ * Where the next CR and LF are, from some offset on: the walk moves forward only, so each is searched for
+ * once per occurrence instead of once per line (a CR-only or LF-only block would otherwise be searched to
+ * its end for the missing one on every line).
+ */
+interface NextBreaks {
+  /** Offset of the next LF at or after `lfFrom`, or -1 when there is none. */
+  lf: number;
+  lfFrom: number;
+  cr: number;
+  crFrom: number;
+}
+
+function nextBreaks(): NextBreaks {
+  return { lf: -1, lfFrom: Infinity, cr: -1, crFrom: Infinity };
+}
+
+function nextLf(buf: Buffer, from: number, at: NextBreaks): number {
+  if (from < at.lfFrom || (at.lf !== -1 && at.lf < from)) {
+    at.lf = buf.indexOf(LF, from);
+    at.lfFrom = from;
+  }
+  return at.lf;
+}
+
+function nextCr(buf: Buffer, from: number, at: NextBreaks): number {
+  if (from < at.crFrom || (at.cr !== -1 && at.cr < from)) {
+    at.cr = buf.indexOf(CR, from);
+    at.crFrom = from;
+  }
+  return at.cr;
+}
+
 /** Reads one line, looking no further than `scanEnd` (a line running past it ends there, unterminated). */
-function readLine(buf: Buffer, start: number, scanEnd: number = buf.length): Line {
+function readLine(buf: Buffer, start: number, scanEnd: number = buf.length, at: NextBreaks = nextBreaks()): Line {
   // native searches: a byte loop in JS costs more than the whole rest of the header parse
-  let lf = buf.indexOf(LF, start);
+  let lf = nextLf(buf, start, at);
   if (lf === -1 || lf > scanEnd) lf = scanEnd;
-  const cr = buf.subarray(start, lf).indexOf(CR);
-  if (cr !== -1) {
-    const at = start + cr;
-    return { start, contentEnd: at, next: buf[at + 1] === LF ? at + 2 : at + 1 };
+  const cr = nextCr(buf, start, at);
+  if (cr !== -1 && cr < lf) {
+    return { start, contentEnd: cr, next: buf[cr + 1] === LF ? cr + 2 : cr + 1 };
   }
   if (lf < scanEnd) return { start, contentEnd: lf, next: lf + 1 };
   // cut short by scanEnd: report a next offset beyond it so that the caller sees the limit
   return { start, contentEnd: lf, next: lf < buf.length ? lf + 1 : lf };
 }
 
-/** A field line: a name of printable ASCII without a colon, optional obsolete whitespace, then a colon. */
-function isFieldLine(buf: Buffer, line: Line): boolean {
+/**
+ * A field line: a name of printable ASCII without a colon, optional obsolete whitespace, then a colon.
+ * The offset of the colon, or -1 for a line that is not a field line.
+ */
+function fieldColon(buf: Buffer, line: Line): number {
   let i = line.start;
   while (i < line.contentEnd) {
     const c = buf[i]!;
-    if (c === COLON) return i > line.start;
+    if (c === COLON) return i > line.start ? i : -1;
     if (c === SP || c === HTAB) break;
-    if (c < 0x21 || c > 0x7e) return false;
+    if (c < 0x21 || c > 0x7e) return -1;
     i++;
   }
   // obs-optional: "Subject  : x" — whitespace is allowed only between the name and the colon
   const nameEnd = i;
   while (i < line.contentEnd && (buf[i] === SP || buf[i] === HTAB)) i++;
-  return nameEnd > line.start && i < line.contentEnd && buf[i] === COLON;
+  return nameEnd > line.start && i < line.contentEnd && buf[i] === COLON ? i : -1;
 }
 
 function skipPreamble(buf: Buffer): number {
@@ -100,40 +135,83 @@ function skipPreamble(buf: Buffer): number {
   return start;
 }
 
-/** Walks the header lines, calling `onField` with each field's first line and the end of its last line. */
-function walk(buf: Buffer, onField?: (first: Line, end: number) => void): HeaderBounds {
+/** Receives the fields of a header block as offsets into its buffer, in order of appearance. */
+export interface HeaderFieldSink {
+  /**
+   * One field: its name is `buf[start, nameEnd)` (printable ASCII, obsolete whitespace before the colon
+   * excluded) and its raw value `buf[colon + 1, end)`, folding line breaks included.
+   */
+  field(buf: Buffer, start: number, nameEnd: number, colon: number, end: number): void;
+}
+
+function emit(buf: Buffer, sink: HeaderFieldSink, start: number, colon: number, end: number): void {
+  let nameEnd = colon;
+  while (buf[nameEnd - 1] === SP || buf[nameEnd - 1] === HTAB) nameEnd--;
+  sink.field(buf, start, nameEnd, colon, end);
+}
+
+class FieldList implements HeaderFieldSink {
+  readonly fields: RawHeaderField[] = [];
+
+  field(buf: Buffer, start: number, nameEnd: number, colon: number, end: number): void {
+    this.fields.push({ name: buf.toString('latin1', start, nameEnd), value: buf.subarray(colon + 1, end) });
+  }
+}
+
+/** Walks the header lines, giving each field to `sink` when there is one. */
+function walk(buf: Buffer, sink?: HeaderFieldSink): HeaderBounds {
+  // no closures: this runs once per message, and allocating them cost more than a short header's walk
   const start = skipPreamble(buf);
   const limit = Math.min(buf.length, start + MAX_HEADER_BLOCK_BYTES);
+  const scanEnd = Math.min(buf.length, limit + 1);
+  const breaks = nextBreaks();
   let pos = start;
-  let current: Line | null = null;
-  let currentEnd = start;
-  const flush = (): void => {
-    if (current && onField) onField(current, currentEnd);
-    current = null;
-  };
-  const finish = (end: number, bodyStart: number, terminator: HeaderTerminator): HeaderBounds => {
-    flush();
-    return { start, end, bodyStart, terminator };
-  };
+  let fieldStart = -1;
+  let fieldColonAt = -1;
+  let fieldEnd = start;
+  let end = -1;
+  let bodyStart = -1;
+  let terminator: HeaderTerminator = 'end-of-input';
   while (pos < buf.length) {
     // scanning one byte past the limit is enough to know a line does not fit, however long it is
-    const line = readLine(buf, pos, Math.min(buf.length, limit + 1));
-    if (line.contentEnd === line.start) return finish(pos, line.next, 'blank-line');
-    if (line.next > limit) return finish(pos, pos, 'size-limit');
+    const line = readLine(buf, pos, scanEnd, breaks);
+    if (line.contentEnd === line.start) {
+      end = pos;
+      bodyStart = line.next;
+      terminator = 'blank-line';
+      break;
+    }
+    if (line.next > limit) {
+      end = pos;
+      bodyStart = pos;
+      terminator = 'size-limit';
+      break;
+    }
     const first = buf[line.start];
     if (first === SP || first === HTAB) {
       // a continuation; one before any field is stray whitespace and stays inside the block
-      currentEnd = line.contentEnd;
-    } else if (isFieldLine(buf, line)) {
-      flush();
-      current = line;
-      currentEnd = line.contentEnd;
+      fieldEnd = line.contentEnd;
     } else {
-      return finish(pos, pos, 'non-header-line');
+      const colon = fieldColon(buf, line);
+      if (colon === -1) {
+        end = pos;
+        bodyStart = pos;
+        terminator = 'non-header-line';
+        break;
+      }
+      if (fieldStart !== -1 && sink) emit(buf, sink, fieldStart, fieldColonAt, fieldEnd);
+      fieldStart = line.start;
+      fieldColonAt = colon;
+      fieldEnd = line.contentEnd;
     }
     pos = line.next;
   }
-  return finish(pos, pos, 'end-of-input');
+  if (end === -1) {
+    end = pos;
+    bodyStart = pos;
+  }
+  if (fieldStart !== -1 && sink) emit(buf, sink, fieldStart, fieldColonAt, fieldEnd);
+  return { start, end, bodyStart, terminator };
 }
 
 /** Locates the header block without splitting it. */
@@ -143,13 +221,12 @@ export function findHeaderEnd(buf: Buffer): HeaderBounds {
 
 /** Splits the header block into raw fields, in order of appearance. */
 export function splitHeaderBlock(buf: Buffer): HeaderBlock {
-  const fields: RawHeaderField[] = [];
-  const bounds = walk(buf, (first, end) => {
-    const colon = buf.indexOf(COLON, first.start);
-    fields.push({
-      name: buf.toString('latin1', first.start, colon).trim(),
-      value: buf.subarray(colon + 1, end),
-    });
-  });
-  return { bounds, fields };
+  const list = new FieldList();
+  const bounds = walk(buf, list);
+  return { bounds, fields: list.fields };
+}
+
+/** Walks the header block, giving each field to `sink` as offsets (no copies, no decoding). */
+export function walkHeaderFields(buf: Buffer, sink: HeaderFieldSink): HeaderBounds {
+  return walk(buf, sink);
 }

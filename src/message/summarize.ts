@@ -1,7 +1,6 @@
 /** The one entry point the pipeline calls: a message's header block (or the whole message) to its summary. */
 import type { DateSource, MessageSummary } from './types.js';
-import { splitHeaderBlock } from './header-block.js';
-import { decodeFieldValue, fallbackCharset } from './decode-header.js';
+import { LazyHeaderMap } from './header-map.js';
 import { parseMailDate, receivedDate } from './date.js';
 import { fingerprint } from './fingerprint.js';
 
@@ -18,17 +17,8 @@ function datedBy(headers: ReadonlyMap<string, readonly string[]>): { date: Date 
 }
 
 export function summarizeMessage(head: Buffer): MessageSummary {
-  const headers = new Map<string, string[]>();
-  const { fields } = splitHeaderBlock(head);
-  const contentType = fields.find((f) => f.name.toLowerCase() === 'content-type');
-  const fallback = fallbackCharset(contentType?.value.toString('latin1'));
-  for (const field of fields) {
-    const name = field.name.toLowerCase();
-    const value = decodeFieldValue(name, field.value, fallback);
-    const list = headers.get(name);
-    if (list) list.push(value);
-    else headers.set(name, [value]);
-  }
+  // fields are decoded when first read: the summary needs four, the spam policy a few more
+  const headers = LazyHeaderMap.of(head);
   const subject = headers.get('subject')?.[0] ?? '';
   const { date, dateSource } = datedBy(headers);
   const messageId = headers.get('message-id')?.[0] || null;
