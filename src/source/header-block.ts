@@ -5,13 +5,16 @@ const BLANK_LINES = [Buffer.from('\r\n\r\n'), Buffer.from('\n\n'), Buffer.from('
 
 /**
  * The offset of the blank line that ends the header block (CRLF, LF or CR-only line endings), or -1 when
- * there is none in `bytes`. The earliest of the three wins; "\r\n\r\n" contains neither "\n\n" nor "\r\r".
+ * there is none within the first MAX_HEADER_BLOCK_BYTES. The earliest of the three wins; "\r\n\r\n"
+ * contains neither "\n\n" nor "\r\r". Each later search stops where the best so far was found: a CRLF
+ * message has no "\n\n" at all, and looking for one through a 25 MB body cost the verifying scan seconds.
  */
 export function findHeaderEnd(bytes: Buffer): number {
   let end = -1;
   for (const blank of BLANK_LINES) {
-    const at = bytes.indexOf(blank);
-    if (at !== -1 && (end === -1 || at < end)) end = at;
+    const limit = end === -1 ? Math.min(bytes.length, MAX_HEADER_BLOCK_BYTES + blank.length) : end;
+    const at = bytes.subarray(0, limit).indexOf(blank);
+    if (at !== -1) end = at;
   }
   return end;
 }
