@@ -1,19 +1,10 @@
 import { FileUpload, LargeFileUploadTask, type Client } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphFor } from './clients.js';
+import { graphFor, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const MiB = 1024 * 1024;
-
-async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Record<string, unknown>;
-  }
-  throw new Error('expected a failure');
-}
 
 function bytes(size: number): Buffer {
   return Buffer.alloc(size, 'abcdefghijklmnopqrstuvwxyz');

@@ -1,21 +1,12 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphFor } from './clients.js';
+import { graphFor, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 
 interface BatchResponse {
   responses: { id: string; status: number; headers: Record<string, string>; body?: { error?: { code: string; message: string } } & Record<string, unknown> }[];
-}
-
-async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Record<string, unknown>;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('JSON batching', () => {

@@ -70,3 +70,13 @@ export function graphWithToken(emulator: Emulator, token: string): Client {
 export function base64Mime(lines: string[]): string {
   return Buffer.from(lines.join('\r\n')).toString('base64');
 }
+
+/** The error a promise rejects with; the test fails if it does not reject. */
+export async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Record<string, unknown>;
+  }
+  throw new Error('expected a failure');
+}

@@ -2,20 +2,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GRAPH_SCOPE, graphWithToken, msalFor, tokenFor } from './clients.js';
+import { GRAPH_SCOPE, graphWithToken, msalFor, tokenFor, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Record<string, unknown>;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('Entra emulation through @azure/msal-node', () => {

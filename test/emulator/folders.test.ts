@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { base64Mime, graphFor } from './clients.js';
+import { base64Mime, graphFor, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
@@ -16,15 +16,6 @@ interface Folder {
 interface Page<T> {
   value: T[];
   '@odata.nextLink'?: string;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Record<string, unknown>;
-  }
-  throw new Error('expected a failure');
 }
 
 async function allPages<T>(graph: Client, first: Page<T>): Promise<T[]> {

@@ -1,20 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@microsoft/microsoft-graph-client';
-import { base64Mime, graphFor, graphWithToken, msalFor, tokenFor } from './clients.js';
+import { base64Mime, graphFor, graphWithToken, msalFor, tokenFor, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const READER_ID = '22222222-3333-4444-8555-666666666666';
 const WRITER_ID = '33333333-4444-4555-8666-777777777777';
-
-async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Record<string, unknown>;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('Graph authentication, authorisation and error shape', () => {
   let emulator: Emulator;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageIterator, type Client, type PageCollection } from '@microsoft/microsoft-graph-client';
-import { base64Mime, graphFor } from './clients.js';
+import { base64Mime, graphFor, failure } from './clients.js';
 import { startEmulator, type Emulator } from './index.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
@@ -23,15 +23,6 @@ interface Page<T> {
   value: T[];
   '@odata.nextLink'?: string;
   '@odata.count'?: number;
-}
-
-async function failure(promise: Promise<unknown>): Promise<Record<string, unknown>> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Record<string, unknown>;
-  }
-  throw new Error('expected a failure');
 }
 
 function jsonMessage(subject: string, fingerprint: string, extra: Record<string, unknown> = {}) {
