@@ -6,6 +6,7 @@ import type { Counts, RunReport, ZipReport } from './model.js';
 import { formatBytes, formatCount, plural } from './format.js';
 import { verdict, verdictLevel } from './verdict.js';
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
+import { painter, type Tone } from './tone.js';
 
 export interface SummaryOptions {
   /** ANSI colours; false for pipes, files and NO_COLOR. */
@@ -15,10 +16,6 @@ export interface SummaryOptions {
   /** Where --report wrote its files, so the verdict can point at them. */
   readonly reportDir?: string;
 }
-
-type Tone = 'plain' | 'good' | 'warn' | 'bad' | 'strong' | 'dim';
-
-const ANSI: Record<Tone, string> = { plain: '', good: '\x1b[32m', warn: '\x1b[33m', bad: '\x1b[31m', strong: '\x1b[1m', dim: '\x1b[2m' };
 
 interface Column {
   readonly header: string;
@@ -63,7 +60,7 @@ interface Row {
 
 /** Renders the end-of-run summary for the terminal. */
 export function renderSummary(report: RunReport, options: SummaryOptions): string {
-  const paint = (text: string, tone: Tone): string => (options.color && tone !== 'plain' ? `${ANSI[tone]}${text}\x1b[0m` : text);
+  const paint = painter(options.color);
   const columns = columnsFor(report);
   const groups = report.zips.map((zip) => ({ zip, rows: rowsOf(report, zip) }));
   const allRows: Row[] = [...groups.flatMap((g) => g.rows), { label: 'Total', nested: false, counts: report.totals, strong: true }];

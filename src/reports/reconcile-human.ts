@@ -6,6 +6,7 @@ import type { DestinationLine, ReconcileFolderRow, ReconcileReport, ReconcileTot
 import { isComplete, rowHasMismatch } from './reconcile-model.js';
 import { formatCount, plural } from './format.js';
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
+import { painter, type Tone } from './tone.js';
 
 export interface ReconcileRenderOptions {
   /** ANSI colours; false for pipes, files and NO_COLOR. */
@@ -15,9 +16,6 @@ export interface ReconcileRenderOptions {
   /** Messages listed per category before "… and N more" (the CSVs have them all). Default 20. */
   readonly listLimit?: number;
 }
-
-type Tone = 'plain' | 'good' | 'warn' | 'bad' | 'strong' | 'dim';
-const ANSI: Record<Tone, string> = { plain: '', good: '\x1b[32m', warn: '\x1b[33m', bad: '\x1b[31m', strong: '\x1b[1m', dim: '\x1b[2m' };
 
 type Figures = Pick<ReconcileFolderRow, 'inExport' | 'spam' | 'duplicates' | 'expected' | 'importedPerLedger' | 'present' | 'totalItemCount' | 'missing' | 'unexpected'>;
 
@@ -48,7 +46,7 @@ const MISMATCH = '!';
 
 /** The terminal table and the lists of what is wrong, ending with a one-line verdict. */
 export function renderReconcile(report: ReconcileReport, options: ReconcileRenderOptions): string {
-  const paint = (text: string, tone: Tone): string => (options.color && tone !== 'plain' ? `${ANSI[tone]}${text}\x1b[0m` : text);
+  const paint = painter(options.color);
   // The ledger column is shown only when there was a ledger: "—" everywhere would say nothing.
   const columns = COLUMNS.filter((c) => c.header !== 'Imported' || report.withLedger);
   const totals = totalFigures(report.totals, report);
