@@ -292,11 +292,6 @@ export class Ledger {
     })();
   }
 
-  message(id: number): MessageRow | null {
-    const row = this.sql(`SELECT * FROM messages WHERE id = ?`).get(id) as RawMessageRow | undefined;
-    return row ? toMessageRow(row) : null;
-  }
-
   /** All rows, streamed, for reports; ordered by zip then central-directory position. */
   *messages(): IterableIterator<MessageRow> {
     for (const row of this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry_index`).iterate()) yield toMessageRow(row as RawMessageRow);

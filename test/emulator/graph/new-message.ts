@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CreationMethod, EmailAddress, ExtendedProperty, Mailbox, StoredAttachment, StoredMessage } from '../store.js';
+import type { CreationMethod, Mailbox, StoredAttachment, StoredMessage } from '../store.js';
 import { graphDateTime, newExchangeId } from '../store.js';
 import type { MimeSummary } from '../mime-summary.js';
 
@@ -17,25 +17,8 @@ export function storedAttachment(
   return { id: newAttachmentId(), size: parts.content.length, lastModifiedDateTime: graphDateTime(new Date()), ...parts };
 }
 
-interface MessageFields {
-  subject: string;
-  from: EmailAddress | null;
-  toRecipients: EmailAddress[];
-  ccRecipients: EmailAddress[];
-  bccRecipients: EmailAddress[];
-  replyTo: EmailAddress[];
-  body: { contentType: 'text' | 'html'; content: string };
-  sentDateTime: string | null;
-  receivedDateTime: string;
-  internetMessageId: string | null;
-  isDraft: boolean;
-  isRead: boolean;
-  importance: string;
-  categories: string[];
-  extendedProperties: ExtendedProperty[];
-  attachments: StoredAttachment[];
-  mime?: Buffer;
-}
+/** What a creator supplies; the store mints the rest (ids, change keys, timestamps, ordering). */
+type MessageFields = Omit<StoredMessage, 'id' | 'folderId' | 'method' | 'createdDateTime' | 'lastModifiedDateTime' | 'conversationId' | 'changeKey' | 'sequence' | 'lastChange'>;
 
 /** Stores a new message in a folder; the one place ids, change keys and timestamps are minted. */
 export function addMessage(mailbox: Mailbox, folderId: string, method: CreationMethod, fields: MessageFields): StoredMessage {
