@@ -4,14 +4,10 @@
  * header and the data ourselves costs one positional read per entry instead of several stream hops, and
  * yauzl doesn't check CRC-32 anyway.
  */
-import type { FileHandle } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import type { CentralEntry } from './central-directory.js';
 import { isEncrypted } from './central-directory.js';
-import { findHeaderEnd } from './header-block.js';
-import type { InflateOutcome, InflatePool } from './inflate-pool.js';
-import { InflateError } from './inflate-pool.js';
 import {
   MAX_COMPRESSION_RATIO,
   MAX_ENTRY_UNCOMPRESSED_BYTES,
@@ -20,6 +16,7 @@ import {
   STREAM_INFLATE_THRESHOLD_BYTES,
   SYNC_INFLATE_MAX_COMPRESSED_BYTES,
 } from './limits.js';
+import type { ZipFile } from './zip-file.js';
 
 const inflateRaw = promisify(zlib.inflateRaw);
 
@@ -30,12 +27,6 @@ const LOCAL_EXTRA_SLACK_BYTES = 64;
 
 const STORED = 0;
 const DEFLATED = 8;
-
-/** The open zip file, shared by every read of one scan or reader. */
-export interface ZipData {
-  readonly file: FileHandle;
-  readonly fileSize: number;
-}
 
 /** Why an entry can't be read before any byte of it is, or undefined when it may be read. */
 export function refuseEntry(entry: CentralEntry): string | undefined {
@@ -57,14 +48,14 @@ export function refuseEntry(entry: CentralEntry): string | undefined {
 }
 
 /** Where the entry's data starts, reading the local header (and, when `dataBytes` > 0, the data with it). */
-async function readLocal(zip: ZipData, entry: CentralEntry, dataBytes: number): Promise<{ start: number; data?: Buffer }> {
+async function readLocal(zip: ZipFile, entry: CentralEntry, dataBytes: number): Promise<{ start: number; data?: Buffer }> {
   const offset = entry.localHeaderOffset;
   if (offset + LOCAL_HEADER_FIXED_BYTES > zip.fileSize) {
     throw new Error(`local header at offset ${offset} is past the end of the file (truncated archive?)`);
   }
   const guess = LOCAL_HEADER_FIXED_BYTES + entry.centralVariableLength + LOCAL_EXTRA_SLACK_BYTES + dataBytes;
   const buffer = Buffer.allocUnsafe(Math.min(guess, zip.fileSize - offset));
-  const { bytesRead } = await zip.file.read(buffer, 0, buffer.length, offset);
+  const bytesRead = await zip.read(buffer, offset);
   if (bytesRead < LOCAL_HEADER_FIXED_BYTES) throw new Error('unexpected end of file in the local header');
   if (buffer.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
     throw new Error(`no local file header at offset ${offset} (corrupt or truncated archive)`);
@@ -77,13 +68,12 @@ async function readLocal(zip: ZipData, entry: CentralEntry, dataBytes: number): 
   if (dataBytes === 0) return { start };
   if (headerBytes + dataBytes <= bytesRead) return { start, data: buffer.subarray(headerBytes, headerBytes + dataBytes) };
   const data = Buffer.allocUnsafe(dataBytes);
-  const second = await zip.file.read(data, 0, dataBytes, start);
-  if (second.bytesRead < dataBytes) throw new Error('unexpected end of file in the entry data');
+  if ((await zip.read(data, start)) < dataBytes) throw new Error('unexpected end of file in the entry data');
   return { start, data };
 }
 
 /** The first `bytes` compressed bytes of the entry (all of them when `bytes` is its compressed size). */
-export async function readCompressed(zip: ZipData, entry: CentralEntry, bytes: number): Promise<Buffer> {
+export async function readCompressed(zip: ZipFile, entry: CentralEntry, bytes: number): Promise<Buffer> {
   const { data } = await readLocal(zip, entry, bytes);
   return data ?? Buffer.alloc(0);
 }
@@ -109,16 +99,24 @@ function hex(n: number): string {
   return (n >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Inflates a whole entry in one buffer (async, on the threadpool) and checks its size and CRC-32. */
-export async function readWholeBuffered(zip: ZipData, entry: CentralEntry): Promise<Buffer> {
+/**
+ * Inflates a whole entry in one buffer and checks its size and CRC-32. On the main thread an entry of
+ * more than SYNC_INFLATE_MAX_COMPRESSED_BYTES inflates on the threadpool; on a read worker everything
+ * inflates in place, since nothing waits on that thread and the async API's per-chunk round trips cost
+ * more CPU than the inflate itself.
+ */
+export async function readWholeBuffered(zip: ZipFile, entry: CentralEntry): Promise<Buffer> {
   const raw = await readCompressed(zip, entry, entry.compressedSize);
   let data: Buffer;
   if (entry.compressionMethod === STORED) data = raw;
   else {
     // The cap makes a lying central directory (small declared size, huge output) fail early.
-    const options = { maxOutputLength: Math.max(1, entry.uncompressedSize) };
+    // One output chunk one byte larger than the declared size: zlib allocates a chunk more whenever the
+    // last one comes back full, and then copies the chunks into one buffer.
+    const options = { maxOutputLength: Math.max(1, entry.uncompressedSize), chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, entry.uncompressedSize + 1) };
     try {
-      data = raw.length <= SYNC_INFLATE_MAX_COMPRESSED_BYTES ? zlib.inflateRawSync(raw, options) : await inflateRaw(raw, options);
+      const inPlace = zip.blocking || raw.length <= SYNC_INFLATE_MAX_COMPRESSED_BYTES;
+      data = inPlace ? zlib.inflateRawSync(raw, options) : await inflateRaw(raw, options);
     } catch (error) {
       if (isBufferTooLarge(error)) throw tooLarge(entry);
       throw new Error(`deflate data is corrupt: ${(error as Error).message}`, { cause: error });
@@ -132,10 +130,10 @@ export async function readWholeBuffered(zip: ZipData, entry: CentralEntry): Prom
  * Inflates a whole entry as a stream (constant memory), checking size and CRC-32, and keeps only its
  * first MAX_HEADER_BLOCK_BYTES.
  */
-async function readWholeStreamed(zip: ZipData, entry: CentralEntry): Promise<Buffer> {
+async function readWholeStreamed(zip: ZipFile, entry: CentralEntry): Promise<Buffer> {
   const { start } = await readLocal(zip, entry, 0);
   if (start + entry.compressedSize > zip.fileSize) throw new Error('entry data runs past the end of the file (truncated archive?)');
-  const raw = zip.file.createReadStream({ start, end: start + entry.compressedSize - 1, autoClose: false });
+  const raw = zip.stream(start, start + entry.compressedSize - 1);
   const inflater = entry.compressionMethod === DEFLATED ? zlib.createInflateRaw() : undefined;
   const source = inflater ? raw.pipe(inflater) : raw;
   raw.on('error', (error) => inflater?.destroy(error));
@@ -171,40 +169,19 @@ export interface WholeRead {
   readonly complete: boolean;
 }
 
-/**
- * Reads and verifies a whole entry: on the worker pool when there is one (only the first bytes come
- * back), else buffered on the main thread; streamed when large either way.
- */
-export async function readWholeVerified(zip: ZipData, entry: CentralEntry, pool?: InflatePool): Promise<WholeRead> {
+/** Reads and verifies a whole entry: buffered, or streamed when it is too large to hold. */
+export async function readWholeVerified(zip: ZipFile, entry: CentralEntry): Promise<WholeRead> {
   if (entry.compressedSize > STREAM_INFLATE_THRESHOLD_BYTES) {
     return { bytes: await readWholeStreamed(zip, entry), complete: false };
   }
-  if (pool === undefined) return { bytes: await readWholeBuffered(zip, entry), complete: true };
-  const raw = await readCompressed(zip, entry, entry.compressedSize);
-  let outcome: InflateOutcome;
-  try {
-    outcome = await pool.inflate(entry.compressionMethod, raw, entry.uncompressedSize);
-  } catch (error) {
-    if (error instanceof InflateError) {
-      if (error.tooLarge) throw tooLarge(entry);
-      throw new Error(`deflate data is corrupt: ${error.message}`, { cause: error });
-    }
-    throw error;
-  }
-  checkIntegrity(entry, outcome.size, outcome.crc);
-  const complete = outcome.size <= outcome.head.length;
-  if (!complete && findHeaderEnd(outcome.head) === -1) {
-    // A header block longer than the window the worker sends back: rare enough to read it again here.
-    return { bytes: await readWholeBuffered(zip, entry), complete: true };
-  }
-  return { bytes: outcome.head, complete };
+  return { bytes: await readWholeBuffered(zip, entry), complete: true };
 }
 
 /**
  * Inflates the first `prefixBytes` compressed bytes: Z_SYNC_FLUSH gives whatever output they hold
  * without an "unexpected end" error. Synchronous, because for a few KiB a threadpool hop costs more.
  */
-export async function readInflatedPrefix(zip: ZipData, entry: CentralEntry, prefixBytes: number): Promise<Buffer> {
+export async function readInflatedPrefix(zip: ZipFile, entry: CentralEntry, prefixBytes: number): Promise<Buffer> {
   const raw = await readCompressed(zip, entry, prefixBytes);
   if (entry.compressionMethod === STORED) return raw;
   try {

@@ -1,9 +1,8 @@
 /** openExport: random access to an export's entries by name, for the import stage's uploads. */
-import { open } from 'node:fs/promises';
 import type { CentralEntry } from './central-directory.js';
 import { walkCentralDirectory } from './central-directory.js';
-import type { ZipData } from './entry-data.js';
 import { readWholeBuffered, refuseEntry } from './entry-data.js';
+import { openZipFile } from './zip-file.js';
 
 export interface ExportReader {
   /**
@@ -31,8 +30,7 @@ export async function openExport(zipPath: string): Promise<ExportReader> {
   } catch (error) {
     throw new Error(`${zipPath}: cannot read the central directory: ${(error as Error).message}`, { cause: error });
   }
-  const file = await open(zipPath, 'r');
-  const zip: ZipData = { file, fileSize: (await file.stat()).size };
+  const zip = await openZipFile(zipPath, { blocking: false });
   let closed = false;
 
   return {
@@ -52,7 +50,7 @@ export async function openExport(zipPath: string): Promise<ExportReader> {
     async close(): Promise<void> {
       if (closed) return;
       closed = true;
-      await file.close();
+      await zip.close();
     },
   };
 }

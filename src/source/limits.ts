@@ -50,3 +50,15 @@ export const DEFAULT_SCAN_CONCURRENCY = 6;
 
 /** Upper bound on a caller-supplied concurrency, so a typo can't turn the bound on memory into none. */
 export const MAX_SCAN_CONCURRENCY = 64;
+
+/**
+ * Zips with at least this many entries are read on worker threads by default. Starting a worker costs
+ * about 50 ms; a few hundred entries take longer than that to read on one thread.
+ */
+export const READ_WORKER_MIN_ENTRIES = 500;
+
+/** Read workers at most: beyond a few, the main thread (decoding headers, the ledger) is the limit. */
+export const MAX_READ_WORKERS = 4;
+
+/** Entries a read worker takes per message: enough to make the message cost vanish, few to hold. */
+export const READ_WORKER_BATCH_ENTRIES = 32;

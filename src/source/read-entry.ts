@@ -1,13 +1,12 @@
 /** Reading one entry for the scan: its header block (or all of it, verified), sniffed. */
 import type { CentralEntry } from './central-directory.js';
-import type { ZipData } from './entry-data.js';
 import { readInflatedPrefix, readWholeBuffered, readWholeVerified, refuseEntry } from './entry-data.js';
 import { parseExportLog } from './export-log.js';
 import { headerBlockOf } from './header-block.js';
-import type { InflatePool } from './inflate-pool.js';
 import { HEADER_PREFIX_STEPS, MAX_EXPORT_LOG_BYTES } from './limits.js';
 import { sniffContent } from './sniff.js';
 import type { EntryRead, ExportLog } from './types.js';
+import type { ZipFile } from './zip-file.js';
 
 export interface EntryOutcome {
   readonly read: EntryRead;
@@ -16,11 +15,10 @@ export interface EntryOutcome {
 
 /** Reads an entry; never throws: every problem becomes `read.ok = false` naming the zip and the entry. */
 export async function readEntry(
-  zip: ZipData,
+  zip: ZipFile,
   zipPath: string,
   entry: CentralEntry,
   verify: boolean,
-  pool: InflatePool | undefined,
 ): Promise<EntryOutcome> {
   const fail = (reason: string): EntryOutcome => ({ read: { ok: false, error: `${zipPath}: ${entry.name}: ${reason}` } });
   const refusal = refuseEntry(entry);
@@ -32,7 +30,7 @@ export async function readEntry(
     const headOnly = verify ? undefined : await readHeadOnly(zip, entry);
     if (headOnly !== undefined) head = headOnly;
     else {
-      const read = await readWholeVerified(zip, entry, pool);
+      const read = await readWholeVerified(zip, entry);
       verified = true;
       if (read.complete) whole = read.bytes;
       head = headerBlockOf(read.bytes, true) ?? read.bytes;
@@ -59,7 +57,7 @@ export async function readEntry(
  * The header block from a growing compressed prefix, or undefined when the prefixes didn't hold it and
  * the caller should read the whole entry.
  */
-async function readHeadOnly(zip: ZipData, entry: CentralEntry): Promise<Buffer | undefined> {
+async function readHeadOnly(zip: ZipFile, entry: CentralEntry): Promise<Buffer | undefined> {
   for (const step of HEADER_PREFIX_STEPS) {
     if (step >= entry.compressedSize) return undefined;
     const inflated = await readInflatedPrefix(zip, entry, step);

@@ -1,13 +1,14 @@
 /** scanExport: every file entry of an export zip, named, read and sniffed, a few at a time. */
-import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { CentralEntry } from './central-directory.js';
 import { walkCentralDirectory } from './central-directory.js';
-import type { ZipData } from './entry-data.js';
 import { SharedRootFinder, folderPath, folderSegmentsOf, isDirectoryName } from './entry-name.js';
-import { InflatePool } from './inflate-pool.js';
-import { DEFAULT_SCAN_CONCURRENCY, MAX_SCAN_CONCURRENCY } from './limits.js';
+import { DEFAULT_SCAN_CONCURRENCY, MAX_READ_WORKERS, MAX_SCAN_CONCURRENCY, READ_WORKER_BATCH_ENTRIES, READ_WORKER_MIN_ENTRIES } from './limits.js';
+import type { EntryOutcome } from './read-entry.js';
 import { readEntry } from './read-entry.js';
+import { ReadPool } from './read-pool.js';
 import type { EntryRead, ExportLog, SourceEntry } from './types.js';
+import { openZipFile } from './zip-file.js';
 
 export type ScanItem =
   | { readonly type: 'entry'; readonly entry: SourceEntry; readonly read: EntryRead; readonly exportLog?: ExportLog }
@@ -16,13 +17,15 @@ export type ScanItem =
 export interface ScanOptions {
   /** Inflate every entry to the end and check CRC-32 and sizes; false reads only the header blocks. */
   readonly verify: boolean;
-  /** Entries read at once (default DEFAULT_SCAN_CONCURRENCY); also the bound on entries held in memory. */
+  /**
+   * Entries read at once on the main thread (default DEFAULT_SCAN_CONCURRENCY); also the bound on entries
+   * held in memory there. Read workers hold a few batches instead.
+   */
   readonly concurrency?: number;
   /**
-   * Worker threads that inflate and CRC-check entries; 0 (the default) inflates with zlib's async API on
-   * the main process. Workers start on first use. On the 2-core, heavily shared benchmark machine the
-   * workers cost about 120 µs of extra CPU per entry (messaging) and lost: 30 s user CPU against 23-25 s
-   * for 50,000 entries, so they are opt-in until measured on an idle machine.
+   * Worker threads that read entries (see read-pool.ts); 0 reads on the main thread. By default one per
+   * core but one (at least one) for a zip of READ_WORKER_MIN_ENTRIES entries or more, none for a smaller
+   * one, where starting them would cost more than they save.
    */
   readonly workers?: number;
   readonly signal?: AbortSignal;
@@ -38,27 +41,66 @@ function describeArchiveError(zipPath: string, error: unknown): string {
 }
 
 /**
+ * How entries are read: a batch at a time, `batchesInFlight` batches at once. On the main thread a batch
+ * is one entry (async reads overlap one another); on workers a batch is many, so that messages are few.
+ */
+interface EntryReader {
+  readonly batchEntries: number;
+  readonly batchesInFlight: number;
+  read(entries: readonly CentralEntry[]): Promise<EntryOutcome[]>;
+  close(): Promise<void>;
+}
+
+function readWorkersFor(options: ScanOptions, entryCount: number): number {
+  if (options.workers !== undefined) return Math.min(MAX_READ_WORKERS, Math.max(0, Math.floor(options.workers)));
+  // The main thread has its own work (decoding headers, the ledger): it keeps a core of its own.
+  return entryCount >= READ_WORKER_MIN_ENTRIES ? Math.min(MAX_READ_WORKERS, Math.max(1, availableParallelism() - 1)) : 0;
+}
+
+async function openEntryReader(zipPath: string, options: ScanOptions, workers: number): Promise<EntryReader> {
+  const zip = await openZipFile(zipPath, { blocking: false });
+  const inProcess = (entries: readonly CentralEntry[]): Promise<EntryOutcome[]> =>
+    Promise.all(entries.map((entry) => readEntry(zip, zipPath, entry, options.verify)));
+  if (workers === 0) {
+    const concurrency = Math.min(MAX_SCAN_CONCURRENCY, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_SCAN_CONCURRENCY)));
+    return { batchEntries: 1, batchesInFlight: concurrency, read: inProcess, close: () => zip.close() };
+  }
+  const pool = new ReadPool({ zipPath, verify: options.verify }, workers);
+  return {
+    batchEntries: READ_WORKER_BATCH_ENTRIES,
+    // Enough that every worker has its next batch waiting while the consumer works through one.
+    batchesInFlight: workers * 3,
+    // A worker that fails (could not start, ran out of memory) costs speed, not entries: read them here.
+    read: (entries) => pool.read(entries).catch(() => inProcess(entries)),
+    close: async () => {
+      await pool.close();
+      await zip.close();
+    },
+  };
+}
+
+/**
  * One pass over the central directory, names only, to find an export-job prefix shared by every entry.
  * `failure` is set when the walk broke off; `seenAny` says whether it got past the first record.
  */
 async function findSharedRoot(
   zipPath: string,
   signal: AbortSignal | undefined,
-): Promise<{ root: string | undefined; failure?: unknown; seenAny: boolean }> {
+): Promise<{ root: string | undefined; failure?: unknown; seenAny: boolean; entryCount: number }> {
   const finder = new SharedRootFinder();
-  let seenAny = false;
+  let entryCount = 0;
   try {
     for await (const entry of walkCentralDirectory(zipPath)) {
       signal?.throwIfAborted();
-      seenAny = true;
+      entryCount += 1;
       finder.add(entry.name);
     }
   } catch (failure) {
     signal?.throwIfAborted();
     // The names before a corrupt record are not all the names: no root can be said to be shared.
-    return { root: undefined, failure, seenAny };
+    return { root: undefined, failure, seenAny: entryCount > 0, entryCount };
   }
-  return { root: finder.root(), seenAny };
+  return { root: finder.root(), seenAny: entryCount > 0, entryCount };
 }
 
 function toSourceEntry(zipPath: string, entry: CentralEntry, sharedRoot: string | undefined): SourceEntry {
@@ -76,19 +118,18 @@ function toSourceEntry(zipPath: string, entry: CentralEntry, sharedRoot: string 
 
 /**
  * Yields every file entry of the zip exactly once (directory entries are skipped), in central-directory
- * order, then an 'archive-error' if the central directory broke off. Up to `concurrency` entries are read
- * at once (reads and async inflates run on the threadpool, so both cores work); the next one starts only
- * when the consumer takes a result, so a slow consumer holds at most `concurrency` entries in memory.
- * Central-directory order (rather than completion order) keeps reports deterministic and costs little:
- * entries are small and alike. Bad entries become `read.ok = false`; only an unreadable archive (not a
- * zip, no central directory) or a corrupt central directory yields 'archive-error'. Never throws, except
- * an AbortError when `signal` fires.
+ * order, then an 'archive-error' if the central directory broke off. Entries are read ahead in batches
+ * (see EntryReader), on worker threads for a large zip, and the next batch starts only when the consumer
+ * has taken a result, so a slow consumer holds a bounded number of entries in memory. Central-directory
+ * order (rather than completion order) keeps reports deterministic and costs little: entries are small
+ * and alike. Bad entries become `read.ok = false`; only an unreadable archive (not a zip, no central
+ * directory) or a corrupt central directory yields 'archive-error'. Never throws, except an AbortError
+ * when `signal` fires.
  *
  * The central directory is walked twice: once for names (the shared root), once to read; memory stays
  * constant in the number of entries.
  */
 export async function* scanExport(zipPath: string, options: ScanOptions): AsyncGenerator<ScanItem> {
-  const concurrency = Math.min(MAX_SCAN_CONCURRENCY, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_SCAN_CONCURRENCY)));
   const { signal } = options;
   signal?.throwIfAborted();
 
@@ -99,50 +140,54 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
   }
   const sharedRoot = names.root;
 
-  let zip: ZipData;
+  let reader: EntryReader;
   try {
-    const file = await open(zipPath, 'r');
-    zip = { file, fileSize: (await file.stat()).size };
+    reader = await openEntryReader(zipPath, options, readWorkersFor(options, names.entryCount));
   } catch (error) {
     yield { type: 'archive-error', zipPath, error: describeArchiveError(zipPath, error) };
     return;
   }
 
-  const pool = options.workers === undefined || options.workers <= 0 ? undefined : new InflatePool(Math.floor(options.workers));
   const walker = walkCentralDirectory(zipPath);
-  const inFlight: Promise<ScanItem>[] = [];
+  const inFlight: Promise<ScanItem[]>[] = [];
   let lastName: string | undefined;
   let walkError: unknown;
   let walkDone = false;
+  /** The next batch of file entries from the walk; fewer than asked for (maybe none) at its end. */
+  const nextBatch = async (): Promise<CentralEntry[]> => {
+    const batch: CentralEntry[] = [];
+    while (!walkDone && batch.length < reader.batchEntries) {
+      let next: IteratorResult<CentralEntry>;
+      try {
+        next = await walker.next();
+      } catch (error) {
+        walkError = error;
+        walkDone = true;
+        break;
+      }
+      if (next.done) walkDone = true;
+      else {
+        lastName = next.value.name;
+        if (!isDirectoryName(next.value.name)) batch.push(next.value);
+      }
+    }
+    return batch;
+  };
   try {
     for (;;) {
       signal?.throwIfAborted();
-      while (!walkDone && inFlight.length < concurrency) {
-        let next: IteratorResult<CentralEntry>;
-        try {
-          next = await walker.next();
-        } catch (error) {
-          walkError = error;
-          walkDone = true;
-          break;
-        }
-        if (next.done) {
-          walkDone = true;
-          break;
-        }
-        const entry = next.value;
-        lastName = entry.name;
-        if (isDirectoryName(entry.name)) continue;
-        const sourceEntry = toSourceEntry(zipPath, entry, sharedRoot);
-        inFlight.push(
-          readEntry(zip, zipPath, entry, options.verify, pool).then(
-            (outcome): ScanItem => ({ type: 'entry', entry: sourceEntry, ...outcome }),
-          ),
-        );
+      while (!walkDone && inFlight.length < reader.batchesInFlight) {
+        const batch = await nextBatch();
+        if (batch.length === 0) continue;
+        const entries = batch.map((entry) => toSourceEntry(zipPath, entry, sharedRoot));
+        inFlight.push(reader.read(batch).then((outcomes) => outcomes.map((outcome, i): ScanItem => ({ type: 'entry', entry: entries[i]!, ...outcome }))));
       }
       const first = inFlight.shift();
       if (first === undefined) break;
-      yield await first;
+      for (const item of await first) {
+        signal?.throwIfAborted();
+        yield item;
+      }
     }
     if (walkError !== undefined) {
       const error = describeArchiveError(zipPath, walkError);
@@ -152,7 +197,6 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
   } finally {
     await walker.return(undefined);
     await Promise.allSettled(inFlight);
-    await pool?.close();
-    await zip.file.close();
+    await reader.close();
   }
 }

@@ -1,0 +1,153 @@
+/**
+ * Reading entries on worker threads, so that the main thread is left with what only it can do (decoding
+ * headers, the ledger). A worker does the whole of readEntry: the reads, the inflate, the CRC-32, finding
+ * the header block and sniffing it; only the outcomes come back. Entries go in batches, because a message
+ * between threads costs tens of microseconds: one per entry cost about as much CPU as the inflate it
+ * moved (measured 120 µs per entry when each entry's compressed bytes were posted to a worker).
+ */
+import { Worker } from 'node:worker_threads';
+import type { CentralEntry } from './central-directory.js';
+import type { EntryOutcome } from './read-entry.js';
+
+export interface ReadWorkerData {
+  readonly zipPath: string;
+  readonly verify: boolean;
+}
+
+export interface ReadJob {
+  readonly id: number;
+  readonly entries: readonly CentralEntry[];
+}
+
+export interface ReadJobDone {
+  readonly id: number;
+  readonly outcomes: readonly EntryOutcome[];
+}
+
+/**
+ * A worker's young generation. Its live objects are a few entries' worth; V8's default (16 MB semi-spaces)
+ * only lets dead buffers pile up: peak RSS of a 50,000-entry verifying scan with two workers went from
+ * 245-250 MB to 205-208 MB with 1 MB, at the same speed.
+ */
+const WORKER_YOUNG_GENERATION_MB = 1;
+
+/** Batches queued on one worker at most: one being read, the next ready when it finishes. */
+const BATCHES_PER_WORKER = 2;
+
+interface Job extends ReadJob {
+  readonly resolve: (outcomes: EntryOutcome[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+interface Slot {
+  readonly worker: Worker;
+  readonly jobs: Map<number, Job>;
+}
+
+/**
+ * Starts a read worker. The compiled worker is read-worker.js beside this file. From the TypeScript
+ * sources (tests, tsx) the worker is TypeScript too, and a worker thread on Node 20 does not inherit the
+ * parent's loader hooks, so it registers tsx (a dev dependency) itself before importing the worker.
+ */
+function startReadWorker(data: ReadWorkerData): Worker {
+  const options = { workerData: data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } };
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./read-worker.js', import.meta.url), options);
+  const script = JSON.stringify(new URL('./read-worker.ts', import.meta.url).href);
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const boot = `import(${tsx}).then(({ register }) => { register(); return import(${script}); });`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+/** Worker threads reading one zip's entries in batches. A batch whose worker fails is rejected. */
+export class ReadPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Job[] = [];
+  private nextId = 0;
+  private started = 0;
+  private closed = false;
+
+  constructor(
+    private readonly data: ReadWorkerData,
+    private readonly size: number,
+  ) {}
+
+  /** The outcomes of `entries`, in their order. */
+  read(entries: readonly CentralEntry[]): Promise<EntryOutcome[]> {
+    if (this.closed) return Promise.reject(new Error('read pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, entries, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    for (const slot of slots) this.failJobs(slot, new Error('read pool closed'));
+    for (const job of this.queue.splice(0)) job.reject(new Error('read pool closed'));
+    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const slot = this.leastBusy();
+      if (slot === undefined) return;
+      const job = this.queue.shift() as Job;
+      slot.jobs.set(job.id, job);
+      // Only a worker with work keeps the process alive: an abandoned scan must not hang it.
+      slot.worker.ref();
+      slot.worker.postMessage({ id: job.id, entries: job.entries } satisfies ReadJob);
+    }
+  }
+
+  /** The slot with the fewest jobs that can take another, starting a worker while there are fewer than `size`. */
+  private leastBusy(): Slot | undefined {
+    let best: Slot | undefined;
+    for (const slot of this.slots) if (slot.jobs.size < BATCHES_PER_WORKER && (best === undefined || slot.jobs.size < best.jobs.size)) best = slot;
+    // A worker that failed is not replaced: whatever broke it would likely break the next one too.
+    if ((best === undefined || best.jobs.size > 0) && this.started < this.size) return this.spawn();
+    return best;
+  }
+
+  private spawn(): Slot {
+    this.started += 1;
+    const slot: Slot = { worker: startReadWorker(this.data), jobs: new Map() };
+    this.slots.push(slot);
+    slot.worker.on('message', (done: ReadJobDone) => this.settle(slot, done));
+    slot.worker.on('error', (error) => this.retire(slot, error));
+    slot.worker.on('exit', (code) => this.retire(slot, new Error(`read worker exited with code ${code}`)));
+    return slot;
+  }
+
+  private settle(slot: Slot, done: ReadJobDone): void {
+    const job = slot.jobs.get(done.id);
+    slot.jobs.delete(done.id);
+    if (slot.jobs.size === 0) slot.worker.unref();
+    // Structured cloning turns each Buffer into a plain Uint8Array; make them Buffers again, without a copy.
+    job?.resolve(done.outcomes.map(asBuffers));
+    this.dispatch();
+  }
+
+  /** A worker that failed or exited takes no more jobs; the ones it held are rejected. */
+  private retire(slot: Slot, error: Error): void {
+    const index = this.slots.indexOf(slot);
+    if (index === -1) return;
+    this.slots.splice(index, 1);
+    this.failJobs(slot, error);
+    void slot.worker.terminate();
+    if (this.closed) return;
+    this.dispatch();
+    if (this.slots.length === 0) for (const job of this.queue.splice(0)) job.reject(error);
+  }
+
+  private failJobs(slot: Slot, error: Error): void {
+    for (const job of slot.jobs.values()) job.reject(error);
+    slot.jobs.clear();
+  }
+}
+
+function asBuffers(outcome: EntryOutcome): EntryOutcome {
+  if (!outcome.read.ok) return outcome;
+  const head = outcome.read.head as Uint8Array;
+  return { ...outcome, read: { ...outcome.read, head: Buffer.from(head.buffer, head.byteOffset, head.byteLength) } };
+}
