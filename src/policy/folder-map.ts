@@ -88,12 +88,3 @@ export function mapFolder(
   }
   return known === undefined ? { segments: [...sourceSegments], wellKnown: false } : { segments: [known, ...rest], wellKnown: true };
 }
-
-/**
- * A stable string naming a target folder, the dedup scope. Exchange folder names are unique
- * case-insensitively within their parent, so the key folds case (after NFC) like Exchange does.
- */
-export function targetKey(target: Pick<FolderTarget, 'segments' | 'wellKnown'>): string {
-  const names = target.segments.map((s) => s.normalize('NFC').toLowerCase());
-  return (target.wellKnown ? 'well-known:' : 'root:') + JSON.stringify(names);
-}

@@ -5,7 +5,7 @@ import { summarizeMessage } from '../message/summarize.js';
 import { classifySpam } from '../policy/spam.js';
 import { DuplicateTracker } from '../policy/duplicates.js';
 import { mapFolder } from '../policy/folder-map.js';
-import { encodeTarget } from './target.js';
+import { encodeTarget, targetScope } from './target.js';
 import type { DuplicateDecisionRow, Ledger, NewEntryRow, ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
 import type { ScanItem, ExportLog } from '../source/index.js';
@@ -157,8 +157,7 @@ function emptyRow(zipId: number, entry: string, folder: string, entryIndex: numb
  */
 function deduplicate(zip: ZipRecord, ledger: Ledger): void {
   const tracker = new DuplicateTracker();
-  // Exchange folder names are case-insensitive: `Projects` and `projects` are one destination folder.
-  const scopeOf = (owner: ZipRecord, target: string): string => `${owner.mailbox ?? owner.path}\u0000${target.normalize('NFC').toLowerCase()}`;
+  const scopeOf = (owner: ZipRecord, target: string): string => `${owner.mailbox ?? owner.path}\u0000${targetScope(target)}`;
   const zipsById = new Map(ledger.zips().map((z) => [z.id, z]));
   for (const row of ledger.dedupCandidates({ otherThan: zip.id })) {
     const owner = zipsById.get(row.zipId);

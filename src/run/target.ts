@@ -6,6 +6,15 @@ export function encodeTarget(segments: readonly string[]): string {
   return JSON.stringify(segments);
 }
 
+/**
+ * The duplicate scope of a stored target within one mailbox. Exchange folder names are unique
+ * case-insensitively within their parent, so case folds (after NFC) as Exchange does; the JSON keeps a
+ * '/' inside a name apart from a level.
+ */
+export function targetScope(key: string): string {
+  return key.normalize('NFC').toLowerCase();
+}
+
 export function decodeTarget(key: string): string[] {
   const parsed: unknown = JSON.parse(key);
   if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string')) throw new Error(`not a target folder key: ${key}`);

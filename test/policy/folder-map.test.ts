@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapFolder, targetKey } from '../../src/policy/folder-map.js';
+import { mapFolder } from '../../src/policy/folder-map.js';
 
 const dated = { date: new Date('2020-06-01T00:00:00Z') };
 const undated = { date: null };
@@ -77,18 +77,5 @@ describe('mapFolder: --archive-before', () => {
 
   it.each([['Deleted Items'], ['Drafts'], ['Outbox'], ['Junk']])('never archives %s', (source) => {
     expect(mapFolder([source], dated, { archiveBefore: cutoff }).reason).toBeUndefined();
-  });
-});
-
-describe('targetKey', () => {
-  it('is the same for names differing only in case or normalisation form', () => {
-    expect(targetKey({ segments: ['Kunden', 'Cafe\u0301'], wellKnown: false })).toBe(
-      targetKey({ segments: ['kunden', 'CAFÉ'], wellKnown: false }),
-    );
-  });
-
-  it('distinguishes well-known folders, root folders and paths with "/" in a name', () => {
-    expect(targetKey({ segments: ['inbox'], wellKnown: true })).not.toBe(targetKey({ segments: ['inbox'], wellKnown: false }));
-    expect(targetKey({ segments: ['a/b'], wellKnown: false })).not.toBe(targetKey({ segments: ['a', 'b'], wellKnown: false }));
   });
 });
