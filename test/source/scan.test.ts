@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip } from '../../fixtures/zip-writer.js';
 import { checkExportLog, ExportLogTally, openExport, scanExport } from '../../src/source/index.js';
-import { MAX_ENTRY_UNCOMPRESSED_BYTES } from '../../src/source/limits.js';
+import { MAX_ENTRY_UNCOMPRESSED_BYTES, STREAM_INFLATE_THRESHOLD_BYTES } from '../../src/source/limits.js';
 import type { CentralEntry } from '../../src/source/central-directory.js';
 import { walkCentralDirectory } from '../../src/source/central-directory.js';
 import { readEntry } from '../../src/source/read-entry.js';
@@ -244,6 +244,24 @@ describe('scanExport and openExport on generated zips', () => {
       })(),
     ).rejects.toThrow(/abort/i);
     expect(seen).toEqual(['entry']);
+  });
+
+  it.each([0, 1])('streams an entry too large to hold (workers: %s), checking its CRC all the same', async (workers) => {
+    // Random base64 barely compresses: 12 MB of it is over the 8 MB compressed threshold for streaming.
+    const head = 'Subject: Big one\r\nMessage-ID: <big@x>\r\n';
+    const body = randomBytes(9 * 1024 * 1024).toString('base64').replace(/.{76}/g, '$&\r\n');
+    const data = Buffer.from(`${head}\r\n${body}`);
+    const zipPath = join(dir, `streamed-${workers}.zip`);
+    await writeFile(zipPath, buildZip([
+      { name: 'Inbox/big.eml', data },
+      { name: 'Inbox/big-bad-crc.eml', data, corrupt: { crc32: 1 } },
+    ]));
+    const [good, bad] = entriesOf(await collect(zipPath, { verify: true, workers }));
+    expect(good?.entry.compressedSize).toBeGreaterThan(STREAM_INFLATE_THRESHOLD_BYTES);
+    expect(good?.read).toMatchObject({ ok: true, kind: 'message', verified: true });
+    expect(good?.read.ok && good.read.head.toString('latin1')).toBe(head.replace(/\r\n$/, ''));
+    expect(bad?.read.ok).toBe(false);
+    expect(bad && !bad.read.ok && bad.read.error).toMatch(/big-bad-crc\.eml: CRC-32 mismatch/);
   });
 
   it('scans a zip64 archive with 100,000 entries completely', async () => {
