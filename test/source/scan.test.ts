@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip } from '../../fixtures/zip-writer.js';
+import { writeZip64 } from '../../fixtures/zip64-stream-writer.js';
 import { checkExportLog, ExportLogTally, openExport, scanExport } from '../../src/source/index.js';
 import { MAX_ENTRY_UNCOMPRESSED_BYTES, STREAM_INFLATE_THRESHOLD_BYTES } from '../../src/source/limits.js';
 import type { CentralEntry } from '../../src/source/central-directory.js';
@@ -262,6 +263,26 @@ describe('scanExport and openExport on generated zips', () => {
     expect(good?.read.ok && good.read.head.toString('latin1')).toBe(head.replace(/\r\n$/, ''));
     expect(bad?.read.ok).toBe(false);
     expect(bad && !bad.read.ok && bad.read.error).toMatch(/big-bad-crc\.eml: CRC-32 mismatch/);
+  });
+
+  it.each([0, 1])('reads an entry that starts past 4 GiB (workers: %s), in a sparse file', async (workers) => {
+    // 4.5 GiB of zeros, stored, as a hole: too big to inflate (refused), but it pushes the next entry's
+    // local header past what 32 bits can address, as in a real multi-GB export.
+    const zipPath = join(dir, `past-4gib-${workers}.zip`);
+    const message = Buffer.from('Subject: Far away\r\nMessage-ID: <far@x>\r\n\r\nbody\r\n');
+    const hole = 4.5 * 1024 ** 3;
+    await writeZip64(zipPath, 2, (i) => (i === 0 ? { name: 'Inbox/huge.bin', zeros: hole } : { name: 'Inbox/far.eml', data: message }));
+    const [huge, far] = entriesOf(await collect(zipPath, { verify: true, workers }));
+    expect(huge?.read.ok).toBe(false);
+    expect(huge && !huge.read.ok && huge.read.error).toMatch(/huge\.bin: declared size 4831838208 bytes is above/);
+    expect(far?.read).toMatchObject({ ok: true, kind: 'message', verified: true });
+    expect(far?.read.ok && far.read.head.toString()).toBe('Subject: Far away\r\nMessage-ID: <far@x>');
+    const reader = await openExport(zipPath);
+    try {
+      expect(await reader.readWhole('Inbox/far.eml')).toEqual(message);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('scans a zip64 archive with 100,000 entries completely', async () => {
