@@ -4,8 +4,7 @@
  * decoder (CPython's email.header) except for the deliberate difference classes of libraries.md §4.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
@@ -13,55 +12,11 @@ import { normalizeSubject } from '../../src/message/fingerprint.js';
 import { MAX_HEADER_BLOCK_BYTES, splitHeaderBlock } from '../../src/message/header-block.js';
 import { summarizeMessage } from '../../src/message/summarize.js';
 import { classifySpam } from '../../src/policy/spam.js';
+import { CORPUS, corpusPresent, loadCorpus } from './corpus.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// EML_IMPORT_CORPUS points the test elsewhere (or at nothing, to see the skip)
-const CORPUS = process.env.EML_IMPORT_CORPUS ?? resolve(here, '..', '..', '..', 'shared', 'corpus');
 const ORACLE = join(here, 'subject-oracle.py');
-const corpusPresent = existsSync(CORPUS);
 if (!corpusPresent) console.warn(`corpus robustness test skipped: ${CORPUS} is absent`);
-
-/** Bounds the work per file: the corpus is ~40 MB; anything larger is not what this test is about. */
-const MAX_FILE_BYTES = 64 * 1024 * 1024;
-
-interface CorpusMessage {
-  readonly name: string;
-  readonly folder: string[];
-  readonly bytes: Buffer;
-}
-
-function listFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
-}
-
-/** mbox: messages start at lines beginning with "From " (the first one included). */
-function splitMbox(bytes: Buffer): Buffer[] {
-  const starts: number[] = [];
-  const marker = Buffer.from('From ', 'latin1');
-  for (let at = 0; at !== -1 && at < bytes.length; ) {
-    if (bytes.subarray(at, at + marker.length).equals(marker)) starts.push(at);
-    const nl = bytes.indexOf(0x0a, at);
-    at = nl === -1 ? -1 : nl + 1;
-  }
-  if (starts[0] !== 0) starts.unshift(0);
-  return starts.map((s, i) => bytes.subarray(s, starts[i + 1] ?? bytes.length)).filter((m) => m.length > 0);
-}
-
-function loadCorpus(): CorpusMessage[] {
-  const messages: CorpusMessage[] = [];
-  for (const file of listFiles(CORPUS)) {
-    const rel = relative(CORPUS, file);
-    const folder = dirname(rel).split(sep).filter((s) => s !== '.');
-    if (!/\.(eml|mbox)$/i.test(file)) continue;
-    const bytes = readFileSync(file);
-    if (bytes.length > MAX_FILE_BYTES) continue;
-    if (/\.mbox$/i.test(file)) splitMbox(bytes).forEach((m, i) => messages.push({ name: `${rel}#${i + 1}`, folder, bytes: m }));
-    else messages.push({ name: rel, folder, bytes });
-  }
-  return messages;
-}
 
 // ---- the deliberate differences from Python's make_header(decode_header()), libraries.md §4 ----
 
