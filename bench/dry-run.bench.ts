@@ -10,7 +10,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     dryRunCommand(false),
     dryRunCommand(true),
   ];
-  console.log(`export: ${zipPath}`);
+  // The scan reads a zip this size on worker threads, as many as the cores allow (src/source/scan.ts).
+  console.log(`export: ${zipPath}\ncores: ${availableParallelism()}`);
   const results: Array<{ label: string; seconds: number[]; rss: number[] }> = rows.map((row) => ({ label: row.label, seconds: [], rss: [] }));
   // Interleaved, so that a burst of CPU steal hits every command alike.
   for (let run = 0; run < runs; run++) {
