@@ -89,6 +89,11 @@ export class ReadPool {
   }
 
   private dispatch(): void {
+    if (this.slots.length === 0 && this.started >= this.size) {
+      // Every worker has failed, and none is started again: say so rather than leave the jobs waiting.
+      for (const job of this.queue.splice(0)) job.reject(new Error('no read worker is left'));
+      return;
+    }
     while (this.queue.length > 0) {
       const slot = this.leastBusy();
       if (slot === undefined) return;
@@ -135,9 +140,7 @@ export class ReadPool {
     this.slots.splice(index, 1);
     this.failJobs(slot, error);
     void slot.worker.terminate();
-    if (this.closed) return;
-    this.dispatch();
-    if (this.slots.length === 0) for (const job of this.queue.splice(0)) job.reject(error);
+    if (!this.closed) this.dispatch();
   }
 
   private failJobs(slot: Slot, error: Error): void {

@@ -59,8 +59,13 @@ function readWorkersFor(options: ScanOptions, entryCount: number): number {
 
 async function openEntryReader(zipPath: string, options: ScanOptions, workers: number): Promise<EntryReader> {
   const zip = await openZipFile(zipPath, { blocking: false });
-  const inProcess = (entries: readonly CentralEntry[]): Promise<EntryOutcome[]> =>
-    Promise.all(entries.map((entry) => readEntry(zip, zipPath, entry, options.verify)));
+  // One entry after another: a batch here is one entry, or a failed worker's batch, whose entries must
+  // not all be held at once.
+  const inProcess = async (entries: readonly CentralEntry[]): Promise<EntryOutcome[]> => {
+    const outcomes: EntryOutcome[] = [];
+    for (const entry of entries) outcomes.push(await readEntry(zip, zipPath, entry, options.verify));
+    return outcomes;
+  };
   if (workers === 0) {
     const concurrency = Math.min(MAX_SCAN_CONCURRENCY, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_SCAN_CONCURRENCY)));
     return { batchEntries: 1, batchesInFlight: concurrency, read: inProcess, close: () => zip.close() };

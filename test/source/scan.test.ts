@@ -79,7 +79,10 @@ describe('scanExport on read workers', () => {
     const pool = new ReadPool({ zipPath: join(FIXTURES_DIR, 'no-such-file.zip'), verify: true }, 2);
     const entry = { index: 0, name: 'a.eml', flags: 0, compressionMethod: 0, crc32: 0, compressedSize: 1, uncompressedSize: 1, localHeaderOffset: 0, centralVariableLength: 5 };
     try {
-      await expect(Promise.all([pool.read([entry]), pool.read([entry]), pool.read([entry])])).rejects.toThrow(/ENOENT|no such file/i);
+      const settled = await Promise.allSettled([pool.read([entry]), pool.read([entry]), pool.read([entry])]);
+      for (const outcome of settled) expect(outcome.status === 'rejected' && String(outcome.reason)).toMatch(/ENOENT|no such file|no read worker/i);
+      // Once every worker has failed, a later batch is refused at once too.
+      await expect(pool.read([entry])).rejects.toThrow(/no read worker is left/);
     } finally {
       await pool.close();
     }
