@@ -107,7 +107,10 @@ function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions, archiveErro
   const base = { ...emptyRow(zip.id, entry.entryName, entry.folder, entry.entryIndex), size: entry.uncompressedSize };
   if (!read.ok) return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: read.error };
   if (read.kind === 'export-log') return { ...base, kind: 'export-log', verdict: 'export-log' };
-  if (read.kind === 'unreadable') return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: `${zip.name}: ${entry.entryName}: not a message, calendar item or export log` };
+  if (read.kind === 'unreadable') {
+    const why = read.reason === undefined ? '' : `: ${read.reason}`;
+    return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: `${zip.name}: ${entry.entryName}: not a message, calendar item or export log${why}` };
+  }
 
   const summary = summarizeMessage(read.head);
   const described = {

@@ -35,11 +35,17 @@ export function sniffContent(first: Buffer): Sniffed {
     start = eol === -1 ? '' : start.slice(eol).replace(/^\r?\n|^\r/, '');
   }
   if (!FIELD_LINE.test(start)) {
-    return { kind: 'unreadable', reason: 'does not start with a header field, BEGIN:VCALENDAR or a JSON object' };
+    return { kind: 'unreadable', reason: `does not start with a header field, BEGIN:VCALENDAR or a JSON object; it starts ${preview(text)}` };
   }
   const contentType = topLevelContentType(first);
   if (contentType !== undefined && /^\s*text\/calendar\b/i.test(contentType)) return { kind: 'calendar' };
   return { kind: 'message' };
+}
+
+/** The first characters, quoted with control characters escaped, so the admin can tell what the entry is. */
+function preview(text: string): string {
+  const PREVIEW_CHARS = 24;
+  return `${JSON.stringify(text.slice(0, PREVIEW_CHARS))}${text.length > PREVIEW_CHARS ? '…' : ''}`;
 }
 
 /** The top-level Content-Type of a header block, unfolded; enough for sniffing, not a header parser. */
