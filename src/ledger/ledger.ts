@@ -234,6 +234,10 @@ export class Ledger {
     return toZipRecord(this.sql(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow);
   }
 
+  zip(id: number): ZipRecord {
+    return toZipRecord(this.sql(`SELECT * FROM zips WHERE id = ?`).get(id) as RawZipRow);
+  }
+
   zips(): ZipRecord[] {
     return (this.sql(`SELECT * FROM zips ORDER BY id`).all() as RawZipRow[]).map(toZipRecord);
   }
@@ -264,17 +268,18 @@ export class Ledger {
 
   /**
    * What the dedup pass needs of the dated, wanted messages of one zip (`zipId`), or of every other zip
-   * already scanned (`otherThan`), in central-directory order so decisions never depend on read order.
+   * of `mailbox` already scanned (`otherThan`), in central-directory order so decisions never depend on
+   * read order.
    * Undated messages are left out: a fingerprint without a date is too weak to drop anything on.
    */
-  *dedupCandidates(filter: { zipId: number } | { otherThan: number }): IterableIterator<DedupCandidate> {
-    const where = 'zipId' in filter ? 'm.zip_id = @zip' : 'z.scanned = 1 AND m.zip_id != @zip';
+  *dedupCandidates(filter: { zipId: number } | { mailbox: string; otherThan: number }): IterableIterator<DedupCandidate> {
+    const where = 'zipId' in filter ? 'm.zip_id = @zip' : 'z.mailbox = @mailbox AND z.scanned = 1 AND m.zip_id != @zip';
     const sql = `SELECT m.id, m.zip_id AS zipId, m.target, m.fingerprint, m.message_id AS messageId
                  FROM messages m JOIN zips z ON z.id = m.zip_id
                  WHERE ${where} AND m.verdict = 'importable' AND m.target IS NOT NULL AND m.fingerprint IS NOT NULL AND m.date IS NOT NULL
                  ORDER BY m.zip_id, m.entry_index`;
-    const zip = 'zipId' in filter ? filter.zipId : filter.otherThan;
-    for (const row of this.db.prepare(sql).iterate({ zip })) yield row as DedupCandidate;
+    const parameters = 'zipId' in filter ? { zip: filter.zipId } : { zip: filter.otherThan, mailbox: filter.mailbox };
+    for (const row of this.db.prepare(sql).iterate(parameters)) yield row as DedupCandidate;
   }
 
   /**

@@ -44,7 +44,7 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
     const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
     const record = ledger.upsertZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size });
     if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
-    records.push(ledger.zips().find((z) => z.id === record.id) ?? record);
+    records.push(ledger.zip(record.id));
     stats.zipsDone += 1;
   }
   return records;
@@ -155,20 +155,20 @@ function emptyRow(zipId: number, entry: string, folder: string, entryIndex: numb
 
 /**
  * Duplicates are decided after the zip is read, in central-directory order, so the same export always gives the
- * same answer whatever order the parallel reader finished in. Zips read in earlier runs seed the tracker,
- * and the scope is the mailbox (or, without one, the zip) plus the target folder.
+ * same answer whatever order the parallel reader finished in. The scope is the mailbox (or, without one, the
+ * zip) plus the target folder: zips of the same mailbox read before this one, in this run or an earlier
+ * one, seed the tracker. Only those are read, so that a run over thousands of zips does not read every
+ * earlier zip's rows again for each one.
  */
 function deduplicate(zip: ZipRecord, ledger: Ledger): void {
   const tracker = new DuplicateTracker();
-  const scopeOf = (owner: ZipRecord, target: string): string => `${owner.mailbox ?? owner.path}\u0000${targetScope(target)}`;
-  const zipsById = new Map(ledger.zips().map((z) => [z.id, z]));
-  for (const row of ledger.dedupCandidates({ otherThan: zip.id })) {
-    const owner = zipsById.get(row.zipId);
-    if (owner && (owner.mailbox ?? owner.path) === (zip.mailbox ?? zip.path)) tracker.observe(String(row.id), scopeOf(owner, row.target), row.fingerprint, row.messageId);
+  const scopeOf = (target: string): string => `${zip.mailbox ?? zip.path}\u0000${targetScope(target)}`;
+  if (zip.mailbox !== null) {
+    for (const row of ledger.dedupCandidates({ mailbox: zip.mailbox, otherThan: zip.id })) tracker.observe(String(row.id), scopeOf(row.target), row.fingerprint, row.messageId);
   }
   const decisions: DuplicateDecisionRow[] = [];
   for (const row of ledger.dedupCandidates({ zipId: zip.id })) {
-    const decision = tracker.observe(String(row.id), scopeOf(zip, row.target), row.fingerprint, row.messageId);
+    const decision = tracker.observe(String(row.id), scopeOf(row.target), row.fingerprint, row.messageId);
     if (decision.kind === 'duplicate') decisions.push({ id: row.id, duplicateOf: Number(decision.of) });
     if (decision.kind === 'collision') decisions.push({ id: row.id, collidesWith: Number(decision.with) });
   }
