@@ -225,12 +225,10 @@ export class Ledger {
 
   /** Finds or adds the zip; a zip already known keeps its id (and its scan) but takes the new mailbox. */
   upsertZip(zip: { path: string; name: string; mailbox: string | null; size: number }): ZipRecord {
-    this.db
-      .prepare(
-        `INSERT INTO zips (path, name, mailbox, size) VALUES (@path, @name, @mailbox, @size)
-         ON CONFLICT(path) DO UPDATE SET mailbox = excluded.mailbox, name = excluded.name`,
-      )
-      .run(zip);
+    this.sql(
+      `INSERT INTO zips (path, name, mailbox, size) VALUES (@path, @name, @mailbox, @size)
+       ON CONFLICT(path) DO UPDATE SET mailbox = excluded.mailbox, name = excluded.name`,
+    ).run(zip);
     return toZipRecord(this.sql(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow);
   }
 
@@ -244,9 +242,7 @@ export class Ledger {
 
   /** Records that every entry of the zip has a row (or that the archive could not be read to the end). */
   finishZipScan(zipId: number, result: { archiveError: string | null; exportLog: string | null; exportLogMismatches: readonly string[] }): void {
-    this.db
-      .prepare(`UPDATE zips SET scanned = 1, archive_error = ?, export_log = ?, export_log_mismatches = ? WHERE id = ?`)
-      .run(result.archiveError, result.exportLog, JSON.stringify(result.exportLogMismatches), zipId);
+    this.sql(`UPDATE zips SET scanned = 1, archive_error = ?, export_log = ?, export_log_mismatches = ? WHERE id = ?`).run(result.archiveError, result.exportLog, JSON.stringify(result.exportLogMismatches), zipId);
   }
 
   /** Adds scanned entries in one transaction; entries already present (a resumed scan) are left as they are. */
