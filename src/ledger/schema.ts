@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS messages (
   UNIQUE (zip_id, entry_index)
 );
 CREATE INDEX IF NOT EXISTS messages_by_target ON messages (target, state);
+CREATE INDEX IF NOT EXISTS zips_by_mailbox ON zips (mailbox);
 CREATE TABLE IF NOT EXISTS events (
   id         INTEGER PRIMARY KEY,
   message    INTEGER NOT NULL,
