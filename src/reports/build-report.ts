@@ -1,6 +1,7 @@
 import type { Ledger, ZipRecord } from '../ledger/ledger.js';
 import { displayTarget } from '../run/target.js';
 import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
+import { zipLabels } from './zip-labels.js';
 
 function add(into: Counts, from: Counts): void {
   for (const key of Object.keys(into) as Array<keyof Counts>) into[key] += from[key];
@@ -10,9 +11,17 @@ function tally(into: Record<string, number>, label: string, n: number): void {
   into[label] = (into[label] ?? 0) + n;
 }
 
+/** Each zip's name in reports, unique among every zip the ledger knows (see zipLabels). */
+function labelsOf(zips: readonly ZipRecord[]): (zip: ZipRecord) => string {
+  const labels = zipLabels(zips.map((z) => z.path));
+  return (zip) => labels.get(zip.path) ?? zip.name;
+}
+
 /** The run's report, from the ledger's counts (SQLite does the counting; see ledger/report-queries.ts). */
 export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySet<string>): RunReport {
-  const zips = ledger.zips().filter((z) => !zipPaths || zipPaths.has(z.path));
+  const allZips = ledger.zips();
+  const label = labelsOf(allZips);
+  const zips = allZips.filter((z) => !zipPaths || zipPaths.has(z.path));
   const zipById = new Map<number, ZipRecord>(zips.map((z) => [z.id, z]));
   const totals = emptyCounts();
   const perZip = new Map<number, Counts>();
@@ -27,7 +36,7 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
     perZip.set(zip.id, zipCounts);
     add(zipCounts, counts);
     // A folder that holds nothing but an export log is not a mailbox folder.
-    if (counts.messages + counts.calendar + counts.unreadable > 0) folders.push({ zip: zip.name, mailbox: zip.mailbox, folder: row.folder, ...counts });
+    if (counts.messages + counts.calendar + counts.unreadable > 0) folders.push({ zip: label(zip), mailbox: zip.mailbox, folder: row.folder, ...counts });
   }
   const spamByRule: Record<string, number> = {};
   const messagesPerYear: Record<string, number> = {};
@@ -36,7 +45,7 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
   for (const row of ledger.breakdowns()) if (zipById.has(row.zipId)) tally(into[row.dimension], row.label, row.n);
 
   const zipReports: ZipReport[] = zips.map((z) => ({
-    zip: z.name,
+    zip: label(z),
     path: z.path,
     mailbox: z.mailbox,
     archiveError: z.archiveError,
@@ -49,16 +58,21 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
 
 /** Every entry as a CSV line, for messages.csv, spam.csv, duplicates.csv, failed.csv and imported.csv. */
 export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): MessageLine[] {
-  const zips = new Map(ledger.zips().filter((z) => !zipPaths || zipPaths.has(z.path)).map((z) => [z.id, z]));
-  const allZips = new Map(ledger.zips().map((z) => [z.id, z]));
+  const all = ledger.zips();
+  const label = labelsOf(all);
+  const zips = new Map(all.filter((z) => !zipPaths || zipPaths.has(z.path)).map((z) => [z.id, z]));
+  const allZips = new Map(all.map((z) => [z.id, z]));
   const partners = new Map<number, string>();
-  for (const p of ledger.duplicatePartners()) partners.set(p.id, `${allZips.get(p.zipId)?.name ?? '?'}: ${p.entry}`);
+  for (const p of ledger.duplicatePartners()) {
+    const zip = allZips.get(p.zipId);
+    partners.set(p.id, `${zip ? label(zip) : '?'}: ${p.entry}`);
+  }
   const lines: MessageLine[] = [];
   for (const row of ledger.messages()) {
     const zip = zips.get(row.zipId);
     if (!zip) continue;
     lines.push({
-      zip: zip.name,
+      zip: label(zip),
       entry: row.entry,
       folder: row.folder,
       target: row.target === null ? null : displayTarget(row.target),

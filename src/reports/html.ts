@@ -3,6 +3,7 @@
  * that an admin can open, mail around or print. Pure: report and lines in, document out.
  */
 import type { Counts, MessageLine, RunReport, ZipReport } from './model.js';
+import { foldersByZip } from './model.js';
 import { formatBytes, formatCount } from './format.js';
 import { columnChart, inlineBar, type Bar } from './html-charts.js';
 import { html, list, page, section, table, tiles, type Cell, type Column, type HtmlValue, type Row, type SafeHtml, type Tile } from './html-kit.js';
@@ -59,8 +60,9 @@ function folderTable(report: RunReport): SafeHtml {
   const columns = countColumns(report);
   const head: Column[] = [{ label: 'Folder', kind: 'name' }, ...columns.map((c): Column => ({ label: c.label, kind: 'num' }))];
   const rows: Row[] = [];
+  const byZip = foldersByZip(report);
   for (const zip of report.zips) {
-    const folders = report.folders.filter((f) => f.zip === zip.zip);
+    const folders = byZip.get(zip.zip) ?? [];
     rows.push({ group: zipHeading(zip) });
     for (const f of folders) rows.push([folderName(f.folder), ...countCells(columns, f)]);
     if (folders.length !== 1) rows.push({ className: 'subtotal', cells: ['Zip total', ...countCells(columns, zip.totals)] });

@@ -2,7 +2,8 @@
  * The terminal summary: one aligned table of folders grouped by zip, the totals, spam by rule, the problems
  * that need a human, and a one-line verdict. Pure: report in, text out; the caller decides where it goes.
  */
-import type { Counts, RunReport, ZipReport } from './model.js';
+import type { Counts, FolderReport, RunReport, ZipReport } from './model.js';
+import { foldersByZip } from './model.js';
 import { formatBytes, formatCount, plural } from './format.js';
 import { verdict, verdictLevel } from './verdict.js';
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
@@ -62,7 +63,8 @@ interface Row {
 export function renderSummary(report: RunReport, options: SummaryOptions): string {
   const paint = painter(options.color);
   const columns = columnsFor(report);
-  const groups = report.zips.map((zip) => ({ zip, rows: rowsOf(report, zip) }));
+  const byZip = foldersByZip(report);
+  const groups = report.zips.map((zip) => ({ zip, rows: rowsOf(byZip.get(zip.zip) ?? [], zip) }));
   const allRows: Row[] = [...groups.flatMap((g) => g.rows), { label: 'Total', nested: false, counts: report.totals, strong: true }];
 
   const widths = columns.map((col) => Math.max(col.header.length, ...allRows.map((r) => cell(col, r.counts).length)));
@@ -120,8 +122,7 @@ function cell(col: Column, counts: Counts): string {
   return (col.format ?? formatCount)(col.value(counts));
 }
 
-function rowsOf(report: RunReport, zip: ZipReport): Row[] {
-  const folders = report.folders.filter((f) => f.zip === zip.zip);
+function rowsOf(folders: readonly FolderReport[], zip: ZipReport): Row[] {
   const rows: Row[] = folders.map((f) => ({ label: terminalSafe(f.folder === '' ? '(top level)' : f.folder), nested: true, counts: f, strong: false }));
   if (folders.length !== 1) rows.push({ label: 'Zip total', nested: true, counts: zip.totals, strong: false });
   return rows;

@@ -101,3 +101,14 @@ export function emptyCounts(): Counts {
     pending: 0,
   };
 }
+
+/** The report's folders grouped by zip label, in report order: one pass, however many zips. */
+export function foldersByZip(report: RunReport): Map<string, FolderReport[]> {
+  const byZip = new Map<string, FolderReport[]>();
+  for (const folder of report.folders) {
+    const list = byZip.get(folder.zip);
+    if (list) list.push(folder);
+    else byZip.set(folder.zip, [folder]);
+  }
+  return byZip;
+}

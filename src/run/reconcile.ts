@@ -15,6 +15,7 @@ import { decodeTarget, displayTarget } from './target.js';
 import { compareFolder } from './reconcile-compare.js';
 import { findLeftoverDrafts } from './reconcile-drafts.js';
 import { bucketSource, type SourceBucket } from './reconcile-source.js';
+import { zipLabels } from '../reports/zip-labels.js';
 import { ledgerEntries, mappingDifferences } from './reconcile-ledger.js';
 import { assemble, mailboxReport, type FolderResult, type MailboxResult } from './reconcile-report.js';
 import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../destination/types.js';
@@ -61,6 +62,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
     const records = await scanZips(input.zips, memory, stats, input.scanOptions, input.log);
     stats.phase = 'reconciling';
     const byId = new Map(records.map((z) => [z.id, z]));
+    const labels = zipLabels(records.map((z) => z.path));
     const lookup = input.ledger ? ledgerEntries(input.ledger) : null;
     const rows = memory.allMessages();
     for (const z of records) if (z.archiveError) warnings.push(`${z.name}: ${z.archiveError}`);
@@ -73,7 +75,10 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
       mailboxes.map((mailbox) => queue.add(() => {
         const mine = rows.filter((r) => byId.get(r.zipId)?.mailbox === mailbox);
         const buckets = bucketSource(mine, {
-          zipName: (zipId) => byId.get(zipId)?.name ?? '',
+          zipName: (zipId) => {
+            const zip = byId.get(zipId);
+            return zip ? (labels.get(zip.path) ?? zip.name) : '';
+          },
           ledger: (zipId, entryIndex) => {
             const zip = byId.get(zipId);
             return lookup && zip ? lookup(zip, entryIndex) : null;

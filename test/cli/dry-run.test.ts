@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { runCli } from '../helpers/run-cli.js';
 
@@ -121,6 +121,25 @@ describe('eml-import --dry-run on the fixture exports', () => {
     expect(ruled.totals.spam).toBe((plain.totals.spam ?? 0) + userRuleHits);
     const keep = JSON.parse((await runCli([...zipPaths, '--dry-run', '--json', '--no-progress', '--keep-junk'])).stdout) as typeof plain;
     expect(keep.totals.spam).toBeLessThan(plain.totals.spam ?? 0);
+  });
+
+  it('tells apart two zips with the same file name in different folders, in the table, the JSON and the CSV', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eml-import-same-name-'));
+    const [flat, nested] = [join(dir, 'ann', 'export.zip'), join(dir, 'bob', 'export.zip')];
+    mkdirSync(dirname(flat));
+    mkdirSync(dirname(nested));
+    copyFileSync(join(fixtures, 'export-flat.zip'), flat);
+    copyFileSync(join(fixtures, 'export-nested.zip'), nested);
+    const report = join(dir, 'report');
+    const run = await runCli([flat, nested, '--dry-run', '--json', '--no-progress', '--report', report]);
+    const json = JSON.parse(run.stdout) as { zips: { zip: string }[]; folders: JsonFolder[] };
+    expect(json.zips.map((z) => z.zip)).toEqual(['ann/export.zip', 'bob/export.zip']);
+    const foldersOf = (zip: string) => json.folders.filter((f) => f.zip === zip).map((f) => f.folder).sort();
+    const manifestFolders = (name: string) => [...new Set(expected.zips[name]!.entries.map((e) => e.folder))].filter((f) => f !== '').sort();
+    expect(foldersOf('ann/export.zip')).toEqual(manifestFolders('export-flat.zip'));
+    expect(foldersOf('bob/export.zip')).toEqual(manifestFolders('export-nested.zip'));
+    const rows = parse(readFileSync(join(report, 'messages.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(rows.filter((r) => r.zip === 'bob/export.zip')).toHaveLength(expected.zips['export-nested.zip']!.entries.length);
   });
 
   it('exits 2 with a clear message on a bad option', async () => {
