@@ -26,7 +26,7 @@ export function assignMailboxes(options: ImportOptions): ZipToScan[] {
 }
 
 /**
- * The main job. The dry run is a mode of the same pipeline: it scans for real into an in-memory ledger,
+ * The main job. The dry run is a mode of the same pipeline: it scans for real into a scratch ledger,
  * reads the destination when a tenant is given, and skips only folder creation and uploads.
  */
 export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
@@ -38,7 +38,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
   }
 
-  const ledger = Ledger.open(options.dryRun ? ':memory:' : join(options.state, 'state.db'));
+  const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
   try {
     if (!options.dryRun) checkMapping(ledger, options);
     const stats = new Stats();

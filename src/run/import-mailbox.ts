@@ -114,7 +114,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
  * for, with reconcile's own comparison (fingerprint, then Message-ID, then subject for messages Exchange
  * could not date), so the import and the proof afterwards agree on what "already there" means. A matched
  * in-flight row is our own create from a crash window (imported); a matched pending or failed row was
- * there before us (already present). A dry run writes these to its in-memory ledger.
+ * there before us (already present). A dry run writes these to its scratch ledger.
  */
 function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly DestinationMessage[], ledger: Ledger): { rows: MessageRow[]; present: number; recovered: number } {
   const claimed = new Set(rows.filter((r) => !isUnsettled(r) && r.destId).map((r) => r.destId as string));

@@ -1,6 +1,6 @@
 /**
  * `eml-import reconcile`: reads the exports the way the import does (same scan, same folder mapping, same
- * dedup, into a throw-away in-memory ledger), reads each destination folder back, and compares them with
+ * dedup, into a throw-away scratch ledger), reads each destination folder back, and compares them with
  * the same multiset rule the import's already-present check uses. Read-only: folders are looked up with
  * findFolder, never ensured, and nothing is created, changed or deleted. Every read goes through the
  * mailbox's destination, so it obeys the same rate governor as the import.
@@ -56,24 +56,24 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
   }
   for (const w of warnings) input.log(`warning: ${w}`);
 
-  const memory = Ledger.open(':memory:');
+  const scratch = Ledger.openScratch();
   try {
     const stats = input.stats ?? new Stats();
-    const records = await scanZips(input.zips, memory, stats, input.scanOptions, input.log);
+    const records = await scanZips(input.zips, scratch, stats, input.scanOptions, input.log);
     stats.phase = 'reconciling';
     const byId = new Map(records.map((z) => [z.id, z]));
     const labels = zipLabels(records.map((z) => z.path));
     const lookup = input.ledger ? ledgerEntries(input.ledger) : null;
-    const rows = memory.allMessages();
     for (const z of records) if (z.archiveError) warnings.push(`${z.name}: ${z.archiveError}`);
-    const unreadable = rows.filter((r) => r.kind === 'unreadable').length;
+    const unreadable = scratch.unreadableCount();
     if (unreadable > 0) warnings.push(`${unreadable} source entries could not be read; whatever they hold is not in the comparison`);
 
     const mailboxes = [...new Set(records.map((z) => z.mailbox).filter((m): m is string => m !== null))].sort();
     const queue = new PQueue({ concurrency: input.parallel ?? 4 });
     const results = await Promise.all(
       mailboxes.map((mailbox) => queue.add(() => {
-        const mine = rows.filter((r) => byId.get(r.zipId)?.mailbox === mailbox);
+        // One mailbox's rows at a time, not the whole estate's.
+        const mine = scratch.messagesOf(mailbox);
         const buckets = bucketSource(mine, {
           zipName: (zipId) => {
             const zip = byId.get(zipId);
@@ -89,7 +89,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
     );
     return assemble(results, input.ledger !== undefined, mailboxes, [...warnings, ...results.flatMap((r) => r.warnings)], unreadable);
   } finally {
-    memory.close();
+    scratch.close();
   }
 }
 
