@@ -18,9 +18,27 @@ export function defuse(value: Value): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-function toCsv(header: readonly string[], rows: ReadonlyArray<readonly Value[]>): string {
-  return stringify([header.map(defuse), ...rows.map((r) => r.map(defuse))], { record_delimiter: '\n' });
+/** Records per chunk: big enough that stringify's per-call cost vanishes, small next to a whole file. */
+const RECORDS_PER_CHUNK = 1000;
+
+/**
+ * The CSV text in chunks, never as one string: a run of a few million messages makes a messages.csv
+ * longer than the longest string V8 can hold (about 512 MiB), and a file need never be held whole.
+ */
+function* toCsv(header: readonly string[], rows: Iterable<readonly Value[]>): Generator<string> {
+  const chunk: string[][] = [header.map(defuse)];
+  for (const row of rows) {
+    chunk.push(row.map(defuse));
+    if (chunk.length >= RECORDS_PER_CHUNK) yield stringify(chunk.splice(0), { record_delimiter: '\n' });
+  }
+  if (chunk.length > 0) yield stringify(chunk, { record_delimiter: '\n' });
 }
+
+function* rowsOf(lines: Iterable<MessageLine>, keep: (line: MessageLine) => boolean, row: (line: MessageLine) => Value[]): Generator<Value[]> {
+  for (const line of lines) if (keep(line)) yield row(line);
+}
+
+const every = (): boolean => true;
 
 const MESSAGE_COLUMNS = [
   'zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'fingerprint', 'size', 'verdict', 'rule', 'error',
@@ -28,18 +46,15 @@ const MESSAGE_COLUMNS = [
 ] as const;
 
 /** messages.csv: one row per zip entry, whatever became of it. */
-export function messagesCsv(lines: readonly MessageLine[]): string {
-  return toCsv(
-    MESSAGE_COLUMNS,
-    lines.map((l) => MESSAGE_COLUMNS.map((c) => (c === 'target' ? (l.target ?? '') : l[c]))),
-  );
+export function messagesCsv(lines: readonly MessageLine[]): Iterable<string> {
+  return toCsv(MESSAGE_COLUMNS, rowsOf(lines, every, (l) => MESSAGE_COLUMNS.map((c) => (c === 'target' ? (l.target ?? '') : l[c]))));
 }
 
 /** spam.csv: the messages a spam rule dropped, with the rule. */
-export function spamCsv(lines: readonly MessageLine[]): string {
+export function spamCsv(lines: readonly MessageLine[]): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'size', 'rule'],
-    lines.filter((l) => l.verdict === 'spam').map((l) => [l.zip, l.entry, l.folder, l.subject, l.from, l.date, l.messageId, l.size, l.rule]),
+    rowsOf(lines, (l) => l.verdict === 'spam', (l) => [l.zip, l.entry, l.folder, l.subject, l.from, l.date, l.messageId, l.size, l.rule]),
   );
 }
 
@@ -88,7 +103,7 @@ const DUPLICATE_COLUMNS = [
  * duplicates.csv: both copies and why. A duplicate row names the copy that was dropped and the original
  * that was kept; a collision row names two messages that share a fingerprint but not a Message-ID, both kept.
  */
-export function duplicatesCsv(lines: readonly MessageLine[]): string {
+export function duplicatesCsv(lines: readonly MessageLine[]): Iterable<string> {
   const byKey = new Map(lines.map((l) => [lineKey(l.zip, l.entry), l]));
   const partners = collisionPartners(lines);
   const pair = (kind: string, copy: MessageLine, original: MessageLine | undefined, originalKey: string, reason: string): Value[] => [
@@ -109,17 +124,17 @@ export function duplicatesCsv(lines: readonly MessageLine[]): string {
 }
 
 /** failed.csv: wanted messages the destination refused, with the last error. */
-export function failedCsv(lines: readonly MessageLine[]): string {
+export function failedCsv(lines: readonly MessageLine[]): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error', 'errorClass', 'destinationId'],
-    lines.filter((l) => l.state === 'failed').map((l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.error, l.errorClass, l.destinationId]),
+    rowsOf(lines, (l) => l.state === 'failed', (l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.error, l.errorClass, l.destinationId]),
   );
 }
 
 /** imported.csv: where each message went, for audits and for finding one message again. */
-export function importedCsv(lines: readonly MessageLine[]): string {
+export function importedCsv(lines: readonly MessageLine[]): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'target', 'method', 'destinationId'],
-    lines.filter((l) => l.state === 'imported').map((l) => [l.zip, l.entry, l.folder, l.target ?? '', l.method, l.destinationId]),
+    rowsOf(lines, (l) => l.state === 'imported', (l) => [l.zip, l.entry, l.folder, l.target ?? '', l.method, l.destinationId]),
   );
 }

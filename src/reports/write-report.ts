@@ -11,8 +11,8 @@ import { renderHtml } from './html.js';
 import { reportJsonText } from './json.js';
 
 /** File name and content of every file the report directory gets in this mode, in writing order. */
-export function reportFiles(report: RunReport, lines: readonly MessageLine[]): Array<readonly [string, string]> {
-  const files: Array<readonly [string, string]> = [
+export function reportFiles(report: RunReport, lines: readonly MessageLine[]): Array<readonly [string, string | Iterable<string>]> {
+  const files: Array<readonly [string, string | Iterable<string>]> = [
     ['report.json', reportJsonText(report)],
     ['messages.csv', messagesCsv(lines)],
     ['spam.csv', spamCsv(lines)],

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { defuse, duplicatesCsv, failedCsv, importedCsv, messagesCsv, spamCsv } from '../../src/reports/csv.js';
 import { line, sampleLines } from './sample.js';
 
-const rows = (csv: string): string[][] => parse(csv) as string[][];
-const records = (csv: string): Array<Record<string, string>> => parse(csv, { columns: true }) as Array<Record<string, string>>;
+/** The CSV functions give their text in chunks (see toCsv); joined here, as the file would hold it. */
+const text = (csv: string | Iterable<string>): string => (typeof csv === 'string' ? csv : [...csv].join(''));
+const rows = (csv: string | Iterable<string>): string[][] => parse(text(csv)) as string[][];
+const records = (csv: string | Iterable<string>): Array<Record<string, string>> => parse(text(csv), { columns: true }) as Array<Record<string, string>>;
 
 describe('messagesCsv', () => {
-  const csv = messagesCsv(sampleLines());
+  const csv = text(messagesCsv(sampleLines()));
 
   it('starts with the documented columns, in order', () => {
     expect(rows(csv)[0]).toEqual([
@@ -39,7 +41,7 @@ describe('defuse', () => {
     expect(defuse(true)).toBe('true');
   });
   it('applies to every file, e.g. a hostile folder name in spam.csv', () => {
-    const csv = spamCsv([line({ entry: 'x.eml', folder: '@evil', verdict: 'spam', rule: 'x-spam-flag' })]);
+    const csv = text(spamCsv([line({ entry: 'x.eml', folder: '@evil', verdict: 'spam', rule: 'x-spam-flag' })]));
     expect(records(csv)[0]?.['folder']).toBe("'@evil");
   });
 });
@@ -100,5 +102,17 @@ describe('failedCsv and importedCsv', () => {
 
   it('writes a header even when there is nothing to list', () => {
     expect(rows(failedCsv([]))).toEqual([['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error', 'errorClass', 'destinationId']]);
+  });
+});
+
+describe('CSV text in chunks', () => {
+  it('comes in chunks of whole records that add up to every row, in order', () => {
+    const many = Array.from({ length: 2500 }, (_, i) => line({ entry: `m${i}.eml`, subject: `line ${i}\nwith a break, and "quotes"` }));
+    const chunks = [...messagesCsv(many)];
+    expect(chunks.length).toBeGreaterThan(2);
+    for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
+    const parsed = records(chunks.join(''));
+    expect(parsed.map((r) => r['entry'])).toEqual(many.map((l) => l.entry));
+    expect(parsed[2499]?.['subject']).toBe('line 2499\nwith a break, and "quotes"');
   });
 });

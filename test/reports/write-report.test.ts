@@ -37,7 +37,7 @@ describe('writeReportDir', () => {
     await writeFile(join(base, 'report.json'), 'stale');
     await writeReportDir(base, report, sampleLines());
     expect(JSON.parse(await readFile(join(base, 'report.json'), 'utf8'))).toEqual(toJson(report));
-    expect(await readFile(join(base, 'messages.csv'), 'utf8')).toBe(messagesCsv(sampleLines()));
+    expect(await readFile(join(base, 'messages.csv'), 'utf8')).toBe([...messagesCsv(sampleLines())].join(''));
     expect((await readdir(base)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
