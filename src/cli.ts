@@ -17,12 +17,12 @@ async function promptSecret(question: string): Promise<string> {
   }
 }
 
-// The first Ctrl-C stops queuing new uploads and lets the ones in flight finish (the ledger is safe
-// either way); a second one ends the process at once.
+// The first Ctrl-C stops reading zips and queuing uploads, lets the uploads in flight finish and writes
+// the report of what was done (the ledger is safe either way); a second one ends the process at once.
 const controller = new AbortController();
 process.on('SIGINT', () => {
   if (controller.signal.aborted) process.exit(130);
-  process.stderr.write('\nstopping after the uploads in flight (Ctrl-C again to quit now; the ledger keeps every result)\n');
+  process.stderr.write('\nstopping: no new reads or uploads; those in flight finish (Ctrl-C again to quit now; the ledger keeps every result)\n');
   controller.abort();
 });
 

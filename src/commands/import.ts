@@ -45,7 +45,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
     let fatal: string | null = null;
     try {
-      const records = await scanZips(zips, ledger, stats, scanOptionsFrom(options), progress.log);
+      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(options), ...(io.signal ? { signal: io.signal } : {}) }, progress.log);
       if (tenant && !io.signal?.aborted) {
         const { connect } = await import('../run/connect.js');
         const connection = await connect(options, io, stats);
@@ -61,6 +61,11 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     if (fatal) {
       io.stderr.write(`eml-import: stopped: ${fatal}\n`);
       return ExitCode.usage;
+    }
+    if (io.signal?.aborted) {
+      const after = options.dryRun ? 'the report covers only what was read before' : 'run the same command again to go on; the ledger keeps what is done';
+      io.stderr.write(`eml-import: interrupted: ${after}\n`);
+      return ExitCode.incomplete;
     }
     return exitCodeFor(report);
   } finally {

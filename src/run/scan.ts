@@ -19,6 +19,11 @@ export interface ScanOptions {
   readonly archiveBefore?: Date;
   /** Source folders to take (include/exclude globs already applied); false drops the entry as excluded. */
   readonly folderWanted: (folderSegments: readonly string[]) => boolean;
+  /**
+   * Stops the scan (Ctrl-C): no further zip is read, and the one being read stops where it is. A zip
+   * cut short is not marked scanned, so the next run reads it again; its rows so far are kept.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface ZipToScan {
@@ -39,6 +44,7 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
   stats.zipsTotal = zips.length;
   stats.phase = 'scanning';
   for (const zip of zips) {
+    if (options.signal?.aborted) break;
     const path = resolve(zip.path);
     // A missing file is reported by the scan as an archive error; its size is simply unknown here.
     const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
@@ -51,6 +57,16 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
 }
 
 async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
+  try {
+    await readZipIntoLedger(zip, ledger, stats, options, log);
+  } catch (error) {
+    // Interrupted: the zip stays unscanned, to be read again by the next run.
+    if (options.signal?.aborted) return;
+    throw error;
+  }
+}
+
+async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
   let batch: NewEntryRow[] = [];
   let archiveError: string | null = null;
   let archiveErrorCount = 0;
@@ -61,29 +77,33 @@ async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options:
     batch = [];
   };
 
-  for await (const item of scanExport(zip.path, { verify: options.verify })) {
-    const row = toRow(zip, item, options, archiveErrorCount);
-    if (item.type === 'archive-error') {
-      archiveError = item.error;
-      archiveErrorCount += 1;
-      log(`error: ${item.error}`);
-    } else {
-      stats.entriesScanned += 1;
-      stats.bytesScanned += item.entry.uncompressedSize;
-      if (item.exportLog) logs.push(item.exportLog);
-      if (row.kind === 'message' || row.kind === 'calendar') {
-        // WorkMail exports "email messages and calendar items"; its totalMessages is taken to count both.
-        observed.messages += 1;
-        observed.bytes += row.size;
-        observed.folders.add(row.folder);
+  try {
+    for await (const item of scanExport(zip.path, { verify: options.verify, ...(options.signal ? { signal: options.signal } : {}) })) {
+      const row = toRow(zip, item, options, archiveErrorCount);
+      if (item.type === 'archive-error') {
+        archiveError = item.error;
+        archiveErrorCount += 1;
+        log(`error: ${item.error}`);
+      } else {
+        stats.entriesScanned += 1;
+        stats.bytesScanned += item.entry.uncompressedSize;
+        if (item.exportLog) logs.push(item.exportLog);
+        if (row.kind === 'message' || row.kind === 'calendar') {
+          // WorkMail exports "email messages and calendar items"; its totalMessages is taken to count both.
+          observed.messages += 1;
+          observed.bytes += row.size;
+          observed.folders.add(row.folder);
+        }
+        if (!item.read.ok) log(`error: ${item.read.error}`);
       }
-      if (!item.read.ok) log(`error: ${item.read.error}`);
+      if (row.verdict === 'unreadable') stats.unreadable += 1;
+      batch.push(row);
+      if (batch.length >= ROWS_PER_TRANSACTION) flush();
     }
-    if (row.verdict === 'unreadable') stats.unreadable += 1;
-    batch.push(row);
-    if (batch.length >= ROWS_PER_TRANSACTION) flush();
+  } finally {
+    // Interrupted too: the rows read so far are kept.
+    flush();
   }
-  flush();
 
   deduplicate(zip, ledger);
   const mismatches = logs.flatMap((l) => checkExportLog(l, { messages: observed.messages, bytes: observed.bytes, folders: observed.folders.size }));
