@@ -49,6 +49,11 @@ export function reconcileExitCode(report: ReconcileReport): number {
  * Compares the exports with the destination. A FatalError from a destination (credentials, permissions,
  * a mailbox that does not exist) is thrown: nothing can be proved then, and the CLI exits 2.
  */
+/** Half a comparison proves nothing: said in one sentence, exit 2, as for any fatal error. */
+function interrupted(): ClassifiedError {
+  return new ClassifiedError('reconcile interrupted: nothing is proved until it runs to the end; run it again', 'fatal');
+}
+
 export async function runReconcile(input: ReconcileInput): Promise<ReconcileReport> {
   const warnings: string[] = [];
   if (input.ledger) {
@@ -60,7 +65,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
   try {
     const stats = input.stats ?? new Stats();
     const records = await scanZips(input.zips, scratch, stats, { ...input.scanOptions, ...(input.signal ? { signal: input.signal } : {}) }, input.log);
-    if (input.signal?.aborted) throw new Error('reconcile interrupted');
+    if (input.signal?.aborted) throw interrupted();
     stats.phase = 'reconciling';
     const byId = new Map(records.map((z) => [z.id, z]));
     const labels = zipLabels(records.map((z) => z.path));
@@ -109,7 +114,7 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
   const counts = await itemCounts(destination, mailbox, log);
   const results: FolderResult[] = [];
   for (const bucket of buckets) {
-    if (signal?.aborted) throw new Error('reconcile interrupted');
+    if (signal?.aborted) throw interrupted();
     results.push(await reconcileFolder(bucket, destination, mailbox, log));
     counters.done += bucket.wanted.length;
   }

@@ -171,6 +171,29 @@ describe('reconcile against the Graph emulator', () => {
     expect(stats.snapshot().mailboxes[MAILBOX]?.requests).toBeGreaterThan(0);
   });
 
+  it('says in one sentence that an interrupted reconcile proves nothing, and reads no folder', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const options = readImportOptions([zip], { mailbox: MAILBOX });
+    const connection = await connect(
+      { ...readImportOptions([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }) },
+      { stdout: { write: () => true }, stderr: { write: () => true }, env: tenantEnv(emulator) },
+      new Stats(),
+    );
+    const before = emulator.inspect.requests().length;
+    await expect(
+      runReconcile({
+        zips: [{ path: zip, mailbox: MAILBOX }],
+        scanOptions: scanOptionsFrom(options),
+        destinationFor: connection.destinationFor,
+        mapping: mappingFingerprint(options),
+        log: () => {},
+        signal: controller.signal,
+      }),
+    ).rejects.toMatchObject({ name: 'ClassifiedError', errorClass: 'fatal', message: expect.stringMatching(/^reconcile interrupted: nothing is proved/) });
+    expect(emulator.inspect.requests().slice(before).filter((r) => r.path.includes('/mailFolders'))).toEqual([]);
+  });
+
   it('lists a draft left in Drafts by an interrupted upload, without calling it unexpected', async () => {
     const planted = await emulator.addMessage(MAILBOX, 'Drafts', { subject: 'Plan', sentDateTime: '2024-03-06T09:00:00Z', internetMessageId: '<6@x>', isDraft: true, method: 'mimeDraft' });
     const { status, json } = await reconcileCli([]);
