@@ -24,6 +24,9 @@ export interface StatsSnapshot {
   readonly entriesTotal: number;
   readonly entriesScanned: number;
   readonly bytesScanned: number;
+  /** The zips' file sizes added up, and how much of that the scan has got through: its progress. */
+  readonly zipBytesTotal: number;
+  readonly zipBytesRead: number;
   readonly unreadable: number;
   readonly mailboxes: Readonly<Record<string, Readonly<MailboxCounters>>>;
   readonly lastError: string | null;
@@ -51,6 +54,8 @@ export class Stats {
   entriesTotal = 0;
   entriesScanned = 0;
   bytesScanned = 0;
+  zipBytesTotal = 0;
+  zipBytesRead = 0;
   unreadable = 0;
   errors = 0;
   lastError: string | null = null;
@@ -82,6 +87,8 @@ export class Stats {
       entriesTotal: this.entriesTotal,
       entriesScanned: this.entriesScanned,
       bytesScanned: this.bytesScanned,
+      zipBytesTotal: this.zipBytesTotal,
+      zipBytesRead: this.zipBytesRead,
       unreadable: this.unreadable,
       mailboxes,
       lastError: this.lastError,

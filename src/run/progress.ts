@@ -22,7 +22,9 @@ function mailboxText(upn: string, m: MailboxCounters, elapsedMs: number): string
 /** One line that says where the run is; the same text feeds the bar's payload and the plain lines. */
 export function describeProgress(s: StatsSnapshot): string {
   if (s.phase === 'scanning') {
-    return `scanning: zip ${Math.min(s.zipsDone + 1, s.zipsTotal)}/${s.zipsTotal}, ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${rate(s.entriesScanned, s.elapsedMs)} entries/s, ${s.unreadable} unreadable`;
+    const eta = etaSeconds(s.zipBytesRead, s.zipBytesTotal, s.elapsedMs);
+    const done = s.zipBytesTotal > 0 ? `, ${Math.floor((100 * Math.min(s.zipBytesRead, s.zipBytesTotal)) / s.zipBytesTotal)}%${eta === null ? '' : `, ETA ${formatDuration(eta)}`}` : '';
+    return `scanning: zip ${Math.min(s.zipsDone + 1, s.zipsTotal)}/${s.zipsTotal}, ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${rate(s.entriesScanned, s.elapsedMs)} entries/s, ${s.unreadable} unreadable${done}`;
   }
   const parts = Object.entries(s.mailboxes).map(([upn, m]) => mailboxText(upn, m, s.elapsedMs));
   return `${s.phase}: ${parts.join('; ') || 'preparing'}`;
@@ -62,13 +64,14 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
     { format: '{bar} {text}', barsize: 20, hideCursor: true, clearOnComplete: false, stream: stream as NodeJS.WritableStream, autopadding: true },
     cliProgress.Presets.shades_classic,
   );
-  const scanBar = multibar.create(Math.max(1, stats.zipsTotal), 0, { text: describeProgress(stats.snapshot()) });
+  // The scan's bar moves with the bytes of zip read, so that one large mailbox does not sit at 0% until done.
+  const scanBar = multibar.create(1, 0, { text: describeProgress(stats.snapshot()) });
   const mailboxBars = new Map<string, cliProgress.SingleBar>();
   const redraw = (): void => {
     const snapshot = stats.snapshot();
     if (snapshot.phase === 'scanning' || mailboxBars.size === 0) {
-      scanBar.setTotal(Math.max(1, snapshot.zipsTotal));
-      scanBar.update(snapshot.zipsDone, { text: describeProgress(snapshot) });
+      scanBar.setTotal(Math.max(1, snapshot.zipBytesTotal));
+      scanBar.update(Math.min(snapshot.zipBytesRead, snapshot.zipBytesTotal), { text: describeProgress(snapshot) });
     }
     for (const [upn, m] of Object.entries(snapshot.mailboxes)) {
       let bar = mailboxBars.get(upn);

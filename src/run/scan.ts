@@ -41,17 +41,20 @@ const ROWS_PER_TRANSACTION = 500;
  */
 export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<ZipRecord[]> {
   const records: ZipRecord[] = [];
+  // A missing file is reported by the scan as an archive error; its size is simply unknown here.
+  const sized = zips.map((zip) => ({ zip, path: resolve(zip.path), size: statSync(resolve(zip.path), { throwIfNoEntry: false })?.size ?? 0 }));
   stats.zipsTotal = zips.length;
+  stats.zipBytesTotal = sized.reduce((sum, z) => sum + z.size, 0);
   stats.phase = 'scanning';
-  for (const zip of zips) {
+  let bytesOfZipsDone = 0;
+  for (const { zip, path, size } of sized) {
     if (options.signal?.aborted) break;
-    const path = resolve(zip.path);
-    // A missing file is reported by the scan as an archive error; its size is simply unknown here.
-    const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
     const record = ledger.upsertZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size });
     if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
     records.push(ledger.zip(record.id));
     stats.zipsDone += 1;
+    bytesOfZipsDone += size;
+    stats.zipBytesRead = bytesOfZipsDone;
   }
   return records;
 }
@@ -87,6 +90,7 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
       } else {
         stats.entriesScanned += 1;
         stats.bytesScanned += item.entry.uncompressedSize;
+        stats.zipBytesRead += item.entry.compressedSize;
         if (item.exportLog) logs.push(item.exportLog);
         if (row.kind === 'message' || row.kind === 'calendar') {
           // WorkMail exports "email messages and calendar items"; its totalMessages is taken to count both.
