@@ -14,7 +14,7 @@ const UNLIMITED_WIDTH = 10_000;
  * else the summary table; and the report folder when asked for. The per-message lines are built only
  * then: for 200,000 messages they are the largest thing a run holds in memory.
  */
-export async function writeOutputs(report: RunReport, lines: () => MessageLine[], options: Pick<OutputOptions, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
+export async function writeOutputs(report: RunReport, lines: () => Iterable<MessageLine>, options: Pick<OutputOptions, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
   if (options.json) {
     // Exactly the object report.json holds, so a script can read either.
     io.stdout.write(reportJsonText(report));

@@ -56,8 +56,12 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
   return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods };
 }
 
-/** Every entry as a CSV line, for messages.csv, spam.csv, duplicates.csv, failed.csv and imported.csv. */
-export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): MessageLine[] {
+/**
+ * Every entry as a CSV line, for messages.csv, spam.csv, duplicates.csv, failed.csv and imported.csv.
+ * Read from the ledger afresh on each iteration (the report files take several passes), never held all
+ * at once: a run of millions of messages would need gigabytes for them.
+ */
+export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): Iterable<MessageLine> {
   const all = ledger.zips();
   const label = labelsOf(all);
   const zips = new Map(all.filter((z) => !zipPaths || zipPaths.has(z.path)).map((z) => [z.id, z]));
@@ -67,31 +71,32 @@ export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): Me
     const zip = allZips.get(p.zipId);
     partners.set(p.id, `${zip ? label(zip) : '?'}: ${p.entry}`);
   }
-  const lines: MessageLine[] = [];
-  for (const row of ledger.messages()) {
-    const zip = zips.get(row.zipId);
-    if (!zip) continue;
-    lines.push({
-      zip: label(zip),
-      entry: row.entry,
-      folder: row.folder,
-      target: row.target === null ? null : displayTarget(row.target),
-      subject: row.subject ?? '',
-      from: row.sender ?? '',
-      date: row.date ?? '',
-      messageId: row.messageId ?? '',
-      fingerprint: row.fingerprint ?? '',
-      size: row.size,
-      verdict: row.verdict,
-      rule: row.rule ?? '',
-      error: row.readError ?? row.lastError ?? '',
-      errorClass: row.errorClass ?? '',
-      state: row.state,
-      method: row.method ?? '',
-      destinationId: row.destId ?? '',
-      collision: row.collision,
-      duplicateOf: row.duplicateOf === null ? '' : (partners.get(row.duplicateOf) ?? ''),
-    });
+  function* lines(): Generator<MessageLine> {
+    for (const row of ledger.messages()) {
+      const zip = zips.get(row.zipId);
+      if (!zip) continue;
+      yield {
+        zip: label(zip),
+        entry: row.entry,
+        folder: row.folder,
+        target: row.target === null ? null : displayTarget(row.target),
+        subject: row.subject ?? '',
+        from: row.sender ?? '',
+        date: row.date ?? '',
+        messageId: row.messageId ?? '',
+        fingerprint: row.fingerprint ?? '',
+        size: row.size,
+        verdict: row.verdict,
+        rule: row.rule ?? '',
+        error: row.readError ?? row.lastError ?? '',
+        errorClass: row.errorClass ?? '',
+        state: row.state,
+        method: row.method ?? '',
+        destinationId: row.destId ?? '',
+        collision: row.collision,
+        duplicateOf: row.duplicateOf === null ? '' : (partners.get(row.duplicateOf) ?? ''),
+      };
+    }
   }
-  return lines;
+  return { [Symbol.iterator]: lines };
 }

@@ -46,12 +46,12 @@ const MESSAGE_COLUMNS = [
 ] as const;
 
 /** messages.csv: one row per zip entry, whatever became of it. */
-export function messagesCsv(lines: readonly MessageLine[]): Iterable<string> {
+export function messagesCsv(lines: Iterable<MessageLine>): Iterable<string> {
   return toCsv(MESSAGE_COLUMNS, rowsOf(lines, every, (l) => MESSAGE_COLUMNS.map((c) => (c === 'target' ? (l.target ?? '') : l[c]))));
 }
 
 /** spam.csv: the messages a spam rule dropped, with the rule. */
-export function spamCsv(lines: readonly MessageLine[]): Iterable<string> {
+export function spamCsv(lines: Iterable<MessageLine>): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'size', 'rule'],
     rowsOf(lines, (l) => l.verdict === 'spam', (l) => [l.zip, l.entry, l.folder, l.subject, l.from, l.date, l.messageId, l.size, l.rule]),
@@ -59,6 +59,7 @@ export function spamCsv(lines: readonly MessageLine[]): Iterable<string> {
 }
 
 const lineKey = (zip: string, entry: string): string => `${zip}: ${entry}`;
+const groupKey = (l: MessageLine): string => `${l.target ?? l.folder}\u0000${l.fingerprint}`;
 
 function duplicateReason(copy: MessageLine, original: MessageLine | undefined): string {
   if (!original) return 'same fingerprint';
@@ -69,31 +70,6 @@ function duplicateReason(copy: MessageLine, original: MessageLine | undefined): 
   return 'same fingerprint';
 }
 
-/**
- * The kept message a collision was reported against: the group's first message, i.e. an importable,
- * non-colliding message with the same fingerprint and target. The model records only the flag, not the
- * partner, so it is found again here; one in the same zip is preferred, since MessageLine does not say
- * which mailbox a target folder belongs to.
- */
-function collisionPartners(lines: readonly MessageLine[]): Map<MessageLine, MessageLine> {
-  const sameZip = new Map<string, MessageLine>();
-  const anyZip = new Map<string, MessageLine>();
-  const groupKey = (l: MessageLine): string => `${l.target ?? l.folder}\u0000${l.fingerprint}`;
-  for (const l of lines) {
-    if (l.verdict !== 'importable' || l.collision || l.fingerprint === '') continue;
-    const key = groupKey(l);
-    if (!sameZip.has(`${l.zip}\u0000${key}`)) sameZip.set(`${l.zip}\u0000${key}`, l);
-    if (!anyZip.has(key)) anyZip.set(key, l);
-  }
-  const partners = new Map<MessageLine, MessageLine>();
-  for (const l of lines) {
-    if (!l.collision) continue;
-    const first = sameZip.get(`${l.zip}\u0000${groupKey(l)}`) ?? anyZip.get(groupKey(l));
-    if (first) partners.set(l, first);
-  }
-  return partners;
-}
-
 const DUPLICATE_COLUMNS = [
   'kind', 'zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'fingerprint',
   'originalZip', 'originalEntry', 'originalFolder', 'originalSubject', 'originalDate', 'originalMessageId', 'reason',
@@ -101,30 +77,56 @@ const DUPLICATE_COLUMNS = [
 
 /**
  * duplicates.csv: both copies and why. A duplicate row names the copy that was dropped and the original
- * that was kept; a collision row names two messages that share a fingerprint but not a Message-ID, both kept.
+ * that was kept; a collision row names two messages that share a fingerprint but not a Message-ID, both
+ * kept. `lines` is read twice (the copies, then their originals), so that only the copies and their
+ * partners are ever held, not every line of a run of millions.
  */
-export function duplicatesCsv(lines: readonly MessageLine[]): Iterable<string> {
-  const byKey = new Map(lines.map((l) => [lineKey(l.zip, l.entry), l]));
-  const partners = collisionPartners(lines);
+export function duplicatesCsv(lines: Iterable<MessageLine>): Iterable<string> {
+  const copies: MessageLine[] = [];
+  const wantedOriginals = new Set<string>();
+  const wantedGroups = new Set<string>();
+  for (const l of lines) {
+    if (l.verdict === 'duplicate') {
+      copies.push(l);
+      wantedOriginals.add(l.duplicateOf);
+    } else if (l.collision) {
+      copies.push(l);
+      wantedGroups.add(groupKey(l));
+    }
+  }
+  const originals = new Map<string, MessageLine>();
+  // A collision's partner: the first importable, non-colliding message of its group (same fingerprint and
+  // target), in the same zip when there is one, since MessageLine does not say which mailbox a target is of.
+  const firstInZip = new Map<string, MessageLine>();
+  const firstAnywhere = new Map<string, MessageLine>();
+  if (copies.length > 0) {
+    for (const l of lines) {
+      const key = lineKey(l.zip, l.entry);
+      if (wantedOriginals.has(key)) originals.set(key, l);
+      if (l.verdict !== 'importable' || l.collision || l.fingerprint === '' || !wantedGroups.has(groupKey(l))) continue;
+      const inZip = `${l.zip}\u0000${groupKey(l)}`;
+      if (!firstInZip.has(inZip)) firstInZip.set(inZip, l);
+      if (!firstAnywhere.has(groupKey(l))) firstAnywhere.set(groupKey(l), l);
+    }
+  }
   const pair = (kind: string, copy: MessageLine, original: MessageLine | undefined, originalKey: string, reason: string): Value[] => [
     kind, copy.zip, copy.entry, copy.folder, copy.subject, copy.date, copy.messageId, copy.fingerprint,
     original?.zip ?? '', original?.entry ?? originalKey, original?.folder ?? '', original?.subject ?? '',
     original?.date ?? '', original?.messageId ?? '', reason,
   ];
-  const rows: Value[][] = [];
-  for (const l of lines) {
+  const rows = copies.map((l): Value[] => {
     if (l.verdict === 'duplicate') {
-      const original = byKey.get(l.duplicateOf);
-      rows.push(pair('duplicate', l, original, l.duplicateOf, duplicateReason(l, original)));
-    } else if (l.collision) {
-      rows.push(pair('collision', l, partners.get(l), '', 'same fingerprint, different Message-IDs: both kept'));
+      const original = originals.get(l.duplicateOf);
+      return pair('duplicate', l, original, l.duplicateOf, duplicateReason(l, original));
     }
-  }
+    const partner = firstInZip.get(`${l.zip}\u0000${groupKey(l)}`) ?? firstAnywhere.get(groupKey(l));
+    return pair('collision', l, partner, '', 'same fingerprint, different Message-IDs: both kept');
+  });
   return toCsv(DUPLICATE_COLUMNS, rows);
 }
 
 /** failed.csv: wanted messages the destination refused, with the last error. */
-export function failedCsv(lines: readonly MessageLine[]): Iterable<string> {
+export function failedCsv(lines: Iterable<MessageLine>): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error', 'errorClass', 'destinationId'],
     rowsOf(lines, (l) => l.state === 'failed', (l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.error, l.errorClass, l.destinationId]),
@@ -132,7 +134,7 @@ export function failedCsv(lines: readonly MessageLine[]): Iterable<string> {
 }
 
 /** imported.csv: where each message went, for audits and for finding one message again. */
-export function importedCsv(lines: readonly MessageLine[]): Iterable<string> {
+export function importedCsv(lines: Iterable<MessageLine>): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'target', 'method', 'destinationId'],
     rowsOf(lines, (l) => l.state === 'imported', (l) => [l.zip, l.entry, l.folder, l.target ?? '', l.method, l.destinationId]),

@@ -123,12 +123,19 @@ function yearSection(report: RunReport): SafeHtml {
   return section('Messages per year', columnChart(bars, 'Messages per year of their date'), 'By the year of the Date header, in UTC. Spam and duplicates included.');
 }
 
-function limited<T>(items: readonly T[], csv: string): { shown: readonly T[]; note: HtmlValue } {
-  if (items.length <= LIST_LIMIT) return { shown: items, note: undefined };
-  return { shown: items.slice(0, LIST_LIMIT), note: `First ${formatCount(LIST_LIMIT)} of ${formatCount(items.length)}; all are in ${csv}.` };
+/** The first LIST_LIMIT lines that `keep` picks, and a note when there are more: the page stays small. */
+function limited(lines: Iterable<MessageLine>, keep: (line: MessageLine) => boolean, csv: string): { shown: readonly MessageLine[]; note: HtmlValue } {
+  const shown: MessageLine[] = [];
+  let count = 0;
+  for (const line of lines) {
+    if (!keep(line)) continue;
+    count += 1;
+    if (shown.length < LIST_LIMIT) shown.push(line);
+  }
+  return { shown, note: count > LIST_LIMIT ? `First ${formatCount(LIST_LIMIT)} of ${formatCount(count)}; all are in ${csv}.` : undefined };
 }
 
-function attentionSection(report: RunReport, lines: readonly MessageLine[] | undefined): SafeHtml {
+function attentionSection(report: RunReport, lines: Iterable<MessageLine> | undefined): SafeHtml {
   const parts: SafeHtml[] = [];
   const zipProblems: HtmlValue[] = [];
   for (const z of report.zips) {
@@ -137,9 +144,9 @@ function attentionSection(report: RunReport, lines: readonly MessageLine[] | und
   }
   if (zipProblems.length > 0) parts.push(list(zipProblems));
 
-  const unreadable = (lines ?? []).filter((l) => l.verdict === 'unreadable');
-  if (unreadable.length > 0) {
-    const { shown, note } = limited(unreadable, 'messages.csv');
+  const unreadable = limited(lines ?? [], (l) => l.verdict === 'unreadable', 'messages.csv');
+  if (unreadable.shown.length > 0) {
+    const { shown, note } = unreadable;
     parts.push(html`<h3>Unreadable entries</h3>`, table(
       [{ label: 'Zip' }, { label: 'Entry', kind: 'wrap' }, { label: 'Size', kind: 'num' }, { label: 'Error', kind: 'error' }],
       shown.map((l) => [l.zip, l.entry, formatBytes(l.size), l.error]),
@@ -149,9 +156,9 @@ function attentionSection(report: RunReport, lines: readonly MessageLine[] | und
     parts.push(html`<p>${formatCount(report.totals.unreadable)} entries could not be read; they are listed with their error in messages.csv.</p>`);
   }
 
-  const failed = report.mode === 'import' ? (lines ?? []).filter((l) => l.state === 'failed') : [];
-  if (failed.length > 0) {
-    const { shown, note } = limited(failed, 'failed.csv');
+  const failed = limited(report.mode === 'import' ? (lines ?? []) : [], (l) => l.state === 'failed', 'failed.csv');
+  if (failed.shown.length > 0) {
+    const { shown, note } = failed;
     parts.push(html`<h3>Failed messages</h3>`, table(
       [{ label: 'Zip' }, { label: 'Folder', kind: 'wrap' }, { label: 'Subject', kind: 'wrap' }, { label: 'Date' }, { label: 'Error', kind: 'error' }],
       shown.map((l) => [l.zip, folderName(l.folder), l.subject, l.date, l.error]),
@@ -179,7 +186,7 @@ function methodSection(report: RunReport): HtmlValue {
 }
 
 /** The whole report page. Pass the message lines to list unreadable entries and failed messages by name. */
-export function renderHtml(report: RunReport, lines?: readonly MessageLine[]): string {
+export function renderHtml(report: RunReport, lines?: Iterable<MessageLine>): string {
   const title = report.mode === 'dry-run' ? 'eml-import dry-run report' : 'eml-import import report';
   const mailboxes = [...new Set(report.zips.map((z) => z.mailbox).filter((m): m is string => m !== null))];
   const body = html`<p class="verdict ${verdictLevel(report)}">${verdict(report, '')}</p>

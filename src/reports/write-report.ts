@@ -11,7 +11,7 @@ import { renderHtml } from './html.js';
 import { reportJsonText } from './json.js';
 
 /** File name and content of every file the report directory gets in this mode, in writing order. */
-export function reportFiles(report: RunReport, lines: readonly MessageLine[]): Array<readonly [string, string | Iterable<string>]> {
+export function reportFiles(report: RunReport, lines: Iterable<MessageLine>): Array<readonly [string, string | Iterable<string>]> {
   const files: Array<readonly [string, string | Iterable<string>]> = [
     ['report.json', reportJsonText(report)],
     ['messages.csv', messagesCsv(lines)],
@@ -25,7 +25,7 @@ export function reportFiles(report: RunReport, lines: readonly MessageLine[]): A
 
 
 /** Creates `dir` if needed and writes the report files into it; returns the paths written. */
-export async function writeReportDir(dir: string, report: RunReport, lines: readonly MessageLine[]): Promise<string[]> {
+export async function writeReportDir(dir: string, report: RunReport, lines: Iterable<MessageLine>): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const [name, content] of reportFiles(report, lines)) {
