@@ -334,11 +334,6 @@ export class Ledger {
     return this.sql(BREAKDOWN_SQL).all() as BreakdownRow[];
   }
 
-  /** All rows at once, for callers that need them side by side. */
-  allMessages(): MessageRow[] {
-    return [...this.messages()];
-  }
-
   /** The zip and entry a row points at with `duplicate_of` (its original, or its collision partner). */
   *duplicatePartners(): IterableIterator<{ id: number; zipId: number; entry: string }> {
     const sql = `SELECT DISTINCT d.id AS id, d.zip_id AS zipId, d.entry AS entry FROM messages m JOIN messages d ON d.id = m.duplicate_of`;

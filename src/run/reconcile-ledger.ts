@@ -20,7 +20,8 @@ export function ledgerEntries(ledger: Ledger): LedgerLookup {
   const zips = new Map(ledger.zips().map((z) => [z.id, z]));
   const byPath = new Map<string, LedgerEntry>();
   const byName = new Map<string, LedgerEntry | 'ambiguous'>();
-  for (const row of ledger.allMessages()) {
+  // Streamed, so that only the two lookup maps are held, not every row besides.
+  for (const row of ledger.messages()) {
     const zip = zips.get(row.zipId);
     if (!zip) continue;
     const entry = { state: row.state, destId: row.destId };
