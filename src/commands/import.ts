@@ -45,7 +45,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
     let fatal: string | null = null;
     try {
-      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(options), ...(io.signal ? { signal: io.signal } : {}) }, progress.log);
+      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(options), signal: io.signal }, progress.log);
       if (tenant && !io.signal?.aborted) {
         const { connect } = await import('../run/connect.js');
         const connection = await connect(options, io, stats);

@@ -64,7 +64,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
   const scratch = Ledger.openScratch();
   try {
     const stats = input.stats ?? new Stats();
-    const records = await scanZips(input.zips, scratch, stats, { ...input.scanOptions, ...(input.signal ? { signal: input.signal } : {}) }, input.log);
+    const records = await scanZips(input.zips, scratch, stats, { ...input.scanOptions, signal: input.signal }, input.log);
     if (input.signal?.aborted) throw interrupted();
     stats.phase = 'reconciling';
     const byId = new Map(records.map((z) => [z.id, z]));

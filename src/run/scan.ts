@@ -42,7 +42,10 @@ const ROWS_PER_TRANSACTION = 500;
 export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<ZipRecord[]> {
   const records: ZipRecord[] = [];
   // A missing file is reported by the scan as an archive error; its size is simply unknown here.
-  const sized = zips.map((zip) => ({ zip, path: resolve(zip.path), size: statSync(resolve(zip.path), { throwIfNoEntry: false })?.size ?? 0 }));
+  const sized = zips.map((zip) => {
+    const path = resolve(zip.path);
+    return { zip, path, size: statSync(path, { throwIfNoEntry: false })?.size ?? 0 };
+  });
   stats.zipsTotal = zips.length;
   stats.zipBytesTotal = sized.reduce((sum, z) => sum + z.size, 0);
   stats.phase = 'scanning';
@@ -81,7 +84,7 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
   };
 
   try {
-    for await (const item of scanExport(zip.path, { verify: options.verify, ...(options.signal ? { signal: options.signal } : {}) })) {
+    for await (const item of scanExport(zip.path, { verify: options.verify, signal: options.signal })) {
       const row = toRow(zip, item, options, archiveErrorCount);
       if (item.type === 'archive-error') {
         archiveError = item.error;

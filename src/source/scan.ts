@@ -86,12 +86,12 @@ async function openEntryReader(zipPath: string, options: ScanOptions, workers: n
 
 /**
  * One pass over the central directory, names only, to find an export-job prefix shared by every entry.
- * `failure` is set when the walk broke off; `seenAny` says whether it got past the first record.
+ * `failure` is set when the walk broke off; `entryCount` says how many records it got through.
  */
 async function findSharedRoot(
   zipPath: string,
   signal: AbortSignal | undefined,
-): Promise<{ root: string | undefined; failure?: unknown; seenAny: boolean; entryCount: number }> {
+): Promise<{ root: string | undefined; failure?: unknown; entryCount: number }> {
   const finder = new SharedRootFinder();
   let entryCount = 0;
   try {
@@ -103,9 +103,9 @@ async function findSharedRoot(
   } catch (failure) {
     signal?.throwIfAborted();
     // The names before a corrupt record are not all the names: no root can be said to be shared.
-    return { root: undefined, failure, seenAny: entryCount > 0, entryCount };
+    return { root: undefined, failure, entryCount };
   }
-  return { root: finder.root(), seenAny: entryCount > 0, entryCount };
+  return { root: finder.root(), entryCount };
 }
 
 function toSourceEntry(zipPath: string, entry: CentralEntry, sharedRoot: string | undefined): SourceEntry {
@@ -139,7 +139,7 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
   signal?.throwIfAborted();
 
   const names = await findSharedRoot(zipPath, signal);
-  if (names.failure !== undefined && !names.seenAny) {
+  if (names.failure !== undefined && names.entryCount === 0) {
     yield { type: 'archive-error', zipPath, error: describeArchiveError(zipPath, names.failure) };
     return;
   }
