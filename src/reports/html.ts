@@ -144,7 +144,8 @@ function attentionSection(report: RunReport, lines: Iterable<MessageLine> | unde
   }
   if (zipProblems.length > 0) parts.push(list(zipProblems));
 
-  const unreadable = limited(lines ?? [], (l) => l.verdict === 'unreadable', 'messages.csv');
+  // Each list is a pass over every line; the totals say when there is nothing to find.
+  const unreadable = limited(report.totals.unreadable > 0 ? (lines ?? []) : [], (l) => l.verdict === 'unreadable', 'messages.csv');
   if (unreadable.shown.length > 0) {
     const { shown, note } = unreadable;
     parts.push(html`<h3>Unreadable entries</h3>`, table(
@@ -156,7 +157,7 @@ function attentionSection(report: RunReport, lines: Iterable<MessageLine> | unde
     parts.push(html`<p>${formatCount(report.totals.unreadable)} entries could not be read; they are listed with their error in messages.csv.</p>`);
   }
 
-  const failed = limited(report.mode === 'import' ? (lines ?? []) : [], (l) => l.state === 'failed', 'failed.csv');
+  const failed = limited(report.mode === 'import' && report.totals.failed > 0 ? (lines ?? []) : [], (l) => l.state === 'failed', 'failed.csv');
   if (failed.shown.length > 0) {
     const { shown, note } = failed;
     parts.push(html`<h3>Failed messages</h3>`, table(
