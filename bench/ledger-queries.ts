@@ -22,7 +22,7 @@ function fill(ledger: Ledger, count: number): void {
     const rows: NewEntryRow[] = Array.from({ length: perMailbox }, (_, i) => ({
       zipId: zip.id, entry: `Inbox/${i}.eml`, entryIndex: i, folder: 'Inbox', target: TARGETS[i % TARGETS.length]!, kind: 'message',
       subject: `s${i}`, sender: 'a@b', date: '2024-01-01T00:00:00.000Z', dateSource: 'date', messageId: `<${b}.${i}@x>`,
-      fingerprint: `${b}-${i}`, size: 1000, verdict: 'importable', rule: null, readError: null,
+      fingerprint: `${b}-${i}`, size: 1000, crc32: i, scope: TARGETS[i % TARGETS.length]!, verdict: 'importable', rule: null, readError: null,
     }));
     ledger.addEntries(rows);
     ledger.finishZipScan(zip.id, { archiveError: null, exportLog: null, exportLogMismatches: [] });
@@ -38,7 +38,10 @@ function timeQueries(ledger: Ledger, mailbox: string, zipId: number): Record<str
   return {
     'wantedFor(mailbox)': time(() => ledger.wantedFor(mailbox)),
     'wantedFor(mailbox, inbox)': time(() => ledger.wantedFor(mailbox, '["inbox"]')),
-    'dedupCandidates(mailbox)': time(() => [...ledger.dedupCandidates({ mailbox, otherThan: zipId + 1 })]),
+    'dedupRows(mailbox)': time(() => {
+      ledger.setRunZips([zipId]);
+      return [...ledger.dedupRows({ mailbox })];
+    }),
   };
 }
 

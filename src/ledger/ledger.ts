@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { LEDGER_VERSION, SCHEMA } from './schema.js';
+import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
 import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, type BreakdownRow } from './report-queries.js';
 import type { EntryKind } from '../source/types.js';
 import type { Verdict } from '../policy/types.js';
@@ -29,6 +29,14 @@ export interface ZipRecord {
   readonly archiveError: string | null;
   readonly exportLog: string | null;
   readonly exportLogMismatches: readonly string[];
+  /** What the export is wherever it lies (source/export-identity.ts); null when it could not be read. */
+  readonly identity: string | null;
+  /** Where this export was read before it moved or was renamed (its rows came along). */
+  readonly previousPath: string | null;
+  /** Another zip of this run with the same content: this one is a second copy of it. */
+  readonly copyOf: number | null;
+  /** What this run found worth saying about the zip, in sentences. */
+  readonly notes: readonly string[];
 }
 
 /** One zip entry as the scan saw it: what it is, where it goes and what the policy decided. */
@@ -47,21 +55,37 @@ export interface NewEntryRow {
   readonly messageId: string | null;
   readonly fingerprint: string | null;
   readonly size: number;
+  /** The entry's CRC-32 from the central directory; null for an archive-level error. */
+  readonly crc32: number | null;
+  /** The duplicate scope of the target (policy/duplicate-scope.ts); null when there is no target. */
+  readonly scope: string | null;
   readonly verdict: Verdict;
   readonly rule: string | null;
   readonly readError: string | null;
 }
 
 /** A wanted, dated message as the dedup pass sees it. */
-export interface DedupCandidate {
+export interface DedupRow {
   readonly id: number;
   readonly zipId: number;
-  readonly target: string;
+  readonly scope: string;
   readonly fingerprint: string;
   readonly messageId: string | null;
+  readonly subject: string | null;
+  readonly crc32: number | null;
+  readonly size: number;
+  readonly state: MessageState;
+  readonly verdict: Verdict;
+  readonly duplicateOf: number | null;
+  readonly collision: boolean;
+  /** Whether its zip is part of this run (else it is here only because it was delivered). */
+  readonly inRun: boolean;
 }
 
-/** What the dedup pass decided for one row: a duplicate of an earlier row, or a collision with one. */
+/**
+ * A change the dedup pass makes to one row: a duplicate of an earlier row, a collision with one, or
+ * (neither set) wanted on its own again.
+ */
 export interface DuplicateDecisionRow {
   readonly id: number;
   readonly duplicateOf?: number;
@@ -80,6 +104,8 @@ export interface MessageRow extends NewEntryRow {
   readonly attempts: number;
   readonly lastError: string | null;
   readonly errorClass: string | null;
+  /** When the last create was sent (ISO); a create may still land for a while after that. */
+  readonly attemptAt: string | null;
 }
 
 interface RawMessageRow {
@@ -97,6 +123,9 @@ interface RawMessageRow {
   message_id: string | null;
   fingerprint: string | null;
   size: number;
+  crc32: number | null;
+  scope: string | null;
+  attempt_at: string | null;
   verdict: Verdict;
   rule: string | null;
   read_error: string | null;
@@ -126,6 +155,9 @@ function toMessageRow(r: RawMessageRow): MessageRow {
     messageId: r.message_id,
     fingerprint: r.fingerprint,
     size: r.size,
+    crc32: r.crc32,
+    scope: r.scope,
+    attemptAt: r.attempt_at,
     verdict: r.verdict,
     rule: r.rule,
     readError: r.read_error,
@@ -150,6 +182,10 @@ interface RawZipRow {
   archive_error: string | null;
   export_log: string | null;
   export_log_mismatches: string | null;
+  identity: string | null;
+  previous_path: string | null;
+  copy_of: number | null;
+  notes: string | null;
 }
 
 function toZipRecord(r: RawZipRow): ZipRecord {
@@ -163,10 +199,21 @@ function toZipRecord(r: RawZipRow): ZipRecord {
     archiveError: r.archive_error,
     exportLog: r.export_log,
     exportLogMismatches: r.export_log_mismatches ? (JSON.parse(r.export_log_mismatches) as string[]) : [],
+    identity: r.identity,
+    previousPath: r.previous_path,
+    copyOf: r.copy_of,
+    notes: r.notes ? (JSON.parse(r.notes) as string[]) : [],
   };
 }
 
 const now = (): string => new Date().toISOString();
+
+function addMissingColumns(db: Database.Database): void {
+  for (const { table, column, type } of ADDED_COLUMNS) {
+    const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
+}
 
 /**
  * The SQLite ledger. Every state change is one transaction that also appends an event, written with
@@ -225,6 +272,8 @@ export class Ledger {
     db.pragma(scratchDir === undefined ? 'synchronous = NORMAL' : 'synchronous = OFF');
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
+    addMissingColumns(db);
+    db.exec(INDEXES_ON_ADDED_COLUMNS);
     const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
     if (!version) {
       db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(LEDGER_VERSION));
@@ -249,13 +298,44 @@ export class Ledger {
     this.sql(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`).run(key, value);
   }
 
-  /** Finds or adds the zip; a zip already known keeps its id (and its scan) but takes the new mailbox. */
+  /** Finds or adds the zip by path alone; a zip already known keeps its id (and its scan) but takes the new mailbox. */
   upsertZip(zip: { path: string; name: string; mailbox: string | null; size: number }): ZipRecord {
-    this.sql(
-      `INSERT INTO zips (path, name, mailbox, size) VALUES (@path, @name, @mailbox, @size)
-       ON CONFLICT(path) DO UPDATE SET mailbox = excluded.mailbox, name = excluded.name`,
-    ).run(zip);
-    return toZipRecord(this.sql(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow);
+    return this.claimZip({ ...zip, identity: null }, () => true);
+  }
+
+  /**
+   * Finds or adds the zip of this run at `path`, knowing an export by its identity, not only its path:
+   * - known at this path with the same identity (or with none recorded): the same zip, resumed;
+   * - known at this path with another identity: the file was replaced. The old record is set aside (its
+   *   delivered rows still count as delivered) and the new content is read afresh;
+   * - known by identity at a path outside this run: moved, renamed or downloaded again. It takes over its
+   *   rows and resumes, and remembers where it was read before;
+   * - known by identity only at paths of this run: a second copy, read on its own; its messages are
+   *   duplicates of the first copy's where both go to the same mailbox.
+   */
+  claimZip(zip: { path: string; name: string; mailbox: string | null; size: number; identity: string | null }, inRun: (path: string) => boolean): ZipRecord {
+    const byPath = this.sql(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow | undefined;
+    if (byPath && zip.identity !== null && byPath.identity !== null && byPath.identity !== zip.identity) {
+      this.sql(`UPDATE zips SET path = ? WHERE id = ?`).run(`${byPath.path} (replaced, set aside ${now()})`, byPath.id);
+    } else if (byPath) {
+      this.sql(`UPDATE zips SET mailbox = ?, name = ?, identity = COALESCE(identity, ?), copy_of = NULL, notes = NULL WHERE id = ?`).run(zip.mailbox, zip.name, zip.identity, byPath.id);
+      return this.zip(byPath.id);
+    }
+    const sameContent = zip.identity === null ? [] : (this.sql(`SELECT * FROM zips WHERE identity = ? ORDER BY id`).all(zip.identity) as RawZipRow[]);
+    const moved = sameContent.find((z) => !inRun(z.path));
+    if (moved) {
+      this.sql(`UPDATE zips SET path = ?, name = ?, mailbox = ?, previous_path = ?, copy_of = NULL, notes = NULL WHERE id = ?`).run(zip.path, zip.name, zip.mailbox, moved.path, moved.id);
+      return this.zip(moved.id);
+    }
+    const copyOf = sameContent[0]?.id ?? null;
+    const result = this.sql(`INSERT INTO zips (path, name, mailbox, size, identity, copy_of) VALUES (?, ?, ?, ?, ?, ?)`).run(zip.path, zip.name, zip.mailbox, zip.size, zip.identity, copyOf);
+    return this.zip(Number(result.lastInsertRowid));
+  }
+
+  /** Adds a sentence to what the report says about this zip in this run. */
+  addZipNote(zipId: number, note: string): void {
+    const notes = [...this.zip(zipId).notes, note];
+    this.sql(`UPDATE zips SET notes = ? WHERE id = ?`).run(JSON.stringify(notes), zipId);
   }
 
   zip(id: number): ZipRecord {
@@ -276,9 +356,9 @@ export class Ledger {
     const insert = this.sql(
       `INSERT OR IGNORE INTO messages
         (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, message_id, fingerprint, size,
-         verdict, rule, read_error, state, updated_at)
+         crc32, scope, verdict, rule, read_error, state, updated_at)
        VALUES (@zipId, @entry, @entryIndex, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @messageId,
-         @fingerprint, @size, @verdict, @rule, @readError, @state, @updatedAt)`,
+         @fingerprint, @size, @crc32, @scope, @verdict, @rule, @readError, @state, @updatedAt)`,
     );
     const at = now();
     this.db.transaction(() => {
@@ -288,33 +368,62 @@ export class Ledger {
     })();
   }
 
-  /**
-   * What the dedup pass needs of the dated, wanted messages of one zip (`zipId`), or of every other zip
-   * of `mailbox` already scanned (`otherThan`), in central-directory order so decisions never depend on
-   * read order.
-   * Undated messages are left out: a fingerprint without a date is too weak to drop anything on.
-   */
-  *dedupCandidates(filter: { zipId: number } | { mailbox: string; otherThan: number }): IterableIterator<DedupCandidate> {
-    const where = 'zipId' in filter ? 'm.zip_id = @zip' : 'z.mailbox = @mailbox AND z.scanned = 1 AND m.zip_id != @zip';
-    const sql = `SELECT m.id, m.zip_id AS zipId, m.target, m.fingerprint, m.message_id AS messageId
-                 FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
-                 WHERE ${where} AND m.verdict = 'importable' AND m.target IS NOT NULL AND m.fingerprint IS NOT NULL AND m.date IS NOT NULL
-                 ORDER BY m.zip_id, m.entry_index`;
-    const parameters = 'zipId' in filter ? { zip: filter.zipId } : { zip: filter.otherThan, mailbox: filter.mailbox };
-    for (const row of this.db.prepare(sql).iterate(parameters)) yield row as DedupCandidate;
+  /** Declares this run's zips, in the order the run gives them: dedup weighs only these and delivered rows. */
+  setRunZips(zipIds: readonly number[]): void {
+    this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS run_zips (zip_id INTEGER PRIMARY KEY, ord INTEGER NOT NULL)`);
+    const insert = this.db.prepare(`INSERT OR IGNORE INTO temp.run_zips (zip_id, ord) VALUES (?, ?)`);
+    this.db.transaction(() => {
+      this.db.exec(`DELETE FROM temp.run_zips`);
+      zipIds.forEach((id, ord) => insert.run(id, ord));
+    })();
+  }
+
+  /** Rows written before the scope column existed get it now (an older ledger, resumed). */
+  fillMissingScopes(scopeOf: (target: string) => string): void {
+    const rows = this.db.prepare(`SELECT id, target FROM messages WHERE scope IS NULL AND target IS NOT NULL`).all() as { id: number; target: string }[];
+    const update = this.db.prepare(`UPDATE messages SET scope = ? WHERE id = ?`);
+    this.db.transaction(() => {
+      for (const row of rows) update.run(scopeOf(row.target), row.id);
+    })();
   }
 
   /**
-   * Applies the dedup pass's decisions for a zip in one transaction. A collision keeps the message and
-   * points `duplicate_of` at the earlier message it shares a fingerprint with, so reports show the pair.
+   * What the dedup pass weighs for one mailbox (or, without one, one zip): the dated, wanted messages of
+   * this run's zips (setRunZips) and every message already delivered to the mailbox from any zip, grouped
+   * by target scope and fingerprint, delivered ones first, then in run order and central-directory order,
+   * so that decisions never depend on read order and memory holds one group at a time.
+   * Undated messages are left out: a fingerprint without a date is too weak to drop anything on.
+   */
+  *dedupRows(filter: { mailbox: string } | { zipId: number }): IterableIterator<DedupRow> {
+    const where = 'zipId' in filter ? 'z.id = @key' : 'z.mailbox = @key';
+    const sql = `SELECT m.id, m.zip_id AS zipId, m.scope, m.fingerprint, m.message_id AS messageId, m.subject, m.crc32, m.size,
+                        m.state, m.verdict, m.duplicate_of AS duplicateOf, m.collision, (r.zip_id IS NOT NULL) AS inRun
+                 FROM zips z CROSS JOIN messages m ON z.id = m.zip_id LEFT JOIN temp.run_zips r ON r.zip_id = z.id
+                 WHERE ${where} AND m.target IS NOT NULL AND m.fingerprint IS NOT NULL AND m.date IS NOT NULL
+                   AND m.verdict IN ('importable', 'duplicate')
+                   AND (m.state IN ('imported', 'present') OR r.zip_id IS NOT NULL)
+                 ORDER BY m.scope, m.fingerprint, m.state IN ('imported', 'present') DESC, COALESCE(r.ord, -1), m.zip_id, m.entry_index`;
+    const key = 'zipId' in filter ? filter.zipId : filter.mailbox;
+    for (const row of this.db.prepare(sql).iterate({ key })) {
+      const r = row as Omit<DedupRow, 'collision' | 'inRun'> & { collision: number; inRun: number };
+      yield { ...r, collision: r.collision === 1, inRun: r.inRun === 1 };
+    }
+  }
+
+  /**
+   * Applies the dedup pass's changes in one transaction. A collision keeps the message and points
+   * `duplicate_of` at the earlier message it shares a fingerprint with, so reports show the pair; a row
+   * that is no longer a duplicate (its original is not in this run and was never delivered) is wanted again.
    */
   applyDuplicateDecisions(decisions: readonly DuplicateDecisionRow[]): void {
-    const dup = this.sql(`UPDATE messages SET verdict = 'duplicate', state = 'skipped', duplicate_of = ?, rule = 'duplicate' WHERE id = ?`);
-    const col = this.sql(`UPDATE messages SET collision = 1, duplicate_of = ? WHERE id = ?`);
+    const dup = this.sql(`UPDATE messages SET verdict = 'duplicate', state = 'skipped', duplicate_of = ?, collision = 0, rule = 'duplicate' WHERE id = ?`);
+    const col = this.sql(`UPDATE messages SET verdict = 'importable', state = CASE WHEN state = 'skipped' THEN 'pending' ELSE state END, collision = 1, duplicate_of = ?, rule = NULL WHERE id = ?`);
+    const kept = this.sql(`UPDATE messages SET verdict = 'importable', state = CASE WHEN state = 'skipped' THEN 'pending' ELSE state END, collision = 0, duplicate_of = NULL, rule = NULL WHERE id = ?`);
     this.db.transaction(() => {
       for (const d of decisions) {
         if (d.duplicateOf !== undefined) dup.run(d.duplicateOf, d.id);
         else if (d.collidesWith !== undefined) col.run(d.collidesWith, d.id);
+        else kept.run(d.id);
       }
     })();
   }

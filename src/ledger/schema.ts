@@ -6,6 +6,30 @@
  */
 export const LEDGER_VERSION = 1;
 
+/**
+ * Columns added since version 1, each with its table and type: a ledger written by an older eml-import
+ * gains them on open (ALTER TABLE ... ADD COLUMN), so a migration in progress can upgrade and resume.
+ * - zips.identity: what the export is, wherever it lies (source/export-identity.ts);
+ * - zips.previous_path: where this export was read before it moved (for the report);
+ * - zips.copy_of: another zip of this run with the same content, of which this one is a copy;
+ * - zips.notes: what this run found worth saying about the zip (JSON array of sentences);
+ * - messages.crc32: the entry's CRC-32, so "identical content" can be told without reading it again;
+ * - messages.scope: the duplicate scope of the target (run/target.ts targetScope), for grouping in SQL;
+ * - messages.attempt_at: when the last create was sent, to know when it can no longer land.
+ */
+export const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [
+  { table: 'zips', column: 'identity', type: 'TEXT' },
+  { table: 'zips', column: 'previous_path', type: 'TEXT' },
+  { table: 'zips', column: 'copy_of', type: 'INTEGER' },
+  { table: 'zips', column: 'notes', type: 'TEXT' },
+  { table: 'messages', column: 'crc32', type: 'INTEGER' },
+  { table: 'messages', column: 'scope', type: 'TEXT' },
+  { table: 'messages', column: 'attempt_at', type: 'TEXT' },
+];
+
+/** Indexes on added columns: created after the columns exist. */
+export const INDEXES_ON_ADDED_COLUMNS = `CREATE INDEX IF NOT EXISTS zips_by_identity ON zips (identity);`;
+
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
@@ -20,7 +44,11 @@ CREATE TABLE IF NOT EXISTS zips (
   scanned       INTEGER NOT NULL DEFAULT 0,
   archive_error TEXT,
   export_log    TEXT,
-  export_log_mismatches TEXT
+  export_log_mismatches TEXT,
+  identity      TEXT,
+  previous_path TEXT,
+  copy_of       INTEGER,
+  notes         TEXT
 );
 CREATE TABLE IF NOT EXISTS messages (
   id           INTEGER PRIMARY KEY,
@@ -49,6 +77,9 @@ CREATE TABLE IF NOT EXISTS messages (
   last_error   TEXT,
   error_class  TEXT,
   updated_at   TEXT,
+  crc32        INTEGER,
+  scope        TEXT,
+  attempt_at   TEXT,
   UNIQUE (zip_id, entry_index)
 );
 CREATE INDEX IF NOT EXISTS messages_by_target ON messages (target, state);

@@ -13,12 +13,26 @@
  * Chain E(none), F(id1), G(id2): F is a duplicate of E (E adopts id1), G collides with E and is kept.
  * Invariant: every distinct Message-ID of a group is represented by a kept message, and a message without
  * one is dropped only when a kept message with the same fingerprint exists. Nothing distinct is dropped.
+ *
+ * A weak fingerprint (no subject: only the date is left) is not enough on its own: two different
+ * notifications without Subject or Message-ID can share a second. There a message without a Message-ID
+ * is a duplicate only of a kept message with identical content (same CRC-32 and size); otherwise it is kept.
  */
 import type { DuplicateDecision } from './types.js';
 
 interface Kept {
   readonly key: string;
   identity: string | null;
+  /** CRC-32 and size, e.g. `1a2b3c4d:2048`, when known. */
+  readonly content: string | null;
+}
+
+/** What is known of a message beyond its fingerprint and Message-ID. */
+export interface ObservedContent {
+  /** CRC-32 and size of the message bytes, e.g. `1a2b3c4d:2048`; null when unknown. */
+  readonly content: string | null;
+  /** The fingerprint rests on the date alone (the message has no subject). */
+  readonly weak: boolean;
 }
 
 export class DuplicateTracker {
@@ -27,7 +41,7 @@ export class DuplicateTracker {
   readonly #folders = new Map<string, Map<string, Kept | Kept[]>>();
 
   /** Records a message and decides whether it is the first, a duplicate or a collision in its folder. */
-  observe(key: string, targetFolder: string, fingerprint: string, messageId: string | null): DuplicateDecision {
+  observe(key: string, targetFolder: string, fingerprint: string, messageId: string | null, observed: ObservedContent = { content: null, weak: false }): DuplicateDecision {
     let groups = this.#folders.get(targetFolder);
     if (!groups) {
       groups = new Map();
@@ -35,21 +49,28 @@ export class DuplicateTracker {
     }
     const found = groups.get(fingerprint);
     const identity = messageId === '' ? null : messageId;
+    const mine: Kept = { key, identity, content: observed.content };
     if (found === undefined) {
-      groups.set(fingerprint, { key, identity });
+      groups.set(fingerprint, mine);
       return { kind: 'first' };
     }
     const kept = Array.isArray(found) ? found : [found];
     const first = kept[0]!;
+    if (identity === null && observed.weak) {
+      const same = observed.content === null ? undefined : kept.find((k) => k.content === observed.content);
+      if (same) return { kind: 'duplicate', of: same.key };
+      groups.set(fingerprint, [...kept, mine]);
+      return { kind: 'first' };
+    }
     if (identity === null) return { kind: 'duplicate', of: first.key };
     const same = kept.find((k) => k.identity === identity);
     if (same) return { kind: 'duplicate', of: same.key };
-    const anonymous = kept.find((k) => k.identity === null);
+    const anonymous = kept.find((k) => k.identity === null && (!observed.weak || (observed.content !== null && k.content === observed.content)));
     if (anonymous) {
       anonymous.identity = identity;
       return { kind: 'duplicate', of: anonymous.key };
     }
-    groups.set(fingerprint, [...kept, { key, identity }]);
+    groups.set(fingerprint, [...kept, mine]);
     return { kind: 'collision', with: first.key };
   }
 }

@@ -1,12 +1,12 @@
 import { basename, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { scanExport, checkExportLog } from '../source/index.js';
+import { scanExport, checkExportLog, localExportIdentity } from '../source/index.js';
 import { summarizeMessage } from '../message/summarize.js';
 import { classifySpam } from '../policy/spam.js';
-import { DuplicateTracker } from '../policy/duplicates.js';
 import { mapFolder } from '../policy/folder-map.js';
 import { encodeTarget, targetScope } from './target.js';
-import type { DuplicateDecisionRow, Ledger, NewEntryRow, ZipRecord } from '../ledger/ledger.js';
+import { deduplicateRun, type OutsideOriginals } from './deduplicate.js';
+import type { Ledger, NewEntryRow, ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
 import type { ScanItem, ExportLog } from '../source/index.js';
 import type { SpamOptions } from '../policy/types.js';
@@ -37,7 +37,9 @@ const ROWS_PER_TRANSACTION = 500;
 
 /**
  * Reads every zip into the ledger: one row per entry with its kind, decoded headers, target folder and
- * verdict. A zip already scanned in an earlier run is not read again (the ledger is the checkpoint).
+ * verdict. A zip already scanned in an earlier run is not read again (the ledger is the checkpoint), and
+ * an export is known by its content: moved, renamed or downloaded again, it resumes where it was.
+ * Duplicates are decided once every zip is in, over the whole run (run/deduplicate.ts).
  */
 export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<ZipRecord[]> {
   const records: ZipRecord[] = [];
@@ -46,20 +48,40 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
     const path = resolve(zip.path);
     return { zip, path, size: statSync(path, { throwIfNoEntry: false })?.size ?? 0 };
   });
+  const runPaths = new Set(sized.map((z) => z.path));
   stats.zipsTotal = zips.length;
   stats.zipBytesTotal = sized.reduce((sum, z) => sum + z.size, 0);
   stats.phase = 'scanning';
   let bytesOfZipsDone = 0;
   for (const { zip, path, size } of sized) {
     if (options.signal?.aborted) break;
-    const record = ledger.upsertZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size });
+    const identity = await localExportIdentity(path);
+    const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
+    if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
     if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
     records.push(ledger.zip(record.id));
     stats.zipsDone += 1;
     bytesOfZipsDone += size;
     stats.zipBytesRead = bytesOfZipsDone;
   }
-  return records;
+  // An interrupted scan decides nothing: the next run weighs every zip again.
+  if (!options.signal?.aborted) noteOutsideOriginals(records, deduplicateRun(records, ledger), ledger, log);
+  return records.map((r) => ledger.zip(r.id));
+}
+
+/**
+ * A zip whose messages are mostly duplicates of messages delivered from zips outside this run is said in
+ * words, so that a run that imports nothing never looks like a success by accident.
+ */
+function noteOutsideOriginals(records: readonly ZipRecord[], outside: readonly OutsideOriginals[], ledger: Ledger, log: (line: string) => void): void {
+  for (const o of outside) {
+    const zip = records.find((r) => r.id === o.zipId);
+    if (!zip) continue;
+    const from = o.fromZipIds.map((id) => ledger.zip(id).path).join(', ');
+    const note = `${o.count} message(s) already delivered from ${from}, a zip not part of this run: left out as duplicates`;
+    ledger.addZipNote(zip.id, note);
+    log(`${zip.path}: ${note}`);
+  }
 }
 
 async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
@@ -112,7 +134,6 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
     flush();
   }
 
-  deduplicate(zip, ledger);
   const mismatches = logs.flatMap((l) => checkExportLog(l, { messages: observed.messages, bytes: observed.bytes, folders: observed.folders.size }));
   ledger.finishZipScan(zip.id, {
     archiveError,
@@ -131,7 +152,7 @@ function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions, archiveErro
     };
   }
   const { entry, read } = item;
-  const base = { ...emptyRow(zip.id, entry.entryName, entry.folder, entry.entryIndex), size: entry.uncompressedSize };
+  const base = { ...emptyRow(zip.id, entry.entryName, entry.folder, entry.entryIndex), size: entry.uncompressedSize, crc32: entry.crc32 };
   if (!read.ok) return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: read.error };
   if (read.kind === 'export-log') return { ...base, kind: 'export-log', verdict: 'export-log' };
   if (read.kind === 'unreadable') {
@@ -156,7 +177,8 @@ function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions, archiveErro
   const spam = classifySpam({ folderSegments: entry.folderSegments, headers: summary.headers }, options.spam);
   if (spam.spam) return { ...described, verdict: 'spam', rule: spam.rule };
   const mapped = mapFolder(entry.folderSegments, { date: summary.date }, { into: options.into, archiveBefore: options.archiveBefore });
-  return { ...described, target: encodeTarget(mapped.segments), verdict: 'importable' };
+  const target = encodeTarget(mapped.segments);
+  return { ...described, target, scope: targetScope(target), verdict: 'importable' };
 }
 
 function emptyRow(zipId: number, entry: string, folder: string, entryIndex: number): NewEntryRow {
@@ -174,30 +196,10 @@ function emptyRow(zipId: number, entry: string, folder: string, entryIndex: numb
     messageId: null,
     fingerprint: null,
     size: 0,
+    crc32: null,
+    scope: null,
     verdict: 'importable',
     rule: null,
     readError: null,
   };
-}
-
-/**
- * Duplicates are decided after the zip is read, in central-directory order, so the same export always gives the
- * same answer whatever order the parallel reader finished in. The scope is the mailbox (or, without one, the
- * zip) plus the target folder: zips of the same mailbox read before this one, in this run or an earlier
- * one, seed the tracker. Only those are read, so that a run over thousands of zips does not read every
- * earlier zip's rows again for each one.
- */
-function deduplicate(zip: ZipRecord, ledger: Ledger): void {
-  const tracker = new DuplicateTracker();
-  const scopeOf = (target: string): string => `${zip.mailbox ?? zip.path}\u0000${targetScope(target)}`;
-  if (zip.mailbox !== null) {
-    for (const row of ledger.dedupCandidates({ mailbox: zip.mailbox, otherThan: zip.id })) tracker.observe(String(row.id), scopeOf(row.target), row.fingerprint, row.messageId);
-  }
-  const decisions: DuplicateDecisionRow[] = [];
-  for (const row of ledger.dedupCandidates({ zipId: zip.id })) {
-    const decision = tracker.observe(String(row.id), scopeOf(row.target), row.fingerprint, row.messageId);
-    if (decision.kind === 'duplicate') decisions.push({ id: row.id, duplicateOf: Number(decision.of) });
-    if (decision.kind === 'collision') decisions.push({ id: row.id, collidesWith: Number(decision.with) });
-  }
-  ledger.applyDuplicateDecisions(decisions);
 }

@@ -8,3 +8,4 @@ export type { ObservedTotals } from './export-log.js';
 export { ExportLogTally, checkExportLog, parseExportLog } from './export-log.js';
 export { sniffContent } from './sniff.js';
 export { decodeModifiedUtf7 } from './modified-utf7.js';
+export { exportIdentity, localExportIdentity, IDENTITY_TAIL_BYTES } from './export-identity.js';

@@ -117,6 +117,7 @@ function toSourceEntry(zipPath: string, entry: CentralEntry, sharedRoot: string 
     folderSegments,
     compressedSize: entry.compressedSize,
     uncompressedSize: entry.uncompressedSize,
+    crc32: entry.crc32,
     entryIndex: entry.index,
   };
 }

@@ -17,6 +17,8 @@ export interface SourceEntry {
   readonly folderSegments: readonly string[];
   readonly compressedSize: number;
   readonly uncompressedSize: number;
+  /** CRC-32 of the content, from the central directory: with the size, what "identical content" means. */
+  readonly crc32: number;
   /**
    * The entry's position in the central directory (from 0). Two entries may share a name; pass this to
    * ExportReader.readWhole to say which one.

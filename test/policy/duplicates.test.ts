@@ -86,4 +86,34 @@ describe('DuplicateTracker', () => {
     // the second 100,000 repeat the first in the same folders
     expect(duplicates).toBe(100_000);
   });
+
+  describe('a weak fingerprint (no subject, only the date)', () => {
+    const weak = (content: string | null) => ({ content, weak: true });
+
+    it('keeps two different messages without Subject or Message-ID that share a second', () => {
+      const t = new DuplicateTracker();
+      expect(t.observe('a', 'inbox', 'fp', null, weak('aaaa:10')).kind).toBe('first');
+      expect(t.observe('b', 'inbox', 'fp', null, weak('bbbb:10')).kind).toBe('first');
+    });
+
+    it('drops an identical copy (same CRC-32 and size)', () => {
+      const t = new DuplicateTracker();
+      t.observe('a', 'inbox', 'fp', null, weak('aaaa:10'));
+      t.observe('b', 'inbox', 'fp', null, weak('bbbb:10'));
+      expect(t.observe('c', 'inbox', 'fp', null, weak('bbbb:10'))).toEqual({ kind: 'duplicate', of: 'b' });
+    });
+
+    it('keeps a message whose content is unknown', () => {
+      const t = new DuplicateTracker();
+      t.observe('a', 'inbox', 'fp', null, weak(null));
+      expect(t.observe('b', 'inbox', 'fp', null, weak(null)).kind).toBe('first');
+    });
+
+    it('lets a Message-ID adopt an ID-less kept message only when the content is the same', () => {
+      const t = new DuplicateTracker();
+      t.observe('a', 'inbox', 'fp', null, weak('aaaa:10'));
+      expect(t.observe('b', 'inbox', 'fp', '<b@x>', weak('bbbb:10')).kind).toBe('collision');
+      expect(t.observe('c', 'inbox', 'fp', '<c@x>', weak('aaaa:10'))).toEqual({ kind: 'duplicate', of: 'a' });
+    });
+  });
 });

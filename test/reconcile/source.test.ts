@@ -23,6 +23,8 @@ function row(folder: string, verdict: Verdict, target: string[] | null, over: Pa
     messageId: `<${nextId}@x>`,
     fingerprint: `fp${nextId}`,
     size: 100,
+    crc32: null,
+    scope: null,
     verdict,
     rule: null,
     readError: null,
@@ -34,6 +36,7 @@ function row(folder: string, verdict: Verdict, target: string[] | null, over: Pa
     attempts: 0,
     lastError: null,
     errorClass: null,
+    attemptAt: null,
     ...over,
   };
 }
