@@ -8,6 +8,10 @@ export interface MailboxCounters {
   done: number;
   imported: number;
   alreadyPresent: number;
+  /** Creates whose answer was lost (in this run or a stopped one), found in the destination afterwards. */
+  recovered: number;
+  /** Creates whose answer was lost, not found once they could no longer land, and sent again. */
+  resent: number;
   failed: number;
   bytesUploaded: number;
   requests: number;
@@ -38,6 +42,8 @@ const emptyMailbox = (): MailboxCounters => ({
   done: 0,
   imported: 0,
   alreadyPresent: 0,
+  recovered: 0,
+  resent: 0,
   failed: 0,
   bytesUploaded: 0,
   requests: 0,

@@ -50,7 +50,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
         const { connect } = await import('../run/connect.js');
         const connection = await connect(options, io, stats);
         stats.phase = options.dryRun ? 'checking destination' : 'importing';
-        fatal = await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: options.parallel, signal: io.signal }, progress.log);
+        fatal = await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: options.parallel, landingWindowMs: options.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
       }
     } finally {
       progress.stop();

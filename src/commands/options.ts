@@ -32,6 +32,8 @@ export interface TenantOptions {
   readonly map?: string;
   readonly api: 'beta' | 'v1.0';
   readonly parallel: number;
+  /** Seconds after which an unanswered create can no longer land: looked for then, and sent again if absent. */
+  readonly landingWindowSeconds: number;
 }
 
 export interface OutputOptions {
@@ -72,7 +74,8 @@ export function addTenantOptions(command: Command): Command {
     .option('--mailbox <upn>', 'the destination mailbox for every zip')
     .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
     .addOption(new Option('--api <api>', 'upload method: beta = importMime (full MIME), v1.0 = JSON create').choices(['beta', 'v1.0']).default('beta'))
-    .option('--parallel <n>', 'mailboxes imported at once', '4');
+    .option('--parallel <n>', 'mailboxes imported at once', '4')
+    .option('--landing-window <seconds>', 'how long a create whose answer was lost may still land; it is looked for after this, and sent again only if absent', '300');
 }
 
 export function addOutputOptions(command: Command): Command {
@@ -133,6 +136,7 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     map: str('map'),
     api: (str('api') ?? 'beta') as TenantOptions['api'],
     parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
+    landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window'),
     json: raw['json'] === true,
     report: str('report'),
     state: str('state') ?? './.eml-import',

@@ -55,10 +55,17 @@ export interface MailboxDestination {
   /** Finds the folder at these segments without creating anything; null when it does not exist. */
   findFolder(segments: readonly string[]): Promise<FolderRef | null>;
   /**
-   * Creates the message. Never sends a create twice blindly: after a timeout, reset or 5xx it looks the
-   * message up (see findMessage) before sending again.
+   * Creates the message. A create that may or may not have happened (timeout, reset, 5xx after sending)
+   * is never sent again here: it throws PendingCreateError, and the caller asks confirmCreate once the
+   * create can no longer land.
    */
   upload(request: UploadRequest): Promise<UploadResult>;
+  /**
+   * Whether an earlier create of this message landed: the matching message that no id in `claimed`
+   * accounts for, completed as the upload would have (attachments that were to follow a JSON create);
+   * null when none is there, and it is safe to send again.
+   */
+  confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ReadonlySet<string>): Promise<UploadResult | null>;
   /** Messages in the folder that match this fingerprint (by named property, or subject + sentDateTime). */
   findMessage(folder: FolderRef, fingerprint: string, hint: MessageHint): Promise<DestinationMessage[]>;
   /** Every message in the folder (paged), for the already-present check and reconciliation. */

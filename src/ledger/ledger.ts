@@ -487,7 +487,15 @@ export class Ledger {
 
   /** Before the create is sent: after a crash this row is looked up in the destination, never resent blindly. */
   markInFlight(id: number, method: UploadMethod, attempts: number): void {
-    this.transition(id, 'in_flight', { method, attempts }, method);
+    this.transition(id, 'in_flight', { method, attempts, attempt_at: now() }, method);
+  }
+
+  /**
+   * The create went out and no answer came back: it stays in flight (a kill now leaves it for the next run
+   * to re-check), with the method it took and why it is unsure.
+   */
+  markUnanswered(id: number, method: UploadMethod, error: string): void {
+    this.transition(id, 'in_flight', { method, last_error: error, error_class: 'ambiguous-create' }, error);
   }
 
   markImported(id: number, destId: string, method: UploadMethod): void {

@@ -5,11 +5,11 @@ import { chooseUploadMethod } from '../policy/upload-method.js';
 import { prepareForUpload } from '../message/prepare-upload.js';
 import { compareFolder } from './reconcile-compare.js';
 import { ClassifiedError } from '../accounting/errors.js';
-import { PartialUploadError, UnresolvedCreateError } from '../destination/graph/upload-errors.js';
+import { PartialUploadError, PendingCreateError } from '../destination/graph/upload-errors.js';
 import { decodeTarget, displayTarget } from './target.js';
 import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
-import type { DestinationMessage, FolderRef, MailboxDestination, UploadRequest, UploadResult } from '../destination/types.js';
+import type { DestinationMessage, FolderRef, MailboxDestination, UploadMethod } from '../destination/types.js';
 
 export interface MailboxImportOptions {
   readonly api: 'beta' | 'v1.0';
@@ -22,7 +22,23 @@ export interface MailboxImportOptions {
    */
   readonly queued?: number;
   readonly signal?: AbortSignal;
+  /**
+   * How long after it was sent a create whose answer was lost may still land (a killed process does not
+   * cancel what the server already has). Such a create is looked for only once this has passed, and sent
+   * again only if it is still absent then. Default DEFAULT_LANDING_WINDOW_MS.
+   */
+  readonly landingWindowMs?: number;
+  /** Sends of one message after earlier creates proved not to have landed; default 2. */
+  readonly maxResends?: number;
 }
+
+/**
+ * Graph documents no server-side timeout for a request it has accepted. Clients built on Graph's SDKs
+ * give up after 100 s (.NET HttpClient) or 300 s (Graph PowerShell, raised so that throttled requests with
+ * long Retry-After survive): a create can be worked on at least that long (notes/graph-api.md, December
+ * 2026). Waiting the longer of the two costs no throughput, since the rest of the mailbox goes on meanwhile.
+ */
+export const DEFAULT_LANDING_WINDOW_MS = 300_000;
 
 export interface MailboxImportResult {
   readonly mailbox: string;
@@ -33,6 +49,11 @@ export interface MailboxImportResult {
 /** Rows the import still has to settle: anything not known to be in the destination. */
 function isUnsettled(row: MessageRow): boolean {
   return row.state === 'pending' || row.state === 'in_flight' || (row.state === 'failed' && row.errorClass !== PARTIAL_UPLOAD);
+}
+
+/** A create went out for this row and no answer settled it: it may be in the destination, or still land. */
+function isUnanswered(row: MessageRow): boolean {
+  return row.state === 'in_flight' || (row.state === 'failed' && row.errorClass === 'ambiguous-create');
 }
 
 /**
@@ -84,17 +105,27 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       const target = targets[i] as string;
       const { folder, inventory } = await next;
       next = options.signal?.aborted || uploads.fatal ? null : started(targets[i + 1]);
+      const listedAt = Date.now();
       const folderRows = ledger.wantedFor(mailbox, target);
       const toUpload = settleAgainstInventory(folderRows, inventory, ledger);
       counters.alreadyPresent += toUpload.present;
       counters.imported += toUpload.recovered;
+      counters.recovered += toUpload.recovered;
       counters.done += toUpload.present + toUpload.recovered;
       if (options.dryRun || !folder) continue;
-      log(`${mailbox}: ${displayTarget(target)}: ${inventory.length} already in the folder, ${toUpload.rows.length} to upload`);
+      // A create an earlier run left in flight that the listing did not show may still land: the listing
+      // proves nothing until its landing window has passed, so it is re-checked then, not sent now.
+      const landingWindowMs = options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS;
+      const young = (row: MessageRow): boolean => isUnanswered(row) && row.attemptAt !== null && Date.parse(row.attemptAt) + landingWindowMs > listedAt;
+      const later = toUpload.rows.filter(young);
+      const now = toUpload.rows.filter((row) => !young(row));
+      const waiting = later.length === 0 ? '' : `, ${later.length} left in flight by an earlier run to re-check once they can no longer land`;
+      log(`${mailbox}: ${displayTarget(target)}: ${inventory.length} already in the folder, ${now.length} to upload${waiting}`);
       // Every message id the folder held before this upload, or that a row already accounts for: a
       // lookup after an ambiguous create that finds only these found nothing of ours.
       const claimed = new Set([...inventory.map((m) => m.id), ...folderRows.flatMap((r) => (r.destId ? [r.destId] : []))]);
-      await uploads.add(toUpload.rows, folder, claimed);
+      for (const row of later) uploads.recheckLater(row, row.method ?? 'importMime', Date.parse(row.attemptAt as string), folder, claimed);
+      await uploads.add(now, folder, claimed);
     }
     await uploads.finish();
     return { mailbox, fatal: null };
@@ -139,7 +170,7 @@ function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly
   for (const pair of comparison.matched) {
     const row = byKey.get(pair.source.key);
     if (!row) continue;
-    if ((row.state === 'in_flight' || row.errorClass === 'ambiguous-create') && row.method) {
+    if (isUnanswered(row) && row.method) {
       recovered += 1;
       ledger.markImported(row.id, pair.destination.id, row.method);
     } else {
@@ -153,10 +184,13 @@ function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly
 
 /**
  * Uploads rows with the ledger written before and after each create. Reading from the zip overlaps the
- * uploads; the destination's governor decides how many requests actually go out at once.
+ * uploads; the destination's governor decides how many requests actually go out at once. A create
+ * without an answer is re-checked once its landing window has passed, while the others go on.
  */
 class UploadQueue {
   private readonly queue: PQueue;
+  /** Re-checks waiting for their landing window; finish() waits for them too. */
+  private readonly rechecks = new Set<Promise<void>>();
   /** Set by the first fatal error (credentials, permissions): nothing more is queued or sent. */
   fatal: ClassifiedError | null = null;
 
@@ -179,66 +213,132 @@ class UploadQueue {
     }
   }
 
-  /** Waits for every queued upload; rethrows the fatal error that stopped the mailbox, if any. */
+  /**
+   * Looks for the create of `row` sent at `sentAt` once it can no longer land, and sends it again only if
+   * it is not there. Interrupted before then, the row stays in flight for the next run.
+   */
+  recheckLater(row: MessageRow, method: UploadMethod, sentAt: number, folder: FolderRef, claimed: Set<string>): void {
+    const due = sentAt + (this.options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS);
+    const recheck = sleepUntil(due, this.options.signal)
+      .then((woke) => (woke && !this.fatal ? this.queue.add(() => this.recheck(row, method, folder, claimed)) : undefined))
+      .finally(() => this.rechecks.delete(recheck));
+    this.rechecks.add(recheck);
+  }
+
+  /** Waits for every queued upload and re-check; rethrows the fatal error that stopped the mailbox, if any. */
   async finish(): Promise<void> {
-    await this.queue.onIdle();
+    for (;;) {
+      await this.queue.onIdle();
+      if (this.rechecks.size === 0) break;
+      await Promise.all(this.rechecks);
+    }
     if (this.fatal) throw this.fatal;
+  }
+
+  private async readMessage(row: MessageRow): Promise<Buffer | null> {
+    try {
+      return prepareForUpload(await (await this.readerFor(row.zipId)).readWhole(row.entry, row.entryIndex));
+    } catch (error) {
+      const counters = this.stats.mailbox(this.mailbox);
+      this.ledger.markFailed(row.id, (error as Error).message, 'unreadable');
+      counters.failed += 1;
+      counters.done += 1;
+      this.stats.recordError((error as Error).message);
+      return null;
+    }
   }
 
   private async upload(row: MessageRow, folder: FolderRef, claimed: Set<string>): Promise<void> {
     const { ledger, stats, mailbox } = this;
     const counters = stats.mailbox(mailbox);
     if (this.fatal || this.options.signal?.aborted) return;
-    let mime: Buffer;
-    try {
-      mime = prepareForUpload(await (await this.readerFor(row.zipId)).readWhole(row.entry, row.entryIndex));
-    } catch (error) {
-      ledger.markFailed(row.id, (error as Error).message, 'unreadable');
-      counters.failed += 1;
-      counters.done += 1;
-      stats.recordError((error as Error).message);
-      return;
-    }
+    const mime = await this.readMessage(row);
+    if (mime === null) return;
     const method = chooseUploadMethod(mime.length, this.options.api);
-    ledger.markInFlight(row.id, method, row.attempts + 1);
+    const attempts = row.attempts + 1;
+    ledger.markInFlight(row.id, method, attempts);
+    const sentAt = Date.now();
     try {
-      const result = await createOnce(this.destination, { folder, mime, method, fingerprint: row.fingerprint ?? '' }, claimed);
+      const result = await this.destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '' });
       claimed.add(result.id);
       ledger.markImported(row.id, result.id, result.method);
       counters.imported += 1;
       counters.bytesUploaded += mime.length;
     } catch (error) {
-      if (error instanceof PartialUploadError) {
-        claimed.add(error.createdId);
-        ledger.markPartial(row.id, error.createdId, error.method, error.message);
-        counters.failed += 1;
-      } else if (error instanceof ClassifiedError && error.errorClass === 'fatal') {
-        // Nothing was created: credentials or permissions. Put the row back and stop this mailbox.
-        ledger.markPending(row.id, error.message);
-        this.fatal = error;
+      if (error instanceof PendingCreateError) {
+        ledger.markUnanswered(row.id, error.method, error.message);
+        this.recheckLater({ ...row, attempts }, error.method, sentAt, folder, claimed);
         return;
-      } else {
-        ledger.markFailed(row.id, (error as Error).message, error instanceof ClassifiedError ? error.errorClass : 'unexpected');
-        counters.failed += 1;
       }
-      stats.recordError(`${mailbox}: ${row.entry}: ${(error as Error).message}`);
+      if (!this.settleFailure(row, error)) return;
     }
     counters.done += 1;
   }
+
+  /** The landing window of an unanswered create has passed: it is there (ours), or it is sent again. */
+  private async recheck(row: MessageRow, method: UploadMethod, folder: FolderRef, claimed: Set<string>): Promise<void> {
+    const counters = this.stats.mailbox(this.mailbox);
+    if (this.fatal || this.options.signal?.aborted) return;
+    const mime = await this.readMessage(row);
+    if (mime === null) return;
+    const request = { folder, mime, method, fingerprint: row.fingerprint ?? '' };
+    const hint = { subject: row.subject ?? '', date: row.date === null ? null : new Date(row.date), messageId: row.messageId };
+    try {
+      const landed = await this.destination.confirmCreate(request, method, hint, claimed);
+      if (landed) {
+        claimed.add(landed.id);
+        this.ledger.markImported(row.id, landed.id, landed.method);
+        counters.imported += 1;
+        counters.recovered += 1;
+        counters.done += 1;
+        return;
+      }
+    } catch (error) {
+      if (this.settleFailure(row, error)) counters.done += 1;
+      return;
+    }
+    if (row.attempts > (this.options.maxResends ?? 2)) {
+      this.ledger.markFailed(row.id, `sent ${row.attempts} times without an answer, and not found in the destination after any of them`, 'ambiguous-create');
+      counters.failed += 1;
+      counters.done += 1;
+      return;
+    }
+    counters.resent += 1;
+    await this.upload(row, folder, claimed);
+  }
+
+  /** Records a failed upload or re-check; false when it stopped the mailbox and the row is pending again. */
+  private settleFailure(row: MessageRow, error: unknown): boolean {
+    const counters = this.stats.mailbox(this.mailbox);
+    if (error instanceof PartialUploadError) {
+      this.ledger.markPartial(row.id, error.createdId, error.method, error.message);
+      counters.failed += 1;
+    } else if (error instanceof ClassifiedError && error.errorClass === 'fatal') {
+      // Nothing was created: credentials or permissions. Put the row back and stop this mailbox.
+      this.ledger.markPending(row.id, error.message);
+      this.fatal = error;
+      return false;
+    } else {
+      this.ledger.markFailed(row.id, (error as Error).message, error instanceof ClassifiedError ? error.errorClass : 'unexpected');
+      counters.failed += 1;
+    }
+    this.stats.recordError(`${this.mailbox}: ${row.entry}: ${(error as Error).message}`);
+    return true;
+  }
 }
 
-/**
- * An importMime create whose answer was lost can only be found again by Message-ID or subject and date,
- * and the destination cannot tell our copy from one that was there before. We can: a candidate that no
- * earlier message or ledger row accounts for is the one this create made.
- */
-async function createOnce(destination: MailboxDestination, request: UploadRequest, claimed: ReadonlySet<string>): Promise<UploadResult> {
-  try {
-    return await destination.upload(request);
-  } catch (error) {
-    if (!(error instanceof UnresolvedCreateError)) throw error;
-    const ours = error.candidates.find((candidate) => !claimed.has(candidate.id));
-    if (!ours) throw error;
-    return { id: ours.id, method: request.method };
-  }
+/** Resolves true at `due` (epoch ms), or false at once when `signal` fires first. */
+function sleepUntil(due: number, signal: AbortSignal | undefined): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve(false);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, Math.max(0, due - Date.now()));
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -9,6 +9,8 @@ export interface ImportMailboxesOptions {
   readonly dryRun: boolean;
   /** Mailboxes at once: each has its own Graph limits, so mailboxes scale where one mailbox cannot. */
   readonly parallel: number;
+  /** See MailboxImportOptions.landingWindowMs. */
+  readonly landingWindowMs?: number;
   readonly signal?: AbortSignal;
 }
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FINGERPRINT_PROPERTY_ID } from '../../src/destination/graph/named-property.js';
 import { NoRetryError } from '../../src/accounting/errors.js';
-import { PartialUploadError, UnresolvedCreateError } from '../../src/destination/graph/upload-errors.js';
+import { PartialUploadError, PendingCreateError } from '../../src/destination/graph/upload-errors.js';
+import type { FaultKind } from '../emulator/faults.js';
 import type { FolderRef, MailboxDestination } from '../../src/destination/types.js';
 import { summarizeMessage } from '../../src/message/summarize.js';
 import { buildMime } from './mailbox-mime.js';
@@ -118,44 +119,56 @@ describe('Graph destination uploads (emulator)', () => {
     expect(await mailbox.findMessage(folder, 'f'.repeat(64), { ...hint, messageId: '<absent@example.com>' })).toEqual([]);
   });
 
-  it('resolves an ambiguous JSON create (504 after commit) to the message it made, exactly once', async () => {
+  /** Uploads under a one-off fault; the upload must end in PendingCreateError, never a silent resend. */
+  async function uploadUnanswered(mime: Buffer, method: 'json' | 'importMime', fault: FaultKind, path: RegExp): Promise<PendingCreateError> {
+    harness.emulator.configure({ faults: { schedule: [{ kind: fault, nth: 1, method: 'POST', path }] } });
+    try {
+      const error = await mailbox.upload({ folder, mime, method, fingerprint: hintOf(mime).fingerprint }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PendingCreateError);
+      expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === fault)).toBe(true);
+      return error as PendingCreateError;
+    } finally {
+      harness.emulator.configure({ faults: {} });
+    }
+  }
+
+  it('an ambiguous JSON create (504 after commit) is not sent again; confirmCreate finds the one it made', async () => {
     const mime = buildMime({ subject: 'ambiguous json', date: 'Sun, 10 Mar 2024 10:00:00 +0000' });
-    harness.emulator.configure({ faults: { schedule: [{ kind: '504-after-commit', nth: 1, method: 'POST', path: /mailFolders\/[^/]+\/messages$/ }] } });
-    try {
-      const result = await mailbox.upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint });
-      const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'ambiguous json');
-      expect(copies.map((m) => m.id)).toEqual([result.id]);
-      expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === '504-after-commit')).toBe(true);
-    } finally {
-      harness.emulator.configure({ faults: {} });
-    }
+    const pending = await uploadUnanswered(mime, 'json', '504-after-commit', /mailFolders\/[^/]+\/messages$/);
+    expect(pending.method).toBe('json');
+    const { fingerprint, ...hint } = hintOf(mime);
+    const landed = await mailbox.confirmCreate({ folder, mime, method: 'json', fingerprint }, 'json', hint, new Set());
+    const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'ambiguous json');
+    expect(copies.map((m) => m.id)).toEqual([landed?.id]);
   });
 
-  it('sends a JSON create again when the ambiguous failure happened before commit', async () => {
+  it('confirmCreate finds nothing when the ambiguous failure happened before commit, so it is safe to send again', async () => {
     const mime = buildMime({ subject: 'reset json', date: 'Sun, 10 Mar 2024 11:00:00 +0000' });
-    harness.emulator.configure({ faults: { schedule: [{ kind: 'reset-before-commit', nth: 1, method: 'POST', path: /mailFolders\/[^/]+\/messages$/ }] } });
-    try {
-      const result = await mailbox.upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint });
-      const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'reset json');
-      expect(copies.map((m) => m.id)).toEqual([result.id]);
-      expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === 'reset-before-commit')).toBe(true);
-    } finally {
-      harness.emulator.configure({ faults: {} });
-    }
+    await uploadUnanswered(mime, 'json', 'reset-before-commit', /mailFolders\/[^/]+\/messages$/);
+    const { fingerprint, ...hint } = hintOf(mime);
+    expect(await mailbox.confirmCreate({ folder, mime, method: 'json', fingerprint }, 'json', hint, new Set())).toBeNull();
+    expect(harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'reset json')).toHaveLength(0);
   });
 
-  it('hands back the candidates of an ambiguous importMime create instead of sending it twice', async () => {
+  it('an ambiguous importMime create: confirmCreate passes over a copy that was there before (claimed) and finds ours', async () => {
     const mime = buildMime({ subject: 'ambiguous mime', date: 'Sun, 10 Mar 2024 12:00:00 +0000', messageId: '<amb-mime@example.com>' });
-    harness.emulator.configure({ faults: { schedule: [{ kind: '504-after-commit', nth: 1, method: 'POST', path: /importMime$/ }] } });
-    try {
-      const error = await mailbox.upload({ folder, mime, method: 'importMime', fingerprint: hintOf(mime).fingerprint }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(UnresolvedCreateError);
-      const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'ambiguous mime');
-      expect(copies).toHaveLength(1);
-      expect((error as UnresolvedCreateError).candidates.map((c) => c.id)).toEqual([copies[0]?.id]);
-    } finally {
-      harness.emulator.configure({ faults: {} });
-    }
+    const earlier = await mailbox.upload({ folder, mime, method: 'importMime', fingerprint: hintOf(mime).fingerprint });
+    await uploadUnanswered(mime, 'importMime', '504-after-commit', /importMime$/);
+    const { fingerprint, ...hint } = hintOf(mime);
+    const landed = await mailbox.confirmCreate({ folder, mime, method: 'importMime', fingerprint }, 'importMime', hint, new Set([earlier.id]));
+    const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'ambiguous mime').map((m) => m.id);
+    expect(copies).toHaveLength(2);
+    expect(landed?.id).toBe(copies.find((id) => id !== earlier.id));
+    expect(await mailbox.confirmCreate({ folder, mime, method: 'importMime', fingerprint }, 'importMime', hint, new Set(copies))).toBeNull();
+  });
+
+  it('finds a message without Message-ID by its subject when the destination dated it differently', async () => {
+    const mime = buildMime({ subject: 'dated otherwise', date: 'Sun, 10 Mar 2024 13:00:00 +0000' });
+    const made = await mailbox.upload({ folder, mime, method: 'importMime', fingerprint: hintOf(mime).fingerprint });
+    const { fingerprint: _fp, ...hint } = hintOf(mime);
+    const ourReading = { ...hint, date: new Date('2024-03-10T12:18:03Z') };
+    const found = await mailbox.findMessage(folder, 'f'.repeat(64), ourReading);
+    expect(found.map((m) => m.id)).toEqual([made.id]);
   });
 });
 

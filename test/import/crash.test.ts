@@ -54,7 +54,8 @@ describe('a process killed at random points', () => {
         content: message({ subject: `Message ${i}`, messageId: `<m${i}@crash>`, date: `Tue, 5 Mar 2024 10:${String(i).padStart(2, '0')}:00 +0000` }),
       })),
     );
-    const args = [zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--no-progress', '--json'];
+    // A short landing window: the emulator answers within 90 ms, and a kill leaves creates in flight.
+    const args = [zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--no-progress', '--json', '--landing-window', '2'];
     // Kill points: once during start-up and scanning, then whenever the destination has reached the
     // next count, which lands the kill between creates, during one, or between a create and its ledger
     // write; the 2 ms poll adds the jitter.

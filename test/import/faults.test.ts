@@ -25,7 +25,7 @@ async function importWith(options: EmulatorOptions, count: number, extraArgs: st
       content: message({ subject: `Fault ${i}`, messageId: `<f${i}@faults>`, date: `Wed, 6 Mar 2024 09:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60)).padStart(2, '0')} +0000` }),
     })),
   );
-  const args = [zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--json', '--no-progress', ...extraArgs];
+  const args = [zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--json', '--no-progress', '--landing-window', '2', ...extraArgs];
   const run = await runCli(args, tenantEnv(emulator, env));
   return { run, emulator, again: () => runCli(args, tenantEnv(emulator as Emulator, env)) };
 }

@@ -20,13 +20,16 @@ export function lookupFilters(fingerprint: string, hint: MessageHint): { kind: L
   ];
   if (hint.messageId !== null && hint.messageId !== '') {
     filters.push({ kind: 'message-id', filter: `internetMessageId eq ${odataString(hint.messageId)}` });
-  } else if (hint.date !== null) {
+    return filters;
+  }
+  if (hint.date !== null) {
     // The date alone, then fingerprints compared here: Exchange may store a subject with whitespace or
     // control characters changed, which an `eq` on subject would miss.
     filters.push({ kind: 'sent-date', filter: `sentDateTime eq ${odataDateTime(hint.date)}` });
-  } else {
-    filters.push({ kind: 'subject', filter: `subject eq ${odataString(hint.subject)}` });
   }
+  // Last, the subject: Exchange may have read the Date header differently from us (or stamped its own
+  // date), and then the date finds nothing. Candidates that other rows account for are set aside by the caller.
+  filters.push({ kind: 'subject', filter: `subject eq ${odataString(hint.subject)}` });
   return filters;
 }
 

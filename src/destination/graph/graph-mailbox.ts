@@ -1,6 +1,5 @@
 /** One mailbox of the Graph destination: folders, uploads, lookups and inventory wired together. */
 import { AmbiguousCreateError } from '../../accounting/errors.js';
-import { summarizeMessage } from '../../message/summarize.js';
 import type {
   DestinationFolder,
   DestinationMessage,
@@ -16,9 +15,9 @@ import { FolderResolver } from './folders.js';
 import { errorStatus } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
 import { listFolders, listMessages } from './inventory.js';
-import { UnresolvedCreateError } from './upload-errors.js';
+import { PartialUploadError, PendingCreateError } from './upload-errors.js';
 import { fitsImportMime, uploadImportMime } from './upload-import-mime.js';
-import { uploadJson } from './upload-json.js';
+import { completeJsonUpload, uploadJson, type JsonUploadOptions } from './upload-json.js';
 import type { GraphDestinationSettings } from './settings.js';
 
 export class GraphMailbox implements MailboxDestination {
@@ -42,22 +41,42 @@ export class GraphMailbox implements MailboxDestination {
 
   /**
    * importMime when asked for, allowed (`api: 'beta'`) and within the request limit; otherwise, or when
-   * Graph answers 413, the JSON path. The result says which method the message really took.
+   * Graph answers 413, the JSON path. The result says which method the message really took. A create
+   * without an answer is never looked up or sent again here: PendingCreateError says which method it
+   * took, and the run re-checks it once it can no longer land (confirmCreate).
    */
   async upload(request: UploadRequest): Promise<UploadResult> {
     if (this.methodFor(request) === 'importMime') {
       try {
-        return { id: await this.importMimeResolved(request), method: 'importMime' };
+        return { id: await uploadImportMime(this.http, this.mailbox, request.folder.id, request.mime), method: 'importMime' };
       } catch (error) {
+        if (error instanceof AmbiguousCreateError) throw new PendingCreateError(error.message, 'importMime');
         // 413 is a refusal before anything was created, so the JSON path is safe to try.
         if (errorStatus(error) !== 413) throw error;
       }
     }
-    const id = await uploadJson(this.http, this.mailbox, request.folder.id, request.mime, request.fingerprint, {
-      session: { chunkBytes: this.settings.chunkBytes, attemptsPerRange: this.settings.attemptsPerRange },
-      maxCreateResends: this.settings.maxCreateResends,
-    });
-    return { id, method: 'json' };
+    try {
+      return { id: await uploadJson(this.http, this.mailbox, request.folder.id, request.mime, request.fingerprint, this.jsonOptions()), method: 'json' };
+    } catch (error) {
+      if (error instanceof AmbiguousCreateError && !(error instanceof PartialUploadError)) throw new PendingCreateError(error.message, 'json');
+      throw error;
+    }
+  }
+
+  /**
+   * Whether a create whose answer was lost landed after all: the first match that no other message
+   * accounts for (`claimed`: what the folder held before, and what other rows recorded) is ours. A JSON
+   * create found this way gets the attachments that were to follow it.
+   */
+  async confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ReadonlySet<string>): Promise<UploadResult | null> {
+    const found = (await this.findMessage(request.folder, request.fingerprint, hint)).find((m) => !claimed.has(m.id) && !m.isDraft);
+    if (!found) return null;
+    if (method === 'json') await completeJsonUpload(this.http, this.mailbox, found.id, request.mime, request.fingerprint, this.jsonOptions());
+    return { id: found.id, method };
+  }
+
+  private jsonOptions(): JsonUploadOptions {
+    return { session: { chunkBytes: this.settings.chunkBytes, attemptsPerRange: this.settings.attemptsPerRange } };
   }
 
   findMessage(folder: FolderRef, fingerprint: string, hint: MessageHint): Promise<DestinationMessage[]> {
@@ -76,30 +95,5 @@ export class GraphMailbox implements MailboxDestination {
     return request.method === 'importMime' && this.settings.api === 'beta' && fitsImportMime(request.mime)
       ? 'importMime'
       : 'json';
-  }
-
-  /**
-   * importMime cannot carry a marker of ours, so after an ambiguous create we look for the message by
-   * Message-ID or date: nothing there means it did not land and we send again; something there may be an
-   * earlier copy, which only the caller's ledger can tell apart, so we hand the candidates back.
-   */
-  private async importMimeResolved(request: UploadRequest): Promise<string> {
-    for (let resends = 0; ; resends += 1) {
-      try {
-        return await uploadImportMime(this.http, this.mailbox, request.folder.id, request.mime);
-      } catch (error) {
-        if (!(error instanceof AmbiguousCreateError)) throw error;
-        const summary = summarizeMessage(request.mime);
-        const hint = { subject: summary.subject, date: summary.date, messageId: summary.messageId };
-        const candidates = await this.findMessage(request.folder, request.fingerprint, hint);
-        if (candidates.length > 0) {
-          throw new UnresolvedCreateError(
-            `importMime create may have landed; ${candidates.length} matching message(s) in ${request.folder.path}`,
-            candidates,
-          );
-        }
-        if (resends >= this.settings.maxCreateResends) throw error;
-      }
-    }
   }
 }

@@ -6,7 +6,7 @@ import { resolveSettings, type GraphDestinationOptions } from './settings.js';
 
 export type { GraphRequester, GraphRequest, GraphResponse } from './graph-requester.js';
 export type { GraphDestinationOptions } from './settings.js';
-export { PartialUploadError, UnresolvedCreateError } from './upload-errors.js';
+export { PartialUploadError, PendingCreateError } from './upload-errors.js';
 export { FINGERPRINT_PROPERTY_ID } from './named-property.js';
 
 /**

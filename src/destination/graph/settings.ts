@@ -11,8 +11,6 @@ export interface GraphDestinationOptions {
   readonly chunkBytes?: number;
   /** Failed PUTs of one range before an attachment is given up; default 3. */
   readonly attemptsPerRange?: number;
-  /** Creates sent again after an ambiguous failure proved not to have landed; default 2. */
-  readonly maxCreateResends?: number;
 }
 
 export type GraphDestinationSettings = Required<GraphDestinationOptions>;
@@ -23,13 +21,11 @@ export function resolveSettings(options: GraphDestinationOptions): GraphDestinat
     messagePageSize: options.messagePageSize ?? MESSAGE_PAGE_SIZE,
     chunkBytes: options.chunkBytes ?? UPLOAD_CHUNK_BYTES,
     attemptsPerRange: options.attemptsPerRange ?? 3,
-    maxCreateResends: options.maxCreateResends ?? 2,
   };
   check(settings.api === 'beta' || settings.api === 'v1.0', 'api', settings.api);
   check(Number.isInteger(settings.messagePageSize) && settings.messagePageSize >= 1 && settings.messagePageSize <= 1000, 'messagePageSize', settings.messagePageSize);
   check(Number.isInteger(settings.chunkBytes) && settings.chunkBytes >= 1 && settings.chunkBytes < 4 * 1024 * 1024, 'chunkBytes', settings.chunkBytes);
   check(Number.isInteger(settings.attemptsPerRange) && settings.attemptsPerRange >= 1, 'attemptsPerRange', settings.attemptsPerRange);
-  check(Number.isInteger(settings.maxCreateResends) && settings.maxCreateResends >= 0, 'maxCreateResends', settings.maxCreateResends);
   return settings;
 }
 

@@ -3,7 +3,7 @@
  * that no later run creates the message a second time.
  */
 import { AmbiguousCreateError, NoRetryError } from '../../accounting/errors.js';
-import type { DestinationMessage, UploadMethod } from '../types.js';
+import type { UploadMethod } from '../types.js';
 
 /**
  * The message was created (its id is `createdId`) but some attachments could not be added. Not retried:
@@ -29,16 +29,17 @@ export class PartialUploadError extends NoRetryError {
 }
 
 /**
- * An importMime create failed ambiguously and the folder already holds messages matching it, so we cannot
- * tell whether one of them is ours. The caller knows which destination ids it recorded earlier; any
- * candidate not among them is the one this create made.
+ * A create failed without an answer (timeout, reset, 5xx after sending): it may still land, even after
+ * this process is gone, for as long as the server works on it. Nothing here looks for it at once, since a
+ * look now can miss a create still on its way; the run re-checks after its landing window (see
+ * MailboxDestination.confirmCreate) and only then sends again.
  */
-export class UnresolvedCreateError extends AmbiguousCreateError {
+export class PendingCreateError extends AmbiguousCreateError {
   constructor(
     message: string,
-    readonly candidates: readonly DestinationMessage[],
+    readonly method: UploadMethod,
   ) {
-    super(message, 'UnresolvedCreate');
-    this.name = 'UnresolvedCreateError';
+    super(message, 'PendingCreate');
+    this.name = 'PendingCreateError';
   }
 }

@@ -3,35 +3,24 @@
  * non-draft message from the parsed MIME, then adds the attachments that did not fit in the create.
  */
 import { randomUUID } from 'node:crypto';
-import { AmbiguousCreateError, NoRetryError } from '../../accounting/errors.js';
+import { NoRetryError } from '../../accounting/errors.js';
 import { addAttachments, fileAttachmentJson, splitAttachments } from './attachments.js';
 import type { GraphRequester } from './graph-requester.js';
 import { MAX_REQUEST_BYTES } from './limits.js';
-import { mimeToJson } from './mime-to-json.js';
-import { ATTEMPT_PROPERTY_ID, propertyEqualsFilter } from './named-property.js';
-import { queryString, segment, userPath } from './odata.js';
-import { collectAll } from './paging.js';
+import { mimeToJson, type AttachmentPart } from './mime-to-json.js';
+import { ATTEMPT_PROPERTY_ID } from './named-property.js';
+import { segment, userPath } from './odata.js';
 import { PartialUploadError } from './upload-errors.js';
 import type { UploadSessionOptions } from './upload-session.js';
 
 export interface JsonUploadOptions {
   readonly session: UploadSessionOptions;
-  /** Creates sent again after an ambiguous failure that the attempt marker showed did not land. */
-  readonly maxCreateResends: number;
 }
 
-export async function uploadJson(
-  http: GraphRequester,
-  mailbox: string,
-  folderId: string,
-  mime: Buffer,
-  fingerprint: string,
-  options: JsonUploadOptions,
-): Promise<string> {
-  // A marker unique to this upload: after an ambiguous create it tells exactly whether the create landed,
-  // even when the folder already holds other copies with the same fingerprint.
-  const attempt = randomUUID();
-  const { message, attachments } = await mimeToJson(mime, fingerprint, [{ id: ATTEMPT_PROPERTY_ID, value: attempt }]);
+/** The create request's body and the attachments too large to go in it, added one by one afterwards. */
+async function planJsonUpload(mime: Buffer, fingerprint: string): Promise<{ body: string; inline: number; later: AttachmentPart[]; total: number }> {
+  // A marker unique to this upload, so that it can be told apart from another copy with the same fingerprint.
+  const { message, attachments } = await mimeToJson(mime, fingerprint, [{ id: ATTEMPT_PROPERTY_ID, value: randomUUID() }]);
   const messageBytes = Buffer.byteLength(JSON.stringify(message));
   if (messageBytes > MAX_REQUEST_BYTES) {
     throw new NoRetryError(
@@ -41,45 +30,48 @@ export async function uploadJson(
   }
   const { inline, later } = splitAttachments(messageBytes, attachments);
   const body = JSON.stringify(inline.length === 0 ? message : { ...message, attachments: inline.map(fileAttachmentJson) });
-
-  const id = await createOnce(http, mailbox, folderId, body, attempt, options.maxCreateResends);
-
-  const progress = { added: 0 };
-  try {
-    await addAttachments(http, mailbox, id, later, options.session, progress);
-  } catch (error) {
-    const failed = later[progress.added];
-    throw new PartialUploadError(id, 'json', failed?.name ?? '?', inline.length + progress.added, attachments.length, error);
-  }
-  return id;
+  return { body, inline: inline.length, later, total: attachments.length };
 }
 
-async function createOnce(
+/**
+ * Creates the message; throws AmbiguousCreateError (from the HTTP layer) when the create may or may not
+ * have happened, and PartialUploadError when it was created without all its attachments.
+ */
+export async function uploadJson(
   http: GraphRequester,
   mailbox: string,
   folderId: string,
-  body: string,
-  attempt: string,
-  maxResends: number,
+  mime: Buffer,
+  fingerprint: string,
+  options: JsonUploadOptions,
 ): Promise<string> {
-  const messages = `${userPath(mailbox)}/mailFolders/${segment(folderId)}/messages`;
-  for (let resends = 0; ; resends += 1) {
-    try {
-      const response = await http.request<{ id: string }>(mailbox, {
-        method: 'POST',
-        path: messages,
-        contentType: 'application/json',
-        body,
-        isCreate: true,
-        uploadBytes: Buffer.byteLength(body),
-      });
-      return response.body.id;
-    } catch (error) {
-      if (!(error instanceof AmbiguousCreateError)) throw error;
-      const query = queryString({ $filter: propertyEqualsFilter(ATTEMPT_PROPERTY_ID, attempt), $select: 'id' });
-      const landed = await collectAll<{ id: string }>(http, mailbox, `${messages}${query}`);
-      if (landed[0] !== undefined) return landed[0].id;
-      if (resends >= maxResends) throw error;
-    }
+  const plan = await planJsonUpload(mime, fingerprint);
+  const response = await http.request<{ id: string }>(mailbox, {
+    method: 'POST',
+    path: `${userPath(mailbox)}/mailFolders/${segment(folderId)}/messages`,
+    contentType: 'application/json',
+    body: plan.body,
+    isCreate: true,
+    uploadBytes: Buffer.byteLength(plan.body),
+  });
+  await addLaterAttachments(http, mailbox, response.body.id, plan, options);
+  return response.body.id;
+}
+
+/**
+ * A JSON create whose answer was lost, found later under `id`: it holds the attachments that went inline,
+ * and none added afterwards (those start only once the create has answered), so they are added now.
+ */
+export async function completeJsonUpload(http: GraphRequester, mailbox: string, id: string, mime: Buffer, fingerprint: string, options: JsonUploadOptions): Promise<void> {
+  await addLaterAttachments(http, mailbox, id, await planJsonUpload(mime, fingerprint), options);
+}
+
+async function addLaterAttachments(http: GraphRequester, mailbox: string, id: string, plan: { inline: number; later: AttachmentPart[]; total: number }, options: JsonUploadOptions): Promise<void> {
+  const progress = { added: 0 };
+  try {
+    await addAttachments(http, mailbox, id, plan.later, options.session, progress);
+  } catch (error) {
+    const failed = plan.later[progress.added];
+    throw new PartialUploadError(id, 'json', failed?.name ?? '?', plan.inline + progress.added, plan.total, error);
   }
 }
