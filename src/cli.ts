@@ -2,9 +2,8 @@
 import { createInterface } from 'node:readline';
 import { main } from './commands/cli.js';
 
-/** Asks for the client secret without echoing it, when a person is there to type it. */
+/** Asks for the client secret without echoing it; offered only when a person is there to type it. */
 async function promptSecret(question: string): Promise<string> {
-  if (!process.stdin.isTTY) throw new Error('no terminal to ask for the client secret: set EML_IMPORT_CLIENT_SECRET');
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   const output = rl as unknown as { _writeToOutput: (s: string) => void };
   process.stderr.write(question);
@@ -30,6 +29,7 @@ process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,
   env: process.env,
-  promptSecret,
+  // Without a terminal (cron, CI, nohup) there is nobody to ask: the run says so at start-up, exit 2.
+  promptSecret: process.stdin.isTTY ? promptSecret : undefined,
   signal: controller.signal,
 });

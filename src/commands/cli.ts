@@ -1,11 +1,14 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { addOutputOptions, addSourceOptions, addTenantOptions, readImportOptions } from './options.js';
+import { addCommandOptions, readImportOptions } from './options.js';
+import { unknownCommandProblem } from './command-word.js';
 import { ExitCode } from '../accounting/exit-codes.js';
-import { UsageError, type CliIo } from './io.js';
+import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { ClassifiedError } from '../accounting/errors.js';
 
 const EXAMPLES = `
+Each command's options: eml-import import --help, eml-import reconcile --help, eml-import doctor --help.
+
 Examples:
   eml-import ./exports/*.zip --dry-run --report ./report
   EML_IMPORT_CLIENT_SECRET=... eml-import ./exports/*.zip --tenant contoso.onmicrosoft.com \\
@@ -15,7 +18,7 @@ Examples:
 
 The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
 Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
-configuration or authentication error.`;
+configuration or authentication error (a bare eml-import prints this help and exits 2).`;
 
 /** The version in package.json, the same from src/ (tsx) and dist/ (built): both are two levels down. */
 function packageVersion(): string {
@@ -29,37 +32,53 @@ function packageVersion(): string {
  */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let status: number = ExitCode.ok;
+  const output = {
+    writeOut: (s: string) => void io.stdout.write(s),
+    writeErr: (s: string) => void io.stderr.write(s),
+    // commander's own messages start with 'error: '; ours get the same prefix in reportError below.
+    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, ERROR_PREFIX)),
+  };
   const program = new Command('eml-import')
     .version(packageVersion(), '-V, --version')
     .description('Import Amazon WorkMail export zips into Microsoft 365 mailboxes through Microsoft Graph.')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
-    .showHelpAfterError('(run eml-import --help for every option)')
+    .configureOutput(output)
+    .showHelpAfterError('(run eml-import --help for the commands)')
     .addHelpText('after', EXAMPLES);
 
-  const importCommand = addOutputOptions(addTenantOptions(addSourceOptions(new Command('import'))))
+  const importCommand = addCommandOptions(new Command('import'), 'import')
     .description('import the zips (the default command), or with --dry-run report what an import would do')
-    .option('--dry-run', 'read and classify everything, change nothing; no tenant needed', false)
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runImport } = await import('./import.js');
       status = await runImport(readImportOptions(zips, raw), io);
     });
-  const reconcileCommand = addOutputOptions(addTenantOptions(addSourceOptions(new Command('reconcile'))))
+  const reconcileCommand = addCommandOptions(new Command('reconcile'), 'reconcile')
     .description('compare the exports with the destination, folder by folder and message by message (read-only)')
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runReconcileCommand } = await import('./reconcile.js');
       status = await runReconcileCommand(readImportOptions(zips, raw), io);
     });
-  const doctorCommand = addTenantOptions(new Command('doctor'))
+  const doctorCommand = addCommandOptions(new Command('doctor'), 'doctor')
     .description('check the token, mailbox access and the permissions each upload method needs')
     .action(async (raw: Record<string, unknown>) => {
       const { runDoctor } = await import('./doctor.js');
       status = await runDoctor(readImportOptions([], raw), io);
     });
   for (const command of [importCommand, reconcileCommand, doctorCommand]) {
-    command.exitOverride().configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
+    command.exitOverride().configureOutput(output).showHelpAfterError(`(run eml-import ${command.name()} --help for its options)`);
   }
   program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand);
+
+  // A bare `eml-import` is someone finding their way: the overview helps more than "missing argument".
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return ExitCode.usage;
+  }
+  const notACommand = unknownCommandProblem(argv[0]!, ['help', ...program.commands.map((c) => c.name())]);
+  if (notACommand !== null) {
+    io.stderr.write(`${ERROR_PREFIX}${notACommand}\n`);
+    return ExitCode.usage;
+  }
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -68,11 +87,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    if (error instanceof UsageError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
-      io.stderr.write(`eml-import: ${error.message}\n`);
-      return ExitCode.usage;
-    }
-    io.stderr.write(`eml-import: ${(error as Error).stack ?? String(error)}\n`);
+    reportError(error, io);
     return ExitCode.usage;
   }
+}
+
+function reportError(error: unknown, io: CliIo): void {
+  if (error instanceof UsageError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
+    io.stderr.write(`${ERROR_PREFIX}${error.message}\n`);
+    return;
+  }
+  // Anything else is a bug: the stack is what a bug report needs.
+  io.stderr.write(`${ERROR_PREFIX}${(error as Error).stack ?? String(error)}\n`);
 }

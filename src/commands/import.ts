@@ -9,7 +9,8 @@ import { readMapFile, mailboxFor } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { writeOutputs } from './outputs.js';
-import { UsageError, type CliIo } from './io.js';
+import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
+import { checkCredential, checkMapRows, checkOptionFile, checkReportDir, checkSources } from './check-inputs.js';
 import type { ImportOptions, TenantOptions } from './options.js';
 import type { RunReport } from '../reports/model.js';
 
@@ -18,11 +19,29 @@ export function wantsTenant(options: TenantOptions): boolean {
   return options.tenant !== undefined || options.accessTokenEnv !== undefined;
 }
 
-/** Which mailbox each zip goes to: --mailbox for all, or map.csv; null where neither says. */
-export function assignMailboxes(options: ImportOptions): ZipToScan[] {
+/**
+ * Which mailbox each zip goes to: --mailbox for all, or map.csv; null where neither says. Every zip and
+ * every path map.csv names is checked first (exit 2 naming each one), before anything is read or written.
+ */
+export async function assignMailboxes(options: ImportOptions): Promise<ZipToScan[]> {
   if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
+  await checkSources(options.zips);
+  checkOptionFile('--map', options.map);
   const rules = options.map ? readMapFile(options.map) : [];
+  if (options.map) await checkMapRows(options.map, rules);
   return options.zips.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
+}
+
+/** The zips with their mailboxes, every start-up check passed: nothing has been written yet. */
+export async function checkedStart(options: ImportOptions, io: CliIo, tenant: boolean): Promise<ZipToScan[]> {
+  const zips = await assignMailboxes(options);
+  if (tenant) {
+    const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
+    if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
+    checkCredential(options, io);
+  }
+  checkReportDir(options.report);
+  return zips;
 }
 
 /**
@@ -32,11 +51,7 @@ export function assignMailboxes(options: ImportOptions): ZipToScan[] {
 export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
-  const zips = assignMailboxes(options);
-  if (tenant) {
-    const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
-    if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
-  }
+  const zips = await checkedStart(options, io, tenant);
 
   const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
   try {
@@ -59,7 +74,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
     await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
     if (fatal) {
-      io.stderr.write(`eml-import: stopped: ${fatal}\n`);
+      io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
       return ExitCode.usage;
     }
     if (io.signal?.aborted) {

@@ -21,3 +21,6 @@ export class UsageError extends Error {
     this.name = 'UsageError';
   }
 }
+
+/** Every error the command line prints starts the same way, so a log search finds them all. */
+export const ERROR_PREFIX = 'eml-import: error: ';

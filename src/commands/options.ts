@@ -49,54 +49,95 @@ export interface ImportOptions extends SourceOptions, TenantOptions, OutputOptio
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export function addSourceOptions(command: Command): Command {
-  return command
-    .argument('<zips...>', 'WorkMail export zips (shell globs are fine)')
-    .option('--headers-only', 'read only each message\'s header block (quick look; skips full CRC verification)', false)
-    .option('--keep-junk', 'import Junk folders instead of dropping them as spam', false)
-    .option('--spam-header <rule>', "drop messages whose header matches, e.g. 'X-Foo: ^yes' (repeatable)", collect, [])
-    .option('--into <folder>', 'put everything under this one top-level folder')
-    .option('--archive-before <date>', 'send mail dated before this day (YYYY-MM-DD) to Archive, keeping its sub-path')
-    .option('--include-folder <glob>', 'only these source folders (repeatable; * within a folder name, ** across)', collect, [])
-    .option('--exclude-folder <glob>', 'leave these source folders out (repeatable)', collect, []);
+export type CommandName = 'import' | 'reconcile' | 'doctor';
+
+/** The README's three groups of options, in its order; `--help` shows them under the same headings. */
+const GROUPS = {
+  source: 'Reading the exports:',
+  tenant: 'The tenant:',
+  output: 'Output:',
+} as const;
+
+interface OptionSpec {
+  readonly flags: string;
+  readonly group: keyof typeof GROUPS;
+  /** The commands it applies to, each with its own wording: reconcile counts Junk, it does not import it. */
+  readonly help: Partial<Record<CommandName, string>>;
+  readonly repeatable?: boolean;
 }
 
-export function addTenantOptions(command: Command): Command {
-  return command
-    .option('--tenant <tenant>', 'Entra tenant id or domain (e.g. contoso.onmicrosoft.com)')
-    .option('--client-id <id>', 'application (client) id of the app registration')
-    .option('--certificate <pem>', 'certificate credential: PEM file with the private key (and the certificate)')
-    .option('--certificate-public <pem>', 'the public certificate, when it is not in the --certificate file')
-    .option('--access-token-env <name>', 'use a ready access token from this environment variable')
-    .addOption(new Option('--cloud <cloud>', 'national cloud preset').choices(['global', 'usgov', 'usgov-dod', 'china']).default('global'))
-    .option('--authority-host <url>', 'Entra authority host (https), overriding --cloud')
-    .option('--graph-url <url>', 'Microsoft Graph base URL (https), overriding --cloud')
-    .option('--mailbox <upn>', 'the destination mailbox for every zip')
-    .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
-    .addOption(new Option('--api <api>', 'upload method: beta = importMime (full MIME), v1.0 = JSON create').choices(['beta', 'v1.0']).default('beta'))
-    .option('--parallel <n>', 'mailboxes imported at once', '4')
-    .option('--landing-window <seconds>', 'how long a create whose answer was lost may still land; it is looked for after this, and sent again only if absent', '300');
+/**
+ * Every option once, in the order `--help` lists them. No commander defaults: they would print as
+ * `(default: [])` noise; readImportOptions fills them in, and the help text says the ones that matter.
+ */
+const OPTIONS: readonly OptionSpec[] = [
+  { flags: '--dry-run', group: 'source', help: { import: 'read, classify and report; create nothing (no tenant needed; with one it also reads what the destination holds)' } },
+  { flags: '--headers-only', group: 'source', help: { import: "read only each message's header block: a quick look that skips full CRC verification", reconcile: "read only each message's header block (skips full CRC verification)" } },
+  { flags: '--keep-junk', group: 'source', help: { import: 'import Junk folders (into Junk Email) instead of dropping them as spam', reconcile: 'expect Junk folders in the destination (give it when the import had --keep-junk)' } },
+  { flags: '--spam-header <rule>', group: 'source', repeatable: true, help: { import: "also drop messages whose header matches, e.g. 'X-Foo: ^yes' (repeatable)", reconcile: "the import's --spam-header rules: messages they drop are not expected (repeatable)" } },
+  { flags: '--into <folder>', group: 'source', help: { import: 'put everything under this one top-level folder, keeping the source paths', reconcile: "the import's --into: everything is expected under this top-level folder" } },
+  { flags: '--archive-before <day>', group: 'source', help: { import: 'send mail dated before this day (YYYY-MM-DD) to Archive, keeping its sub-path', reconcile: "the import's --archive-before: older mail is expected under Archive" } },
+  { flags: '--include-folder <glob>', group: 'source', repeatable: true, help: { import: 'only these source folders (* within a name, ** across levels; repeatable)', reconcile: 'compare only these source folders (as the import had them; repeatable)' } },
+  { flags: '--exclude-folder <glob>', group: 'source', repeatable: true, help: { import: 'leave these source folders out (repeatable)', reconcile: 'leave these source folders out of the comparison (repeatable)' } },
+  { flags: '--tenant <tenant>', group: 'tenant', help: { import: 'Entra tenant domain or ID (e.g. contoso.onmicrosoft.com)', reconcile: 'Entra tenant domain or ID', doctor: 'Entra tenant domain or ID' } },
+  { flags: '--client-id <id>', group: 'tenant', help: { import: "the app registration's application (client) ID; the secret comes from EML_IMPORT_CLIENT_SECRET", reconcile: "the app registration's application (client) ID", doctor: "the app registration's application (client) ID" } },
+  { flags: '--certificate <pem>', group: 'tenant', help: all('certificate credential: PEM file with the private key (and the certificate)') },
+  { flags: '--certificate-public <pem>', group: 'tenant', help: all('the public certificate, when it is not in the --certificate file') },
+  { flags: '--access-token-env <name>', group: 'tenant', help: all('use a ready access token from this environment variable') },
+  { flags: '--cloud <cloud>', group: 'tenant', help: all('national cloud: global (default), usgov, usgov-dod or china') },
+  { flags: '--authority-host <url>', group: 'tenant', help: all('Entra authority host (https), overriding --cloud') },
+  { flags: '--graph-url <url>', group: 'tenant', help: all('Microsoft Graph base URL (https), overriding --cloud') },
+  { flags: '--mailbox <upn>', group: 'tenant', help: { import: 'the destination mailbox for every zip', reconcile: 'the mailbox every zip was imported into', doctor: 'the mailbox to check' } },
+  { flags: '--map <csv>', group: 'tenant', help: { import: 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes', reconcile: 'CSV with columns zip,mailbox, as for the import', doctor: 'CSV with columns zip,mailbox: check every mailbox it names' } },
+  { flags: '--api <api>', group: 'tenant', help: { import: 'upload method: beta = importMime, full MIME (default); v1.0 = JSON create, needs only Mail.ReadWrite', reconcile: "the import's upload method, whose permissions are checked (default beta)", doctor: 'check the permissions of this upload method: beta (default) or v1.0' } },
+  { flags: '--parallel <n>', group: 'tenant', help: { import: 'mailboxes imported at once (default 4)', reconcile: 'mailboxes compared at once (default 4)' } },
+  { flags: '--landing-window <seconds>', group: 'tenant', help: { import: 'how long a create whose answer was lost may still land; it is looked for after this, and sent again only if absent (default 300)' } },
+  { flags: '--json', group: 'output', help: { import: 'print one JSON object on stdout instead of the summary table', reconcile: 'print one JSON object on stdout instead of the summary table', doctor: "print one JSON object on stdout with each check's result" } },
+  { flags: '--report <dir>', group: 'output', help: { import: 'write report.json, CSVs and an HTML page into this folder', reconcile: 'write reconcile.json, CSVs and an HTML page into this folder' } },
+  { flags: '--state <dir>', group: 'output', help: { import: 'where the ledger (state.db) lives (default ./.eml-import)', reconcile: "where the import's ledger is, to name what it recorded (default ./.eml-import)" } },
+  { flags: '--no-progress', group: 'output', help: { import: 'no progress bar or periodic progress lines', reconcile: 'no progress bar or periodic progress lines' } },
+];
+
+function all(text: string): Record<CommandName, string> {
+  return { import: text, reconcile: text, doctor: text };
 }
 
-export function addOutputOptions(command: Command): Command {
-  return command
-    .option('--json', 'print one JSON object on stdout instead of the summary table', false)
-    .option('--report <dir>', 'write report.json, CSVs and an HTML page into this folder')
-    .option('--state <dir>', 'where the ledger (state.db) lives', './.eml-import')
-    .option('--no-progress', 'no progress bar or periodic progress lines');
+/** Adds the options that apply to `name`, grouped and worded for it. */
+export function addCommandOptions(command: Command, name: CommandName): Command {
+  if (name !== 'doctor') command.argument('<zips...>', 'WorkMail export zips (shell globs are fine)');
+  for (const spec of OPTIONS) {
+    const help = spec.help[name];
+    if (help === undefined) continue;
+    const option = new Option(spec.flags, help).helpGroup(GROUPS[spec.group]);
+    if (spec.repeatable) option.argParser(collect);
+    command.addOption(option);
+  }
+  return command;
 }
 
 function parseDay(value: string | undefined, flag: string): Date | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw new UsageError(`${flag} wants a day as YYYY-MM-DD, got '${value}'`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) throw new UsageError(`${flag} wants a day as YYYY-MM-DD, got '${value}'`);
+  const day = new Date(`${value}T00:00:00Z`);
+  // Date rolls 2024-02-30 over to 1 March; a day that does not come back as written does not exist.
+  if (Number.isNaN(day.getTime()) || day.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`${flag} ${value}: there is no such day`);
   }
-  return new Date(`${value}T00:00:00Z`);
+  return day;
 }
 
-function parsePositiveInt(value: string, flag: string): number {
+const CLOUDS = ['global', 'usgov', 'usgov-dod', 'china'] as const;
+const APIS = ['beta', 'v1.0'] as const;
+
+/** Checked here rather than by commander's choices(), whose `(choices: …)` the help text already says in words. */
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} is one of ${allowed.join(', ')}, not '${value}'`);
+  return value as T;
+}
+
+function parsePositiveInt(value: string, flag: string, max = 64): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`${flag} wants a whole number from 1 to 64, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} wants a whole number from 1 to ${max}, got '${value}'`);
   return n;
 }
 
@@ -129,14 +170,14 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     certificate: str('certificate'),
     certificatePublic: str('certificatePublic'),
     accessTokenEnv: str('accessTokenEnv'),
-    cloud: (str('cloud') ?? 'global') as TenantOptions['cloud'],
+    cloud: oneOf(str('cloud') ?? 'global', CLOUDS, '--cloud'),
     authorityHost: str('authorityHost'),
     graphUrl: str('graphUrl'),
     mailbox: str('mailbox'),
     map: str('map'),
-    api: (str('api') ?? 'beta') as TenantOptions['api'],
+    api: oneOf(str('api') ?? 'beta', APIS, '--api'),
     parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
-    landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window'),
+    landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),
     json: raw['json'] === true,
     report: str('report'),
     state: str('state') ?? './.eml-import',

@@ -9,9 +9,10 @@ import { renderReconcile } from '../reports/reconcile-human.js';
 import { reconcileJsonText } from '../reports/reconcile-json.js';
 import { writeReconcileDir } from '../reports/reconcile-write.js';
 import { startProgress } from '../run/progress.js';
-import { assignMailboxes, wantsTenant } from './import.js';
-import { UsageError, type CliIo } from './io.js';
+import { checkedStart, wantsTenant } from './import.js';
+import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import type { ImportOptions } from './options.js';
+import { ExitCode } from '../accounting/exit-codes.js';
 
 /**
  * `eml-import reconcile`: read-only. The source and the destination are enough; the ledger, when this
@@ -19,9 +20,7 @@ import type { ImportOptions } from './options.js';
  */
 export async function runReconcileCommand(options: ImportOptions, io: CliIo): Promise<number> {
   if (!wantsTenant(options)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
-  const zips = assignMailboxes(options);
-  const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
-  if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
+  const zips = await checkedStart(options, io, true);
   const ledgerPath = join(options.state, 'state.db');
   const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;
   const stats = new Stats();
@@ -30,8 +29,8 @@ export async function runReconcileCommand(options: ImportOptions, io: CliIo): Pr
     const connection = await connect(options, io, stats);
     const problems = await connection.preflight([...new Set(zips.map((z) => z.mailbox as string))]);
     if (problems.length > 0) {
-      for (const p of problems) io.stderr.write(`error: ${p}\n`);
-      return 2;
+      for (const p of problems) io.stderr.write(`${ERROR_PREFIX}${p}\n`);
+      return ExitCode.usage;
     }
     const report = await runReconcile({
       zips: zips.map((z) => ({ path: z.path, mailbox: z.mailbox as string })),

@@ -456,6 +456,11 @@ export class Ledger {
   }
 
   /** Entries that could not be read, in every zip. */
+  /** Each zip's source folders, once each: what --include-folder / --exclude-folder globs are checked against. */
+  sourceFolders(): Array<{ zipId: number; folder: string }> {
+    return this.sql(`SELECT DISTINCT zip_id AS zipId, folder FROM messages`).all() as Array<{ zipId: number; folder: string }>;
+  }
+
   unreadableCount(): number {
     return (this.sql(`SELECT COUNT(*) AS n FROM messages WHERE kind = 'unreadable'`).get() as { n: number }).n;
   }

@@ -48,3 +48,14 @@ export function folderFilter(includeGlobs: readonly string[], excludeGlobs: read
     (includes.length === 0 || includes.some((g) => matchesPrefix(g, segments))) &&
     !excludes.some((g) => matchesPrefix(g, segments));
 }
+
+/**
+ * The globs that select none of `folders` (each given by its segments): a typo such as 'Inbxo/**' would
+ * otherwise filter everything out, or nothing, without a word.
+ */
+export function globsMatchingNoFolder(globs: readonly string[], folders: readonly (readonly string[])[]): string[] {
+  return globs.filter((glob) => {
+    const compiled = compile(glob);
+    return !folders.some((segments) => matchesPrefix(compiled, segments));
+  });
+}

@@ -1,5 +1,5 @@
 import { resolveEndpoints, type CloudEndpoints } from '../destination/graph/cloud.js';
-import { accessTokenFromEnv, loadCertificateCredential, secretCredential, type Credential } from '../destination/graph/credentials.js';
+import { accessTokenFromEnv, loadCertificateCredential, secretCredential, SECRET_ENV, type Credential } from '../destination/graph/credentials.js';
 import { createTokenSource, type TokenSource } from '../destination/graph/token-source.js';
 import { GraphHttp } from '../destination/graph/graph-http.js';
 import { createGraphDestination } from '../destination/graph/index.js';
@@ -9,8 +9,7 @@ import type { TenantOptions } from '../commands/options.js';
 import type { Stats } from '../accounting/stats.js';
 import type { DestinationEvents, MailboxDestination } from '../destination/types.js';
 
-/** The environment variable the client secret is read from: never a flag, which `ps` would show. */
-export const SECRET_ENV = 'EML_IMPORT_CLIENT_SECRET';
+export { SECRET_ENV };
 
 export interface Connection {
   destinationFor(mailbox: string): MailboxDestination;

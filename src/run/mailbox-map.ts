@@ -16,7 +16,18 @@ export function readMapFile(path: string): MapRule[] {
   } catch (error) {
     throw new UsageError(`--map ${path}: ${(error as Error).message}`);
   }
-  const records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  let header: string[] | null = null;
+  const columns = (names: string[]): string[] => {
+    header = names.map((h) => h.trim().toLowerCase());
+    return header;
+  };
+  const records = parse(text, { columns, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  // A wrong header would otherwise blame row 2 for lacking a zip; say what the header is and should be.
+  const found = header as string[] | null;
+  if (found === null) throw new UsageError(`--map ${path}: the file is empty; its first line must name the columns zip,mailbox`);
+  if (!found.includes('zip') || !found.includes('mailbox')) {
+    throw new UsageError(`--map ${path}: the first line names the columns '${found.join(',')}'; expected the columns zip,mailbox`);
+  }
   return records.map((record, index) => {
     const zip = record['zip'];
     const mailbox = record['mailbox'];

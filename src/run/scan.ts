@@ -10,6 +10,7 @@ import type { Ledger, NewEntryRow, ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
 import type { ScanItem, ExportLog } from '../source/index.js';
 import type { SpamOptions } from '../policy/types.js';
+import { folderGlobWarnings, type FolderGlobs } from './folder-glob-warnings.js';
 
 export interface ScanOptions {
   /** Inflate every entry to the end and check CRC and sizes (the default); false for --headers-only. */
@@ -19,6 +20,8 @@ export interface ScanOptions {
   readonly archiveBefore?: Date;
   /** Source folders to take (include/exclude globs already applied); false drops the entry as excluded. */
   readonly folderWanted: (folderSegments: readonly string[]) => boolean;
+  /** The globs behind folderWanted, to warn after the scan about any that matched no folder. */
+  readonly folderGlobs?: FolderGlobs;
   /**
    * Stops the scan (Ctrl-C): no further zip is read, and the one being read stops where it is. A zip
    * cut short is not marked scanned, so the next run reads it again; its rows so far are kept.
@@ -66,6 +69,9 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
   }
   // An interrupted scan decides nothing: the next run weighs every zip again.
   if (!options.signal?.aborted) noteOutsideOriginals(records, deduplicateRun(records, ledger), ledger, log);
+  if (options.folderGlobs && !options.signal?.aborted) {
+    for (const warning of folderGlobWarnings(ledger, new Set(records.map((r) => r.id)), options.folderGlobs)) log(`warning: ${warning}`);
+  }
   return records.map((r) => ledger.zip(r.id));
 }
 

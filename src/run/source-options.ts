@@ -10,6 +10,7 @@ export function scanOptionsFrom(options: SourceOptions): ScanOptions {
     into: options.into,
     archiveBefore: options.archiveBefore,
     folderWanted: folderFilter(options.includeFolders, options.excludeFolders),
+    folderGlobs: { include: options.includeFolders, exclude: options.excludeFolders },
   };
 }
 

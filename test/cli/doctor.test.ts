@@ -82,4 +82,27 @@ describe('eml-import doctor', () => {
     expect(noSecret.status).toBe(2);
     expect(noSecret.stderr).toContain('EML_IMPORT_CLIENT_SECRET');
   });
+
+  it('with --json prints one JSON object on stdout with each check, and nothing else there', async () => {
+    const good = await runCli(['doctor', ...tenantArgs(emulator, ANN), '--json'], tenantEnv(emulator));
+    expect(good.status, good.stderr).toBe(0);
+    const passed = JSON.parse(good.stdout) as { ok: boolean; checks: Array<{ name: string; ok: boolean; detail: string }> };
+    expect(passed.ok).toBe(true);
+    expect(passed.checks.length).toBeGreaterThan(2);
+    expect(passed.checks.every((c) => c.ok && typeof c.name === 'string' && typeof c.detail === 'string')).toBe(true);
+    const bad = await runCli(['doctor', ...tenantArgs(emulator, 'nobody@contoso.onmicrosoft.com'), '--json'], tenantEnv(emulator));
+    expect(bad.status).toBe(2);
+    const failed = JSON.parse(bad.stdout) as typeof passed;
+    expect(failed.ok).toBe(false);
+    expect(failed.checks.find((c) => !c.ok)?.detail).toMatch(/does not exist/);
+    expect(good.stdout + bad.stdout).not.toContain(emulator.clientSecret);
+  });
+
+  it('takes no source options and no --parallel', async () => {
+    for (const extra of [['--parallel', '2'], ['--include-folder', 'Inbox']]) {
+      const run = await runCli(['doctor', ...tenantArgs(emulator, ANN), ...extra], tenantEnv(emulator));
+      expect(run.status, extra[0]).toBe(2);
+      expect(run.stderr, extra[0]).toMatch(/^eml-import: error: unknown option/);
+    }
+  });
 });

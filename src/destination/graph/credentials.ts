@@ -6,6 +6,9 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { inspect } from 'node:util';
 
+/** The environment variable the client secret is read from: never a flag, which `ps` would show. */
+export const SECRET_ENV = 'EML_IMPORT_CLIENT_SECRET';
+
 export class Secret {
   readonly #value: string;
 
