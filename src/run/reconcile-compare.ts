@@ -2,7 +2,7 @@
  * The comparison at the heart of reconcile, for one target folder: plain values in, plain values out.
  * The I/O that gathers the values lives in reconcile.ts; this file never reads a zip, a ledger or Graph.
  */
-import { fingerprint } from '../message/fingerprint.js';
+import { fingerprint, normalizeSubject } from '../message/fingerprint.js';
 import { matchMultiset } from '../policy/match.js';
 import { destinationFingerprint } from './destination-inventory.js';
 import type { DestinationMessage } from '../destination/types.js';
@@ -68,8 +68,10 @@ export function normalizeMessageId(messageId: string | null): string | null {
  * expected is missing. Counting is by multiset, so two source copies against one destination copy leave
  * one missing. Pairs are made in passes, each on what the previous left over:
  * 1. fingerprint (Message-ID breaks ties within a fingerprint), the rule the import itself applies;
- * 2. Message-ID alone, for a message whose date Exchange did not keep (no Date header: the source dated it
- *    from Received, Exchange chose its own sentDateTime);
+ * 2. Message-ID and subject, for a message whose date Exchange read otherwise (no Date header: the source
+ *    dated it from Received and Exchange chose its own sentDateTime; or a Date header the two parse
+ *    differently). The subject too, because two distinct messages can share a Message-ID (a list's copy
+ *    with a tagged subject), and a distinct message is never to be taken for one already there;
  * 3. for a source message not dated by its Date header (undated, or dated from Received), the subject
  *    alone: Exchange has no Date header to take sentDateTime from either.
  * Without the ledger the answer is the same: the ledger only labels missing messages.
@@ -83,7 +85,7 @@ export function compareFolder<S extends ComparableSource>(source: readonly S[], 
   const first = fingerprintPass(source, destination);
   const matched: MatchedPair<S>[] = first.matched.map(([s, d]) => ({ source: s, destination: d, by: 'fingerprint' }));
 
-  const second = pairBy(first.sourceOnly, first.destinationOnly, (s) => normalizeMessageId(s.messageId), (d) => normalizeMessageId(d.internetMessageId));
+  const second = pairBy(first.sourceOnly, first.destinationOnly, (s) => idAndSubject(s.messageId, s.subject), (d) => idAndSubject(d.internetMessageId, d.subject));
   for (const [s, d] of second.pairs) matched.push({ source: s, destination: d, by: 'message-id' });
 
   const third = pairBy(
@@ -129,6 +131,12 @@ function fingerprintPass<S extends ComparableSource>(source: readonly S[], desti
     sourceOnly: result.sourceOnly.map((key) => pick(sources, key)),
     destinationOnly: result.destinationOnly.map((id) => pick(destinations, id)),
   };
+}
+
+/** The Message-ID with the normalised subject; null (cannot pair) without a Message-ID. */
+function idAndSubject(messageId: string | null, subject: string): string | null {
+  const id = normalizeMessageId(messageId);
+  return id === null ? null : `${id}\n${normalizeSubject(subject)}`;
 }
 
 function saidThere(source: ComparableSource): boolean {

@@ -39,6 +39,23 @@ describe('compareFolder', () => {
     expect(result.unexpected.map((m) => m.subject)).toEqual(['Stranger']);
   });
 
+  it('finds a message that Exchange dated otherwise by Message-ID and subject, whatever the date', () => {
+    // Date: Mon, 27 May 2002 10:28:3 +0200 read as 08:28:03Z by the server; a stricter reader fell back to Received.
+    const s = [source('List digest', '2002-05-27T09:46:16.000Z', '<d@x>')];
+    const d = [dest('List digest', '2002-05-27T08:28:03Z', '<d@x>')];
+    const result = compareFolder(s, d);
+    expect(result.matched.map((m) => m.by)).toEqual(['message-id']);
+    expect(result.missing).toEqual([]);
+  });
+
+  it('never takes a distinct message that shares a Message-ID but not the subject for one already there', () => {
+    const s = [source('[list] Meeting moved', '2024-03-04T10:05:00.000Z', '<m@x>')];
+    const d = [dest('Meeting moved', '2024-03-04T10:00:00Z', '<m@x>')];
+    const result = compareFolder(s, d);
+    expect(result.matched).toEqual([]);
+    expect(result.missing.map((m) => m.subject)).toEqual(['[list] Meeting moved']);
+  });
+
   it('counts by multiset: two source copies against one destination copy leave one missing', () => {
     const s = [source('Same', '2024-03-04T10:00:00.000Z', '<a@x>'), source('Same', '2024-03-04T10:00:00.000Z', '<b@x>')];
     const d = [dest('Same', '2024-03-04T10:00:00Z', '<b@x>')];
