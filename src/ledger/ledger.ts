@@ -479,6 +479,28 @@ export class Ledger {
     return (this.sql(sql).all(...args) as RawMessageRow[]).map(toMessageRow);
   }
 
+  /**
+   * Where a mailbox stands, counted in SQL: the run needs these numbers and the target folders still to
+   * settle, not every row of a mailbox that may hold 200,000 messages.
+   */
+  mailboxStanding(mailbox: string): { wanted: number; settled: number; imported: number; present: number; openTargets: string[] } {
+    const counts = this.sql(
+      `SELECT COUNT(*) AS wanted,
+              SUM(m.state = 'imported') AS imported,
+              SUM(m.state = 'present') AS present,
+              SUM(m.state IN ('imported', 'present') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}')) AS settled
+       FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+       WHERE z.mailbox = ? AND m.verdict = 'importable'`,
+    ).get(mailbox) as { wanted: number; imported: number | null; present: number | null; settled: number | null };
+    const targets = this.sql(
+      `SELECT DISTINCT m.target FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+       WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target IS NOT NULL
+         AND NOT (m.state IN ('imported', 'present') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}'))
+       ORDER BY m.target`,
+    ).all(mailbox) as { target: string }[];
+    return { wanted: counts.wanted, settled: counts.settled ?? 0, imported: counts.imported ?? 0, present: counts.present ?? 0, openTargets: targets.map((t) => t.target) };
+  }
+
   /** Writes a transition and its event atomically. */
   private transition(id: number, state: MessageState, set: Record<string, unknown>, detail: string | null): void {
     const columns = Object.keys(set);

@@ -63,13 +63,13 @@ function isUnanswered(row: MessageRow): boolean {
  */
 export async function importMailbox(mailbox: string, zips: readonly ZipRecord[], ledger: Ledger, destination: MailboxDestination, stats: Stats, options: MailboxImportOptions, log: (line: string) => void): Promise<MailboxImportResult> {
   const counters = stats.mailbox(mailbox);
-  const rows = ledger.wantedFor(mailbox);
-  counters.wanted = rows.length;
-  counters.done = rows.filter((r) => !isUnsettled(r)).length;
-  counters.imported = rows.filter((r) => r.state === 'imported').length;
-  counters.alreadyPresent = rows.filter((r) => r.state === 'present').length;
+  const standing = ledger.mailboxStanding(mailbox);
+  counters.wanted = standing.wanted;
+  counters.done = standing.settled;
+  counters.imported = standing.imported;
+  counters.alreadyPresent = standing.present;
 
-  const targets = [...new Set(rows.filter((r) => isUnsettled(r)).map((r) => r.target as string))].sort();
+  const targets = standing.openTargets;
   const readers = new Map<number, Promise<ExportReader>>();
   const zipById = new Map(zips.map((z) => [z.id, z]));
   const readerFor = (zipId: number): Promise<ExportReader> => {
