@@ -4,6 +4,7 @@ import { addOutputOptions, addSourceOptions, addTenantOptions, readImportOptions
 import { ExitCode } from '../accounting/exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
 import { ClassifiedError } from '../accounting/errors.js';
+import { addExportOptions, readExportOptions } from './export-options.js';
 
 const EXAMPLES = `
 Examples:
@@ -12,6 +13,8 @@ Examples:
       --client-id 00000000-0000-0000-0000-000000000000 --mailbox ann@contoso.com
   eml-import reconcile ./exports/*.zip --tenant ... --client-id ... --map map.csv --report ./reconcile
   eml-import doctor --tenant ... --client-id ... --mailbox ann@contoso.com
+  eml-import export --organization-id m-... --bucket B --prefix exports --kms-key arn:aws:kms:... \\
+      --role arn:aws:iam::...:role/WorkMailExport --all --target-domain contoso.com --map-out map.csv
 
 The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
 Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
@@ -56,10 +59,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { runDoctor } = await import('./doctor.js');
       status = await runDoctor(readImportOptions([], raw), io);
     });
-  for (const command of [importCommand, reconcileCommand, doctorCommand]) {
+  const exportCommand = addExportOptions(new Command('export'))
+    .description("start WorkMail's mailbox export jobs (at most 10 at a time) and write the import's map of S3 zips")
+    .action(async (raw: Record<string, unknown>) => {
+      const { runExport } = await import('./export.js');
+      status = await runExport(readExportOptions(raw), io);
+    });
+  for (const command of [importCommand, reconcileCommand, doctorCommand, exportCommand]) {
     command.exitOverride().configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   }
-  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand);
+  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand).addCommand(exportCommand);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
