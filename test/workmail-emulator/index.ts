@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DAY_MS, Organisation, WorkMailFault, type EmulatedJob, type EmulatedUser } from './organisation.js';
+import { DAY_MS, Organisation, WorkMailFault, type EmulatedJob, type EmulatedUser, type StartJobInput } from './organisation.js';
 import { exportZipFor } from './export-zip.js';
 
 /**
@@ -40,6 +40,8 @@ export interface WorkMailEmulator {
   readonly organisation: Organisation;
   /** Every request's operation name, in order (for tests that count calls). */
   readonly calls: string[];
+  /** Starts a job as the console (or another tool) would, outside the API. */
+  startJob(input: StartJobInput): EmulatedJob;
   close(): Promise<void>;
 }
 
@@ -141,6 +143,13 @@ export async function startWorkMailEmulator(options: WorkMailEmulatorOptions = {
     });
   };
 
+  const startJob = (input: StartJobInput): EmulatedJob => {
+    const before = organisation.jobs.size;
+    const job = organisation.start(input);
+    if (organisation.jobs.size > before) schedule(job);
+    return job;
+  };
+
   const s3Path = (job: EmulatedJob): string => (pathStyle === 'key' ? job.key : `${job.bucket}/${job.key}`);
 
   const operations: Record<string, (body: Record<string, unknown>) => unknown> = {
@@ -164,10 +173,7 @@ export async function startWorkMailEmulator(options: WorkMailEmulatorOptions = {
         bucket: required(body, 'S3BucketName', /^[A-Za-z0-9.-]{1,63}$/),
         prefix: required(body, 'S3Prefix', /^[A-Za-z0-9!_.*'()/-]+$/),
       };
-      const before = organisation.jobs.size;
-      const job = organisation.start(input);
-      if (organisation.jobs.size > before) schedule(job);
-      return { JobId: job.jobId };
+      return { JobId: startJob(input).jobId };
     },
     DescribeMailboxExportJob: (body) => {
       organisation.checkOrganisation(body['OrganizationId']);
@@ -230,6 +236,7 @@ export async function startWorkMailEmulator(options: WorkMailEmulatorOptions = {
     organizationId: organisation.organizationId,
     organisation,
     calls,
+    startJob,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       s3?.destroy();

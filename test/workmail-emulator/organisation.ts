@@ -81,6 +81,8 @@ export class Organisation {
   peakRunning = 0;
   startRequests = 0;
   limitRefusals = 0;
+  /** Mailboxes a client tried to export again within 24 hours (refused): a well-behaved client never does. */
+  readonly cooldownRefusals: string[] = [];
 
   constructor(private readonly options: OrganisationOptions) {}
 
@@ -135,6 +137,7 @@ export class Organisation {
     const last = [...this.jobs.values()].filter((job) => job.user.id === user.id).sort((a, b) => b.startTime - a.startTime)[0];
     if (last && this.now() - last.startTime < this.options.mailboxCooldownMs) {
       this.limitRefusals++;
+      this.cooldownRefusals.push(user.email);
       throw new WorkMailFault('LimitExceededException', `Mailbox ${user.email} was exported less than 24 hours ago; only one export per mailbox is allowed every 24 hours.`);
     }
     const jobId = randomUUID();
