@@ -74,6 +74,7 @@ describe('eml-import export against the WorkMail emulator and a real S3 server',
     expect(rows.filter((r) => r['state'] === 'COMPLETED').every((r) => r['estimated_progress'] === 100 && r['started_at'] && r['ended_at'] && r['job_id'])).toBe(true);
     // No secret reaches any output.
     expect(run.stdout + run.stderr).not.toContain(AWS_ENV.AWS_SECRET_ACCESS_KEY);
+    expect(run.stdout + run.stderr).not.toMatch(/AWS4-HMAC-SHA256|Signature=/);
   });
 
   it('a re-run starts no second job: it reuses completed exports and says the failed one must wait 24 hours', async () => {

@@ -23,8 +23,11 @@ export function exportArgs(emulator: WorkMailEmulator, state: string, mapOut: st
   ];
 }
 
-/** Test credentials for the SDK's chain; the emulator checks only that requests are signed. */
-export const AWS_ENV = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLETEST', AWS_SECRET_ACCESS_KEY: 'test-secret-not-real', EML_IMPORT_EXPORT_POLL_MS: '40' };
+/**
+ * Test credentials for the SDK's chain: s3rver checks signatures against its own key pair; the WorkMail
+ * emulator checks only that requests are signed.
+ */
+export const AWS_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', EML_IMPORT_EXPORT_POLL_MS: '40' };
 
 export function readMap(path: string): { zip: string; mailbox: string }[] {
   return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as { zip: string; mailbox: string }[];
