@@ -143,6 +143,17 @@ describe('eml-import export against the WorkMail emulator and a real S3 server',
     expect(emulator.organisation.cooldownRefusals).toEqual([]);
   });
 
+  it('an unknown organisation or missing credentials stop the run with one sentence and exit 2, before anything is written', async () => {
+    emulator = await startWorkMailEmulator({ s3, users: defaultUsers(1) });
+    const dir = work();
+    const base = exportArgs(emulator, join(dir, 'state'), join(dir, 'map.csv'));
+    const wrongOrg = await runCli([...base, '--all', '--organization-id', 'm-ffffffffffffffffffffffffffffffff'], AWS_ENV);
+    expect(wrongOrg.status).toBe(2);
+    expect(wrongOrg.stderr).toContain('OrganizationNotFoundException: Organization m-ffffffffffffffffffffffffffffffff does not exist.');
+    expect(existsSync(join(dir, 'state', 'exports.db'))).toBe(false);
+    expect(existsSync(join(dir, 'map.csv'))).toBe(false);
+  });
+
   it('command-line mistakes exit 2 before anything is written or started', async () => {
     emulator = await startWorkMailEmulator({ s3, users: defaultUsers(2) });
     const dir = work();

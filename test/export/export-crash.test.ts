@@ -24,18 +24,20 @@ afterAll(async () => {
 });
 
 /** The real CLI as a child process, SIGKILLed once `killWhen` says so (unless it ends first). */
-function runChild(args: string[], killWhen: (() => boolean) | null): Promise<{ status: number | null; killed: boolean }> {
+function runChild(args: string[], killWhen: (() => boolean) | null, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ status: number | null; killed: boolean; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...AWS_ENV }, stdio: 'ignore' });
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...AWS_ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     let killed = false;
     const timer = killWhen === null ? null : setInterval(() => {
       if (killed || !killWhen()) return;
       killed = true;
-      child.kill('SIGKILL');
+      child.kill(signal);
     }, 2);
     child.on('exit', (status) => {
       if (timer) clearInterval(timer);
-      done({ status, killed });
+      done({ status, killed, stderr });
     });
   });
 }
@@ -62,5 +64,25 @@ describe('an export killed with SIGKILL and run again', () => {
     const map = readMap(join(dir, 'map.csv'));
     expect(map).toHaveLength(USERS);
     for (const row of map) expect(await objectExists(s3, row.zip)).toBe(true);
+  });
+});
+
+describe('an export stopped with Ctrl-C', () => {
+  it('exits 1 saying the jobs keep running, and a re-run follows them without starting another', async () => {
+    const other = await startWorkMailEmulator({ s3, users: defaultUsers(3), jobDurationMs: 1500 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'eml-import-export-sigint-'));
+      const args = [...exportArgs(other, join(dir, 'state'), join(dir, 'map.csv')), '--all', '--no-progress'];
+      const stopped = await runChild(args, () => other.organisation.jobs.size >= 3, 'SIGINT');
+      expect(stopped.killed).toBe(true);
+      expect(stopped.status).toBe(1);
+      expect(stopped.stderr).toMatch(/interrupted: \d export job\(s\) keep running in WorkMail/);
+      const again = await runChild(args, null);
+      expect(again.status).toBe(0);
+      expect([...jobsPerMailbox(other).values()]).toEqual([1, 1, 1]);
+      expect(other.organisation.cooldownRefusals).toEqual([]);
+    } finally {
+      await other.close();
+    }
   });
 });

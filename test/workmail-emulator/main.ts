@@ -31,10 +31,10 @@ async function main(): Promise<void> {
   console.log(`Amazon WorkMail export API emulator (TEST ONLY) listening on ${emulator.url}
   organization id: ${emulator.organizationId}
   users:           ${users.map((u) => u.email).join(', ')}
-  S3 endpoint:     ${s3.endpoint} (bucket ${values.bucket}${s3Server ? ', s3rver started here' : ''}; any access key works)
+  S3 endpoint:     ${s3.endpoint} (bucket ${values.bucket}${s3Server ? ', s3rver started here' : ''}; s3rver checks signatures: read with the key pair S3RVER/S3RVER)
 
 Try:
-  AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test eml-import export --endpoint ${emulator.url} --region us-east-1 \\
+  AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER eml-import export --endpoint ${emulator.url} --region us-east-1 \\
     --organization-id ${emulator.organizationId} --bucket ${values.bucket} --prefix exports \\
     --kms-key arn:aws:kms:us-east-1:111122223333:key/test --role arn:aws:iam::111122223333:role/WorkMailExport \\
     --all --map-out map.csv
