@@ -43,6 +43,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const importCommand = addOutputOptions(addTenantOptions(addSourceOptions(new Command('import'))))
     .description('import the zips (the default command), or with --dry-run report what an import would do')
     .option('--dry-run', 'read and classify everything, change nothing; no tenant needed', false)
+    .option('--wait-for-exports', "take the zips from --map and import each as soon as its WorkMail export lands in S3", false)
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runImport } = await import('./import.js');
       status = await runImport(readImportOptions(zips, raw), io);

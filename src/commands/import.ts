@@ -20,6 +20,7 @@ export function wantsTenant(options: TenantOptions): boolean {
 
 /** Which mailbox each zip goes to: --mailbox for all, or map.csv; null where neither says. */
 export function assignMailboxes(options: ImportOptions): ZipToScan[] {
+  if (options.zips.length === 0) throw new UsageError('give the export zips to read (or, for an import, --map with --wait-for-exports)');
   if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
   const rules = options.map ? readMapFile(options.map) : [];
   return options.zips.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
@@ -30,6 +31,10 @@ export function assignMailboxes(options: ImportOptions): ZipToScan[] {
  * reads the destination when a tenant is given, and skips only folder creation and uploads.
  */
 export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
+  if (options.waitForExports) {
+    const { runImportAsExportsLand } = await import('./import-waiting.js');
+    return runImportAsExportsLand(options, io);
+  }
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const zips = assignMailboxes(options);
@@ -73,14 +78,14 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
   }
 }
 
-function exitCodeFor(report: RunReport): number {
+export function exitCodeFor(report: RunReport): number {
   const t = report.totals;
   if (t.unreadable > 0) return ExitCode.incomplete;
   if (report.mode === 'import' && (t.failed > 0 || t.pending > 0)) return ExitCode.incomplete;
   return ExitCode.ok;
 }
 
-function checkMapping(ledger: Ledger, options: ImportOptions): void {
+export function checkMapping(ledger: Ledger, options: ImportOptions): void {
   const wanted = mappingFingerprint(options);
   const stored = ledger.getMeta('mapping');
   if (stored === null) ledger.setMeta('mapping', wanted);
@@ -93,7 +98,7 @@ function checkMapping(ledger: Ledger, options: ImportOptions): void {
 }
 
 /** Tests and log-watching admins can ask for plain progress lines more often than every 10 s. */
-function progressInterval(io: CliIo): number | undefined {
+export function progressInterval(io: CliIo): number | undefined {
   const value = Number(io.env['EML_IMPORT_PROGRESS_INTERVAL_MS']);
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }

@@ -43,13 +43,15 @@ export interface OutputOptions {
 
 export interface ImportOptions extends SourceOptions, TenantOptions, OutputOptions {
   readonly dryRun: boolean;
+  /** Take the zips from --map and import each as soon as its WorkMail export lands in S3. */
+  readonly waitForExports: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 export function addSourceOptions(command: Command): Command {
   return command
-    .argument('<zips...>', 'WorkMail export zips (shell globs are fine)')
+    .argument('[zips...]', 'WorkMail export zips (shell globs are fine)')
     .option('--headers-only', 'read only each message\'s header block (quick look; skips full CRC verification)', false)
     .option('--keep-junk', 'import Junk folders instead of dropping them as spam', false)
     .option('--spam-header <rule>', "drop messages whose header matches, e.g. 'X-Foo: ^yes' (repeatable)", collect, [])
@@ -114,6 +116,7 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
   return {
     zips,
     dryRun: raw['dryRun'] === true,
+    waitForExports: raw['waitForExports'] === true,
     headersOnly: raw['headersOnly'] === true,
     keepJunk: raw['keepJunk'] === true,
     spamHeaders: parseRules(list('spamHeader')),

@@ -43,11 +43,11 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 /**
  * Yields each map row as soon as its zip can be read, so the import starts a mailbox when its export
- * lands rather than after the last one. An S3 object appears whole (a PUT or a completed multipart
- * upload), so its existence means the export is written, whatever the record says; the record (kept
- * current by `eml-import export`, running alongside) says when to stop waiting: a failed or cancelled
- * job, with WorkMail's ErrorInfo. A missing object that no recorded job writes, or that a completed job
- * should have written, is reported at once.
+ * lands rather than after the last one. The record (kept current by `eml-import export`, running
+ * alongside) says when to stop waiting: a failed, cancelled or refused job is reported at once with
+ * WorkMail's ErrorInfo. Otherwise an S3 object appears whole (a PUT or a completed multipart upload), so
+ * its existence means the export is written, even when the record still says RUNNING. A missing object
+ * that no recorded job writes, or that a completed job should have written, is reported at once.
  * Local paths are ready at once. Stops early, quietly, when the signal aborts.
  */
 export async function* awaitExports(rows: readonly AwaitedRow[], sources: WaitSources, options: WaitOptions): AsyncGenerator<Arrival> {
@@ -71,6 +71,12 @@ export async function* awaitExports(rows: readonly AwaitedRow[], sources: WaitSo
         continue;
       }
       const job = sources.jobForUri(row.zip);
+      if (job !== null && (job.state === 'FAILED' || job.state === 'CANCELLED' || job.state === 'REFUSED')) {
+        // The object is named after the job, so a failed job's object never appears: no request needed.
+        arrived = true;
+        yield { kind: 'failed', row, reason: `export job ${job.jobId ?? '(not started)'} for ${job.email} ${job.state.toLowerCase()}: ${job.errorInfo ?? 'WorkMail gave no ErrorInfo'}` };
+        continue;
+      }
       let exists: boolean;
       try {
         exists = await sources.exists(row.zip);
@@ -85,9 +91,6 @@ export async function* awaitExports(rows: readonly AwaitedRow[], sources: WaitSo
       } else if (job === null) {
         arrived = true;
         yield { kind: 'failed', row, reason: `${row.zip} does not exist and no recorded export job writes it` };
-      } else if (job.state === 'FAILED' || job.state === 'CANCELLED' || job.state === 'REFUSED') {
-        arrived = true;
-        yield { kind: 'failed', row, reason: `export job ${job.jobId ?? '(not started)'} for ${job.email} ${job.state.toLowerCase()}: ${job.errorInfo ?? 'WorkMail gave no ErrorInfo'}` };
       } else if (job.state === 'COMPLETED') {
         // S3 reads are strongly consistent: a finished job's object is visible at once, or it is not where S3Path said.
         arrived = true;
