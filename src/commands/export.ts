@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { rewriteAddress } from '../export/address-rewrite.js';
 import { EXPORTS_FILE, ExportJobStore } from '../export/job-store.js';
-import { mapRows, writeMapFile } from '../export/map-out.js';
+import { mapRows, newestAttempts, writeMapFile } from '../export/map-out.js';
 import { startExportProgress } from '../export/progress.js';
 import { ExportFatalError, runExports, type ExportOutcome, type ExportTarget } from '../export/run-exports.js';
 import { selectUsers } from '../export/select-users.js';
@@ -46,9 +46,10 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
     const progress = startExportProgress(io.stderr, options.progress, envNumber(io, 'EML_IMPORT_PROGRESS_INTERVAL_MS') ?? PLAIN_PROGRESS_MS);
     let lastMap = '';
     const refresh = (): void => {
-      progress.update(targets.map((t) => ({ email: t.email, row: store.jobsFor(options.organizationId, t.userId)[0] ?? null })));
+      const jobs = store.all(options.organizationId);
+      progress.update(newestAttempts(jobs, targets));
       // The map grows as jobs start, so an import with --wait-for-exports can begin before the last job.
-      const rows = mapRows(store, options.organizationId, targets);
+      const rows = mapRows(jobs, targets);
       const text = JSON.stringify(rows);
       if (text !== lastMap) {
         writeMapFile(options.mapOut, rows);
