@@ -5,6 +5,7 @@ import { unknownCommandProblem } from './command-word.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { ClassifiedError } from '../accounting/errors.js';
+import { addExportOptions, readExportOptions } from './export-options.js';
 
 const EXAMPLES = `
 Each command's options: eml-import import --help, eml-import reconcile --help, eml-import doctor --help.
@@ -15,6 +16,8 @@ Examples:
       --client-id 00000000-0000-0000-0000-000000000000 --mailbox ann@contoso.com
   eml-import reconcile ./exports/*.zip --tenant ... --client-id ... --map map.csv --report ./reconcile
   eml-import doctor --tenant ... --client-id ... --mailbox ann@contoso.com
+  eml-import export --organization-id m-... --bucket B --prefix exports --kms-key arn:aws:kms:... \\
+      --role arn:aws:iam::...:role/WorkMailExport --all --target-domain contoso.com --map-out map.csv
 
 The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
 Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
@@ -64,10 +67,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { runDoctor } = await import('./doctor.js');
       status = await runDoctor(readImportOptions([], raw), io);
     });
-  for (const command of [importCommand, reconcileCommand, doctorCommand]) {
+  const exportCommand = addExportOptions(new Command('export'))
+    .description("start WorkMail's mailbox export jobs (at most 10 at a time) and write the import's map of S3 zips")
+    .action(async (raw: Record<string, unknown>) => {
+      const { runExport } = await import('./export.js');
+      status = await runExport(readExportOptions(raw), io);
+    });
+  for (const command of [importCommand, reconcileCommand, doctorCommand, exportCommand]) {
     command.exitOverride().configureOutput(output).showHelpAfterError(`(run eml-import ${command.name()} --help for its options)`);
   }
-  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand);
+  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand).addCommand(exportCommand);
 
   // A bare `eml-import` is someone finding their way: the overview helps more than "missing argument".
   if (argv.length === 0) {

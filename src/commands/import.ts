@@ -24,6 +24,7 @@ export function wantsTenant(options: TenantOptions): boolean {
  * every path map.csv names is checked first (exit 2 naming each one), before anything is read or written.
  */
 export async function assignMailboxes(options: ImportOptions): Promise<ZipToScan[]> {
+  if (options.zips.length === 0) throw new UsageError('give the export zips to read (or, for an import, --map with --wait-for-exports)');
   if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
   await checkSources(options.zips);
   checkOptionFile('--map', options.map);
@@ -49,6 +50,10 @@ export async function checkedStart(options: ImportOptions, io: CliIo, tenant: bo
  * reads the destination when a tenant is given, and skips only folder creation and uploads.
  */
 export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
+  if (options.waitForExports) {
+    const { runImportAsExportsLand } = await import('./import-waiting.js');
+    return runImportAsExportsLand(options, io);
+  }
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const zips = await checkedStart(options, io, tenant);
@@ -88,14 +93,14 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
   }
 }
 
-function exitCodeFor(report: RunReport): number {
+export function exitCodeFor(report: RunReport): number {
   const t = report.totals;
   if (t.unreadable > 0) return ExitCode.incomplete;
   if (report.mode === 'import' && (t.failed > 0 || t.pending > 0)) return ExitCode.incomplete;
   return ExitCode.ok;
 }
 
-function checkMapping(ledger: Ledger, options: ImportOptions): void {
+export function checkMapping(ledger: Ledger, options: ImportOptions): void {
   const wanted = mappingFingerprint(options);
   const stored = ledger.getMeta('mapping');
   if (stored === null) ledger.setMeta('mapping', wanted);
@@ -108,7 +113,7 @@ function checkMapping(ledger: Ledger, options: ImportOptions): void {
 }
 
 /** Tests and log-watching admins can ask for plain progress lines more often than every 10 s. */
-function progressInterval(io: CliIo): number | undefined {
+export function progressInterval(io: CliIo): number | undefined {
   const value = Number(io.env['EML_IMPORT_PROGRESS_INTERVAL_MS']);
   return Number.isFinite(value) && value > 0 ? value : undefined;
 }

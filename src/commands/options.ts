@@ -45,6 +45,8 @@ export interface OutputOptions {
 
 export interface ImportOptions extends SourceOptions, TenantOptions, OutputOptions {
   readonly dryRun: boolean;
+  /** Take the zips from --map and import each as soon as its WorkMail export lands in S3. */
+  readonly waitForExports: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -72,6 +74,7 @@ interface OptionSpec {
  */
 const OPTIONS: readonly OptionSpec[] = [
   { flags: '--dry-run', group: 'source', help: { import: 'read, classify and report; create nothing (no tenant needed; with one it also reads what the destination holds)' } },
+  { flags: '--wait-for-exports', group: 'source', help: { import: 'take the zips from --map and import each as soon as its WorkMail export lands in S3' } },
   { flags: '--headers-only', group: 'source', help: { import: "read only each message's header block: a quick look that skips full CRC verification", reconcile: "read only each message's header block (skips full CRC verification)" } },
   { flags: '--keep-junk', group: 'source', help: { import: 'import Junk folders (into Junk Email) instead of dropping them as spam', reconcile: 'expect Junk folders in the destination (give it when the import had --keep-junk)' } },
   { flags: '--spam-header <rule>', group: 'source', repeatable: true, help: { import: "also drop messages whose header matches, e.g. 'X-Foo: ^yes' (repeatable)", reconcile: "the import's --spam-header rules: messages they drop are not expected (repeatable)" } },
@@ -104,7 +107,9 @@ function all(text: string): Record<CommandName, string> {
 
 /** Adds the options that apply to `name`, grouped and worded for it. */
 export function addCommandOptions(command: Command, name: CommandName): Command {
-  if (name !== 'doctor') command.argument('<zips...>', 'WorkMail export zips (shell globs are fine)');
+  // Optional for import: --wait-for-exports takes the zips from --map.
+  if (name === 'import') command.argument('[zips...]', 'WorkMail export zips (shell globs are fine)');
+  else if (name === 'reconcile') command.argument('<zips...>', 'WorkMail export zips (shell globs are fine)');
   for (const spec of OPTIONS) {
     const help = spec.help[name];
     if (help === undefined) continue;
@@ -158,6 +163,7 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
   return {
     zips,
     dryRun: raw['dryRun'] === true,
+    waitForExports: raw['waitForExports'] === true,
     headersOnly: raw['headersOnly'] === true,
     keepJunk: raw['keepJunk'] === true,
     spamHeaders: parseRules(list('spamHeader')),

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Ledger } from '../ledger/ledger.js';
+import { Stats } from '../accounting/stats.js';
+import { ExitCode } from '../accounting/exit-codes.js';
+import { EXPORTS_FILE, ExportJobStore } from '../export/job-store.js';
+import { s3ObjectProbe } from '../export/s3-probe.js';
+import { scanZips } from '../run/scan.js';
+import { scanOptionsFrom } from '../run/source-options.js';
+import { importMailboxes } from '../run/import-mailboxes.js';
+import { importAsExportsLand } from '../run/import-as-exports-land.js';
+import { readMapFile } from '../run/mailbox-map.js';
+import { startProgress } from '../run/progress.js';
+import { buildReport, messageLines } from '../reports/build-report.js';
+import { writeOutputs } from './outputs.js';
+import { checkMapping, exitCodeFor, progressInterval, wantsTenant } from './import.js';
+import { UsageError, type CliIo } from './io.js';
+import type { ImportOptions } from './options.js';
+
+const WAIT_POLL_MS = 15_000;
+const WAIT_MAX_POLL_MS = 120_000;
+
+/**
+ * `eml-import --map map.csv --wait-for-exports`: the import of a migration whose WorkMail exports are still
+ * being written. Each map row is scanned and imported as soon as its zip is in S3; a row whose export job
+ * failed is reported with WorkMail's ErrorInfo and not imported. `eml-import export` (running alongside,
+ * with the same --state) keeps the job record current.
+ */
+export async function runImportAsExportsLand(options: ImportOptions, io: CliIo): Promise<number> {
+  if (!options.map) throw new UsageError('--wait-for-exports needs --map: the map eml-import export writes (--map-out)');
+  if (options.mailbox) throw new UsageError('--wait-for-exports takes the mailboxes from --map; leave out --mailbox');
+  if (options.zips.length > 0) throw new UsageError('--wait-for-exports takes the zips from --map; give none on the command line');
+  const tenant = wantsTenant(options);
+  if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
+  const rows = readMapFile(options.map);
+  const globs = rows.filter((row) => /[*?]/.test(row.zip)).map((row) => row.zip);
+  if (globs.length > 0) throw new UsageError(`--wait-for-exports wants one zip per map row, not globs: ${globs.join(', ')}`);
+
+  const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
+  const exportsPath = join(options.state, EXPORTS_FILE);
+  const store = existsSync(exportsPath) ? ExportJobStore.open(exportsPath, { readonly: true }) : null;
+  // Credentials from the standard AWS chain; the bucket's Region from AWS_REGION or the profile.
+  const probe = s3ObjectProbe({});
+  try {
+    if (!options.dryRun) checkMapping(ledger, options);
+    const stats = new Stats();
+    const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
+    let fatal: string | null = null;
+    let failedExports: readonly { row: { zip: string; mailbox: string }; reason: string }[] = [];
+    let landed: readonly { zip: string }[] = [];
+    try {
+      const connection = tenant ? await (await import('../run/connect.js')).connect(options, io, stats) : null;
+      const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
+      let waitingFor = -1;
+      const result = await importAsExportsLand(
+        rows,
+        { jobForUri: (uri) => store?.latestForUri(uri) ?? null, exists: (uri) => probe.exists(uri) },
+        {
+          pollMs,
+          maxPollMs: Math.max(pollMs, Math.min(WAIT_MAX_POLL_MS, pollMs * 8)),
+          signal: io.signal,
+          onWaiting: (pending) => {
+            if (pending.length !== waitingFor) progress.log(`waiting for ${pending.length} export(s) to land in S3`);
+            waitingFor = pending.length;
+          },
+        },
+        options.parallel,
+        async (row) => {
+          if (fatal !== null || io.signal?.aborted) return;
+          const records = await scanZips([{ path: row.zip, mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(options), signal: io.signal }, progress.log);
+          if (connection && !io.signal?.aborted) {
+            stats.phase = options.dryRun ? 'checking destination' : 'importing';
+            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: 1, signal: io.signal }, progress.log);
+          }
+        },
+        progress.log,
+      );
+      failedExports = result.failed;
+      landed = result.landed;
+    } finally {
+      progress.stop();
+    }
+    const zipPaths = new Set(landed.map((row) => resolve(row.zip)));
+    const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
+    await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
+    if (failedExports.length > 0) {
+      io.stderr.write(`eml-import: ${failedExports.length} mailbox export(s) did not land and were not imported:\n${failedExports.map((f) => `  ${f.row.mailbox}: ${f.reason}\n`).join('')}`);
+    }
+    if (fatal) {
+      io.stderr.write(`eml-import: stopped: ${fatal}\n`);
+      return ExitCode.usage;
+    }
+    if (io.signal?.aborted) {
+      io.stderr.write('eml-import: interrupted: run the same command again to go on; the ledger keeps what is done\n');
+      return ExitCode.incomplete;
+    }
+    return failedExports.length > 0 ? ExitCode.incomplete : exitCodeFor(report);
+  } finally {
+    store?.close();
+    probe.close();
+    ledger.close();
+  }
+}

@@ -1,0 +1,44 @@
+import PQueue from 'p-queue';
+import { awaitExports, type AwaitedRow, type WaitOptions, type WaitSources } from '../export/wait-for-exports.js';
+
+export interface ExportsLanded {
+  /** Rows handed to the import, in the order their exports landed. */
+  readonly landed: readonly AwaitedRow[];
+  /** Rows whose export will not come, with the reason (WorkMail's ErrorInfo for a failed job). */
+  readonly failed: readonly { readonly row: AwaitedRow; readonly reason: string }[];
+}
+
+/**
+ * The pipelined migration: imports each map row as soon as its export is in S3 instead of after the last
+ * export job, `parallel` rows at a time while the rest are still awaited. Rows for one mailbox are imported
+ * one after the other, never side by side, since they share its folders and its Graph limits.
+ */
+export async function importAsExportsLand(
+  rows: readonly AwaitedRow[],
+  sources: WaitSources,
+  wait: WaitOptions,
+  parallel: number,
+  importRow: (row: AwaitedRow) => Promise<void>,
+  log: (line: string) => void,
+): Promise<ExportsLanded> {
+  const queue = new PQueue({ concurrency: parallel });
+  const perMailbox = new Map<string, Promise<void>>();
+  const started: Promise<void>[] = [];
+  const landed: AwaitedRow[] = [];
+  const failed: { row: AwaitedRow; reason: string }[] = [];
+  for await (const arrival of awaitExports(rows, sources, wait)) {
+    if (arrival.kind === 'failed') {
+      failed.push({ row: arrival.row, reason: arrival.reason });
+      log(`${arrival.row.mailbox}: not imported: ${arrival.reason}`);
+      continue;
+    }
+    landed.push(arrival.row);
+    const key = arrival.row.mailbox.toLowerCase();
+    const previous = perMailbox.get(key) ?? Promise.resolve();
+    const next = previous.then(() => queue.add(() => importRow(arrival.row)));
+    perMailbox.set(key, next.catch(() => undefined));
+    started.push(next);
+  }
+  await Promise.all(started);
+  return { landed, failed };
+}

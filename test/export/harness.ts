@@ -1,0 +1,55 @@
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { parse } from 'csv-parse/sync';
+import { readFileSync } from 'node:fs';
+import type { S3Server } from '../helpers/s3-server.js';
+import type { WorkMailEmulator } from '../workmail-emulator/index.js';
+
+export const BUCKET = 'workmail-exports';
+export const PREFIX = 'exports/2026';
+
+/** The arguments that point `eml-import export` at a running emulator; add the selection and outputs. */
+export function exportArgs(emulator: WorkMailEmulator, state: string, mapOut: string): string[] {
+  return [
+    'export',
+    '--endpoint', emulator.url,
+    '--region', 'us-east-1',
+    '--organization-id', emulator.organizationId,
+    '--bucket', BUCKET,
+    '--prefix', PREFIX,
+    '--kms-key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    '--role', 'arn:aws:iam::111122223333:role/WorkMailExportRole',
+    '--state', state,
+    '--map-out', mapOut,
+  ];
+}
+
+/**
+ * Test credentials for the SDK's chain: s3rver checks signatures against its own key pair; the WorkMail
+ * emulator checks only that requests are signed.
+ */
+export const AWS_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', EML_IMPORT_EXPORT_POLL_MS: '40' };
+
+export function readMap(path: string): { zip: string; mailbox: string }[] {
+  return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as { zip: string; mailbox: string }[];
+}
+
+export async function objectExists(s3: S3Server, uri: string): Promise<boolean> {
+  const match = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri);
+  if (!match) return false;
+  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', credentials: s3.credentials, forcePathStyle: true });
+  try {
+    await client.send(new HeadObjectCommand({ Bucket: match[1], Key: match[2] }));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Jobs per mailbox in the emulator: the invariant is one each. */
+export function jobsPerMailbox(emulator: WorkMailEmulator): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const job of emulator.organisation.jobs.values()) counts.set(job.user.email, (counts.get(job.user.email) ?? 0) + 1);
+  return counts;
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { message, writeZip } from '../helpers/make-zip.js';
+import { runCli } from '../helpers/run-cli.js';
+import { startS3Server, type S3Server } from '../helpers/s3-server.js';
+import { tenantEnv } from '../helpers/tenant.js';
+import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
+import { AWS_ENV, BUCKET, exportArgs } from './harness.js';
+
+const ANN = 'ann@contoso.onmicrosoft.com';
+const FAILING = 'user02@example.awsapps.com';
+
+let s3: S3Server;
+let workmail: WorkMailEmulator;
+let graph: Emulator;
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  s3 = await startS3Server([BUCKET]);
+  workmail = await startWorkMailEmulator({ s3, users: defaultUsers(2), jobDurationMs: 150, failures: { [FAILING]: 'Export failed: the mailbox is on legal hold.' } });
+  graph = await startEmulator({ mailboxes: [ANN] });
+  for (const [key, value] of Object.entries(AWS_ENV)) {
+    saved[key] = process.env[key];
+    process.env[key] = value;
+  }
+});
+
+afterAll(async () => {
+  await graph?.close();
+  await workmail?.close();
+  await s3?.close();
+  for (const [key, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+});
+
+describe('eml-import --map map.csv --wait-for-exports', () => {
+  it('imports the rows whose zips are there and reports a row whose export failed, with its ErrorInfo', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
+    const state = join(dir, 'state');
+    const exported = await runCli([...exportArgs(workmail, state, join(dir, 'export-map.csv')), '--all'], AWS_ENV);
+    expect(exported.status).toBe(1);
+    const db = new Database(join(state, 'exports.db'), { readonly: true });
+    const failedUri = (db.prepare(`SELECT s3_uri FROM export_jobs WHERE email = ?`).get(FAILING) as { s3_uri: string }).s3_uri;
+    db.close();
+    expect(failedUri).toMatch(/^s3:\/\//);
+
+    // One local zip (ready at once) and the failed export's row, as an import started while the export ran would see them.
+    const zip = await writeZip(join(dir, 'ann.zip'), [
+      { name: 'Inbox/1.eml', content: message({ subject: 'Waited one', messageId: '<w1@x>' }) },
+      { name: 'Inbox/2.eml', content: message({ subject: 'Waited two', messageId: '<w2@x>', date: 'Tue, 5 Mar 2024 10:00:00 +0000' }) },
+    ]);
+    const map = join(dir, 'map.csv');
+    writeFileSync(map, `zip,mailbox\n${zip},${ANN}\n${failedUri},bob@contoso.onmicrosoft.com\n`);
+
+    const run = await runCli(
+      ['--map', map, '--wait-for-exports', '--tenant', graph.tenant, '--client-id', graph.clientId, '--authority-host', graph.url, '--graph-url', graph.url, '--state', state, '--no-progress'],
+      tenantEnv(graph, AWS_ENV),
+    );
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('1 mailbox export(s) did not land and were not imported');
+    expect(run.stderr).toContain('bob@contoso.onmicrosoft.com: export job');
+    expect(run.stderr).toContain('the mailbox is on legal hold');
+    expect(graph.inspect.messages(ANN).map((m) => m.subject).sort()).toEqual(['Waited one', 'Waited two']);
+  });
+
+  it('is a usage error without --map, or with zips on the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
+    const noMap = await runCli(['--wait-for-exports', '--dry-run', '--state', dir]);
+    expect(noMap.status).toBe(2);
+    expect(noMap.stderr).toContain('--wait-for-exports needs --map');
+    const map = join(dir, 'map.csv');
+    writeFileSync(map, 'zip,mailbox\na.zip,a@contoso.com\n');
+    const withZips = await runCli(['a.zip', '--map', map, '--wait-for-exports', '--dry-run', '--state', dir]);
+    expect(withZips.status).toBe(2);
+    expect(withZips.stderr).toContain('takes the zips from --map');
+    const noZips = await runCli(['--dry-run']);
+    expect(noZips.status).toBe(2);
+    expect(noZips.stderr).toContain('give the export zips');
+  });
+});
