@@ -34,9 +34,10 @@ export function runLine(run: StatsSnapshot): string {
   const boxes = Object.values(run.mailboxes);
   if (boxes.length === 0) return '';
   const sum = (pick: (m: (typeof boxes)[number]) => number): number => boxes.reduce((n, m) => n + pick(m), 0);
+  // Wall-clock time, never a sum over parallel requests (or mailboxes): it cannot exceed the run's time.
+  const held = run.heldBackMs > 0 ? `, held back by ${boxes.length === 1 ? 'the mailbox' : 'a mailbox'}'s limits for ${(run.heldBackMs / 1000).toFixed(1)} s of that` : '';
   return (
-    `Graph: ${sum((m) => m.requests)} requests in ${(run.elapsedMs / 1000).toFixed(1)} s, ` +
-    `${sum((m) => m.throttled)} answered 429, ${(sum((m) => m.throttleWaitMs) / 1000).toFixed(1)} s waiting on limits, ` +
-    `${sum((m) => m.retries)} retries`
+    `Graph: ${sum((m) => m.requests)} requests in ${(run.elapsedMs / 1000).toFixed(1)} s${held}, ` +
+    `${sum((m) => m.throttled)} answered 429, ${sum((m) => m.retries)} retries`
   );
 }

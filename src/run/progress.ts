@@ -12,10 +12,10 @@ function rate(count: number, elapsedMs: number): string {
   return elapsedMs > 0 ? (count / (elapsedMs / 1000)).toFixed(1) : '0.0';
 }
 
-/** One bar line's text for a mailbox: messages, MB, rate, ETA and time spent waiting on Graph's limits. */
+/** One bar line's text for a mailbox: messages, MB, rate, ETA and how long its limits held it back. */
 function mailboxText(upn: string, m: MailboxCounters, elapsedMs: number): string {
   const eta = etaSeconds(m.done, m.wanted, elapsedMs);
-  const waits = m.throttleWaitMs > 0 ? ` | waited ${(m.throttleWaitMs / 1000).toFixed(0)}s on limits` : '';
+  const waits = m.heldBackMs > 0 ? ` | held back ${formatDuration(m.heldBackMs / 1000)} by limits` : '';
   return `${upn} | ${m.done}/${m.wanted}${m.failed ? ` (${m.failed} failed)` : ''} | ${mb(m.bytesUploaded)} MB | ${rate(m.done, elapsedMs)} msg/s${eta === null ? '' : ` | ETA ${formatDuration(eta)}`}${waits}`;
 }
 
