@@ -97,3 +97,62 @@ describe('a re-run that uploads nothing', () => {
     }
   });
 });
+
+describe('a dry run', () => {
+  it('says what happens to calendar items, undated messages, collisions and Deleted Items, and its JSON imports nothing', async () => {
+    const zip = await writeZip(join(work, 'dry.zip'), [
+      { name: 'Inbox/1.eml', content: message({ subject: 'Same', messageId: '<1a@x>' }) },
+      { name: 'Inbox/2.eml', content: message({ subject: 'Same', messageId: '<1b@x>' }) }, // collision
+      { name: 'Inbox/3.eml', content: message({ subject: 'No date', date: '', messageId: '<3@x>' }) },
+      { name: 'Calendar/meeting.ics', content: 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY:Standup\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' },
+      { name: 'Deleted Items/4.eml', content: message({ subject: 'Old', messageId: '<4@x>' }) },
+      { name: 'Deleted Items/5.eml', content: message({ subject: 'Older', messageId: '<5@x>' }) },
+    ]);
+    const run = await runCli([zip, '--dry-run', '--no-progress']);
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.split('\n');
+    const notes = lines.slice(lines.indexOf('What the import will do') + 1, lines.indexOf('', lines.indexOf('What the import will do')));
+    expect(notes).toEqual([
+      '  1 calendar item will not be imported: eml-import moves mail only (listed in messages.csv with --report DIR).',
+      '  1 message without a Date or Received header: imported unless spam, with the date Exchange gives them on arrival; never dropped as duplicates, never moved by --archive-before.',
+      '  1 collision: the same subject and date as another message in the folder but another Message-ID; both copies will be imported (listed in duplicates.csv with --report DIR).',
+      "  2 messages in Deleted Items will be imported into Deleted Items; to leave them out, add --exclude-folder 'Deleted Items'.",
+    ]);
+
+    const json = JSON.parse((await runCli([zip, '--dry-run', '--no-progress', '--json'])).stdout) as { totals: Record<string, number> };
+    expect(json.totals).not.toHaveProperty('pending');
+    expect(json.totals['wouldImport']).toBe(5);
+
+    // The exclusion it offers does what it says.
+    const excluded = await runCli([zip, '--dry-run', '--no-progress', '--exclude-folder', 'Deleted Items']);
+    expect(excluded.stdout).not.toContain('will be imported into Deleted Items');
+    expect(excluded.stdout.trimEnd().split('\n').at(-1)).toContain('2 excluded');
+  });
+
+  it('takes an export log that counts an empty parent folder as agreeing with the zip', async () => {
+    const log = JSON.stringify({ totalMessages: '2', totalBytes: '0', totalFolders: '3' });
+    const first = message({ subject: 'A', messageId: '<a@x>' });
+    const second = message({ subject: 'B', messageId: '<b@x>' });
+    const zip = await writeZip(join(work, 'log.zip'), [
+      { name: 'export-1/export-log.json', content: log.replace('"0"', `"${Buffer.byteLength(first) + Buffer.byteLength(second)}"`) },
+      { name: 'export-1/Archive/2019/a.eml', content: first },
+      { name: 'export-1/Inbox/b.eml', content: second },
+    ]);
+    const run = await runCli([zip, '--dry-run', '--no-progress', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    expect((JSON.parse(run.stdout) as { zips: { exportLogMismatches: string[] }[] }).zips[0]?.exportLogMismatches).toEqual([]);
+  });
+
+  it('shows an export log that disagrees as a cross-check note, not as something that needs attention', async () => {
+    const zip = await writeZip(join(work, 'odd-log.zip'), [
+      { name: 'export-log.json', content: JSON.stringify({ totalFolders: '9' }) },
+      { name: 'Inbox/a.eml', content: message({ subject: 'A', messageId: '<a@x>' }) },
+    ]);
+    const run = await runCli([zip, '--dry-run', '--no-progress']);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).not.toContain('Needs attention');
+    const lines = run.stdout.split('\n');
+    const at = lines.indexOf('Export log cross-check');
+    expect(lines[at + 1]).toBe('  odd-log.zip: export log export-log.json says totalFolders is 9; the zip names folders: 1');
+  });
+});
