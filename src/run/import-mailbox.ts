@@ -6,7 +6,7 @@ import { prepareForUpload } from '../message/prepare-upload.js';
 import { compareFolder } from './reconcile-compare.js';
 import { ClassifiedError } from '../accounting/errors.js';
 import { PartialUploadError, UnresolvedCreateError } from '../destination/graph/upload-errors.js';
-import { decodeTarget, displayTarget } from './target.js';
+import { compareFolderSegments, decodeTarget, folderDisplayName } from './target.js';
 import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
 import type { DestinationMessage, FolderRef, MailboxDestination, UploadRequest, UploadResult } from '../destination/types.js';
@@ -48,7 +48,8 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   counters.imported = rows.filter((r) => r.state === 'imported').length;
   counters.alreadyPresent = rows.filter((r) => r.state === 'present').length;
 
-  const targets = [...new Set(rows.filter((r) => isUnsettled(r)).map((r) => r.target as string))].sort();
+  // In the order the tables list them (Inbox, then its subfolders), so the log reads like the report.
+  const targets = [...new Set(rows.filter((r) => isUnsettled(r)).map((r) => r.target as string))].sort((a, b) => compareFolderSegments(decodeTarget(a), decodeTarget(b)));
   const readers = new Map<number, Promise<ExportReader>>();
   const zipById = new Map(zips.map((z) => [z.id, z]));
   const readerFor = (zipId: number): Promise<ExportReader> => {
@@ -90,7 +91,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       counters.imported += toUpload.recovered;
       counters.done += toUpload.present + toUpload.recovered;
       if (options.dryRun || !folder) continue;
-      log(`${mailbox}: ${displayTarget(target)}: ${inventory.length} already in the folder, ${toUpload.rows.length} to upload`);
+      log(`${mailbox}: ${folderDisplayName(target)}: ${inventory.length} already in the folder, ${toUpload.rows.length} to upload`);
       // Every message id the folder held before this upload, or that a row already accounts for: a
       // lookup after an ambiguous create that finds only these found nothing of ours.
       const claimed = new Set([...inventory.map((m) => m.id), ...folderRows.flatMap((r) => (r.destId ? [r.destId] : []))]);

@@ -26,6 +26,28 @@ export function displayTarget(key: string | null): string {
   return key === null ? '' : decodeTarget(key).join('/');
 }
 
+/** The names Exchange (in English) shows for its well-known folders. */
+const WELL_KNOWN_DISPLAY_NAMES: Readonly<Record<string, string>> = {
+  inbox: 'Inbox',
+  sentitems: 'Sent Items',
+  deleteditems: 'Deleted Items',
+  drafts: 'Drafts',
+  outbox: 'Outbox',
+  archive: 'Archive',
+  junkemail: 'Junk Email',
+  msgfolderroot: '(mailbox root)',
+};
+
+/**
+ * The target as the tables and Outlook name it: `Sent Items/2019`, not `sentitems/2019`. For progress and
+ * log lines; reports that know the destination's own path show that.
+ */
+export function folderDisplayName(key: string): string {
+  const [first, ...rest] = decodeTarget(key);
+  if (first === undefined) return '(top level)';
+  return [WELL_KNOWN_DISPLAY_NAMES[first] ?? first, ...rest].join('/');
+}
+
 /**
  * The order folders are listed in: a parent before its children, Inbox first among the top-level folders,
  * then by name (case-insensitive, as Exchange compares them). Sorting the joined paths or their JSON keys

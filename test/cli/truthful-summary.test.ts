@@ -74,6 +74,9 @@ describe('a re-run that uploads nothing', () => {
       const first = await runCli([...args, '--state', state, '--json'], tenantEnv(fresh));
       expect(first.status, first.stderr).toBe(0);
       expect(JSON.parse(first.stdout).totals).toMatchObject({ imported: 3, importedThisRun: 3, importedEarlier: 0, alreadyPresent: 0 });
+      // The per-folder lines name folders as the tables do, in the tables' order.
+      const folderLines = first.stderr.split('\n').filter((l) => l.includes('to upload'));
+      expect(folderLines).toEqual([`${mailbox}: Inbox: 0 already in the folder, 2 to upload`, `${mailbox}: Sent Items: 0 already in the folder, 1 to upload`]);
 
       const report = join(work, 'rerun-report');
       const second = await runCli([...args, '--state', state, '--report', report], tenantEnv(fresh));
