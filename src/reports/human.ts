@@ -25,18 +25,20 @@ interface Column {
   readonly format?: (n: number) => string;
   /** Tone of a non-zero value. */
   readonly tone?: Tone;
+  /** Kept in an import's table even when zero throughout (the others give way so the table fits). */
+  readonly always?: boolean;
 }
 
 const DRY_RUN_COLUMNS: readonly Column[] = [
-  { header: 'Messages', value: (c) => c.messages },
-  { header: 'Importable', value: (c) => c.importable },
+  { header: 'Messages', value: (c) => c.messages, always: true },
+  { header: 'Importable', value: (c) => c.importable, always: true },
   { header: 'Spam', value: (c) => c.spam, tone: 'warn' },
   { header: 'Duplicates', value: (c) => c.duplicates },
   { header: 'Collisions', value: (c) => c.collisions, tone: 'warn' },
   { header: 'Calendar', value: (c) => c.calendar },
   { header: 'Undated', value: (c) => c.undated },
   { header: 'Unreadable', value: (c) => c.unreadable, tone: 'bad' },
-  { header: 'Size', value: (c) => c.bytes, format: formatBytes },
+  { header: 'Size', value: (c) => c.bytes, format: formatBytes, always: true },
 ];
 
 const EXCLUDED_COLUMN: Column = { header: 'Excluded', value: (c) => c.excluded };
@@ -44,11 +46,11 @@ const EXCLUDED_COLUMN: Column = { header: 'Excluded', value: (c) => c.excluded }
 const FOUND_COLUMN: Column = { header: 'Found', value: (c) => c.alreadyPresent };
 
 const IMPORT_COLUMNS: readonly Column[] = [
-  { header: 'Imported', value: importedThisRun, tone: 'good' },
+  { header: 'Imported', value: importedThisRun, tone: 'good', always: true },
   { header: 'Earlier', value: (c) => c.importedEarlier },
   { header: 'Found', value: (c) => c.alreadyPresent },
-  { header: 'Failed', value: (c) => c.failed, tone: 'bad' },
-  { header: 'Pending', value: (c) => c.pending, tone: 'warn' },
+  { header: 'Failed', value: (c) => c.failed, tone: 'bad', always: true },
+  { header: 'Pending', value: (c) => c.pending, tone: 'warn', always: true },
 ];
 
 const GAP = '  ';
@@ -105,7 +107,10 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
     for (const row of rows) out.push(countsLine(row));
   }
   out.push(countsLine(allRows[allRows.length - 1]!));
-  if (report.mode === 'import') out.push(paint(`${INDENT}Imported: by this run. Earlier: by an earlier run. Found: already in the destination, not uploaded.`, 'dim'));
+  if (report.mode === 'import') {
+    const hidden = columns.length < DRY_RUN_COLUMNS.length + IMPORT_COLUMNS.length + (report.totals.excluded > 0 ? 1 : 0) ? ' Columns that are zero in every row are left out.' : '';
+    out.push(paint(`${INDENT}Imported: by this run. Earlier: by an earlier run. Found: already in the destination, not uploaded.${hidden}`, 'dim'));
+  }
 
   const spam = spamLines(report);
   if (spam.length > 0) out.push('', paint('Spam by rule', 'strong'), ...spam);
@@ -125,9 +130,10 @@ function columnsFor(report: RunReport): Column[] {
   const columns = [...DRY_RUN_COLUMNS];
   // Shown only when a filter left something out, so the common table stays narrow yet nothing hides.
   if (report.totals.excluded > 0) columns.splice(2, 0, EXCLUDED_COLUMN);
-  if (report.mode === 'import') columns.push(...IMPORT_COLUMNS);
-  else if (report.totals.alreadyPresent > 0) columns.push(FOUND_COLUMN);
-  return columns;
+  if (report.mode !== 'import') return report.totals.alreadyPresent > 0 ? [...columns, FOUND_COLUMN] : columns;
+  // An import's table has up to 15 columns: those that are zero in every row give way, so it fits a
+  // terminal; the dry run's table keeps them all, since 'none unreadable' is what it is run to learn.
+  return [...columns, ...IMPORT_COLUMNS].filter((col) => col.always || col.value(report.totals) > 0);
 }
 
 function cell(col: Column, counts: Counts): string {

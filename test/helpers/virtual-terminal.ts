@@ -14,6 +14,7 @@ export class VirtualTerminal {
 
   write(chunk: string): boolean {
     for (let i = 0; i < chunk.length; ) {
+      // eslint-disable-next-line no-control-regex -- reading escape sequences is the point
       const esc = /^\x1b\[(\??)(\d*)(?:;(\d*))?([A-Za-z])/.exec(chunk.slice(i));
       if (esc) {
         this.control(esc[1] === '?', esc[2] === '' ? null : Number(esc[2]), esc[4] as string);

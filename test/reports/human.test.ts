@@ -106,6 +106,19 @@ describe('renderSummary, import', () => {
     );
   });
 
+  it('leaves out columns that are zero in every row, so an ordinary import fits 120 columns', () => {
+    const report = sampleReport('import');
+    const quiet = (c: ReturnType<typeof counts>): ReturnType<typeof counts> => ({ ...c, collisions: 0, calendar: 0, undated: 0, unreadable: 0, pending: 0, failed: 0 });
+    const text = renderSummary(
+      { ...report, totals: quiet(report.totals), zips: report.zips.map((z) => ({ ...z, totals: quiet(z.totals) })), folders: report.folders.map((f) => ({ ...f, ...quiet(f) })) },
+      { color: false, width: 120 },
+    );
+    const rows = tableLines(text);
+    expect((rows[0] ?? '').split(/\s+/).filter(Boolean)).toEqual(['Folder', 'Messages', 'Importable', 'Spam', 'Duplicates', 'Size', 'Imported', 'Found', 'Failed', 'Pending']);
+    expect(Math.max(...rows.map(columns))).toBeLessThanOrEqual(120);
+    expect(text).toContain('Columns that are zero in every row are left out.');
+  });
+
   it('blames a mailbox that does not exist, not a run that needs repeating', () => {
     const report = sampleReport('import');
     const reason = 'mailbox bob@contoso.com does not exist in this tenant: check --mailbox or the map';
