@@ -38,8 +38,8 @@ export function dryRunNotes(report: RunReport, reportDir: string | undefined): s
   }
   if (t.undated > 0) {
     notes.push(
-      `${plural(t.undated, 'message')} without a Date or Received header: imported unless spam, with the date Exchange ` +
-        'gives them on arrival; never dropped as duplicates, never moved by --archive-before.',
+      `${plural(t.undated, 'message')} without a Date or Received header: imported unless spam and dated by Exchange ` +
+        'on arrival; never dropped as duplicates, never moved by --archive-before.',
     );
   }
   if (t.collisions > 0) {

@@ -119,7 +119,7 @@ describe('a dry run', () => {
     const notes = lines.slice(lines.indexOf('What the import will do') + 1, lines.indexOf('', lines.indexOf('What the import will do')));
     expect(notes).toEqual([
       '  1 calendar item will not be imported: eml-import moves mail only (listed in messages.csv with --report DIR).',
-      '  1 message without a Date or Received header: imported unless spam, with the date Exchange gives them on arrival; never dropped as duplicates, never moved by --archive-before.',
+      '  1 message without a Date or Received header: imported unless spam and dated by Exchange on arrival; never dropped as duplicates, never moved by --archive-before.',
       '  1 collision: the same subject and date as another message in the folder but another Message-ID; both copies will be imported (listed in duplicates.csv with --report DIR).',
       "  2 messages in Deleted Items will be imported into Deleted Items; to leave them out, add --exclude-folder 'Deleted Items'.",
     ]);
