@@ -1,4 +1,5 @@
 import { renderSummary } from '../reports/human.js';
+import { plural } from '../reports/format.js';
 import { reportJsonText } from '../reports/json.js';
 import { writeReportDir } from '../reports/write-report.js';
 import type { RunReport, MessageLine } from '../reports/model.js';
@@ -37,7 +38,7 @@ export function runLine(run: StatsSnapshot): string {
   // Wall-clock time, never a sum over parallel requests (or mailboxes): it cannot exceed the run's time.
   const held = run.heldBackMs > 0 ? `, held back by ${boxes.length === 1 ? 'the mailbox' : 'a mailbox'}'s limits for ${(run.heldBackMs / 1000).toFixed(1)} s of that` : '';
   return (
-    `Graph: ${sum((m) => m.requests)} requests in ${(run.elapsedMs / 1000).toFixed(1)} s${held}, ` +
+    `Graph: ${plural(sum((m) => m.requests), 'request')} in ${(run.elapsedMs / 1000).toFixed(1)} s${held}, ` +
     `${sum((m) => m.throttled)} answered 429, ${sum((m) => m.retries)} retries`
   );
 }

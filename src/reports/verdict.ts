@@ -21,7 +21,8 @@ export function verdict(report: RunReport, reportDir?: string): string {
   const failedOtherwise = t.failed - report.missingMailboxes.reduce((n, m) => n + m.messages, 0);
   if (report.mode === 'dry-run') {
     const found = t.alreadyPresent > 0 ? ` (${formatCount(t.alreadyPresent)} already in the destination, ${formatCount(t.pending)} to upload)` : '';
-    parts.push(`Dry run: ${formatCount(t.importable)} of ${plural(t.messages, 'message')} would be imported${why}${found}`);
+    // Those of a mailbox the tenant does not have cannot be, whatever the scan thinks of them.
+    parts.push(`Dry run: ${formatCount(t.importable - t.failed)} of ${plural(t.messages, 'message')} would be imported${why}${found}`);
     parts.push(...missing);
   } else {
     const done = t.imported + t.alreadyPresent;

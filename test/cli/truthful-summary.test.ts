@@ -62,6 +62,14 @@ describe('a mailbox that does not exist in the tenant', () => {
     expect(failed.split('\n').filter((l) => l.includes('does not exist in this tenant'))).toHaveLength(4);
     expect(readFileSync(join(report, 'report.html'), 'utf8')).toContain(`mailbox ${NOBODY} does not exist in this tenant: check --mailbox or the map`);
   });
+
+  it('in a dry run, says none of that mailbox would be imported, and why', async () => {
+    const run = await runCli([nobody, ...tenantArgs(emulator, NOBODY), '--dry-run', '--no-progress'], tenantEnv(emulator));
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+      `Dry run: 0 of 4 messages would be imported; 4 messages cannot be imported: mailbox ${NOBODY} does not exist in this tenant: check --mailbox or the map.`,
+    );
+  });
 });
 
 describe('a re-run that uploads nothing', () => {
