@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { summarizeMessage } from '../src/message/summarize.js';
-import { ExportLogTally, checkExportLog, scanExport } from '../src/source/index.js';
+import { ExportLogTally, checkExportLog, countNamedFolders, scanExport } from '../src/source/index.js';
 import type { ExportLog } from '../src/source/index.js';
 
 const { values, positionals } = parseArgs({
@@ -38,15 +38,15 @@ for (const zipPath of positionals) {
     counts.bytes += item.entry.uncompressedSize;
     if (!item.read.ok) {
       counts.failed += 1;
-      tally.add(undefined, item.entry.folderSegments, item.entry.uncompressedSize);
+      tally.add(undefined, item.entry.uncompressedSize);
       continue;
     }
     counts[item.read.kind] += 1;
-    tally.add(item.read.kind, item.entry.folderSegments, item.entry.uncompressedSize);
+    tally.add(item.read.kind, item.entry.uncompressedSize);
     if (item.exportLog) logs.push(item.exportLog);
     if (item.read.kind === 'message' && !values['no-parse'] && summarizeMessage(item.read.head).date === null) counts.undated += 1;
   }
-  for (const log of logs) for (const problem of checkExportLog(log, tally.observed())) console.error(problem);
+  for (const log of logs) for (const problem of checkExportLog(log, tally.observed(await countNamedFolders(zipPath)))) console.error(problem);
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 console.log(JSON.stringify({ ...counts, seconds: Number(seconds.toFixed(2)) }));

@@ -1,3 +1,5 @@
+import { HoldTime } from './hold-time.js';
+
 /**
  * One accounting object per run: the progress display and the run section of `--json` both read its
  * snapshot, so they can never disagree. Counting only; it never touches the terminal.
@@ -16,7 +18,11 @@ export interface MailboxCounters {
   bytesUploaded: number;
   requests: number;
   throttled: number;
-  throttleWaitMs: number;
+  /**
+   * Wall-clock time this mailbox was held back by its limits (budgets, Retry-After): the union of its
+   * waits, not their sum over parallel requests. Set by the snapshot from recordHold().
+   */
+  heldBackMs: number;
   retries: number;
 }
 
@@ -35,6 +41,8 @@ export interface StatsSnapshot {
   readonly mailboxes: Readonly<Record<string, Readonly<MailboxCounters>>>;
   readonly lastError: string | null;
   readonly errors: number;
+  /** Wall-clock time during which at least one mailbox was held back by its limits. */
+  readonly heldBackMs: number;
 }
 
 const emptyMailbox = (): MailboxCounters => ({
@@ -48,7 +56,7 @@ const emptyMailbox = (): MailboxCounters => ({
   bytesUploaded: 0,
   requests: 0,
   throttled: 0,
-  throttleWaitMs: 0,
+  heldBackMs: 0,
   retries: 0,
 });
 
@@ -66,6 +74,8 @@ export class Stats {
   errors = 0;
   lastError: string | null = null;
   private readonly boxes = new Map<string, MailboxCounters>();
+  private readonly holds = new Map<string, HoldTime>();
+  private readonly anyHold = new HoldTime();
 
   mailbox(upn: string): MailboxCounters {
     let counters = this.boxes.get(upn);
@@ -76,18 +86,29 @@ export class Stats {
     return counters;
   }
 
+  /** A wait of `ms` starting now (`at`) that holds `upn` back: a budget or a Retry-After, not a free slot. */
+  recordHold(upn: string, ms: number, at = Date.now()): void {
+    let hold = this.holds.get(upn);
+    if (!hold) {
+      hold = new HoldTime();
+      this.holds.set(upn, hold);
+    }
+    hold.add(at, ms);
+    this.anyHold.add(at, ms);
+  }
+
   /** Counts an error once and keeps it as the last one, for the progress line and the summary. */
   recordError(message: string): void {
     this.errors += 1;
     this.lastError = message;
   }
 
-  snapshot(): StatsSnapshot {
+  snapshot(now = Date.now()): StatsSnapshot {
     const mailboxes: Record<string, MailboxCounters> = {};
-    for (const [upn, counters] of this.boxes) mailboxes[upn] = { ...counters };
+    for (const [upn, counters] of this.boxes) mailboxes[upn] = { ...counters, heldBackMs: this.holds.get(upn)?.totalMs(now) ?? 0 };
     return {
       phase: this.phase,
-      elapsedMs: Date.now() - this.started,
+      elapsedMs: now - this.started,
       zipsTotal: this.zipsTotal,
       zipsDone: this.zipsDone,
       entriesTotal: this.entriesTotal,
@@ -99,6 +120,7 @@ export class Stats {
       mailboxes,
       lastError: this.lastError,
       errors: this.errors,
+      heldBackMs: this.anyHold.totalMs(now),
     };
   }
 }

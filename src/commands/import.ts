@@ -54,6 +54,8 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     const { runImportAsExportsLand } = await import('./import-waiting.js');
     return runImportAsExportsLand(options, io);
   }
+  // Messages the ledger recorded as imported before this moment were imported by an earlier run.
+  const runStartedAt = new Date().toISOString();
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const zips = await checkedStart(options, io, tenant);
@@ -76,7 +78,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
       progress.stop();
     }
     const zipPaths = new Set(zips.map((z) => resolve(z.path)));
-    const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
+    const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
     await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
     if (fatal) {
       io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
@@ -95,6 +97,8 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
 
 export function exitCodeFor(report: RunReport): number {
   const t = report.totals;
+  // A mailbox the tenant does not have is a mistake in --mailbox or the map: a configuration error.
+  if (report.missingMailboxes.length > 0) return ExitCode.usage;
   if (t.unreadable > 0) return ExitCode.incomplete;
   if (report.mode === 'import' && (t.failed > 0 || t.pending > 0)) return ExitCode.incomplete;
   return ExitCode.ok;

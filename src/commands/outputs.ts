@@ -1,4 +1,5 @@
 import { renderSummary } from '../reports/human.js';
+import { plural } from '../reports/format.js';
 import { reportJsonText } from '../reports/json.js';
 import { writeReportDir } from '../reports/write-report.js';
 import type { RunReport, MessageLine } from '../reports/model.js';
@@ -34,9 +35,14 @@ export function runLine(run: StatsSnapshot): string {
   const boxes = Object.values(run.mailboxes);
   if (boxes.length === 0) return '';
   const sum = (pick: (m: (typeof boxes)[number]) => number): number => boxes.reduce((n, m) => n + pick(m), 0);
+  // Wall-clock time, never a sum over parallel requests (or mailboxes): it cannot exceed the run's time.
+  const held = run.heldBackMs > 0 ? `, held back by ${boxes.length === 1 ? 'the mailbox' : 'a mailbox'}'s limits for ${(run.heldBackMs / 1000).toFixed(1)} s of that` : '';
+  // Creates whose answer was lost, settled once they could no longer land: found there, or sent again.
+  const recovered = sum((m) => m.recovered);
+  const resent = sum((m) => m.resent);
+  const unanswered = recovered + resent === 0 ? '' : `; creates without an answer: ${recovered} recovered (found in the mailbox, in this run or after a restart), ${resent} re-sent`;
   return (
-    `Graph: ${sum((m) => m.requests)} requests in ${(run.elapsedMs / 1000).toFixed(1)} s, ` +
-    `${sum((m) => m.throttled)} answered 429, ${(sum((m) => m.throttleWaitMs) / 1000).toFixed(1)} s waiting on limits, ` +
-    `${sum((m) => m.retries)} retries`
+    `Graph: ${plural(sum((m) => m.requests), 'request')} in ${(run.elapsedMs / 1000).toFixed(1)} s${held}, ` +
+    `${sum((m) => m.throttled)} answered 429, ${sum((m) => m.retries)} retries${unanswered}`
   );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
-import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, type BreakdownRow } from './report-queries.js';
+import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, MISSING_MAILBOX_SQL, type BreakdownRow } from './report-queries.js';
 import type { EntryKind } from '../source/types.js';
 import type { Verdict } from '../policy/types.js';
 import type { UploadMethod } from '../destination/types.js';
@@ -11,7 +11,10 @@ import type { UploadMethod } from '../destination/types.js';
 /** The names of the counts folderCounts() returns, the fields of reports/model.ts's Counts. */
 export type CountName =
   | 'messages' | 'importable' | 'spam' | 'duplicates' | 'collisions' | 'calendar' | 'undated' | 'unreadable'
-  | 'excluded' | 'bytes' | 'imported' | 'alreadyPresent' | 'failed' | 'pending';
+  | 'excluded' | 'bytes' | 'imported' | 'importedEarlier' | 'alreadyPresent' | 'failed' | 'pending';
+
+/** The error class of a wanted message whose mailbox does not exist in the tenant. */
+export const MAILBOX_MISSING = 'mailbox-missing';
 
 /** The error class of a message created without all its attachments: failed, and never sent again. */
 export const PARTIAL_UPLOAD = 'partial-upload';
@@ -433,9 +436,17 @@ export class Ledger {
     for (const row of this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry_index`).iterate()) yield toMessageRow(row as RawMessageRow);
   }
 
-  /** Per zip and source folder, every count the reports show (see report-queries.ts). */
-  folderCounts(): Array<{ zipId: number; folder: string } & Record<CountName, number>> {
-    return this.sql(FOLDER_COUNTS_SQL).all() as Array<{ zipId: number; folder: string } & Record<CountName, number>>;
+  /**
+   * Per zip and source folder, every count the reports show (see report-queries.ts). Messages imported
+   * before `runStartedAt` (an ISO time) count as imported by an earlier run.
+   */
+  folderCounts(runStartedAt = ''): Array<{ zipId: number; folder: string } & Record<CountName, number>> {
+    return this.sql(FOLDER_COUNTS_SQL).all({ runStartedAt }) as Array<{ zipId: number; folder: string } & Record<CountName, number>>;
+  }
+
+  /** Per mailbox the tenant does not have: how many wanted messages failed for it, and why. */
+  missingMailboxes(): Array<{ mailbox: string; messages: number; reason: string }> {
+    return this.sql(MISSING_MAILBOX_SQL).all() as Array<{ mailbox: string; messages: number; reason: string }>;
   }
 
   /** Spam per rule, messages per year and imported messages per method, per zip. */
@@ -544,6 +555,18 @@ export class Ledger {
    */
   markPartial(id: number, destId: string, method: UploadMethod, error: string): void {
     this.transition(id, 'failed', { dest_id: destId, method, last_error: error, error_class: PARTIAL_UPLOAD }, error);
+  }
+
+  /**
+   * The mailbox does not exist in the tenant: every wanted message of it that is not settled fails with
+   * that reason, in one transaction. Nothing was sent, so a later run (after the map is fixed) retries them.
+   */
+  markMailboxMissing(mailbox: string, reason: string): number {
+    const rows = this.wantedFor(mailbox).filter((r) => r.state === 'pending' || (r.state === 'failed' && r.errorClass !== PARTIAL_UPLOAD));
+    this.db.transaction(() => {
+      for (const row of rows) this.transition(row.id, 'failed', { last_error: reason, error_class: MAILBOX_MISSING }, reason);
+    })();
+    return rows.length;
   }
 
   /** Puts an in-flight or failed row back to pending (e.g. after its lookup found nothing). */

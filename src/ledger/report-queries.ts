@@ -16,10 +16,21 @@ SELECT zip_id AS zipId, folder,
   SUM(kind = 'message' AND verdict = 'excluded') AS excluded,
   SUM(CASE WHEN kind = 'message' THEN size ELSE 0 END) AS bytes,
   SUM(kind = 'message' AND verdict = 'importable' AND state = 'imported') AS imported,
+  SUM(kind = 'message' AND verdict = 'importable' AND state = 'imported' AND updated_at < @runStartedAt) AS importedEarlier,
   SUM(kind = 'message' AND verdict = 'importable' AND state = 'present') AS alreadyPresent,
   SUM(kind = 'message' AND verdict = 'importable' AND state = 'failed') AS failed,
   SUM(kind = 'message' AND verdict = 'importable' AND state NOT IN ('imported', 'present', 'failed')) AS pending
 FROM messages GROUP BY zip_id, folder`;
+
+/**
+ * Wanted messages that failed because their mailbox does not exist in the tenant, per mailbox, with the
+ * sentence the run recorded.
+ */
+export const MISSING_MAILBOX_SQL = `
+SELECT z.mailbox AS mailbox, COUNT(*) AS messages, MAX(m.last_error) AS reason
+FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+WHERE m.kind = 'message' AND m.verdict = 'importable' AND m.state = 'failed' AND m.error_class = 'mailbox-missing'
+GROUP BY z.mailbox ORDER BY z.mailbox`;
 
 /** Spam per rule, messages per year of their date, and imported messages per upload method. */
 export const BREAKDOWN_SQL = `

@@ -1,5 +1,5 @@
 import type { Ledger, ZipRecord } from '../ledger/ledger.js';
-import { displayTarget } from '../run/target.js';
+import { compareFolderPaths, displayTarget } from '../run/target.js';
 import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
 import { zipLabels } from './zip-labels.js';
 
@@ -17,8 +17,11 @@ function labelsOf(zips: readonly ZipRecord[]): (zip: ZipRecord) => string {
   return (zip) => labels.get(zip.path) ?? zip.name;
 }
 
-/** The run's report, from the ledger's counts (SQLite does the counting; see ledger/report-queries.ts). */
-export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySet<string>): RunReport {
+/**
+ * The run's report, from the ledger's counts (SQLite does the counting; see ledger/report-queries.ts).
+ * `runStartedAt` (ISO) tells messages imported by this run from those an earlier run imported.
+ */
+export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySet<string>, runStartedAt = ''): RunReport {
   const allZips = ledger.zips();
   const label = labelsOf(allZips);
   const zips = allZips.filter((z) => !zipPaths || zipPaths.has(z.path));
@@ -26,7 +29,7 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
   const totals = emptyCounts();
   const perZip = new Map<number, Counts>();
   const folders: FolderReport[] = [];
-  for (const row of ledger.folderCounts()) {
+  for (const row of ledger.folderCounts(runStartedAt)) {
     const zip = zipById.get(row.zipId);
     if (!zip) continue;
     const counts = emptyCounts();
@@ -50,10 +53,22 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
     mailbox: z.mailbox,
     archiveError: z.archiveError,
     exportLogMismatches: z.exportLogMismatches,
+    notes: zipNotes(z, zips),
     totals: perZip.get(z.id) ?? emptyCounts(),
   }));
-  folders.sort((a, b) => a.zip.localeCompare(b.zip) || a.folder.localeCompare(b.folder));
-  return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods };
+  folders.sort((a, b) => a.zip.localeCompare(b.zip) || compareFolderPaths(a.folder, b.folder));
+  const mailboxes = new Set(zips.map((z) => z.mailbox));
+  const missingMailboxes = ledger.missingMailboxes().filter((m) => mailboxes.has(m.mailbox));
+  return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods, missingMailboxes };
+}
+
+/** The sentences the report says about a zip itself (see ZipReport.notes). */
+function zipNotes(zip: ZipRecord, zips: readonly ZipRecord[]): string[] {
+  const notes: string[] = [];
+  if (zip.previousPath !== null && zip.previousPath !== zip.path) notes.push(`seen before at ${zip.previousPath}: the same export, resumed from the ledger`);
+  const original = zip.copyOf === null ? undefined : zips.find((z) => z.id === zip.copyOf);
+  if (original) notes.push(`the same content as ${original.path}, also in this run: where both go to one mailbox, its messages are duplicates of that zip's`);
+  return [...notes, ...zip.notes];
 }
 
 /**

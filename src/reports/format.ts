@@ -30,3 +30,23 @@ export function formatBytes(bytes: number): string {
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
+
+/**
+ * Whole-number percentages of `values` that add up to exactly 100 (largest-remainder rounding): rounding
+ * each share on its own gave 101% or 102% in total. All zeros stay zeros.
+ */
+export function percentShares(values: readonly number[]): number[] {
+  const total = values.reduce((sum, v) => sum + v, 0);
+  if (total <= 0) return values.map(() => 0);
+  const exact = values.map((v) => (v * 100) / total);
+  const shares = exact.map(Math.floor);
+  let left = 100 - shares.reduce((sum, v) => sum + v, 0);
+  // The biggest remainders get the points left over; ties go to the earlier (larger, as listed) value.
+  const order = exact.map((e, i) => ({ i, rest: e - Math.floor(e) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    shares[i] = (shares[i] ?? 0) + 1;
+    left -= 1;
+  }
+  return shares;
+}

@@ -68,7 +68,7 @@ h2 { font-size: 17px; margin: 32px 0 10px; padding-bottom: 4px; border-bottom: 1
 .verdict { font-size: 15.5px; font-weight: 600; padding: 10px 14px; border-left: 4px solid var(--good);
   background: var(--band); margin: 0 0 20px; }
 .verdict.warn { border-color: var(--warn); } .verdict.bad { border-color: var(--bad); }
-.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(132px, 1fr)); gap: 10px; margin: 0 0 10px; }
+.tiles { display: grid; grid-template-columns: repeat(auto-fill, minmax(164px, 1fr)); gap: 10px; margin: 0 0 10px; }
 .tile { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; break-inside: avoid; }
 .tile .value { font-size: 26px; font-weight: 650; font-variant-numeric: tabular-nums; line-height: 1.2; }
 .tile .label { color: var(--soft); font-size: 12.5px; }
@@ -82,7 +82,7 @@ td.zero { color: var(--muted); }
 tr.group th { background: #fff; padding-top: 14px; font-size: 13.5px; border-bottom: 1px solid var(--ink); }
 tr.subtotal td, tfoot td { font-weight: 600; background: var(--band); }
 td.wrap { overflow-wrap: anywhere; }
-td.name { min-width: 14em; overflow-wrap: anywhere; }
+td.name { min-width: 12em; overflow-wrap: anywhere; }
 .scroll { overflow-x: auto; }
 td.error { color: var(--bad); overflow-wrap: anywhere; }
 .chart { display: block; max-width: 100%; height: auto; }
@@ -91,7 +91,7 @@ td.error { color: var(--bad); overflow-wrap: anywhere; }
 .chart .axis { stroke: var(--soft); stroke-width: 1; }
 .hbar { display: block; width: 100%; min-width: 120px; height: 12px; }
 .hbar rect { fill: var(--accent); } .hbar .track { fill: var(--band); }
-ul.problems { padding-left: 20px; margin: 6px 0; } ul.problems li { margin: 3px 0; }
+ul.problems, ul.notes { padding-left: 20px; margin: 6px 0; } ul.problems li, ul.notes li { margin: 3px 0; }
 section { break-inside: auto; }
 footer { margin-top: 40px; color: var(--soft); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 @media print {

@@ -3,8 +3,9 @@
  * that an admin can open, mail around or print. Pure: report and lines in, document out.
  */
 import type { Counts, MessageLine, RunReport, ZipReport } from './model.js';
-import { foldersByZip } from './model.js';
-import { formatBytes, formatCount } from './format.js';
+import { foldersByZip, importedThisRun } from './model.js';
+import { formatBytes, formatCount, percentShares } from './format.js';
+import { CROSS_CHECK_EXPLAINED, crossCheckNotes, dryRunNotes, zipNotes } from './notes.js';
 import { columnChart, inlineBar, type Bar } from './html-charts.js';
 import { html, list, page, section, table, tiles, type Cell, type Column, type HtmlValue, type Row, type SafeHtml, type Tile } from './html-kit.js';
 import { verdict, verdictLevel } from './verdict.js';
@@ -16,31 +17,54 @@ interface CountColumn {
   readonly label: string;
   readonly value: (c: Counts) => number;
   readonly bytes?: boolean;
+  /** Shown even when it is zero throughout (the figures a reader looks for first). */
+  readonly always?: boolean;
 }
 
+const MESSAGES: CountColumn = { label: 'Messages', value: (c) => c.messages, always: true };
+const IMPORTABLE: CountColumn = { label: 'Importable', value: (c) => c.importable, always: true };
+const SPAM: CountColumn = { label: 'Spam', value: (c) => c.spam };
+const DUPLICATES: CountColumn = { label: 'Duplicates', value: (c) => c.duplicates };
+const EXCLUDED: CountColumn = { label: 'Excluded', value: (c) => c.excluded };
+const UNREADABLE: CountColumn = { label: 'Unreadable', value: (c) => c.unreadable };
+
 const DRY_RUN_COLUMNS: readonly CountColumn[] = [
-  { label: 'Messages', value: (c) => c.messages },
-  { label: 'Importable', value: (c) => c.importable },
-  { label: 'Spam', value: (c) => c.spam },
-  { label: 'Duplicates', value: (c) => c.duplicates },
+  MESSAGES,
+  IMPORTABLE,
+  SPAM,
+  DUPLICATES,
   { label: 'Collisions', value: (c) => c.collisions },
   { label: 'Calendar', value: (c) => c.calendar },
   { label: 'Undated', value: (c) => c.undated },
-  { label: 'Unreadable', value: (c) => c.unreadable },
-  { label: 'Excluded', value: (c) => c.excluded },
-  { label: 'Size', value: (c) => c.bytes, bytes: true },
+  UNREADABLE,
+  EXCLUDED,
+  { label: 'Size', value: (c) => c.bytes, bytes: true, always: true },
+  // With a tenant, a dry run also reads what the destination holds.
+  { label: 'Found', value: (c) => c.alreadyPresent },
 ];
 
+/**
+ * The import's table keeps to what decides the outcome, so that it fits a 1280-pixel screen: collisions,
+ * calendar items, undated messages and sizes are in the tiles above it and in the dry run's report.
+ */
 const IMPORT_COLUMNS: readonly CountColumn[] = [
-  { label: 'Imported', value: (c) => c.imported },
-  { label: 'Present', value: (c) => c.alreadyPresent },
-  { label: 'Failed', value: (c) => c.failed },
-  { label: 'Pending', value: (c) => c.pending },
+  MESSAGES,
+  { ...IMPORTABLE, label: 'Wanted' },
+  SPAM,
+  DUPLICATES,
+  EXCLUDED,
+  UNREADABLE,
+  { label: 'Imported', value: importedThisRun, always: true },
+  { label: 'Earlier', value: (c) => c.importedEarlier },
+  { label: 'Found', value: (c) => c.alreadyPresent },
+  { label: 'Failed', value: (c) => c.failed, always: true },
+  { label: 'Pending', value: (c) => c.pending, always: true },
 ];
 
+/** The columns of the folder table: a column that is zero in every row says nothing and costs width. */
 function countColumns(report: RunReport): CountColumn[] {
-  const columns = DRY_RUN_COLUMNS.filter((c) => c.label !== 'Excluded' || report.totals.excluded > 0);
-  return report.mode === 'import' ? [...columns, ...IMPORT_COLUMNS] : columns;
+  const columns = report.mode === 'import' ? IMPORT_COLUMNS : DRY_RUN_COLUMNS;
+  return columns.filter((c) => c.always || c.value(report.totals) > 0);
 }
 
 function countCells(columns: readonly CountColumn[], counts: Counts): Cell[] {
@@ -70,6 +94,13 @@ function folderTable(report: RunReport): SafeHtml {
   return table(head, rows, ['Total', ...countCells(columns, report.totals)]);
 }
 
+function folderNote(report: RunReport): string {
+  const base = 'Counts per source folder. Importable means not spam, not a duplicate and not excluded; collisions are kept.';
+  const run = report.mode === 'import' ? ' Imported: by this run; Earlier: by an earlier run; Found: already in the destination, not uploaded.' : '';
+  const hidden = countColumns(report).length < (report.mode === 'import' ? IMPORT_COLUMNS : DRY_RUN_COLUMNS).length;
+  return `${base}${run}${hidden ? ' Columns that are zero in every row are left out; the figures above give every total.' : ''}`;
+}
+
 function totalTiles(report: RunReport): SafeHtml {
   const t = report.totals;
   const tone = (n: number, bad: Tile['tone']): Tile['tone'] => (n > 0 ? bad : 'muted');
@@ -85,10 +116,14 @@ function totalTiles(report: RunReport): SafeHtml {
     { label: 'Size', value: formatBytes(t.bytes) },
   ];
   if (t.excluded > 0) scan.splice(2, 0, { label: 'Excluded by filter', value: formatCount(t.excluded) });
-  if (report.mode === 'dry-run') return tiles(scan);
+  if (report.mode === 'dry-run') {
+    if (t.alreadyPresent > 0) scan.splice(2, 0, { label: 'Already in the destination', value: formatCount(t.alreadyPresent), tone: 'neutral' });
+    return tiles(scan);
+  }
   const run: Tile[] = [
-    { label: 'Imported', value: formatCount(t.imported), tone: tone(t.imported, 'good') },
-    { label: 'Already present', value: formatCount(t.alreadyPresent), tone: tone(t.alreadyPresent, 'neutral') },
+    { label: 'Imported in this run', value: formatCount(importedThisRun(t)), tone: tone(importedThisRun(t), 'good') },
+    { label: 'Imported by an earlier run', value: formatCount(t.importedEarlier), tone: tone(t.importedEarlier, 'good') },
+    { label: 'Already in the destination', value: formatCount(t.alreadyPresent), tone: tone(t.alreadyPresent, 'neutral') },
     { label: 'Failed', value: formatCount(t.failed), tone: tone(t.failed, 'bad') },
     { label: 'Pending', value: formatCount(t.pending), tone: tone(t.pending, 'warn') },
   ];
@@ -99,8 +134,8 @@ function spamSection(report: RunReport): SafeHtml {
   const rules = Object.entries(report.spamByRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   if (rules.length === 0) return section('Spam by rule', html`<p>No message was classified as spam.</p>`);
   const max = Math.max(...rules.map(([, n]) => n));
-  const total = report.totals.spam;
-  const rows: Row[] = rules.map(([rule, n]) => [rule, formatCount(n), total > 0 ? `${Math.round((n / total) * 100)}%` : '', inlineBar(n, max)]);
+  const shares = percentShares(rules.map(([, n]) => n));
+  const rows: Row[] = rules.map(([rule, n], i) => [rule, formatCount(n), `${shares[i] ?? 0}%`, inlineBar(n, max)]);
   return section(
     'Spam by rule',
     table([{ label: 'Rule' }, { label: 'Messages', kind: 'num' }, { label: 'Share', kind: 'num' }, { label: '' }], rows),
@@ -135,12 +170,35 @@ function limited(lines: Iterable<MessageLine>, keep: (line: MessageLine) => bool
   return { shown, note: count > LIST_LIMIT ? `First ${formatCount(LIST_LIMIT)} of ${formatCount(count)}; all are in ${csv}.` : undefined };
 }
 
+/**
+ * The error without the zip and entry it starts with ('/exports/ann.zip: Inbox/1.eml: CRC-32 mismatch'):
+ * the row's own columns already say which entry it is.
+ */
+export function withoutPlace(line: Pick<MessageLine, 'entry' | 'error'>): string {
+  const marker = `: ${line.entry}: `;
+  const at = line.error.indexOf(marker);
+  return at >= 0 ? line.error.slice(at + marker.length) : line.error;
+}
+
+/** What the import will do with what the counts do not show, and the export log's cross-check. */
+function notesSection(report: RunReport): SafeHtml {
+  const notes = dryRunNotes(report, '');
+  const checks = crossCheckNotes(report);
+  const parts: SafeHtml[] = [];
+  if (notes.length > 0) parts.push(section('What the import will do', list(notes, 'notes')));
+  const about = zipNotes(report);
+  if (about.length > 0) parts.push(section('About the zips', list(about.map((c) => html`<strong>${c.zip}</strong>: ${c.text}`), 'notes')));
+  if (checks.length > 0) parts.push(section('Export log cross-check', list(checks.map((c) => html`<strong>${c.zip}</strong>: ${c.text}`), 'notes'), CROSS_CHECK_EXPLAINED));
+  return html`${parts}`;
+}
+
 function attentionSection(report: RunReport, lines: Iterable<MessageLine> | undefined): SafeHtml {
   const parts: SafeHtml[] = [];
   const zipProblems: HtmlValue[] = [];
   for (const z of report.zips) {
     if (z.archiveError) zipProblems.push(html`<strong>${z.zip}</strong>: archive error: <span class="error">${z.archiveError}</span>`);
-    for (const m of z.exportLogMismatches) zipProblems.push(html`<strong>${z.zip}</strong>: export log mismatch: ${m}`);
+    const missing = report.missingMailboxes.find((m) => m.mailbox === z.mailbox);
+    if (missing) zipProblems.push(html`<strong>${z.zip}</strong>: <span class="error">${missing.reason}</span>`);
   }
   if (zipProblems.length > 0) parts.push(list(zipProblems));
 
@@ -150,7 +208,7 @@ function attentionSection(report: RunReport, lines: Iterable<MessageLine> | unde
     const { shown, note } = unreadable;
     parts.push(html`<h3>Unreadable entries</h3>`, table(
       [{ label: 'Zip' }, { label: 'Entry', kind: 'wrap' }, { label: 'Size', kind: 'num' }, { label: 'Error', kind: 'error' }],
-      shown.map((l) => [l.zip, l.entry, formatBytes(l.size), l.error]),
+      shown.map((l) => [l.zip, l.entry, formatBytes(l.size), withoutPlace(l)]),
     ));
     if (note) parts.push(html`<p class="note">${note}</p>`);
   } else if (report.totals.unreadable > 0) {
@@ -162,7 +220,7 @@ function attentionSection(report: RunReport, lines: Iterable<MessageLine> | unde
     const { shown, note } = failed;
     parts.push(html`<h3>Failed messages</h3>`, table(
       [{ label: 'Zip' }, { label: 'Folder', kind: 'wrap' }, { label: 'Subject', kind: 'wrap' }, { label: 'Date' }, { label: 'Error', kind: 'error' }],
-      shown.map((l) => [l.zip, folderName(l.folder), l.subject, l.date, l.error]),
+      shown.map((l) => [l.zip, folderName(l.folder), l.subject, l.date, withoutPlace(l)]),
     ));
     if (note) parts.push(html`<p class="note">${note}</p>`);
   } else if (report.mode === 'import' && report.totals.failed > 0) {
@@ -173,9 +231,18 @@ function attentionSection(report: RunReport, lines: Iterable<MessageLine> | unde
 }
 
 function zipSection(report: RunReport): SafeHtml {
-  const rows: Row[] = report.zips.map((z) => [z.zip, z.mailbox ?? '', z.path, formatCount(z.totals.messages), formatBytes(z.totals.bytes), z.archiveError ? { value: z.archiveError, className: 'error' } : 'ok']);
+  // A dry run without a tenant has no mailbox for any zip: no column that is empty in every row.
+  const withMailbox = report.zips.some((z) => z.mailbox !== null);
+  const rows: Row[] = report.zips.map((z) => [
+    z.zip,
+    ...(withMailbox ? [z.mailbox ?? ''] : []),
+    z.path,
+    formatCount(z.totals.messages),
+    formatBytes(z.totals.bytes),
+    z.archiveError ? { value: z.archiveError, className: 'error' } : 'ok',
+  ]);
   return section('Export zips', table(
-    [{ label: 'Zip' }, { label: 'Mailbox' }, { label: 'Path', kind: 'wrap' }, { label: 'Messages', kind: 'num' }, { label: 'Size', kind: 'num' }, { label: 'Archive' }],
+    [{ label: 'Zip' }, ...(withMailbox ? [{ label: 'Mailbox' }] : []), { label: 'Path', kind: 'wrap' }, { label: 'Messages', kind: 'num' }, { label: 'Size', kind: 'num' }, { label: 'Archive' }],
     rows,
   ));
 }
@@ -193,7 +260,8 @@ export function renderHtml(report: RunReport, lines?: Iterable<MessageLine>): st
   const body = html`<p class="verdict ${verdictLevel(report)}">${verdict(report, '')}</p>
 ${totalTiles(report)}
 ${attentionSection(report, lines)}
-${section('Folders', folderTable(report), 'Counts per source folder. Importable means not spam, not a duplicate and not excluded; collisions are kept.')}
+${notesSection(report)}
+${section('Folders', folderTable(report), folderNote(report))}
 ${spamSection(report)}
 ${yearSection(report)}
 ${methodSection(report)}

@@ -3,7 +3,8 @@
  * that need a human, and a one-line verdict. Pure: report in, text out; the caller decides where it goes.
  */
 import type { Counts, FolderReport, RunReport, ZipReport } from './model.js';
-import { foldersByZip } from './model.js';
+import { foldersByZip, importedThisRun } from './model.js';
+import { CROSS_CHECK_EXPLAINED, crossCheckNotes, dryRunNotes, zipNotes } from './notes.js';
 import { formatBytes, formatCount, plural } from './format.js';
 import { verdict, verdictLevel } from './verdict.js';
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
@@ -24,27 +25,32 @@ interface Column {
   readonly format?: (n: number) => string;
   /** Tone of a non-zero value. */
   readonly tone?: Tone;
+  /** Kept in an import's table even when zero throughout (the others give way so the table fits). */
+  readonly always?: boolean;
 }
 
 const DRY_RUN_COLUMNS: readonly Column[] = [
-  { header: 'Messages', value: (c) => c.messages },
-  { header: 'Importable', value: (c) => c.importable },
+  { header: 'Messages', value: (c) => c.messages, always: true },
+  { header: 'Importable', value: (c) => c.importable, always: true },
   { header: 'Spam', value: (c) => c.spam, tone: 'warn' },
   { header: 'Duplicates', value: (c) => c.duplicates },
   { header: 'Collisions', value: (c) => c.collisions, tone: 'warn' },
   { header: 'Calendar', value: (c) => c.calendar },
   { header: 'Undated', value: (c) => c.undated },
   { header: 'Unreadable', value: (c) => c.unreadable, tone: 'bad' },
-  { header: 'Size', value: (c) => c.bytes, format: formatBytes },
+  { header: 'Size', value: (c) => c.bytes, format: formatBytes, always: true },
 ];
 
 const EXCLUDED_COLUMN: Column = { header: 'Excluded', value: (c) => c.excluded };
+/** A dry run with a tenant reads what the destination already holds. */
+const FOUND_COLUMN: Column = { header: 'Found', value: (c) => c.alreadyPresent };
 
 const IMPORT_COLUMNS: readonly Column[] = [
-  { header: 'Imported', value: (c) => c.imported, tone: 'good' },
-  { header: 'Present', value: (c) => c.alreadyPresent },
-  { header: 'Failed', value: (c) => c.failed, tone: 'bad' },
-  { header: 'Pending', value: (c) => c.pending, tone: 'warn' },
+  { header: 'Imported', value: importedThisRun, tone: 'good', always: true },
+  { header: 'Earlier', value: (c) => c.importedEarlier },
+  { header: 'Found', value: (c) => c.alreadyPresent },
+  { header: 'Failed', value: (c) => c.failed, tone: 'bad', always: true },
+  { header: 'Pending', value: (c) => c.pending, tone: 'warn', always: true },
 ];
 
 const GAP = '  ';
@@ -101,9 +107,21 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
     for (const row of rows) out.push(countsLine(row));
   }
   out.push(countsLine(allRows[allRows.length - 1]!));
+  if (report.mode === 'import') {
+    const hidden = columns.length < DRY_RUN_COLUMNS.length + IMPORT_COLUMNS.length + (report.totals.excluded > 0 ? 1 : 0) ? ' Columns that are zero in every row are left out.' : '';
+    out.push(paint(`${INDENT}Imported: by this run. Earlier: by an earlier run. Found: already in the destination, not uploaded.${hidden}`, 'dim'));
+  }
 
   const spam = spamLines(report);
   if (spam.length > 0) out.push('', paint('Spam by rule', 'strong'), ...spam);
+  const notes = dryRunNotes(report, options.reportDir);
+  if (notes.length > 0) out.push('', paint('What the import will do', 'strong'), ...notes.map((n) => `${INDENT}${terminalSafe(n)}`));
+  const about = zipNotes(report);
+  if (about.length > 0) out.push('', paint('About the zips', 'strong'), ...about.map((c) => `${INDENT}${terminalSafe(c.zip)}: ${terminalSafe(c.text)}`));
+  const checks = crossCheckNotes(report);
+  if (checks.length > 0) {
+    out.push('', paint('Export log cross-check', 'strong'), ...checks.map((c) => `${INDENT}${terminalSafe(c.zip)}: ${terminalSafe(c.text)}`), paint(`${INDENT}${CROSS_CHECK_EXPLAINED}`, 'dim'));
+  }
   const problems = problemLines(report);
   if (problems.length > 0) out.push('', paint('Needs attention', 'bad'), ...problems.map((p) => paint(p, 'bad')));
   out.push('', paint(verdict(report, options.reportDir), verdictLevel(report)));
@@ -114,8 +132,10 @@ function columnsFor(report: RunReport): Column[] {
   const columns = [...DRY_RUN_COLUMNS];
   // Shown only when a filter left something out, so the common table stays narrow yet nothing hides.
   if (report.totals.excluded > 0) columns.splice(2, 0, EXCLUDED_COLUMN);
-  if (report.mode === 'import') columns.push(...IMPORT_COLUMNS);
-  return columns;
+  if (report.mode !== 'import') return report.totals.alreadyPresent > 0 ? [...columns, FOUND_COLUMN] : columns;
+  // An import's table has up to 15 columns: those that are zero in every row give way, so it fits a
+  // terminal; the dry run's table keeps them all, since 'none unreadable' is what it is run to learn.
+  return [...columns, ...IMPORT_COLUMNS].filter((col) => col.always || col.value(report.totals) > 0);
 }
 
 function cell(col: Column, counts: Counts): string {
@@ -150,9 +170,10 @@ function problemLines(report: RunReport): string[] {
   for (const zip of report.zips) {
     const name = terminalSafe(zip.zip);
     if (zip.archiveError) out.push(`${INDENT}! ${name}: archive error: ${terminalSafe(zip.archiveError)}`);
-    for (const m of zip.exportLogMismatches) out.push(`${INDENT}! ${name}: export log mismatch: ${terminalSafe(m)}`);
     if (zip.totals.unreadable > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.unreadable, 'entry', 'entries')} unreadable`);
-    if (report.mode === 'import' && zip.totals.failed > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.failed, 'message')} failed to import`);
+    const missing = report.missingMailboxes.find((m) => m.mailbox === zip.mailbox);
+    if (missing) out.push(`${INDENT}! ${name}: ${terminalSafe(missing.reason)}`);
+    else if (report.mode === 'import' && zip.totals.failed > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.failed, 'message')} failed to import`);
   }
   return out;
 }

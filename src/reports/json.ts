@@ -2,14 +2,17 @@
  * The machine-readable report: the object `--json` prints and `report.json` holds. Both go through
  * reportJsonText so they cannot drift apart.
  */
-import type { Counts, RunReport } from './model.js';
+import { importedThisRun, type Counts, type RunMode, type RunReport } from './model.js';
 
-/** Bumped when a field changes meaning or goes away; adding fields does not bump it. */
-export const REPORT_JSON_VERSION = 1;
+/**
+ * Bumped when a field changes meaning or goes away; adding fields does not bump it. 2: a dry run's counts
+ * say `wouldImport` and `wouldFail` instead of `pending`, `imported` and `failed` (a dry run imports nothing).
+ */
+export const REPORT_JSON_VERSION = 2;
 
 // Listed explicitly so the key order is stable and a field added to the model is a conscious decision here.
-function counts(c: Counts): Counts {
-  return {
+function counts(c: Counts, mode: RunMode): Record<string, number> {
+  const scanned = {
     messages: c.messages,
     importable: c.importable,
     spam: c.spam,
@@ -20,7 +23,17 @@ function counts(c: Counts): Counts {
     unreadable: c.unreadable,
     excluded: c.excluded,
     bytes: c.bytes,
+  };
+  if (mode === 'dry-run') {
+    // With a tenant, a dry run also reads what the destination holds: found there, or would be uploaded.
+    return { ...scanned, alreadyPresent: c.alreadyPresent, wouldImport: c.pending, wouldFail: c.failed };
+  }
+  return {
+    ...scanned,
+    /** By eml-import, in this run or an earlier one: importedThisRun + importedEarlier. */
     imported: c.imported,
+    importedThisRun: importedThisRun(c),
+    importedEarlier: c.importedEarlier,
     alreadyPresent: c.alreadyPresent,
     failed: c.failed,
     pending: c.pending,
@@ -38,19 +51,21 @@ export function toJson(report: RunReport): object {
     version: REPORT_JSON_VERSION,
     mode: report.mode,
     generatedAt: report.generatedAt,
-    totals: counts(report.totals),
-    folders: report.folders.map((f) => ({ zip: f.zip, mailbox: f.mailbox, folder: f.folder, ...counts(f) })),
+    totals: counts(report.totals, report.mode),
+    folders: report.folders.map((f) => ({ zip: f.zip, mailbox: f.mailbox, folder: f.folder, ...counts(f, report.mode) })),
     zips: report.zips.map((z) => ({
       zip: z.zip,
       path: z.path,
       mailbox: z.mailbox,
       archiveError: z.archiveError,
       exportLogMismatches: [...z.exportLogMismatches],
-      totals: counts(z.totals),
+      notes: [...z.notes],
+      totals: counts(z.totals, report.mode),
     })),
     spamByRule: { ...report.spamByRule },
     messagesPerYear: sortedYears(report.messagesPerYear),
     methods: { ...report.methods },
+    missingMailboxes: report.missingMailboxes.map((m) => ({ mailbox: m.mailbox, messages: m.messages, reason: m.reason })),
   };
 }
 

@@ -21,8 +21,11 @@ export interface Counts {
   excluded: number;
   /** Uncompressed bytes of the messages (calendar items, logs and unreadable entries not included). */
   bytes: number;
-  /** Import only (0 in a dry run without a tenant). */
+  /** Imported by eml-import, in this run or an earlier one (0 in a dry run). */
   imported: number;
+  /** Of `imported`, those an earlier run imported: a re-run that uploads nothing has all of them here. */
+  importedEarlier: number;
+  /** Found in the destination already (not uploaded): an earlier run elsewhere, or Microsoft's own migration. */
   alreadyPresent: number;
   failed: number;
   /** Wanted messages not yet imported nor found present (an interrupted run). */
@@ -42,6 +45,11 @@ export interface ZipReport {
   readonly mailbox: string | null;
   readonly archiveError: string | null;
   readonly exportLogMismatches: readonly string[];
+  /**
+   * What this run found about the zip itself: read before at another path (moved, renamed, downloaded
+   * again), a second copy of another zip of the run, messages already delivered from a zip not in the run.
+   */
+  readonly notes: readonly string[];
   readonly totals: Counts;
 }
 
@@ -81,6 +89,22 @@ export interface RunReport {
   /** Messages per year of their date ('undated' for none), for the bar chart. */
   readonly messagesPerYear: Readonly<Record<string, number>>;
   readonly methods: Readonly<Record<string, number>>;
+  /**
+   * Mailboxes the tenant does not have, with the wanted messages that failed for that reason and the
+   * sentence that says so. Empty when every mailbox was there (and always without a tenant).
+   */
+  readonly missingMailboxes: readonly MissingMailbox[];
+}
+
+export interface MissingMailbox {
+  readonly mailbox: string;
+  readonly messages: number;
+  readonly reason: string;
+}
+
+/** Imported by this run: what was uploaded now (the rest of `imported` an earlier run did). */
+export function importedThisRun(c: Counts): number {
+  return c.imported - c.importedEarlier;
 }
 
 export function emptyCounts(): Counts {
@@ -96,6 +120,7 @@ export function emptyCounts(): Counts {
     excluded: 0,
     bytes: 0,
     imported: 0,
+    importedEarlier: 0,
     alreadyPresent: 0,
     failed: 0,
     pending: 0,

@@ -69,6 +69,8 @@ function limitNote(count: number, file: string): string {
 }
 
 function folderTable(report: ReconcileReport): HtmlValue {
+  // The Error column only when a folder could not be read: empty in every row it only costs width.
+  const withError = report.folders.some((f) => f.error !== null);
   const columns: Column[] = [
     { label: 'Folder', kind: 'wrap' },
     { label: 'Source folders', kind: 'wrap' },
@@ -81,13 +83,13 @@ function folderTable(report: ReconcileReport): HtmlValue {
     { label: 'Items', kind: 'num' },
     { label: 'Missing', kind: 'num' },
     { label: 'Unexpected', kind: 'num' },
-    { label: 'Error', kind: 'error' },
+    ...(withError ? [{ label: 'Error', kind: 'error' as const }] : []),
   ];
   const rows: Row[] = [];
   for (const mailbox of report.mailboxes) {
     rows.push({ group: mailbox });
     for (const f of report.folders.filter((r) => r.mailbox === mailbox)) {
-      const cells = folderCells(f, report.withLedger);
+      const cells = folderCells(f, report.withLedger, withError);
       rows.push(rowHasMismatch(f) ? { className: 'mismatch', cells } : cells);
     }
   }
@@ -104,12 +106,12 @@ function folderTable(report: ReconcileReport): HtmlValue {
     '',
     formatCount(t.missing),
     formatCount(t.unexpected),
-    '',
+    ...(withError ? [''] : []),
   ];
   return table(columns, rows, footer);
 }
 
-function folderCells(f: ReconcileFolderRow, withLedger: boolean): (HtmlValue | Cell)[] {
+function folderCells(f: ReconcileFolderRow, withLedger: boolean, withError: boolean): (HtmlValue | Cell)[] {
   const n = (value: number | null, bad = false): Cell => ({ value: value === null ? '—' : formatCount(value), className: value === 0 || value === null ? 'zero' : bad ? 'bad' : '' });
   return [
     f.folderPath ?? f.label,
@@ -123,7 +125,7 @@ function folderCells(f: ReconcileFolderRow, withLedger: boolean): (HtmlValue | C
     n(f.totalItemCount),
     n(f.missing, true),
     n(f.unexpected, true),
-    f.error ?? '',
+    ...(withError ? [f.error ?? ''] : []),
   ];
 }
 

@@ -53,7 +53,7 @@ function eventsInto(stats: Stats): DestinationEvents {
     },
     onThrottleWait: (mailbox, ms, reason) => {
       // Waiting for one of the 4 request slots is the normal state of a busy mailbox, not throttling.
-      if (reason !== 'concurrency') stats.mailbox(mailbox).throttleWaitMs += ms;
+      if (reason !== 'concurrency') stats.recordHold(mailbox, ms);
     },
     onRetry: (mailbox) => {
       stats.mailbox(mailbox).retries += 1;

@@ -6,7 +6,7 @@ import { prepareForUpload } from '../message/prepare-upload.js';
 import { compareFolder } from './reconcile-compare.js';
 import { ClassifiedError } from '../accounting/errors.js';
 import { PartialUploadError, PendingCreateError } from '../destination/graph/upload-errors.js';
-import { decodeTarget, displayTarget } from './target.js';
+import { compareFolderSegments, decodeTarget, folderDisplayName } from './target.js';
 import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../ledger/ledger.js';
 import type { Stats } from '../accounting/stats.js';
 import type { DestinationMessage, FolderRef, MailboxDestination, UploadMethod } from '../destination/types.js';
@@ -69,7 +69,8 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   counters.imported = standing.imported;
   counters.alreadyPresent = standing.present;
 
-  const targets = standing.openTargets;
+  // In the order the tables list them (Inbox, then its subfolders), so the log reads like the report.
+  const targets = [...standing.openTargets].sort((a, b) => compareFolderSegments(decodeTarget(a), decodeTarget(b)));
   const readers = new Map<number, Promise<ExportReader>>();
   const zipById = new Map(zips.map((z) => [z.id, z]));
   const readerFor = (zipId: number): Promise<ExportReader> => {
@@ -120,7 +121,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       const later = toUpload.rows.filter(young);
       const now = toUpload.rows.filter((row) => !young(row));
       const waiting = later.length === 0 ? '' : `, ${later.length} left in flight by an earlier run to re-check once they can no longer land`;
-      log(`${mailbox}: ${displayTarget(target)}: ${inventory.length} already in the folder, ${now.length} to upload${waiting}`);
+      log(`${mailbox}: ${folderDisplayName(target)}: ${inventory.length} already in the folder, ${now.length} to upload${waiting}`);
       // Every message id the folder held before this upload, or that a row already accounts for: a
       // lookup after an ambiguous create that finds only these found nothing of ours.
       const claimed = new Set([...inventory.map((m) => m.id), ...folderRows.flatMap((r) => (r.destId ? [r.destId] : []))]);

@@ -16,15 +16,31 @@ export interface ImportMailboxesOptions {
 
 /**
  * Checks the tenant (token, permissions, every mailbox) before anything is written, then imports the
- * mailboxes, `parallel` at a time. Returns the sentences that stopped the run, or null when none did.
+ * mailboxes, `parallel` at a time. A mailbox the tenant does not have stops only itself: its messages
+ * fail with that reason (so the report can say so) and the other mailboxes go on. Returns the sentences
+ * that stopped the run, or null when none did.
  */
 export async function importMailboxes(zips: readonly ZipRecord[], ledger: Ledger, stats: Stats, connection: Connection, options: ImportMailboxesOptions, log: (line: string) => void): Promise<string | null> {
-  const mailboxes = [...new Set(zips.map((z) => z.mailbox).filter((m): m is string => m !== null))];
-  const problems = await connection.preflight(mailboxes);
+  const all = [...new Set(zips.map((z) => z.mailbox).filter((m): m is string => m !== null))];
+  const failedChecks = (await connection.checks(all)).filter((c) => !c.ok);
+  const problems = failedChecks.filter((c) => !c.mailboxMissing);
   if (problems.length > 0) {
-    for (const problem of problems) log(`error: ${problem}`);
-    return problems.join('\n');
+    for (const problem of failedChecks) log(`error: ${problem.name}: ${problem.detail}`);
+    return problems.map((p) => `${p.name}: ${p.detail}`).join('\n');
   }
+  const missing = new Set<string>();
+  for (const check of failedChecks) {
+    if (!check.mailboxMissing) continue;
+    const { mailbox, reason } = check.mailboxMissing;
+    missing.add(mailbox);
+    log(`error: ${check.detail}`);
+    const failed = ledger.markMailboxMissing(mailbox, reason);
+    const counters = stats.mailbox(mailbox);
+    counters.wanted = failed;
+    counters.failed = failed;
+    counters.done = failed;
+  }
+  const mailboxes = all.filter((m) => !missing.has(m));
   const queue = new PQueue({ concurrency: options.parallel });
   const results = await Promise.all(
     mailboxes.map((mailbox) =>

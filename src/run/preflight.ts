@@ -1,3 +1,4 @@
+import { ClassifiedError } from '../accounting/errors.js';
 import type { GraphRequester } from '../destination/graph/graph-requester.js';
 import type { TokenSource } from '../destination/graph/token-source.js';
 
@@ -7,6 +8,17 @@ export interface Check {
   readonly ok: boolean;
   /** What was found, or the sentence that says what to do. */
   readonly detail: string;
+  /**
+   * Set when Graph answered that this mailbox does not exist (404 ErrorInvalidUser) or cannot be reached
+   * (unlicensed, on-premises: the other mailbox 404s): a problem of that mailbox alone, not of the run.
+   */
+  readonly mailboxMissing?: { readonly mailbox: string; readonly reason: string };
+}
+
+/** The sentence a report gives for the messages of a mailbox the tenant does not have. */
+export function mailboxMissingReason(mailbox: string, error: ClassifiedError): string {
+  if (error.code === 'ErrorInvalidUser') return `mailbox ${mailbox} does not exist in this tenant: check --mailbox or the map`;
+  return error.message;
 }
 
 /** The application permissions each upload method needs (folders and the JSON path need Mail.ReadWrite). */
@@ -60,7 +72,13 @@ export async function runPreflight(tokens: TokenSource, graph: GraphRequester, m
       await graph.request(mailbox, { method: 'GET', path: `/users/${encodeURIComponent(mailbox)}/mailFolders/inbox?$select=id,totalItemCount` });
       checks.push({ name: `mailbox ${mailbox}`, ok: true, detail: 'reachable' });
     } catch (error) {
-      checks.push({ name: `mailbox ${mailbox}`, ok: false, detail: (error as Error).message });
+      const missing = error instanceof ClassifiedError && error.status === 404;
+      checks.push({
+        name: `mailbox ${mailbox}`,
+        ok: false,
+        detail: (error as Error).message,
+        ...(missing ? { mailboxMissing: { mailbox, reason: mailboxMissingReason(mailbox, error) } } : {}),
+      });
     }
   }
   return checks;

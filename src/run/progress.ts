@@ -12,11 +12,16 @@ function rate(count: number, elapsedMs: number): string {
   return elapsedMs > 0 ? (count / (elapsedMs / 1000)).toFixed(1) : '0.0';
 }
 
-/** One bar line's text for a mailbox: messages, MB, rate, ETA and time spent waiting on Graph's limits. */
+/** One bar line's text for a mailbox: messages, MB, rate, ETA and how long its limits held it back. */
 function mailboxText(upn: string, m: MailboxCounters, elapsedMs: number): string {
   const eta = etaSeconds(m.done, m.wanted, elapsedMs);
-  const waits = m.throttleWaitMs > 0 ? ` | waited ${(m.throttleWaitMs / 1000).toFixed(0)}s on limits` : '';
+  const waits = m.heldBackMs > 0 ? ` | held back ${formatDuration(m.heldBackMs / 1000)} by limits` : '';
   return `${upn} | ${m.done}/${m.wanted}${m.failed ? ` (${m.failed} failed)` : ''} | ${mb(m.bytesUploaded)} MB | ${rate(m.done, elapsedMs)} msg/s${eta === null ? '' : ` | ETA ${formatDuration(eta)}`}${waits}`;
+}
+
+/** What the scan bar says once the scan is over, so it does not echo the import's figures. */
+function scannedText(s: StatsSnapshot): string {
+  return `read ${s.zipsDone}/${s.zipsTotal} zip${s.zipsTotal === 1 ? '' : 's'}: ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${s.unreadable} unreadable`;
 }
 
 /** One line that says where the run is; the same text feeds the bar's payload and the plain lines. */
@@ -48,6 +53,9 @@ export interface ProgressHandle {
   stop(): void;
 }
 
+/** Erases the terminal line the cursor is on: a log line must not keep the tail of the bar it replaces. */
+const CLEAR_LINE = '\x1b[2K';
+
 /**
  * Live bars on a terminal (cli-progress): one while scanning, then one per mailbox while importing.
  * Otherwise plain periodic lines, because cli-progress prints nothing at all when its stream is not a
@@ -60,8 +68,13 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
     timer.unref();
     return { log: (line) => stream.write(`${line}\n`), stop: () => clearInterval(timer) };
   }
+  // cli-progress writes log lines where the bars were and then redraws only the bars whose text changed:
+  // a bar that had not changed left an older bar's copy on screen, and a log line shorter than the bar
+  // under it kept that bar's tail ('… 40 to upload0 msg/s | ETA 13s'). So every bar is redrawn on every
+  // update (forceRedraw), each log line clears its own line first, and line wrapping stays on: bars are
+  // cut to the terminal's width by cli-progress, and a long log line wraps above them instead of being cut.
   const multibar = new cliProgress.MultiBar(
-    { format: '{bar} {text}', barsize: 20, hideCursor: true, clearOnComplete: false, stream: stream as NodeJS.WritableStream, autopadding: true },
+    { format: '{bar} {text}', barsize: 20, hideCursor: true, clearOnComplete: false, stream: stream as NodeJS.WritableStream, autopadding: true, forceRedraw: true, linewrap: true },
     cliProgress.Presets.shades_classic,
   );
   // The scan's bar moves with the bytes of zip read, so that one large mailbox does not sit at 0% until done.
@@ -69,10 +82,9 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
   const mailboxBars = new Map<string, cliProgress.SingleBar>();
   const redraw = (): void => {
     const snapshot = stats.snapshot();
-    if (snapshot.phase === 'scanning' || mailboxBars.size === 0) {
-      scanBar.setTotal(Math.max(1, snapshot.zipBytesTotal));
-      scanBar.update(Math.min(snapshot.zipBytesRead, snapshot.zipBytesTotal), { text: describeProgress(snapshot) });
-    }
+    const scanning = snapshot.phase === 'scanning' || snapshot.phase === 'starting';
+    scanBar.setTotal(Math.max(1, snapshot.zipBytesTotal));
+    scanBar.update(Math.min(snapshot.zipBytesRead, snapshot.zipBytesTotal), { text: scanning ? describeProgress(snapshot) : scannedText(snapshot) });
     for (const [upn, m] of Object.entries(snapshot.mailboxes)) {
       let bar = mailboxBars.get(upn);
       if (!bar) {
@@ -85,7 +97,7 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
   };
   const timer = setInterval(redraw, BAR_REFRESH_MS);
   return {
-    log: (line) => multibar.log(`${line}\n`),
+    log: (line) => multibar.log(`${CLEAR_LINE}${line}\n`),
     stop: () => {
       clearInterval(timer);
       redraw();

@@ -4,7 +4,7 @@
  * buckets out.
  */
 import { fingerprint } from '../message/fingerprint.js';
-import { decodeTarget } from './target.js';
+import { compareFolderSegments, decodeTarget } from './target.js';
 import type { MessageRow } from '../ledger/ledger.js';
 import type { LedgerEntry } from './reconcile-ledger.js';
 import type { ComparableSource } from './reconcile-compare.js';
@@ -82,7 +82,14 @@ export function bucketSource(rows: readonly MessageRow[], context: SourceContext
   }
   return [...buckets.values()]
     .map((b) => ({ ...b, sourceFolders: [...b.sourceFolders].sort() }))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    .sort((a, b) => compareFolderSegments(segmentsOf(a), segmentsOf(b)) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Where a bucket sits in the folder list: its target, or the source folder of a bucket without one. */
+function segmentsOf(bucket: { target: string | null; sourceFolders: readonly string[] }): string[] {
+  if (bucket.target !== null) return decodeTarget(bucket.target);
+  const folder = bucket.sourceFolders[0] ?? '';
+  return folder === '' ? [] : folder.split('/');
 }
 
 function toSourceMessage(row: MessageRow, target: string, context: SourceContext): ReconcileSourceMessage {

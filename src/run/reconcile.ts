@@ -11,7 +11,7 @@ import { ExitCode } from '../accounting/exit-codes.js';
 import { Stats } from '../accounting/stats.js';
 import { Ledger } from '../ledger/ledger.js';
 import { scanZips, type ScanOptions, type ZipToScan } from './scan.js';
-import { decodeTarget, displayTarget } from './target.js';
+import { decodeTarget, folderDisplayName } from './target.js';
 import { compareFolder } from './reconcile-compare.js';
 import { findLeftoverDrafts } from './reconcile-drafts.js';
 import { bucketSource, type SourceBucket } from './reconcile-source.js';
@@ -131,7 +131,7 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
 
   const report = mailboxReport(mailbox, results, leftovers, { draftsPath, itemCounts: counts, withLedger });
   for (const row of report.folders) {
-    if (row.folderPath !== null) log(`${mailbox}: ${row.label}: ${row.expected} expected, ${row.present} present, ${row.missing} missing, ${row.unexpected} unexpected`);
+    if (row.folderPath !== null) log(`${mailbox}: ${row.folderPath}: ${row.expected} expected, ${row.present} present, ${row.missing} missing, ${row.unexpected} unexpected`);
   }
   return { ...report, warnings: countWarnings(report.folders) };
 }
@@ -150,7 +150,7 @@ async function reconcileFolder(bucket: SourceBucket, destination: MailboxDestina
   if (bucket.target === null) {
     return { bucket, folderId: null, folderPath: null, listing: [], comparison: compareFolder(bucket.wanted, []), error: null };
   }
-  const label = displayTarget(bucket.target);
+  const label = folderDisplayName(bucket.target);
   try {
     const folder = await destination.findFolder(decodeTarget(bucket.target));
     if (folder === null) {

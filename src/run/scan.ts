@@ -1,6 +1,6 @@
 import { basename, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { scanExport, checkExportLog, localExportIdentity } from '../source/index.js';
+import { ExportLogTally, checkExportLog, countNamedFolders, localExportIdentity, scanExport } from '../source/index.js';
 import { summarizeMessage } from '../message/summarize.js';
 import { classifySpam } from '../policy/spam.js';
 import { mapFolder } from '../policy/folder-map.js';
@@ -105,7 +105,7 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
   let archiveError: string | null = null;
   let archiveErrorCount = 0;
   const logs: ExportLog[] = [];
-  const observed = { messages: 0, bytes: 0, folders: new Set<string>() };
+  const tally = new ExportLogTally();
   const flush = (): void => {
     ledger.addEntries(batch);
     batch = [];
@@ -123,12 +123,7 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
         stats.bytesScanned += item.entry.uncompressedSize;
         stats.zipBytesRead += item.entry.compressedSize;
         if (item.exportLog) logs.push(item.exportLog);
-        if (row.kind === 'message' || row.kind === 'calendar') {
-          // WorkMail exports "email messages and calendar items"; its totalMessages is taken to count both.
-          observed.messages += 1;
-          observed.bytes += row.size;
-          observed.folders.add(row.folder);
-        }
+        tally.add(row.kind, row.size);
         if (!item.read.ok) log(`error: ${item.read.error}`);
       }
       if (row.verdict === 'unreadable') stats.unreadable += 1;
@@ -140,7 +135,9 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
     flush();
   }
 
-  const mismatches = logs.flatMap((l) => checkExportLog(l, { messages: observed.messages, bytes: observed.bytes, folders: observed.folders.size }));
+  // The folder count walks the names once more, only when a log states one to compare with.
+  const namedFolders = logs.some((l) => l.totalFolders !== undefined) ? await countNamedFolders(zip.path).catch(() => null) : 0;
+  const mismatches = logs.flatMap((l) => checkExportLog(namedFolders === null ? { ...l, totalFolders: undefined } : l, tally.observed(namedFolders ?? 0)));
   ledger.finishZipScan(zip.id, {
     archiveError,
     exportLog: logs.length > 0 ? JSON.stringify(logs.map((l) => ({ entry: l.entryName, ...l.raw }))) : null,

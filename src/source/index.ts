@@ -6,6 +6,7 @@ export type { ExportReader } from './export-reader.js';
 export { openExport } from './export-reader.js';
 export type { ObservedTotals } from './export-log.js';
 export { ExportLogTally, checkExportLog, parseExportLog } from './export-log.js';
+export { NamedFolders, countNamedFolders } from './named-folders.js';
 export { sniffContent } from './sniff.js';
 export { decodeModifiedUtf7 } from './modified-utf7.js';
 export { exportIdentity, localExportIdentity, IDENTITY_TAIL_BYTES } from './export-identity.js';

@@ -120,6 +120,14 @@ describe('reconcile renderers', () => {
     expect(page).toContain("default-src 'none'");
   });
 
+  it('shows the Error column only when a folder could not be read', () => {
+    const clean = renderReconcileHtml(report([row({})]));
+    expect(clean).not.toContain('<th>Error</th>');
+    const broken = renderReconcileHtml(report([row({}), row({ label: 'sentitems', folderPath: 'Sent Items', error: 'listing failed (503)' })]));
+    expect(broken).toContain('<th>Error</th>');
+    expect(broken).toContain('<td class="error">listing failed (503)</td>');
+  });
+
   it('keeps control characters out of the terminal and one message per combined line', () => {
     const r = report([row({ present: 2, missing: 1 })], { missing: [{ ...hostile, subject: 'evil\u001b[2Jsubject\n- fake line' }] });
     const text = renderReconcile(r, { color: false });

@@ -67,6 +67,14 @@ describe('bucketSource', () => {
     expect(buckets.find((b) => b.target === null)).toMatchObject({ sourceFolders: ['Junk E-mail'], inExport: 2, spam: 2, wanted: [] });
   });
 
+  it('lists a folder before its subfolders, and Inbox first', () => {
+    const buckets = bucketSource(
+      [row('Inbox/Projects', 'importable', ['inbox', 'Projects']), row('Archive', 'importable', ['archive']), row('Inbox', 'importable', ['inbox']), row('03_März', 'importable', ['03_März'])],
+      context,
+    );
+    expect(buckets.map((b) => b.sourceFolders[0])).toEqual(['Inbox', 'Inbox/Projects', '03_März', 'Archive']);
+  });
+
   it('puts targets that differ only in case into one destination folder, as Exchange does', () => {
     const buckets = bucketSource([row('Projects', 'importable', ['Projects']), row('projects', 'importable', ['projects'])], context);
     expect(buckets).toHaveLength(1);

@@ -26,6 +26,12 @@ describe('renderHtml', () => {
   const dry = renderHtml(sampleReport('dry-run'), sampleLines());
   const imported = renderHtml(sampleReport('import'), sampleLines());
 
+  it('says what the run found about a zip itself', () => {
+    const doc = renderHtml(sampleReport('import'), sampleLines());
+    expect(doc).toContain('About the zips');
+    expect(doc).toMatch(/<strong>ann\.zip<\/strong>: seen before at \/old\/ann\.zip/);
+  });
+
   it('is a balanced document with the main structure', () => {
     for (const doc of [dry, imported]) {
       expect(doc.startsWith('<!DOCTYPE html>')).toBe(true);
@@ -95,15 +101,49 @@ describe('renderHtml', () => {
   });
 
   it('shows import figures and failed messages only in import mode', () => {
-    expect(imported).toMatch(/<div class="value">1,184<\/div><div class="label">Imported<\/div>/);
+    expect(imported).toMatch(/<div class="value">1,184<\/div><div class="label">Imported in this run<\/div>/);
+    expect(imported).toMatch(/<div class="value">0<\/div><div class="label">Imported by an earlier run<\/div>/);
+    expect(imported).toMatch(/<div class="value">40<\/div><div class="label">Already in the destination<\/div>/);
     expect(imported).toMatch(/<div class="value">4<\/div><div class="label">Failed<\/div>/);
     expect(imported).toContain('<h3>Failed messages</h3>');
     expect(imported).toContain('HTTP 400 ErrorInvalidRecipients');
     expect(imported).toContain('<h2>Upload methods</h2>');
     expect(dry).not.toContain('<h3>Failed messages</h3>');
-    expect(dry).not.toContain('>Already present<');
-    expect(dry).not.toContain('<th class="num">Present</th>');
-    expect(imported).toContain('<th class="num">Present</th>');
+    expect(dry).not.toContain('>Already in the destination<');
+    expect(dry).not.toContain('<th class="num">Found</th>');
+    expect(imported).toContain('<th class="num">Found</th>');
+    // Nothing was imported by an earlier run: the column would be zero in every row.
+    expect(imported).not.toContain('<th class="num">Earlier</th>');
+    const report = sampleReport('import');
+    const again = renderHtml({ ...report, totals: { ...report.totals, importedEarlier: 1_184 } });
+    expect(again).toContain('<th class="num">Earlier</th>');
+  });
+
+  it('shows the error without the zip and entry the row already names', () => {
+    const lines = [sampleLines()[6]!, line({ entry: 'Inbox/bad.eml', verdict: 'unreadable', state: 'skipped', error: '/exports/ann.zip: Inbox/bad.eml: CRC-32 mismatch' })];
+    const doc = renderHtml(sampleReport('dry-run'), lines);
+    expect(doc).toContain('<td class="error">CRC-32 mismatch</td>');
+    expect(doc).not.toContain('/exports/ann.zip: Inbox/bad.eml');
+  });
+
+  it('leaves out columns that are empty in every row: Mailbox without a tenant, counts that are zero throughout', () => {
+    const report = sampleReport('dry-run');
+    const noTenant = { ...report, zips: report.zips.map((z) => ({ ...z, mailbox: null })) };
+    const doc = renderHtml(noTenant, sampleLines());
+    const zips = doc.slice(doc.indexOf('<h2>Export zips</h2>'));
+    expect(zips).not.toContain('<th>Mailbox</th>');
+    expect(dry.slice(dry.indexOf('<h2>Export zips</h2>'))).toContain('<th>Mailbox</th>');
+    const folders = doc.slice(doc.indexOf('<h2>Folders</h2>'), doc.indexOf('<h2>Spam by rule</h2>'));
+    expect(folders).not.toContain('>Excluded</th>');
+    expect(folders).toContain('Columns that are zero in every row are left out');
+  });
+
+  it('gives spam shares that add up to 100%', () => {
+    const report = { ...sampleReport('dry-run'), spamByRule: { a: 1, b: 1, c: 1 } };
+    const doc = renderHtml({ ...report, totals: { ...report.totals, spam: 3 } });
+    const spam = doc.slice(doc.indexOf('<h2>Spam by rule</h2>'), doc.indexOf('<h2>Messages per year</h2>'));
+    const shares = [...spam.matchAll(/<td class="num">(\d+)%<\/td>/g)].map((m) => Number(m[1]));
+    expect(shares).toEqual([34, 33, 33]);
   });
 
   it('without lines, still says where unreadable entries and failures are listed', () => {

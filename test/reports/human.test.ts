@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderSummary } from '../../src/reports/human.js';
-import { CJK_FOLDER, sampleReport } from './sample.js';
+import { CJK_FOLDER, counts, sampleReport } from './sample.js';
 
 // Independent of src/reports/text-width.ts on purpose: the CJK and kana used in the sample are two columns.
 const columns = (s: string): number => [...s].reduce((n, c) => n + (/[\u3000-\u9fff]/.test(c) ? 2 : 1), 0);
@@ -15,6 +15,11 @@ function tableLines(text: string): string[] {
 
 describe('renderSummary, dry run', () => {
   const text = renderSummary(sampleReport('dry-run'), { color: false });
+
+  it('says what the run found about a zip itself, such as where it was seen before', () => {
+    expect(text).toContain('About the zips');
+    expect(text).toContain('ann.zip: seen before at /old/ann.zip');
+  });
 
   it('shows the per-folder and total numbers with bytes in human units', () => {
     const inbox = text.split('\n').find((l) => l.trim().startsWith('Inbox '));
@@ -51,10 +56,32 @@ describe('renderSummary, dry run', () => {
     expect(lines.slice(at + 1, at + 3).map((l) => l.trim().split(/\s+/))).toEqual([['x-spam-status', '40'], ['junk-folder', '16']]);
   });
 
-  it('calls out export-log mismatches and archive errors', () => {
-    expect(text).toContain('! ann.zip: export log mismatch: export log lists 1,236 entries, the zip holds 1,235');
-    expect(text).toContain('! bob.zip: archive error: invalid central directory at offset 1234');
+  it('calls out archive errors, and shows the export log as a cross-check note, not a problem', () => {
+    const lines = text.split('\n');
+    const attention = lines.slice(lines.indexOf('Needs attention'), lines.indexOf('', lines.indexOf('Needs attention')));
+    expect(attention).toContain('  ! bob.zip: archive error: invalid central directory at offset 1234');
+    expect(attention.join('\n')).not.toContain('export log');
+    const checks = lines.slice(lines.indexOf('Export log cross-check'));
+    expect(checks[1]).toBe('  ann.zip: export log lists 1,236 entries, the zip holds 1,235');
+    expect(checks[2]).toContain('a difference is not an error');
     expect(text).not.toContain('failed to import');
+  });
+
+  it('says what the import will do with calendar items, undated messages and collisions', () => {
+    const lines = text.split('\n');
+    const notes = lines.slice(lines.indexOf('What the import will do') + 1, lines.indexOf('', lines.indexOf('What the import will do')));
+    expect(notes).toEqual([
+      '  1 calendar item will not be imported: eml-import moves mail only (listed in messages.csv with --report DIR).',
+      '  3 messages without a Date or Received header: imported unless spam and dated by Exchange on arrival; never dropped as duplicates, never moved by --archive-before.',
+      '  2 collisions: the same subject and date as another message in the folder but another Message-ID; both copies will be imported (listed in duplicates.csv with --report DIR).',
+    ]);
+  });
+
+  it('says that Deleted Items is imported, and how to leave it out', () => {
+    const report = sampleReport('dry-run');
+    const deleted = { ...report.folders[0]!, folder: 'Deleted Items/Old', importable: 12 };
+    const out = renderSummary({ ...report, folders: [...report.folders, deleted] }, { color: false, reportDir: 'out' });
+    expect(out).toContain("  12 messages in Deleted Items will be imported into Deleted Items; to leave them out, add --exclude-folder 'Deleted Items'.");
   });
 
   it('ends with a one-line verdict', () => {
@@ -70,16 +97,45 @@ describe('renderSummary, dry run', () => {
 });
 
 describe('renderSummary, import', () => {
-  it('adds imported, present, failed and pending, and says what is left', () => {
-    const text = renderSummary(sampleReport('import'), { color: false, reportDir: 'out' });
+  it('tells imported in this run, by an earlier run and found there apart, then failed and pending', () => {
+    const report = sampleReport('import');
+    const text = renderSummary({ ...report, totals: { ...report.totals, importedEarlier: 1_000 } }, { color: false, reportDir: 'out' });
     const header = tableLines(text)[0] ?? '';
-    expect(header.split(/\s+/).filter(Boolean).slice(-4)).toEqual(['Imported', 'Present', 'Failed', 'Pending']);
+    expect(header.split(/\s+/).filter(Boolean).slice(-5)).toEqual(['Imported', 'Earlier', 'Found', 'Failed', 'Pending']);
     const total = text.split('\n').find((l) => l.trim().startsWith('Total'));
-    expect(total?.split(/\s+/).filter(Boolean).slice(-4)).toEqual(['1,184', '40', '4', '6']);
+    expect(total?.split(/\s+/).filter(Boolean).slice(-5)).toEqual(['184', '1,000', '40', '4', '6']);
+    expect(text).toContain('Imported: by this run. Earlier: by an earlier run. Found: already in the destination, not uploaded.');
     expect(text.trimEnd().split('\n').at(-1)).toBe(
-      'Import: 1,224 of 1,234 wanted messages in the mailbox (1,184 imported, 40 already present); 56 spam, 10 duplicates left out; ' +
-        '4 failed (see out/failed.csv); 6 pending: run again to finish; 3 entries unreadable (see out/messages.csv); 1 archive with errors.',
+      'Import: 1,224 of 1,234 wanted messages in the mailbox (184 imported in this run, 1,000 imported by an earlier run, 40 already in the destination); ' +
+        '56 spam, 10 duplicates left out; 4 failed (see out/failed.csv); 6 pending: run again to finish; 3 entries unreadable (see out/messages.csv); 1 archive with errors.',
     );
+  });
+
+  it('leaves out columns that are zero in every row, so an ordinary import fits 120 columns', () => {
+    const report = sampleReport('import');
+    const quiet = (c: ReturnType<typeof counts>): ReturnType<typeof counts> => ({ ...c, collisions: 0, calendar: 0, undated: 0, unreadable: 0, pending: 0, failed: 0 });
+    const text = renderSummary(
+      { ...report, totals: quiet(report.totals), zips: report.zips.map((z) => ({ ...z, totals: quiet(z.totals) })), folders: report.folders.map((f) => ({ ...f, ...quiet(f) })) },
+      { color: false, width: 120 },
+    );
+    const rows = tableLines(text);
+    expect((rows[0] ?? '').split(/\s+/).filter(Boolean)).toEqual(['Folder', 'Messages', 'Importable', 'Spam', 'Duplicates', 'Size', 'Imported', 'Found', 'Failed', 'Pending']);
+    expect(Math.max(...rows.map(columns))).toBeLessThanOrEqual(120);
+    expect(text).toContain('Columns that are zero in every row are left out.');
+  });
+
+  it('blames a mailbox that does not exist, not a run that needs repeating', () => {
+    const report = sampleReport('import');
+    const reason = 'mailbox bob@contoso.com does not exist in this tenant: check --mailbox or the map';
+    const bob = counts({ messages: 66, importable: 50, failed: 50 });
+    const text = renderSummary(
+      { ...report, totals: { ...report.totals, failed: 54, pending: 0 }, zips: [report.zips[0]!, { ...report.zips[1]!, totals: bob }], missingMailboxes: [{ mailbox: 'bob@contoso.com', messages: 50, reason }] },
+      { color: false, reportDir: 'out' },
+    );
+    expect(text).toContain(`  ! bob.zip: ${reason}`);
+    const verdict = text.trimEnd().split('\n').at(-1) ?? '';
+    expect(verdict).toContain(`50 messages failed: ${reason}; 4 failed (see out/failed.csv)`);
+    expect(verdict).not.toContain('run again');
   });
 
   it('colours when asked, and the colour does not break the alignment', () => {

@@ -31,7 +31,23 @@ export function line(partial: Partial<MessageLine> & Pick<MessageLine, 'entry'>)
 
 export const CJK_FOLDER = 'Inbox/受信トレイ/プロジェクト';
 
+/** A dry run without a tenant imports nothing and finds nothing: every wanted message would be imported. */
+function asDryRun(c: Counts): Counts {
+  return { ...c, imported: 0, importedEarlier: 0, alreadyPresent: 0, failed: 0, pending: c.importable };
+}
+
 export function sampleReport(mode: RunMode = 'dry-run'): RunReport {
+  const report = sampleImportReport(mode);
+  if (mode === 'import') return report;
+  return {
+    ...report,
+    totals: asDryRun(report.totals),
+    zips: report.zips.map((z) => ({ ...z, totals: asDryRun(z.totals) })),
+    folders: report.folders.map((f) => ({ ...f, ...asDryRun(f) })),
+  };
+}
+
+function sampleImportReport(mode: RunMode): RunReport {
   const inbox: FolderReport = {
     zip: 'ann.zip', mailbox: 'ann@contoso.com', folder: 'Inbox',
     ...counts({ messages: 1000, importable: 950, spam: 40, duplicates: 10, collisions: 2, undated: 3, bytes: 1_100_000_000, imported: 900, alreadyPresent: 40, failed: 4, pending: 6 }),
@@ -46,8 +62,8 @@ export function sampleReport(mode: RunMode = 'dry-run'): RunReport {
   };
   const annTotals = counts({ messages: 1234, importable: 1184, spam: 40, duplicates: 10, collisions: 2, calendar: 1, undated: 3, bytes: 1_400_000_000, imported: 1134, alreadyPresent: 40, failed: 4, pending: 6 });
   const zips: ZipReport[] = [
-    { zip: 'ann.zip', path: '/exports/ann.zip', mailbox: 'ann@contoso.com', archiveError: null, exportLogMismatches: ['export log lists 1,236 entries, the zip holds 1,235'], totals: annTotals },
-    { zip: 'bob.zip', path: '/exports/bob.zip', mailbox: 'bob@contoso.com', archiveError: 'invalid central directory at offset 1234', exportLogMismatches: [], totals: bobTop },
+    { zip: 'ann.zip', path: '/exports/ann.zip', mailbox: 'ann@contoso.com', archiveError: null, exportLogMismatches: ['export log lists 1,236 entries, the zip holds 1,235'], notes: ['seen before at /old/ann.zip: the same export, resumed from the ledger'], totals: annTotals },
+    { zip: 'bob.zip', path: '/exports/bob.zip', mailbox: 'bob@contoso.com', archiveError: 'invalid central directory at offset 1234', exportLogMismatches: [], notes: [], totals: bobTop },
   ];
   return {
     mode,
@@ -58,6 +74,7 @@ export function sampleReport(mode: RunMode = 'dry-run'): RunReport {
     spamByRule: { 'x-spam-status': 40, 'junk-folder': 16 },
     messagesPerYear: { '2019': 100, '2021': 1000, '2020': 197, undated: 3 },
     methods: { 'simple-put': 1100, 'upload-session': 84 },
+    missingMailboxes: [],
   };
 }
 

@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip } from '../../fixtures/zip-writer.js';
 import { writeZip64 } from '../../fixtures/zip64-stream-writer.js';
-import { checkExportLog, ExportLogTally, openExport, scanExport } from '../../src/source/index.js';
+import { checkExportLog, countNamedFolders, ExportLogTally, openExport, scanExport } from '../../src/source/index.js';
 import { MAX_ENTRY_UNCOMPRESSED_BYTES, STREAM_INFLATE_THRESHOLD_BYTES } from '../../src/source/limits.js';
 import type { CentralEntry } from '../../src/source/central-directory.js';
 import { walkCentralDirectory } from '../../src/source/central-directory.js';
@@ -216,17 +216,36 @@ describe('scanExport and openExport on generated zips', () => {
       const logs = [];
       for await (const item of scanExport(join(FIXTURES_DIR, zipName), { verify: true })) {
         if (item.type !== 'entry') continue;
-        tally.add(item.read.ok ? item.read.kind : undefined, item.entry.folderSegments, item.entry.uncompressedSize);
+        tally.add(item.read.ok ? item.read.kind : undefined, item.entry.uncompressedSize);
         if (item.exportLog) logs.push(item.exportLog);
       }
       expect(logs).toHaveLength(1);
-      for (const log of logs) problems.push(...checkExportLog(log, tally.observed()));
+      const folders = await countNamedFolders(join(FIXTURES_DIR, zipName));
+      for (const log of logs) problems.push(...checkExportLog(log, tally.observed(folders)));
       return problems;
     };
     expect(await outcome('export-prefixed.zip')).toEqual([]);
     const problems = await outcome('export-flat.zip');
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/ExportLog\.json says totalMessages is 999/);
+  });
+
+  it('counts the folders a zip names: directory entries and empty parents included, the export-job prefix and top level not', async () => {
+    const zipPath = join(tmpdir(), `named-folders-${process.pid}.zip`);
+    await writeFile(
+      zipPath,
+      buildZip([
+        { name: 'export-9/', data: Buffer.alloc(0), method: 0 },
+        { name: 'export-9/log.json', data: Buffer.from('{}') },
+        { name: 'export-9/Archive/2019/1.eml', data: Buffer.from('Subject: a\r\n\r\nx') },
+        { name: 'export-9/Archive/2020/2.eml', data: Buffer.from('Subject: b\r\n\r\nx') },
+        { name: 'export-9/Empty/', data: Buffer.alloc(0), method: 0 },
+        { name: 'export-9/Inbox/3.eml', data: Buffer.from('Subject: c\r\n\r\nx') },
+      ]),
+    );
+    // Archive, Archive/2019, Archive/2020, Empty, Inbox.
+    expect(await countNamedFolders(zipPath)).toBe(5);
+    await rm(zipPath, { force: true });
   });
 
   it('stops cleanly when the consumer stops early, and throws on abort', async () => {
