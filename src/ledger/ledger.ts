@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { LEDGER_VERSION, SCHEMA } from './schema.js';
+import { ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
 import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, type BreakdownRow } from './report-queries.js';
 import type { EntryKind } from '../source/types.js';
 import type { Verdict } from '../policy/types.js';
@@ -11,7 +11,7 @@ import type { UploadMethod } from '../destination/types.js';
 /** The names of the counts folderCounts() returns, the fields of reports/model.ts's Counts. */
 export type CountName =
   | 'messages' | 'importable' | 'spam' | 'duplicates' | 'collisions' | 'calendar' | 'undated' | 'unreadable'
-  | 'excluded' | 'bytes' | 'imported' | 'alreadyPresent' | 'failed' | 'pending';
+  | 'excluded' | 'bytes' | 'imported' | 'alreadyPresent' | 'failed' | 'pending' | 'headerDefects';
 
 /** The error class of a message created without all its attachments: failed, and never sent again. */
 export const PARTIAL_UPLOAD = 'partial-upload';
@@ -44,6 +44,8 @@ export interface NewEntryRow {
   readonly sender: string | null;
   readonly date: string | null;
   readonly dateSource: string | null;
+  /** Lines of the header block that are not fields (MessageSummary `headerDefects`); 0 when not given. */
+  readonly headerDefects?: number;
   readonly messageId: string | null;
   readonly fingerprint: string | null;
   readonly size: number;
@@ -225,6 +227,10 @@ export class Ledger {
     db.pragma(scratchDir === undefined ? 'synchronous = NORMAL' : 'synchronous = OFF');
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
+    for (const [table, column, definition] of ADDED_COLUMNS) {
+      const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
+      if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${definition}`);
+    }
     const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
     if (!version) {
       db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(LEDGER_VERSION));
@@ -275,15 +281,15 @@ export class Ledger {
   addEntries(rows: readonly NewEntryRow[]): void {
     const insert = this.sql(
       `INSERT OR IGNORE INTO messages
-        (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, message_id, fingerprint, size,
+        (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, header_defects, message_id, fingerprint, size,
          verdict, rule, read_error, state, updated_at)
-       VALUES (@zipId, @entry, @entryIndex, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @messageId,
+       VALUES (@zipId, @entry, @entryIndex, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @headerDefects, @messageId,
          @fingerprint, @size, @verdict, @rule, @readError, @state, @updatedAt)`,
     );
     const at = now();
     this.db.transaction(() => {
       for (const row of rows) {
-        insert.run({ ...row, state: row.verdict === 'importable' ? 'pending' : 'skipped', updatedAt: at });
+        insert.run({ ...row, headerDefects: row.headerDefects ?? 0, state: row.verdict === 'importable' ? 'pending' : 'skipped', updatedAt: at });
       }
     })();
   }

@@ -34,6 +34,7 @@ CREATE TABLE IF NOT EXISTS messages (
   sender       TEXT,
   date         TEXT,
   date_source  TEXT,
+  header_defects INTEGER NOT NULL DEFAULT 0,
   message_id   TEXT,
   fingerprint  TEXT,
   size         INTEGER NOT NULL,
@@ -61,3 +62,8 @@ CREATE TABLE IF NOT EXISTS events (
   detail     TEXT
 );
 `;
+
+/** Columns added since LEDGER_VERSION 1 was first written, with their definitions: added to older ledgers on open. */
+export const ADDED_COLUMNS: ReadonlyArray<readonly [table: string, column: string, definition: string]> = [
+  ['messages', 'header_defects', 'INTEGER NOT NULL DEFAULT 0'],
+];

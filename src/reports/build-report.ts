@@ -41,7 +41,8 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
   const spamByRule: Record<string, number> = {};
   const messagesPerYear: Record<string, number> = {};
   const methods: Record<string, number> = {};
-  const into = { rule: spamByRule, year: messagesPerYear, method: methods };
+  const datesBySource: Record<string, number> = {};
+  const into = { rule: spamByRule, year: messagesPerYear, method: methods, dateSource: datesBySource };
   for (const row of ledger.breakdowns()) if (zipById.has(row.zipId)) tally(into[row.dimension], row.label, row.n);
 
   const zipReports: ZipReport[] = zips.map((z) => ({
@@ -53,7 +54,7 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
     totals: perZip.get(z.id) ?? emptyCounts(),
   }));
   folders.sort((a, b) => a.zip.localeCompare(b.zip) || a.folder.localeCompare(b.folder));
-  return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods };
+  return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods, datesBySource };
 }
 
 /**

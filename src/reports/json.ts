@@ -24,6 +24,7 @@ function counts(c: Counts): Counts {
     alreadyPresent: c.alreadyPresent,
     failed: c.failed,
     pending: c.pending,
+    headerDefects: c.headerDefects,
   };
 }
 
@@ -51,6 +52,7 @@ export function toJson(report: RunReport): object {
     spamByRule: { ...report.spamByRule },
     messagesPerYear: sortedYears(report.messagesPerYear),
     methods: { ...report.methods },
+    datesBySource: { ...report.datesBySource },
   };
 }
 

@@ -27,6 +27,8 @@ export interface Counts {
   failed: number;
   /** Wanted messages not yet imported nor found present (an interrupted run). */
   pending: number;
+  /** Messages whose header block holds lines that are not fields (read past; see message/header-block.ts). */
+  headerDefects: number;
 }
 
 export interface FolderReport extends Counts {
@@ -81,6 +83,11 @@ export interface RunReport {
   /** Messages per year of their date ('undated' for none), for the bar chart. */
   readonly messagesPerYear: Readonly<Record<string, number>>;
   readonly methods: Readonly<Record<string, number>>;
+  /**
+   * Messages per way they were dated (message/types.ts DateSource): 'date' (the Date header),
+   * 'date-assumed-zone' (the Date header, its zone missing or unknown and read as UTC), 'received', 'none'.
+   */
+  readonly datesBySource: Readonly<Record<string, number>>;
 }
 
 export function emptyCounts(): Counts {
@@ -99,6 +106,7 @@ export function emptyCounts(): Counts {
     alreadyPresent: 0,
     failed: 0,
     pending: 0,
+    headerDefects: 0,
   };
 }
 

@@ -117,7 +117,7 @@ describe('real-world Date headers', () => {
     expect(ROWS.filter((r) => r[3] !== undefined).every((r) => (r[4] ?? '') !== '')).toBe(true);
   });
 
-  it.each(ROWS)('%j', (header, instant, zone) => {
+  it.each(ROWS.map(([header, instant, zone]) => [header, instant, zone] as const))('%j', (header, instant, zone) => {
     const read = readMailDate(header);
     expect(read === null ? null : read.date.toISOString().replace('.000Z', 'Z')).toBe(instant);
     if (read !== null) expect(read.zoneAssumed).toBe(zone === 'assumed');

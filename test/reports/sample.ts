@@ -58,6 +58,7 @@ export function sampleReport(mode: RunMode = 'dry-run'): RunReport {
     spamByRule: { 'x-spam-status': 40, 'junk-folder': 16 },
     messagesPerYear: { '2019': 100, '2021': 1000, '2020': 197, undated: 3 },
     methods: { 'simple-put': 1100, 'upload-session': 84 },
+    datesBySource: { date: 1280, 'date-assumed-zone': 12, received: 5, none: 3 },
   };
 }
 
