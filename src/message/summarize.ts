@@ -5,11 +5,11 @@ import { readMailDate, receivedDate } from './date.js';
 import { fingerprint } from './fingerprint.js';
 
 function datedBy(headers: ReadonlyMap<string, readonly string[]>): { date: Date | null; dateSource: DateSource } {
-  // The first Date header wins; a broken one does not stop a later valid one from being used.
-  for (const value of headers.get('date') ?? []) {
-    const read = readMailDate(value);
-    if (read) return { date: read.date, dateSource: read.zoneAssumed ? 'date-assumed-zone' : 'date' };
-  }
+  // Only the first Date header, as Exchange (and Python's msg['Date']) reads it: taking a later one when the
+  // first is broken gave a date the destination never shows, and a fingerprint it never matches.
+  const first = headers.get('date')?.[0];
+  const read = first === undefined ? null : readMailDate(first);
+  if (read) return { date: read.date, dateSource: read.zoneAssumed ? 'date-assumed-zone' : 'date' };
   // The top-most Received header is the last hop: the delivery time, closest to when the mail was sent.
   const topReceived = headers.get('received')?.[0];
   const date = topReceived === undefined ? null : receivedDate(topReceived);

@@ -61,6 +61,13 @@ describe('summarizeMessage', () => {
     expect(summarizeMessage(buf('Subject: x\n\n')).headerDefects).toBe(0);
   });
 
+  // fixtures-stalwart-mail-parser/resources/eml/malformed/019.eml: a broken Date header, then a good one
+  it('reads only the first Date header, as the destination does, and falls back to Received when it holds no date', () => {
+    const s = summarizeMessage(buf('Received: from a by b; Tue, 7 Apr 2026 10:00:05 +0000\nDate: Tue, 7 Apr 2026 10:00:t <x@y>\nDate: Tue, 7 Apr 2026 10:00:01 +0000\n\n'));
+    expect(s.dateSource).toBe('received');
+    expect(s.date?.toISOString()).toBe('2026-04-07T10:00:05.000Z');
+  });
+
   it('is undated with neither a usable Date nor Received', () => {
     const s = summarizeMessage(buf('Subject: x\n\n'));
     expect(s).toMatchObject({ date: null, dateSource: 'none', messageId: null, from: '' });
