@@ -138,7 +138,8 @@ function isYearLike(digits: string): boolean {
  */
 export function readTolerantDate(value: string): MailDate | null {
   const { text, comments } = splitComments(value);
-  const s = text.replace(/\s+/g, ' ').replace(/^[ "']+|[ "']+$/g, '');
+  // a first word with a comma is the day name, whatever its language ("Mar," is Spanish Tuesday, not March)
+  const s = text.replace(/\s+/g, ' ').replace(/^[ "']+|[ "']+$/g, '').replace(/^[^\s\d,]+,/, '');
   const time = TIME.exec(s);
   if (!time) return null;
   const words = s
