@@ -88,12 +88,16 @@ export function sentSeconds(header: string): number | null {
     if (comma >= 0) words[0] = words[0].slice(comma + 1);
     else if (DAY_PREFIXES.includes(words[0].slice(0, 3).toLowerCase()) && /^[a-z]+$/i.test(words[0])) words[0] = '';
   }
-  words = words.flatMap((w) => w.split(',')).filter((w) => w !== '');
+  words = words.flatMap((w) => w.split(',')).map((w) => w.replace(/^-+(?=[a-z])|(?<=[a-z])-+$/gi, '')).filter((w) => w !== '');
   // RFC 850, "27-May-02"; ISO 8601, "2016-07-19"
-  words = words.flatMap((w) => (/^\d+-[a-z]+-\d+$/i.test(w) ? w.split('-') : /^\d{4}-\d\d-\d\d(T.*)?$/i.test(w) ? w.split(/[-T]/i).filter((p) => p !== '') : [w]));
+  words = words.flatMap((w) => {
+    if (/^\d+-[a-z]+-\d+$/i.test(w)) return w.split('-');
+    const iso = /^(\d{4})-(\d\d)-(\d\d)(?:T(.+))?$/i.exec(w);
+    return iso ? (iso.slice(1).filter((p) => p !== undefined) as string[]) : [w];
+  });
   // a time glued to its offset, "10:28:03+0200"
   words = words.flatMap((w) => {
-    const glued = /^(\d{1,2}[:.]\d{1,2}(?:[:.]\d{1,2})?)([+-]\d+)$/.exec(w);
+    const glued = /^(\d{1,2}[:.]\d{1,2}(?:[:.]\d{1,2}(?:\.\d+)?)?)([+-][\d:]+|Z)$/i.exec(w);
     return glued ? [glued[1]!, glued[2]!] : [w];
   });
   const at = words.findIndex((w) => /^\d{1,2}([:.])\d{1,2}(?:\1\d{1,2}(?:[.,]\d+)?)?$/.test(w));
@@ -118,9 +122,9 @@ export function sentSeconds(header: string): number | null {
   } else if (numbers.length === 1) {
     day = numbers[0];
   } else if (numbers.length >= 2) {
-    // day then year, unless the first can only be a year ("2002 May 27")
+    // day then year, as Python takes them, unless the first can only be a year ("2002 May 27")
     const [a, b] = numbers as [string, string];
-    [day, year] = a.length >= 3 && b.length <= 2 ? [b, a] : [a, b];
+    [day, year] = (a.length === 4 || Number(a) > 31) && Number(b) <= 31 ? [b, a] : [a, b];
   }
   if (day === undefined || day.length > 3) return null;
 
