@@ -96,6 +96,7 @@ interface RawMessageRow {
   sender: string | null;
   date: string | null;
   date_source: string | null;
+  header_defects: number;
   message_id: string | null;
   fingerprint: string | null;
   size: number;
@@ -125,6 +126,7 @@ function toMessageRow(r: RawMessageRow): MessageRow {
     sender: r.sender,
     date: r.date,
     dateSource: r.date_source,
+    headerDefects: r.header_defects,
     messageId: r.message_id,
     fingerprint: r.fingerprint,
     size: r.size,

@@ -84,6 +84,8 @@ export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): It
         subject: row.subject ?? '',
         from: row.sender ?? '',
         date: row.date ?? '',
+        dateSource: row.dateSource ?? '',
+        headerDefects: row.headerDefects ?? 0,
         messageId: row.messageId ?? '',
         fingerprint: row.fingerprint ?? '',
         size: row.size,

@@ -57,6 +57,10 @@ export interface MessageLine {
   readonly from: string;
   /** ISO 8601 UTC, '' when undated. */
   readonly date: string;
+  /** How the date was found (RunReport `datesBySource`): 'date', 'date-assumed-zone', 'received', 'none'; '' when not a message. */
+  readonly dateSource: string;
+  /** Lines of the header block that are not fields; 0 for a well-formed block. */
+  readonly headerDefects: number;
   readonly messageId: string;
   readonly fingerprint: string;
   readonly size: number;

@@ -1,7 +1,8 @@
 /** A dry run over a real zip says how its messages were dated and how many had header lines that are not fields. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildZip } from '../../fixtures/zip-writer.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -33,6 +34,22 @@ describe('eml-import --dry-run: date sources and header defects', () => {
     expect(json.datesBySource).toEqual({ date: 3, 'date-assumed-zone': 1, received: 1, none: 1 });
     expect(json.totals['headerDefects']).toBe(1);
     expect(json.totals['undated']).toBe(1);
+  });
+
+  it('names each message\'s date source and header defects in messages.csv', async () => {
+    const out = join(dir, 'report');
+    const run = await runCli([zip, '--dry-run', '--no-progress', '--report', out]);
+    expect(run.status).toBe(0);
+    const rows = parse(readFileSync(join(out, 'messages.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+    const byEntry = Object.fromEntries(rows.map((r) => [r['entry'], [r['dateSource'], r['headerDefects']]]));
+    expect(byEntry).toEqual({
+      'Inbox/one-digit.eml': ['date', '0'],
+      'Inbox/windows-zone.eml': ['date', '0'],
+      'Inbox/no-zone.eml': ['date-assumed-zone', '0'],
+      'Inbox/no-date.eml': ['received', '0'],
+      'Inbox/undated.eml': ['none', '0'],
+      'Inbox/stray-from.eml': ['date', '1'],
+    });
   });
 
   it('says it in one line of the summary', async () => {

@@ -13,6 +13,8 @@ export function line(partial: Partial<MessageLine> & Pick<MessageLine, 'entry'>)
     subject: 'Hello',
     from: 'bob@example.com',
     date: '2021-03-04T05:06:07Z',
+    dateSource: 'date',
+    headerDefects: 0,
     messageId: `<${partial.entry}@example.com>`,
     fingerprint: `fp-${partial.entry}`,
     size: 1000,
