@@ -8,6 +8,15 @@
  */
 export type DateSource = 'date' | 'date-assumed-zone' | 'received' | 'none';
 
+/**
+ * Whether the destination takes the message's sentDateTime from the same Date header (with or without a
+ * zone it names): then matching by subject alone, the fallback for messages Exchange dates on its own, must
+ * not apply. Takes a ledger's stored value, so any string.
+ */
+export function datedByDateHeader(source: string | null): boolean {
+  return source === 'date' || source === 'date-assumed-zone';
+}
+
 export interface MessageSummary {
   /** Decoded Subject as Outlook would show it; '' when absent. */
   readonly subject: string;
