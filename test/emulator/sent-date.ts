@@ -4,9 +4,10 @@
  *
  * mailparser's `date` is `new Date(value)`: V8's legacy parser, which reads a zone-less date in the machine's
  * local zone and gives "now" for anything it cannot read (`10:28:3`, `+05-30`, `4:12:06 PM EDT`, ...). So this
- * follows Python's email.utils._parsedate_tz instead (split on whitespace, take the fields by position
- * after dropping the day name), widened for what Exchange also reads: AM/PM, dots for colons, glued or odd
- * offsets, `GMT+1`, Windows zone names, words after the zone. An unknown zone is UTC (RFC 5322 §4.3).
+ * starts as Python's email.utils._parsedate_tz does (split on whitespace, drop the day name up to its
+ * comma, split RFC 850's "27-May-02", day before year) and then classifies the words around the time,
+ * widened for what Exchange also reads: AM/PM, dots for colons, glued or odd offsets, `GMT+1`, Windows
+ * zone names, words after the zone. An unknown zone is UTC (RFC 5322 §4.3).
  */
 
 const MONTH_PREFIXES = 'jan feb mar apr may jun jul aug sep oct nov dec'.split(' ');
