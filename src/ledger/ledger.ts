@@ -11,7 +11,7 @@ import type { UploadMethod } from '../destination/types.js';
 /** The names of the counts folderCounts() returns, the fields of reports/model.ts's Counts. */
 export type CountName =
   | 'messages' | 'importable' | 'spam' | 'duplicates' | 'collisions' | 'calendar' | 'undated' | 'unreadable'
-  | 'excluded' | 'bytes' | 'imported' | 'importedEarlier' | 'alreadyPresent' | 'failed' | 'pending';
+  | 'excluded' | 'bytes' | 'imported' | 'importedEarlier' | 'alreadyPresent' | 'failed' | 'pending' | 'headerDefects';
 
 /** The error class of a wanted message whose mailbox does not exist in the tenant. */
 export const MAILBOX_MISSING = 'mailbox-missing';
@@ -55,6 +55,8 @@ export interface NewEntryRow {
   readonly sender: string | null;
   readonly date: string | null;
   readonly dateSource: string | null;
+  /** Lines of the header block that are not fields (MessageSummary `headerDefects`); 0 when not given. */
+  readonly headerDefects?: number;
   readonly messageId: string | null;
   readonly fingerprint: string | null;
   readonly size: number;
@@ -123,6 +125,7 @@ interface RawMessageRow {
   sender: string | null;
   date: string | null;
   date_source: string | null;
+  header_defects: number;
   message_id: string | null;
   fingerprint: string | null;
   size: number;
@@ -155,6 +158,7 @@ function toMessageRow(r: RawMessageRow): MessageRow {
     sender: r.sender,
     date: r.date,
     dateSource: r.date_source,
+    headerDefects: r.header_defects,
     messageId: r.message_id,
     fingerprint: r.fingerprint,
     size: r.size,
@@ -358,15 +362,15 @@ export class Ledger {
   addEntries(rows: readonly NewEntryRow[]): void {
     const insert = this.sql(
       `INSERT OR IGNORE INTO messages
-        (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, message_id, fingerprint, size,
+        (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, header_defects, message_id, fingerprint, size,
          crc32, scope, verdict, rule, read_error, state, updated_at)
-       VALUES (@zipId, @entry, @entryIndex, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @messageId,
+       VALUES (@zipId, @entry, @entryIndex, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @headerDefects, @messageId,
          @fingerprint, @size, @crc32, @scope, @verdict, @rule, @readError, @state, @updatedAt)`,
     );
     const at = now();
     this.db.transaction(() => {
       for (const row of rows) {
-        insert.run({ ...row, state: row.verdict === 'importable' ? 'pending' : 'skipped', updatedAt: at });
+        insert.run({ ...row, headerDefects: row.headerDefects ?? 0, state: row.verdict === 'importable' ? 'pending' : 'skipped', updatedAt: at });
       }
     })();
   }

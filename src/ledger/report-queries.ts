@@ -19,7 +19,8 @@ SELECT zip_id AS zipId, folder,
   SUM(kind = 'message' AND verdict = 'importable' AND state = 'imported' AND updated_at < @runStartedAt) AS importedEarlier,
   SUM(kind = 'message' AND verdict = 'importable' AND state = 'present') AS alreadyPresent,
   SUM(kind = 'message' AND verdict = 'importable' AND state = 'failed') AS failed,
-  SUM(kind = 'message' AND verdict = 'importable' AND state NOT IN ('imported', 'present', 'failed')) AS pending
+  SUM(kind = 'message' AND verdict = 'importable' AND state NOT IN ('imported', 'present', 'failed')) AS pending,
+  SUM(kind = 'message' AND header_defects > 0) AS headerDefects
 FROM messages GROUP BY zip_id, folder`;
 
 /**
@@ -32,7 +33,7 @@ FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
 WHERE m.kind = 'message' AND m.verdict = 'importable' AND m.state = 'failed' AND m.error_class = 'mailbox-missing'
 GROUP BY z.mailbox ORDER BY z.mailbox`;
 
-/** Spam per rule, messages per year of their date, and imported messages per upload method. */
+/** Spam per rule, messages per year of their date, imported messages per upload method, and messages per date source. */
 export const BREAKDOWN_SQL = `
 SELECT zip_id AS zipId, 'rule' AS dimension, rule AS label, COUNT(*) AS n FROM messages
   WHERE kind = 'message' AND verdict = 'spam' AND rule IS NOT NULL GROUP BY zip_id, rule
@@ -41,11 +42,14 @@ SELECT zip_id, 'year', COALESCE(substr(date, 1, 4), 'undated'), COUNT(*) FROM me
   WHERE kind = 'message' GROUP BY zip_id, COALESCE(substr(date, 1, 4), 'undated')
 UNION ALL
 SELECT zip_id, 'method', method, COUNT(*) FROM messages
-  WHERE state = 'imported' AND method IS NOT NULL GROUP BY zip_id, method`;
+  WHERE state = 'imported' AND method IS NOT NULL GROUP BY zip_id, method
+UNION ALL
+SELECT zip_id, 'dateSource', COALESCE(date_source, 'none'), COUNT(*) FROM messages
+  WHERE kind = 'message' GROUP BY zip_id, COALESCE(date_source, 'none')`;
 
 export interface BreakdownRow {
   readonly zipId: number;
-  readonly dimension: 'rule' | 'year' | 'method';
+  readonly dimension: 'rule' | 'year' | 'method' | 'dateSource';
   readonly label: string;
   readonly n: number;
 }

@@ -15,7 +15,8 @@ export const LEDGER_VERSION = 1;
  * - zips.notes: what this run found worth saying about the zip (JSON array of sentences);
  * - messages.crc32: the entry's CRC-32, so "identical content" can be told without reading it again;
  * - messages.scope: the duplicate scope of the target (run/target.ts targetScope), for grouping in SQL;
- * - messages.attempt_at: when the last create was sent, to know when it can no longer land.
+ * - messages.attempt_at: when the last create was sent, to know when it can no longer land;
+ * - messages.header_defects: lines inside the header block that are not header fields.
  */
 export const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type: string }> = [
   { table: 'zips', column: 'identity', type: 'TEXT' },
@@ -25,6 +26,7 @@ export const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type:
   { table: 'messages', column: 'crc32', type: 'INTEGER' },
   { table: 'messages', column: 'scope', type: 'TEXT' },
   { table: 'messages', column: 'attempt_at', type: 'TEXT' },
+  { table: 'messages', column: 'header_defects', type: 'INTEGER NOT NULL DEFAULT 0' },
 ];
 
 /** Indexes on added columns: created after the columns exist. */
@@ -62,6 +64,7 @@ CREATE TABLE IF NOT EXISTS messages (
   sender       TEXT,
   date         TEXT,
   date_source  TEXT,
+  header_defects INTEGER NOT NULL DEFAULT 0,
   message_id   TEXT,
   fingerprint  TEXT,
   size         INTEGER NOT NULL,
@@ -92,3 +95,4 @@ CREATE TABLE IF NOT EXISTS events (
   detail     TEXT
 );
 `;
+

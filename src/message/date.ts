@@ -1,73 +1,67 @@
 /**
- * Message dates as real mail writes them: RFC 5322 with all of its obsolete forms (two-digit years, no day
- * name, comments, named and military zones, no seconds, odd whitespace), plus the asctime form of mbox
- * "From " lines and ISO 8601. Never Date.parse: it reads a zone-less date in the machine's local time
- * zone, so two machines would fingerprint the same message differently.
+ * Message dates as real mail writes them, read at least as leniently as Python's
+ * email.utils.parsedate_to_datetime and, where the two differ, as a careful reader would: RFC 5322 with all
+ * of its obsolete forms (two-digit years, no day name, comments, named and military zones, no seconds),
+ * one-digit time fields, dots for colons, AM/PM, zones with odd separators or a stray sign (`+05-30`,
+ * `+-0500`, `0530`), `GMT+1`, Windows zone names, text after the zone, the asctime form of mbox "From "
+ * lines and ISO 8601. Never Date.parse: it reads a zone-less date in the machine's local time zone, so two
+ * machines would fingerprint the same message differently.
  */
+import { ZONE_NAMES, ZONE_NAME_MAX_WORDS } from './zone-names.js';
 
-const MONTHS: ReadonlyMap<string, number> = new Map(
-  ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, i) => [m, i]),
-);
+/** A date read from a header, and whether its zone had to be assumed. */
+export interface MailDate {
+  readonly date: Date;
+  /** No zone, or one that is not known (RFC 5322 §4.3): the time was read as UTC. */
+  readonly zoneAssumed: boolean;
+}
 
-/** RFC 5322 §4.3 obs-zone, in minutes east of UTC. */
-const NAMED_ZONES: ReadonlyMap<string, number> = new Map([
-  ['ut', 0],
-  ['utc', 0],
-  ['gmt', 0],
-  ['z', 0],
-  ['est', -300],
-  ['edt', -240],
-  ['cst', -360],
-  ['cdt', -300],
-  ['mst', -420],
-  ['mdt', -360],
-  ['pst', -480],
-  ['pdt', -420],
-]);
+const MONTH_NAMES = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const MONTHS: ReadonlyMap<string, number> = new Map(MONTH_NAMES.map((m, i) => [m.slice(0, 3), i]));
 
-function stripComments(s: string): string {
-  if (!s.includes('(')) return s;
-  let out = '';
+/** The month a word names ("Jul", "July", "Sept", "jul."), or undefined. */
+function monthOf(word: string): number | undefined {
+  const w = word.toLowerCase().replace(/\.$/, '');
+  const month = MONTHS.get(w.slice(0, 3));
+  if (month === undefined) return undefined;
+  return w.length === 3 || MONTH_NAMES[month]!.startsWith(w) ? month : undefined;
+}
+
+/** The text outside comments, and the text of each top-level comment ("(EDT)" → "EDT"). */
+function splitComments(s: string): { text: string; comments: string[] } {
+  if (!s.includes('(')) return { text: s, comments: [] };
+  let text = '';
+  const comments: string[] = [];
   let depth = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
     if (c === '\\' && depth > 0) {
       i++;
     } else if (c === '(') {
+      if (depth === 0) comments.push('');
       depth++;
-      out += ' ';
+      text += ' ';
     } else if (c === ')' && depth > 0) {
       depth--;
     } else if (depth === 0) {
-      out += c;
+      text += c;
+    } else {
+      comments.push(comments.pop() + (c ?? ''));
     }
   }
-  return out;
+  return { text, comments };
 }
 
-/** RFC 5322 §4.3: 00-49 are 2000-2049, 50-99 and three-digit years count from 1900. */
+/**
+ * RFC 5322 §4.3: 00-49 are 2000-2049, 50-99 and three-digit years count from 1900 ("102" is what
+ * Y2K-broken software wrote for 2002). Python reads 50-68 as 2050-2068 (POSIX) and keeps three-digit years
+ * as they are; the RFC's reading is the one a mail reader gives.
+ */
 function fullYear(text: string): number {
   const y = Number(text);
-  if (text.length === 2) return y < 50 ? 2000 + y : 1900 + y;
+  if (text.length <= 2) return y < 50 ? 2000 + y : 1900 + y;
   if (text.length === 3) return 1900 + y;
   return y;
-}
-
-/** Minutes east of UTC; undefined for something that is not a zone. */
-function zoneOffset(zone: string | undefined): number | undefined {
-  if (zone === undefined || zone === '') return 0; // no zone at all: UTC is the only deterministic reading
-  // three digits ("-600") is a known writer's bug for -0600
-  const numeric = /^([+-])(\d{1,2}):?(\d\d)$/.exec(zone);
-  if (numeric) {
-    const minutes = Number(numeric[2]) * 60 + Number(numeric[3]);
-    return numeric[1] === '-' ? -minutes : minutes;
-  }
-  const named = NAMED_ZONES.get(zone.toLowerCase());
-  if (named !== undefined) return named;
-  // Military letters: RFC 1123 found RFC 822 had their signs backwards, so RFC 5322 says treat as -0000;
-  // likewise any other alphabetic zone whose meaning is not known (JST, CEST, ...), RFC 5322 §4.3.
-  if (/^[a-z]{1,5}$/i.test(zone) && zone.toLowerCase() !== 'j') return 0;
-  return undefined;
 }
 
 function build(
@@ -80,7 +74,7 @@ function build(
   offsetMinutes: number,
 ): Date | null {
   // 60 is a leap second; Date folds it into the next minute, which is close enough
-  if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return null;
+  if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 || year < 1000 || year > 9999) return null;
   const local = Date.UTC(year, month, day, hour, minute, second);
   const check = new Date(local);
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month) return null; // 31 Feb and friends
@@ -88,22 +82,114 @@ function build(
   return Number.isFinite(t) ? new Date(t) : null;
 }
 
-const TIME = String.raw`(\d{1,2}):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:\s*([ap])\.?m\.?)?`;
-const ZONE = String.raw`([+-]\d{1,2}:?\d\d|[a-z]{1,5})`;
-// [day-name[,]] day month year time [zone]; the day may be written with three digits ("029")
-const RFC5322 = new RegExp(String.raw`^(?:[a-z]+,?\s*)?(\d{1,3})[\s-]*([a-z]{3})[a-z]*\.?[\s-]*(\d{2,4}),?\s+${TIME}\s*${ZONE}?$`, 'i');
-// asctime / mbox: [day-name] month day time [zone] year, e.g. "Tue Nov  2 14:11:25 2026"
-const ASCTIME = new RegExp(String.raw`^(?:[a-z]+,?\s*)?([a-z]{3})[a-z]*\s+(\d{1,2})\s+${TIME}\s*(?:${ZONE}\s+)?(\d{4})$`, 'i');
-// US style: [day-name,] Month day, year time [zone], e.g. "Thursday, April 09, 2003 9:00 AM"
-const MONTH_FIRST = new RegExp(String.raw`^(?:[a-z]+,?\s*)?([a-z]{3})[a-z]*\.?\s+(\d{1,2}),?\s+(\d{4}),?\s+${TIME}\s*${ZONE}?$`, 'i');
-const ISO8601 = new RegExp(String.raw`^(\d{4})-(\d\d)-(\d\d)[t\s]${TIME}\s*(z|[+-]\d\d:?\d\d)?$`, 'i');
-
-/** 12-hour clock to 24-hour; undefined for an impossible hour. */
-function hour24(hour: string | undefined, meridiem: string | undefined): number | undefined {
-  const h = Number(hour);
-  if (meridiem === undefined) return h;
-  if (h < 1 || h > 12) return undefined;
+/** 12-hour clock to 24-hour. "13:00 PM" is 13:00: the hour says more than the suffix. */
+function hour24(h: number, meridiem: string | undefined): number {
+  if (meridiem === undefined || h > 12) return h;
   return (h % 12) + (meridiem.toLowerCase() === 'p' ? 12 : 0);
+}
+
+/**
+ * The time: h:m[:s[.fraction]] with one- or two-digit fields (`10:28:3`), or dots for colons (`10.28.03`,
+ * as some mailers write; the separator must be the same throughout), then an optional AM/PM.
+ */
+const TIME = /(?<![\d:.])(\d{1,2})([:.])(\d{1,2})(?:\2(\d{1,2})(?:[.,]\d+)?)?(?![\d:]|\.\d)(?:\s?([ap])\.?\s?m(?:\.|\b))?/i;
+/** A numeric zone with any sign run (`+-0500`: the last sign counts), `+05-30`, `+05:30`, `+5`, `-600`. */
+const NUMERIC_ZONE = /^([+-]+)?(\d{1,4})(?:[:.-](\d\d))?(?![\d:])/;
+/** `GMT+1`, `UTC-3`, `GMT+05:30`, `GMT +0100`: an offset from UTC, whatever POSIX TZ strings mean by it. */
+const UTC_OFFSET_ZONE = /^(?:gmt|utc|ut)\s?([+-])\s?(\d{1,2})(?:[:.]?(\d\d))?(?![\d:])/i;
+const YEAR_AFTER_TIME = /^(\d{4}|\d{2})(?![\d:])/;
+
+/** Minutes east of UTC, or null for a zone that is not known; and the text after it. */
+function readZone(s: string): { minutes: number | null; rest: string } {
+  const offset = UTC_OFFSET_ZONE.exec(s);
+  if (offset) {
+    const minutes = Number(offset[2]) * 60 + Number(offset[3] ?? 0);
+    return { minutes: offset[1] === '-' ? -minutes : minutes, rest: s.slice(offset[0].length).trim() };
+  }
+  const numeric = NUMERIC_ZONE.exec(s);
+  const digits = numeric?.[2] ?? '';
+  // unsigned, only the four digits of an hhmm offset ("0530"); anything shorter is not a zone
+  if (numeric && (numeric[1] !== undefined || (digits.length === 4 && numeric[3] === undefined)) && !(numeric[3] !== undefined && digits.length > 2)) {
+    const [h, m] = numeric[3] !== undefined ? [digits, numeric[3]] : digits.length <= 2 ? [digits, '0'] : [digits.slice(0, -2), digits.slice(-2)];
+    const minutes = Number(h) * 60 + Number(m);
+    const negative = numeric[1]?.endsWith('-') ?? false;
+    return { minutes: negative ? -minutes : minutes, rest: s.slice(numeric[0].length).trim() };
+  }
+  const words = s.split(' ');
+  for (let n = Math.min(ZONE_NAME_MAX_WORDS, words.length); n >= 1; n--) {
+    const named = ZONE_NAMES.get(words.slice(0, n).join(' ').toLowerCase().replace(/\./g, ''));
+    if (named === undefined) continue;
+    // "MET DST", as old Unix mailers wrote summer time
+    const dst = words[n]?.toLowerCase() === 'dst';
+    return { minutes: named + (dst ? 60 : 0), rest: words.slice(n + (dst ? 1 : 0)).join(' ') };
+  }
+  return { minutes: null, rest: words.slice(1).join(' ') };
+}
+
+/** A day and year written as digits, in either order ("27 May 2002", "May 8, 2005", "2002 May 27"). */
+function isYearLike(digits: string): boolean {
+  return digits.length === 4 || Number(digits) > 31 || (digits.length === 3 && !digits.startsWith('0'));
+}
+
+/**
+ * The tolerant reader, for every form parseMailDate accepts. It finds the time first, reads the date from
+ * the words before it (weekday names and other words are skipped), then a year (asctime puts it after the
+ * time) and the zone from what follows; anything after the zone is ignored, as Python does.
+ */
+export function readTolerantDate(value: string): MailDate | null {
+  const { text, comments } = splitComments(value);
+  // a first word with a comma is the day name, whatever its language ("Mar," is Spanish Tuesday, not March)
+  const s = text.replace(/\s+/g, ' ').replace(/^[ "']+|[ "']+$/g, '').replace(/^[^\s\d,]+,/, '');
+  const time = TIME.exec(s);
+  if (!time) return null;
+  const words = s
+    .slice(0, time.index)
+    .replace(/([a-z])(?=\d)|(\d)(?=[a-z])/gi, '$1$2 ')
+    .split(/[\s,/-]+/)
+    .filter((w) => w !== '');
+  let month: number | undefined;
+  const numbers: string[] = [];
+  for (const word of words) {
+    if (/^\d+$/.test(word)) numbers.push(word);
+    else if (month === undefined && /^[a-z]+\.?$/i.test(word)) month = monthOf(word);
+  }
+  let day: string | undefined;
+  let year: string | undefined;
+  if (month !== undefined) {
+    let [a, b] = numbers;
+    if (a !== undefined && b !== undefined && isYearLike(a) && !isYearLike(b)) [a, b] = [b, a];
+    day = a;
+    year = b;
+  } else if (numbers.length >= 3 && numbers[0]!.length === 4) {
+    // ISO 8601, 2019-07-02T09:15:00+02:00
+    [year, , day] = numbers;
+    month = Number(numbers[1]) - 1;
+  }
+  if (month === undefined || day === undefined || isYearLike(day)) return null;
+
+  let rest = s.slice(time.index + time[0].length).trim();
+  let zone: number | null | undefined;
+  while (rest !== '' && (year === undefined || zone === undefined)) {
+    const y = year === undefined ? YEAR_AFTER_TIME.exec(rest) : null;
+    if (y) {
+      year = y[1];
+      rest = rest.slice(y[0].length).trim();
+    } else if (zone === undefined) {
+      ({ minutes: zone, rest } = readZone(rest));
+    } else {
+      break;
+    }
+  }
+  if (year === undefined) return null;
+  // no zone in the text, or an unknown one: a zone named in a comment, "13:30:00 (EDT)"
+  for (const comment of comments) {
+    if (zone !== undefined && zone !== null) break;
+    const named = readZone(comment.replace(/\s+/g, ' ').trim()).minutes;
+    if (named !== null) zone = named;
+  }
+  const hour = hour24(Number(time[1]), time[5]);
+  const date = build(fullYear(year), month, Number(day), hour, Number(time[3]), Number(time[4] ?? 0), zone ?? 0);
+  return date === null ? null : { date, zoneAssumed: zone === undefined || zone === null };
 }
 
 const SPACE = 0x20;
@@ -198,29 +284,21 @@ function parseCommonForm(s: string): Date | null | undefined {
   return build(year, month, day, hour, minute, second, sign === 0x2d ? -minutes : minutes);
 }
 
-/** Parses a Date header value (or the date part of a Received header); null when it is not a date. */
-export function parseMailDate(value: string): Date | null {
+/** Reads a Date header value (or the date part of a Received header); null when it holds no date and time. */
+export function readMailDate(value: string): MailDate | null {
   const common = parseCommonForm(value);
-  return common === undefined ? parseTolerantDate(value) : common;
+  if (common === undefined) return readTolerantDate(value);
+  return common === null ? null : { date: common, zoneAssumed: false };
 }
 
-/** The tolerant parser, for every form parseMailDate accepts; exported to check the common-form reader. */
+/** The instant of readMailDate, for callers that do not care how the zone was found. */
+export function parseMailDate(value: string): Date | null {
+  return readMailDate(value)?.date ?? null;
+}
+
+/** The instant of readTolerantDate; exported to check the common-form reader against it. */
 export function parseTolerantDate(value: string): Date | null {
-  const s = stripComments(value).replace(/\s+/g, ' ').trim();
-  // each form yields [year, month name or number, day, hour, minute, second, meridiem, zone]
-  let parts: [string, string, string, string, string, string | undefined, string | undefined, string | undefined] | null = null;
-  let m = RFC5322.exec(s);
-  if (m) parts = [m[3] ?? '', m[2] ?? '', m[1] ?? '', m[4] ?? '', m[5] ?? '', m[6], m[7], m[8]];
-  else if ((m = ASCTIME.exec(s))) parts = [m[8] ?? '', m[1] ?? '', m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5], m[6], m[7]];
-  else if ((m = MONTH_FIRST.exec(s))) parts = [m[3] ?? '', m[1] ?? '', m[2] ?? '', m[4] ?? '', m[5] ?? '', m[6], m[7], m[8]];
-  else if ((m = ISO8601.exec(s))) parts = [m[1] ?? '', m[2] ?? '', m[3] ?? '', m[4] ?? '', m[5] ?? '', m[6], m[7], m[8]];
-  if (!parts) return null;
-  const [year, monthText, day, hour, minute, second, meridiem, zone] = parts;
-  const month = /^\d+$/.test(monthText) ? Number(monthText) - 1 : MONTHS.get(monthText.toLowerCase());
-  const offset = zoneOffset(zone);
-  const h = hour24(hour, meridiem);
-  if (month === undefined || offset === undefined || h === undefined) return null;
-  return build(fullYear(year), month, Number(day), h, Number(minute), Number(second ?? 0), offset);
+  return readTolerantDate(value)?.date ?? null;
 }
 
 /** The date a Received header records: the part after its last ';'. */

@@ -1,7 +1,7 @@
 /**
  * Finding and splitting the header block of an RFC 5322 message, tolerant of what real exports hold:
  * CRLF, LF or CR-only line endings, folded lines, NUL bytes, a missing blank line before the body,
- * a leading mbox "From " line and a UTF-8 byte order mark.
+ * a leading mbox "From " line, a UTF-8 byte order mark, and lines inside the block that are not fields.
  */
 
 /**
@@ -24,7 +24,10 @@ const MBOX_FROM = Buffer.from('From ', 'latin1');
 export type HeaderTerminator =
   /** The blank line RFC 5322 requires. */
   | 'blank-line'
-  /** A line that is neither a header field nor a continuation: the body starts there, with no separator. */
+  /**
+   * A line that is neither a header field nor a continuation, with no blank line anywhere after it: the
+   * body starts there, with no separator.
+   */
   | 'non-header-line'
   /** The buffer ended inside the headers: a caller holding only a prefix of the entry should read more. */
   | 'end-of-input'
@@ -39,6 +42,11 @@ export interface HeaderBounds {
   /** Where the body starts: after the blank line, or at the first line that is not a header. */
   readonly bodyStart: number;
   readonly terminator: HeaderTerminator;
+  /**
+   * Lines that are neither a field nor a continuation: read past when a blank line follows (a stray mbox
+   * "From " line after a few fields, a line with no field name), or where the body starts without one.
+   */
+  readonly defects: number;
 }
 
 export interface RawHeaderField {
@@ -158,7 +166,27 @@ class FieldList implements HeaderFieldSink {
   }
 }
 
-/** Walks the header lines, giving each field to `sink` when there is one. */
+/**
+ * Whether a blank line comes before `limit`, from `pos` on: it decides whether a line that is not a field
+ * is a defect inside the header block or the first line of a body written without a separator.
+ */
+function blankLineAhead(buf: Buffer, pos: number, scanEnd: number, limit: number): boolean {
+  const breaks = nextBreaks();
+  while (pos < buf.length) {
+    const line = readLine(buf, pos, scanEnd, breaks);
+    if (line.contentEnd === line.start) return true;
+    if (line.next > limit) return false;
+    pos = line.next;
+  }
+  return false;
+}
+
+/**
+ * Walks the header lines, giving each field to `sink` when there is one. A line that is not a field does
+ * not end the block when a blank line follows: like Python's parser with a misplaced "From " line, the walk
+ * counts it as a defect and reads on, so a message with a stray line after its first few fields keeps its
+ * Subject, Date and Message-ID.
+ */
 function walk(buf: Buffer, sink?: HeaderFieldSink): HeaderBounds {
   // no closures: this runs once per message, and allocating them cost more than a short header's walk
   const start = skipPreamble(buf);
@@ -172,6 +200,8 @@ function walk(buf: Buffer, sink?: HeaderFieldSink): HeaderBounds {
   let end = -1;
   let bodyStart = -1;
   let terminator: HeaderTerminator = 'end-of-input';
+  let defects = 0;
+  let blankAhead = false;
   while (pos < buf.length) {
     // scanning one byte past the limit is enough to know a line does not fit, however long it is
     const line = readLine(buf, pos, scanEnd, breaks);
@@ -194,10 +224,19 @@ function walk(buf: Buffer, sink?: HeaderFieldSink): HeaderBounds {
     } else {
       const colon = fieldColon(buf, line);
       if (colon === -1) {
-        end = pos;
-        bodyStart = pos;
-        terminator = 'non-header-line';
-        break;
+        defects++;
+        blankAhead ||= blankLineAhead(buf, line.next, scanEnd, limit);
+        if (!blankAhead) {
+          end = pos;
+          bodyStart = pos;
+          terminator = 'non-header-line';
+          break;
+        }
+        // the field before it ends here; continuation lines after it belong to no field
+        if (fieldStart !== -1 && sink) emit(buf, sink, fieldStart, fieldColonAt, fieldEnd);
+        fieldStart = -1;
+        pos = line.next;
+        continue;
       }
       if (fieldStart !== -1 && sink) emit(buf, sink, fieldStart, fieldColonAt, fieldEnd);
       fieldStart = line.start;
@@ -211,7 +250,7 @@ function walk(buf: Buffer, sink?: HeaderFieldSink): HeaderBounds {
     bodyStart = pos;
   }
   if (fieldStart !== -1 && sink) emit(buf, sink, fieldStart, fieldColonAt, fieldEnd);
-  return { start, end, bodyStart, terminator };
+  return { start, end, bodyStart, terminator, defects };
 }
 
 /** Locates the header block without splitting it. */

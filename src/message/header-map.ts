@@ -15,12 +15,18 @@ export class LazyHeaderMap implements ReadonlyMap<string, readonly string[]>, He
   readonly #raw = new Map<string, number[]>();
   readonly #decoded = new Map<string, readonly string[]>();
   #fallback: string | undefined;
+  /** Lines of the header block that are not fields (see HeaderBounds `defects`). */
+  #defects = 0;
 
   /** The fields of the header block at the start of `head` (which may be the whole message). */
   static of(head: Buffer): LazyHeaderMap {
     const map = new LazyHeaderMap(head);
-    walkHeaderFields(head, map);
+    map.#defects = walkHeaderFields(head, map).defects;
     return map;
+  }
+
+  get headerDefects(): number {
+    return this.#defects;
   }
 
   private constructor(buf: Buffer) {

@@ -1,15 +1,15 @@
 /** The one entry point the pipeline calls: a message's header block (or the whole message) to its summary. */
 import type { DateSource, MessageSummary } from './types.js';
 import { LazyHeaderMap } from './header-map.js';
-import { parseMailDate, receivedDate } from './date.js';
+import { readMailDate, receivedDate } from './date.js';
 import { fingerprint } from './fingerprint.js';
 
 function datedBy(headers: ReadonlyMap<string, readonly string[]>): { date: Date | null; dateSource: DateSource } {
-  // The first Date header wins; a broken one does not stop a later valid one from being used.
-  for (const value of headers.get('date') ?? []) {
-    const date = parseMailDate(value);
-    if (date) return { date, dateSource: 'date' };
-  }
+  // Only the first Date header, as Exchange (and Python's msg['Date']) reads it: taking a later one when the
+  // first is broken gave a date the destination never shows, and a fingerprint it never matches.
+  const first = headers.get('date')?.[0];
+  const read = first === undefined ? null : readMailDate(first);
+  if (read) return { date: read.date, dateSource: read.zoneAssumed ? 'date-assumed-zone' : 'date' };
   // The top-most Received header is the last hop: the delivery time, closest to when the mail was sent.
   const topReceived = headers.get('received')?.[0];
   const date = topReceived === undefined ? null : receivedDate(topReceived);
@@ -29,6 +29,7 @@ export function summarizeMessage(head: Buffer): MessageSummary {
     dateSource,
     messageId,
     headers,
+    headerDefects: headers.headerDefects,
     fingerprint: fingerprint(subject, date),
   };
 }

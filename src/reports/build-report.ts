@@ -44,7 +44,8 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
   const spamByRule: Record<string, number> = {};
   const messagesPerYear: Record<string, number> = {};
   const methods: Record<string, number> = {};
-  const into = { rule: spamByRule, year: messagesPerYear, method: methods };
+  const datesBySource: Record<string, number> = {};
+  const into = { rule: spamByRule, year: messagesPerYear, method: methods, dateSource: datesBySource };
   for (const row of ledger.breakdowns()) if (zipById.has(row.zipId)) tally(into[row.dimension], row.label, row.n);
 
   const zipReports: ZipReport[] = zips.map((z) => ({
@@ -59,7 +60,7 @@ export function buildReport(ledger: Ledger, mode: RunMode, zipPaths?: ReadonlySe
   folders.sort((a, b) => a.zip.localeCompare(b.zip) || compareFolderPaths(a.folder, b.folder));
   const mailboxes = new Set(zips.map((z) => z.mailbox));
   const missingMailboxes = ledger.missingMailboxes().filter((m) => mailboxes.has(m.mailbox));
-  return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods, missingMailboxes };
+  return { mode, generatedAt: new Date().toISOString(), totals, zips: zipReports, folders, spamByRule, messagesPerYear, methods, missingMailboxes, datesBySource };
 }
 
 /** The sentences the report says about a zip itself (see ZipReport.notes). */
@@ -98,6 +99,8 @@ export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): It
         subject: row.subject ?? '',
         from: row.sender ?? '',
         date: row.date ?? '',
+        dateSource: row.dateSource ?? '',
+        headerDefects: row.headerDefects ?? 0,
         messageId: row.messageId ?? '',
         fingerprint: row.fingerprint ?? '',
         size: row.size,

@@ -42,7 +42,7 @@ const every = (): boolean => true;
 
 const MESSAGE_COLUMNS = [
   'zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'fingerprint', 'size', 'verdict', 'rule', 'error',
-  'target', 'state', 'method', 'destinationId', 'collision', 'duplicateOf',
+  'target', 'state', 'method', 'destinationId', 'collision', 'duplicateOf', 'dateSource', 'headerDefects',
 ] as const;
 
 /** messages.csv: one row per zip entry, whatever became of it. */

@@ -9,6 +9,7 @@ import { CROSS_CHECK_EXPLAINED, crossCheckNotes, dryRunNotes, zipNotes } from '.
 import { columnChart, inlineBar, type Bar } from './html-charts.js';
 import { html, list, page, section, table, tiles, type Cell, type Column, type HtmlValue, type Row, type SafeHtml, type Tile } from './html-kit.js';
 import { verdict, verdictLevel } from './verdict.js';
+import { dateSourceRows } from './date-sources.js';
 
 /** Rows listed per problem table; the CSVs next to the page hold every row. */
 const LIST_LIMIT = 500;
@@ -247,6 +248,17 @@ function zipSection(report: RunReport): SafeHtml {
   ));
 }
 
+function dateSection(report: RunReport): HtmlValue {
+  const rows = dateSourceRows(report);
+  if (rows.length === 0) return undefined;
+  const defects = report.totals.headerDefects;
+  return section(
+    'How messages were dated',
+    table([{ label: 'Dated' }, { label: 'Messages', kind: 'num' }], rows.map(([label, n]) => [label, formatCount(n)])),
+    `A zone read as UTC follows RFC 5322 §4.3; the destination may read such a date otherwise.${defects > 0 ? ` ${formatCount(defects)} messages had header lines that are not fields; reading went on to the blank line.` : ''}`,
+  );
+}
+
 function methodSection(report: RunReport): HtmlValue {
   const methods = Object.entries(report.methods).sort((a, b) => b[1] - a[1]);
   if (report.mode !== 'import' || methods.length === 0) return undefined;
@@ -264,6 +276,7 @@ ${notesSection(report)}
 ${section('Folders', folderTable(report), folderNote(report))}
 ${spamSection(report)}
 ${yearSection(report)}
+${dateSection(report)}
 ${methodSection(report)}
 ${zipSection(report)}`;
   return page({

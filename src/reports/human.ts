@@ -9,6 +9,7 @@ import { formatBytes, formatCount, plural } from './format.js';
 import { verdict, verdictLevel } from './verdict.js';
 import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
 import { painter, type Tone } from './tone.js';
+import { dateSourceRows } from './date-sources.js';
 
 export interface SummaryOptions {
   /** ANSI colours; false for pipes, files and NO_COLOR. */
@@ -114,6 +115,8 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
 
   const spam = spamLines(report);
   if (spam.length > 0) out.push('', paint('Spam by rule', 'strong'), ...spam);
+  const dates = datesLine(report);
+  if (dates !== undefined) out.push('', dates);
   const notes = dryRunNotes(report, options.reportDir);
   if (notes.length > 0) out.push('', paint('What the import will do', 'strong'), ...notes.map((n) => `${INDENT}${terminalSafe(n)}`));
   const about = zipNotes(report);
@@ -163,6 +166,15 @@ function spamLines(report: RunReport): string[] {
   const rules = Object.entries(report.spamByRule).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const width = Math.max(0, ...rules.map(([rule]) => displayWidth(terminalSafe(rule))));
   return rules.map(([rule, n]) => `${INDENT}${padToWidth(terminalSafe(rule), width)}${GAP}${formatCount(n)}`);
+}
+
+/** One line: how the messages were dated, and how many header blocks held lines that are not fields. */
+function datesLine(report: RunReport): string | undefined {
+  const parts = dateSourceRows(report).map(([label, n]) => `${formatCount(n)} ${label}`);
+  if (parts.length === 0) return undefined;
+  const defects = report.totals.headerDefects;
+  const tail = defects > 0 ? `; ${plural(defects, 'message')} with header lines that are not fields (read past)` : '';
+  return `${INDENT}Dated: ${parts.join(', ')}${tail}`;
 }
 
 function problemLines(report: RunReport): string[] {

@@ -37,6 +37,7 @@ function counts(c: Counts, mode: RunMode): Record<string, number> {
     alreadyPresent: c.alreadyPresent,
     failed: c.failed,
     pending: c.pending,
+    headerDefects: c.headerDefects,
   };
 }
 
@@ -66,6 +67,7 @@ export function toJson(report: RunReport): object {
     messagesPerYear: sortedYears(report.messagesPerYear),
     methods: { ...report.methods },
     missingMailboxes: report.missingMailboxes.map((m) => ({ mailbox: m.mailbox, messages: m.messages, reason: m.reason })),
+    datesBySource: { ...report.datesBySource },
   };
 }
 

@@ -30,6 +30,8 @@ export interface Counts {
   failed: number;
   /** Wanted messages not yet imported nor found present (an interrupted run). */
   pending: number;
+  /** Messages whose header block holds lines that are not fields (read past; see message/header-block.ts). */
+  headerDefects: number;
 }
 
 export interface FolderReport extends Counts {
@@ -63,6 +65,10 @@ export interface MessageLine {
   readonly from: string;
   /** ISO 8601 UTC, '' when undated. */
   readonly date: string;
+  /** How the date was found (RunReport `datesBySource`): 'date', 'date-assumed-zone', 'received', 'none'; '' when not a message. */
+  readonly dateSource: string;
+  /** Lines of the header block that are not fields; 0 for a well-formed block. */
+  readonly headerDefects: number;
   readonly messageId: string;
   readonly fingerprint: string;
   readonly size: number;
@@ -94,6 +100,11 @@ export interface RunReport {
    * sentence that says so. Empty when every mailbox was there (and always without a tenant).
    */
   readonly missingMailboxes: readonly MissingMailbox[];
+  /**
+   * Messages per way they were dated (message/types.ts DateSource): 'date' (the Date header),
+   * 'date-assumed-zone' (the Date header, its zone missing or unknown and read as UTC), 'received', 'none'.
+   */
+  readonly datesBySource: Readonly<Record<string, number>>;
 }
 
 export interface MissingMailbox {
@@ -124,6 +135,7 @@ export function emptyCounts(): Counts {
     alreadyPresent: 0,
     failed: 0,
     pending: 0,
+    headerDefects: 0,
   };
 }
 

@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import { openExport } from '../source/index.js';
 import type { ExportReader } from '../source/index.js';
+import { datedByDateHeader } from '../message/types.js';
 import { chooseUploadMethod } from '../policy/upload-method.js';
 import { prepareForUpload } from '../message/prepare-upload.js';
 import { compareFolder } from './reconcile-compare.js';
@@ -158,7 +159,7 @@ function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly
       key: String(r.id),
       subject: r.subject ?? '',
       date: r.date,
-      datedByHeader: r.dateSource === 'date',
+      datedByHeader: datedByDateHeader(r.dateSource),
       messageId: r.messageId,
       fingerprint: r.fingerprint ?? '',
       ledgerState: r.state,

@@ -4,6 +4,7 @@
  * buckets out.
  */
 import { fingerprint } from '../message/fingerprint.js';
+import { datedByDateHeader } from '../message/types.js';
 import { compareFolderSegments, decodeTarget } from './target.js';
 import type { MessageRow } from '../ledger/ledger.js';
 import type { LedgerEntry } from './reconcile-ledger.js';
@@ -102,7 +103,7 @@ function toSourceMessage(row: MessageRow, target: string, context: SourceContext
     target,
     subject: row.subject ?? '',
     date: row.date,
-    datedByHeader: row.dateSource === 'date',
+    datedByHeader: datedByDateHeader(row.dateSource),
     messageId: row.messageId,
     fingerprint: row.fingerprint ?? fingerprint(row.subject ?? '', row.date === null ? null : new Date(row.date)),
     ledgerState: recorded?.state ?? null,

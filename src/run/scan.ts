@@ -171,6 +171,7 @@ function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions, archiveErro
     sender: summary.from,
     date: summary.date ? summary.date.toISOString() : null,
     dateSource: summary.dateSource,
+    headerDefects: summary.headerDefects,
     messageId: summary.messageId,
     fingerprint: summary.fingerprint,
   };

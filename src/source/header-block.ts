@@ -20,14 +20,17 @@ export function findHeaderEnd(bytes: Buffer): number {
 }
 
 /**
- * The header block of `bytes` (up to, not including, the blank line), copied so that it doesn't pin the
- * larger buffer. `complete` says `bytes` is the whole entry; when it isn't and no blank line was found,
+ * The header block of `bytes` with the blank line that ends it, copied so that it doesn't pin the larger
+ * buffer. The blank line is kept so that the header reader (message/header-block.ts) sees where the block
+ * ends: a line inside it that is not a field is then read past, as when the whole message is read. `complete` says `bytes` is the whole entry; when it isn't and no blank line was found,
  * the caller must read more, and `undefined` says so. With no blank line anywhere the block is the whole
  * entry, capped at MAX_HEADER_BLOCK_BYTES.
  */
 export function headerBlockOf(bytes: Buffer, complete: boolean): Buffer | undefined {
   const end = findHeaderEnd(bytes);
-  if (end !== -1 && end <= MAX_HEADER_BLOCK_BYTES) return Buffer.from(bytes.subarray(0, end));
+  // "\r\n\r\n" or one of "\n\n" and "\r\r"
+  const blank = end !== -1 && bytes[end] === 0x0d && bytes[end + 1] === 0x0a ? 4 : 2;
+  if (end !== -1 && end <= MAX_HEADER_BLOCK_BYTES) return Buffer.from(bytes.subarray(0, end + blank));
   if (end !== -1 || complete || bytes.length >= MAX_HEADER_BLOCK_BYTES) {
     return Buffer.from(bytes.subarray(0, Math.min(bytes.length, MAX_HEADER_BLOCK_BYTES)));
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { mimeToJson } from '../../src/destination/graph/mime-to-json.js';
 import { FINGERPRINT_PROPERTY_ID } from '../../src/destination/graph/named-property.js';
+import { summarizeMessage } from '../../src/message/summarize.js';
 
 function mime(lines: string[]): Buffer {
   return Buffer.from(lines.join('\r\n'), 'utf8');
@@ -144,6 +145,22 @@ describe('mimeToJson', () => {
     );
     expect(property(converted, 'SystemTime 0x0039')).toBe('2024-03-08T17:00:00Z');
     expect(property(converted, 'SystemTime 0x0E06')).toBe('2024-03-08T17:00:00Z');
+  });
+
+  // issue 11: on the JSON path eml-import writes sentDateTime itself; a Date header its old reader rejected
+  // went in as the Received time, so the mailbox showed a wrong date and the fingerprint missed it
+  it.each([
+    ['Mon, 27 May 2002 10:28:3 +0200', '2002-05-27T08:28:03Z'],
+    ['Mon, 27 May 2002 10:28:03 +05-30', '2002-05-27T04:58:03Z'],
+    ['Mon, 27 May 2002 10:28:03 Eastern Daylight Time', '2002-05-27T14:28:03Z'],
+    ['Mon, 27 May 2002 4:12:06 PM +0200', '2002-05-27T14:12:06Z'],
+    ['Mon, 27 May 2002 10:28:03 GMT+1 (sent from my phone)', '2002-05-27T09:28:03Z'],
+  ])('sends the Date header as read by the fingerprint (%s), not the Received time', async (date, sent) => {
+    const message = mime(['Received: by mx; Mon, 27 May 2002 09:46:16 +0000', `Date: ${date}`, 'Subject: d', '', 'x']);
+    const converted = await mimeToJson(message, 'fp');
+    expect(property(converted, 'SystemTime 0x0039')).toBe(sent);
+    expect(property(converted, 'SystemTime 0x0039')).toBe(summarizeMessage(message).date?.toISOString().replace('.000Z', 'Z'));
+    expect(property(converted, 'SystemTime 0x0E06')).toBe('2002-05-27T09:46:16Z');
   });
 
   it('keeps at most five ASCII x- headers and no others', async () => {

@@ -3,6 +3,7 @@ import libmime from 'libmime';
 import { simpleParser, type AddressObject } from 'mailparser';
 import type { EmailAddress } from './store.js';
 import { graphDateTime } from './store.js';
+import { dateField, sentSeconds } from './sent-date.js';
 
 export interface MimeSummary {
   subject: string;
@@ -11,7 +12,7 @@ export interface MimeSummary {
   ccRecipients: EmailAddress[];
   bccRecipients: EmailAddress[];
   replyTo: EmailAddress[];
-  /** From the Date header; null when it is missing or unparseable. */
+  /** From the Date header (see sent-date.ts); null when it is missing or holds no date and time. */
   sentDateTime: string | null;
   internetMessageId: string | null;
   body: { contentType: 'text' | 'html'; content: string };
@@ -70,9 +71,19 @@ function addresses(header: AddressObject | AddressObject[] | undefined): EmailAd
   );
 }
 
+/**
+ * sentDateTime as Exchange takes it from the Date header. Not mailparser's `date`: that is `new Date(value)`,
+ * local time for a zone-less date and "now" for anything V8 cannot read.
+ */
+export function sentDateTimeOf(mime: Buffer): string | null {
+  const raw = dateField(headerBlock(mime).toString('latin1'));
+  const seconds = raw === undefined ? null : sentSeconds(raw);
+  return seconds === null ? null : graphDateTime(new Date(seconds * 1000));
+}
+
 export async function summariseMime(mime: Buffer): Promise<MimeSummary> {
   const parsed = await simpleParser(mime, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
-  const date = parsed.date && !Number.isNaN(parsed.date.getTime()) ? graphDateTime(parsed.date) : null;
+  const date = sentDateTimeOf(mime);
   const html = typeof parsed.html === 'string' ? parsed.html : undefined;
   return {
     subject: decodeSubject(mime),

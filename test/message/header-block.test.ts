@@ -11,12 +11,17 @@ describe('findHeaderEnd', () => {
     ['LF', 'A: 1\nB: 2\n\nbody', 10, 11],
     ['CR only', 'A: 1\rB: 2\r\rbody', 10, 11],
   ])('finds the blank line with %s endings', (_name, text, end, bodyStart) => {
-    expect(findHeaderEnd(buf(text))).toEqual({ start: 0, end, bodyStart, terminator: 'blank-line' });
+    expect(findHeaderEnd(buf(text))).toEqual({ start: 0, end, bodyStart, terminator: 'blank-line', defects: 0 });
   });
 
   it('stops at the first line that is neither a field nor a continuation when the blank line is missing', () => {
     const text = 'Subject: hi\r\nFrom: a@b\r\nHello there, this is the body\r\nSecond: line\r\n';
-    expect(findHeaderEnd(buf(text))).toEqual({ start: 0, end: 24, bodyStart: 24, terminator: 'non-header-line' });
+    expect(findHeaderEnd(buf(text))).toEqual({ start: 0, end: 24, bodyStart: 24, terminator: 'non-header-line', defects: 1 });
+  });
+
+  it('reads on past a line that is not a field when a blank line follows, counting it as a defect', () => {
+    const text = 'Subject: hi\r\nThis line is not a field\r\nDate: x\r\n\r\nbody';
+    expect(findHeaderEnd(buf(text))).toEqual({ start: 0, end: 48, bodyStart: 50, terminator: 'blank-line', defects: 1 });
   });
 
   it('says end-of-input when the buffer ends inside the headers', () => {
@@ -55,6 +60,37 @@ describe('findHeaderEnd', () => {
 });
 
 describe('splitHeaderBlock', () => {
+  // fixtures-horde-mime/test/Unnamespaced/fixtures/invalid_hdr.txt (the shared corpus): an mbox From line
+  // after two fields. Python's parser reads on (MisplacedEnvelopeHeaderDefect); stopping there lost the
+  // message's Message-ID, From and Subject.
+  it('reads on past an mbox From line inside the header block', () => {
+    const text =
+      'Return-Path: <test@example.com>\nDelivered-To: foo@example.com\nFrom test2@example.com  Sun Apr  5 09:24:45 2015\n' +
+      'Message-ID: <20090707115118.ooc4wo40oc88@example.com>\nFrom: "Test Q. User" <test@example.com>\nTo: foo@example.com\n' +
+      'Subject: Fwd: Test\n\nTest.\n';
+    const block = splitHeaderBlock(buf(text));
+    expect(block.fields.map((f) => f.name)).toEqual(['Return-Path', 'Delivered-To', 'Message-ID', 'From', 'To', 'Subject']);
+    expect(block.bounds).toMatchObject({ terminator: 'blank-line', defects: 1 });
+  });
+
+  // fixtures-ruby-mail/spec/fixtures/emails/plain_emails/raw_email_incorrect_header.eml: a line with a space
+  // in the field name, then the Date, From, Message-ID and Subject of the message.
+  it('reads on past a line whose name is not a field name', () => {
+    const text =
+      'Received-SPF: softfail\n receiver=xxx.com; client-ip=xxx.xxx.xxx.xxx\nquite Delivered-To: xxx@xxx.xxx\n' +
+      'Received: by xxx.xxx.xxx (Wostfix, from userid xxx)\n\t  id 0F87F333; Wed, 23 Feb 2005 16:16:17 -0600\n' +
+      'Date: Wed, 23 Feb 2005 18:20:17 -0400\nSubject: Stop adware/spyware once and for all. \n\nbody\n';
+    const block = splitHeaderBlock(buf(text));
+    expect(block.fields.map((f) => f.name)).toEqual(['Received-SPF', 'Received', 'Date', 'Subject']);
+    expect(block.fields[1]!.value.toString('latin1')).toContain('id 0F87F333');
+    expect(block.bounds.defects).toBe(1);
+  });
+
+  it('ends the field before a defect line: a continuation after it belongs to no field', () => {
+    expect(fields('Subject: a\r\nReplied Mon, 3 Jun 2002\r\n b\r\nTo: x\r\n\r\n')).toEqual([['Subject', ' a'], ['To', ' x']]);
+    expect(fields(': no name\r\nSubject: a\r\n\r\n')).toEqual([['Subject', ' a']]);
+  });
+
   it('keeps folded continuation lines with their field', () => {
     expect(fields('Subject: a\r\n b\r\n\tc\r\nTo: x\r\n\r\nbody')).toEqual([
       ['Subject', ' a\r\n b\r\n\tc'],

@@ -39,6 +39,35 @@ describe('summarizeMessage', () => {
     expect(s.date?.toISOString()).toBe('2019-07-03T10:00:00.000Z');
   });
 
+  // issue 11: a one-digit second made the Date unreadable, the Received time (09:46:16Z) was taken, and the
+  // destination, reading 08:28:03Z, no longer matched the message's fingerprint after a crash
+  it('dates by the Date header even with one-digit time fields, not by Received', () => {
+    const s = summarizeMessage(buf('Received: from a by b; Mon, 27 May 2002 09:46:16 +0000\nDate: Mon, 27 May 2002 10:28:3 +0200\nSubject: x\n\n'));
+    expect(s.dateSource).toBe('date');
+    expect(s.date?.toISOString()).toBe('2002-05-27T08:28:03.000Z');
+  });
+
+  it('says when the Date header named no zone it knows and the time was read as UTC', () => {
+    const s = summarizeMessage(buf('Received: from a by b; Mon, 27 May 2002 09:46:16 +0000\nDate: Mon, 27 May 2002 10:28:03 IST\nSubject: x\n\n'));
+    expect(s.dateSource).toBe('date-assumed-zone');
+    expect(s.date?.toISOString()).toBe('2002-05-27T10:28:03.000Z');
+    expect(summarizeMessage(buf('Date: Mon, 27 May 2002 10:28:03\n\n')).dateSource).toBe('date-assumed-zone');
+    expect(summarizeMessage(buf('Date: Mon, 27 May 2002 10:28:03 Eastern Daylight Time\n\n')).dateSource).toBe('date');
+  });
+
+  it('counts the lines of the header block that are not fields, and keeps the fields after them', () => {
+    const s = summarizeMessage(buf('Received: x\nFrom someone@example.com Mon May 27 10:28:03 2002\nSubject: kept\nDate: Mon, 27 May 2002 10:28:03 +0000\n\nbody'));
+    expect(s).toMatchObject({ subject: 'kept', headerDefects: 1, dateSource: 'date' });
+    expect(summarizeMessage(buf('Subject: x\n\n')).headerDefects).toBe(0);
+  });
+
+  // fixtures-stalwart-mail-parser/resources/eml/malformed/019.eml: a broken Date header, then a good one
+  it('reads only the first Date header, as the destination does, and falls back to Received when it holds no date', () => {
+    const s = summarizeMessage(buf('Received: from a by b; Tue, 7 Apr 2026 10:00:05 +0000\nDate: Tue, 7 Apr 2026 10:00:t <x@y>\nDate: Tue, 7 Apr 2026 10:00:01 +0000\n\n'));
+    expect(s.dateSource).toBe('received');
+    expect(s.date?.toISOString()).toBe('2026-04-07T10:00:05.000Z');
+  });
+
   it('is undated with neither a usable Date nor Received', () => {
     const s = summarizeMessage(buf('Subject: x\n\n'));
     expect(s).toMatchObject({ date: null, dateSource: 'none', messageId: null, from: '' });

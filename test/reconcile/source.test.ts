@@ -91,4 +91,9 @@ describe('bucketSource', () => {
     const [bucket] = bucketSource([row('Inbox', 'importable', ['inbox'], { dateSource: 'received' })], context);
     expect(bucket?.wanted[0]?.datedByHeader).toBe(false);
   });
+
+  it('counts a Date header whose zone was assumed as the Date header: the destination reads it too', () => {
+    const [bucket] = bucketSource([row('Inbox', 'importable', ['inbox'], { dateSource: 'date-assumed-zone' }), row('Inbox', 'importable', ['inbox'], { dateSource: 'date' })], context);
+    expect(bucket?.wanted.map((m) => m.datedByHeader)).toEqual([true, true]);
+  });
 });

@@ -14,8 +14,9 @@ describe('messagesCsv', () => {
   it('starts with the documented columns, in order', () => {
     expect(rows(csv)[0]).toEqual([
       'zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'fingerprint', 'size', 'verdict', 'rule', 'error',
-      'target', 'state', 'method', 'destinationId', 'collision', 'duplicateOf',
+      'target', 'state', 'method', 'destinationId', 'collision', 'duplicateOf', 'dateSource', 'headerDefects',
     ]);
+    expect(records(csv)[0]).toMatchObject({ dateSource: 'date', headerDefects: '0' });
   });
 
   it('has one row per entry, and quotes commas, quotes and newlines so they survive a round trip', () => {

@@ -77,6 +77,12 @@ describe('renderHtml', () => {
     expect(dry).toContain('<em>(top level)</em>');
   });
 
+  it('says how the messages were dated', () => {
+    const dates = dry.slice(dry.indexOf('<h2>How messages were dated</h2>'));
+    expect(dates).toMatch(/from the Date header, zone missing or unknown \(read as UTC\)<\/td><td class="num">12<\/td>/);
+    expect(dates).toMatch(/undated<\/td><td class="num">3<\/td>/);
+  });
+
   it('has spam by rule with a bar per rule', () => {
     const spam = dry.slice(dry.indexOf('<h2>Spam by rule</h2>'), dry.indexOf('<h2>Messages per year</h2>'));
     expect(spam).toContain('x-spam-status');

@@ -91,6 +91,15 @@ describe('renderSummary, dry run', () => {
     );
   });
 
+  it('says in one line how the messages were dated', () => {
+    expect(text).toContain(
+      '  Dated: 1,280 from the Date header, 12 from the Date header, zone missing or unknown (read as UTC), 5 from Received (no readable Date header), 3 undated',
+    );
+    const withDefects = renderSummary({ ...sampleReport(), totals: { ...sampleReport().totals, headerDefects: 2 } }, { color: false });
+    expect(withDefects).toMatch(/3 undated; 2 messages with header lines that are not fields \(read past\)\n/);
+    expect(renderSummary({ ...sampleReport(), datesBySource: {} }, { color: false })).not.toContain('Dated:');
+  });
+
   it('writes no escape codes without colour', () => {
     expect(text).not.toContain('\x1b');
   });

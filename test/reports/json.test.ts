@@ -16,8 +16,9 @@ type Json = Record<string, unknown> & { totals: Record<string, number>; folders:
 describe('toJson', () => {
   it('has the top-level keys the CLI documents', () => {
     const json = toJson(sampleReport()) as Json;
-    expect(Object.keys(json)).toEqual(['version', 'mode', 'generatedAt', 'totals', 'folders', 'zips', 'spamByRule', 'messagesPerYear', 'methods', 'missingMailboxes']);
+    expect(Object.keys(json)).toEqual(['version', 'mode', 'generatedAt', 'totals', 'folders', 'zips', 'spamByRule', 'messagesPerYear', 'methods', 'missingMailboxes', 'datesBySource']);
     expect(json['mode']).toBe('dry-run');
+    expect(json['datesBySource']).toEqual({ date: 1280, 'date-assumed-zone': 12, received: 5, none: 3 });
   });
 
   it.each([['dry-run', DRY_RUN_KEYS] as const, ['import', IMPORT_KEYS] as const])('%s totals carry the required counts and every other one', (mode, required) => {

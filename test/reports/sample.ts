@@ -13,6 +13,8 @@ export function line(partial: Partial<MessageLine> & Pick<MessageLine, 'entry'>)
     subject: 'Hello',
     from: 'bob@example.com',
     date: '2021-03-04T05:06:07Z',
+    dateSource: 'date',
+    headerDefects: 0,
     messageId: `<${partial.entry}@example.com>`,
     fingerprint: `fp-${partial.entry}`,
     size: 1000,
@@ -75,6 +77,7 @@ function sampleImportReport(mode: RunMode): RunReport {
     messagesPerYear: { '2019': 100, '2021': 1000, '2020': 197, undated: 3 },
     methods: { 'simple-put': 1100, 'upload-session': 84 },
     missingMailboxes: [],
+    datesBySource: { date: 1280, 'date-assumed-zone': 12, received: 5, none: 3 },
   };
 }
 

@@ -54,7 +54,9 @@ describe('header block', () => {
   it('asks for more bytes when the prefix holds no blank line, and takes all of a complete entry', () => {
     expect(headerBlockOf(b('A: 1\r\nB: 2'), false)).toBeUndefined();
     expect(headerBlockOf(b('A: 1\r\nB: 2'), true)?.toString()).toBe('A: 1\r\nB: 2');
-    expect(headerBlockOf(b('A: 1\r\n\r\nbody'), false)?.toString()).toBe('A: 1');
+    expect(headerBlockOf(b('A: 1\r\n\r\nbody'), false)?.toString()).toBe('A: 1\r\n\r\n');
+    expect(headerBlockOf(b('A: 1\n\nbody'), false)?.toString()).toBe('A: 1\n\n');
+    expect(headerBlockOf(b('A: 1\r\rbody'), true)?.toString()).toBe('A: 1\r\r');
   });
 });
 
