@@ -5,6 +5,7 @@ import { graphErrors } from './errors.js';
 import { messageView } from './message-view.js';
 import { decodeBase64Mime, isTextPlain } from './mime-body.js';
 import { addMessage, fieldsFromMime } from './new-message.js';
+import { applyCreateQuirks } from './tenant-rules.js';
 
 /** POST /beta/users/{id}/mailFolders/{id}/importMime: base64 MIME straight into a folder, not a draft. */
 export async function importMime(context: GraphContext): Promise<Reply> {
@@ -13,6 +14,6 @@ export async function importMime(context: GraphContext): Promise<Reply> {
   const mime = decodeBase64Mime(context);
   if (!looksLikeMime(mime)) throw graphErrors.invalidMime();
   const summary = await summariseMime(mime);
-  const message = addMessage(context.mailbox, folder.id, 'importMime', fieldsFromMime(summary, mime, false));
+  const message = addMessage(context.mailbox, folder.id, 'importMime', applyCreateQuirks(context.state, fieldsFromMime(summary, mime, false)));
   return jsonReply(201, { '@odata.context': contextUrl(context, 'messages/$entity'), ...messageView(message) });
 }
