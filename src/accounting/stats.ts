@@ -14,6 +14,9 @@ export interface MailboxCounters {
   throttled: number;
   throttleWaitMs: number;
   retries: number;
+  /** The in-flight limit the mailbox started with, and what MailboxConcurrency 429s lowered it to (null: never). */
+  inFlightFrom: number | null;
+  inFlightLoweredTo: number | null;
 }
 
 export interface StatsSnapshot {
@@ -44,6 +47,8 @@ const emptyMailbox = (): MailboxCounters => ({
   throttled: 0,
   throttleWaitMs: 0,
   retries: 0,
+  inFlightFrom: null,
+  inFlightLoweredTo: null,
 });
 
 export class Stats {

@@ -52,9 +52,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     });
   const doctorCommand = addTenantOptions(new Command('doctor'))
     .description('check the token, mailbox access and the permissions each upload method needs')
+    .option('--write-test', 'also write, read back and remove test messages in a hidden folder of the mailbox', false)
+    .option('--json', 'print one JSON object { ok, checks: [{ name, ok, detail, ... }] } on stdout', false)
     .action(async (raw: Record<string, unknown>) => {
       const { runDoctor } = await import('./doctor.js');
-      status = await runDoctor(readImportOptions([], raw), io);
+      status = await runDoctor(readImportOptions([], raw), io, { writeTest: raw['writeTest'] === true, json: raw['json'] === true });
     });
   for (const command of [importCommand, reconcileCommand, doctorCommand]) {
     command.exitOverride().configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });

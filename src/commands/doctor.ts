@@ -1,18 +1,67 @@
 import { ExitCode } from '../accounting/exit-codes.js';
 import { Stats } from '../accounting/stats.js';
+import { archiveCheck } from '../run/archive-check.js';
 import { connect } from '../run/connect.js';
 import { readMapFile } from '../run/mailbox-map.js';
+import type { Check } from '../run/preflight.js';
+import { runWriteTest, type WriteCheck } from '../run/write-test/run-write-test.js';
 import { UsageError, type CliIo } from './io.js';
 import type { ImportOptions } from './options.js';
 
-/** `eml-import doctor`: the import's own preflight, printed as a checklist. Exit 0 when all pass. */
-export async function runDoctor(options: ImportOptions, io: CliIo): Promise<number> {
+export interface DoctorOptions {
+  /** Also write, read back and remove test messages in a hidden folder of each mailbox. */
+  readonly writeTest: boolean;
+  readonly json: boolean;
+}
+
+/**
+ * `eml-import doctor`: the import's own preflight, printed as a checklist; with --write-test, proof that
+ * the tenant does what the import relies on. Exit 0 only when every check holds.
+ */
+export async function runDoctor(options: ImportOptions, io: CliIo, doctor: DoctorOptions = { writeTest: false, json: false }): Promise<number> {
   const mailboxes = options.mailbox ? [options.mailbox] : options.map ? [...new Set(readMapFile(options.map).map((r) => r.mailbox))] : [];
   if (mailboxes.length === 0) throw new UsageError('doctor needs --mailbox or --map to know which mailboxes to check');
-  const connection = await connect(options, io, new Stats());
-  const checks = await connection.checks(mailboxes);
-  for (const check of checks) io.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
+  if (options.apiNote !== undefined && !doctor.json) io.stderr.write(`eml-import: ${options.apiNote}\n`);
+  const stats = new Stats();
+  const connection = await connect(options, io, stats);
+  const checks: (Check | WriteCheck)[] = [];
+  const print = (added: readonly (Check | WriteCheck)[]): void => {
+    checks.push(...added);
+    if (doctor.json) return;
+    for (const check of added) io.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
+  };
+
+  print(await connection.checks(mailboxes));
+  const readOnlyPassed = checks.every((c) => c.ok);
+  if (readOnlyPassed) {
+    for (const mailbox of mailboxes) print([await archiveCheck(connection.http, mailbox)]);
+  }
+  if (doctor.writeTest) {
+    if (!readOnlyPassed) {
+      print([{ name: 'write test', ok: false, detail: 'not run: fix the checks above first (it writes to the mailbox)' }]);
+    } else {
+      for (const mailbox of mailboxes) {
+        if (io.signal?.aborted === true) break;
+        if (!doctor.json) io.stdout.write(`write test in ${mailbox} (a hidden folder, removed afterwards):\n`);
+        print(
+          await runWriteTest({
+            http: connection.http,
+            mailbox,
+            api: options.api,
+            inFlight: options.inFlight,
+            throttled: () => stats.mailbox(mailbox).throttled,
+            signal: io.signal,
+          }),
+        );
+      }
+    }
+  }
+
   const failed = checks.filter((c) => !c.ok).length;
-  io.stdout.write(failed === 0 ? 'All checks passed.\n' : `${failed} check(s) failed.\n`);
+  if (doctor.json) {
+    io.stdout.write(`${JSON.stringify({ ok: failed === 0, checks }, null, 2)}\n`);
+  } else {
+    io.stdout.write(failed === 0 ? 'All checks passed.\n' : `${failed} check(s) failed.\n`);
+  }
   return failed === 0 ? ExitCode.ok : ExitCode.usage;
 }

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { parseHeaderRule } from '../policy/header-rule.js';
 import type { HeaderRule } from '../policy/types.js';
 import { UsageError } from './io.js';
+import { importMimeAvailable } from '../destination/graph/cloud.js';
 
 /**
  * Every option in one table, so the README, `--help` and the parsed type cannot drift apart.
@@ -31,7 +32,11 @@ export interface TenantOptions {
   readonly mailbox?: string;
   readonly map?: string;
   readonly api: 'beta' | 'v1.0';
+  /** Set when --api was not given and the cloud decided it: the sentence the command prints. */
+  readonly apiNote?: string;
   readonly parallel: number;
+  /** Requests in flight per mailbox (--in-flight); lowered by itself for a mailbox that answers MailboxConcurrency 429s. */
+  readonly inFlight: number;
 }
 
 export interface OutputOptions {
@@ -71,8 +76,9 @@ export function addTenantOptions(command: Command): Command {
     .option('--graph-url <url>', 'Microsoft Graph base URL (https), overriding --cloud')
     .option('--mailbox <upn>', 'the destination mailbox for every zip')
     .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
-    .addOption(new Option('--api <api>', 'upload method: beta = importMime (full MIME), v1.0 = JSON create').choices(['beta', 'v1.0']).default('beta'))
-    .option('--parallel <n>', 'mailboxes imported at once', '4');
+    .addOption(new Option('--api <api>', 'upload method: beta = importMime (full MIME; global cloud only), v1.0 = JSON create (default in national clouds)').choices(['beta', 'v1.0']))
+    .option('--parallel <n>', 'mailboxes imported at once', '4')
+    .option('--in-flight <n>', 'requests in flight per mailbox, 1 to 4 (lowered by itself on MailboxConcurrency 429s)', '4');
 }
 
 export function addOutputOptions(command: Command): Command {
@@ -95,6 +101,29 @@ function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`${flag} wants a whole number from 1 to 64, got '${value}'`);
   return n;
+}
+
+function parseInFlight(value: string): number {
+  const n = Number(value);
+  // Outlook allows four concurrent requests per app and mailbox; more would only be answered with 429s.
+  if (!Number.isInteger(n) || n < 1 || n > 4) throw new UsageError(`--in-flight wants a whole number from 1 to 4 (Outlook's limit per mailbox), got '${value}'`);
+  return n;
+}
+
+/**
+ * The upload method: --api as given, else importMime in the global cloud and the JSON path elsewhere, since
+ * importMime's documentation lists no US Government or China availability.
+ */
+function chooseApi(given: string | undefined, cloud: TenantOptions['cloud']): { api: TenantOptions['api']; apiNote?: string } {
+  if (!importMimeAvailable(cloud)) {
+    if (given === 'beta') {
+      throw new UsageError(`importMime (--api beta) is available in the global cloud only, not in --cloud ${cloud}: use --api v1.0, the JSON path, or leave --api out`);
+    }
+    if (given === undefined) {
+      return { api: 'v1.0', apiNote: `--cloud ${cloud}: importMime is available in the global cloud only, so every message takes the JSON path (--api v1.0)` };
+    }
+  }
+  return { api: (given ?? 'beta') as TenantOptions['api'] };
 }
 
 function parseRules(rules: readonly string[]): HeaderRule[] {
@@ -127,12 +156,13 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     certificatePublic: str('certificatePublic'),
     accessTokenEnv: str('accessTokenEnv'),
     cloud: (str('cloud') ?? 'global') as TenantOptions['cloud'],
+    ...chooseApi(str('api'), (str('cloud') ?? 'global') as TenantOptions['cloud']),
     authorityHost: str('authorityHost'),
     graphUrl: str('graphUrl'),
     mailbox: str('mailbox'),
     map: str('map'),
-    api: (str('api') ?? 'beta') as TenantOptions['api'],
     parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
+    inFlight: parseInFlight(str('inFlight') ?? '4'),
     json: raw['json'] === true,
     report: str('report'),
     state: str('state') ?? './.eml-import',

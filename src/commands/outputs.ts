@@ -37,6 +37,14 @@ export function runLine(run: StatsSnapshot): string {
   return (
     `Graph: ${sum((m) => m.requests)} requests in ${(run.elapsedMs / 1000).toFixed(1)} s, ` +
     `${sum((m) => m.throttled)} answered 429, ${(sum((m) => m.throttleWaitMs) / 1000).toFixed(1)} s waiting on limits, ` +
-    `${sum((m) => m.retries)} retries`
+    `${sum((m) => m.retries)} retries` +
+    lowered(run)
   );
+}
+
+/** Mailboxes whose in-flight limit was lowered after MailboxConcurrency 429s, as `; in flight lowered: a 4→3`. */
+function lowered(run: StatsSnapshot): string {
+  const changed = Object.entries(run.mailboxes).filter(([, m]) => m.inFlightLoweredTo !== null);
+  if (changed.length === 0) return '';
+  return `; in flight lowered after MailboxConcurrency 429s: ${changed.map(([upn, m]) => `${upn} ${m.inFlightFrom ?? '?'}→${m.inFlightLoweredTo ?? '?'}`).join(', ')}`;
 }

@@ -45,6 +45,8 @@ export interface DestinationEvents {
   onRequest?(mailbox: string, status: number): void;
   onThrottleWait?(mailbox: string, milliseconds: number, reason: string): void;
   onRetry?(mailbox: string, reason: string): void;
+  /** The mailbox answered 429 MailboxConcurrency at `from` requests in flight; it now gets at most `to`. */
+  onConcurrencyLowered?(mailbox: string, from: number, to: number): void;
 }
 
 /** One mailbox of the destination. All methods retry transient failures themselves. */

@@ -13,21 +13,29 @@ import { collectAll } from './paging.js';
 
 export type LookupKind = 'property' | 'message-id' | 'sent-date' | 'subject';
 
+/** The `$filter` of one kind of lookup (doctor's write test tries each kind on its own). */
+export function lookupFilter(kind: LookupKind, fingerprint: string, hint: MessageHint): string {
+  switch (kind) {
+    case 'property':
+      return propertyEqualsFilter(FINGERPRINT_PROPERTY_ID, fingerprint);
+    case 'message-id':
+      return `internetMessageId eq ${odataString(hint.messageId ?? '')}`;
+    case 'sent-date':
+      // The date alone, then fingerprints compared here: Exchange may store a subject with whitespace or
+      // control characters changed, which an `eq` on subject would miss.
+      return `sentDateTime eq ${hint.date === null ? 'null' : odataDateTime(hint.date)}`;
+    case 'subject':
+      return `subject eq ${odataString(hint.subject)}`;
+  }
+}
+
 /** The `$filter` expressions tried in order, most exact first. */
 export function lookupFilters(fingerprint: string, hint: MessageHint): { kind: LookupKind; filter: string }[] {
-  const filters: { kind: LookupKind; filter: string }[] = [
-    { kind: 'property', filter: propertyEqualsFilter(FINGERPRINT_PROPERTY_ID, fingerprint) },
-  ];
-  if (hint.messageId !== null && hint.messageId !== '') {
-    filters.push({ kind: 'message-id', filter: `internetMessageId eq ${odataString(hint.messageId)}` });
-  } else if (hint.date !== null) {
-    // The date alone, then fingerprints compared here: Exchange may store a subject with whitespace or
-    // control characters changed, which an `eq` on subject would miss.
-    filters.push({ kind: 'sent-date', filter: `sentDateTime eq ${odataDateTime(hint.date)}` });
-  } else {
-    filters.push({ kind: 'subject', filter: `subject eq ${odataString(hint.subject)}` });
-  }
-  return filters;
+  const kinds: LookupKind[] = ['property'];
+  if (hint.messageId !== null && hint.messageId !== '') kinds.push('message-id');
+  else if (hint.date !== null) kinds.push('sent-date');
+  else kinds.push('subject');
+  return kinds.map((kind) => ({ kind, filter: lookupFilter(kind, fingerprint, hint) }));
 }
 
 /** Whether a candidate found by `kind` is the message with this fingerprint and hint. */

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator, type EmulatorConfigurePatch } from '../emulator/index.js';
+import { runCli } from '../helpers/run-cli.js';
+import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+
+const ANN = 'ann@contoso.onmicrosoft.com';
+const ROLES = ['Mail.ReadWrite', 'Mail-Advanced.ReadWrite.All', 'User.Read.All'];
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ mailboxes: [ANN], archives: [ANN] });
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+function clients(roles: string[]): EmulatorConfigurePatch {
+  return { clients: { [emulator.clientId]: { secret: emulator.clientSecret, roles } } };
+}
+
+beforeEach(() => {
+  emulator.configure({ ...clients(ROLES), quirks: {}, sensitiveRuleFrom: null, now: null, latencyMs: { min: 0, max: 0 } });
+});
+
+/** Every folder path in the mailbox and every message: what the write test must leave exactly as it found. */
+function mailboxState(): { folders: string[]; messages: number } {
+  const folders: string[] = [];
+  const walk = (folder: ReturnType<Emulator['inspect']['folders']>): void => {
+    folders.push(folder.path);
+    folder.children.forEach(walk);
+  };
+  walk(emulator.inspect.folders(ANN));
+  return { folders: folders.sort(), messages: emulator.inspect.messages(ANN).length };
+}
+
+async function doctor(extra: string[] = []) {
+  return runCli(['doctor', ...tenantArgs(emulator, ANN), '--write-test', ...extra], tenantEnv(emulator));
+}
+
+function failures(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => line.startsWith('FAIL'));
+}
+
+describe('eml-import doctor --write-test', () => {
+  it('passes every check against a well-behaved tenant and leaves the mailbox as it found it', async () => {
+    const before = mailboxState();
+    const run = await doctor();
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(failures(run.stdout)).toEqual([]);
+    for (const label of ['importMime', 'JSON', 'importMime at the size limit', 'JSON over the size limit']) {
+      for (const what of ['created', 'isDraft', 'sentDateTime', 'receivedDateTime', 'subject', 'internetMessageId', 'attachment', 'fingerprint', 'found by Message-ID', 'found by sent date']) {
+        expect(run.stdout).toContain(`ok   ${label}: ${what}:`);
+      }
+    }
+    expect(run.stdout).toContain('ok   JSON: found by fingerprint property');
+    expect(run.stdout).toMatch(/ok {3}latency: median \d+ ms .* message creates a second/);
+    expect(run.stdout).toMatch(/ok {3}archive ann@contoso\.onmicrosoft\.com: has an online archive/);
+    expect(run.stdout).toContain('All checks passed.');
+    expect(mailboxState()).toEqual(before);
+    // The messages went through the folder the test made: it was hidden, under the root.
+    const created = emulator.inspect.requests().filter((r) => r.method === 'POST' && /\/mailFolders$/.test(r.path));
+    expect(created.length).toBeGreaterThan(0);
+  });
+
+  it('--json gives { ok, checks: [{ name, ok, detail }] }', async () => {
+    const run = await doctor(['--json']);
+    expect(run.status, run.stdout).toBe(0);
+    const parsed = JSON.parse(run.stdout) as { ok: boolean; checks: { name: string; ok: boolean; detail: string }[] };
+    expect(parsed.ok).toBe(true);
+    expect(parsed.checks.find((c) => c.name === 'JSON: isDraft')).toMatchObject({ ok: true, detail: 'false' });
+    expect(parsed.checks.find((c) => c.name === 'latency')).toMatchObject({ ok: true, medianMs: expect.any(Number) as number });
+  });
+
+  const faults: { name: string; patch: EmulatorConfigurePatch; check: RegExp; sentence: RegExp }[] = [
+    { name: 'importMime missing', patch: { quirks: { importMimeMissing: true } }, check: /^FAIL importMime: created:/m, sentence: /importMime is not available to this tenant .*: import with --api v1\.0/ },
+    { name: 'drafts created', patch: { quirks: { draftsCreated: true } }, check: /^FAIL JSON: isDraft:/m, sentence: /report this: Graph answered isDraft true where false from the JSON path's PR_MESSAGE_FLAGS was expected \(request id [\w-]+\)/ },
+    { name: 'dates shifted', patch: { quirks: { dateShiftMinutes: 60 } }, check: /^FAIL importMime: sentDateTime:/m, sentence: /report this: Graph answered sentDateTime 2024-03-05T09:15:30Z where 2024-03-05T08:15:30Z \(the Date header in UTC\) was expected/ },
+    { name: 'Message-ID dropped', patch: { quirks: { dropMessageId: true } }, check: /^FAIL JSON: internetMessageId:/m, sentence: /report this: Graph answered internetMessageId null where <write-test\./ },
+    { name: 'attachment refused', patch: { quirks: { refuseAttachments: true } }, check: /^FAIL JSON over the size limit: attachment:/m, sentence: /report this: Graph answered 400 ErrorMessageSizeExceeded where success adding attachment probe-large\.bin/ },
+    {
+      name: '429 at 4 in flight',
+      patch: { quirks: { throttleAtConcurrencyLimit: true }, latencyMs: { min: 20, max: 30 } },
+      check: /^FAIL concurrency: 4 requests in flight:/m,
+      sentence: /429 MailboxConcurrency with 4 requests in flight: import with --in-flight 3/,
+    },
+  ];
+
+  for (const fault of faults) {
+    it(`${fault.name}: the matching check fails with its sentence, and nothing is left behind`, async () => {
+      const before = mailboxState();
+      emulator.configure(fault.patch);
+      const run = await doctor();
+      expect(run.status, run.stdout).toBe(2);
+      expect(run.stdout).toMatch(fault.check);
+      expect(run.stdout).toMatch(fault.sentence);
+      expect(run.stdout).toContain('ok   write test: cleanup');
+      expect(mailboxState()).toEqual(before);
+    });
+  }
+});
