@@ -2,6 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator, type EmulatorConfigurePatch } from '../emulator/index.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { graphFor } from '../emulator/clients.js';
+import { main } from '../../src/commands/cli.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const ROLES = ['Mail.ReadWrite', 'Mail-Advanced.ReadWrite.All', 'User.Read.All'];
@@ -99,4 +101,42 @@ describe('eml-import doctor --write-test', () => {
       expect(mailboxState()).toEqual(before);
     });
   }
+
+  it('a scratch folder left by a killed run is found and removed by the next run', async () => {
+    const before = mailboxState();
+    // What a run killed before its cleanup leaves: the hidden folder with a message in it.
+    const graph = graphFor(emulator);
+    const folder = (await graph.api(`/users/${ANN}/mailFolders`).post({ displayName: 'eml-import write test 2026-12-01T09-00-00Z', isHidden: true })) as { id: string };
+    await emulator.addMessage(ANN, 'eml-import write test 2026-12-01T09-00-00Z', { subject: 'left behind' });
+    expect(mailboxState()).not.toEqual(before);
+    const run = await doctor();
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toContain("ok   write test: leftovers: removed 'eml-import write test 2026-12-01T09-00-00Z', left by an interrupted write test");
+    expect(mailboxState()).toEqual(before);
+    expect(folder.id).toBeTruthy();
+  });
+
+  it('Ctrl-C during the write test stops it and still removes the scratch folder', async () => {
+    const before = mailboxState();
+    emulator.configure({ latencyMs: { min: 30, max: 40 } });
+    const controller = new AbortController();
+    const seen = emulator.inspect.requests().length;
+    // Interrupt as soon as the first message has been created.
+    const watch = setInterval(() => {
+      if (emulator.inspect.requests().slice(seen).some((r) => r.method === 'POST' && r.path.endsWith('/importMime'))) controller.abort();
+    }, 5);
+    let stdout = '';
+    const status = await main(['doctor', ...tenantArgs(emulator, ANN), '--write-test'], {
+      stdout: { write: (chunk: string) => (stdout += chunk) },
+      stderr: { write: () => true },
+      env: tenantEnv(emulator),
+      signal: controller.signal,
+    });
+    clearInterval(watch);
+    expect(status).toBe(2);
+    expect(stdout).toContain('FAIL write test: interrupted (Ctrl-C); the scratch folder is removed all the same');
+    expect(stdout).toContain('ok   write test: cleanup');
+    expect(stdout).not.toContain('JSON over the size limit: created');
+    expect(mailboxState()).toEqual(before);
+  });
 });
