@@ -2,6 +2,7 @@
 import { AmbiguousCreateError } from '../../accounting/errors.js';
 import { summarizeMessage } from '../../message/summarize.js';
 import type {
+  ArchiveLookup,
   DestinationFolder,
   DestinationMessage,
   FolderRef,
@@ -11,6 +12,7 @@ import type {
   UploadRequest,
   UploadResult,
 } from '../types.js';
+import { archiveHasMessage, findArchive } from './archive.js';
 import { findMessage } from './find-message.js';
 import { FolderResolver } from './folders.js';
 import { errorStatus } from './graph-error.js';
@@ -20,6 +22,9 @@ import { UnresolvedCreateError } from './upload-errors.js';
 import { fitsImportMime, uploadImportMime } from './upload-import-mime.js';
 import { uploadJson } from './upload-json.js';
 import type { GraphDestinationSettings } from './settings.js';
+
+/** Archive lookups per reconcile and mailbox: each is a request against the mailbox's budget. */
+const ARCHIVE_LOOKUP_CAP = 2000;
 
 export class GraphMailbox implements MailboxDestination {
   private readonly folders: FolderResolver;
@@ -70,6 +75,17 @@ export class GraphMailbox implements MailboxDestination {
 
   listFolders(): Promise<DestinationFolder[]> {
     return listFolders(this.http, this.mailbox);
+  }
+
+  /** One lookup by Message-ID per message, so only for the few a reconcile found missing (capped). */
+  async findInArchive(messageIds: readonly string[]): Promise<ArchiveLookup> {
+    const archive = await findArchive(this.http, this.mailbox);
+    if (archive.kind !== 'archive') return archive;
+    const found = new Set<string>();
+    for (const messageId of messageIds.slice(0, ARCHIVE_LOOKUP_CAP)) {
+      if (await archiveHasMessage(this.http, this.mailbox, archive.archiveMailboxId, messageId)) found.add(messageId);
+    }
+    return { kind: 'archive', found };
   }
 
   private methodFor(request: UploadRequest): UploadMethod {
