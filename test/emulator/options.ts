@@ -46,6 +46,11 @@ export interface LatencyOptions {
 export interface TenantQuirks {
   /** importMime answers as in a cloud that lacks it: 400 "Resource not found for the segment 'importMime'". */
   importMimeMissing?: boolean;
+  /**
+   * A US Government or China tenant: the global-only actions are unknown, importMime and
+   * mailFolder/message permanentDelete (their pages list the global service only).
+   */
+  nationalCloud?: boolean;
   /** Every create comes back a draft, whatever PR_MESSAGE_FLAGS said. */
   draftsCreated?: boolean;
   /** sentDateTime and receivedDateTime stored this many minutes off (a server reading zones wrongly). */

@@ -3,6 +3,7 @@
  * that was killed before cleaning up is recognised and cleaned up by the next one. Removed with
  * permanentDelete, so nothing goes through Deleted Items either.
  */
+import { errorStatus } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
 import { queryString, segment, userPath } from './odata.js';
 import { collectAll } from './paging.js';
@@ -29,14 +30,31 @@ export async function createScratchFolder(http: GraphRequester, mailbox: string,
   return { id: response.body.id, displayName: response.body.displayName };
 }
 
-/** Scratch folders an earlier doctor run left behind (hidden ones included). */
+/** Scratch folders an earlier doctor run left behind (hidden ones included), under the root or in Deleted Items. */
 export async function findScratchFolders(http: GraphRequester, mailbox: string): Promise<ScratchFolder[]> {
   const query = queryString({ includeHiddenFolders: true, $top: 100, $select: 'id,displayName' });
-  const folders = await collectAll<ScratchFolder>(http, mailbox, `${userPath(mailbox)}/mailFolders${query}`);
-  return folders.filter((folder) => folder.displayName.startsWith(SCRATCH_FOLDER_PREFIX));
+  const found: ScratchFolder[] = [];
+  for (const parent of [`${userPath(mailbox)}/mailFolders`, `${userPath(mailbox)}/mailFolders/deleteditems/childFolders`]) {
+    const folders = await collectAll<ScratchFolder>(http, mailbox, `${parent}${query}`);
+    found.push(...folders.filter((folder) => folder.displayName.startsWith(SCRATCH_FOLDER_PREFIX)));
+  }
+  return found;
 }
 
-/** The folder and everything in it, for good. */
+/**
+ * The folder and everything in it, for good. permanentDelete is listed for the global service only; where
+ * Graph does not know it (a national cloud), a DELETE moves the folder to Deleted Items and a second DELETE
+ * takes it out of there, out of the user's sight.
+ */
 export async function deleteScratchFolder(http: GraphRequester, mailbox: string, id: string): Promise<void> {
-  await http.request(mailbox, { method: 'POST', path: `${userPath(mailbox)}/mailFolders/${segment(id)}/permanentDelete` });
+  const folder = `${userPath(mailbox)}/mailFolders/${segment(id)}`;
+  try {
+    await http.request(mailbox, { method: 'POST', path: `${folder}/permanentDelete` });
+    return;
+  } catch (error) {
+    const status = errorStatus(error);
+    if (status !== 400 && status !== 404 && status !== 405) throw error;
+  }
+  await http.request(mailbox, { method: 'DELETE', path: folder });
+  await http.request(mailbox, { method: 'DELETE', path: folder });
 }

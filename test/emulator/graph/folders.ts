@@ -79,6 +79,23 @@ export function createChildFolder(context: GraphContext): Reply {
 }
 
 /**
+ * DELETE …/mailFolders/{id}: into Deleted Items, as Outlook does; from within Deleted Items, gone (to the
+ * recoverable items, which Graph's folder listings do not show).
+ */
+export function deleteFolder(context: GraphContext): Reply {
+  const folder = folderParam(context);
+  if (folder.wellKnownName !== null) throw graphErrors.badRequest('Distinguished folders cannot be deleted.');
+  const deleted = context.mailbox.wellKnown('deleteditems');
+  let inDeleted = false;
+  for (let at: StoredFolder | undefined = folder; at !== undefined; at = at.parentId === null ? undefined : context.mailbox.folders.get(at.parentId)) {
+    if (at.parentId === deleted.id) inDeleted = true;
+  }
+  if (inDeleted) return permanentlyDeleteFolder(context);
+  folder.parentId = deleted.id;
+  return emptyReply(204);
+}
+
+/**
  * POST …/mailFolders/{id}/permanentDelete: the folder, its subfolders and their messages, gone for good
  * (not via Deleted Items). Well-known folders cannot be deleted.
  */

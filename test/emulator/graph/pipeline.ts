@@ -114,7 +114,10 @@ export async function executeGraphRequest(state: EmulatorState, input: GraphRequ
     if (!isUserPath || !arrival) throw graphErrors.unknownSegment(rest[0] ?? versionSegment ?? '');
     const mailbox = state.store.get(upn);
     if (!mailbox) throw graphErrors.invalidUser(userSegment);
-    const { route, params } = findGraphRoute(version, method, rest.slice(2), { importMime: state.options.quirks.importMimeMissing !== true });
+    const { route, params } = findGraphRoute(version, method, rest.slice(2), {
+      importMime: state.options.quirks.importMimeMissing !== true,
+      nationalCloud: state.options.quirks.nationalCloud === true,
+    });
     rejectUnsupportedQueryOptions(url);
 
     const verdict = state.limits.admit(claims.appid, upn, arrival.observed);

@@ -3,7 +3,7 @@ import { addAttachment, listAttachments } from './attachments.js';
 import type { GraphContext } from './context.js';
 import { graphErrors } from './errors.js';
 import { messagesDelta } from './delta.js';
-import { createChildFolder, createTopFolder, getFolder, listChildFolders, listTopFolders, permanentlyDeleteFolder } from './folders.js';
+import { createChildFolder, createTopFolder, deleteFolder, getFolder, listChildFolders, listTopFolders, permanentlyDeleteFolder } from './folders.js';
 import { exchangeSettings } from './exchange-settings.js';
 import { importMime } from './import-mime.js';
 import {
@@ -27,6 +27,8 @@ export interface GraphRoute {
   /** A POST that commits something new: the target of 504-after-commit and reset-after-commit. */
   isCreate?: boolean;
   betaOnly?: boolean;
+  /** Listed for the global service only: unknown in a national cloud. */
+  globalOnly?: boolean;
   handle: (context: GraphContext) => Reply | Promise<Reply>;
 }
 
@@ -46,7 +48,8 @@ export const GRAPH_ROUTES: GraphRoute[] = [
   { method: 'GET', pattern: ['mailFolders'], permission: 'read', handle: listTopFolders },
   { method: 'POST', pattern: ['mailFolders'], permission: 'write', isCreate: true, handle: createTopFolder },
   { method: 'GET', pattern: ['mailFolders', ':folder'], permission: 'read', handle: getFolder },
-  { method: 'POST', pattern: ['mailFolders', ':folder', 'permanentDelete'], permission: 'write', handle: permanentlyDeleteFolder },
+  { method: 'DELETE', pattern: ['mailFolders', ':folder'], permission: 'write', handle: deleteFolder },
+  { method: 'POST', pattern: ['mailFolders', ':folder', 'permanentDelete'], permission: 'write', globalOnly: true, handle: permanentlyDeleteFolder },
   { method: 'GET', pattern: ['settings', 'exchange'], permission: 'directory', betaOnly: true, handle: exchangeSettings },
   { method: 'GET', pattern: ['mailFolders', ':folder', 'childFolders'], permission: 'read', handle: listChildFolders },
   { method: 'POST', pattern: ['mailFolders', ':folder', 'childFolders'], permission: 'write', isCreate: true, handle: createChildFolder },
@@ -93,11 +96,14 @@ export function findGraphRoute(
   version: 'v1.0' | 'beta',
   method: string,
   segments: string[],
-  options: { importMime?: boolean } = {},
+  options: { importMime?: boolean; nationalCloud?: boolean } = {},
 ): RouteMatch {
   // A cloud without importMime (US Government, China) does not know the segment at all, as v1.0 does not.
   const available = GRAPH_ROUTES.filter(
-    (route) => (version === 'beta' || !route.betaOnly) && (options.importMime !== false || !route.pattern.includes('importMime')),
+    (route) =>
+      (version === 'beta' || !route.betaOnly) &&
+      (options.importMime !== false || !route.pattern.includes('importMime')) &&
+      (options.nationalCloud !== true || (!route.globalOnly && !route.pattern.includes('importMime'))),
   );
   let pathExists = false;
   for (const route of available) {
