@@ -25,10 +25,12 @@ export async function runDoctor(options: ImportOptions, io: CliIo, doctor: Docto
   const stats = new Stats();
   const connection = await connect(options, io, stats);
   const checks: (Check | WriteCheck)[] = [];
+  const show = (check: Check | WriteCheck): void => {
+    if (!doctor.json) io.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
+  };
   const print = (added: readonly (Check | WriteCheck)[]): void => {
     checks.push(...added);
-    if (doctor.json) return;
-    for (const check of added) io.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
+    added.forEach(show);
   };
 
   print(await connection.checks(mailboxes));
@@ -43,15 +45,16 @@ export async function runDoctor(options: ImportOptions, io: CliIo, doctor: Docto
       for (const mailbox of mailboxes) {
         if (io.signal?.aborted === true) break;
         if (!doctor.json) io.stdout.write(`write test in ${mailbox} (a hidden folder, removed afterwards):\n`);
-        print(
-          await runWriteTest({
+        checks.push(
+          ...(await runWriteTest({
             http: connection.http,
             mailbox,
             api: options.api,
             inFlight: options.inFlight,
             throttled: () => stats.mailbox(mailbox).throttled,
             signal: io.signal,
-          }),
+            onCheck: show,
+          })),
         );
       }
     }

@@ -84,7 +84,7 @@ describe('eml-import doctor --write-test', () => {
     { name: 'attachment refused', patch: { quirks: { refuseAttachments: true } }, check: /^FAIL JSON over the size limit: attachment:/m, sentence: /report this: Graph answered 400 ErrorMessageSizeExceeded where success adding attachment probe-large\.bin/ },
     {
       name: '429 at 4 in flight',
-      patch: { quirks: { throttleAtConcurrencyLimit: true }, latencyMs: { min: 20, max: 30 } },
+      patch: { quirks: { throttleAtConcurrencyLimit: true }, latencyMs: { min: 150, max: 200 } },
       check: /^FAIL concurrency: 4 requests in flight:/m,
       sentence: /429 MailboxConcurrency with 4 requests in flight: import with --in-flight 3/,
     },

@@ -138,7 +138,7 @@ describe('the sensitive-property rule (31 December 2026)', () => {
 
 describe('--in-flight', () => {
   it('is lowered by itself for a mailbox that answers MailboxConcurrency 429s at the limit, and the summary says so', async () => {
-    emulator.configure({ quirks: { throttleAtConcurrencyLimit: true }, latencyMs: { min: 15, max: 30 } });
+    emulator.configure({ quirks: { throttleAtConcurrencyLimit: true }, latencyMs: { min: 100, max: 150 } });
     const entries = Array.from({ length: 24 }, (_, i) => ({ name: `Inbox/c${i}.eml`, content: message({ subject: `concurrency ${i}`, messageId: `<conc-${i}@x>` }) }));
     const { run } = await importInto(ANN, entries);
     expect(run.status, run.stderr).toBe(0);

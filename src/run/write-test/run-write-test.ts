@@ -41,6 +41,8 @@ export interface WriteTestInput {
   readonly throttled: () => number;
   readonly signal?: AbortSignal;
   readonly now?: () => Date;
+  /** Called with each line as soon as it is known, so a terminal shows progress during the minute it takes. */
+  readonly onCheck?: (check: WriteCheck) => void;
 }
 
 class Interrupted extends Error {}
@@ -50,6 +52,10 @@ export async function runWriteTest(input: WriteTestInput): Promise<WriteCheck[]>
   const now = input.now ?? (() => new Date());
   const { mailbox } = input;
   const checks: WriteCheck[] = [];
+  const add = (...added: WriteCheck[]): void => {
+    checks.push(...added);
+    for (const check of added) input.onCheck?.(check);
+  };
   const stopIfInterrupted = (): void => {
     if (input.signal?.aborted === true) throw new Interrupted();
   };
@@ -58,10 +64,10 @@ export async function runWriteTest(input: WriteTestInput): Promise<WriteCheck[]>
     const leftovers = await findScratchFolders(http, mailbox);
     for (const folder of leftovers) await deleteScratchFolder(http, mailbox, folder.id);
     if (leftovers.length > 0) {
-      checks.push({ name: 'write test: leftovers', ok: true, detail: `removed ${leftovers.map((f) => `'${f.displayName}'`).join(', ')}, left by an interrupted write test` });
+      add({ name: 'write test: leftovers', ok: true, detail: `removed ${leftovers.map((f) => `'${f.displayName}'`).join(', ')}, left by an interrupted write test` });
     }
   } catch (error) {
-    checks.push({ name: 'write test: leftovers', ok: false, detail: reportThis(answered(error), 'a folder listing', requestIdOf(error)), requestId: requestIdOf(error) });
+    add({ name: 'write test: leftovers', ok: false, detail: reportThis(answered(error), 'a folder listing', requestIdOf(error)), requestId: requestIdOf(error) });
     return checks;
   }
 
@@ -70,7 +76,7 @@ export async function runWriteTest(input: WriteTestInput): Promise<WriteCheck[]>
   try {
     folder = await createScratchFolder(http, mailbox, scratchFolderName(started));
   } catch (error) {
-    checks.push({ name: 'write test: scratch folder', ok: false, detail: `could not create the hidden scratch folder: ${reportThis(answered(error), '201 Created', requestIdOf(error))}`, requestId: requestIdOf(error) });
+    add({ name: 'write test: scratch folder', ok: false, detail: `could not create the hidden scratch folder: ${reportThis(answered(error), '201 Created', requestIdOf(error))}`, requestId: requestIdOf(error) });
     return checks;
   }
 
@@ -81,20 +87,20 @@ export async function runWriteTest(input: WriteTestInput): Promise<WriteCheck[]>
       stopIfInterrupted();
       if (message.method === 'importMime' && importMimeMissing) continue;
       const result = await checkMessage(http, mailbox, folder, message, started, now);
-      checks.push(...result.checks);
+      add(...result.checks);
       if (result.importMimeMissing) importMimeMissing = true;
     }
     stopIfInterrupted();
-    checks.push(await probeConcurrency(http, mailbox, folder, input));
+    add(await probeConcurrency(http, mailbox, folder, input));
   } catch (error) {
     if (!(error instanceof Interrupted)) throw error;
-    checks.push({ name: 'write test', ok: false, detail: 'interrupted (Ctrl-C); the scratch folder is removed all the same' });
+    add({ name: 'write test', ok: false, detail: 'interrupted (Ctrl-C); the scratch folder is removed all the same' });
   } finally {
     try {
       await deleteScratchFolder(http, mailbox, folder.id);
-      checks.push({ name: 'write test: cleanup', ok: true, detail: `removed '${folder.displayName}' and everything in it` });
+      add({ name: 'write test: cleanup', ok: true, detail: `removed '${folder.displayName}' and everything in it` });
     } catch (error) {
-      checks.push({
+      add({
         name: 'write test: cleanup',
         ok: false,
         detail: `could not remove '${folder.displayName}' (${answered(error)}); the next doctor run removes it, or delete it in Outlook`,
@@ -102,7 +108,7 @@ export async function runWriteTest(input: WriteTestInput): Promise<WriteCheck[]>
       });
     }
   }
-  checks.push(latencyCheck(http, input.inFlight));
+  add(latencyCheck(http, input.inFlight));
   return checks;
 }
 
