@@ -313,7 +313,7 @@ describe('MailboxGovernor inside GraphHttp, against the emulator', () => {
   it('a mailbox that answers 429 MailboxConcurrency at 4 in flight gets 3 from then on, and the event says so', async () => {
     const lowered: string[] = [];
     const { emulator, graph, statuses } = await stack(
-      { latencyMs: { min: 20, max: 40 }, quirks: { throttleAtConcurrencyLimit: true } },
+      { latencyMs: { min: 80, max: 120 }, quirks: { throttleAtConcurrencyLimit: true } },
       { events: { onConcurrencyLowered: (mailbox, from, to) => lowered.push(`${mailbox} ${from}->${to}`) } },
     );
     const results = await Promise.all(Array.from({ length: 40 }, () => read(graph)));
