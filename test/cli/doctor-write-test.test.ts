@@ -61,9 +61,31 @@ describe('eml-import doctor --write-test', () => {
     expect(run.stdout).toMatch(/ok {3}archive ann@contoso\.onmicrosoft\.com: has an online archive/);
     expect(run.stdout).toContain('All checks passed.');
     expect(mailboxState()).toEqual(before);
-    // The messages went through the folder the test made: it was hidden, under the root.
-    const created = emulator.inspect.requests().filter((r) => r.method === 'POST' && /\/mailFolders$/.test(r.path));
-    expect(created.length).toBeGreaterThan(0);
+  });
+
+  it('writes into a hidden folder of its own directly under the mailbox root', async () => {
+    const seen: { displayName: string; isHidden: boolean; messages: number }[] = [];
+    let stdout = '';
+    const status = await main(['doctor', ...tenantArgs(emulator, ANN), '--write-test'], {
+      stdout: {
+        write: (chunk: string) => {
+          stdout += chunk;
+          // Each line is printed as soon as it is known: look at the mailbox while the test runs.
+          if (chunk.includes('JSON: created')) {
+            for (const folder of emulator.inspect.folders(ANN).children) {
+              if (folder.displayName.startsWith('eml-import write test ')) seen.push({ displayName: folder.displayName, isHidden: folder.isHidden, messages: folder.totalItemCount });
+            }
+          }
+          return true;
+        },
+      },
+      stderr: { write: () => true },
+      env: tenantEnv(emulator),
+    });
+    expect(status, stdout).toBe(0);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ isHidden: true, messages: 2 });
+    expect(seen[0]?.displayName).toMatch(/^eml-import write test \d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/);
   });
 
   it('--json gives { ok, checks: [{ name, ok, detail }] }', async () => {

@@ -103,7 +103,7 @@ export async function runWriteTest(input: WriteTestInput): Promise<WriteCheck[]>
       add({
         name: 'write test: cleanup',
         ok: false,
-        detail: `could not remove '${folder.displayName}' (${answered(error)}); the next doctor run removes it, or delete it in Outlook`,
+        detail: `could not remove '${folder.displayName}' (${answered(error)}); the next doctor --write-test removes it, or delete it in Outlook`,
         requestId: requestIdOf(error),
       });
     }
