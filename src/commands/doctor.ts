@@ -8,6 +8,18 @@ import { runWriteTest, type WriteCheck } from '../run/write-test/run-write-test.
 import { UsageError, type CliIo } from './io.js';
 import type { ImportOptions } from './options.js';
 
+/**
+ * The day doctor judges date-switched Graph rules by (the 31 December 2026 sensitive-property rule):
+ * EML_IMPORT_TODAY=2027-01-04 shows today what doctor will say then. Default: the real date.
+ */
+function today(io: CliIo): Date {
+  const value = io.env['EML_IMPORT_TODAY'];
+  if (value === undefined || value === '') return new Date();
+  const day = new Date(`${value}T12:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(day.getTime())) throw new UsageError(`EML_IMPORT_TODAY wants a day as YYYY-MM-DD, got '${value}'`);
+  return day;
+}
+
 export interface DoctorOptions {
   /** Also write, read back and remove test messages in a hidden folder of each mailbox. */
   readonly writeTest: boolean;
@@ -33,7 +45,7 @@ export async function runDoctor(options: ImportOptions, io: CliIo, doctor: Docto
     added.forEach(show);
   };
 
-  print(await connection.checks(mailboxes));
+  print(await connection.checks(mailboxes, { now: today(io) }));
   const readOnlyPassed = checks.every((c) => c.ok);
   if (readOnlyPassed) {
     for (const mailbox of mailboxes) print([await archiveCheck(connection.http, mailbox)]);

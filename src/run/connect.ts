@@ -18,7 +18,7 @@ export interface Connection {
   readonly http: GraphRequester;
   destinationFor(mailbox: string): MailboxDestination;
   /** The doctor's checklist: token, permissions for the upload method, each mailbox reachable. */
-  checks(mailboxes: readonly string[]): Promise<Check[]>;
+  checks(mailboxes: readonly string[], options?: { readonly now?: Date }): Promise<Check[]>;
   /** The failed checks as sentences; empty when the import may start. */
   preflight(mailboxes: readonly string[]): Promise<string[]>;
 }
@@ -90,7 +90,7 @@ export async function connect(options: TenantOptions, io: CliIo, stats: Stats): 
   return {
     http,
     destinationFor,
-    checks: (mailboxes) => runPreflight(tokens, http, mailboxes, options.api, { explainSensitiveRule: true }),
+    checks: (mailboxes, checkOptions) => runPreflight(tokens, http, mailboxes, options.api, { explainSensitiveRule: true, now: checkOptions?.now }),
     preflight: async (mailboxes) => (await runPreflight(tokens, http, mailboxes, options.api)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
   };
 }

@@ -133,6 +133,11 @@ describe('the sensitive-property rule (31 December 2026)', () => {
     expect(run.stdout).toMatch(/FAIL JSON over the size limit: attachment: Graph refused to add attachment probe-large\.bin to the non-draft message \(403\): grant the application permission Mail-Advanced\.ReadWrite\.All/);
     // The small JSON message carries its attachment in the create, which the rule does not touch.
     expect(run.stdout).toContain('ok   JSON: attachment:');
+
+    // From 31 December 2026 on, the read-only line itself fails with the reason.
+    const after = await runCli(['doctor', ...tenantArgs(emulator, ANN), '--api', 'v1.0'], tenantEnv(emulator, { EML_IMPORT_TODAY: '2027-01-04' }));
+    expect(after.status).toBe(2);
+    expect(after.stdout).toMatch(/FAIL permission Mail-Advanced\.ReadWrite\.All \(JSON path\): not granted: add the Microsoft Graph application permission Mail-Advanced\.ReadWrite\.All with admin consent, because the JSON path/);
   });
 });
 
