@@ -99,7 +99,13 @@ describe('eml-import doctor --write-test', () => {
 
   const faults: { name: string; patch: EmulatorConfigurePatch; check: RegExp; sentence: RegExp }[] = [
     // As in a US Government or China tenant, where permanentDelete is unknown too: cleanup goes through Deleted Items.
-    { name: 'importMime missing', patch: { quirks: { nationalCloud: true } }, check: /^FAIL importMime: created:/m, sentence: /importMime is not available to this tenant .*: import with --api v1\.0/ },
+    { name: 'importMime missing', patch: { quirks: { nationalCloud: true } }, check: /^FAIL importMime: created:/m, sentence: /importMime is not available to this tenant \(Graph answered 400 BadRequest, request id [\w-]+\): import with --api v1\.0/ },
+    {
+      name: 'importMime refusing smaller messages than documented',
+      patch: { quirks: { importMimeMaxBytes: 2_300_000 } },
+      check: /^FAIL importMime at the size limit: created:/m,
+      sentence: /Graph refused importMime for a \d+-byte message, under its 4 MB request limit \(413 RequestEntityTooLarge, request id [\w-]+\): the import sends such messages by the JSON path/,
+    },
     { name: 'drafts created', patch: { quirks: { draftsCreated: true } }, check: /^FAIL JSON: isDraft:/m, sentence: /report this: Graph answered isDraft true where false from the JSON path's PR_MESSAGE_FLAGS was expected \(request id [\w-]+\)/ },
     { name: 'dates shifted', patch: { quirks: { dateShiftMinutes: 60 } }, check: /^FAIL importMime: sentDateTime:/m, sentence: /report this: Graph answered sentDateTime 2024-03-05T09:15:30Z where 2024-03-05T08:15:30Z \(the Date header in UTC\) was expected/ },
     { name: 'Message-ID dropped', patch: { quirks: { dropMessageId: true } }, check: /^FAIL JSON: internetMessageId:/m, sentence: /report this: Graph answered internetMessageId null where <write-test\./ },

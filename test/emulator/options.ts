@@ -51,6 +51,8 @@ export interface TenantQuirks {
    * mailFolder/message permanentDelete (their pages list the global service only).
    */
   nationalCloud?: boolean;
+  /** importMime answers 413 above this many MIME bytes (one field report saw failures above about 2.2 MB). */
+  importMimeMaxBytes?: number;
   /** Every create comes back a draft, whatever PR_MESSAGE_FLAGS said. */
   draftsCreated?: boolean;
   /** sentDateTime and receivedDateTime stored this many minutes off (a server reading zones wrongly). */

@@ -5,7 +5,7 @@ import type { TenantQuirks } from './options.js';
 export const USAGE = `Usage: npm run emulator -- [--port 8443] [--time-scale 0.01] [--latency 150-400]
          [--faults 503-retry-after=0.02,504-after-commit=0.01] [--seed 1] [--mailboxes a@x,b@x]
          [--sensitive-rule-from 2026-12-31] [--now 2027-01-04T12:00:00Z] [--archives a@x]
-         [--quirks import-mime-missing,national-cloud,drafts-created,date-shift=60,drop-message-id,refuse-attachments,throttle-at-limit]`;
+         [--quirks import-mime-missing,import-mime-max-bytes=2300000,national-cloud,drafts-created,date-shift=60,drop-message-id,refuse-attachments,throttle-at-limit]`;
 
 /** `--quirks` names, each a way a tenant could differ (see TenantQuirks). */
 function parseQuirks(text: string): TenantQuirks {
@@ -18,6 +18,10 @@ function parseQuirks(text: string): TenantQuirks {
         break;
       case 'national-cloud':
         quirks.nationalCloud = true;
+        break;
+      case 'import-mime-max-bytes':
+        if (!Number.isInteger(Number(value)) || Number(value) < 1) throw new Error(`bad quirk '${entry}': import-mime-max-bytes=<bytes>`);
+        quirks.importMimeMaxBytes = Number(value);
         break;
       case 'drafts-created':
         quirks.draftsCreated = true;

@@ -24,19 +24,29 @@ export function reportThis(what: string, expected: string, requestId: string | u
   return `report this: Graph answered ${what} where ${expected} was expected${withId(requestId)}`;
 }
 
+/** `413 RequestEntityTooLarge, request id …`: what Graph answered, for inside parentheses. */
+function answeredWithId(error: unknown): string {
+  const requestId = requestIdOf(error);
+  return `${answered(error)}${requestId === undefined ? '' : `, request id ${requestId}`}`;
+}
+
 /** importMime refused or unknown: the cloud lacks it, the app lacks the permission, or something to report. */
 export function importMimeFailure(error: unknown, bytes: number, atLimit: boolean): string {
   const status = errorStatus(error);
   const requestId = requestIdOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (status === 404 || (status === 400 && /segment 'importMime'/i.test(message))) {
-    return `importMime is not available to this tenant (Graph answered ${answered(error)}${withId(requestId)}): import with --api v1.0, the JSON path`;
+    return `importMime is not available to this tenant (Graph answered ${answeredWithId(error)}): import with --api v1.0, the JSON path`;
   }
   if (status === 403) {
     return 'Graph refused importMime (403): grant the application permission Mail-Advanced.ReadWrite.All with admin consent, or import with --api v1.0';
   }
   if (atLimit && (status === 413 || status === 400)) {
-    return `Graph refused importMime for a ${bytes}-byte message (${answered(error)}${withId(requestId)}): messages this large will take the JSON path (the import falls back by itself after a 413); report this if it is not a 413`;
+    const fallback =
+      status === 413
+        ? 'the import sends such messages by the JSON path after that 413 by itself (one refused request each), so nothing is lost'
+        : 'import with --api v1.0 until this is understood, and report this';
+    return `Graph refused importMime for a ${bytes}-byte message, under its 4 MB request limit (${answeredWithId(error)}): ${fallback}`;
   }
   return reportThis(answered(error), '201 Created from importMime', requestId);
 }

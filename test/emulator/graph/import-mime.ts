@@ -12,6 +12,8 @@ export async function importMime(context: GraphContext): Promise<Reply> {
   const folder = folderParam(context);
   if (!isTextPlain(context)) throw graphErrors.unableToDeserialize();
   const mime = decodeBase64Mime(context);
+  const ceiling = context.state.options.quirks.importMimeMaxBytes;
+  if (ceiling !== undefined && mime.length > ceiling) throw graphErrors.requestTooLarge();
   if (!looksLikeMime(mime)) throw graphErrors.invalidMime();
   const summary = await summariseMime(mime);
   const message = addMessage(context.mailbox, folder.id, 'importMime', applyCreateQuirks(context.state, fieldsFromMime(summary, mime, false)));
