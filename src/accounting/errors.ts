@@ -6,6 +6,9 @@
 export type ErrorClass = 'retryable' | 'retry-after' | 'no-retry' | 'fatal' | 'ambiguous-create';
 
 export class ClassifiedError extends Error {
+  /** Graph's request-id of the answer that failed, for "report this" sentences; set by the HTTP layer. */
+  requestId?: string;
+
   constructor(
     message: string,
     readonly errorClass: ErrorClass,

@@ -24,6 +24,9 @@ export interface MailboxCounters {
    */
   heldBackMs: number;
   retries: number;
+  /** The in-flight limit the mailbox started with, and what MailboxConcurrency 429s lowered it to (null: never). */
+  inFlightFrom: number | null;
+  inFlightLoweredTo: number | null;
 }
 
 export interface StatsSnapshot {
@@ -58,6 +61,8 @@ const emptyMailbox = (): MailboxCounters => ({
   throttled: 0,
   heldBackMs: 0,
   retries: 0,
+  inFlightFrom: null,
+  inFlightLoweredTo: null,
 });
 
 export class Stats {

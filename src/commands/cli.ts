@@ -63,9 +63,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     });
   const doctorCommand = addCommandOptions(new Command('doctor'), 'doctor')
     .description('check the token, mailbox access and the permissions each upload method needs')
+    .option('--write-test', 'also write, read back and remove test messages in a hidden folder of the mailbox', false)
+    .option('--json', 'print one JSON object { ok, checks: [{ name, ok, detail, ... }] } on stdout', false)
     .action(async (raw: Record<string, unknown>) => {
       const { runDoctor } = await import('./doctor.js');
-      status = await runDoctor(readImportOptions([], raw), io);
+      status = await runDoctor(readImportOptions([], raw), io, { writeTest: raw['writeTest'] === true, json: raw['json'] === true });
     });
   const exportCommand = addExportOptions(new Command('export'))
     .description("start WorkMail's mailbox export jobs (at most 10 at a time) and write the import's map of S3 zips")

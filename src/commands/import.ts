@@ -69,6 +69,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     try {
       const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(options), signal: io.signal }, progress.log);
       if (tenant && !io.signal?.aborted) {
+        if (options.apiNote !== undefined) progress.log(options.apiNote);
         const { connect } = await import('../run/connect.js');
         const connection = await connect(options, io, stats);
         stats.phase = options.dryRun ? 'checking destination' : 'importing';

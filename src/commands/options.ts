@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { parseHeaderRule } from '../policy/header-rule.js';
 import type { HeaderRule } from '../policy/types.js';
 import { UsageError } from './io.js';
+import { importMimeAvailable } from '../destination/graph/cloud.js';
 
 /**
  * Every option in one table, so the README, `--help` and the parsed type cannot drift apart.
@@ -31,9 +32,13 @@ export interface TenantOptions {
   readonly mailbox?: string;
   readonly map?: string;
   readonly api: 'beta' | 'v1.0';
+  /** Set when --api was not given and the cloud decided it: the sentence the command prints. */
+  readonly apiNote?: string;
   readonly parallel: number;
   /** Seconds after which an unanswered create can no longer land: looked for then, and sent again if absent. */
   readonly landingWindowSeconds: number;
+  /** Requests in flight per mailbox (--in-flight); lowered by itself for a mailbox that answers MailboxConcurrency 429s. */
+  readonly inFlight: number;
 }
 
 export interface OutputOptions {
@@ -92,9 +97,11 @@ const OPTIONS: readonly OptionSpec[] = [
   { flags: '--graph-url <url>', group: 'tenant', help: all('Microsoft Graph base URL (https), overriding --cloud') },
   { flags: '--mailbox <upn>', group: 'tenant', help: { import: 'the destination mailbox for every zip', reconcile: 'the mailbox every zip was imported into', doctor: 'the mailbox to check' } },
   { flags: '--map <csv>', group: 'tenant', help: { import: 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes', reconcile: 'CSV with columns zip,mailbox, as for the import', doctor: 'CSV with columns zip,mailbox: check every mailbox it names' } },
-  { flags: '--api <api>', group: 'tenant', help: { import: 'upload method: beta = importMime, full MIME (default); v1.0 = JSON create, needs only Mail.ReadWrite', reconcile: "the import's upload method, whose permissions are checked (default beta)", doctor: 'check the permissions of this upload method: beta (default) or v1.0' } },
+  { flags: '--api <api>', group: 'tenant', help: { import: 'upload method: beta = importMime, full MIME (default; global cloud only); v1.0 = JSON create (default in national clouds)', reconcile: "the import's upload method, whose permissions are checked (default beta)", doctor: 'check the permissions of this upload method: beta (default) or v1.0' } },
   { flags: '--parallel <n>', group: 'tenant', help: { import: 'mailboxes imported at once (default 4)', reconcile: 'mailboxes compared at once (default 4)' } },
+  { flags: '--in-flight <n>', group: 'tenant', help: { import: 'requests in flight per mailbox, 1 to 4 (default 4; lowered by itself on MailboxConcurrency 429s)', doctor: 'requests in flight per mailbox the write test probes, 1 to 4 (default 4)' } },
   { flags: '--landing-window <seconds>', group: 'tenant', help: { import: 'how long a create whose answer was lost may still land; it is looked for after this, and sent again only if absent (default 300)' } },
+  { flags: '--write-test', group: 'output', help: { doctor: 'also write, read back and remove test messages in a hidden folder of the mailbox' } },
   { flags: '--json', group: 'output', help: { import: 'print one JSON object on stdout instead of the summary table', reconcile: 'print one JSON object on stdout instead of the summary table', doctor: "print one JSON object on stdout with each check's result" } },
   { flags: '--report <dir>', group: 'output', help: { import: 'write report.json, CSVs and an HTML page into this folder', reconcile: 'write reconcile.json, CSVs and an HTML page into this folder' } },
   { flags: '--state <dir>', group: 'output', help: { import: 'where the ledger (state.db) lives (default ./.eml-import)', reconcile: "where the import's ledger is, to name what it recorded (default ./.eml-import)" } },
@@ -146,6 +153,29 @@ function parsePositiveInt(value: string, flag: string, max = 64): number {
   return n;
 }
 
+function parseInFlight(value: string): number {
+  const n = Number(value);
+  // Outlook allows four concurrent requests per app and mailbox; more would only be answered with 429s.
+  if (!Number.isInteger(n) || n < 1 || n > 4) throw new UsageError(`--in-flight wants a whole number from 1 to 4 (Outlook's limit per mailbox), got '${value}'`);
+  return n;
+}
+
+/**
+ * The upload method: --api as given, else importMime in the global cloud and the JSON path elsewhere, since
+ * importMime's documentation lists no US Government or China availability.
+ */
+function chooseApi(given: string | undefined, cloud: TenantOptions['cloud']): { api: TenantOptions['api']; apiNote?: string } {
+  if (!importMimeAvailable(cloud)) {
+    if (given === 'beta') {
+      throw new UsageError(`importMime (--api beta) is available in the global cloud only, not in --cloud ${cloud}: use --api v1.0, the JSON path, or leave --api out`);
+    }
+    if (given === undefined) {
+      return { api: 'v1.0', apiNote: `--cloud ${cloud}: importMime is available in the global cloud only, so every message takes the JSON path (--api v1.0)` };
+    }
+  }
+  return { api: (given ?? 'beta') as TenantOptions['api'] };
+}
+
 function parseRules(rules: readonly string[]): HeaderRule[] {
   return rules.map((text) => {
     try {
@@ -160,6 +190,7 @@ function parseRules(rules: readonly string[]): HeaderRule[] {
 export function readImportOptions(zips: string[], raw: Record<string, unknown>): ImportOptions {
   const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
   const list = (key: string): string[] => (Array.isArray(raw[key]) ? (raw[key] as string[]) : []);
+  const cloud = oneOf(str('cloud') ?? 'global', CLOUDS, '--cloud');
   return {
     zips,
     dryRun: raw['dryRun'] === true,
@@ -176,13 +207,14 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     certificate: str('certificate'),
     certificatePublic: str('certificatePublic'),
     accessTokenEnv: str('accessTokenEnv'),
-    cloud: oneOf(str('cloud') ?? 'global', CLOUDS, '--cloud'),
+    cloud,
+    ...chooseApi(str('api') === undefined ? undefined : oneOf(str('api') as string, APIS, '--api'), cloud),
     authorityHost: str('authorityHost'),
     graphUrl: str('graphUrl'),
     mailbox: str('mailbox'),
     map: str('map'),
-    api: oneOf(str('api') ?? 'beta', APIS, '--api'),
     parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
+    inFlight: parseInFlight(str('inFlight') ?? '4'),
     landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),
     json: raw['json'] === true,
     report: str('report'),

@@ -43,6 +43,14 @@ export function runLine(run: StatsSnapshot): string {
   const unanswered = recovered + resent === 0 ? '' : `; creates without an answer: ${recovered} recovered (found in the mailbox, in this run or after a restart), ${resent} re-sent`;
   return (
     `Graph: ${plural(sum((m) => m.requests), 'request')} in ${(run.elapsedMs / 1000).toFixed(1)} s${held}, ` +
-    `${sum((m) => m.throttled)} answered 429, ${sum((m) => m.retries)} retries${unanswered}`
+    `${sum((m) => m.throttled)} answered 429, ${sum((m) => m.retries)} retries${unanswered}` +
+    lowered(run)
   );
+}
+
+/** Mailboxes whose in-flight limit was lowered after MailboxConcurrency 429s, as `; in flight lowered: a 4→3`. */
+function lowered(run: StatsSnapshot): string {
+  const changed = Object.entries(run.mailboxes).filter(([, m]) => m.inFlightLoweredTo !== null);
+  if (changed.length === 0) return '';
+  return `; in flight lowered after MailboxConcurrency 429s: ${changed.map(([upn, m]) => `${upn} ${m.inFlightFrom ?? '?'}→${m.inFlightLoweredTo ?? '?'}`).join(', ')}`;
 }

@@ -45,6 +45,8 @@ export interface DestinationEvents {
   onRequest?(mailbox: string, status: number): void;
   onThrottleWait?(mailbox: string, milliseconds: number, reason: string): void;
   onRetry?(mailbox: string, reason: string): void;
+  /** The mailbox answered 429 MailboxConcurrency at `from` requests in flight; it now gets at most `to`. */
+  onConcurrencyLowered?(mailbox: string, from: number, to: number): void;
 }
 
 /** One mailbox of the destination. All methods retry transient failures themselves. */
@@ -72,7 +74,17 @@ export interface MailboxDestination {
   listMessages(folder: FolderRef): AsyncIterable<DestinationMessage>;
   /** Every folder in the mailbox with its totalItemCount, paths built from display names. */
   listFolders(): Promise<DestinationFolder[]>;
+  /**
+   * Which of these Message-IDs the user's online archive holds (where a retention or archive policy moves
+   * old mail); absent where the destination has no such notion.
+   */
+  findInArchive?(messageIds: readonly string[]): Promise<ArchiveLookup>;
 }
+
+export type ArchiveLookup =
+  | { readonly kind: 'archive'; readonly found: ReadonlySet<string> }
+  | { readonly kind: 'none' }
+  | { readonly kind: 'unknown'; readonly reason: string };
 
 /** What the source knows of a message, to find it again in the destination. */
 export interface MessageHint {

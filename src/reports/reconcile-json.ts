@@ -22,6 +22,7 @@ export function reconcileJson(report: ReconcileReport): object {
     ledgerImportedButAbsent: report.withLedger ? report.ledgerImportedButAbsent : null,
     importedButAltered: report.withLedger ? report.importedButAltered : null,
     warnings: [...report.warnings],
+    ...(report.notInPrimary === undefined ? {} : { notInPrimary: report.notInPrimary }),
   };
 }
 

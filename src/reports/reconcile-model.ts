@@ -132,6 +132,11 @@ export interface ReconcileReport {
   readonly importedButAltered: readonly AlteredCopy[];
   /** Things the admin should know that are not counts: mapping flags differing from the import's, etc. */
   readonly warnings: readonly string[];
+  /**
+   * Missing messages found in the user's online archive (by Message-ID): not in the primary mailbox, where
+   * an archive policy moved them, rather than lost. Still counted in `missing`. Absent when not looked for.
+   */
+  readonly notInPrimary?: readonly SourceLine[];
 }
 
 /**

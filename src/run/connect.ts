@@ -8,13 +8,16 @@ import { UsageError, type CliIo } from '../commands/io.js';
 import type { TenantOptions } from '../commands/options.js';
 import type { Stats } from '../accounting/stats.js';
 import type { DestinationEvents, MailboxDestination } from '../destination/types.js';
+import type { GraphRequester } from '../destination/graph/graph-requester.js';
 
 export { SECRET_ENV };
 
 export interface Connection {
+  /** Every request of this run goes through it (one governor per mailbox); doctor's write test uses it too. */
+  readonly http: GraphRequester;
   destinationFor(mailbox: string): MailboxDestination;
   /** The doctor's checklist: token, permissions for the upload method, each mailbox reachable. */
-  checks(mailboxes: readonly string[]): Promise<Check[]>;
+  checks(mailboxes: readonly string[], options?: { readonly now?: Date }): Promise<Check[]>;
   /** The failed checks as sentences; empty when the import may start. */
   preflight(mailboxes: readonly string[]): Promise<string[]>;
 }
@@ -58,6 +61,11 @@ function eventsInto(stats: Stats): DestinationEvents {
     onRetry: (mailbox) => {
       stats.mailbox(mailbox).retries += 1;
     },
+    onConcurrencyLowered: (mailbox, from, to) => {
+      const counters = stats.mailbox(mailbox);
+      counters.inFlightFrom ??= from;
+      counters.inFlightLoweredTo = to;
+    },
   };
 }
 
@@ -76,12 +84,12 @@ export async function connect(options: TenantOptions, io: CliIo, stats: Stats): 
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const http = new GraphHttp({ endpoints, tokens, events: eventsInto(stats), timeScale: timeScale(io) });
+  const http = new GraphHttp({ endpoints, tokens, events: eventsInto(stats), timeScale: timeScale(io), limits: { concurrency: options.inFlight } });
   const destinationFor = createGraphDestination(http, { api: options.api });
-  const checks = (mailboxes: readonly string[]): Promise<Check[]> => runPreflight(tokens, http, mailboxes, options.api);
   return {
+    http,
     destinationFor,
-    checks,
-    preflight: async (mailboxes) => (await checks(mailboxes)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+    checks: (mailboxes, checkOptions) => runPreflight(tokens, http, mailboxes, options.api, { explainSensitiveRule: true, now: checkOptions?.now }),
+    preflight: async (mailboxes) => (await runPreflight(tokens, http, mailboxes, options.api)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
   };
 }

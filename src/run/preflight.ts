@@ -42,7 +42,39 @@ export function rolesInToken(token: string): string[] | null {
  * The checks an import runs before it touches anything, and `eml-import doctor` prints: a token, the
  * permissions the chosen upload method needs, and read access to each mailbox. Read-only.
  */
-export async function runPreflight(tokens: TokenSource, graph: GraphRequester, mailboxes: readonly string[], api: 'beta' | 'v1.0'): Promise<Check[]> {
+/** Graph blocks changes to sensitive properties of non-draft messages without Mail-Advanced from this day. */
+export const SENSITIVE_RULE_FROM = new Date('2026-12-31T00:00:00Z');
+
+/**
+ * Why Mail-Advanced.ReadWrite.All matters with --api v1.0 too: the JSON path creates a non-draft message and
+ * then adds the attachments that did not fit in the create, and from 31 December 2026 Graph may count that
+ * as changing a non-draft message (Microsoft does not say; the safe reading is that it does).
+ */
+export function sensitiveRuleCheck(roles: readonly string[] | null, now: Date): Check {
+  const name = 'permission Mail-Advanced.ReadWrite.All (JSON path)';
+  if (roles === null) return { name, ok: true, detail: 'not visible in the token; the write test tells' };
+  if (roles.includes('Mail-Advanced.ReadWrite.All')) return { name, ok: true, detail: 'granted' };
+  const why =
+    'the JSON path (--api v1.0, and messages too large for importMime) adds attachments that do not fit in the create to the ' +
+    'message after creating it as a non-draft, and from 31 December 2026 Graph refuses changes to non-draft messages without it';
+  return now < SENSITIVE_RULE_FROM
+    ? { name, ok: true, detail: `not granted; grant it before 31 December 2026: ${why}` }
+    : { name, ok: false, detail: `not granted: add the Microsoft Graph application permission Mail-Advanced.ReadWrite.All with admin consent, because ${why}` };
+}
+
+export interface PreflightOptions {
+  /** doctor: also say whether the JSON path will keep working under the sensitive-property rule. */
+  readonly explainSensitiveRule?: boolean;
+  readonly now?: Date;
+}
+
+export async function runPreflight(
+  tokens: TokenSource,
+  graph: GraphRequester,
+  mailboxes: readonly string[],
+  api: 'beta' | 'v1.0',
+  options: PreflightOptions = {},
+): Promise<Check[]> {
   const checks: Check[] = [];
   let token: string;
   try {
@@ -67,6 +99,7 @@ export async function runPreflight(tokens: TokenSource, graph: GraphRequester, m
       });
     }
   }
+  if (options.explainSensitiveRule === true && api === 'v1.0') checks.push(sensitiveRuleCheck(roles, options.now ?? new Date()));
   for (const mailbox of mailboxes) {
     try {
       await graph.request(mailbox, { method: 'GET', path: `/users/${encodeURIComponent(mailbox)}/mailFolders/inbox?$select=id,totalItemCount` });

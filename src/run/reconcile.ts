@@ -14,6 +14,7 @@ import { scanZips, type ScanOptions, type ZipToScan } from './scan.js';
 import { decodeTarget, folderDisplayName } from './target.js';
 import { compareFolder } from './reconcile-compare.js';
 import { findLeftoverDrafts } from './reconcile-drafts.js';
+import { nameArchivedMissing } from './reconcile-archive.js';
 import { bucketSource, type SourceBucket } from './reconcile-source.js';
 import { zipLabels } from '../reports/zip-labels.js';
 import { ledgerEntries, mappingDifferences } from './reconcile-ledger.js';
@@ -93,7 +94,8 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
         return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal: input.signal });
       })),
     );
-    return assemble(results, input.ledger !== undefined, mailboxes, [...warnings, ...results.flatMap((r) => r.warnings)], unreadable);
+    const report = assemble(results, input.ledger !== undefined, mailboxes, [...warnings, ...results.flatMap((r) => r.warnings)], unreadable);
+    return await nameArchivedMissing(report, input.destinationFor, input.log);
   } finally {
     scratch.close();
   }

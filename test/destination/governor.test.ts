@@ -213,6 +213,50 @@ describe('MailboxGovernor', () => {
   });
 });
 
+describe('MailboxGovernor: in-flight lowered after MailboxConcurrency 429s', () => {
+  it('steps down once per limit, never below 1, and hands slots on only below the new limit', async () => {
+    const lowered: string[] = [];
+    const governor = new MailboxGovernor('ann', { events: { onConcurrencyLowered: (_m, from, to) => lowered.push(`${from}->${to}`) } });
+    expect(governor.concurrency).toBe(4);
+    expect(governor.lowerConcurrency(4)).toBe(3);
+    // Other requests sent under the old limit and throttled in the same burst do not lower it again.
+    expect(governor.lowerConcurrency(4)).toBeUndefined();
+    expect(governor.lowerConcurrency(3)).toBe(2);
+    expect(governor.lowerConcurrency(2)).toBe(1);
+    expect(governor.lowerConcurrency(1)).toBeUndefined();
+    expect(lowered).toEqual(['4->3', '3->2', '2->1']);
+
+    const fresh = new MailboxGovernor('bob', { requestBurst: 100 });
+    let running = 0;
+    let lowered2 = false;
+    const runningAtStartAfterLowering: number[] = [];
+    const releases: Array<() => void> = [];
+    let finished = 0;
+    const task = () =>
+      fresh.run(0, async () => {
+        running += 1;
+        if (lowered2) runningAtStartAfterLowering.push(running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running -= 1;
+        finished += 1;
+      });
+    const all = Array.from({ length: 8 }, task);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(running).toBe(4);
+    fresh.lowerConcurrency(4);
+    fresh.lowerConcurrency(3);
+    lowered2 = true;
+    while (finished < 8) {
+      releases.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(all);
+    expect(runningAtStartAfterLowering).toHaveLength(4);
+    expect(Math.max(...runningAtStartAfterLowering)).toBeLessThanOrEqual(2);
+    expect(running).toBe(0);
+  });
+});
+
 describe('MailboxGovernor inside GraphHttp, against the emulator', () => {
   const ANN = 'ann@contoso.onmicrosoft.com';
   const running: Emulator[] = [];
@@ -264,6 +308,24 @@ describe('MailboxGovernor inside GraphHttp, against the emulator', () => {
     await Promise.all(Array.from({ length: 24 }, () => read(graph)));
     expect(emulator.inspect.maxConcurrency(ANN)).toBeGreaterThan(4);
     expect(statuses().filter((status) => status === 429).length).toBeGreaterThan(0);
+  });
+
+  it('a mailbox that answers 429 MailboxConcurrency at 4 in flight gets 3 from then on, and the event says so', async () => {
+    const lowered: string[] = [];
+    const { emulator, graph, statuses } = await stack(
+      { latencyMs: { min: 80, max: 120 }, quirks: { throttleAtConcurrencyLimit: true } },
+      { events: { onConcurrencyLowered: (mailbox, from, to) => lowered.push(`${mailbox} ${from}->${to}`) } },
+    );
+    const results = await Promise.all(Array.from({ length: 40 }, () => read(graph)));
+    expect(results.every((response) => response.status === 200)).toBe(true);
+    expect(lowered).toEqual([`${ANN} 4->3`]);
+    expect(graph.governor(ANN).concurrency).toBe(3);
+    const throttledSoFar = statuses().filter((status) => status === 429).length;
+    expect(throttledSoFar).toBeGreaterThan(0);
+    // Once lowered, the same load runs without a single 429.
+    await Promise.all(Array.from({ length: 40 }, () => read(graph)));
+    expect(statuses().filter((status) => status === 429).length).toBe(throttledSoFar);
+    expect(emulator.inspect.maxConcurrency(ANN)).toBe(4);
   });
 
   it('paces requests within a time-scaled request budget instead of running into 429s', async () => {

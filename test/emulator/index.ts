@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { AccessTokenSigner, tenantIdFor } from './entra/access-token.js';
 import { FaultInjector } from './faults.js';
 import { UploadSessions } from './graph/upload-sessions.js';
-import { createInspector, plantMessage, removeMessage, type InspectedMessage, type Inspector, type PlantedMessage } from './inspect.js';
+import { archiveMessage, archivedMessages, createInspector, plantMessage, removeMessage, type InspectedMessage, type Inspector, type PlantedMessage } from './inspect.js';
 import { MailboxLimits } from './limits.js';
 import { applyPatch, resolveOptions, type EmulatorConfigurePatch, type EmulatorOptions } from './options.js';
 import { createPrng } from './prng.js';
@@ -35,6 +35,9 @@ export interface Emulator {
   inspect: Inspector;
   deleteMessage(upn: string, id: string): boolean;
   addMessage(upn: string, folderPath: string, message: PlantedMessage): Promise<InspectedMessage>;
+  /** Moves a message to the mailbox's online archive, as an archive policy would. */
+  archiveMessage(upn: string, id: string): InspectedMessage;
+  archivedMessages(upn: string): InspectedMessage[];
   configure(patch: EmulatorConfigurePatch): void;
   close(): Promise<void>;
 }
@@ -73,7 +76,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     uploadBaseUrl: `https://localhost:${listening.port}`,
     tenantId: tenantIdFor(resolved.tenant),
     options: resolved,
-    store: new MailStore(resolved.mailboxes),
+    store: new MailStore(resolved.mailboxes, resolved.archives),
     signer: new AccessTokenSigner(randomBytes(32)),
     limits: new MailboxLimits(
       () => current().options.limits,
@@ -98,6 +101,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     inspect: inspector,
     deleteMessage: (upn, id) => removeMessage(current(), upn, id),
     addMessage: (upn, folderPath, message) => plantMessage(current(), upn, folderPath, message),
+    archiveMessage: (upn, id) => archiveMessage(current(), upn, id),
+    archivedMessages: (upn) => archivedMessages(current(), upn),
     configure,
     close: () => listening.close(),
   };

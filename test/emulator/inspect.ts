@@ -157,3 +157,32 @@ export async function plantMessage(state: EmulatorState, upn: string, folderPath
   });
   return inspectedMessage(mailbox, message);
 }
+
+/**
+ * What an archive policy does: the message leaves the primary mailbox for the same folder path in the
+ * online archive (created as needed). Throws when the mailbox has no archive.
+ */
+export function archiveMessage(state: EmulatorState, upn: string, id: string): InspectedMessage {
+  const primary = mailboxOf(state, upn);
+  const archive = state.store.archiveOf(upn);
+  if (!archive) throw new Error(`mailbox ${upn} has no online archive (start the emulator with archives: ['${upn}'])`);
+  const message = primary.messages.get(id);
+  if (!message) throw new Error(`mailbox ${upn} has no message ${id}`);
+  let folder = archive.mailbox.wellKnown('msgfolderroot');
+  for (const segment of primary.folderPath(message.folderId).split('/').filter((s) => s.length > 0)) {
+    folder =
+      archive.mailbox.children(folder.id).find((child) => child.displayName.toLowerCase() === segment.toLowerCase()) ??
+      archive.mailbox.addFolder(segment, folder.id, false);
+  }
+  primary.removeMessage(id);
+  const { id: _id, folderId: _folder, sequence: _sequence, lastChange: _change, createdDateTime: _created, lastModifiedDateTime: _modified, changeKey: _key, method, ...fields } = message;
+  const moved = storeMessage(archive.mailbox, folder.id, method, { ...fields });
+  return inspectedMessage(archive.mailbox, moved);
+}
+
+/** Every message in a mailbox's online archive. */
+export function archivedMessages(state: EmulatorState, upn: string): InspectedMessage[] {
+  const archive = state.store.archiveOf(upn);
+  if (!archive) return [];
+  return [...archive.mailbox.messages.values()].sort((a, b) => a.sequence - b.sequence).map((m) => inspectedMessage(archive.mailbox, m));
+}

@@ -39,6 +39,35 @@ export interface LatencyOptions {
   max: number;
 }
 
+/**
+ * Ways a real tenant could differ from what eml-import relies on; doctor's write test must catch each.
+ * All off by default.
+ */
+export interface TenantQuirks {
+  /** importMime answers as in a cloud that lacks it: 400 "Resource not found for the segment 'importMime'". */
+  importMimeMissing?: boolean;
+  /**
+   * A US Government or China tenant: the global-only actions are unknown, importMime and
+   * mailFolder/message permanentDelete (their pages list the global service only).
+   */
+  nationalCloud?: boolean;
+  /** importMime answers 413 above this many MIME bytes (one field report saw failures above about 2.2 MB). */
+  importMimeMaxBytes?: number;
+  /** Every create comes back a draft, whatever PR_MESSAGE_FLAGS said. */
+  draftsCreated?: boolean;
+  /** sentDateTime and receivedDateTime stored this many minutes off (a server reading zones wrongly). */
+  dateShiftMinutes?: number;
+  /** internetMessageId is not kept. */
+  dropMessageId?: boolean;
+  /** Adding an attachment after the create (POST or upload session) is refused with 400 ErrorMessageSizeExceeded. */
+  refuseAttachments?: boolean;
+  /**
+   * MailboxConcurrency 429s already at the concurrency limit (4 in flight), not only above it, as one
+   * developer saw (Microsoft Q&A 1660054).
+   */
+  throttleAtConcurrencyLimit?: boolean;
+}
+
 export interface EmulatorOptions {
   /** 0 picks a free port. */
   port?: number;
@@ -58,6 +87,17 @@ export interface EmulatorOptions {
   faults?: FaultOptions;
   seed?: number;
   errorFolderExistsStatus?: 409 | 400;
+  quirks?: TenantQuirks;
+  /**
+   * From this instant (ISO date or date-time), changing sensitive properties of a non-draft message
+   * (subject, body, recipients; attachments too, the strict reading) needs Mail-Advanced.ReadWrite.All,
+   * as Graph enforces from 2026-12-31. Null (default): never enforced.
+   */
+  sensitiveRuleFrom?: string | null;
+  /** The emulator's "now" for date-switched rules (ISO); default the real clock. */
+  now?: string | null;
+  /** Mailboxes (UPNs) that have an online archive, reachable as /beta/users/{inPlaceArchiveMailboxId}/…. */
+  archives?: string[];
 }
 
 export interface ResolvedOptions {
@@ -73,6 +113,10 @@ export interface ResolvedOptions {
   faults: FaultOptions;
   seed: number;
   errorFolderExistsStatus: 409 | 400;
+  quirks: TenantQuirks;
+  sensitiveRuleFrom: string | null;
+  now: string | null;
+  archives: string[];
 }
 
 export const DEFAULT_CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -111,11 +155,15 @@ export function resolveOptions(
     faults: options.faults ?? {},
     seed: options.seed ?? 1,
     errorFolderExistsStatus: options.errorFolderExistsStatus ?? 409,
+    quirks: options.quirks ?? {},
+    sensitiveRuleFrom: options.sensitiveRuleFrom ?? null,
+    now: options.now ?? null,
+    archives: (options.archives ?? []).map((upn) => upn.toLowerCase()),
   };
 }
 
 /** Runtime changes: anything but the port, tenant, mailboxes and default secret, which are fixed at start. */
-export type EmulatorConfigurePatch = Omit<EmulatorOptions, 'port' | 'tenant' | 'mailboxes' | 'clientSecret'>;
+export type EmulatorConfigurePatch = Omit<EmulatorOptions, 'port' | 'tenant' | 'mailboxes' | 'clientSecret' | 'archives'>;
 
 export function applyPatch(current: ResolvedOptions, patch: EmulatorConfigurePatch): ResolvedOptions {
   return {
@@ -129,5 +177,8 @@ export function applyPatch(current: ResolvedOptions, patch: EmulatorConfigurePat
     faults: patch.faults ?? current.faults,
     seed: patch.seed ?? current.seed,
     errorFolderExistsStatus: patch.errorFolderExistsStatus ?? current.errorFolderExistsStatus,
+    quirks: patch.quirks ?? current.quirks,
+    sensitiveRuleFrom: patch.sensitiveRuleFrom !== undefined ? patch.sensitiveRuleFrom : current.sensitiveRuleFrom,
+    now: patch.now !== undefined ? patch.now : current.now,
   };
 }

@@ -26,4 +26,19 @@ describe('npm run emulator options', () => {
     expect(() => runnerOptions(['--faults', 'meteor=1'], {})).toThrow(/bad fault/);
     expect(() => runnerOptions(['--latency', '400-150'], {})).toThrow(/bad --latency/);
   });
+
+  it('reads the tenant rules: the sensitive-property rule date, "now", archives and quirks', () => {
+    const { options } = runnerOptions(
+      ['--sensitive-rule-from', '2026-12-31', '--now', '2027-01-04T12:00:00Z', '--archives', 'ann@x', '--quirks', 'national-cloud,date-shift=60,throttle-at-limit'],
+      {},
+    );
+    expect(options).toMatchObject({
+      sensitiveRuleFrom: '2026-12-31',
+      now: '2027-01-04T12:00:00Z',
+      archives: ['ann@x'],
+      quirks: { nationalCloud: true, dateShiftMinutes: 60, throttleAtConcurrencyLimit: true },
+    });
+    expect(() => runnerOptions(['--quirks', 'gremlins'], {})).toThrow(/bad quirk/);
+    expect(() => runnerOptions(['--now', 'tomorrow'], {})).toThrow(/bad --now/);
+  });
 });

@@ -1,8 +1,55 @@
 import { parseArgs } from 'node:util';
 import type { EmulatorOptions, FaultKind } from './index.js';
+import type { TenantQuirks } from './options.js';
 
 export const USAGE = `Usage: npm run emulator -- [--port 8443] [--time-scale 0.01] [--latency 150-400]
-         [--faults 503-retry-after=0.02,504-after-commit=0.01] [--seed 1] [--mailboxes a@x,b@x]`;
+         [--faults 503-retry-after=0.02,504-after-commit=0.01] [--seed 1] [--mailboxes a@x,b@x]
+         [--sensitive-rule-from 2026-12-31] [--now 2027-01-04T12:00:00Z] [--archives a@x]
+         [--quirks import-mime-missing,import-mime-max-bytes=2300000,national-cloud,drafts-created,date-shift=60,drop-message-id,refuse-attachments,throttle-at-limit]`;
+
+/** `--quirks` names, each a way a tenant could differ (see TenantQuirks). */
+function parseQuirks(text: string): TenantQuirks {
+  const quirks: TenantQuirks = {};
+  for (const entry of text.split(',').map((e) => e.trim()).filter((e) => e.length > 0)) {
+    const [name, value] = entry.split('=');
+    switch (name) {
+      case 'import-mime-missing':
+        quirks.importMimeMissing = true;
+        break;
+      case 'national-cloud':
+        quirks.nationalCloud = true;
+        break;
+      case 'import-mime-max-bytes':
+        if (!Number.isInteger(Number(value)) || Number(value) < 1) throw new Error(`bad quirk '${entry}': import-mime-max-bytes=<bytes>`);
+        quirks.importMimeMaxBytes = Number(value);
+        break;
+      case 'drafts-created':
+        quirks.draftsCreated = true;
+        break;
+      case 'date-shift':
+        if (!Number.isFinite(Number(value))) throw new Error(`bad quirk '${entry}': date-shift=<minutes>`);
+        quirks.dateShiftMinutes = Number(value);
+        break;
+      case 'drop-message-id':
+        quirks.dropMessageId = true;
+        break;
+      case 'refuse-attachments':
+        quirks.refuseAttachments = true;
+        break;
+      case 'throttle-at-limit':
+        quirks.throttleAtConcurrencyLimit = true;
+        break;
+      default:
+        throw new Error(`bad quirk '${entry}'`);
+    }
+  }
+  return quirks;
+}
+
+function parseInstant(text: string, flag: string): string {
+  if (Number.isNaN(Date.parse(text))) throw new Error(`bad ${flag} ${text}: an ISO date or date-time`);
+  return text;
+}
 
 const FAULT_KINDS: FaultKind[] = [
   '503-retry-after',
@@ -47,6 +94,10 @@ export function runnerOptions(argv: string[], env: NodeJS.ProcessEnv): { options
       faults: { type: 'string' },
       seed: { type: 'string' },
       mailboxes: { type: 'string' },
+      'sensitive-rule-from': { type: 'string' },
+      now: { type: 'string' },
+      archives: { type: 'string' },
+      quirks: { type: 'string' },
       help: { type: 'boolean' },
     },
   });
@@ -64,6 +115,10 @@ export function runnerOptions(argv: string[], env: NodeJS.ProcessEnv): { options
     ...(seed ? { seed: Number(seed) } : {}),
     ...(mailboxes ? { mailboxes: mailboxes.split(',').map((upn) => upn.trim()) } : {}),
     ...(env['EMULATOR_CLIENT_SECRET'] ? { clientSecret: env['EMULATOR_CLIENT_SECRET'] } : {}),
+    ...(values['sensitive-rule-from'] ? { sensitiveRuleFrom: parseInstant(values['sensitive-rule-from'], '--sensitive-rule-from') } : {}),
+    ...(values.now ? { now: parseInstant(values.now, '--now') } : {}),
+    ...(values.archives ? { archives: values.archives.split(',').map((upn) => upn.trim()) } : {}),
+    ...(values.quirks ? { quirks: parseQuirks(values.quirks) } : {}),
   };
   if (!Number.isInteger(options.port) || (options.port ?? 0) < 0) throw new Error(`bad port ${port}`);
   return { options, help: values.help === true };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { WELL_KNOWN_FOLDERS } from './well-known-folders.js';
 
 export type CreationMethod = 'importMime' | 'mimeDraft' | 'json';
@@ -187,13 +187,32 @@ export class Mailbox {
 
 export class MailStore {
   private readonly mailboxes = new Map<string, Mailbox>();
+  /** Online archives by their primary UPN, each also reachable under its own mailbox id. */
+  private readonly archives = new Map<string, { id: string; mailbox: Mailbox }>();
 
-  constructor(upns: string[]) {
+  constructor(upns: string[], archiveUpns: string[] = []) {
     for (const upn of upns) this.mailboxes.set(upn.toLowerCase(), new Mailbox(upn.toLowerCase()));
+    for (const upn of archiveUpns) {
+      const key = upn.toLowerCase();
+      // Shaped like Graph's `MBX:<guid-part>@<tenant-part>`; stable per UPN so tests can name it.
+      const hex = createHash('sha256').update(key).digest('hex');
+      const id = `MBX:${hex.slice(0, 8)}@${hex.slice(8, 16)}`;
+      this.archives.set(key, { id, mailbox: new Mailbox(id.toLowerCase()) });
+    }
   }
 
+  /** A primary mailbox by UPN, or an archive by its mailbox id. */
   get(upn: string): Mailbox | undefined {
-    return this.mailboxes.get(upn.toLowerCase());
+    const key = upn.toLowerCase();
+    const primary = this.mailboxes.get(key);
+    if (primary) return primary;
+    for (const archive of this.archives.values()) if (archive.id.toLowerCase() === key) return archive.mailbox;
+    return undefined;
+  }
+
+  /** The online archive of a primary mailbox, when it has one. */
+  archiveOf(upn: string): { id: string; mailbox: Mailbox } | undefined {
+    return this.archives.get(upn.toLowerCase());
   }
 
   all(): Mailbox[] {

@@ -13,7 +13,8 @@ export async function runCli(args: readonly string[], env: Record<string, string
   const status = await main(args, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    env: { EML_IMPORT_PROGRESS_INTERVAL_MS: '60000', ...env },
+    // A fixed day before 31 December 2026, so date-switched rules judge the same whenever the tests run.
+    env: { EML_IMPORT_PROGRESS_INTERVAL_MS: '60000', EML_IMPORT_TODAY: '2026-12-06', ...env },
   });
   return { status, stdout, stderr };
 }

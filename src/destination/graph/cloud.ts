@@ -40,6 +40,14 @@ export interface EndpointOptions {
   readonly scope?: string;
 }
 
+/**
+ * importMime's API page lists availability in the global service only: no US Government L4, L5 (DoD) or
+ * China (21Vianet). There the JSON path is the only way.
+ */
+export function importMimeAvailable(cloud: CloudName): boolean {
+  return cloud === 'global';
+}
+
 export function isCloudName(value: string): value is CloudName {
   return (CLOUD_NAMES as readonly string[]).includes(value);
 }

@@ -13,24 +13,35 @@ import { collectAll } from './paging.js';
 
 export type LookupKind = 'property' | 'message-id' | 'sent-date' | 'subject';
 
+/** The `$filter` of one kind of lookup (doctor's write test tries each kind on its own). */
+export function lookupFilter(kind: LookupKind, fingerprint: string, hint: MessageHint): string {
+  switch (kind) {
+    case 'property':
+      return propertyEqualsFilter(FINGERPRINT_PROPERTY_ID, fingerprint);
+    case 'message-id':
+      return `internetMessageId eq ${odataString(hint.messageId ?? '')}`;
+    case 'sent-date':
+      // The date alone, then fingerprints compared here: Exchange may store a subject with whitespace or
+      // control characters changed, which an `eq` on subject would miss.
+      return `sentDateTime eq ${hint.date === null ? 'null' : odataDateTime(hint.date)}`;
+    case 'subject':
+      return `subject eq ${odataString(hint.subject)}`;
+  }
+}
+
 /** The `$filter` expressions tried in order, most exact first. */
 export function lookupFilters(fingerprint: string, hint: MessageHint): { kind: LookupKind; filter: string }[] {
-  const filters: { kind: LookupKind; filter: string }[] = [
-    { kind: 'property', filter: propertyEqualsFilter(FINGERPRINT_PROPERTY_ID, fingerprint) },
-  ];
-  if (hint.messageId !== null && hint.messageId !== '') {
-    filters.push({ kind: 'message-id', filter: `internetMessageId eq ${odataString(hint.messageId)}` });
-    return filters;
-  }
-  if (hint.date !== null) {
+  const kinds: LookupKind[] = ['property'];
+  if (hint.messageId !== null && hint.messageId !== '') kinds.push('message-id');
+  else {
     // The date alone, then fingerprints compared here: Exchange may store a subject with whitespace or
     // control characters changed, which an `eq` on subject would miss.
-    filters.push({ kind: 'sent-date', filter: `sentDateTime eq ${odataDateTime(hint.date)}` });
+    if (hint.date !== null) kinds.push('sent-date');
+    // Last, the subject: Exchange may have read the Date header differently from us (or stamped its own
+    // date), and then the date finds nothing. Candidates that other rows account for are set aside by the caller.
+    kinds.push('subject');
   }
-  // Last, the subject: Exchange may have read the Date header differently from us (or stamped its own
-  // date), and then the date finds nothing. Candidates that other rows account for are set aside by the caller.
-  filters.push({ kind: 'subject', filter: `subject eq ${odataString(hint.subject)}` });
-  return filters;
+  return kinds.map((kind) => ({ kind, filter: lookupFilter(kind, fingerprint, hint) }));
 }
 
 /** Whether a candidate found by `kind` is the message with this fingerprint and hint. */

@@ -69,6 +69,8 @@ export class MailboxGovernor {
   private readonly events: DestinationEvents | undefined;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
+  /** Starts at limits.concurrency; lowered for a mailbox that answers MailboxConcurrency 429s at it. */
+  private allowed: number;
   private pausedUntil = 0;
 
   constructor(
@@ -84,6 +86,7 @@ export class MailboxGovernor {
       throw new TypeError(`concurrency must be a positive integer, got ${limits.concurrency}`);
     }
     this.limits = limits;
+    this.allowed = limits.concurrency;
     this.clock = options.clock ?? systemClock;
     this.events = options.events;
     this.requests = new SlidingBudget({
@@ -99,6 +102,24 @@ export class MailboxGovernor {
       burst: options.byteBurst ?? Math.min(8 * 1024 * 1024, limits.bytesPerWindow * 0.05),
       guardMs: options.latencyAllowanceMs ?? 250,
     });
+  }
+
+  /** Requests allowed in flight now. */
+  get concurrency(): number {
+    return this.allowed;
+  }
+
+  /**
+   * Graph answered 429 MailboxConcurrency to a request sent while `atLimit` were allowed: allow one fewer
+   * (never below 1). Requests sent under the same limit that were throttled too do not lower it again, so one
+   * burst of 429s costs one step. Returns the new limit when it changed.
+   */
+  lowerConcurrency(atLimit: number): number | undefined {
+    if (atLimit !== this.allowed || this.allowed <= 1) return undefined;
+    const from = this.allowed;
+    this.allowed -= 1;
+    this.events?.onConcurrencyLowered?.(this.mailbox, from, this.allowed);
+    return this.allowed;
   }
 
   /** Requests currently holding a slot. */
@@ -153,7 +174,7 @@ export class MailboxGovernor {
   }
 
   private async acquire(): Promise<void> {
-    if (this.running < this.limits.concurrency) {
+    if (this.running < this.allowed) {
       this.running++;
       return;
     }
@@ -165,7 +186,8 @@ export class MailboxGovernor {
   }
 
   private release(): void {
-    const next = this.waiting.shift();
+    // After a lowering, slots are handed on only once the count is below the new limit.
+    const next = this.running <= this.allowed ? this.waiting.shift() : undefined;
     if (next) next();
     else this.running--;
   }

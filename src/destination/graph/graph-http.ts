@@ -120,6 +120,7 @@ export class GraphHttp {
     for (let attempt = 1; ; attempt++) {
       const control = new RequestControl(request.authenticate !== false, forceRefresh);
       forceRefresh = false;
+      const limitAtSend = governor.concurrency;
       const outcome = await governor.run(uploadBytes, () => this.#send(request, body, control));
 
       if (outcome.kind === 'auth-failed') {
@@ -135,6 +136,10 @@ export class GraphHttp {
 
       events?.onRequest?.(mailbox, outcome.kind === 'response' ? outcome.status : 0);
       const graphError = outcome.kind === 'response' ? errorOf(outcome.body) : undefined;
+      if (outcome.kind === 'response' && outcome.status === 429 && /MailboxConcurrency/i.test(graphError?.message ?? '')) {
+        // Some mailboxes throttle at the documented limit itself (field report): step down and stay there.
+        governor.lowerConcurrency(limitAtSend);
+      }
       const verdict = classifyResponse(
         {
           status: outcome.kind === 'response' ? outcome.status : undefined,
@@ -177,9 +182,12 @@ export class GraphHttp {
             await this.#clock.sleep(verdict.delayMs);
           }
           continue;
-        case 'fail':
+        case 'fail': {
           if (verdict.pauseMailboxMs !== undefined) governor.pause(verdict.pauseMailboxMs);
+          const requestId = outcome.kind === 'response' ? outcome.headers.get('request-id') : null;
+          if (requestId !== null) verdict.error.requestId = requestId;
           throw verdict.error;
+        }
       }
     }
   }

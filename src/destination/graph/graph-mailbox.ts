@@ -1,6 +1,7 @@
 /** One mailbox of the Graph destination: folders, uploads, lookups and inventory wired together. */
 import { AmbiguousCreateError } from '../../accounting/errors.js';
 import type {
+  ArchiveLookup,
   DestinationFolder,
   DestinationMessage,
   FolderRef,
@@ -10,6 +11,7 @@ import type {
   UploadRequest,
   UploadResult,
 } from '../types.js';
+import { archiveHasMessage, findArchive } from './archive.js';
 import { findMessage } from './find-message.js';
 import { FolderResolver } from './folders.js';
 import { errorStatus } from './graph-error.js';
@@ -19,6 +21,9 @@ import { PartialUploadError, PendingCreateError } from './upload-errors.js';
 import { fitsImportMime, uploadImportMime } from './upload-import-mime.js';
 import { completeJsonUpload, uploadJson, type JsonUploadOptions } from './upload-json.js';
 import type { GraphDestinationSettings } from './settings.js';
+
+/** Archive lookups per reconcile and mailbox: each is a request against the mailbox's budget. */
+const ARCHIVE_LOOKUP_CAP = 2000;
 
 export class GraphMailbox implements MailboxDestination {
   private readonly folders: FolderResolver;
@@ -89,6 +94,17 @@ export class GraphMailbox implements MailboxDestination {
 
   listFolders(): Promise<DestinationFolder[]> {
     return listFolders(this.http, this.mailbox);
+  }
+
+  /** One lookup by Message-ID per message, so only for the few a reconcile found missing (capped). */
+  async findInArchive(messageIds: readonly string[]): Promise<ArchiveLookup> {
+    const archive = await findArchive(this.http, this.mailbox);
+    if (archive.kind !== 'archive') return archive;
+    const found = new Set<string>();
+    for (const messageId of messageIds.slice(0, ARCHIVE_LOOKUP_CAP)) {
+      if (await archiveHasMessage(this.http, this.mailbox, archive.archiveMailboxId, messageId)) found.add(messageId);
+    }
+    return { kind: 'archive', found };
   }
 
   private methodFor(request: UploadRequest): UploadMethod {

@@ -7,6 +7,7 @@ import { NoRetryError } from '../../accounting/errors.js';
 import { addAttachments, fileAttachmentJson, splitAttachments } from './attachments.js';
 import type { GraphRequester } from './graph-requester.js';
 import { MAX_REQUEST_BYTES } from './limits.js';
+import { errorCode, errorStatus } from './graph-error.js';
 import { mimeToJson, type AttachmentPart } from './mime-to-json.js';
 import { ATTEMPT_PROPERTY_ID } from './named-property.js';
 import { segment, userPath } from './odata.js';
@@ -31,6 +32,20 @@ async function planJsonUpload(mime: Buffer, fingerprint: string): Promise<{ body
   const { inline, later } = splitAttachments(messageBytes, attachments);
   const body = JSON.stringify(inline.length === 0 ? message : { ...message, attachments: inline.map(fileAttachmentJson) });
   return { body, inline: inline.length, later, total: attachments.length };
+}
+
+/**
+ * From 31 December 2026 Graph refuses changes to non-draft messages without Mail-Advanced.ReadWrite.All,
+ * and an attachment added after the create may count as one: a 403 here means that, whatever the generic
+ * diagnosis says about Mail.ReadWrite (which the create just proved the app has).
+ */
+function sensitiveRuleError(error: unknown): unknown {
+  if (errorStatus(error) !== 403) return error;
+  const sentence =
+    'Graph refused to add an attachment to the non-draft message just created (403): grant the application permission ' +
+    'Mail-Advanced.ReadWrite.All; from 31 December 2026 Graph needs it to change a non-draft message, which the JSON path ' +
+    'does for attachments that do not fit in the create';
+  return Object.assign(new NoRetryError(sentence, errorCode(error), 403), { requestId: (error as { requestId?: string }).requestId });
 }
 
 /**
@@ -72,6 +87,6 @@ async function addLaterAttachments(http: GraphRequester, mailbox: string, id: st
     await addAttachments(http, mailbox, id, plan.later, options.session, progress);
   } catch (error) {
     const failed = plan.later[progress.added];
-    throw new PartialUploadError(id, 'json', failed?.name ?? '?', plan.inline + progress.added, plan.total, error);
+    throw new PartialUploadError(id, 'json', failed?.name ?? '?', plan.inline + progress.added, plan.total, sensitiveRuleError(error));
   }
 }

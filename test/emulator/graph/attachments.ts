@@ -5,6 +5,7 @@ import { contextUrl, jsonBody, messageParam, type GraphContext } from './context
 import { graphErrors } from './errors.js';
 import { fileAttachmentFrom, MAX_INLINE_ATTACHMENT_BYTES } from './json-message.js';
 import { newChangeKey } from './new-message.js';
+import { refuseAttachmentIfConfigured, requireSensitiveChangeAllowed } from './tenant-rules.js';
 
 export function attachmentView(attachment: StoredAttachment): Record<string, unknown> {
   return {
@@ -23,6 +24,8 @@ export function attachmentView(attachment: StoredAttachment): Record<string, unk
 /** POST …/messages/{id}/attachments: a fileAttachment under 3 MB; bigger ones need an upload session. */
 export function addAttachment(context: GraphContext): Reply {
   const message = messageParam(context);
+  requireSensitiveChangeAllowed(context, message);
+  refuseAttachmentIfConfigured(context);
   const attachment = fileAttachmentFrom(jsonBody(context));
   if (attachment.size >= MAX_INLINE_ATTACHMENT_BYTES) throw graphErrors.requestTooLarge();
   message.attachments.push(attachment);

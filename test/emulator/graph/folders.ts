@@ -1,4 +1,4 @@
-import { jsonReply, type Reply } from '../http/reply.js';
+import { emptyReply, jsonReply, type Reply } from '../http/reply.js';
 import type { StoredFolder } from '../store.js';
 import { contextUrl, folderParam, jsonBody, type GraphContext } from './context.js';
 import { graphErrors } from './errors.js';
@@ -76,4 +76,42 @@ export function createTopFolder(context: GraphContext): Reply {
 
 export function createChildFolder(context: GraphContext): Reply {
   return createUnder(context, folderParam(context));
+}
+
+/**
+ * DELETE …/mailFolders/{id}: into Deleted Items, as Outlook does; from within Deleted Items, gone (to the
+ * recoverable items, which Graph's folder listings do not show).
+ */
+export function deleteFolder(context: GraphContext): Reply {
+  const folder = folderParam(context);
+  if (folder.wellKnownName !== null) throw graphErrors.badRequest('Distinguished folders cannot be deleted.');
+  const deleted = context.mailbox.wellKnown('deleteditems');
+  let inDeleted = false;
+  for (let at: StoredFolder | undefined = folder; at !== undefined; at = at.parentId === null ? undefined : context.mailbox.folders.get(at.parentId)) {
+    if (at.parentId === deleted.id) inDeleted = true;
+  }
+  if (inDeleted) return permanentlyDeleteFolder(context);
+  folder.parentId = deleted.id;
+  return emptyReply(204);
+}
+
+/**
+ * POST …/mailFolders/{id}/permanentDelete: the folder, its subfolders and their messages, gone for good
+ * (not via Deleted Items). Well-known folders cannot be deleted.
+ */
+export function permanentlyDeleteFolder(context: GraphContext): Reply {
+  const folder = folderParam(context);
+  if (folder.wellKnownName !== null) throw graphErrors.badRequest('Distinguished folders cannot be deleted.');
+  const mailbox = context.mailbox;
+  const doomed: StoredFolder[] = [];
+  const collect = (current: StoredFolder): void => {
+    doomed.push(current);
+    for (const child of mailbox.children(current.id)) collect(child);
+  };
+  collect(folder);
+  for (const gone of doomed) {
+    for (const message of mailbox.messagesIn(gone.id)) mailbox.removeMessage(message.id);
+    mailbox.folders.delete(gone.id);
+  }
+  return emptyReply(204);
 }

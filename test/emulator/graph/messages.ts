@@ -10,6 +10,7 @@ import { MESSAGE_PROPERTIES, messageView } from './message-view.js';
 import { decodeBase64Mime, isTextPlain } from './mime-body.js';
 import { addMessage, fieldsFromMime, newChangeKey } from './new-message.js';
 import { pageOf, readCount, readPaging, readSelect } from './paging.js';
+import { applyCreateQuirks, requireSensitiveChangeAllowed } from './tenant-rules.js';
 
 const ORDERABLE: Record<string, (message: StoredMessage) => string> = {
   receiveddatetime: (message) => message.receivedDateTime,
@@ -94,9 +95,9 @@ export async function createMessage(context: GraphContext): Promise<Reply> {
     if (inFolder) throw graphErrors.unableToDeserialize();
     const mime = decodeBase64Mime(context);
     if (!looksLikeMime(mime)) throw graphErrors.invalidMime();
-    message = addMessage(context.mailbox, folder.id, 'mimeDraft', fieldsFromMime(await summariseMime(mime), mime, true));
+    message = addMessage(context.mailbox, folder.id, 'mimeDraft', applyCreateQuirks(context.state, fieldsFromMime(await summariseMime(mime), mime, true)));
   } else {
-    message = addMessage(context.mailbox, folder.id, 'json', fieldsFromJson(jsonBody(context)));
+    message = addMessage(context.mailbox, folder.id, 'json', applyCreateQuirks(context.state, fieldsFromJson(jsonBody(context))));
   }
   return jsonReply(201, { '@odata.context': contextUrl(context, 'messages/$entity'), ...messageView(message) });
 }
@@ -113,7 +114,7 @@ export function updateMessage(context: GraphContext): Reply {
   if (typeof patch['isRead'] === 'boolean') message.isRead = patch['isRead'];
   if (Array.isArray(patch['categories'])) message.categories = patch['categories'].filter((entry): entry is string => typeof entry === 'string');
   if (typeof patch['subject'] === 'string') {
-    if (!message.isDraft) throw graphErrors.invalidProperty('The subject can be updated only on draft messages.');
+    requireSensitiveChangeAllowed(context, message);
     message.subject = patch['subject'];
   }
   message.lastModifiedDateTime = graphDateTime(new Date());

@@ -114,11 +114,17 @@ export async function executeGraphRequest(state: EmulatorState, input: GraphRequ
     if (!isUserPath || !arrival) throw graphErrors.unknownSegment(rest[0] ?? versionSegment ?? '');
     const mailbox = state.store.get(upn);
     if (!mailbox) throw graphErrors.invalidUser(userSegment);
-    const { route, params } = findGraphRoute(version, method, rest.slice(2));
+    const { route, params } = findGraphRoute(version, method, rest.slice(2), {
+      importMime: state.options.quirks.importMimeMissing !== true,
+      nationalCloud: state.options.quirks.nationalCloud === true,
+    });
     rejectUnsupportedQueryOptions(url);
 
     const verdict = state.limits.admit(claims.appid, upn, arrival.observed);
     if (!verdict.ok) throw graphErrors.throttled(verdict.limit, verdict.retryAfterSeconds);
+    if (state.options.quirks.throttleAtConcurrencyLimit === true && arrival.observed >= state.options.limits.concurrency) {
+      throw graphErrors.throttled('MailboxConcurrency', 1);
+    }
     requirePermission(claims, route.permission);
     if (WRITE_METHODS.has(method)) {
       const bytes = state.limits.admitBytes(claims.appid, upn, length);

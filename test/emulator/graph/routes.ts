@@ -3,7 +3,8 @@ import { addAttachment, listAttachments } from './attachments.js';
 import type { GraphContext } from './context.js';
 import { graphErrors } from './errors.js';
 import { messagesDelta } from './delta.js';
-import { createChildFolder, createTopFolder, getFolder, listChildFolders, listTopFolders } from './folders.js';
+import { createChildFolder, createTopFolder, deleteFolder, getFolder, listChildFolders, listTopFolders, permanentlyDeleteFolder } from './folders.js';
+import { exchangeSettings } from './exchange-settings.js';
 import { importMime } from './import-mime.js';
 import {
   countMessages,
@@ -26,6 +27,8 @@ export interface GraphRoute {
   /** A POST that commits something new: the target of 504-after-commit and reset-after-commit. */
   isCreate?: boolean;
   betaOnly?: boolean;
+  /** Listed for the global service only: unknown in a national cloud. */
+  globalOnly?: boolean;
   handle: (context: GraphContext) => Reply | Promise<Reply>;
 }
 
@@ -45,6 +48,9 @@ export const GRAPH_ROUTES: GraphRoute[] = [
   { method: 'GET', pattern: ['mailFolders'], permission: 'read', handle: listTopFolders },
   { method: 'POST', pattern: ['mailFolders'], permission: 'write', isCreate: true, handle: createTopFolder },
   { method: 'GET', pattern: ['mailFolders', ':folder'], permission: 'read', handle: getFolder },
+  { method: 'DELETE', pattern: ['mailFolders', ':folder'], permission: 'write', handle: deleteFolder },
+  { method: 'POST', pattern: ['mailFolders', ':folder', 'permanentDelete'], permission: 'write', globalOnly: true, handle: permanentlyDeleteFolder },
+  { method: 'GET', pattern: ['settings', 'exchange'], permission: 'directory', betaOnly: true, handle: exchangeSettings },
   { method: 'GET', pattern: ['mailFolders', ':folder', 'childFolders'], permission: 'read', handle: listChildFolders },
   { method: 'POST', pattern: ['mailFolders', ':folder', 'childFolders'], permission: 'write', isCreate: true, handle: createChildFolder },
   { method: 'GET', pattern: ['mailFolders', ':folder', 'messages'], permission: 'read', handle: listMessages },
@@ -86,8 +92,19 @@ function matchPattern(pattern: string[], segments: string[]): Record<string, str
  * Finds the route, or throws what Graph answers: an unknown segment is a 400 naming it (importMime on
  * v1.0 included), a known path with the wrong method is a 405.
  */
-export function findGraphRoute(version: 'v1.0' | 'beta', method: string, segments: string[]): RouteMatch {
-  const available = GRAPH_ROUTES.filter((route) => version === 'beta' || !route.betaOnly);
+export function findGraphRoute(
+  version: 'v1.0' | 'beta',
+  method: string,
+  segments: string[],
+  options: { importMime?: boolean; nationalCloud?: boolean } = {},
+): RouteMatch {
+  // A cloud without importMime (US Government, China) does not know the segment at all, as v1.0 does not.
+  const available = GRAPH_ROUTES.filter(
+    (route) =>
+      (version === 'beta' || !route.betaOnly) &&
+      (options.importMime !== false || !route.pattern.includes('importMime')) &&
+      (options.nationalCloud !== true || (!route.globalOnly && !route.pattern.includes('importMime'))),
+  );
   let pathExists = false;
   for (const route of available) {
     const params = matchPattern(route.pattern, segments);

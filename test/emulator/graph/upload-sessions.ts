@@ -5,6 +5,7 @@ import { jsonBody, messageParam, type GraphContext } from './context.js';
 import { GraphHttpError, graphErrors } from './errors.js';
 import { MAX_INLINE_ATTACHMENT_BYTES } from './json-message.js';
 import { storedAttachment, newChangeKey } from './new-message.js';
+import { refuseAttachmentIfConfigured, requireSensitiveChangeAllowed } from './tenant-rules.js';
 
 const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
 const SESSION_LIFETIME_MS = 6 * 60 * 60 * 1000;
@@ -58,6 +59,8 @@ export class UploadSessions {
 /** POST …/messages/{id}/attachments/createUploadSession for attachments of 3 MB to 150 MB. */
 export function createUploadSession(context: GraphContext): Reply {
   const message = messageParam(context);
+  requireSensitiveChangeAllowed(context, message);
+  refuseAttachmentIfConfigured(context);
   const item = (jsonBody(context)['AttachmentItem'] ?? {}) as Record<string, unknown>;
   const { attachmentType, name, size, contentType, isInline, contentId } = item;
   if (attachmentType !== 'file' || typeof name !== 'string' || typeof size !== 'number') {
