@@ -12,6 +12,7 @@ Examples:
       --client-id 00000000-0000-0000-0000-000000000000 --mailbox ann@contoso.com
   eml-import reconcile ./exports/*.zip --tenant ... --client-id ... --map map.csv --report ./reconcile
   eml-import doctor --tenant ... --client-id ... --mailbox ann@contoso.com
+  eml-import plan ./exports/*.zip --map map.csv --parallel 32 --machines 4
 
 The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
 Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
@@ -56,10 +57,24 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { runDoctor } = await import('./doctor.js');
       status = await runDoctor(readImportOptions([], raw), io);
     });
-  for (const command of [importCommand, reconcileCommand, doctorCommand]) {
+  const planCommand = new Command('plan')
+    .description("how long the estate takes within Graph's limits, and how it splits over machines (reads only the zips' central directories)")
+    .argument('<zips...>', 'WorkMail export zips (shell globs are fine)')
+    .option('--mailbox <upn>', 'the destination mailbox for every zip')
+    .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
+    .option('--parallel <n>', 'mailboxes imported at once on each machine', '4')
+    .option('--machines <m>', 'machines (shards) the estate is spread over', '1')
+    .option('--latency-ms <ms>', "assumed mean latency of one Graph request", '300')
+    .option('--requests-per-message <n>', 'assumed Graph requests per message (1 for importMime)', '1')
+    .option('--json', 'print the plan as one JSON object', false)
+    .action(async (zips: string[], raw: Record<string, unknown>) => {
+      const { runPlan, readPlanOptions } = await import('./plan.js');
+      status = await runPlan(readPlanOptions(zips, raw), io);
+    });
+  for (const command of [importCommand, reconcileCommand, doctorCommand, planCommand]) {
     command.exitOverride().configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   }
-  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand);
+  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand).addCommand(planCommand);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -12,6 +12,10 @@ import { writeOutputs } from './outputs.js';
 import { UsageError, type CliIo } from './io.js';
 import type { ImportOptions, TenantOptions } from './options.js';
 import type { RunReport } from '../reports/model.js';
+import { measureMailboxes } from '../run/estate-sizes.js';
+import { planEstate } from '../plan/estate.js';
+import { DEFAULT_ASSUMPTIONS } from '../plan/assumptions.js';
+import { planJson } from '../reports/plan-json.js';
 
 /** True when the options name a tenant to talk to (a dry run without one never touches the network). */
 export function wantsTenant(options: TenantOptions): boolean {
@@ -19,7 +23,7 @@ export function wantsTenant(options: TenantOptions): boolean {
 }
 
 /** Which mailbox each zip goes to: --mailbox for all, or map.csv; null where neither says. */
-export function assignMailboxes(options: ImportOptions): ZipToScan[] {
+export function assignMailboxes(options: Pick<ImportOptions, 'zips' | 'mailbox' | 'map'>): ZipToScan[] {
   if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
   const rules = options.map ? readMapFile(options.map) : [];
   return options.zips.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
@@ -56,7 +60,9 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
       progress.stop();
     }
     const zipPaths = new Set(zips.map((z) => resolve(z.path)));
-    const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
+    const built = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
+    // The central directories were just read by the scan, so the plan costs a few reads of cached pages.
+    const report = options.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, options.parallel) } : built;
     await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
     if (fatal) {
       io.stderr.write(`eml-import: stopped: ${fatal}\n`);
@@ -71,6 +77,11 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
   } finally {
     ledger.close();
   }
+}
+
+async function dryRunPlan(zips: readonly ZipToScan[], parallel: number): Promise<object> {
+  const sizes = await measureMailboxes(zips);
+  return planJson(planEstate(sizes.mailboxes, { parallel, machines: 1 }, DEFAULT_ASSUMPTIONS), sizes.problems);
 }
 
 function exitCodeFor(report: RunReport): number {

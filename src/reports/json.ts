@@ -51,6 +51,7 @@ export function toJson(report: RunReport): object {
     spamByRule: { ...report.spamByRule },
     messagesPerYear: sortedYears(report.messagesPerYear),
     methods: { ...report.methods },
+    ...(report.plan === undefined ? {} : { plan: report.plan }),
   };
 }
 

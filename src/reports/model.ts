@@ -81,6 +81,8 @@ export interface RunReport {
   /** Messages per year of their date ('undated' for none), for the bar chart. */
   readonly messagesPerYear: Readonly<Record<string, number>>;
   readonly methods: Readonly<Record<string, number>>;
+  /** Dry run only: the estate plan (`eml-import plan --json`'s object) for the run's --parallel on one machine. */
+  readonly plan?: object;
 }
 
 export function emptyCounts(): Counts {
