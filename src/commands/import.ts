@@ -12,6 +12,8 @@ import { writeOutputs } from './outputs.js';
 import { UsageError, type CliIo } from './io.js';
 import type { ImportOptions, TenantOptions } from './options.js';
 import type { RunReport } from '../reports/model.js';
+import { parseShard } from './shard-option.js';
+import { takeShard } from './shard.js';
 import { measureMailboxes } from '../run/estate-sizes.js';
 import { planEstate } from '../plan/estate.js';
 import { DEFAULT_ASSUMPTIONS } from '../plan/assumptions.js';
@@ -36,11 +38,12 @@ export function assignMailboxes(options: Pick<ImportOptions, 'zips' | 'mailbox' 
 export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
-  const zips = assignMailboxes(options);
+  let zips = assignMailboxes(options);
   if (tenant) {
     const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
     if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
   }
+  zips = await shardOf(zips, options, io);
 
   const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
   try {
@@ -77,6 +80,16 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
   } finally {
     ledger.close();
   }
+}
+
+/** This run's share of the zips with --shard; all of them without. Writes its choice on stderr. */
+export async function shardOf(zips: ZipToScan[], options: Pick<ImportOptions, 'shard'>, io: CliIo): Promise<ZipToScan[]> {
+  const spec = parseShard(options.shard, io.env);
+  if (spec === undefined) return zips;
+  const taken = await takeShard(zips, spec);
+  for (const problem of taken.problems) io.stderr.write(`warning: ${problem}\n`);
+  io.stderr.write(`eml-import: ${taken.summary}\n`);
+  return taken.zips;
 }
 
 async function dryRunPlan(zips: readonly ZipToScan[], parallel: number): Promise<object> {

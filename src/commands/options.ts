@@ -32,6 +32,8 @@ export interface TenantOptions {
   readonly map?: string;
   readonly api: 'beta' | 'v1.0';
   readonly parallel: number;
+  /** `--shard i/n` or `auto`, parsed where the environment is at hand (commands/shard-option.ts). */
+  readonly shard?: string;
 }
 
 export interface OutputOptions {
@@ -72,7 +74,8 @@ export function addTenantOptions(command: Command): Command {
     .option('--mailbox <upn>', 'the destination mailbox for every zip')
     .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
     .addOption(new Option('--api <api>', 'upload method: beta = importMime (full MIME), v1.0 = JSON create').choices(['beta', 'v1.0']).default('beta'))
-    .option('--parallel <n>', 'mailboxes imported at once', '4');
+    .option('--parallel <n>', 'mailboxes imported at once', '4')
+    .option('--shard <i/n|auto>', "take only shard i of n (1-based; whole mailboxes, balanced by bytes); auto: from a Kubernetes Indexed Job or AWS Batch array job");
 }
 
 export function addOutputOptions(command: Command): Command {
@@ -91,9 +94,12 @@ function parseDay(value: string | undefined, flag: string): Date | undefined {
   return new Date(`${value}T00:00:00Z`);
 }
 
+/** Up to 512 mailboxes at once: one core carries dozens at Graph's ceiling, a large machine hundreds. */
+const MAX_PARALLEL = 512;
+
 function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`${flag} wants a whole number from 1 to 64, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_PARALLEL) throw new UsageError(`${flag} wants a whole number from 1 to ${MAX_PARALLEL}, got '${value}'`);
   return n;
 }
 
@@ -133,6 +139,7 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     map: str('map'),
     api: (str('api') ?? 'beta') as TenantOptions['api'],
     parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
+    shard: str('shard'),
     json: raw['json'] === true,
     report: str('report'),
     state: str('state') ?? './.eml-import',

@@ -9,7 +9,7 @@ import { renderReconcile } from '../reports/reconcile-human.js';
 import { reconcileJsonText } from '../reports/reconcile-json.js';
 import { writeReconcileDir } from '../reports/reconcile-write.js';
 import { startProgress } from '../run/progress.js';
-import { assignMailboxes, wantsTenant } from './import.js';
+import { assignMailboxes, shardOf, wantsTenant } from './import.js';
 import { UsageError, type CliIo } from './io.js';
 import type { ImportOptions } from './options.js';
 
@@ -19,9 +19,10 @@ import type { ImportOptions } from './options.js';
  */
 export async function runReconcileCommand(options: ImportOptions, io: CliIo): Promise<number> {
   if (!wantsTenant(options)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
-  const zips = assignMailboxes(options);
-  const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
+  const mapped = assignMailboxes(options);
+  const unmapped = mapped.filter((z) => z.mailbox === null).map((z) => z.path);
   if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
+  const zips = await shardOf(mapped, options, io);
   const ledgerPath = join(options.state, 'state.db');
   const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;
   const stats = new Stats();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { message, writeZip } from '../helpers/make-zip.js';
@@ -77,5 +77,24 @@ describe('eml-import plan', () => {
     const report = JSON.parse(run.stdout) as { plan?: { parallel: number; machines: number; totals: { messages: number }; mailboxes: Array<{ mailbox: string }> } };
     expect(report.plan).toMatchObject({ parallel: 2, machines: 1, totals: { messages: 43 } });
     expect(report.plan?.mailboxes.map((m) => m.mailbox)).toEqual(['ann@contoso.com', 'bob@contoso.com', 'cy@contoso.com']);
+  });
+
+  it('--shard takes whole mailboxes as the plan assigns them; auto reads the engine; mistakes exit 2', async () => {
+    const shard = async (spec: string, env: Record<string, string> = {}) => {
+      const run = await runCli([...zips, '--dry-run', '--map', map, '--shard', spec, '--json', '--no-progress'], env);
+      const report = JSON.parse(run.stdout) as { zips: Array<{ mailbox: string }> };
+      return { run, mailboxes: report.zips.map((z) => z.mailbox) };
+    };
+    const first = await shard('1/2');
+    expect(first.mailboxes).toEqual(['ann@contoso.com']);
+    expect(first.run.stderr).toContain('shard 1/2 (--shard 1/2): 1 mailbox of 3, 30 messages');
+    expect((await shard('2/2')).mailboxes).toEqual(['bob@contoso.com', 'cy@contoso.com']);
+    expect((await shard('auto', { JOB_COMPLETION_INDEX: '1', EML_IMPORT_SHARD_COUNT: '2' })).mailboxes).toEqual(['bob@contoso.com', 'cy@contoso.com']);
+    expect((await shard('auto', { AWS_BATCH_JOB_ARRAY_INDEX: '0', AWS_BATCH_JOB_ARRAY_SIZE: '2' })).mailboxes).toEqual(['ann@contoso.com']);
+    const state = join(work, 'never-written');
+    const missing = await runCli([...zips, '--dry-run', '--map', map, '--shard', 'auto', '--state', state, '--report', join(work, 'no-report')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no engine found');
+    expect(existsSync(join(work, 'no-report'))).toBe(false);
   });
 });
