@@ -13,6 +13,7 @@ Examples:
   eml-import reconcile ./exports/*.zip --tenant ... --client-id ... --map map.csv --report ./reconcile
   eml-import doctor --tenant ... --client-id ... --mailbox ann@contoso.com
   eml-import plan ./exports/*.zip --map map.csv --parallel 32 --machines 4
+  eml-import report merge ./reports/shard-* --out ./reports/estate
 
 The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
 Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
@@ -71,10 +72,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { runPlan, readPlanOptions } = await import('./plan.js');
       status = await runPlan(readPlanOptions(zips, raw), io);
     });
-  for (const command of [importCommand, reconcileCommand, doctorCommand, planCommand]) {
+  const mergeCommand = new Command('merge')
+    .description('combine shard report folders (each --report of a --shard run) into one estate report')
+    .argument('<dirs...>', 'the shards\' report folders')
+    .requiredOption('--out <dir>', 'where the estate report goes (report.json, CSVs, report.html)')
+    .option('--json', 'print the estate report.json on stdout instead of the summary table', false)
+    .action(async (dirs: string[], raw: Record<string, unknown>) => {
+      const { runReportMerge } = await import('./report-merge.js');
+      status = await runReportMerge({ dirs, out: String(raw['out']), json: raw['json'] === true }, io);
+    });
+  const reportCommand = new Command('report').description('work with report folders').addCommand(mergeCommand);
+  for (const command of [importCommand, reconcileCommand, doctorCommand, planCommand, reportCommand, mergeCommand]) {
     command.exitOverride().configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) });
   }
-  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand).addCommand(planCommand);
+  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand).addCommand(planCommand).addCommand(reportCommand);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
