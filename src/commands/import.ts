@@ -12,7 +12,8 @@ import { writeOutputs } from './outputs.js';
 import { UsageError, type CliIo } from './io.js';
 import type { ImportOptions, TenantOptions } from './options.js';
 import type { RunReport } from '../reports/model.js';
-import { parseShard } from './shard-option.js';
+import { parseShard, type ShardSpec } from './shard-option.js';
+import { expandZipArgs } from './zip-args.js';
 import { takeShard } from './shard.js';
 import { measureMailboxes } from '../run/estate-sizes.js';
 import { planEstate } from '../plan/estate.js';
@@ -28,14 +29,16 @@ export function wantsTenant(options: TenantOptions): boolean {
 export function assignMailboxes(options: Pick<ImportOptions, 'zips' | 'mailbox' | 'map'>): ZipToScan[] {
   if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
   const rules = options.map ? readMapFile(options.map) : [];
-  return options.zips.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
+  return expandZipArgs(options.zips).map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
 }
 
 /**
  * The main job. The dry run is a mode of the same pipeline: it scans for real into a scratch ledger,
  * reads the destination when a tenant is given, and skips only folder creation and uploads.
  */
-export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
+export async function runImport(given: ImportOptions, io: CliIo): Promise<number> {
+  const spec = parseShard(given.shard, io.env);
+  const options = withShardPaths(given, spec);
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   let zips = assignMailboxes(options);
@@ -43,7 +46,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
     if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
   }
-  zips = await shardOf(zips, options, io);
+  zips = await shardOf(zips, spec, io);
 
   const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
   try {
@@ -82,9 +85,21 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
   }
 }
 
+/**
+ * `{shard}` in --state and --report becomes the shard's number (1-based), so one engine command line
+ * (no shell to expand the engine's variables) gives each shard its own ledger and report folder.
+ */
+export function withShardPaths<T extends Pick<ImportOptions, 'state' | 'report'>>(options: T, spec: ShardSpec | undefined): T {
+  const placeholder = '{shard}';
+  const uses = options.state.includes(placeholder) || (options.report?.includes(placeholder) ?? false);
+  if (!uses) return options;
+  if (spec === undefined) throw new UsageError(`${placeholder} in --state or --report needs --shard`);
+  const fill = (path: string): string => path.split(placeholder).join(String(spec.index));
+  return { ...options, state: fill(options.state), report: options.report === undefined ? undefined : fill(options.report) };
+}
+
 /** This run's share of the zips with --shard; all of them without. Writes its choice on stderr. */
-export async function shardOf(zips: ZipToScan[], options: Pick<ImportOptions, 'shard'>, io: CliIo): Promise<ZipToScan[]> {
-  const spec = parseShard(options.shard, io.env);
+export async function shardOf(zips: ZipToScan[], spec: ShardSpec | undefined, io: CliIo): Promise<ZipToScan[]> {
   if (spec === undefined) return zips;
   const taken = await takeShard(zips, spec);
   for (const problem of taken.problems) io.stderr.write(`warning: ${problem}\n`);

@@ -9,7 +9,8 @@ import { renderReconcile } from '../reports/reconcile-human.js';
 import { reconcileJsonText } from '../reports/reconcile-json.js';
 import { writeReconcileDir } from '../reports/reconcile-write.js';
 import { startProgress } from '../run/progress.js';
-import { assignMailboxes, shardOf, wantsTenant } from './import.js';
+import { assignMailboxes, shardOf, wantsTenant, withShardPaths } from './import.js';
+import { parseShard } from './shard-option.js';
 import { UsageError, type CliIo } from './io.js';
 import type { ImportOptions } from './options.js';
 
@@ -17,12 +18,14 @@ import type { ImportOptions } from './options.js';
  * `eml-import reconcile`: read-only. The source and the destination are enough; the ledger, when this
  * machine has one, adds what it recorded as imported.
  */
-export async function runReconcileCommand(options: ImportOptions, io: CliIo): Promise<number> {
+export async function runReconcileCommand(given: ImportOptions, io: CliIo): Promise<number> {
+  const spec = parseShard(given.shard, io.env);
+  const options = withShardPaths(given, spec);
   if (!wantsTenant(options)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
   const mapped = assignMailboxes(options);
   const unmapped = mapped.filter((z) => z.mailbox === null).map((z) => z.path);
   if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
-  const zips = await shardOf(mapped, options, io);
+  const zips = await shardOf(mapped, spec, io);
   const ledgerPath = join(options.state, 'state.db');
   const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;
   const stats = new Stats();
