@@ -14,6 +14,10 @@ export interface MailboxCounters {
   throttled: number;
   throttleWaitMs: number;
   retries: number;
+  /** When its import began (Date.now()); 0 while it waits for a --parallel slot. */
+  startedAtMs: number;
+  /** Its import has returned (done, failed or stopped). */
+  finished: boolean;
 }
 
 export interface StatsSnapshot {
@@ -29,6 +33,8 @@ export interface StatsSnapshot {
   readonly zipBytesRead: number;
   readonly unreadable: number;
   readonly mailboxes: Readonly<Record<string, Readonly<MailboxCounters>>>;
+  /** Mailboxes this run imports (0 until known): those not yet in `mailboxes` are waiting. */
+  readonly mailboxesTotal: number;
   readonly lastError: string | null;
   readonly errors: number;
 }
@@ -44,6 +50,8 @@ const emptyMailbox = (): MailboxCounters => ({
   throttled: 0,
   throttleWaitMs: 0,
   retries: 0,
+  startedAtMs: 0,
+  finished: false,
 });
 
 export class Stats {
@@ -57,6 +65,7 @@ export class Stats {
   zipBytesTotal = 0;
   zipBytesRead = 0;
   unreadable = 0;
+  mailboxesTotal = 0;
   errors = 0;
   lastError: string | null = null;
   private readonly boxes = new Map<string, MailboxCounters>();
@@ -91,6 +100,7 @@ export class Stats {
       zipBytesRead: this.zipBytesRead,
       unreadable: this.unreadable,
       mailboxes,
+      mailboxesTotal: this.mailboxesTotal,
       lastError: this.lastError,
       errors: this.errors,
     };

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeReports, mergedLines, readShardReport, type ShardReport } from '../reports/merge-reports.js';
 import { writeOutputs } from './outputs.js';
+import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { UsageError, type CliIo } from './io.js';
 
@@ -32,10 +33,8 @@ export async function runReportMerge(options: MergeOptions, io: CliIo): Promise<
     throw new UsageError((error as Error).message);
   }
   const { report } = merged;
-  await writeOutputs(report, () => mergedLines(shards, merged), { json: options.json, report: options.out }, io, {
-    phase: 'merged', elapsedMs: 0, zipsTotal: 0, zipsDone: 0, entriesTotal: 0, entriesScanned: 0, bytesScanned: 0,
-    zipBytesTotal: 0, zipBytesRead: 0, unreadable: 0, mailboxes: {}, lastError: null, errors: 0,
-  });
+  // No run happened here: an empty snapshot, so no Graph line is printed.
+  await writeOutputs(report, () => mergedLines(shards, merged), { json: options.json, report: options.out }, io, new Stats().snapshot());
   const t = report.totals;
   if (t.unreadable > 0) return ExitCode.incomplete;
   if (report.mode === 'import' && (t.failed > 0 || t.pending > 0)) return ExitCode.incomplete;
