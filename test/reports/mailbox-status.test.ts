@@ -26,7 +26,7 @@ describe('mailboxes at the end of an import', () => {
       ['bob@x', 'pending', '6 of 8 not imported yet: run the same command again to go on (the ledger keeps what is done)'],
       ['cy@x', 'done', '4 in place: check with eml-import reconcile'],
     ]);
-    expect(renderMailboxStatuses(report(zips))).toMatch(/^Mailboxes: 1 done, 2 failed, 1 pending\n  failed  ann@x  2 of 15 failed/);
+    expect(renderMailboxStatuses(report(zips))).toMatch(/^Mailboxes: 1 done, 2 failed, 1 pending\n {2}failed {2}ann@x {2}2 of 15 failed/);
     expect(renderMailboxStatuses(report(zips, 'dry-run'))).toBe('');
   });
 
