@@ -27,6 +27,10 @@ export interface MailboxCounters {
   /** The in-flight limit the mailbox started with, and what MailboxConcurrency 429s lowered it to (null: never). */
   inFlightFrom: number | null;
   inFlightLoweredTo: number | null;
+  /** When its import began (Date.now()); 0 while it waits for a --parallel slot. */
+  startedAtMs: number;
+  /** Its import has returned (done, failed or stopped). */
+  finished: boolean;
 }
 
 export interface StatsSnapshot {
@@ -42,6 +46,8 @@ export interface StatsSnapshot {
   readonly zipBytesRead: number;
   readonly unreadable: number;
   readonly mailboxes: Readonly<Record<string, Readonly<MailboxCounters>>>;
+  /** Mailboxes this run imports (0 until known): those not yet in `mailboxes` are waiting. */
+  readonly mailboxesTotal: number;
   readonly lastError: string | null;
   readonly errors: number;
   /** Wall-clock time during which at least one mailbox was held back by its limits. */
@@ -63,6 +69,8 @@ const emptyMailbox = (): MailboxCounters => ({
   retries: 0,
   inFlightFrom: null,
   inFlightLoweredTo: null,
+  startedAtMs: 0,
+  finished: false,
 });
 
 export class Stats {
@@ -76,6 +84,7 @@ export class Stats {
   zipBytesTotal = 0;
   zipBytesRead = 0;
   unreadable = 0;
+  mailboxesTotal = 0;
   errors = 0;
   lastError: string | null = null;
   private readonly boxes = new Map<string, MailboxCounters>();
@@ -123,6 +132,7 @@ export class Stats {
       zipBytesRead: this.zipBytesRead,
       unreadable: this.unreadable,
       mailboxes,
+      mailboxesTotal: this.mailboxesTotal,
       lastError: this.lastError,
       errors: this.errors,
       heldBackMs: this.anyHold.totalMs(now),

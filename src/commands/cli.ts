@@ -18,6 +18,8 @@ Examples:
   eml-import doctor --tenant ... --client-id ... --mailbox ann@contoso.com
   eml-import export --organization-id m-... --bucket B --prefix exports --kms-key arn:aws:kms:... \\
       --role arn:aws:iam::...:role/WorkMailExport --all --target-domain contoso.com --map-out map.csv
+  eml-import plan ./exports/*.zip --map map.csv --parallel 32 --machines 4
+  eml-import report merge ./reports/shard-* --out ./reports/estate
 
 The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
 Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
@@ -63,8 +65,6 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     });
   const doctorCommand = addCommandOptions(new Command('doctor'), 'doctor')
     .description('check the token, mailbox access and the permissions each upload method needs')
-    .option('--write-test', 'also write, read back and remove test messages in a hidden folder of the mailbox', false)
-    .option('--json', 'print one JSON object { ok, checks: [{ name, ok, detail, ... }] } on stdout', false)
     .action(async (raw: Record<string, unknown>) => {
       const { runDoctor } = await import('./doctor.js');
       status = await runDoctor(readImportOptions([], raw), io, { writeTest: raw['writeTest'] === true, json: raw['json'] === true });
@@ -75,10 +75,34 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { runExport } = await import('./export.js');
       status = await runExport(readExportOptions(raw), io);
     });
-  for (const command of [importCommand, reconcileCommand, doctorCommand, exportCommand]) {
+  const planCommand = new Command('plan')
+    .description("how long the estate takes within Graph's limits, and how it splits over machines (reads only the zips' central directories)")
+    .argument('<zips...>', 'WorkMail export zips (shell globs are fine)')
+    .option('--mailbox <upn>', 'the destination mailbox for every zip')
+    .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
+    .option('--parallel <n>', 'mailboxes imported at once on each machine', '4')
+    .option('--machines <m>', 'machines (shards) the estate is spread over', '1')
+    .option('--latency-ms <ms>', "assumed mean latency of one Graph request", '300')
+    .option('--requests-per-message <n>', 'assumed Graph requests per message (1 for importMime)', '1')
+    .option('--json', 'print the plan as one JSON object', false)
+    .action(async (zips: string[], raw: Record<string, unknown>) => {
+      const { runPlan, readPlanOptions } = await import('./plan.js');
+      status = await runPlan(readPlanOptions(zips, raw), io);
+    });
+  const mergeCommand = new Command('merge')
+    .description('combine shard report folders (each --report of a --shard run) into one estate report')
+    .argument('<dirs...>', 'the shards\' report folders')
+    .requiredOption('--out <dir>', 'where the estate report goes (report.json, CSVs, report.html)')
+    .option('--json', 'print the estate report.json on stdout instead of the summary table', false)
+    .action(async (dirs: string[], raw: Record<string, unknown>) => {
+      const { runReportMerge } = await import('./report-merge.js');
+      status = await runReportMerge({ dirs, out: String(raw['out']), json: raw['json'] === true }, io);
+    });
+  const reportCommand = new Command('report').description('work with report folders').addCommand(mergeCommand);
+  for (const command of [importCommand, reconcileCommand, doctorCommand, exportCommand, planCommand, reportCommand, mergeCommand]) {
     command.exitOverride().configureOutput(output).showHelpAfterError(`(run eml-import ${command.name()} --help for its options)`);
   }
-  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand).addCommand(exportCommand);
+  program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand).addCommand(exportCommand).addCommand(planCommand).addCommand(reportCommand);
 
   // A bare `eml-import` is someone finding their way: the overview helps more than "missing argument".
   if (argv.length === 0) {

@@ -13,6 +13,13 @@ import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { checkCredential, checkMapRows, checkOptionFile, checkReportDir, checkSources } from './check-inputs.js';
 import type { ImportOptions, TenantOptions } from './options.js';
 import type { RunReport } from '../reports/model.js';
+import { parseShard, type ShardSpec } from './shard-option.js';
+import { expandZipArgs } from './zip-args.js';
+import { takeShard } from './shard.js';
+import { measureMailboxes } from '../run/estate-sizes.js';
+import { planEstate } from '../plan/estate.js';
+import { DEFAULT_ASSUMPTIONS } from '../plan/assumptions.js';
+import { planJson } from '../reports/plan-json.js';
 
 /** True when the options name a tenant to talk to (a dry run without one never touches the network). */
 export function wantsTenant(options: TenantOptions): boolean {
@@ -20,17 +27,19 @@ export function wantsTenant(options: TenantOptions): boolean {
 }
 
 /**
- * Which mailbox each zip goes to: --mailbox for all, or map.csv; null where neither says. Every zip and
- * every path map.csv names is checked first (exit 2 naming each one), before anything is read or written.
+ * Which mailbox each zip goes to: --mailbox for all, or map.csv; null where neither says. Globs no shell
+ * expanded (an engine's command line) are expanded here; every zip and every path map.csv names is then
+ * checked (exit 2 naming each one), before anything is read or written.
  */
-export async function assignMailboxes(options: ImportOptions): Promise<ZipToScan[]> {
+export async function assignMailboxes(options: Pick<ImportOptions, 'zips' | 'mailbox' | 'map'>): Promise<ZipToScan[]> {
   if (options.zips.length === 0) throw new UsageError('give the export zips to read (or, for an import, --map with --wait-for-exports)');
   if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
-  await checkSources(options.zips);
+  const paths = expandZipArgs(options.zips);
+  await checkSources(paths);
   checkOptionFile('--map', options.map);
   const rules = options.map ? readMapFile(options.map) : [];
   if (options.map) await checkMapRows(options.map, rules);
-  return options.zips.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
+  return paths.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
 }
 
 /** The zips with their mailboxes, every start-up check passed: nothing has been written yet. */
@@ -49,16 +58,18 @@ export async function checkedStart(options: ImportOptions, io: CliIo, tenant: bo
  * The main job. The dry run is a mode of the same pipeline: it scans for real into a scratch ledger,
  * reads the destination when a tenant is given, and skips only folder creation and uploads.
  */
-export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
-  if (options.waitForExports) {
+export async function runImport(given: ImportOptions, io: CliIo): Promise<number> {
+  if (given.waitForExports) {
     const { runImportAsExportsLand } = await import('./import-waiting.js');
-    return runImportAsExportsLand(options, io);
+    return runImportAsExportsLand(given, io);
   }
   // Messages the ledger recorded as imported before this moment were imported by an earlier run.
   const runStartedAt = new Date().toISOString();
+  const spec = parseShard(given.shard, io.env);
+  const options = withShardPaths(given, spec);
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
-  const zips = await checkedStart(options, io, tenant);
+  const zips = await shardOf(await checkedStart(options, io, tenant), spec, io);
 
   const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
   try {
@@ -79,7 +90,9 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
       progress.stop();
     }
     const zipPaths = new Set(zips.map((z) => resolve(z.path)));
-    const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
+    const built = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
+    // The central directories were just read by the scan, so the plan costs a few reads of cached pages.
+    const report = options.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, options.parallel) } : built;
     await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
     if (fatal) {
       io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
@@ -94,6 +107,33 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
   } finally {
     ledger.close();
   }
+}
+
+/**
+ * `{shard}` in --state and --report becomes the shard's number (1-based), so one engine command line
+ * (no shell to expand the engine's variables) gives each shard its own ledger and report folder.
+ */
+export function withShardPaths<T extends Pick<ImportOptions, 'state' | 'report'>>(options: T, spec: ShardSpec | undefined): T {
+  const placeholder = '{shard}';
+  const uses = options.state.includes(placeholder) || (options.report?.includes(placeholder) ?? false);
+  if (!uses) return options;
+  if (spec === undefined) throw new UsageError(`${placeholder} in --state or --report needs --shard`);
+  const fill = (path: string): string => path.split(placeholder).join(String(spec.index));
+  return { ...options, state: fill(options.state), report: options.report === undefined ? undefined : fill(options.report) };
+}
+
+/** This run's share of the zips with --shard; all of them without. Writes its choice on stderr. */
+export async function shardOf(zips: ZipToScan[], spec: ShardSpec | undefined, io: CliIo): Promise<ZipToScan[]> {
+  if (spec === undefined) return zips;
+  const taken = await takeShard(zips, spec);
+  for (const problem of taken.problems) io.stderr.write(`warning: ${problem}\n`);
+  io.stderr.write(`eml-import: ${taken.summary}\n`);
+  return taken.zips;
+}
+
+async function dryRunPlan(zips: readonly ZipToScan[], parallel: number): Promise<object> {
+  const sizes = await measureMailboxes(zips);
+  return planJson(planEstate(sizes.mailboxes, { parallel, machines: 1 }, DEFAULT_ASSUMPTIONS), sizes.problems);
 }
 
 export function exitCodeFor(report: RunReport): number {

@@ -3,6 +3,7 @@ export interface OutputStream {
   write(chunk: string): unknown;
   readonly isTTY?: boolean;
   readonly columns?: number;
+  readonly rows?: number;
 }
 
 export interface CliIo {

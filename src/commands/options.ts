@@ -39,6 +39,8 @@ export interface TenantOptions {
   readonly landingWindowSeconds: number;
   /** Requests in flight per mailbox (--in-flight); lowered by itself for a mailbox that answers MailboxConcurrency 429s. */
   readonly inFlight: number;
+  /** `--shard i/n` or `auto`, parsed where the environment is at hand (commands/shard-option.ts). */
+  readonly shard?: string;
 }
 
 export interface OutputOptions {
@@ -98,7 +100,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { flags: '--mailbox <upn>', group: 'tenant', help: { import: 'the destination mailbox for every zip', reconcile: 'the mailbox every zip was imported into', doctor: 'the mailbox to check' } },
   { flags: '--map <csv>', group: 'tenant', help: { import: 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes', reconcile: 'CSV with columns zip,mailbox, as for the import', doctor: 'CSV with columns zip,mailbox: check every mailbox it names' } },
   { flags: '--api <api>', group: 'tenant', help: { import: 'upload method: beta = importMime, full MIME (default; global cloud only); v1.0 = JSON create (default in national clouds)', reconcile: "the import's upload method, whose permissions are checked (default beta)", doctor: 'check the permissions of this upload method: beta (default) or v1.0' } },
-  { flags: '--parallel <n>', group: 'tenant', help: { import: 'mailboxes imported at once (default 4)', reconcile: 'mailboxes compared at once (default 4)' } },
+  { flags: '--parallel <n>', group: 'tenant', help: { import: 'mailboxes imported at once (default 4, at most 512)', reconcile: 'mailboxes compared at once (default 4)' } },
+  { flags: '--shard <i/n|auto>', group: 'tenant', help: { import: 'take only shard i of n (1-based; whole mailboxes, balanced by bytes); auto: from a Kubernetes Indexed Job or AWS Batch array job', reconcile: 'compare only shard i of n, as the import took it' } },
   { flags: '--in-flight <n>', group: 'tenant', help: { import: 'requests in flight per mailbox, 1 to 4 (default 4; lowered by itself on MailboxConcurrency 429s)', doctor: 'requests in flight per mailbox the write test probes, 1 to 4 (default 4)' } },
   { flags: '--landing-window <seconds>', group: 'tenant', help: { import: 'how long a create whose answer was lost may still land; it is looked for after this, and sent again only if absent (default 300)' } },
   { flags: '--write-test', group: 'output', help: { doctor: 'also write, read back and remove test messages in a hidden folder of the mailbox' } },
@@ -147,7 +150,10 @@ function oneOf<T extends string>(value: string, allowed: readonly T[], flag: str
   return value as T;
 }
 
-function parsePositiveInt(value: string, flag: string, max = 64): number {
+/** Up to 512 mailboxes at once: one core carries dozens at Graph's ceiling, a large machine hundreds. */
+const MAX_PARALLEL = 512;
+
+function parsePositiveInt(value: string, flag: string, max = MAX_PARALLEL): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`${flag} wants a whole number from 1 to ${max}, got '${value}'`);
   return n;
@@ -216,6 +222,7 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
     inFlight: parseInFlight(str('inFlight') ?? '4'),
     landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),
+    shard: str('shard'),
     json: raw['json'] === true,
     report: str('report'),
     state: str('state') ?? './.eml-import',

@@ -1,5 +1,6 @@
 import { renderSummary } from '../reports/human.js';
 import { plural } from '../reports/format.js';
+import { renderMailboxStatuses } from '../reports/mailbox-status.js';
 import { reportJsonText } from '../reports/json.js';
 import { writeReportDir } from '../reports/write-report.js';
 import type { RunReport, MessageLine } from '../reports/model.js';
@@ -21,6 +22,7 @@ export async function writeOutputs(report: RunReport, lines: () => Iterable<Mess
     io.stdout.write(reportJsonText(report));
   } else {
     io.stdout.write(renderSummary(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'], width: io.stdout.isTTY ? (io.stdout.columns ?? 120) : UNLIMITED_WIDTH, reportDir: options.report }));
+    io.stdout.write(renderMailboxStatuses(report));
   }
   const line = runLine(run);
   if (line) io.stderr.write(`${line}\n`);

@@ -9,7 +9,8 @@ import { renderReconcile } from '../reports/reconcile-human.js';
 import { reconcileJsonText } from '../reports/reconcile-json.js';
 import { writeReconcileDir } from '../reports/reconcile-write.js';
 import { startProgress } from '../run/progress.js';
-import { checkedStart, wantsTenant } from './import.js';
+import { checkedStart, shardOf, wantsTenant, withShardPaths } from './import.js';
+import { parseShard } from './shard-option.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import type { ImportOptions } from './options.js';
 import { ExitCode } from '../accounting/exit-codes.js';
@@ -18,9 +19,11 @@ import { ExitCode } from '../accounting/exit-codes.js';
  * `eml-import reconcile`: read-only. The source and the destination are enough; the ledger, when this
  * machine has one, adds what it recorded as imported.
  */
-export async function runReconcileCommand(options: ImportOptions, io: CliIo): Promise<number> {
+export async function runReconcileCommand(given: ImportOptions, io: CliIo): Promise<number> {
+  const spec = parseShard(given.shard, io.env);
+  const options = withShardPaths(given, spec);
   if (!wantsTenant(options)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
-  const zips = await checkedStart(options, io, true);
+  const zips = await shardOf(await checkedStart(options, io, true), spec, io);
   const ledgerPath = join(options.state, 'state.db');
   const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;
   const stats = new Stats();

@@ -105,6 +105,8 @@ export interface RunReport {
    * 'date-assumed-zone' (the Date header, its zone missing or unknown and read as UTC), 'received', 'none'.
    */
   readonly datesBySource: Readonly<Record<string, number>>;
+  /** Dry run only: the estate plan (`eml-import plan --json`'s object) for the run's --parallel on one machine. */
+  readonly plan?: object;
 }
 
 export interface MissingMailbox {

@@ -41,10 +41,18 @@ export async function importMailboxes(zips: readonly ZipRecord[], ledger: Ledger
     counters.done = failed;
   }
   const mailboxes = all.filter((m) => !missing.has(m));
+  stats.mailboxesTotal = mailboxes.length;
   const queue = new PQueue({ concurrency: options.parallel });
   const results = await Promise.all(
     mailboxes.map((mailbox) =>
-      queue.add(() => importMailbox(mailbox, zips.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, options, log)),
+      queue.add(async () => {
+        stats.mailbox(mailbox).startedAtMs = Date.now();
+        try {
+          return await importMailbox(mailbox, zips.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, options, log);
+        } finally {
+          stats.mailbox(mailbox).finished = true;
+        }
+      }),
     ),
   );
   const stopped = results.flatMap((r) => (r?.fatal ? [`${r.mailbox}: ${r.fatal}`] : []));

@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { MailboxCounters, Stats, StatsSnapshot } from '../accounting/stats.js';
 import type { OutputStream } from '../commands/io.js';
+import { estateView, formatDuration, mailboxEta } from './estate-view.js';
 
 /** How often plain progress lines are written when stderr is not a terminal (logs, CI, cron). */
 const PLAIN_INTERVAL_MS = 10_000;
@@ -14,7 +15,7 @@ function rate(count: number, elapsedMs: number): string {
 
 /** One bar line's text for a mailbox: messages, MB, rate, ETA and how long its limits held it back. */
 function mailboxText(upn: string, m: MailboxCounters, elapsedMs: number): string {
-  const eta = etaSeconds(m.done, m.wanted, elapsedMs);
+  const eta = m.startedAtMs > 0 ? mailboxEta(m, Date.now()) : etaSeconds(m.done, m.wanted, elapsedMs);
   const waits = m.heldBackMs > 0 ? ` | held back ${formatDuration(m.heldBackMs / 1000)} by limits` : '';
   return `${upn} | ${m.done}/${m.wanted}${m.failed ? ` (${m.failed} failed)` : ''} | ${mb(m.bytesUploaded)} MB | ${rate(m.done, elapsedMs)} msg/s${eta === null ? '' : ` | ETA ${formatDuration(eta)}`}${waits}`;
 }
@@ -24,12 +25,20 @@ function scannedText(s: StatsSnapshot): string {
   return `read ${s.zipsDone}/${s.zipsTotal} zip${s.zipsTotal === 1 ? '' : 's'}: ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${s.unreadable} unreadable`;
 }
 
+/** Mailboxes named in one plain progress line before it switches to totals and the busiest. */
+const PLAIN_MAILBOXES = 6;
+
 /** One line that says where the run is; the same text feeds the bar's payload and the plain lines. */
-export function describeProgress(s: StatsSnapshot): string {
+export function describeProgress(s: StatsSnapshot, previous: StatsSnapshot | null = null): string {
   if (s.phase === 'scanning') {
     const eta = etaSeconds(s.zipBytesRead, s.zipBytesTotal, s.elapsedMs);
     const done = s.zipBytesTotal > 0 ? `, ${Math.floor((100 * Math.min(s.zipBytesRead, s.zipBytesTotal)) / s.zipBytesTotal)}%${eta === null ? '' : `, ETA ${formatDuration(eta)}`}` : '';
     return `scanning: zip ${Math.min(s.zipsDone + 1, s.zipsTotal)}/${s.zipsTotal}, ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${rate(s.entriesScanned, s.elapsedMs)} entries/s, ${s.unreadable} unreadable${done}`;
+  }
+  if (Math.max(s.mailboxesTotal, Object.keys(s.mailboxes).length) > PLAIN_MAILBOXES) {
+    const view = estateView(s, previous, 3, Date.now());
+    const busiest = view.busiest.map((l) => `${l.upn} ${l.counters.done}/${l.counters.wanted} ${l.recentRate.toFixed(1)} msg/s`).join(', ');
+    return `${s.phase}: ${view.totals}${busiest ? ` | busiest: ${busiest}` : ''}`;
   }
   const parts = Object.entries(s.mailboxes).map(([upn, m]) => mailboxText(upn, m, s.elapsedMs));
   return `${s.phase}: ${parts.join('; ') || 'preparing'}`;
@@ -40,12 +49,6 @@ function etaSeconds(done: number, wanted: number, elapsedMs: number): number | n
   return ((wanted - done) * elapsedMs) / done / 1000;
 }
 
-function formatDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = Math.floor(seconds % 60);
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(s).padStart(2, '0')}s` : `${s}s`;
-}
 
 export interface ProgressHandle {
   /** Writes a line above the bars (or plainly), so log lines never tear them. */
@@ -64,7 +67,12 @@ const CLEAR_LINE = '\x1b[2K';
 export function startProgress(stats: Stats, stream: OutputStream, enabled: boolean, intervalMs = PLAIN_INTERVAL_MS): ProgressHandle {
   if (!enabled) return { log: (line) => stream.write(`${line}\n`), stop: () => undefined };
   if (!stream.isTTY) {
-    const timer = setInterval(() => stream.write(`${describeProgress(stats.snapshot())}\n`), intervalMs);
+    let previous: StatsSnapshot | null = null;
+    const timer = setInterval(() => {
+      const snapshot = stats.snapshot();
+      stream.write(`${describeProgress(snapshot, previous)}\n`);
+      previous = snapshot;
+    }, intervalMs);
     timer.unref();
     return { log: (line) => stream.write(`${line}\n`), stop: () => clearInterval(timer) };
   }
@@ -80,11 +88,40 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
   // The scan's bar moves with the bytes of zip read, so that one large mailbox does not sit at 0% until done.
   const scanBar = multibar.create(1, 0, { text: describeProgress(stats.snapshot()) });
   const mailboxBars = new Map<string, cliProgress.SingleBar>();
+  // Above a screenful of mailboxes: a totals bar and the busiest few in reused bars, never one per mailbox.
+  const maxBars = Math.max(3, (stream.rows ?? 24) - 4);
+  let estate: { readonly totals: cliProgress.SingleBar; readonly slots: cliProgress.SingleBar[] } | null = null;
+  let previous: StatsSnapshot | null = null;
+  let previousAt = 0;
   const redraw = (): void => {
     const snapshot = stats.snapshot();
+    if (estate === null && Math.max(snapshot.mailboxesTotal, Object.keys(snapshot.mailboxes).length) > maxBars) {
+      for (const bar of mailboxBars.values()) multibar.remove(bar);
+      mailboxBars.clear();
+      estate = { totals: multibar.create(1, 0, { text: '' }), slots: [] };
+    }
     const scanning = snapshot.phase === 'scanning' || snapshot.phase === 'starting';
     scanBar.setTotal(Math.max(1, snapshot.zipBytesTotal));
     scanBar.update(Math.min(snapshot.zipBytesRead, snapshot.zipBytesTotal), { text: scanning ? describeProgress(snapshot) : scannedText(snapshot) });
+    if (estate !== null) {
+      // Recent rates over about 5 s, not one 250 ms tick, so the busiest list does not flicker.
+      const view = estateView(snapshot, previous, maxBars - 2, Date.now());
+      if (previous === null || snapshot.elapsedMs - previousAt >= 5000) {
+        previous = snapshot;
+        previousAt = snapshot.elapsedMs;
+      }
+      const all = Object.values(snapshot.mailboxes);
+      estate.totals.setTotal(Math.max(1, all.reduce((n, m) => n + m.wanted, 0)));
+      estate.totals.update(all.reduce((n, m) => n + m.done, 0), { text: view.totals });
+      view.busiest.forEach((line, i) => {
+        const slot = estate!.slots[i] ?? multibar.create(1, 0, { text: '' });
+        estate!.slots[i] = slot;
+        slot.setTotal(Math.max(1, line.counters.wanted));
+        slot.update(line.counters.done, { text: mailboxText(line.upn, line.counters, snapshot.elapsedMs) });
+      });
+      for (const slot of estate.slots.slice(view.busiest.length)) slot.update(0, { text: '' });
+      return;
+    }
     for (const [upn, m] of Object.entries(snapshot.mailboxes)) {
       let bar = mailboxBars.get(upn);
       if (!bar) {

@@ -3,6 +3,8 @@ export interface LoggedRequest {
   path: string;
   status: number;
   requestId: string;
+  /** The app the bearer token names (unverified; 'anonymous' without one); absent for Entra and inspection. */
+  appId?: string;
 }
 
 /** Every answered request, for request counts by status and for "no request went elsewhere" checks. */

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { runEntraRequest } from './entra/routes.js';
 import { graphErrorReply, GraphHttpError } from './graph/errors.js';
-import { runGraphRequest } from './graph/pipeline.js';
+import { runGraphRequest, unverifiedAppId } from './graph/pipeline.js';
 import { runUploadRequest } from './graph/upload-route.js';
 import type { Reply } from './http/reply.js';
 import { writeReply } from './http/write-reply.js';
@@ -39,7 +39,7 @@ export function createRequestHandler(deps: ServerDeps) {
         const outcome = await runGraphRequest(state, request, response, ids, deps.latencyRandom);
         if (outcome.kind === 'reset') {
           // Status 0 in the log: the client never got an answer.
-          state.log.record({ method, path, status: 0, requestId: ids.requestId });
+          state.log.record({ method, path, status: 0, requestId: ids.requestId, appId: unverifiedAppId(request.headers.authorization) });
           request.socket.destroy();
           return;
         }
@@ -53,7 +53,8 @@ export function createRequestHandler(deps: ServerDeps) {
       process.stderr.write(`emulator failure on ${method} ${path}: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
       reply = graphErrorReply(new GraphHttpError(500, 'InternalServerError', `Emulator failure: ${message}`), ids);
     }
-    state.log.record({ method, path, status: reply.status, requestId: ids.requestId });
+    const appId = /^\/(v1\.0|beta)(\/|$)/.test(path) ? { appId: unverifiedAppId(request.headers.authorization) } : {};
+    state.log.record({ method, path, status: reply.status, requestId: ids.requestId, ...appId });
     writeReply(response, reply, ids);
   };
 }

@@ -5,7 +5,7 @@
  */
 export class VirtualTerminal {
   readonly isTTY = true;
-  private readonly rows: string[][] = [[]];
+  private readonly grid: string[][] = [[]];
   private row = 0;
   private col = 0;
   private wrap = true;
@@ -39,14 +39,14 @@ export class VirtualTerminal {
 
   /** The screen: each row's text without trailing blanks, and no empty rows at the end. */
   screen(): string[] {
-    const lines = this.rows.map((r) => r.map((c) => c ?? ' ').join('').trimEnd());
+    const lines = this.grid.map((r) => r.map((c) => c ?? ' ').join('').trimEnd());
     while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
     return lines;
   }
 
   private line(): string[] {
-    while (this.rows.length <= this.row) this.rows.push([]);
-    return this.rows[this.row] as string[];
+    while (this.grid.length <= this.row) this.grid.push([]);
+    return this.grid[this.row] as string[];
   }
 
   private put(ch: string): void {
@@ -90,7 +90,7 @@ export class VirtualTerminal {
         break;
       case 'J':
         line.splice(this.col);
-        this.rows.splice(this.row + 1);
+        this.grid.splice(this.row + 1);
         break;
       default:
         throw new Error(`VirtualTerminal: unsupported sequence ESC[${n ?? ''}${command}`);

@@ -3,6 +3,7 @@
  * fetch. No RetryHandler (it resends POSTs on 503/504, which duplicates creates) and no RedirectHandler;
  * GraphHttp does all retrying, through should-retry.
  */
+import { httpsFetch } from './https-fetch.js';
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { TokenSource } from './token-source.js';
 
@@ -62,7 +63,7 @@ export class TokenMiddleware implements Middleware {
 export class FetchMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     try {
-      context.response = await fetch(context.request, context.options as Parameters<typeof fetch>[1]);
+      context.response = await httpsFetch(context.request, context.options as RequestInit);
     } catch (error) {
       const control = controlOf(context);
       if (control) control.transportError = error;

@@ -30,7 +30,7 @@ function rejectUnsupportedQueryOptions(url: URL): void {
 
 export type Outcome = { kind: 'reply'; reply: Reply } | { kind: 'reset' };
 
-function unverifiedAppId(authorization: string | undefined): string {
+export function unverifiedAppId(authorization: string | undefined): string {
   const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
   const appid = decodeJwtPart(token?.split('.')[1])?.['appid'];
   return typeof appid === 'string' ? appid : 'anonymous';

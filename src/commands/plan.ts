@@ -1,0 +1,58 @@
+/**
+ * `eml-import plan`: how long the estate takes, from the zips' central directories only (seconds, not a
+ * full read), and how it splits over machines. Writes nothing.
+ */
+import { DEFAULT_ASSUMPTIONS, type PlanAssumptions } from '../plan/assumptions.js';
+import { planEstate } from '../plan/estate.js';
+import { measureMailboxes } from '../run/estate-sizes.js';
+import { renderPlan } from '../reports/plan-human.js';
+import { planJson } from '../reports/plan-json.js';
+import { readLocalZipSize, type ZipSizeReader } from '../source/zip-size.js';
+import { ExitCode } from '../accounting/exit-codes.js';
+import { assignMailboxes } from './import.js';
+import { UsageError, type CliIo } from './io.js';
+
+export interface PlanOptions {
+  readonly zips: readonly string[];
+  readonly mailbox?: string;
+  readonly map?: string;
+  readonly parallel: number;
+  readonly machines: number;
+  readonly latencyMs: number;
+  readonly requestsPerMessage: number;
+  readonly json: boolean;
+}
+
+function number(raw: Record<string, unknown>, key: string, flag: string, min: number, max: number, integer: boolean): number {
+  const text = String(raw[key]);
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`${flag} wants ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got '${text}'`);
+  }
+  return n;
+}
+
+export function readPlanOptions(zips: string[], raw: Record<string, unknown>): PlanOptions {
+  return {
+    zips,
+    mailbox: typeof raw['mailbox'] === 'string' ? raw['mailbox'] : undefined,
+    map: typeof raw['map'] === 'string' ? raw['map'] : undefined,
+    parallel: number(raw, 'parallel', '--parallel', 1, 512, true),
+    machines: number(raw, 'machines', '--machines', 1, 10_000, true),
+    latencyMs: number(raw, 'latencyMs', '--latency-ms', 1, 600_000, false),
+    requestsPerMessage: number(raw, 'requestsPerMessage', '--requests-per-message', 1, 100, false),
+    json: raw['json'] === true,
+  };
+}
+
+export async function runPlan(options: PlanOptions, io: CliIo, readSize: ZipSizeReader = readLocalZipSize): Promise<number> {
+  const zips = await assignMailboxes(options);
+  const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
+  if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
+  const assumptions: PlanAssumptions = { ...DEFAULT_ASSUMPTIONS, latencyMs: options.latencyMs, requestsPerMessage: options.requestsPerMessage };
+  const sizes = await measureMailboxes(zips, readSize);
+  const plan = planEstate(sizes.mailboxes, { parallel: options.parallel, machines: options.machines }, assumptions);
+  if (options.json) io.stdout.write(`${JSON.stringify(planJson(plan, sizes.problems), null, 2)}\n`);
+  else io.stdout.write(renderPlan(plan, sizes.problems));
+  return sizes.problems.length > 0 ? ExitCode.incomplete : ExitCode.ok;
+}

@@ -1,0 +1,47 @@
+/**
+ * Each mailbox's size from its zips' central directories, for the plan and the shard assignment. The
+ * reader is a parameter so S3 sources plug in; the sizes depend only on the zips, so every machine that
+ * reads the same zips gets the same numbers and therefore the same shard assignment.
+ */
+import { basename } from 'node:path';
+import PQueue from 'p-queue';
+import { readLocalZipSize, type ZipSize, type ZipSizeReader } from '../source/zip-size.js';
+import type { MailboxSize } from '../plan/estate.js';
+import type { ZipToScan } from './scan.js';
+
+export interface EstateSizes {
+  readonly mailboxes: MailboxSize[];
+  /** Zips whose central directory could not be read: counted as empty, named here. */
+  readonly problems: string[];
+}
+
+/** Central directories read at once: each is a few reads, mostly waiting on the disk or S3. */
+const READS_AT_ONCE = 8;
+
+export async function measureMailboxes(zips: readonly ZipToScan[], readSize: ZipSizeReader = readLocalZipSize): Promise<EstateSizes> {
+  const queue = new PQueue({ concurrency: READS_AT_ONCE });
+  const problems: string[] = [];
+  const sizes = await Promise.all(
+    zips.map((zip) =>
+      queue.add(async (): Promise<ZipSize | null> => {
+        try {
+          return await readSize(zip.path);
+        } catch (error) {
+          problems.push(`${zip.path}: central directory unreadable (${(error as Error).message}); counted as empty`);
+          return null;
+        }
+      }),
+    ),
+  );
+  const byMailbox = new Map<string, { zips: string[]; messages: number; bytes: number }>();
+  zips.forEach((zip, i) => {
+    // A dry run without a mailbox: each zip is its own scope, named by its file.
+    const key = zip.mailbox ?? basename(zip.path);
+    let entry = byMailbox.get(key);
+    if (!entry) byMailbox.set(key, (entry = { zips: [], messages: 0, bytes: 0 }));
+    entry.zips.push(zip.path);
+    entry.messages += sizes[i]?.messages ?? 0;
+    entry.bytes += sizes[i]?.messageBytes ?? 0;
+  });
+  return { mailboxes: [...byMailbox].map(([mailbox, m]) => ({ mailbox, ...m })), problems: problems.sort() };
+}

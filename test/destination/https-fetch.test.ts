@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import { httpsFetch } from '../../src/destination/graph/https-fetch.js';
+import { networkErrorCode } from '../../src/destination/graph/should-retry.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (request.url === '/gzip') {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-multi': ['a', 'b'] });
+        response.end(gzipSync(JSON.stringify({ echo: body, method: request.method, type: request.headers['content-type'], length: request.headers['content-length'] })));
+      } else if (request.url === '/empty') {
+        response.writeHead(204);
+        response.end();
+      } else if (request.url === '/reset') {
+        request.socket.destroy();
+      } else {
+        setTimeout(() => response.end('late'), 2000);
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('httpsFetch', () => {
+  it('sends the body with its length and headers, and decodes a gzip answer', async () => {
+    const response = await httpsFetch(`${base}/gzip`, { method: 'POST', body: 'héllo', headers: new Headers({ 'Content-Type': 'text/plain' }) });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-multi')).toBe('a, b');
+    expect(await response.json()).toEqual({ echo: 'héllo', method: 'POST', type: 'text/plain', length: '6' });
+  });
+
+  it('gives a 204 an empty body', async () => {
+    const response = await httpsFetch(`${base}/empty`, { method: 'DELETE' });
+    expect(response.status).toBe(204);
+    expect(await response.text()).toBe('');
+  });
+
+  it('fails like fetch on a reset (the code in the cause) and with the signal reason on abort', async () => {
+    const reset = await httpsFetch(`${base}/reset`, { method: 'GET' }).catch((e: unknown) => e);
+    expect(reset).toBeInstanceOf(TypeError);
+    expect(networkErrorCode(reset)).toBe('ECONNRESET');
+    const abort = new AbortController();
+    const reason = Object.assign(new Error('no complete answer'), { name: 'TimeoutError', code: 'ETIMEDOUT' });
+    setTimeout(() => abort.abort(reason), 50);
+    await expect(httpsFetch(`${base}/slow`, { signal: abort.signal })).rejects.toBe(reason);
+  });
+
+  it('reaches the HTTPS emulator, trusting NODE_EXTRA_CA_CERTS', async () => {
+    const emulator: Emulator = await startEmulator();
+    try {
+      for (let i = 0; i < 3; i++) {
+        const response = await httpsFetch(`${emulator.url}/v1.0/users/ann@contoso.onmicrosoft.com/mailFolders`);
+        expect(response.status).toBe(401); // no token: the emulator answered over TLS
+      }
+    } finally {
+      await emulator.close();
+    }
+  });
+});
