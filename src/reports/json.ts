@@ -23,6 +23,7 @@ function counts(c: Counts, mode: RunMode): Record<string, number> {
     unreadable: c.unreadable,
     excluded: c.excluded,
     bytes: c.bytes,
+    headerDefects: c.headerDefects,
   };
   if (mode === 'dry-run') {
     // With a tenant, a dry run also reads what the destination holds: found there, or would be uploaded.
@@ -37,7 +38,6 @@ function counts(c: Counts, mode: RunMode): Record<string, number> {
     alreadyPresent: c.alreadyPresent,
     failed: c.failed,
     pending: c.pending,
-    headerDefects: c.headerDefects,
   };
 }
 
