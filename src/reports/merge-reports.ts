@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunReport, type ZipReport } from './model.js';
+import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
 import { zipLabels } from './zip-labels.js';
 
 export interface ShardReport {
@@ -16,11 +16,19 @@ export interface ShardReport {
 
 const COUNT_KEYS = Object.keys(emptyCounts()) as Array<keyof Counts>;
 
-function countsFrom(raw: Record<string, unknown>, where: string): Counts {
+/**
+ * The report.json counts back into the model's. A dry run writes what an import would do under its own
+ * names (`wouldImport`, `wouldFail`; json.ts) and imports nothing, so those map back to pending and
+ * failed; importedThisRun is derived, never read.
+ */
+function countsFrom(raw: Record<string, unknown>, where: string, mode: RunMode): Counts {
   const counts = emptyCounts();
+  const renamed: Partial<Record<keyof Counts, string>> = mode === 'dry-run' ? { pending: 'wouldImport', failed: 'wouldFail' } : {};
+  const absentInMode = new Set<keyof Counts>(mode === 'dry-run' ? ['imported', 'importedEarlier'] : []);
   for (const key of COUNT_KEYS) {
-    const value = raw[key];
-    if (typeof value !== 'number') throw new Error(`${where}: '${key}' is missing or not a number`);
+    if (absentInMode.has(key)) continue;
+    const value = raw[renamed[key] ?? key] ?? (key === 'headerDefects' ? 0 : undefined);
+    if (typeof value !== 'number') throw new Error(`${where}: '${renamed[key] ?? key}' is missing or not a number`);
     counts[key] = value;
   }
   return counts;
@@ -50,20 +58,20 @@ export function readShardReport(dir: string): ShardReport {
     archiveError: (z['archiveError'] as string | null) ?? null,
     exportLogMismatches: (z['exportLogMismatches'] as string[] | undefined) ?? [],
     notes: (z['notes'] as string[] | undefined) ?? [],
-    totals: countsFrom((z['totals'] ?? {}) as Record<string, unknown>, `${file}: zips[${i}].totals`),
+    totals: countsFrom((z['totals'] ?? {}) as Record<string, unknown>, `${file}: zips[${i}].totals`, mode),
   }));
   const folders = list('folders').map((f, i): FolderReport => ({
     zip: String(f['zip']),
     mailbox: (f['mailbox'] as string | null) ?? null,
     folder: String(f['folder']),
-    ...countsFrom(f, `${file}: folders[${i}]`),
+    ...countsFrom(f, `${file}: folders[${i}]`, mode),
   }));
   return {
     dir,
     report: {
       mode,
       generatedAt: String(raw['generatedAt']),
-      totals: countsFrom((raw['totals'] ?? {}) as Record<string, unknown>, `${file}: totals`),
+      totals: countsFrom((raw['totals'] ?? {}) as Record<string, unknown>, `${file}: totals`, mode),
       zips,
       folders,
       spamByRule: record('spamByRule'),

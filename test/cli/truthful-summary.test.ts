@@ -41,6 +41,11 @@ afterAll(async () => {
 
 const tenant = (): string[] => tenantArgs(emulator, ANN).slice(0, -2); // without --mailbox
 
+/** The summary's verdict sentence; after an import the list of mailboxes and their next steps follows it. */
+function verdictLine(stdout: string): string {
+  return stdout.split('\n').findLast((l) => /^(Import|Dry run): /.test(l)) ?? '';
+}
+
 describe('a mailbox that does not exist in the tenant', () => {
   it('fails its messages for that reason, never "pending: run again", and the other mailbox is imported', async () => {
     const map = join(work, 'map.csv');
@@ -48,7 +53,7 @@ describe('a mailbox that does not exist in the tenant', () => {
     const report = join(work, 'missing-report');
     const run = await runCli([ann, nobody, ...tenant(), '--map', map, '--state', join(work, 'missing-state'), '--no-progress', '--report', report], tenantEnv(emulator));
     expect(run.status, run.stderr).toBe(2);
-    const verdict = run.stdout.trimEnd().split('\n').at(-1) ?? '';
+    const verdict = verdictLine(run.stdout);
     expect(verdict).toContain(`4 messages failed: mailbox ${NOBODY} does not exist in this tenant: check --mailbox or the map`);
     expect(verdict).not.toContain('pending');
     expect(run.stdout).toContain(`! nobody.zip: mailbox ${NOBODY} does not exist in this tenant: check --mailbox or the map`);
@@ -66,7 +71,7 @@ describe('a mailbox that does not exist in the tenant', () => {
   it('in a dry run, says none of that mailbox would be imported, and why', async () => {
     const run = await runCli([nobody, ...tenantArgs(emulator, NOBODY), '--dry-run', '--no-progress'], tenantEnv(emulator));
     expect(run.status, run.stderr).toBe(2);
-    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+    expect(verdictLine(run.stdout)).toBe(
       `Dry run: 0 of 4 messages would be imported; 4 messages cannot be imported: mailbox ${NOBODY} does not exist in this tenant: check --mailbox or the map.`,
     );
   });
@@ -89,7 +94,7 @@ describe('a re-run that uploads nothing', () => {
       const report = join(work, 'rerun-report');
       const second = await runCli([...args, '--state', state, '--report', report], tenantEnv(fresh));
       expect(second.status, second.stderr).toBe(0);
-      expect(second.stdout.trimEnd().split('\n').at(-1)).toBe(
+      expect(verdictLine(second.stdout)).toBe(
         'Import: 3 of 3 wanted messages in the mailbox (0 imported in this run, 3 imported by an earlier run, 0 already in the destination).',
       );
       const header = second.stdout.split('\n').find((l) => l.trim().startsWith('Folder'));
@@ -139,7 +144,7 @@ describe('a dry run', () => {
     // The exclusion it offers does what it says.
     const excluded = await runCli([zip, '--dry-run', '--no-progress', '--exclude-folder', 'Deleted Items']);
     expect(excluded.stdout).not.toContain('will be imported into Deleted Items');
-    expect(excluded.stdout.trimEnd().split('\n').at(-1)).toContain('2 excluded');
+    expect(verdictLine(excluded.stdout)).toContain('2 excluded');
   });
 
   it('takes an export log that counts an empty parent folder as agreeing with the zip', async () => {

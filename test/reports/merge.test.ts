@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { message, writeZip } from '../helpers/make-zip.js';
 import { runCli } from '../helpers/run-cli.js';
+import { emptyCounts } from '../../src/reports/model.js';
 
 let work: string;
 let map: string;
@@ -70,7 +71,9 @@ describe('eml-import report merge', () => {
     expect(missing.stderr).toContain('no report.json');
     const fake = join(work, 'fake');
     mkdirSync(fake, { recursive: true });
-    writeFileSync(join(fake, 'report.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(a, 'report.json'), 'utf8')), mode: 'import', zips: [] }));
+    // An import's report.json of nothing: its counts under the import's names.
+    const importTotals = Object.fromEntries(Object.keys(emptyCounts()).map((k) => [k, 0]));
+    writeFileSync(join(fake, 'report.json'), JSON.stringify({ ...JSON.parse(readFileSync(join(a, 'report.json'), 'utf8')), mode: 'import', zips: [], folders: [], totals: importTotals }));
     const mixed = await runCli(['report', 'merge', a, fake, '--out', join(work, 'z')]);
     expect(mixed.status).toBe(2);
     expect(mixed.stderr).toContain('cannot merge a dry run with an import');
