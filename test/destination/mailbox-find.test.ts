@@ -40,6 +40,12 @@ describe('lookupFilters', () => {
     expect(filters[1]?.filter).toBe("internetMessageId eq '<a''b@c>'");
   });
 
+  it('looks for a Message-ID written without angle brackets as written and as the server stores it', () => {
+    const filters = lookupFilters('fp', { subject: 's', date, messageId: ' 00220 ' });
+    expect(filters.map((f) => f.filter).slice(1)).toEqual(["internetMessageId eq '00220'", "internetMessageId eq '<00220>'"]);
+    expect(filters.map((f) => f.kind).slice(1)).toEqual(['message-id', 'message-id']);
+  });
+
   it('falls back to the sent date, and to the subject for undated messages', () => {
     expect(lookupFilters('fp', { subject: 's', date, messageId: null })[1]).toEqual({
       kind: 'sent-date',

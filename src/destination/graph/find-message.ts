@@ -18,8 +18,8 @@ export function lookupFilters(fingerprint: string, hint: MessageHint): { kind: L
   const filters: { kind: LookupKind; filter: string }[] = [
     { kind: 'property', filter: propertyEqualsFilter(FINGERPRINT_PROPERTY_ID, fingerprint) },
   ];
-  if (hint.messageId !== null && hint.messageId !== '') {
-    filters.push({ kind: 'message-id', filter: `internetMessageId eq ${odataString(hint.messageId)}` });
+  if (hint.messageId !== null && hint.messageId.trim() !== '') {
+    for (const id of messageIdForms(hint.messageId)) filters.push({ kind: 'message-id', filter: `internetMessageId eq ${odataString(id)}` });
     return filters;
   }
   if (hint.date !== null) {
@@ -31,6 +31,16 @@ export function lookupFilters(fingerprint: string, hint: MessageHint): { kind: L
   // date), and then the date finds nothing. Candidates that other rows account for are set aside by the caller.
   filters.push({ kind: 'subject', filter: `subject eq ${odataString(hint.subject)}` });
   return filters;
+}
+
+/**
+ * The forms a Message-ID may be stored under. One written without angle brackets (`Message-ID: 00220`,
+ * common in generated and test mail) is stored by the server with them, as mailparser and Exchange's
+ * readers give it; looked for only as written, the create that landed was not found and was sent again.
+ */
+export function messageIdForms(messageId: string): string[] {
+  const written = messageId.trim();
+  return /^<.*>$/.test(written) ? [written] : [written, `<${written}>`];
 }
 
 /** Whether a candidate found by `kind` is the message with this fingerprint and hint. */
