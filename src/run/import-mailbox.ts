@@ -257,7 +257,6 @@ class UploadQueue {
     const method = chooseUploadMethod(mime.length, this.options.api);
     const attempts = row.attempts + 1;
     ledger.markInFlight(row.id, method, attempts);
-    const sentAt = Date.now();
     try {
       const result = await this.destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '' });
       claimed.add(result.id);
@@ -266,8 +265,10 @@ class UploadQueue {
       counters.bytesUploaded += mime.length;
     } catch (error) {
       if (error instanceof PendingCreateError) {
+        // The window counts from now, not from when the upload began: the create that went unanswered may
+        // be a later attempt (after 429s, or after waiting for a request slot), sent any time before now.
         ledger.markUnanswered(row.id, error.method, error.message);
-        this.recheckLater({ ...row, attempts }, error.method, sentAt, folder, claimed);
+        this.recheckLater({ ...row, attempts }, error.method, Date.now(), folder, claimed);
         return;
       }
       if (!this.settleFailure(row, error)) return;
