@@ -218,7 +218,7 @@ function runChild(emulator: Emulator, args: string[], kill: { delayMs: number; a
     let timer: NodeJS.Timeout | undefined;
     const killNow = (): void => {
       if (killedAt !== null) return;
-      slowCreateInFlight = slowCreateWaiting(emulator);
+      slowCreateInFlight = slowCreateWaiting(emulator, spawnedAt);
       killedAt = Date.now();
       child.kill('SIGKILL');
     };
@@ -232,7 +232,7 @@ function runChild(emulator: Emulator, args: string[], kill: { delayMs: number; a
         if (!kill.awaitSlowCreate) return killNow();
         const giveUpAt = Date.now() + 20_000;
         const poll = setInterval(() => {
-          if (killedAt !== null || slowCreateWaiting(emulator) || Date.now() > giveUpAt) {
+          if (killedAt !== null || slowCreateWaiting(emulator, spawnedAt) || Date.now() > giveUpAt) {
             clearInterval(poll);
             killNow();
           }
@@ -246,10 +246,16 @@ function runChild(emulator: Emulator, args: string[], kill: { delayMs: number; a
   });
 }
 
-/** A create delayed by a slow fault less than its shortest delay (5 s) ago is still waiting in the server. */
-function slowCreateWaiting(emulator: Emulator): boolean {
+/**
+ * Whether a create this run sent (since `since`) is held by a slow fault that began less than its
+ * shortest delay (5 s) ago, so is still waiting in the server.
+ */
+function slowCreateWaiting(emulator: Emulator, since: number): boolean {
   const now = Date.now();
-  return emulator.inspect.faultsInjected().some((f) => f.kind === 'slow' && f.method === 'POST' && /importMime$|\/messages$/.test(f.path) && now - Date.parse(f.at) < 4_500);
+  return emulator.inspect.faultsInjected().some((f) => {
+    const at = Date.parse(f.at);
+    return f.kind === 'slow' && f.method === 'POST' && /importMime$|\/messages$/.test(f.path) && at >= since && now - at < 4_500;
+  });
 }
 
 function inFlightSince(state: string, since: number): number {
