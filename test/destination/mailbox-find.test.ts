@@ -71,6 +71,14 @@ describe('matches', () => {
     expect(matches(candidate({ subject: 'Different' }), 'sent-date', fp, hint)).toBe(false);
   });
 
+  it('by subject alone: another reading of the same header or a server-stamped date, never a message of other days', () => {
+    const noId = { ...hint, messageId: null };
+    expect(matches(candidate({ sentDateTime: '2024-03-05T20:30:00Z' }), 'subject', 'f', noId)).toBe(true);
+    expect(matches(candidate({ sentDateTime: '2026-12-06T11:42:07Z', receivedDateTime: '2026-12-06T11:42:07Z' }), 'subject', 'f', noId)).toBe(true);
+    expect(matches(candidate({ sentDateTime: '2024-04-07T10:00:00Z' }), 'subject', 'f', noId)).toBe(false);
+    expect(matches(candidate({ sentDateTime: '2024-04-07T10:00:00Z' }), 'subject', 'f', { ...noId, date: null })).toBe(true);
+  });
+
   it('accepts a Message-ID match with the same subject even when Exchange dated it differently', () => {
     expect(matches(candidate({ sentDateTime: '2026-11-22T00:00:00Z' }), 'message-id', fp, hint)).toBe(true);
     expect(matches(candidate({ sentDateTime: '2026-11-22T00:00:00Z' }), 'sent-date', fp, hint)).toBe(false);

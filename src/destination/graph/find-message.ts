@@ -50,10 +50,29 @@ export function matches(candidate: DestinationMessage, kind: LookupKind, fingerp
   if (fingerprintOf(candidate.subject, sent) === fingerprint) return true;
   // Same Message-ID and subject is the same message even when Exchange dated it differently (no Date
   // header: it stamps its own sentDateTime); an undated source has nothing else to compare.
-  if (kind === 'message-id' || kind === 'subject') {
-    return normalizeSubject(candidate.subject) === normalizeSubject(hint.subject);
-  }
+  if (kind === 'message-id') return normalizeSubject(candidate.subject) === normalizeSubject(hint.subject);
+  if (kind === 'subject') return normalizeSubject(candidate.subject) === normalizeSubject(hint.subject) && couldBeDated(candidate, hint.date);
   return false;
+}
+
+/**
+ * The widest two readings of one Date header can differ: a zone misread (names, odd forms, "unknown zone"
+ * as UTC) moves it by at most the span of the world's zones, -12:00 to +14:00.
+ */
+const MAX_READING_DIFFERENCE_MS = 26 * 3600_000;
+
+/**
+ * Whether a candidate found by subject alone can be the message we dated `date`: the server read the same
+ * header differently (within a zone's span), or it had no date to read and stamped the import time
+ * (sentDateTime equal to receivedDateTime). Without this, a bounce found by "Mail delivery failed" was
+ * taken for another bounce of that subject a month apart (corpus kill soak, seed 2): the one was never
+ * sent, the other sent twice.
+ */
+function couldBeDated(candidate: DestinationMessage, date: Date | null): boolean {
+  if (date === null || candidate.sentDateTime === null) return true;
+  const sent = Date.parse(candidate.sentDateTime);
+  if (candidate.receivedDateTime !== null && Math.abs(sent - Date.parse(candidate.receivedDateTime)) < 1000) return true;
+  return Math.abs(sent - date.getTime()) <= MAX_READING_DIFFERENCE_MS;
 }
 
 export async function findMessage(
