@@ -71,6 +71,14 @@ describe('matches', () => {
     expect(matches(candidate({ subject: 'Different' }), 'sent-date', fp, hint)).toBe(false);
   });
 
+  it('a Message-ID match accepts a subject the server read in another charset, not another subject', () => {
+    const ours = { ...hint, subject: 'Die Hasen und die Frösche' };
+    expect(matches(candidate({ subject: 'Die Hasen und die FrÃ¶sche' }), 'message-id', 'f', ours)).toBe(true);
+    expect(matches(candidate({ subject: 'Die Hasen und die Frösche' }), 'message-id', 'f', ours)).toBe(true);
+    expect(matches(candidate({ subject: 'Die Hasen und die Mäuse' }), 'message-id', 'f', ours)).toBe(false);
+    expect(matches(candidate({ subject: 'Die Hasen und die FrÃ¶sche' }), 'subject', 'f', { ...ours, messageId: null })).toBe(false);
+  });
+
   it('by subject alone: another reading of the same header or a server-stamped date, never a message of other days', () => {
     const noId = { ...hint, messageId: null };
     expect(matches(candidate({ sentDateTime: '2024-03-05T20:30:00Z' }), 'subject', 'f', noId)).toBe(true);
