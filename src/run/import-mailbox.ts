@@ -203,6 +203,28 @@ class UploadQueue {
     private readonly options: MailboxImportOptions,
   ) {
     this.queue = new PQueue({ concurrency: options.queued ?? 6 });
+    // One listener wakes every waiting re-check: one per re-check made Node warn of a leak past ten.
+    options.signal?.addEventListener('abort', () => this.wakers.forEach((wake) => wake()), { once: true });
+  }
+
+  /** Ends the waits of re-checks at once when the run is stopped. */
+  private readonly wakers = new Set<() => void>();
+
+  /** Resolves true at `due` (epoch ms), or false at once when the run is stopped first. */
+  private sleepUntil(due: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.options.signal?.aborted) return resolve(false);
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        this.wakers.delete(wake);
+        resolve(true);
+      }, Math.max(0, due - Date.now()));
+      this.wakers.add(wake);
+    });
   }
 
   async add(rows: readonly MessageRow[], folder: FolderRef, claimed: Set<string>): Promise<void> {
@@ -219,7 +241,7 @@ class UploadQueue {
    */
   recheckLater(row: MessageRow, method: UploadMethod, sentAt: number, folder: FolderRef, claimed: Set<string>): void {
     const due = sentAt + (this.options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS);
-    const recheck = sleepUntil(due, this.options.signal)
+    const recheck = this.sleepUntil(due)
       .then((woke) => (woke && !this.fatal ? this.queue.add(() => this.recheck(row, method, folder, claimed)) : undefined))
       .finally(() => this.rechecks.delete(recheck));
     this.rechecks.add(recheck);
@@ -326,20 +348,4 @@ class UploadQueue {
     this.stats.recordError(`${this.mailbox}: ${row.entry}: ${(error as Error).message}`);
     return true;
   }
-}
-
-/** Resolves true at `due` (epoch ms), or false at once when `signal` fires first. */
-function sleepUntil(due: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, due - Date.now()));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
