@@ -537,7 +537,8 @@ export class Ledger {
    * to re-check), with the method it took and why it is unsure.
    */
   markUnanswered(id: number, method: UploadMethod, error: string): void {
-    this.transition(id, 'in_flight', { method, last_error: error, error_class: 'ambiguous-create' }, error);
+    // The unanswered attempt may have been sent after markInFlight (retries after 429s): it was sent by now.
+    this.transition(id, 'in_flight', { method, last_error: error, error_class: 'ambiguous-create', attempt_at: now() }, error);
   }
 
   markImported(id: number, destId: string, method: UploadMethod): void {

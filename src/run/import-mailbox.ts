@@ -205,6 +205,28 @@ class UploadQueue {
     private readonly options: MailboxImportOptions,
   ) {
     this.queue = new PQueue({ concurrency: options.queued ?? 6 });
+    // One listener wakes every waiting re-check: one per re-check made Node warn of a leak past ten.
+    options.signal?.addEventListener('abort', () => this.wakers.forEach((wake) => wake()), { once: true });
+  }
+
+  /** Ends the waits of re-checks at once when the run is stopped. */
+  private readonly wakers = new Set<() => void>();
+
+  /** Resolves true at `due` (epoch ms), or false at once when the run is stopped first. */
+  private sleepUntil(due: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      if (this.options.signal?.aborted) return resolve(false);
+      const wake = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(wake);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        this.wakers.delete(wake);
+        resolve(true);
+      }, Math.max(0, due - Date.now()));
+      this.wakers.add(wake);
+    });
   }
 
   async add(rows: readonly MessageRow[], folder: FolderRef, claimed: Set<string>): Promise<void> {
@@ -221,7 +243,7 @@ class UploadQueue {
    */
   recheckLater(row: MessageRow, method: UploadMethod, sentAt: number, folder: FolderRef, claimed: Set<string>): void {
     const due = sentAt + (this.options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS);
-    const recheck = sleepUntil(due, this.options.signal)
+    const recheck = this.sleepUntil(due)
       .then((woke) => (woke && !this.fatal ? this.queue.add(() => this.recheck(row, method, folder, claimed)) : undefined))
       .finally(() => this.rechecks.delete(recheck));
     this.rechecks.add(recheck);
@@ -259,7 +281,6 @@ class UploadQueue {
     const method = chooseUploadMethod(mime.length, this.options.api);
     const attempts = row.attempts + 1;
     ledger.markInFlight(row.id, method, attempts);
-    const sentAt = Date.now();
     try {
       const result = await this.destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '' });
       claimed.add(result.id);
@@ -268,8 +289,10 @@ class UploadQueue {
       counters.bytesUploaded += mime.length;
     } catch (error) {
       if (error instanceof PendingCreateError) {
+        // The window counts from now, not from when the upload began: the create that went unanswered may
+        // be a later attempt (after 429s, or after waiting for a request slot), sent any time before now.
         ledger.markUnanswered(row.id, error.method, error.message);
-        this.recheckLater({ ...row, attempts }, error.method, sentAt, folder, claimed);
+        this.recheckLater({ ...row, attempts }, error.method, Date.now(), folder, claimed);
         return;
       }
       if (!this.settleFailure(row, error)) return;
@@ -327,20 +350,4 @@ class UploadQueue {
     this.stats.recordError(`${this.mailbox}: ${row.entry}: ${(error as Error).message}`);
     return true;
   }
-}
-
-/** Resolves true at `due` (epoch ms), or false at once when `signal` fires first. */
-function sleepUntil(due: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, Math.max(0, due - Date.now()));
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -52,3 +52,8 @@ export function loadCorpus(): CorpusMessage[] {
   }
   return messages;
 }
+
+/** The corpus as the entries of a WorkMail export zip, under an export-job root (as export-zip.test.ts zips it). */
+export function corpusExportEntries(): Map<string, Buffer> {
+  return new Map(loadCorpus().map((m) => [`export-job-1/${m.name.replace(/#(\d+)$/, '-$1.eml')}`, m.bytes]));
+}

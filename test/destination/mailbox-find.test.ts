@@ -40,6 +40,12 @@ describe('lookupFilters', () => {
     expect(filters[1]?.filter).toBe("internetMessageId eq '<a''b@c>'");
   });
 
+  it('looks for a Message-ID written without angle brackets as written and as the server stores it', () => {
+    const filters = lookupFilters('fp', { subject: 's', date, messageId: ' 00220 ' });
+    expect(filters.map((f) => f.filter).slice(1)).toEqual(["internetMessageId eq '00220'", "internetMessageId eq '<00220>'"]);
+    expect(filters.map((f) => f.kind).slice(1)).toEqual(['message-id', 'message-id']);
+  });
+
   it('falls back to the sent date, and to the subject for undated messages', () => {
     expect(lookupFilters('fp', { subject: 's', date, messageId: null })[1]).toEqual({
       kind: 'sent-date',
@@ -63,6 +69,22 @@ describe('matches', () => {
 
   it('rejects another message sent in the same second', () => {
     expect(matches(candidate({ subject: 'Different' }), 'sent-date', fp, hint)).toBe(false);
+  });
+
+  it('a Message-ID match accepts a subject the server read in another charset, not another subject', () => {
+    const ours = { ...hint, subject: 'Die Hasen und die Frösche' };
+    expect(matches(candidate({ subject: 'Die Hasen und die FrÃ¶sche' }), 'message-id', 'f', ours)).toBe(true);
+    expect(matches(candidate({ subject: 'Die Hasen und die Frösche' }), 'message-id', 'f', ours)).toBe(true);
+    expect(matches(candidate({ subject: 'Die Hasen und die Mäuse' }), 'message-id', 'f', ours)).toBe(false);
+    expect(matches(candidate({ subject: 'Die Hasen und die FrÃ¶sche' }), 'subject', 'f', { ...ours, messageId: null })).toBe(false);
+  });
+
+  it('by subject alone: another reading of the same header or a server-stamped date, never a message of other days', () => {
+    const noId = { ...hint, messageId: null };
+    expect(matches(candidate({ sentDateTime: '2024-03-05T20:30:00Z' }), 'subject', 'f', noId)).toBe(true);
+    expect(matches(candidate({ sentDateTime: '2026-12-06T11:42:07Z', receivedDateTime: '2026-12-06T11:42:07Z' }), 'subject', 'f', noId)).toBe(true);
+    expect(matches(candidate({ sentDateTime: '2024-04-07T10:00:00Z' }), 'subject', 'f', noId)).toBe(false);
+    expect(matches(candidate({ sentDateTime: '2024-04-07T10:00:00Z' }), 'subject', 'f', { ...noId, date: null })).toBe(true);
   });
 
   it('accepts a Message-ID match with the same subject even when Exchange dated it differently', () => {

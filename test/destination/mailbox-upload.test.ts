@@ -175,6 +175,18 @@ describe('Graph destination uploads (emulator)', () => {
     expect(await mailbox.confirmCreate({ folder, mime, method: 'importMime', fingerprint }, 'importMime', hint, new Set(copies))).toBeNull();
   });
 
+  it('an ambiguous create of a message whose Message-ID has no angle brackets is found, not sent again', async () => {
+    // The emulator, like Exchange's readers, stores `Message-ID: 00220` as `<00220>` (seen in the corpus kill soak).
+    const mime = buildMime({ subject: '06.07.2015', date: 'Mon, 06 Jul 2015 08:35:56 +0000', messageId: '00220' });
+    await uploadUnanswered(mime, 'importMime', 'reset-after-commit', /importMime$/);
+    const { fingerprint, ...hint } = hintOf(mime);
+    expect(hint.messageId).toBe('00220');
+    const landed = await mailbox.confirmCreate({ folder, mime, method: 'importMime', fingerprint }, 'importMime', hint, new Set());
+    const copies = harness.emulator.inspect.messages(ANN).filter((m) => m.subject === '06.07.2015');
+    expect(copies.map((m) => m.internetMessageId)).toEqual(['<00220>']);
+    expect(landed?.id).toBe(copies[0]?.id);
+  });
+
   it('finds a message without Message-ID by its subject when the destination dated it differently', async () => {
     const mime = buildMime({ subject: 'dated otherwise', date: 'Sun, 10 Mar 2024 13:00:00 +0000' });
     const made = await mailbox.upload({ folder, mime, method: 'importMime', fingerprint: hintOf(mime).fingerprint });

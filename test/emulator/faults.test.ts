@@ -1,6 +1,7 @@
 import { RetryHandlerOptions, type Client } from '@microsoft/microsoft-graph-client';
-import { afterEach, describe, expect, it } from 'vitest';
-import { base64Mime, graphFor } from './clients.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { base64Mime, graphFor, msalFor, tokenFor } from './clients.js';
+import { FaultInjector } from './faults.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from './index.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
@@ -98,6 +99,36 @@ describe('fault injection', () => {
     const { emulator, graph } = await start({ faults: { schedule: [{ kind: 'slow', nth: 1 }], slowMs: 50 } });
     expect(await outcome(graph.api(`/users/${ANN}/mailFolders`).get())).toBe('ok');
     expect(emulator.inspect.faultsInjected().map((fault) => fault.kind)).toEqual(['slow']);
+  });
+
+  it('a slow create still lands after its client went away, as a killed importer leaves it', async () => {
+    const { emulator } = await start({ faults: { schedule: [{ kind: 'slow', nth: 1, path: IMPORT_PATH }], slowMs: 300 } });
+    const token = await tokenFor(msalFor(emulator));
+    const gone = new AbortController();
+    const sent = fetch(`${emulator.url}/beta/users/${ANN}/mailFolders/inbox/importMime`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' },
+      body: base64Mime(['Subject: late', 'Message-ID: <late@x>', '', 'x']),
+      signal: gone.signal,
+    });
+    // Gone once the server holds the request (the slow fault is decided on arrival), before any answer.
+    await vi.waitFor(() => expect(emulator.inspect.faultsInjected()).toHaveLength(1));
+    gone.abort();
+    await expect(sent).rejects.toThrow();
+    expect(emulator.inspect.messages(ANN, 'Inbox')).toHaveLength(0);
+    await vi.waitFor(() => expect(emulator.inspect.messages(ANN, 'Inbox').map((m) => m.subject)).toEqual(['late']), { timeout: 5000 });
+  });
+
+  it('draws each slow delay from a range, and the same seed gives the same delays', () => {
+    const delays = (seed: number): number[] => {
+      const injector = new FaultInjector({ slowMs: { min: 5000, max: 15000 } }, seed);
+      return Array.from({ length: 50 }, () => injector.slowDelayMs());
+    };
+    const first = delays(3);
+    expect(first.every((ms) => ms >= 5000 && ms <= 15000)).toBe(true);
+    expect(new Set(first).size).toBeGreaterThan(40);
+    expect(delays(3)).toEqual(first);
+    expect(new FaultInjector({ slowMs: 50 }, 3).slowDelayMs()).toBe(50);
   });
 
   it('draws rate-based faults from a seeded PRNG: the same seed gives the same faults', async () => {

@@ -39,7 +39,11 @@ export interface FaultOptions {
   rates?: Partial<Record<FaultKind, number>>;
   schedule?: ScheduledFault[];
   retryAfterSeconds?: number;
-  slowMs?: number;
+  /**
+   * How long a `slow` request waits before the server works on it: a fixed time, or a range drawn from
+   * per slow request (Exchange under load takes 5 to 15 s, and then commits the create all the same).
+   */
+  slowMs?: number | { min: number; max: number };
 }
 
 export interface FaultRequest {
@@ -60,6 +64,7 @@ export interface InjectedFault {
 
 export class FaultInjector {
   private readonly random: () => number;
+  private readonly slowRandom: () => number;
   private readonly scheduleCounts: number[];
   private readonly injected: InjectedFault[];
 
@@ -70,6 +75,7 @@ export class FaultInjector {
     previous: InjectedFault[] = [],
   ) {
     this.random = createPrng(seed);
+    this.slowRandom = createPrng(seed ^ 0x5eed);
     this.injected = [...previous];
     this.scheduleCounts = (options.schedule ?? []).map(() => 0);
   }
@@ -78,8 +84,11 @@ export class FaultInjector {
     return this.options.retryAfterSeconds ?? 1;
   }
 
-  get slowMs(): number {
-    return this.options.slowMs ?? 2000;
+  /** The delay of one slow request; a range is drawn from its own generator, so fault sequences stay as they were. */
+  slowDelayMs(): number {
+    const slow = this.options.slowMs ?? 2000;
+    if (typeof slow === 'number') return slow;
+    return slow.min + this.slowRandom() * Math.max(0, slow.max - slow.min);
   }
 
   /** Decides the fault for one request; undefined means behave normally. Call `record` once it is applied. */

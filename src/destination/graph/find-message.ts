@@ -31,17 +31,26 @@ export function lookupFilter(kind: LookupKind, fingerprint: string, hint: Messag
 
 /** The `$filter` expressions tried in order, most exact first. */
 export function lookupFilters(fingerprint: string, hint: MessageHint): { kind: LookupKind; filter: string }[] {
-  const kinds: LookupKind[] = ['property'];
-  if (hint.messageId !== null && hint.messageId !== '') kinds.push('message-id');
-  else {
-    // The date alone, then fingerprints compared here: Exchange may store a subject with whitespace or
-    // control characters changed, which an `eq` on subject would miss.
-    if (hint.date !== null) kinds.push('sent-date');
-    // Last, the subject: Exchange may have read the Date header differently from us (or stamped its own
-    // date), and then the date finds nothing. Candidates that other rows account for are set aside by the caller.
-    kinds.push('subject');
+  const filters: { kind: LookupKind; filter: string }[] = [{ kind: 'property', filter: lookupFilter('property', fingerprint, hint) }];
+  if (hint.messageId !== null && hint.messageId.trim() !== '') {
+    for (const id of messageIdForms(hint.messageId)) filters.push({ kind: 'message-id', filter: lookupFilter('message-id', fingerprint, { ...hint, messageId: id }) });
+    return filters;
   }
-  return kinds.map((kind) => ({ kind, filter: lookupFilter(kind, fingerprint, hint) }));
+  if (hint.date !== null) filters.push({ kind: 'sent-date', filter: lookupFilter('sent-date', fingerprint, hint) });
+  // Last, the subject: Exchange may have read the Date header differently from us (or stamped its own
+  // date), and then the date finds nothing. Candidates that other rows account for are set aside by the caller.
+  filters.push({ kind: 'subject', filter: lookupFilter('subject', fingerprint, hint) });
+  return filters;
+}
+
+/**
+ * The forms a Message-ID may be stored under. One written without angle brackets (`Message-ID: 00220`,
+ * common in generated and test mail) is stored by the server with them, as mailparser and Exchange's
+ * readers give it; looked for only as written, the create that landed was not found and was sent again.
+ */
+export function messageIdForms(messageId: string): string[] {
+  const written = messageId.trim();
+  return /^<.*>$/.test(written) ? [written] : [written, `<${written}>`];
 }
 
 /** Whether a candidate found by `kind` is the message with this fingerprint and hint. */
@@ -51,10 +60,41 @@ export function matches(candidate: DestinationMessage, kind: LookupKind, fingerp
   if (fingerprintOf(candidate.subject, sent) === fingerprint) return true;
   // Same Message-ID and subject is the same message even when Exchange dated it differently (no Date
   // header: it stamps its own sentDateTime); an undated source has nothing else to compare.
-  if (kind === 'message-id' || kind === 'subject') {
-    return normalizeSubject(candidate.subject) === normalizeSubject(hint.subject);
-  }
+  if (kind === 'message-id') return subjectsAgree(candidate.subject, hint.subject);
+  if (kind === 'subject') return normalizeSubject(candidate.subject) === normalizeSubject(hint.subject) && couldBeDated(candidate, hint.date);
   return false;
+}
+
+/**
+ * Same subject, or the same once read past its non-ASCII characters: a raw 8-bit subject is read as
+ * UTF-8 here and may be read as Latin-1 by the server ("Frösche" against "FrÃ¶sche"). With the same
+ * Message-ID that is the same message; compared strictly, a 504 after commit was sent again (corpus kill
+ * soak, seed 1).
+ */
+function subjectsAgree(stored: string, ours: string): boolean {
+  if (normalizeSubject(stored) === normalizeSubject(ours)) return true;
+  const skeleton = (subject: string): string => normalizeSubject(subject).replace(/[^\x21-\x7e]/g, '');
+  return skeleton(ours) !== '' && skeleton(stored) === skeleton(ours);
+}
+
+/**
+ * The widest two readings of one Date header can differ: a zone misread (names, odd forms, "unknown zone"
+ * as UTC) moves it by at most the span of the world's zones, -12:00 to +14:00.
+ */
+const MAX_READING_DIFFERENCE_MS = 26 * 3600_000;
+
+/**
+ * Whether a candidate found by subject alone can be the message we dated `date`: the server read the same
+ * header differently (within a zone's span), or it had no date to read and stamped the import time
+ * (sentDateTime equal to receivedDateTime). Without this, a bounce found by "Mail delivery failed" was
+ * taken for another bounce of that subject a month apart (corpus kill soak, seed 2): the one was never
+ * sent, the other sent twice.
+ */
+function couldBeDated(candidate: DestinationMessage, date: Date | null): boolean {
+  if (date === null || candidate.sentDateTime === null) return true;
+  const sent = Date.parse(candidate.sentDateTime);
+  if (candidate.receivedDateTime !== null && Math.abs(sent - Date.parse(candidate.receivedDateTime)) < 1000) return true;
+  return Math.abs(sent - date.getTime()) <= MAX_READING_DIFFERENCE_MS;
 }
 
 export async function findMessage(

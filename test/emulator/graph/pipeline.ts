@@ -136,7 +136,7 @@ export async function executeGraphRequest(state: EmulatorState, input: GraphRequ
     const fault = faults.decide(faultRequest);
     const afterCommit = fault === 'reset-after-commit' || fault === '504-after-commit';
     if (fault && !afterCommit) faults.record(fault, faultRequest);
-    const delay = latency(state, random) + (fault === 'slow' ? faults.slowMs : 0);
+    const delay = latency(state, random) + (fault === 'slow' ? faults.slowDelayMs() : 0);
     if (delay > 0) await sleep(delay);
     if (fault === 'reset-before-commit') return { kind: 'reset' };
     const injected = fault ? faultReply(fault, faults.retryAfterSeconds) : undefined;
