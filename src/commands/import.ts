@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { canonicalZipLocation } from '../source/index.js';
 import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
@@ -55,7 +56,7 @@ export async function runImport(options: ImportOptions, io: CliIo): Promise<numb
     } finally {
       progress.stop();
     }
-    const zipPaths = new Set(zips.map((z) => resolve(z.path)));
+    const zipPaths = new Set(zips.map((z) => canonicalZipLocation(z.path)));
     const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
     await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
     if (fatal) {

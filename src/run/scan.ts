@@ -1,6 +1,5 @@
-import { basename, resolve } from 'node:path';
-import { statSync } from 'node:fs';
-import { scanExport, checkExportLog } from '../source/index.js';
+import { basename } from 'node:path';
+import { canonicalZipLocation, scanExport, checkExportLog, zipIdentity } from '../source/index.js';
 import { summarizeMessage } from '../message/summarize.js';
 import { classifySpam } from '../policy/spam.js';
 import { DuplicateTracker } from '../policy/duplicates.js';
@@ -42,10 +41,14 @@ const ROWS_PER_TRANSACTION = 500;
 export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<ZipRecord[]> {
   const records: ZipRecord[] = [];
   // A missing file is reported by the scan as an archive error; its size is simply unknown here.
-  const sized = zips.map((zip) => {
-    const path = resolve(zip.path);
-    return { zip, path, size: statSync(path, { throwIfNoEntry: false })?.size ?? 0 };
-  });
+  const sized = await Promise.all(
+    zips.map(async (zip) => {
+      const path = canonicalZipLocation(zip.path);
+      const identity = await zipIdentity(path);
+      if (identity?.etag !== undefined) noticeReplacedObject(ledger, path, identity.etag, log);
+      return { zip, path, size: identity?.size ?? 0 };
+    }),
+  );
   stats.zipsTotal = zips.length;
   stats.zipBytesTotal = sized.reduce((sum, z) => sum + z.size, 0);
   stats.phase = 'scanning';
@@ -60,6 +63,21 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
     stats.zipBytesRead = bytesOfZipsDone;
   }
   return records;
+}
+
+/**
+ * An S3 object's ETag is part of its identity: a zip read before under another ETag was replaced (a new
+ * export to the same key), so its record is moved aside and the new object is read from scratch; an
+ * unchanged one resumes. Kept as ledger meta, so the zips table needs no new column.
+ */
+function noticeReplacedObject(ledger: Ledger, path: string, etag: string, log: (line: string) => void): void {
+  const key = `s3-etag:${path}`;
+  const before = ledger.getMeta(key);
+  if (before !== null && before !== etag) {
+    ledger.retireZip(path, `${path}#etag=${before}`);
+    log(`${path}: the object was replaced since the last run (ETag ${before} is now ${etag}): reading it again`);
+  }
+  if (before !== etag) ledger.setMeta(key, etag);
 }
 
 async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {

@@ -8,3 +8,7 @@ export type { ObservedTotals } from './export-log.js';
 export { ExportLogTally, checkExportLog, parseExportLog } from './export-log.js';
 export { sniffContent } from './sniff.js';
 export { decodeModifiedUtf7 } from './modified-utf7.js';
+export type { ZipIdentity } from './zip-identity.js';
+export { zipIdentity } from './zip-identity.js';
+export { canonicalZipLocation, isS3Uri, parseS3Uri } from './zip-location.js';
+export { readCentralDirectoryBytes } from './central-directory.js';

@@ -9,6 +9,7 @@ import { readEntry } from './read-entry.js';
 import { ReadPool } from './read-pool.js';
 import type { EntryRead, ExportLog, SourceEntry } from './types.js';
 import { openZipFile } from './zip-file.js';
+import { isS3Uri } from './zip-location.js';
 
 export type ScanItem =
   | { readonly type: 'entry'; readonly entry: SourceEntry; readonly read: EntryRead; readonly exportLog?: ExportLog }
@@ -51,7 +52,9 @@ interface EntryReader {
   close(): Promise<void>;
 }
 
-function readWorkersFor(options: ScanOptions, entryCount: number): number {
+function readWorkersFor(zipPath: string, options: ScanOptions, entryCount: number): number {
+  // An S3 zip is read on the main thread: see remoteReadWorkers.
+  if (isS3Uri(zipPath)) return 0;
   if (options.workers !== undefined) return Math.min(MAX_READ_WORKERS, Math.max(0, Math.floor(options.workers)));
   // The main thread has its own work (decoding headers, the ledger): it keeps a core of its own.
   return entryCount >= READ_WORKER_MIN_ENTRIES ? Math.min(MAX_READ_WORKERS, Math.max(1, availableParallelism() - 1)) : 0;
@@ -147,7 +150,7 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
 
   let reader: EntryReader;
   try {
-    reader = await openEntryReader(zipPath, options, readWorkersFor(options, names.entryCount));
+    reader = await openEntryReader(zipPath, options, readWorkersFor(zipPath, options, names.entryCount));
   } catch (error) {
     yield { type: 'archive-error', zipPath, error: describeArchiveError(zipPath, error) };
     return;
