@@ -11,6 +11,7 @@ import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { writeOutputs } from './outputs.js';
 import { UsageError, type CliIo } from './io.js';
+import { resolveS3Zips } from './s3-zips.js';
 import type { ImportOptions, TenantOptions } from './options.js';
 import type { RunReport } from '../reports/model.js';
 
@@ -30,7 +31,8 @@ export function assignMailboxes(options: ImportOptions): ZipToScan[] {
  * The main job. The dry run is a mode of the same pipeline: it scans for real into a scratch ledger,
  * reads the destination when a tenant is given, and skips only folder creation and uploads.
  */
-export async function runImport(options: ImportOptions, io: CliIo): Promise<number> {
+export async function runImport(given: ImportOptions, io: CliIo): Promise<number> {
+  const options = await resolveS3Zips(given);
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const zips = assignMailboxes(options);

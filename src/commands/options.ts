@@ -17,6 +17,10 @@ export interface SourceOptions {
   readonly archiveBefore?: Date;
   readonly includeFolders: readonly string[];
   readonly excludeFolders: readonly string[];
+  /** For s3:// zips: a shared-config profile, the buckets' region, an S3-compatible endpoint. */
+  readonly s3Profile?: string;
+  readonly s3Region?: string;
+  readonly s3Endpoint?: string;
 }
 
 export interface TenantOptions {
@@ -49,14 +53,17 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 
 export function addSourceOptions(command: Command): Command {
   return command
-    .argument('<zips...>', 'WorkMail export zips (shell globs are fine)')
+    .argument('<zips...>', 'WorkMail export zips: local paths (shell globs are fine), s3://bucket/key.zip, s3://bucket/prefix/*.zip')
     .option('--headers-only', 'read only each message\'s header block (quick look; skips full CRC verification)', false)
     .option('--keep-junk', 'import Junk folders instead of dropping them as spam', false)
     .option('--spam-header <rule>', "drop messages whose header matches, e.g. 'X-Foo: ^yes' (repeatable)", collect, [])
     .option('--into <folder>', 'put everything under this one top-level folder')
     .option('--archive-before <date>', 'send mail dated before this day (YYYY-MM-DD) to Archive, keeping its sub-path')
     .option('--include-folder <glob>', 'only these source folders (repeatable; * within a folder name, ** across)', collect, [])
-    .option('--exclude-folder <glob>', 'leave these source folders out (repeatable)', collect, []);
+    .option('--exclude-folder <glob>', 'leave these source folders out (repeatable)', collect, [])
+    .option('--s3-profile <name>', 'AWS profile for s3:// zips (default: the standard AWS credential chain)')
+    .option('--s3-region <region>', "region of the zips' buckets (default: asked from each bucket)")
+    .option('--s3-endpoint <url>', 'S3-compatible endpoint for s3:// zips, addressed path-style');
 }
 
 export function addTenantOptions(command: Command): Command {
@@ -107,6 +114,25 @@ function parseRules(rules: readonly string[]): HeaderRule[] {
   });
 }
 
+function parseS3Endpoint(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--s3-endpoint wants a URL such as https://s3.example.com, got '${value}'`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--s3-endpoint wants an http(s) URL, got '${value}'`);
+  if (url.username !== '' || url.password !== '') throw new UsageError('--s3-endpoint must not carry credentials: use the AWS credential chain or --s3-profile');
+  return value;
+}
+
+function parseS3Region(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[a-z]{2}(-[a-z0-9]+)+$/.test(value)) throw new UsageError(`--s3-region wants a region name such as eu-west-1, got '${value}'`);
+  return value;
+}
+
 /** Turns commander's loose values into the typed options, with a UsageError naming any bad one. */
 export function readImportOptions(zips: string[], raw: Record<string, unknown>): ImportOptions {
   const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
@@ -121,6 +147,9 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     archiveBefore: parseDay(str('archiveBefore'), '--archive-before'),
     includeFolders: list('includeFolder'),
     excludeFolders: list('excludeFolder'),
+    s3Profile: str('s3Profile'),
+    s3Region: parseS3Region(str('s3Region')),
+    s3Endpoint: parseS3Endpoint(str('s3Endpoint')),
     tenant: str('tenant'),
     clientId: str('clientId'),
     certificate: str('certificate'),

@@ -11,14 +11,16 @@ import { writeReconcileDir } from '../reports/reconcile-write.js';
 import { startProgress } from '../run/progress.js';
 import { assignMailboxes, wantsTenant } from './import.js';
 import { UsageError, type CliIo } from './io.js';
+import { resolveS3Zips } from './s3-zips.js';
 import type { ImportOptions } from './options.js';
 
 /**
  * `eml-import reconcile`: read-only. The source and the destination are enough; the ledger, when this
  * machine has one, adds what it recorded as imported.
  */
-export async function runReconcileCommand(options: ImportOptions, io: CliIo): Promise<number> {
-  if (!wantsTenant(options)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
+export async function runReconcileCommand(given: ImportOptions, io: CliIo): Promise<number> {
+  if (!wantsTenant(given)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
+  const options = await resolveS3Zips(given);
   const zips = assignMailboxes(options);
   const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
   if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);

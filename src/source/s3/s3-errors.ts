@@ -32,10 +32,12 @@ export function describeS3Error(error: unknown, uri: string, bucket: string, reg
   const status = statusOf(error);
   const realRegion = errorHeaders(error)['x-amz-bucket-region'];
   if (name === 'CredentialsProviderError' || /credential/i.test(name) || /could not load credentials/i.test((error as Error).message ?? '')) {
-    return {
-      problem: 'no-credentials',
-      sentence: `${uri}: no AWS credentials found: give --s3-profile (or AWS_PROFILE), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or container role applies`,
-    };
+    const profile = s3Settings().profile;
+    const sentence =
+      profile === undefined
+        ? `${uri}: no AWS credentials found: give --s3-profile (or AWS_PROFILE), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or container role applies`
+        : `${uri}: no credentials for profile '${profile}' (--s3-profile): check that ~/.aws/config or ~/.aws/credentials has it, or for SSO run 'aws sso login --profile ${profile}'`;
+    return { problem: 'no-credentials', sentence };
   }
   if (status === 301 || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException') {
     const where = realRegion === undefined ? 'another region' : `region ${realRegion}`;
