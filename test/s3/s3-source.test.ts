@@ -1,6 +1,7 @@
 /** The source stage reading zips from a real S3-protocol server (s3rver) through a fault-injecting proxy. */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
@@ -84,11 +85,16 @@ describe('scanExport on S3 objects', () => {
     expect(remote.equals(local)).toBe(true);
   });
 
-  it('costs GETs by the megabyte, not by the entry', async () => {
+  it('costs GETs by the megabyte, not by the entry, and reads on workers what the local file gives', async () => {
     const bytes = await manyEntryZip(4000);
     await server.put('exports', 'many.zip', bytes);
+    const localPath = join(mkdtempSync(join(tmpdir(), 's3-many-')), 'many.zip');
+    writeFileSync(localPath, bytes);
     server.resetCounts();
-    const items = entriesOf(await collect('s3://exports/many.zip', { verify: true }));
+    // Read workers get the bytes of their batches from the main thread, which alone talks to S3.
+    const remote = await collect('s3://exports/many.zip', { verify: true, workers: 1 });
+    expect(summary(remote)).toEqual(summary(await collect(localPath, { verify: true, workers: 0 })));
+    const items = entriesOf(remote);
     expect(items).toHaveLength(4000);
     expect(items.every((i) => i.read.ok && i.read.kind === 'message')).toBe(true);
     const gets = server.gets();
