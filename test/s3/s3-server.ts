@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, ListObjectsCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
 /** s3rver checks signatures against its default key pair. */
@@ -136,6 +136,10 @@ export class S3TestServer {
       record(403);
       return this.errorReply(req, res, 403, 'AccessDenied', 'Access Denied');
     }
+    if (req.method === 'GET' && /[?&]list-type=2(&|$)/.test(req.url ?? '')) {
+      record(200);
+      return this.listV2(req, res, bucket);
+    }
     const upstream = request({ host: '127.0.0.1', port: this.upstreamPort, method: req.method, path: req.url, headers: req.headers }, (reply) => {
       const status = reply.statusCode ?? 502;
       record(status);
@@ -168,6 +172,33 @@ export class S3TestServer {
     });
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
+  }
+
+  /**
+   * ListObjectsV2, answered here from s3rver's version-1 listing: s3rver's own continuation tokens are
+   * DES-encrypted, which Node 20's OpenSSL 3 refuses, so its second page of a V2 listing fails.
+   */
+  private async listV2(req: IncomingMessage, res: ServerResponse, bucket: string): Promise<void> {
+    req.resume();
+    const query = new URL(req.url ?? '/', 'http://proxy').searchParams;
+    const token = query.get('continuation-token');
+    const marker = token === null ? (query.get('start-after') ?? undefined) : Buffer.from(token, 'base64').toString('utf8');
+    const maxKeys = Number(query.get('max-keys') ?? 1000);
+    const prefix = query.get('prefix') ?? '';
+    const page = await this.client.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, MaxKeys: maxKeys, ...(marker === undefined ? {} : { Marker: marker }) }));
+    const contents = page.Contents ?? [];
+    const last = contents.at(-1)?.Key;
+    const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const body = [
+      '<?xml version="1.0" encoding="UTF-8"?>',
+      `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xml(bucket)}</Name><Prefix>${xml(prefix)}</Prefix>`,
+      `<KeyCount>${contents.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${page.IsTruncated === true}</IsTruncated>`,
+      page.IsTruncated === true && last !== undefined ? `<NextContinuationToken>${Buffer.from(last).toString('base64')}</NextContinuationToken>` : '',
+      ...contents.map((c) => `<Contents><Key>${xml(c.Key ?? '')}</Key><Size>${c.Size ?? 0}</Size><ETag>${xml(c.ETag ?? '')}</ETag><LastModified>${c.LastModified?.toISOString() ?? ''}</LastModified><StorageClass>STANDARD</StorageClass></Contents>`),
+      '</ListBucketResult>',
+    ].join('');
+    res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
   }
 
   private errorReply(req: IncomingMessage, res: ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {

@@ -8,6 +8,7 @@ import yazl from 'yazl';
 import { readCentralDirectoryBytes } from '../../src/source/central-directory.js';
 import { S3AccessError, forgetS3Heads, headS3Object } from '../../src/source/s3/s3-object.js';
 import { configureS3 } from '../../src/source/s3/s3-settings.js';
+import { keyPattern, listS3Glob } from '../../src/source/s3/s3-list.js';
 import { FIXTURES_DIR, collect, entriesOf } from '../source/helpers.js';
 import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
 
@@ -170,5 +171,27 @@ describe('scanExport on S3 objects', () => {
     } finally {
       server.bucketRegions.delete('exports');
     }
+  });
+});
+
+describe('s3:// globs', () => {
+  it('follow the shell rules: * and ? within one segment, [set]', () => {
+    expect(keyPattern('jobs/*.zip').test('jobs/ann.zip')).toBe(true);
+    expect(keyPattern('jobs/*.zip').test('jobs/2026/ann.zip')).toBe(false);
+    expect(keyPattern('jobs/*/*.zip').test('jobs/2026/ann.zip')).toBe(true);
+    expect(keyPattern('jobs/?nn.zip').test('jobs/ann.zip')).toBe(true);
+    expect(keyPattern('jobs/[ab]*.zip').test('jobs/bob.zip')).toBe(true);
+    expect(keyPattern('jobs/[!ab]*.zip').test('jobs/bob.zip')).toBe(false);
+    expect(keyPattern('jobs/a.zip').test('jobs/aXzip')).toBe(false);
+  });
+
+  it('are listed through every page of ListObjectsV2', async () => {
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await server.put('exports', `paged/${name}.zip`, Buffer.from('x'));
+    await server.put('exports', 'paged/notes.txt', Buffer.from('x'));
+    await server.put('exports', 'paged/deeper/f.zip', Buffer.from('x'));
+    server.resetCounts();
+    const found = await listS3Glob('s3://exports/paged/*.zip', 2);
+    expect(found).toEqual(['a', 'b', 'c', 'd', 'e'].map((n) => `s3://exports/paged/${n}.zip`));
+    expect(server.requests.filter((r) => r.method === 'GET').length).toBe(4);
   });
 });

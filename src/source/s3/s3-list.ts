@@ -37,10 +37,11 @@ export function keyPattern(glob: string): RegExp {
 }
 
 /**
- * Every object the glob names, as s3:// URIs in key order; throws S3AccessError when the bucket cannot be
- * listed. An empty list is the caller's to report.
+ * Every object the glob names, as s3:// URIs in key order, through every page (`pageSize` keys each, S3's
+ * 1,000 by default); throws S3AccessError when the bucket cannot be listed. An empty list is the caller's
+ * to report.
  */
-export async function listS3Glob(glob: string): Promise<string[]> {
+export async function listS3Glob(glob: string, pageSize?: number): Promise<string[]> {
   const { bucket, key } = parseS3Uri(glob);
   const prefix = key.slice(0, key.search(WILDCARD));
   const pattern = keyPattern(key);
@@ -51,7 +52,7 @@ export async function listS3Glob(glob: string): Promise<string[]> {
     let page;
     try {
       s3Traffic.lists += 1;
-      page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token === undefined ? {} : { ContinuationToken: token }) }));
+      page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(pageSize === undefined ? {} : { MaxKeys: pageSize }), ...(token === undefined ? {} : { ContinuationToken: token }) }));
     } catch (error) {
       throw new S3AccessError(describeS3Error(error, glob, bucket, await regionOfBucket(bucket)), { cause: error });
     }
