@@ -1,7 +1,8 @@
 /**
  * npm run bench:s3: the dry run (verifying, then --headers-only) of the large export served by a local
  * S3 server (s3rver, behind the counting proxy of test/s3/s3-server.ts), against the same dry run of the
- * local file in the same run: wall time and its ratio, peak RSS, GET requests and bytes requested.
+ * local file in the same run: wall and CPU time and their ratios, peak RSS, GET requests and bytes
+ * requested. The S3 server runs in this process, on the same cores as the dry run it serves.
  * Targets: the verifying S3 dry run within 1.3x of local, bytes requested within 1.05x of the zip's size,
  * GETs at most one per MB read plus a handful.
  *
@@ -11,8 +12,8 @@
  * what the read-ahead hides; the S3 rows are then run once more with it. Build first (npm run build).
  */
 import { spawn } from 'node:child_process';
-import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { createReadStream, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,25 +27,25 @@ const latencyMs = Number(values['latency-ms']);
 
 interface Measurement {
   readonly seconds: number;
+  /** User + system CPU seconds of the dry run: on a shared machine, steadier than the wall time. */
+  readonly cpuSeconds: number;
   readonly peakRssMb: number;
   readonly exitCode: number | null;
 }
 
-/** Wall time and peak RSS (VmHWM polled from /proc) of one command, stdout discarded. */
+const TIME = '/usr/bin/time';
+
+/** Wall time, CPU time and peak RSS of one command (GNU time), stdout discarded. */
 async function measure(args: readonly string[], env: Record<string, string>): Promise<Measurement> {
+  if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed for CPU time and peak RSS`);
+  const report = join(tmpdir(), `eml-import-s3-bench-${process.pid}.time`);
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT, env: { ...process.env, ...env } });
-  let peakKb = 0;
-  const poll = setInterval(() => {
-    try {
-      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0));
-    } catch {
-      // exited between polls
-    }
-  }, 20);
+  const child = spawn(TIME, ['-f', '%U %S %M', '-o', report, process.execPath, ...args], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT, env: { ...process.env, ...env } });
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  clearInterval(poll);
-  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMb: peakKb / 1024, exitCode };
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const [user, system, peakKb] = readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
+  rmSync(report, { force: true });
+  return { seconds, cpuSeconds: (user ?? NaN) + (system ?? NaN), peakRssMb: (peakKb ?? NaN) / 1024, exitCode };
 }
 
 async function main(): Promise<void> {
@@ -68,18 +69,24 @@ async function main(): Promise<void> {
       rows.push({ label: `s3://…/export.zip --dry-run${shown}`, args: [cli, uri, '--dry-run', '--json', '--no-progress', ...s3, ...mode], s3: true, latency: 0 });
       if (latencyMs > 0) rows.push({ label: `s3://… --dry-run${shown}, +${latencyMs} ms per request`, args: [cli, uri, '--dry-run', '--json', '--no-progress', ...s3, ...mode], s3: true, latency: latencyMs });
     }
-    console.log('\n| command | s | ratio vs local | peak RSS MB | GETs | GETs per MB read | bytes requested / zip size | exit |');
-    console.log('|---|---|---|---|---|---|---|---|');
+    console.log('\n| command | wall s | wall ratio vs local | CPU s | CPU ratio vs local | peak RSS MB | GETs | GETs per MB read | bytes requested / zip size | exit |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|');
     let local = NaN;
+    let localCpu = NaN;
     for (const row of rows) {
       server.resetCounts();
       server.latencyMs = row.latency;
       const m = await measure(row.args, env);
-      if (!row.s3) local = m.seconds;
+      if (!row.s3) {
+        local = m.seconds;
+        localCpu = m.cpuSeconds;
+      }
       const gets = server.gets().length;
       const served = server.bytesServed;
       const s3Cells = row.s3 ? [String(gets), (gets / (served / 1e6)).toFixed(3), (served / zipBytes).toFixed(4)] : ['', '', ''];
-      console.log(`| ${row.label} | ${m.seconds.toFixed(2)} | ${(m.seconds / local).toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${s3Cells.join(' | ')} | ${m.exitCode} |`);
+      console.log(
+        `| ${row.label} | ${m.seconds.toFixed(2)} | ${(m.seconds / local).toFixed(2)} | ${m.cpuSeconds.toFixed(2)} | ${(m.cpuSeconds / localCpu).toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${s3Cells.join(' | ')} | ${m.exitCode} |`,
+      );
     }
   } finally {
     await server.stop();
