@@ -45,7 +45,8 @@ function describeArchiveError(zipPath: string, error: unknown): string {
   if (/end of central directory record signature not found/i.test(message)) {
     return `${zipPath}: not a zip file, or a truncated one (no end-of-central-directory record)`;
   }
-  return `${zipPath}: ${message}`;
+  // An S3 failure found before the read (HEAD) already names the URI.
+  return message.startsWith(`${zipPath}: `) ? message : `${zipPath}: ${message}`;
 }
 
 /**
