@@ -58,6 +58,10 @@ function clientFor(region: string): S3Client {
       ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint, forcePathStyle: true }),
       maxAttempts: S3_MAX_ATTEMPTS,
       retryMode: 'standard',
+      // Ranged GETs carry no whole-object checksum to check, and every entry's CRC-32 is checked anyway:
+      // no checksum mode asked for, no stream wrapper per response.
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestChecksumCalculation: 'WHEN_REQUIRED',
       requestHandler: {
         httpAgent: new HttpAgent(agentOptions),
         httpsAgent: new HttpsAgent(agentOptions),
