@@ -24,7 +24,17 @@ export const localFile: SourceKind = {
   problem: async (location) => localFileProblem(location),
 };
 
-/** Any `scheme://` location no kind before it claims; S3 is planned (issue 15) and comes in ahead of this. */
+/**
+ * An S3 zip: checked (HEAD, globs listed) by resolveS3Zips before these checks run, with one sentence per
+ * problem; nothing more to look at here.
+ */
+export const s3Object: SourceKind = {
+  name: 'S3 object',
+  claims: (location) => location.startsWith('s3://'),
+  problem: () => Promise.resolve(null),
+};
+
+/** Any other `scheme://` location: no kind claims it. */
 export const unsupportedUri: SourceKind = {
   name: 'URI',
   claims: (location) => /^[a-z][a-z0-9+.-]*:\/\//i.test(location),
@@ -32,7 +42,7 @@ export const unsupportedUri: SourceKind = {
 };
 
 /** Asked in order; the first kind that claims a location checks it. */
-export const SOURCE_KINDS: SourceKind[] = [unsupportedUri, localFile];
+export const SOURCE_KINDS: SourceKind[] = [s3Object, unsupportedUri, localFile];
 
 export function localFileProblem(path: string): string | null {
   let isFile: boolean;

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { EXPORTS_FILE, ExportJobStore } from '../export/job-store.js';
 import { s3ObjectProbe } from '../export/s3-probe.js';
 import { scanZips } from '../run/scan.js';
+import { canonicalZipLocation, isS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/source-options.js';
 import { importMailboxes } from '../run/import-mailboxes.js';
 import { importAsExportsLand } from '../run/import-as-exports-land.js';
@@ -39,8 +40,13 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
   const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
   const exportsPath = join(options.state, EXPORTS_FILE);
   const store = existsSync(exportsPath) ? ExportJobStore.open(exportsPath, { readonly: true }) : null;
-  // Credentials from the standard AWS chain; the bucket's Region from AWS_REGION or the profile.
-  const probe = s3ObjectProbe({});
+  // Credentials from the standard AWS chain; the bucket's Region from --s3-region, AWS_REGION or the profile.
+  const probe = s3ObjectProbe({ ...(options.s3Region === undefined ? {} : { region: options.s3Region }), ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }) });
+  // Once, before any zip is opened: configuring again would drop the clients of reads in flight.
+  if (rows.some((row) => isS3Uri(row.zip))) {
+    const { configureS3 } = await import('../source/s3/index.js');
+    configureS3({ profile: options.s3Profile, region: options.s3Region, endpoint: options.s3Endpoint });
+  }
   try {
     if (!options.dryRun) checkMapping(ledger, options);
     const stats = new Stats();
@@ -67,7 +73,7 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
         options.parallel,
         async (row) => {
           if (fatal !== null || io.signal?.aborted) return;
-          const records = await scanZips([{ path: row.zip, mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(options), signal: io.signal }, progress.log);
+          const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(options), signal: io.signal }, progress.log);
           if (connection && !io.signal?.aborted) {
             stats.phase = options.dryRun ? 'checking destination' : 'importing';
             fatal ??= await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: 1, signal: io.signal }, progress.log);
@@ -80,7 +86,7 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
     } finally {
       progress.stop();
     }
-    const zipPaths = new Set(landed.map((row) => resolve(row.zip)));
+    const zipPaths = new Set(landed.map((row) => canonicalZipLocation(row.zip)));
     const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
     await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
     if (failedExports.length > 0) {

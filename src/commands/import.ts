@@ -1,4 +1,5 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { canonicalZipLocation } from '../source/index.js';
 import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
@@ -11,6 +12,7 @@ import { buildReport, messageLines } from '../reports/build-report.js';
 import { writeOutputs } from './outputs.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { checkCredential, checkMapRows, checkOptionFile, checkReportDir, checkSources } from './check-inputs.js';
+import { resolveS3Zips } from './s3-zips.js';
 import type { ImportOptions, TenantOptions } from './options.js';
 import type { RunReport } from '../reports/model.js';
 import { parseShard, type ShardSpec } from './shard-option.js';
@@ -66,7 +68,8 @@ export async function runImport(given: ImportOptions, io: CliIo): Promise<number
   // Messages the ledger recorded as imported before this moment were imported by an earlier run.
   const runStartedAt = new Date().toISOString();
   const spec = parseShard(given.shard, io.env);
-  const options = withShardPaths(given, spec);
+  // s3:// globs listed and every S3 zip checked (HEAD) before anything else.
+  const options = withShardPaths(await resolveS3Zips(given), spec);
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const zips = await shardOf(await checkedStart(options, io, tenant), spec, io);
@@ -89,7 +92,7 @@ export async function runImport(given: ImportOptions, io: CliIo): Promise<number
     } finally {
       progress.stop();
     }
-    const zipPaths = new Set(zips.map((z) => resolve(z.path)));
+    const zipPaths = new Set(zips.map((z) => canonicalZipLocation(z.path)));
     const built = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
     // The central directories were just read by the scan, so the plan costs a few reads of cached pages.
     const report = options.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, options.parallel) } : built;

@@ -18,6 +18,10 @@ export interface SourceOptions {
   readonly archiveBefore?: Date;
   readonly includeFolders: readonly string[];
   readonly excludeFolders: readonly string[];
+  /** For s3:// zips: a shared-config profile, the buckets' region, an S3-compatible endpoint. */
+  readonly s3Profile?: string;
+  readonly s3Region?: string;
+  readonly s3Endpoint?: string;
 }
 
 export interface TenantOptions {
@@ -89,6 +93,9 @@ const OPTIONS: readonly OptionSpec[] = [
   { flags: '--archive-before <day>', group: 'source', help: { import: 'send mail dated before this day (YYYY-MM-DD) to Archive, keeping its sub-path', reconcile: "the import's --archive-before: older mail is expected under Archive" } },
   { flags: '--include-folder <glob>', group: 'source', repeatable: true, help: { import: 'only these source folders (* within a name, ** across levels; repeatable)', reconcile: 'compare only these source folders (as the import had them; repeatable)' } },
   { flags: '--exclude-folder <glob>', group: 'source', repeatable: true, help: { import: 'leave these source folders out (repeatable)', reconcile: 'leave these source folders out of the comparison (repeatable)' } },
+  { flags: '--s3-profile <name>', group: 'source', help: both('AWS profile for s3:// zips (default: the standard AWS credential chain)') },
+  { flags: '--s3-region <region>', group: 'source', help: both("region of the zips' buckets (default: asked from each bucket)") },
+  { flags: '--s3-endpoint <url>', group: 'source', help: both('S3-compatible endpoint for s3:// zips, addressed path-style') },
   { flags: '--tenant <tenant>', group: 'tenant', help: { import: 'Entra tenant domain or ID (e.g. contoso.onmicrosoft.com)', reconcile: 'Entra tenant domain or ID', doctor: 'Entra tenant domain or ID' } },
   { flags: '--client-id <id>', group: 'tenant', help: { import: "the app registration's application (client) ID; the secret comes from EML_IMPORT_CLIENT_SECRET", reconcile: "the app registration's application (client) ID", doctor: "the app registration's application (client) ID" } },
   { flags: '--certificate <pem>', group: 'tenant', help: all('certificate credential: PEM file with the private key (and the certificate)') },
@@ -111,6 +118,10 @@ const OPTIONS: readonly OptionSpec[] = [
   { flags: '--no-progress', group: 'output', help: { import: 'no progress bar or periodic progress lines', reconcile: 'no progress bar or periodic progress lines' } },
 ];
 
+function both(text: string): Partial<Record<CommandName, string>> {
+  return { import: text, reconcile: text };
+}
+
 function all(text: string): Record<CommandName, string> {
   return { import: text, reconcile: text, doctor: text };
 }
@@ -118,8 +129,9 @@ function all(text: string): Record<CommandName, string> {
 /** Adds the options that apply to `name`, grouped and worded for it. */
 export function addCommandOptions(command: Command, name: CommandName): Command {
   // Optional for import: --wait-for-exports takes the zips from --map.
-  if (name === 'import') command.argument('[zips...]', 'WorkMail export zips (shell globs are fine)');
-  else if (name === 'reconcile') command.argument('<zips...>', 'WorkMail export zips (shell globs are fine)');
+  const zips = 'WorkMail export zips: local paths (shell globs are fine), s3://bucket/key.zip, s3://bucket/prefix/*.zip';
+  if (name === 'import') command.argument('[zips...]', zips);
+  else if (name === 'reconcile') command.argument('<zips...>', zips);
   for (const spec of OPTIONS) {
     const help = spec.help[name];
     if (help === undefined) continue;
@@ -192,6 +204,25 @@ function parseRules(rules: readonly string[]): HeaderRule[] {
   });
 }
 
+function parseS3Endpoint(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--s3-endpoint wants a URL such as https://s3.example.com, got '${value}'`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--s3-endpoint wants an http(s) URL, got '${value}'`);
+  if (url.username !== '' || url.password !== '') throw new UsageError('--s3-endpoint must not carry credentials: use the AWS credential chain or --s3-profile');
+  return value;
+}
+
+function parseS3Region(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[a-z]{2}(-[a-z0-9]+)+$/.test(value)) throw new UsageError(`--s3-region wants a region name such as eu-west-1, got '${value}'`);
+  return value;
+}
+
 /** Turns commander's loose values into the typed options, with a UsageError naming any bad one. */
 export function readImportOptions(zips: string[], raw: Record<string, unknown>): ImportOptions {
   const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
@@ -208,6 +239,9 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     archiveBefore: parseDay(str('archiveBefore'), '--archive-before'),
     includeFolders: list('includeFolder'),
     excludeFolders: list('excludeFolder'),
+    s3Profile: str('s3Profile'),
+    s3Region: parseS3Region(str('s3Region')),
+    s3Endpoint: parseS3Endpoint(str('s3Endpoint')),
     tenant: str('tenant'),
     clientId: str('clientId'),
     certificate: str('certificate'),

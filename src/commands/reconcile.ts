@@ -12,6 +12,7 @@ import { startProgress } from '../run/progress.js';
 import { checkedStart, shardOf, wantsTenant, withShardPaths } from './import.js';
 import { parseShard } from './shard-option.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
+import { resolveS3Zips } from './s3-zips.js';
 import type { ImportOptions } from './options.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 
@@ -21,8 +22,8 @@ import { ExitCode } from '../accounting/exit-codes.js';
  */
 export async function runReconcileCommand(given: ImportOptions, io: CliIo): Promise<number> {
   const spec = parseShard(given.shard, io.env);
-  const options = withShardPaths(given, spec);
-  if (!wantsTenant(options)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
+  if (!wantsTenant(given)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
+  const options = withShardPaths(await resolveS3Zips(given), spec);
   const zips = await shardOf(await checkedStart(options, io, true), spec, io);
   const ledgerPath = join(options.state, 'state.db');
   const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;

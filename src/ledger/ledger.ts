@@ -345,6 +345,14 @@ export class Ledger {
     this.sql(`UPDATE zips SET notes = ? WHERE id = ?`).run(JSON.stringify(notes), zipId);
   }
 
+  /**
+   * Moves the record of a zip whose content was replaced (an S3 object with another ETag) out of the
+   * way, to `retiredPath`, so that the zip at `path` is read again as a new one; the old rows stay.
+   */
+  retireZip(path: string, retiredPath: string): void {
+    this.sql(`UPDATE zips SET path = ? WHERE path = ?`).run(retiredPath, path);
+  }
+
   zip(id: number): ZipRecord {
     return toZipRecord(this.sql(`SELECT * FROM zips WHERE id = ?`).get(id) as RawZipRow);
   }

@@ -2,7 +2,8 @@
  * What reconcile takes from the import's ledger, when there is one: each entry's state, and whether the
  * import mapped folders with the options reconcile was given. Reconcile never writes to it.
  */
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
+import { canonicalZipLocation } from '../source/index.js';
 import type { Ledger, MessageState } from '../ledger/ledger.js';
 
 /**
@@ -31,7 +32,7 @@ export function ledgerEntries(ledger: Ledger): LedgerLookup {
     byName.set(nameKey, byName.has(nameKey) ? 'ambiguous' : entry);
   }
   return (zip, entryIndex) => {
-    const exact = byPath.get(`${resolve(zip.path)}\u0000${entryIndex}`);
+    const exact = byPath.get(`${canonicalZipLocation(zip.path)}\u0000${entryIndex}`);
     if (exact !== undefined) return exact;
     const named = byName.get(`${basename(zip.path)}\u0000${entryIndex}`);
     return named === undefined || named === 'ambiguous' ? null : named;

@@ -1,6 +1,5 @@
-import { basename, resolve } from 'node:path';
-import { statSync } from 'node:fs';
-import { ExportLogTally, checkExportLog, countNamedFolders, localExportIdentity, scanExport } from '../source/index.js';
+import { basename } from 'node:path';
+import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, scanExport, zipIdentity } from '../source/index.js';
 import { summarizeMessage } from '../message/summarize.js';
 import { classifySpam } from '../policy/spam.js';
 import { mapFolder } from '../policy/folder-map.js';
@@ -47,10 +46,14 @@ const ROWS_PER_TRANSACTION = 500;
 export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<ZipRecord[]> {
   const records: ZipRecord[] = [];
   // A missing file is reported by the scan as an archive error; its size is simply unknown here.
-  const sized = zips.map((zip) => {
-    const path = resolve(zip.path);
-    return { zip, path, size: statSync(path, { throwIfNoEntry: false })?.size ?? 0 };
-  });
+  const sized = await Promise.all(
+    zips.map(async (zip) => {
+      const path = canonicalZipLocation(zip.path);
+      const identity = await zipIdentity(path);
+      if (identity?.etag !== undefined) noticeReplacedObject(ledger, path, identity.etag, log);
+      return { zip, path, size: identity?.size ?? 0 };
+    }),
+  );
   const runPaths = new Set(sized.map((z) => z.path));
   stats.zipsTotal = zips.length;
   stats.zipBytesTotal = sized.reduce((sum, z) => sum + z.size, 0);
@@ -58,7 +61,7 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
   let bytesOfZipsDone = 0;
   for (const { zip, path, size } of sized) {
     if (options.signal?.aborted) break;
-    const identity = await localExportIdentity(path);
+    const identity = await exportIdentity(path);
     const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
     if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
     if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
@@ -88,6 +91,21 @@ function noteOutsideOriginals(records: readonly ZipRecord[], outside: readonly O
     ledger.addZipNote(zip.id, note);
     log(`${zip.path}: ${note}`);
   }
+}
+
+/**
+ * An S3 object's ETag is part of its identity: a zip read before under another ETag was replaced (a new
+ * export to the same key), so its record is moved aside and the new object is read from scratch; an
+ * unchanged one resumes. Kept as ledger meta, so the zips table needs no new column.
+ */
+function noticeReplacedObject(ledger: Ledger, path: string, etag: string, log: (line: string) => void): void {
+  const key = `s3-etag:${path}`;
+  const before = ledger.getMeta(key);
+  if (before !== null && before !== etag) {
+    ledger.retireZip(path, `${path}#etag=${before}`);
+    log(`${path}: the object was replaced since the last run (ETag ${before} is now ${etag}): reading it again`);
+  }
+  if (before !== etag) ledger.setMeta(key, etag);
 }
 
 async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {

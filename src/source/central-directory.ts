@@ -4,10 +4,14 @@
  * file reads (about 57 µs per entry here, 6 s per pass over 100,000 entries) and stops the whole walk at
  * entry-level problems that should only cost that entry.
  */
-import { open } from 'node:fs/promises';
+import { PassThrough } from 'node:stream';
+import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { decodeEntryName } from './entry-name.js';
 import type { ExtraField } from './entry-name.js';
+import type { ZipFile } from './zip-file.js';
+import { openZipFile } from './zip-file.js';
+import { isS3Uri } from './zip-location.js';
 
 /** What we keep of a central-directory record: small, so that holding many (openExport) stays cheap. */
 export interface CentralEntry {
@@ -48,22 +52,58 @@ interface DirectoryLocation {
   readonly entryCount: number;
 }
 
-/** Where the central directory starts and how many records it has; throws for a non-zip or truncated file. */
-function locateCentralDirectory(zipPath: string): Promise<DirectoryLocation> {
-  return new Promise((resolve, reject) => {
-    yauzl.open(
-      zipPath,
-      { lazyEntries: true, autoClose: false, decodeStrings: false, strictFileNames: false, validateEntrySizes: true },
-      (error, zip) => {
-        if (error) return reject(error);
-        // yauzl keeps the directory offset as the cursor of its (unused) entry reader.
-        const offset = (zip as unknown as { readEntryCursor: number }).readEntryCursor;
-        const location = { offset, entryCount: zip.entryCount };
-        zip.close();
-        resolve(location);
-      },
+/** yauzl's view of a ZipFile that is not a local file (an S3 object): it finds the records the same way. */
+class ZipFileReader extends yauzl.RandomAccessReader {
+  constructor(private readonly zip: ZipFile) {
+    super();
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    const stream = new PassThrough();
+    const buffer = Buffer.allocUnsafe(end - start);
+    this.zip.read(buffer, start).then(
+      (bytesRead) => stream.end(buffer.subarray(0, bytesRead)),
+      (error: unknown) => stream.destroy(error as Error),
     );
+    return stream;
+  }
+}
+
+const YAUZL_OPTIONS = { lazyEntries: true, autoClose: false, decodeStrings: false, strictFileNames: false, validateEntrySizes: true };
+
+/** Where the central directory starts and how many records it has; throws for a non-zip or truncated file. */
+function locateCentralDirectory(zipPath: string, zip: ZipFile): Promise<DirectoryLocation> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | null, found?: yauzl.ZipFile): void => {
+      if (error || found === undefined) return reject(error ?? new Error('no zip'));
+      // yauzl keeps the directory offset as the cursor of its (unused) entry reader.
+      const offset = (found as unknown as { readEntryCursor: number }).readEntryCursor;
+      const location = { offset, entryCount: found.entryCount };
+      found.close();
+      resolve(location);
+    };
+    if (isS3Uri(zipPath)) yauzl.fromRandomAccessReader(new ZipFileReader(zip), zip.fileSize, YAUZL_OPTIONS, done);
+    else yauzl.open(zipPath, YAUZL_OPTIONS, done);
   });
+}
+
+/**
+ * The raw bytes of the central directory (every record, not the end records): what identifies a zip's
+ * content without reading its entries. Throws as walkCentralDirectory does.
+ */
+export async function readCentralDirectoryBytes(zipPath: string): Promise<Buffer> {
+  const zip = await openZipFile(zipPath, { blocking: false });
+  try {
+    const location = await locateCentralDirectory(zipPath, zip);
+    await zip.prefetchEnd?.(location.offset);
+    let length = 0;
+    for await (const record of walkRecords(zip, location)) length = record.end - location.offset;
+    const bytes = Buffer.allocUnsafe(length);
+    if ((await zip.read(bytes, location.offset)) < length) throw new Error('central directory is cut off');
+    return bytes;
+  } finally {
+    await zip.close();
+  }
 }
 
 function parseExtraFields(bytes: Buffer): ExtraField[] {
@@ -144,40 +184,46 @@ function parseRecord(chunk: Buffer, at: number, index: number): { entry: Central
 /**
  * Yields every central-directory record in order. Throws (from the first `next()`) when the file is not a
  * zip or its central directory is missing, and mid-walk when a record is corrupt or cut off: past a broken
- * record nothing says where the next one starts.
+ * record nothing says where the next one starts. `zipPath` is a local path or an s3:// URI.
  */
 export async function* walkCentralDirectory(zipPath: string): AsyncGenerator<CentralEntry> {
-  const location = await locateCentralDirectory(zipPath);
-  const file = await open(zipPath, 'r');
+  const zip = await openZipFile(zipPath, { blocking: false });
   try {
-    const fileSize = (await file.stat()).size;
-    let chunk = Buffer.alloc(0);
-    let chunkStart = location.offset; // file offset of chunk[0]
-    let at = 0;
-    const ensure = async (bytes: number): Promise<boolean> => {
-      if (at + bytes <= chunk.length) return true;
-      const keep = chunk.subarray(at);
-      const want = Math.max(bytes, CENTRAL_DIRECTORY_CHUNK_BYTES);
-      const readFrom = chunkStart + at + keep.length;
-      const fresh = Buffer.allocUnsafe(Math.max(0, Math.min(want - keep.length, fileSize - readFrom)));
-      const { bytesRead } = fresh.length === 0 ? { bytesRead: 0 } : await file.read(fresh, 0, fresh.length, readFrom);
-      chunk = Buffer.concat([keep, fresh.subarray(0, bytesRead)]);
-      chunkStart += at;
-      at = 0;
-      return bytes <= chunk.length;
-    };
-    for (let index = 0; index < location.entryCount; index++) {
-      if (!(await ensure(CENTRAL_HEADER_FIXED_BYTES))) throw new Error(`central directory ends after ${index} of ${location.entryCount} records`);
-      if (chunk.readUInt32LE(at) !== CENTRAL_HEADER_SIGNATURE) {
-        throw new Error(`central directory record ${index} is corrupt (bad signature)`);
-      }
-      const variable = chunk.readUInt16LE(at + 28) + chunk.readUInt16LE(at + 30) + chunk.readUInt16LE(at + 32);
-      if (!(await ensure(CENTRAL_HEADER_FIXED_BYTES + variable))) throw new Error(`central directory record ${index} is cut off`);
-      const { entry, length } = parseRecord(chunk, at, index);
-      at += length;
-      yield entry;
-    }
+    const location = await locateCentralDirectory(zipPath, zip);
+    await zip.prefetchEnd?.(location.offset);
+    for await (const record of walkRecords(zip, location)) yield record.entry;
   } finally {
-    await file.close();
+    await zip.close();
+  }
+}
+
+/** The records from `location`, each with the file offset just past it. */
+async function* walkRecords(zip: ZipFile, location: DirectoryLocation): AsyncGenerator<{ entry: CentralEntry; end: number }> {
+  const fileSize = zip.fileSize;
+  let chunk = Buffer.alloc(0);
+  let chunkStart = location.offset; // file offset of chunk[0]
+  let at = 0;
+  const ensure = async (bytes: number): Promise<boolean> => {
+    if (at + bytes <= chunk.length) return true;
+    const keep = chunk.subarray(at);
+    const want = Math.max(bytes, CENTRAL_DIRECTORY_CHUNK_BYTES);
+    const readFrom = chunkStart + at + keep.length;
+    const fresh = Buffer.allocUnsafe(Math.max(0, Math.min(want - keep.length, fileSize - readFrom)));
+    const bytesRead = fresh.length === 0 ? 0 : await zip.read(fresh, readFrom);
+    chunk = Buffer.concat([keep, fresh.subarray(0, bytesRead)]);
+    chunkStart += at;
+    at = 0;
+    return bytes <= chunk.length;
+  };
+  for (let index = 0; index < location.entryCount; index++) {
+    if (!(await ensure(CENTRAL_HEADER_FIXED_BYTES))) throw new Error(`central directory ends after ${index} of ${location.entryCount} records`);
+    if (chunk.readUInt32LE(at) !== CENTRAL_HEADER_SIGNATURE) {
+      throw new Error(`central directory record ${index} is corrupt (bad signature)`);
+    }
+    const variable = chunk.readUInt16LE(at + 28) + chunk.readUInt16LE(at + 30) + chunk.readUInt16LE(at + 32);
+    if (!(await ensure(CENTRAL_HEADER_FIXED_BYTES + variable))) throw new Error(`central directory record ${index} is cut off`);
+    const { entry, length } = parseRecord(chunk, at, index);
+    at += length;
+    yield { entry, end: chunkStart + at };
   }
 }

@@ -8,15 +8,19 @@
 import { Worker } from 'node:worker_threads';
 import type { CentralEntry } from './central-directory.js';
 import type { EntryOutcome } from './read-entry.js';
+import type { ZipWindow } from './window-zip-file.js';
 
 export interface ReadWorkerData {
   readonly zipPath: string;
   readonly verify: boolean;
+  /** The zip is remote: every job brings the bytes of its entries (ReadJob.window); the worker opens nothing. */
+  readonly windowed?: boolean;
 }
 
 export interface ReadJob {
   readonly id: number;
   readonly entries: readonly CentralEntry[];
+  readonly window?: ZipWindow;
 }
 
 export interface ReadJobDone {
@@ -71,11 +75,11 @@ export class ReadPool {
     private readonly size: number,
   ) {}
 
-  /** The outcomes of `entries`, in their order. */
-  read(entries: readonly CentralEntry[]): Promise<EntryOutcome[]> {
+  /** The outcomes of `entries`, in their order; `window` holds their bytes for a windowed pool (handed over, not copied). */
+  read(entries: readonly CentralEntry[], window?: ZipWindow): Promise<EntryOutcome[]> {
     if (this.closed) return Promise.reject(new Error('read pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, entries, resolve, reject });
+      this.queue.push({ id: this.nextId++, entries, ...(window === undefined ? {} : { window }), resolve, reject });
       this.dispatch();
     });
   }
@@ -101,7 +105,8 @@ export class ReadPool {
       slot.jobs.set(job.id, job);
       // Only a worker with work keeps the process alive: an abandoned scan must not hang it.
       slot.worker.ref();
-      slot.worker.postMessage({ id: job.id, entries: job.entries } satisfies ReadJob);
+      const message: ReadJob = { id: job.id, entries: job.entries, ...(job.window === undefined ? {} : { window: job.window }) };
+      slot.worker.postMessage(message, job.window === undefined ? [] : [job.window.bytes.buffer as ArrayBuffer]);
     }
   }
 

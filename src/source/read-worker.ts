@@ -7,12 +7,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { ReadJob, ReadJobDone, ReadWorkerData } from './read-pool.js';
 import type { EntryOutcome } from './read-entry.js';
 import { readEntry } from './read-entry.js';
+import { windowZipFile } from './window-zip-file.js';
 import { openZipFile } from './zip-file.js';
 
-const { zipPath, verify } = workerData as ReadWorkerData;
+const { zipPath, verify, windowed } = workerData as ReadWorkerData;
 const port = parentPort;
 if (port === null) throw new Error('read-worker.ts runs only as a worker thread');
-const zip = await openZipFile(zipPath, { blocking: true });
+const local = windowed === true ? undefined : await openZipFile(zipPath, { blocking: true });
 
 /**
  * The batch's header blocks copied into one buffer that is handed over, not copied: posting each block
@@ -35,6 +36,8 @@ function packHeads(outcomes: EntryOutcome[]): { outcomes: EntryOutcome[]; packed
 port.on('message', (job: ReadJob) => {
   void (async () => {
     const outcomes: EntryOutcome[] = [];
+    const zip = job.window === undefined ? local : windowZipFile(job.window);
+    if (zip === undefined) throw new Error('a windowed read worker got a job without its bytes');
     // One entry at a time: a worker's memory is one entry, and blocking reads leave nothing to overlap.
     for (const entry of job.entries) outcomes.push(await readEntry(zip, zipPath, entry, verify));
     const { outcomes: repacked, packed } = packHeads(outcomes);

@@ -8,7 +8,15 @@ import type { EntryOutcome } from './read-entry.js';
 import { readEntry } from './read-entry.js';
 import { ReadPool } from './read-pool.js';
 import type { EntryRead, ExportLog, SourceEntry } from './types.js';
+import { OUTSIDE_WINDOW } from './window-zip-file.js';
+import type { ZipFile } from './zip-file.js';
 import { openZipFile } from './zip-file.js';
+import { isS3Uri } from './zip-location.js';
+
+/** Room for a local header (30 bytes and its variable part) beyond the central record's name and extra. */
+const LOCAL_HEADER_ROOM_BYTES = 30 + 1024;
+/** The largest slice of a remote zip handed to a worker at once; a batch spread wider is read here. */
+const MAX_WORKER_WINDOW_BYTES = 16 * 1024 * 1024;
 
 export type ScanItem =
   | { readonly type: 'entry'; readonly entry: SourceEntry; readonly read: EntryRead; readonly exportLog?: ExportLog }
@@ -37,7 +45,8 @@ function describeArchiveError(zipPath: string, error: unknown): string {
   if (/end of central directory record signature not found/i.test(message)) {
     return `${zipPath}: not a zip file, or a truncated one (no end-of-central-directory record)`;
   }
-  return `${zipPath}: ${message}`;
+  // An S3 failure found before the read (HEAD) already names the URI.
+  return message.startsWith(`${zipPath}: `) ? message : `${zipPath}: ${message}`;
 }
 
 /**
@@ -70,18 +79,46 @@ async function openEntryReader(zipPath: string, options: ScanOptions, workers: n
     const concurrency = Math.min(MAX_SCAN_CONCURRENCY, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_SCAN_CONCURRENCY)));
     return { batchEntries: 1, batchesInFlight: concurrency, read: inProcess, close: () => zip.close() };
   }
-  const pool = new ReadPool({ zipPath, verify: options.verify }, workers);
+  const remote = isS3Uri(zipPath);
+  const pool = new ReadPool({ zipPath, verify: options.verify, windowed: remote }, workers);
   return {
     batchEntries: READ_WORKER_BATCH_ENTRIES,
     // Enough that every worker has its next batch waiting while the consumer works through one.
     batchesInFlight: workers * 3,
     // A worker that fails (could not start, ran out of memory) costs speed, not entries: read them here.
-    read: (entries) => pool.read(entries).catch(() => inProcess(entries)),
+    read: (entries) => (remote ? readWindowed(zip, pool, entries, inProcess) : pool.read(entries)).catch(() => inProcess(entries)),
     close: async () => {
       await pool.close();
       await zip.close();
     },
   };
+}
+
+/**
+ * A remote zip's batch on a worker: the main thread fetches the bytes of the batch's entries (one slice,
+ * through the S3 reader's blocks and read-ahead) and hands them over; the worker inflates and checks them
+ * as it does a local file's. Workers never fetch themselves: each would fetch the same blocks again. A
+ * batch too spread out to fetch as one slice, and any entry whose bytes reach outside it (a local header
+ * longer than its central one), is read here instead.
+ */
+async function readWindowed(
+  zip: ZipFile,
+  pool: ReadPool,
+  entries: readonly CentralEntry[],
+  inProcess: (entries: readonly CentralEntry[]) => Promise<EntryOutcome[]>,
+): Promise<EntryOutcome[]> {
+  let start = Infinity;
+  let end = 0;
+  for (const entry of entries) {
+    start = Math.min(start, entry.localHeaderOffset);
+    end = Math.max(end, entry.localHeaderOffset + LOCAL_HEADER_ROOM_BYTES + entry.centralVariableLength + entry.compressedSize);
+  }
+  end = Math.min(end, zip.fileSize);
+  if (!(end > start) || end - start > MAX_WORKER_WINDOW_BYTES) return inProcess(entries);
+  const bytes = Buffer.allocUnsafeSlow(end - start);
+  const got = await zip.read(bytes, start);
+  const outcomes = await pool.read(entries, { start, bytes: bytes.subarray(0, got), fileSize: zip.fileSize });
+  return Promise.all(outcomes.map((outcome, i) => (!outcome.read.ok && outcome.read.error.endsWith(OUTSIDE_WINDOW) ? inProcess([entries[i]!]).then((o) => o[0]!) : outcome)));
 }
 
 /**

@@ -1,5 +1,6 @@
 /**
- * The open zip file that entry reads go through. Two ways to read it: with the async file API on the main
+ * The open zip that entry reads go through: a random-access reader over a local file or an S3 object
+ * (s3/s3-zip-file.ts, ranged GETs). Two ways to read a local file: with the async file API on the main
  * thread, where the event loop must stay free (progress, signals, uploads), and with blocking reads on a
  * read worker, where nothing else waits and a blocking read of a cached page costs a fraction of an async
  * one (measured: about 17 µs of main-thread time per async read, 100,000 reads per 50,000-entry scan).
@@ -7,6 +8,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { isS3Uri } from './zip-location.js';
 
 export interface ZipFile {
   readonly fileSize: number;
@@ -17,10 +19,20 @@ export interface ZipFile {
   /** Bytes `start` to `end` (inclusive) as a stream, for entries too large to hold at once. */
   stream(start: number, end: number): Readable;
   close(): Promise<void>;
+  /**
+   * Says that everything from `start` to the end (the central directory) is about to be read, for a
+   * reader that pays per request; a local file has no use for it.
+   */
+  prefetchEnd?(start: number): Promise<void>;
 }
 
-/** Opens `path` for reads; `blocking` for a worker thread. Throws as `open` does (missing file, …). */
+/**
+ * Opens `path` (a local path or an s3:// URI) for reads; `blocking` for a worker thread (an S3 object is
+ * never read with blocking reads). Throws as `open` does (missing file, …), or S3AccessError.
+ */
 export async function openZipFile(path: string, { blocking }: { blocking: boolean }): Promise<ZipFile> {
+  // Loaded only when needed: the AWS SDK costs start-up time that a local run (and each read worker) need not pay.
+  if (isS3Uri(path)) return (await import('./s3/s3-zip-file.js')).openS3ZipFile(path);
   if (blocking) {
     const fd = openSync(path, 'r');
     let closed = false;

@@ -61,9 +61,20 @@ describe('nothing is written by mistake', () => {
     expect(run.stderr).not.toContain(`${good}:`);
   });
 
-  it('says an s3:// location is not supported yet, rather than reading it as a local path', async () => {
-    const run = await refusedBeforeAnyWrite(() => [good, 's3://exports/ann.zip', ...tenantArgs(emulator, BOB)]);
-    expect(run.stderr).toContain('s3://exports/ann.zip: s3:// sources are not supported yet');
+  it('stops on an s3:// zip that cannot be read, naming it, rather than reading it as a local path', async () => {
+    // The SDK reads its credentials from the process environment; a closed loopback port stands for S3.
+    const saved = { ...process.env };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
+    try {
+      const run = await refusedBeforeAnyWrite(() => [good, 's3://exports/ann.zip', ...tenantArgs(emulator, BOB), '--s3-endpoint', 'http://127.0.0.1:9', '--s3-region', 'us-east-1']);
+      expect(run.stderr).toContain('s3://exports/ann.zip');
+      expect(run.stderr).not.toContain('no such file');
+    } finally {
+      for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
   });
 
   it('checks --report at start-up: an existing file, or a file where a parent folder should be', async () => {

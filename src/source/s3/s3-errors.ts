@@ -1,0 +1,63 @@
+/**
+ * What an S3 failure means for the user, in one sentence naming the URI. Built from the error's name,
+ * status and region header only: an SDK message may quote a request, and nothing of a request (least of
+ * all a credential) may reach the output.
+ */
+import { errorHeaders, s3Settings } from './s3-settings.js';
+
+/** Failures that no retry or later run mends without the user: the run must stop before any write. */
+export type S3Problem = 'access-denied' | 'no-such-bucket' | 'no-such-key' | 'wrong-region' | 'no-credentials' | 'other';
+
+export interface S3Failure {
+  readonly problem: S3Problem;
+  readonly sentence: string;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+function nameOf(error: unknown): string {
+  return (error as { name?: string; Code?: string }).Code ?? (error as { name?: string }).name ?? '';
+}
+
+function credentialsSource(): string {
+  const profile = s3Settings().profile;
+  return profile === undefined ? 'the credentials from the AWS chain' : `the credentials of profile '${profile}'`;
+}
+
+/** Classifies an error from a HEAD, GET or LIST of `uri` (bucket `bucket`, key `key` if any). */
+export function describeS3Error(error: unknown, uri: string, bucket: string, region: string, key?: string): S3Failure {
+  const name = nameOf(error);
+  const status = statusOf(error);
+  const realRegion = errorHeaders(error)['x-amz-bucket-region'];
+  if (name === 'CredentialsProviderError' || /credential/i.test(name) || /could not load credentials/i.test((error as Error).message ?? '')) {
+    const profile = s3Settings().profile;
+    const sentence =
+      profile === undefined
+        ? `${uri}: no AWS credentials found: give --s3-profile (or AWS_PROFILE), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or container role applies`
+        : `${uri}: no credentials for profile '${profile}' (--s3-profile): check that ~/.aws/config or ~/.aws/credentials has it, or for SSO run 'aws sso login --profile ${profile}'`;
+    return { problem: 'no-credentials', sentence };
+  }
+  if (status === 301 || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException') {
+    const where = realRegion === undefined ? 'another region' : `region ${realRegion}`;
+    const fix = realRegion === undefined ? 'give the right --s3-region' : `give --s3-region ${realRegion}`;
+    return { problem: 'wrong-region', sentence: `${uri}: bucket '${bucket}' is in ${where}, not ${region}: ${fix}, or leave --s3-region out to find it from the bucket` };
+  }
+  if (status === 403 || name === 'AccessDenied' || name === 'Forbidden') {
+    const what = key === undefined ? `list bucket '${bucket}' (s3:ListBucket)` : `read this object (s3:GetObject, and kms:Decrypt when the bucket uses SSE-KMS)`;
+    return { problem: 'access-denied', sentence: `${uri}: access denied: ${credentialsSource()} may not ${what}; allow it in the IAM or bucket policy, or use another --s3-profile` };
+  }
+  if (name === 'NoSuchBucket') {
+    const hint = s3Settings().endpoint === undefined ? 'check the bucket name' : `check the bucket name and --s3-endpoint ${s3Settings().endpoint}`;
+    return { problem: 'no-such-bucket', sentence: `${uri}: there is no bucket '${bucket}': ${hint}` };
+  }
+  if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) {
+    return {
+      problem: 'no-such-key',
+      sentence: `${uri}: bucket '${bucket}' has no object '${key ?? ''}': check the key (a glob such as s3://${bucket}/prefix/*.zip shows what is there)`,
+    };
+  }
+  const code = name || (status === undefined ? 'network error' : `HTTP ${status}`);
+  return { problem: 'other', sentence: `${uri}: S3 request failed (${code}) after retries` };
+}

@@ -1,0 +1,133 @@
+/**
+ * One S3 object as a zip is read from it: its size and ETag (its identity: a replaced object has another
+ * ETag), and ranged GETs that come back whole or not at all.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { parseS3Uri } from '../zip-location.js';
+import type { S3Failure, S3Problem } from './s3-errors.js';
+import { describeS3Error } from './s3-errors.js';
+import { regionOfBucket, s3ClientFor } from './s3-settings.js';
+
+export interface S3Object {
+  readonly uri: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly size: number;
+  /** As S3 gives it, quotes included; sent back as If-Match so that a replaced object is never mixed in. */
+  readonly etag: string;
+}
+
+/** An S3 failure with its meaning (see describeS3Error); `message` is the sentence for the user. */
+export class S3AccessError extends Error {
+  readonly problem: S3Problem;
+  constructor(failure: S3Failure, options?: ErrorOptions) {
+    super(failure.sentence, options);
+    this.name = 'S3AccessError';
+    this.problem = failure.problem;
+  }
+}
+
+/** Requests made and bytes asked for, for the benchmark and the tests' expectations. */
+export const s3Traffic = { heads: 0, gets: 0, lists: 0, bytesRequested: 0, retriedReads: 0 };
+
+/**
+ * Attempts per ranged read for what the SDK does not retry: it retries a request that failed before its
+ * response (500, 503 SlowDown, resets), but not a body that broke off or came back shorter than the range.
+ */
+const READ_ATTEMPTS = 4;
+const READ_BACKOFF_BASE_MS = 100;
+const READ_BACKOFF_MAX_MS = 5_000;
+
+const heads = new Map<string, Promise<S3Object>>();
+
+/** Size and ETag of the object (HEAD, once per URI and process); throws S3AccessError. */
+export function headS3Object(uri: string): Promise<S3Object> {
+  let head = heads.get(uri);
+  if (head === undefined) {
+    head = headOnce(uri);
+    heads.set(uri, head);
+    // A failed HEAD is asked again next time: the user may have fixed the policy meanwhile.
+    head.catch(() => heads.delete(uri));
+  }
+  return head;
+}
+
+/** Forgets what HEAD said about every object (a new run in the same process, the tests). */
+export function forgetS3Heads(): void {
+  heads.clear();
+}
+
+async function headOnce(uri: string): Promise<S3Object> {
+  const { bucket, key } = parseS3Uri(uri);
+  const region = await regionOfBucket(bucket);
+  const client = await s3ClientFor(bucket);
+  try {
+    s3Traffic.heads += 1;
+    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { uri, bucket, key, size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
+  } catch (error) {
+    let failure = describeS3Error(error, uri, bucket, region, key);
+    if (failure.problem === 'no-such-key') {
+      // A HEAD's 404 has no body to say whether the bucket or the key is missing: ask about the bucket.
+      try {
+        s3Traffic.heads += 1;
+        await client.send(new HeadBucketCommand({ Bucket: bucket }));
+      } catch (bucketError) {
+        const status = (bucketError as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404) failure = describeS3Error(Object.assign(new Error('NoSuchBucket'), { name: 'NoSuchBucket' }), uri, bucket, region, key);
+      }
+    }
+    throw new S3AccessError(failure, { cause: error });
+  }
+}
+
+function backoff(attempt: number): number {
+  const cap = Math.min(READ_BACKOFF_MAX_MS, READ_BACKOFF_BASE_MS * 2 ** attempt);
+  return cap / 2 + Math.random() * (cap / 2);
+}
+
+/**
+ * Bytes `start` to `end` (exclusive) of the object, exactly. A body that breaks off or comes back short
+ * is read again, with backoff; S3's own errors are retried by the SDK first. Throws an Error naming the
+ * range when all attempts fail, or S3AccessError when the answer is one no retry changes; the caller
+ * names the zip and the entry.
+ */
+export async function readS3Range(object: S3Object, start: number, end: number): Promise<Buffer> {
+  const client = await s3ClientFor(object.bucket);
+  const wanted = end - start;
+  let lastProblem = '';
+  for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
+    if (attempt > 0) {
+      s3Traffic.retriedReads += 1;
+      await sleep(backoff(attempt));
+    }
+    let response;
+    try {
+      s3Traffic.gets += 1;
+      s3Traffic.bytesRequested += wanted;
+      response = await client.send(
+        new GetObjectCommand({ Bucket: object.bucket, Key: object.key, Range: `bytes=${start}-${end - 1}`, ...(object.etag ? { IfMatch: object.etag } : {}) }),
+      );
+    } catch (error) {
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (status === 412) throw new Error(`the object was replaced while it was being read (its ETag changed); run again to read the new one`, { cause: error });
+      // The reader names the zip (and the entry) itself: the sentence here goes without the URI.
+      const failure = describeS3Error(error, object.uri, object.bucket, await regionOfBucket(object.bucket), object.key);
+      const sentence = failure.sentence.slice(object.uri.length + 2);
+      if (failure.problem !== 'other') throw new S3AccessError({ ...failure, sentence }, { cause: error });
+      // The SDK has retried it already, with its backoff: more attempts here would only multiply the wait.
+      throw new Error(`${sentence}, reading bytes ${start}-${end - 1}`, { cause: error });
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
+    } catch (error) {
+      lastProblem = `the response broke off (${(error as { code?: string }).code ?? (error as Error).message})`;
+      continue;
+    }
+    if (bytes.length === wanted) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    lastProblem = `asked for ${wanted} bytes, got ${bytes.length}`;
+  }
+  throw new Error(`bytes ${start}-${end - 1} could not be read after ${READ_ATTEMPTS} attempts: ${lastProblem}`);
+}

@@ -1,0 +1,113 @@
+/**
+ * How S3 is reached: the options the command line gives (profile, region, endpoint) and one client per
+ * bucket's region. Credentials always come from the SDK's standard chain (environment, shared profile
+ * incl. SSO, web identity, instance or container role); they are never read, held or printed here.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+
+export interface S3Settings {
+  /** A profile in the shared AWS config/credentials files (--s3-profile); else the chain's default. */
+  readonly profile?: string;
+  /** The bucket's region (--s3-region); found from the bucket when not given. */
+  readonly region?: string;
+  /** An S3-compatible endpoint (--s3-endpoint URL), addressed path-style. */
+  readonly endpoint?: string;
+}
+
+/**
+ * Attempts per request by the SDK's standard retry strategy (500, 503 SlowDown, throttling, connection
+ * errors before a response), with its exponential backoff and jitter.
+ */
+export const S3_MAX_ATTEMPTS = 6;
+/** Sockets per client: the read-ahead keeps a few GETs in flight per zip, and a few zips are read at once. */
+const MAX_SOCKETS = 32;
+/** A GET of a few MB that has not answered in this long has stalled: retry it (the SDK counts it). */
+const REQUEST_TIMEOUT_MS = 60_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+/** The region asked when discovering a bucket's: S3 answers any bucket's region from there. */
+const DISCOVERY_REGION = 'us-east-1';
+
+let settings: S3Settings = {};
+const clients = new Map<string, S3Client>();
+const bucketRegions = new Map<string, Promise<string>>();
+
+/** Sets the options for every S3 read that follows (the CLI calls this once, before any zip is opened). */
+export function configureS3(next: S3Settings): void {
+  for (const client of clients.values()) client.destroy();
+  clients.clear();
+  bucketRegions.clear();
+  settings = { ...next };
+}
+
+export function s3Settings(): S3Settings {
+  return settings;
+}
+
+function clientFor(region: string): S3Client {
+  let client = clients.get(region);
+  if (client === undefined) {
+    // The SDK warns on every run under Node 20 that its releases after January 2027 will need Node 22: a
+    // note for whoever upgrades the lock file, which a user reading exports can do nothing about.
+    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+    const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
+    client = new S3Client({
+      region,
+      ...(settings.profile === undefined ? {} : { profile: settings.profile }),
+      ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint, forcePathStyle: true }),
+      maxAttempts: S3_MAX_ATTEMPTS,
+      retryMode: 'standard',
+      // Ranged GETs carry no whole-object checksum to check, and every entry's CRC-32 is checked anyway:
+      // no checksum mode asked for, no stream wrapper per response.
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      requestHandler: {
+        httpAgent: new HttpAgent(agentOptions),
+        httpsAgent: new HttpsAgent(agentOptions),
+        requestTimeout: REQUEST_TIMEOUT_MS,
+        connectionTimeout: CONNECT_TIMEOUT_MS,
+      },
+    });
+    clients.set(region, client);
+  }
+  return client;
+}
+
+/** The response headers an SDK error carries, lower-cased names. */
+export function errorHeaders(error: unknown): Record<string, string> {
+  const headers = (error as { $response?: { headers?: Record<string, string> } }).$response?.headers ?? {};
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+/**
+ * The bucket's region: --s3-region when given, else what S3 says (HeadBucket answers with
+ * x-amz-bucket-region, on success and on the 301/403 a wrong region or a refused caller gets). A store
+ * that says nothing (S3-compatible ones) is taken to be in us-east-1 (or AWS_REGION).
+ */
+export function regionOfBucket(bucket: string): Promise<string> {
+  if (settings.region !== undefined) return Promise.resolve(settings.region);
+  let region = bucketRegions.get(bucket);
+  if (region === undefined) {
+    region = discoverRegion(bucket);
+    bucketRegions.set(bucket, region);
+  }
+  return region;
+}
+
+async function discoverRegion(bucket: string): Promise<string> {
+  const fallback = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DISCOVERY_REGION;
+  const asked = settings.endpoint === undefined ? DISCOVERY_REGION : fallback;
+  try {
+    const head = await clientFor(asked).send(new HeadBucketCommand({ Bucket: bucket }));
+    return head.BucketRegion ?? asked;
+  } catch (error) {
+    // No region said: the object's own HEAD will explain what is wrong (no bucket, no credentials…).
+    return errorHeaders(error)['x-amz-bucket-region'] ?? fallback;
+  }
+}
+
+/** The client for the bucket's region. */
+export async function s3ClientFor(bucket: string): Promise<S3Client> {
+  return clientFor(await regionOfBucket(bucket));
+}

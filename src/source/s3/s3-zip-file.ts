@@ -1,0 +1,186 @@
+/**
+ * An S3 object read as a ZipFile (see zip-file.ts) with ranged GETs. The end of the object (the
+ * end-of-central-directory records and, for up to MAX_PINNED_DIRECTORY_BYTES, the whole central
+ * directory) is fetched once and kept per object, so the scan's two walks and the import's lookups cost
+ * one or two requests. Entry data is read in blocks of S3_BLOCK_BYTES with read-ahead while the reads
+ * move forward, so the number of GETs follows the bytes read, not the entries (a 50,000-entry zip costs
+ * one GET per block, not per entry). Memory: at most CACHED_BLOCKS blocks per open zip, plus the kept end.
+ */
+import { Readable } from 'node:stream';
+import type { ZipFile } from '../zip-file.js';
+import type { S3Object } from './s3-object.js';
+import { S3AccessError, headS3Object, readS3Range } from './s3-object.js';
+
+/** One GET's worth of entry data: per MB read this is 1/4 GET, and a few of them in flight hide the round trip. */
+export const S3_BLOCK_BYTES = 4 * 1024 * 1024;
+/** Blocks requested ahead of the one being read while reads move forward. */
+export const S3_READ_AHEAD_BLOCKS = 2;
+/** Blocks kept per open zip (read-ahead included): entries read concurrently may lag a block or two. */
+const CACHED_BLOCKS = 6;
+/**
+ * The first request: the last MiB holds the end-of-central-directory records (at most 64 KiB of comment
+ * plus the zip64 records) and, for a zip of up to some 10,000 entries, the central directory too.
+ */
+const TAIL_BYTES = 1024 * 1024;
+/** Central directories up to this size are fetched in one GET and kept; a larger one is read in blocks. */
+export const MAX_PINNED_DIRECTORY_BYTES = 64 * 1024 * 1024;
+/** Blocks that fail in a row before the whole zip is given up (every later read fails at once). */
+const FAILED_BLOCKS_TO_GIVE_UP = 2;
+/** Objects whose end is kept: the zips being scanned and imported at once. */
+const KEPT_ENDS = 8;
+
+interface Suffix {
+  /** Object offset of bytes[0]; bytes run to the end of the object. */
+  readonly start: number;
+  readonly bytes: Buffer;
+}
+
+const ends = new Map<string, Promise<Suffix>>();
+
+function endKey(object: S3Object): string {
+  return `${object.uri}\u0000${object.etag}\u0000${object.size}`;
+}
+
+function keepEnd(key: string, end: Promise<Suffix>): void {
+  ends.delete(key);
+  ends.set(key, end);
+  end.catch(() => ends.delete(key));
+  while (ends.size > KEPT_ENDS) ends.delete(ends.keys().next().value as string);
+}
+
+function endOf(object: S3Object): Promise<Suffix> {
+  const key = endKey(object);
+  let end = ends.get(key);
+  if (end === undefined) {
+    const start = Math.max(0, object.size - TAIL_BYTES);
+    end = object.size === 0 ? Promise.resolve({ start: 0, bytes: Buffer.alloc(0) }) : readS3Range(object, start, object.size).then((bytes) => ({ start, bytes }));
+    keepEnd(key, end);
+  } else keepEnd(key, end);
+  return end;
+}
+
+/** Extends the kept end of the object down to `from` with one GET (the central directory's start). */
+async function extendEnd(object: S3Object, from: number): Promise<Suffix> {
+  const key = endKey(object);
+  const current = await endOf(object);
+  if (from >= current.start) return current;
+  const extended = readS3Range(object, from, current.start).then((bytes) => ({ start: from, bytes: Buffer.concat([bytes, current.bytes]) }));
+  keepEnd(key, extended);
+  return extended;
+}
+
+export class S3ZipFile implements ZipFile {
+  readonly blocking = false;
+  private readonly blocks = new Map<number, Promise<Buffer>>();
+  /** The furthest block read so far: a read in it or the next one is "moving forward". */
+  private lastBlock = -1;
+  private failedBlocks = 0;
+  private givenUp: Error | undefined;
+  private closed = false;
+
+  constructor(
+    readonly object: S3Object,
+    private end: Suffix,
+  ) {}
+
+  get fileSize(): number {
+    return this.object.size;
+  }
+
+  /**
+   * Says that `start` up to the end of the object (the central directory) will be read: fetched in one
+   * GET and kept, when it is not too large.
+   */
+  async prefetchEnd(start: number): Promise<void> {
+    if (start >= this.end.start || this.object.size - start > MAX_PINNED_DIRECTORY_BYTES) return;
+    this.end = await extendEnd(this.object, start);
+  }
+
+  async read(buffer: Buffer, position: number): Promise<number> {
+    if (this.closed) throw new Error(`${this.object.uri}: read after close`);
+    const end = Math.min(position + buffer.length, this.object.size);
+    let at = position;
+    while (at < end) {
+      if (at >= this.end.start) {
+        at += this.end.bytes.copy(buffer, at - position, at - this.end.start, end - this.end.start);
+        continue;
+      }
+      const index = Math.floor(at / S3_BLOCK_BYTES);
+      const blockStart = index * S3_BLOCK_BYTES;
+      const block = await this.block(index);
+      const upTo = Math.min(end, blockStart + block.length);
+      at += block.copy(buffer, at - position, at - blockStart, upTo - blockStart);
+    }
+    return Math.max(0, end - position);
+  }
+
+  stream(start: number, end: number): Readable {
+    const chunkBytes = 1024 * 1024;
+    const read = (buffer: Buffer, position: number): Promise<number> => this.read(buffer, position);
+    return Readable.from(
+      (async function* chunks(): AsyncGenerator<Buffer> {
+        for (let at = start; at <= end; at += chunkBytes) {
+          const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, end + 1 - at));
+          const got = await read(chunk, at);
+          if (got < chunk.length) throw new Error('unexpected end of object');
+          yield chunk;
+        }
+      })(),
+      { objectMode: false },
+    );
+  }
+
+  close(): Promise<void> {
+    this.closed = true;
+    this.blocks.clear();
+    return Promise.resolve();
+  }
+
+  private block(index: number): Promise<Buffer> {
+    if (this.givenUp) return Promise.reject(this.givenUp);
+    const forward = index === this.lastBlock || index === this.lastBlock + 1;
+    const block = this.want(index);
+    if (forward) for (let ahead = 1; ahead <= S3_READ_AHEAD_BLOCKS; ahead++) this.want(index + ahead);
+    this.lastBlock = Math.max(this.lastBlock, index);
+    while (this.blocks.size > CACHED_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
+    return block;
+  }
+
+  /** The block, from the cache (marked recently used) or requested now; nothing for a block in the kept end. */
+  private want(index: number): Promise<Buffer> {
+    const start = index * S3_BLOCK_BYTES;
+    const cached = this.blocks.get(index);
+    if (cached !== undefined) {
+      this.blocks.delete(index);
+      this.blocks.set(index, cached);
+      return cached;
+    }
+    if (start >= this.end.start) return Promise.resolve(Buffer.alloc(0));
+    const end = Math.min(start + S3_BLOCK_BYTES, this.end.start);
+    const fetched = readS3Range(this.object, start, end).then(
+      (bytes) => {
+        this.failedBlocks = 0;
+        return bytes;
+      },
+      (error: unknown) => {
+        // The failed block stays cached: the other entries in it fail at once with the same reason rather
+        // than wait through the retries again; once evicted, a later read asks again.
+        this.failedBlocks += 1;
+        if (error instanceof S3AccessError || this.failedBlocks >= FAILED_BLOCKS_TO_GIVE_UP) {
+          this.givenUp ??= new Error(`given up on the zip after repeated read failures: ${(error as Error).message}`, { cause: error });
+        }
+        throw error;
+      },
+    );
+    // Read-ahead that nobody reads yet must not be an unhandled rejection.
+    fetched.catch(() => undefined);
+    this.blocks.set(index, fetched);
+    return fetched;
+  }
+}
+
+/** Opens `uri` for reads: HEAD (once per process) and the object's end (once per object and ETag). */
+export async function openS3ZipFile(uri: string): Promise<S3ZipFile> {
+  const object = await headS3Object(uri);
+  return new S3ZipFile(object, await endOf(object));
+}

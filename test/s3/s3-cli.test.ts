@@ -1,0 +1,176 @@
+/**
+ * The command line with s3:// zips: dry run, --headers-only, globs, the errors that stop a run before
+ * any write, an import into the Graph emulator, reconcile, and a replaced object read again. A real
+ * s3rver behind a counting proxy; nothing mocked.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { message, writeZip } from '../helpers/make-zip.js';
+import { runCli } from '../helpers/run-cli.js';
+import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { forgetS3Heads } from '../../src/source/s3/s3-object.js';
+import { configureS3 } from '../../src/source/s3/s3-settings.js';
+import { FIXTURES_DIR } from '../source/helpers.js';
+import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
+
+const MAILBOX = 'ann@contoso.onmicrosoft.com';
+let server: S3TestServer;
+let work: string;
+const saved: Record<string, string | undefined> = {};
+
+beforeAll(async () => {
+  for (const [k, v] of Object.entries(S3_TEST_CREDENTIALS)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  server = await S3TestServer.start();
+  work = mkdtempSync(join(tmpdir(), 'eml-import-s3-'));
+  // A shared credentials file with a named profile, as --s3-profile reads it; the keys are s3rver's.
+  const credentials = join(work, 'aws-credentials');
+  writeFileSync(credentials, '[archive]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n');
+  const env = { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: join(work, 'aws-config') };
+  for (const [k, v] of Object.entries(env)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  await server.createBucket('exports');
+  for (const name of ['export-nested.zip', 'export-flat.zip', 'export-prefixed.zip']) {
+    await server.put('exports', `jobs/${name}`, readFileSync(join(FIXTURES_DIR, name)));
+  }
+  await server.put('exports', 'top.zip', readFileSync(join(FIXTURES_DIR, 'export-flat.zip')));
+});
+
+afterAll(async () => {
+  configureS3({});
+  await server.stop();
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+beforeEach(() => {
+  forgetS3Heads();
+  server.faults = [];
+  server.resetCounts();
+});
+
+const s3 = (): string[] => ['--s3-endpoint', server.endpoint];
+
+function messagesCsv(dir: string): string {
+  return readFileSync(join(dir, 'messages.csv'), 'utf8');
+}
+
+describe('eml-import with s3:// zips', () => {
+  for (const mode of [[], ['--headers-only']]) {
+    it(`dry run${mode.length ? ' --headers-only' : ''} of an S3 zip writes the same messages.csv as the local file`, async () => {
+      const localDir = join(work, `local${mode.length}`);
+      const remoteDir = join(work, `remote${mode.length}`);
+      const local = await runCli([join(FIXTURES_DIR, 'export-nested.zip'), '--dry-run', '--no-progress', '--report', localDir, ...mode]);
+      const remote = await runCli(['s3://exports/jobs/export-nested.zip', '--dry-run', '--no-progress', '--report', remoteDir, ...s3(), ...mode]);
+      expect(remote.status, remote.stderr).toBe(local.status);
+      expect(messagesCsv(remoteDir)).toBe(messagesCsv(localDir));
+      expect(messagesCsv(remoteDir).split('\n').length).toBeGreaterThan(5);
+    });
+  }
+
+  it('expands an s3:// glob by listing the bucket, with the shell rules (* stays within a segment), mixed with local paths', async () => {
+    const run = await runCli(['s3://exports/jobs/export-*.zip', 's3://exports/*.zip', join(FIXTURES_DIR, 'zip64.zip'), '--dry-run', '--json', '--no-progress', ...s3()]);
+    expect(run.status, run.stderr).toBeLessThan(2);
+    const json = JSON.parse(run.stdout) as { zips: { path: string }[] };
+    expect(json.zips.map((z) => z.path).sort()).toEqual(
+      ['s3://exports/jobs/export-flat.zip', 's3://exports/jobs/export-nested.zip', 's3://exports/jobs/export-prefixed.zip', 's3://exports/top.zip', join(FIXTURES_DIR, 'zip64.zip')].sort(),
+    );
+    expect(server.requests.some((r) => r.method === 'GET' && r.path.replace(/\/$/, '') === '/exports' && r.range === undefined)).toBe(true);
+  });
+
+  it('stops with exit 2 and one sentence per problem before reading anything', async () => {
+    const missing = await runCli(['s3://exports/jobs/nobody.zip', 's3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', ...s3()]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain("eml-import: error: s3://exports/jobs/nobody.zip: bucket 'exports' has no object 'jobs/nobody.zip': check the key");
+    expect(server.gets()).toEqual([]);
+
+    const nothing = await runCli(['s3://exports/none/*.zip', '--dry-run', '--no-progress', ...s3()]);
+    expect(nothing.status).toBe(2);
+    expect(nothing.stderr).toContain('s3://exports/none/*.zip: no object matches');
+
+    server.faults = [{ method: 'HEAD', pathIncludes: 'export-flat', fault: 'access-denied', times: 1 }];
+    const denied = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-profile', 'archive', ...s3()]);
+    expect(denied.status).toBe(2);
+    expect(denied.stderr).toContain("s3://exports/jobs/export-flat.zip: access denied: the credentials of profile 'archive' may not read this object");
+
+    const noProfile = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-profile', 'nobody', ...s3()]);
+    expect(noProfile.status).toBe(2);
+    expect(noProfile.stderr).toContain("s3://exports/jobs/export-flat.zip: no credentials for profile 'nobody' (--s3-profile)");
+
+    // The profile's keys are used, and never printed.
+    const withProfile = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-profile', 'archive', ...s3()]);
+    expect(withProfile.status, withProfile.stderr).toBeLessThan(2);
+    expect(withProfile.stderr + withProfile.stdout).not.toContain('S3RVER');
+
+    server.bucketRegions.set('exports', 'eu-west-1');
+    try {
+      const region = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-region', 'us-east-2', ...s3()]);
+      expect(region.status).toBe(2);
+      expect(region.stderr).toContain("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region eu-west-1, not us-east-2: give --s3-region eu-west-1");
+      const found = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', ...s3()]);
+      expect(found.status, found.stderr).toBeLessThan(2);
+    } finally {
+      server.bucketRegions.delete('exports');
+    }
+
+    const badEndpoint = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--s3-endpoint', 'http://key:secret@127.0.0.1:1']);
+    expect(badEndpoint.status).toBe(2);
+    expect(badEndpoint.stderr).not.toContain('secret');
+  });
+
+  it('imports an S3 zip into the Graph emulator, resumes, reconciles, and reads a replaced object again', async () => {
+    const emulator: Emulator = await startEmulator({ mailboxes: [MAILBOX] });
+    try {
+      const first = await writeZip(join(work, 'ann-1.zip'), [
+        { name: 'export/Inbox/1.eml', content: message({ subject: 'One', messageId: '<1@x>' }) },
+        { name: 'export/Inbox/2.eml', content: message({ subject: 'Two', messageId: '<2@x>' }) },
+        { name: 'export/Sent Items/3.eml', content: message({ subject: 'Three', messageId: '<3@x>' }) },
+      ]);
+      await server.put('exports', 'ann/export.zip', readFileSync(first));
+      const map = join(work, 'map.csv');
+      writeFileSync(map, `zip,mailbox\ns3://exports/ann/*.zip,${MAILBOX}\n`);
+      const state = join(work, 'state');
+      const args = ['s3://exports/ann/export.zip', ...tenantArgs(emulator, MAILBOX).filter((a, i, all) => a !== '--mailbox' && all[i - 1] !== '--mailbox'), '--map', map, '--state', state, '--json', '--no-progress', ...s3()];
+      const run1 = await runCli(args, tenantEnv(emulator));
+      expect(run1.status, run1.stderr).toBe(0);
+      expect(JSON.parse(run1.stdout).totals).toMatchObject({ messages: 3, imported: 3, failed: 0 });
+      expect(emulator.inspect.messages(MAILBOX).map((m) => m.subject).sort()).toEqual(['One', 'Three', 'Two']);
+
+      // Unchanged object: nothing read again, nothing sent again.
+      forgetS3Heads();
+      server.resetCounts();
+      const run2 = await runCli(args, tenantEnv(emulator));
+      expect(run2.status, run2.stderr).toBe(0);
+      expect(server.gets()).toEqual([]);
+      expect(emulator.inspect.messages(MAILBOX)).toHaveLength(3);
+
+      const reconcile = await runCli(['reconcile', ...args.filter((a) => a !== '--no-progress')], tenantEnv(emulator));
+      expect(reconcile.status, reconcile.stderr + reconcile.stdout).toBe(0);
+
+      // The export job ran again and wrote a new object under the same key: it is read again.
+      const second = await writeZip(join(work, 'ann-2.zip'), [
+        { name: 'export/Inbox/1.eml', content: message({ subject: 'One', messageId: '<1@x>' }) },
+        { name: 'export/Inbox/2.eml', content: message({ subject: 'Two', messageId: '<2@x>' }) },
+        { name: 'export/Sent Items/3.eml', content: message({ subject: 'Three', messageId: '<3@x>' }) },
+        { name: 'export/Inbox/4.eml', content: message({ subject: 'Four', messageId: '<4@x>' }) },
+      ]);
+      await server.put('exports', 'ann/export.zip', readFileSync(second));
+      forgetS3Heads();
+      const run3 = await runCli(args, tenantEnv(emulator));
+      expect(run3.status, run3.stderr).toBe(0);
+      expect(run3.stderr).toContain('s3://exports/ann/export.zip: the object was replaced since the last run');
+      expect(emulator.inspect.messages(MAILBOX).map((m) => m.subject).sort()).toEqual(['Four', 'One', 'Three', 'Two']);
+    } finally {
+      await emulator.close();
+    }
+  });
+});
