@@ -1,36 +1,69 @@
 /**
- * npm run bench: the dry run on a large generated export, timed against `unzip -p ZIP > /dev/null` on the
- * same file in the same run, with peak RSS of each. Generates the export first when it is missing.
+ * npm run bench: the dry run on generated exports, timed against `unzip -p ZIP > /dev/null` on the same
+ * file in the same run, with peak RSS and CPU time of each, then the per-entry cost of each stage
+ * (bench/stages.ts). Generates an export first when it is missing (fixtures/generate-large.ts).
  *
- *   npx tsx bench/dry-run.bench.ts [--messages 50000] [--zip PATH] [--runs 1] [--zips N]
+ *   npx tsx bench/dry-run.bench.ts [--case small,large] [--messages N] [--runs 1] [--zips N] [--zip PATH]
+ *                                  [--sample 20000] [--no-stages]
  *
- * --zips N runs on N copies of the export instead of one (an MSP's many small mailboxes, e.g.
- * `--messages 60 --zips 1000`), against `unzip -p` of each in turn: what costs per zip shows there.
+ * Cases (--case, comma-separated; default small,large):
+ * - small: 150,000 real-world sized messages (most 2-20 KB, a thin tail of attachments up to 4 MB; the
+ *   distribution and why is at smallMessage in fixtures/generate-large.ts). Work per entry shows here.
+ * - large: 50,000 messages of about 30 KB (2-200 KB). Work per byte shows here.
+ * - tiny: 1,000,000 messages of 400 bytes. Memory per entry shows here: the RSS of the dry run is sampled
+ *   as its progress lines pass 100k, 500k and 1M entries (and at the end), so a cost that grows with the
+ *   entry count stands out from the bounded in-flight memory.
+ * --messages N replaces each case's count (e.g. `--case small --messages 20000` for a quick run).
+ * --zips N runs the large case on N copies of the export instead of one (an MSP's many small mailboxes,
+ * e.g. `--messages 60 --zips 1000`), against `unzip -p` of each in turn: what costs per zip shows there.
+ * --zip PATH measures a given export instead of a generated one.
  *
- * The dry run is `node dist/cli.js ZIP --dry-run --json` (build with `npm run build`); until dist/cli.js
- * exists, bench/scan-only.ts (compiled with tsc into bench/out/) stands in for it. Peak RSS comes from
- * /usr/bin/time -f %M when present, else from polling VmHWM in /proc/PID/status.
+ * The dry run is `node dist/cli.js ZIP --dry-run --json` (npm run bench builds it first); until dist/cli.js
+ * exists, bench/scan-only.ts (compiled with tsc into bench/out/) stands in for it. Peak RSS and CPU seconds
+ * come from /usr/bin/time (-f '%M %U %S') when present, else from polling /proc/PID/status and /proc/PID/stat.
+ * The machine running this may be shared: interleaved runs (--runs 3) and medians make a burst of CPU
+ * steal hit every command alike, but single runs are only good to about ±10 %.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TIME = '/usr/bin/time';
+/** Clock ticks per second of /proc/PID/stat's utime and stime: 100 on every Linux this runs on. */
+const CLOCK_TICKS = 100;
+
+const CASES = { small: 150_000, large: 50_000, tiny: 1_000_000 } as const;
+type CaseName = keyof typeof CASES;
+/** Entry counts at which the tiny case reports the dry run's RSS. */
+const RSS_MARKS = [100_000, 500_000, 1_000_000];
 
 const { values } = parseArgs({
-  options: { messages: { type: 'string', default: '50000' }, zip: { type: 'string' }, runs: { type: 'string', default: '1' }, zips: { type: 'string', default: '1' } },
+  options: {
+    case: { type: 'string' },
+    messages: { type: 'string' },
+    zip: { type: 'string' },
+    runs: { type: 'string', default: '1' },
+    zips: { type: 'string', default: '1' },
+    sample: { type: 'string', default: '20000' },
+    'no-stages': { type: 'boolean', default: false },
+  },
 });
-const messages = Number(values.messages);
 const runs = Math.max(1, Number(values.runs));
 const zipCount = Math.max(1, Number(values.zips));
-const zipPath = values.zip ?? join(ROOT, 'fixtures', 'large', `export-${messages}.zip`);
+const caseNames = (values.case ?? (zipCount > 1 || values.zip !== undefined ? 'large' : 'small,large')).split(',').map((c) => c.trim());
+for (const name of caseNames) if (!(name in CASES)) throw new Error(`--case: unknown case ${name} (small, large, tiny)`);
+
+function exportPath(shape: CaseName, messages: number): string {
+  return join(ROOT, 'fixtures', 'large', shape === 'large' ? `export-${messages}.zip` : `export-${shape}-${messages}.zip`);
+}
 
 /** The zips to read: the export itself, or `zipCount` hard links to it (distinct paths, one file). */
-function zipPaths(): string[] {
+function zipPaths(zipPath: string, messages: number): string[] {
   if (zipCount === 1) return [zipPath];
   const dir = join(ROOT, 'fixtures', 'large', `export-${messages}-x${zipCount}`);
   mkdirSync(dir, { recursive: true });
@@ -44,38 +77,85 @@ function zipPaths(): string[] {
 interface Measurement {
   readonly seconds: number;
   readonly peakRssMb: number;
+  readonly cpuSeconds: number;
   readonly exitCode: number | null;
+  /** Peak RSS so far (VmHWM, MB) as the progress lines passed each entry count. */
+  readonly rssAt: ReadonlyArray<{ entries: number; hwmMb: number; rssMb: number }>;
 }
 
-/** Runs a command with stdout to /dev/null; wall time and peak RSS. */
+function procStatus(pid: number): { hwmKb: number; rssKb: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return { hwmKb: Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0), rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) };
+  } catch {
+    return undefined; // exited between polls
+  }
+}
+
+function procCpuSeconds(pid: number): number | undefined {
+  try {
+    // after "(comm)": state is field 3, utime 14, stime 15
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The measured process: /usr/bin/time's child once it has started, else the child itself. */
+function measuredPid(childPid: number, underTime: boolean): number | undefined {
+  if (!underTime) return childPid;
+  try {
+    const children = readFileSync(`/proc/${childPid}/task/${childPid}/children`, 'utf8').trim();
+    return children === '' ? undefined : Number(children.split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Runs a command with stdout to /dev/null: wall time, peak RSS and CPU time, and the RSS as its plain
+ * progress lines ("scanning: ..., N entries, ...", every 250 ms) pass entry counts.
+ */
 async function measure(command: string, args: readonly string[]): Promise<Measurement> {
   const devNull = openSync('/dev/null', 'w');
   const useTime = existsSync(TIME);
   const report = join(tmpdir(), `eml-import-bench-${process.pid}.time`);
-  const [file, argv] = useTime ? [TIME, ['-f', '%M', '-o', report, command, ...args]] : [command, [...args]];
+  const [file, argv] = useTime ? [TIME, ['-f', '%M %U %S', '-o', report, command, ...args]] : [command, [...args]];
   const started = process.hrtime.bigint();
-  const child = spawn(file, argv, { stdio: ['ignore', devNull, 'inherit'], cwd: ROOT });
+  const child = spawn(file, argv, { stdio: ['ignore', devNull, 'pipe'], cwd: ROOT, env: { ...process.env, EML_IMPORT_PROGRESS_INTERVAL_MS: '250' } });
+  const rssAt: Array<{ entries: number; hwmMb: number; rssMb: number }> = [];
   let polledKb = 0;
-  const poll = useTime
-    ? undefined
-    : setInterval(() => {
-        try {
-          const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-          polledKb = Math.max(polledKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-        } catch {
-          // exited between polls
-        }
-      }, 20);
+  let polledCpu = 0;
+  const poll = setInterval(() => {
+    const pid = child.pid === undefined ? undefined : measuredPid(child.pid, useTime);
+    if (pid === undefined) return;
+    polledKb = Math.max(polledKb, procStatus(pid)?.hwmKb ?? 0);
+    polledCpu = Math.max(polledCpu, procCpuSeconds(pid) ?? 0);
+  }, 50);
+  createInterface({ input: child.stderr! }).on('line', (line) => {
+    const entries = /scanning: .*?, (\d+) entries/.exec(line)?.[1];
+    if (entries === undefined) {
+      process.stderr.write(`  ${line}\n`);
+      return;
+    }
+    const pid = child.pid === undefined ? undefined : measuredPid(child.pid, useTime);
+    const status = pid === undefined ? undefined : procStatus(pid);
+    if (status) rssAt.push({ entries: Number(entries), hwmMb: status.hwmKb / 1024, rssMb: status.rssKb / 1024 });
+  });
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (poll) clearInterval(poll);
+  clearInterval(poll);
   closeSync(devNull);
   let peakKb = polledKb;
+  let cpuSeconds = polledCpu;
   if (useTime) {
-    peakKb = Number(readFileSync(report, 'utf8').trim().split('\n').pop());
+    const [rss, user, system] = (readFileSync(report, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+    peakKb = rss ?? NaN;
+    cpuSeconds = (user ?? NaN) + (system ?? NaN);
     rmSync(report, { force: true });
   }
-  return { seconds, peakRssMb: peakKb / 1024, exitCode };
+  return { seconds, peakRssMb: peakKb / 1024, cpuSeconds, exitCode, rssAt };
 }
 
 function median(values: readonly number[]): number {
@@ -84,18 +164,24 @@ function median(values: readonly number[]): number {
   return Number.isInteger(mid) ? ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2 : (sorted[Math.floor(mid)] ?? NaN);
 }
 
-function ensureExport(): void {
+function ensureExport(shape: CaseName, messages: number, zipPath: string): void {
   if (existsSync(zipPath)) return;
-  console.log(`generating ${zipPath} (${messages} messages; takes a few minutes)...`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'fixtures/generate-large.ts', '--messages', String(messages), '--out', zipPath], {
+  console.log(`generating ${zipPath} (${shape}, ${messages} messages; takes a few minutes)...`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'fixtures/generate-large.ts', '--shape', shape, '--messages', String(messages), '--out', zipPath], {
     cwd: ROOT,
     stdio: 'inherit',
   });
-  if (result.status !== 0) throw new Error('generating the large export failed');
+  if (result.status !== 0) throw new Error('generating the export failed');
+}
+
+interface Row {
+  readonly label: string;
+  readonly command: string;
+  readonly args: string[];
 }
 
 /** The dry-run command: the CLI when built, else the compiled scan-only stand-in. */
-function dryRunCommand(zips: readonly string[], headersOnly: boolean): { label: string; command: string; args: string[] } {
+function dryRunCommand(zips: readonly string[], headersOnly: boolean): Row {
   const cli = join(ROOT, 'dist', 'cli.js');
   const flag = headersOnly ? ['--headers-only'] : [];
   const shown = zips.length === 1 ? 'ZIP' : `${zips.length} ZIPs`;
@@ -114,17 +200,29 @@ function dryRunCommand(zips: readonly string[], headersOnly: boolean): { label: 
   return { label: `node bench/out/bench/scan-only.js ${shown}${headersOnly ? ' --headers-only' : ''} (dist/cli.js not built)`, command: process.execPath, args: [compiled, ...zips, ...flag] };
 }
 
-async function main(): Promise<void> {
-  ensureExport();
-  const zips = zipPaths();
-  const unzip =
+/** The RSS samples nearest past each mark, and the last one (the scan's end). */
+function rssReport(samples: ReadonlyArray<{ entries: number; hwmMb: number; rssMb: number }>, entries: number): string {
+  const marks = RSS_MARKS.filter((m) => m < entries);
+  const picked = marks.map((mark) => samples.find((s) => s.entries >= mark)).filter((s) => s !== undefined);
+  const last = samples.at(-1);
+  if (last !== undefined && !picked.includes(last)) picked.push(last);
+  return picked.map((s) => `${s.entries.toLocaleString('en')} entries: RSS ${s.rssMb.toFixed(0)} MB (peak so far ${s.hwmMb.toFixed(0)} MB)`).join('; ');
+}
+
+async function runCase(shape: CaseName): Promise<void> {
+  const messages = values.messages === undefined ? CASES[shape] : Number(values.messages);
+  const zipPath = values.zip ?? exportPath(shape, messages);
+  if (values.zip === undefined) ensureExport(shape, messages, zipPath);
+  const zips = zipPaths(zipPath, messages);
+  const entries = messages * zips.length;
+  const unzip: Row =
     zips.length === 1
       ? { label: 'unzip -p ZIP > /dev/null', command: 'unzip', args: ['-p', zipPath] }
       : { label: `unzip -p each of ${zips.length} ZIPs > /dev/null`, command: 'sh', args: ['-c', 'for z; do unzip -p "$z" || exit $?; done', 'sh', ...zips] };
-  const rows: Array<{ label: string; command: string; args: string[] }> = [unzip, dryRunCommand(zips, false), dryRunCommand(zips, true)];
+  const rows: Row[] = [unzip, dryRunCommand(zips, false), dryRunCommand(zips, true)];
   // A large zip is read on worker threads, as many as the cores allow (src/source/scan.ts).
-  console.log(`export: ${zipPath}${zips.length === 1 ? '' : ` x ${zips.length}`}\ncores: ${availableParallelism()}`);
-  const results: Array<{ label: string; seconds: number[]; rss: number[] }> = rows.map((row) => ({ label: row.label, seconds: [], rss: [] }));
+  console.log(`\n## ${values.zip === undefined ? shape : 'given'}: ${zipPath}${zips.length === 1 ? '' : ` x ${zips.length}`}, ${entries.toLocaleString('en')} entries, cores: ${availableParallelism()}`);
+  const results = rows.map((row) => ({ label: row.label, seconds: [] as number[], rss: [] as number[], cpu: [] as number[], rssAt: [] as Measurement['rssAt'][] }));
   // Interleaved, so that a burst of CPU steal hits every command alike.
   for (let run = 0; run < runs; run++) {
     for (const [i, row] of rows.entries()) {
@@ -132,15 +230,30 @@ async function main(): Promise<void> {
       if (m.exitCode !== 0 && !(row === unzip && m.exitCode === 1)) console.log(`  ${row.label}: exit code ${m.exitCode}`);
       results[i]!.seconds.push(m.seconds);
       results[i]!.rss.push(m.peakRssMb);
+      results[i]!.cpu.push(m.cpuSeconds);
+      results[i]!.rssAt.push(m.rssAt);
     }
   }
   const baseline = median(results[0]!.seconds);
-  console.log('\n| command | runs (s) | median s | ratio vs unzip | peak RSS MB |');
-  console.log('|---|---|---|---|---|');
+  console.log('\n| command | runs (s) | median s | ratio vs unzip | µs per entry | CPU s per 1,000 entries | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const r of results) {
     const s = median(r.seconds);
-    console.log(`| ${r.label} | ${r.seconds.map((x) => x.toFixed(2)).join(', ')} | ${s.toFixed(2)} | ${(s / baseline).toFixed(2)} | ${Math.max(...r.rss).toFixed(0)} |`);
+    const cpu = median(r.cpu);
+    console.log(
+      `| ${r.label} | ${r.seconds.map((x) => x.toFixed(2)).join(', ')} | ${s.toFixed(2)} | ${(s / baseline).toFixed(2)} | ${((s * 1e6) / entries).toFixed(1)} | ${((cpu * 1000) / entries).toFixed(3)} | ${Math.max(...r.rss).toFixed(0)} |`,
+    );
+  }
+  if (shape === 'tiny' || entries >= RSS_MARKS[0]!) {
+    for (const r of results.slice(1)) {
+      const samples = r.rssAt.at(-1) ?? [];
+      if (samples.length > 0) console.log(`RSS of ${r.label}: ${rssReport(samples, entries)}`);
+    }
+  }
+  if (!values['no-stages']) {
+    const stages = spawnSync(process.execPath, ['--import', 'tsx', 'bench/stages.ts', zipPath, '--sample', values.sample], { cwd: ROOT, stdio: 'inherit' });
+    if (stages.status !== 0) console.log('  bench/stages.ts failed');
   }
 }
 
-await main();
+for (const name of caseNames) await runCase(name as CaseName);
