@@ -366,19 +366,23 @@ export class Ledger {
     this.sql(`UPDATE zips SET scanned = 1, archive_error = ?, export_log = ?, export_log_mismatches = ? WHERE id = ?`).run(result.archiveError, result.exportLog, JSON.stringify(result.exportLogMismatches), zipId);
   }
 
-  /** Adds scanned entries in one transaction; entries already present (a resumed scan) are left as they are. */
+  /**
+   * Adds scanned entries in one transaction; entries already present (a resumed scan) are left as they are.
+   * Parameters are bound by position: binding a row by name (an object, spread per row) cost a third of
+   * the insert (this runs for every entry of every zip).
+   */
   addEntries(rows: readonly NewEntryRow[]): void {
     const insert = this.sql(
       `INSERT OR IGNORE INTO messages
         (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, header_defects, message_id, fingerprint, size,
          crc32, scope, verdict, rule, read_error, state, updated_at)
-       VALUES (@zipId, @entry, @entryIndex, @folder, @target, @kind, @subject, @sender, @date, @dateSource, @headerDefects, @messageId,
-         @fingerprint, @size, @crc32, @scope, @verdict, @rule, @readError, @state, @updatedAt)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const at = now();
     this.db.transaction(() => {
-      for (const row of rows) {
-        insert.run({ ...row, headerDefects: row.headerDefects ?? 0, state: row.verdict === 'importable' ? 'pending' : 'skipped', updatedAt: at });
+      for (const r of rows) {
+        const state = r.verdict === 'importable' ? 'pending' : 'skipped';
+        insert.run(r.zipId, r.entry, r.entryIndex, r.folder, r.target, r.kind, r.subject, r.sender, r.date, r.dateSource, r.headerDefects ?? 0, r.messageId, r.fingerprint, r.size, r.crc32, r.scope, r.verdict, r.rule, r.readError, state, at);
       }
     })();
   }
