@@ -4,7 +4,7 @@
  * (bench/stages.ts). Generates an export first when it is missing (fixtures/generate-large.ts).
  *
  *   npx tsx bench/dry-run.bench.ts [--case small,large] [--messages N] [--runs 1] [--zips N] [--zip PATH]
- *                                  [--sample 20000] [--no-stages]
+ *                                  [--sample 20000] [--no-stages] [--cli PATH]
  *
  * Cases (--case, comma-separated; default small,large):
  * - small: 150,000 real-world sized messages (most 2-20 KB, a thin tail of attachments up to 4 MB; the
@@ -16,16 +16,20 @@
  * --messages N replaces each case's count (e.g. `--case small --messages 20000` for a quick run).
  * --zips N runs the large case on N copies of the export instead of one (an MSP's many small mailboxes,
  * e.g. `--messages 60 --zips 1000`), against `unzip -p` of each in turn: what costs per zip shows there.
- * --zip PATH measures a given export instead of a generated one.
+ * --zip PATH measures a given export instead of a generated one; --cli PATH another build's cli.js (to
+ * compare with the build before a change: copy dist/ and package.json aside, keeping their layout).
  *
  * The dry run is `node dist/cli.js ZIP --dry-run --json` (npm run bench builds it first); until dist/cli.js
  * exists, bench/scan-only.ts (compiled with tsc into bench/out/) stands in for it. Peak RSS and CPU seconds
  * come from /usr/bin/time (-f '%M %U %S') when present, else from polling /proc/PID/status and /proc/PID/stat.
+ * The CPU seconds of the main thread and of the busiest other threads (read workers, V8's GC helpers) are
+ * polled from /proc/PID/task: on an idle machine the busiest thread bounds the wall time, so they say
+ * what a change did when a shared machine makes the wall time noisy.
  * The machine running this may be shared: interleaved runs (--runs 3) and medians make a burst of CPU
  * steal hit every command alike, but single runs are only good to about ±10 %.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -51,6 +55,7 @@ const { values } = parseArgs({
     zips: { type: 'string', default: '1' },
     sample: { type: 'string', default: '20000' },
     'no-stages': { type: 'boolean', default: false },
+    cli: { type: 'string' },
   },
 });
 const runs = Math.max(1, Number(values.runs));
@@ -79,6 +84,9 @@ interface Measurement {
   readonly peakRssMb: number;
   readonly cpuSeconds: number;
   readonly exitCode: number | null;
+  /** CPU seconds of the main thread, and of each other thread (read workers, V8's helpers, libuv's pool), busiest first. */
+  readonly mainCpu: number;
+  readonly otherCpu: readonly number[];
   /** Peak RSS so far (VmHWM, MB) as the progress lines passed each entry count. */
   readonly rssAt: ReadonlyArray<{ entries: number; hwmMb: number; rssMb: number }>;
 }
@@ -99,6 +107,25 @@ function procCpuSeconds(pid: number): number | undefined {
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
   } catch {
     return undefined;
+  }
+}
+
+/** CPU seconds of each thread of `pid`, by thread id. */
+function threadCpuSeconds(pid: number, into: Map<number, number>): void {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return;
+  }
+  for (const tid of tids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      into.set(Number(tid), Math.max(into.get(Number(tid)) ?? 0, seconds));
+    } catch {
+      // the thread ended between listing and reading
+    }
   }
 }
 
@@ -127,11 +154,17 @@ async function measure(command: string, args: readonly string[]): Promise<Measur
   const rssAt: Array<{ entries: number; hwmMb: number; rssMb: number }> = [];
   let polledKb = 0;
   let polledCpu = 0;
+  let measured: number | undefined;
+  // Per thread, because on a shared machine the wall time says little: what bounds the scan on an idle one
+  // is its busiest thread (the main thread, or a read worker).
+  const threads = new Map<number, number>();
   const poll = setInterval(() => {
     const pid = child.pid === undefined ? undefined : measuredPid(child.pid, useTime);
     if (pid === undefined) return;
+    measured = pid;
     polledKb = Math.max(polledKb, procStatus(pid)?.hwmKb ?? 0);
     polledCpu = Math.max(polledCpu, procCpuSeconds(pid) ?? 0);
+    threadCpuSeconds(pid, threads);
   }, 50);
   createInterface({ input: child.stderr! }).on('line', (line) => {
     const entries = /scanning: .*?, (\d+) entries/.exec(line)?.[1];
@@ -155,7 +188,9 @@ async function measure(command: string, args: readonly string[]): Promise<Measur
     cpuSeconds = (user ?? NaN) + (system ?? NaN);
     rmSync(report, { force: true });
   }
-  return { seconds, peakRssMb: peakKb / 1024, cpuSeconds, exitCode, rssAt };
+  const mainCpu = measured === undefined ? NaN : (threads.get(measured) ?? NaN);
+  const otherCpu = [...threads].filter(([tid]) => tid !== measured).map(([, cpu]) => cpu).sort((a, b) => b - a);
+  return { seconds, peakRssMb: peakKb / 1024, cpuSeconds, exitCode, rssAt, mainCpu, otherCpu };
 }
 
 function median(values: readonly number[]): number {
@@ -182,11 +217,11 @@ interface Row {
 
 /** The dry-run command: the CLI when built, else the compiled scan-only stand-in. */
 function dryRunCommand(zips: readonly string[], headersOnly: boolean): Row {
-  const cli = join(ROOT, 'dist', 'cli.js');
+  const cli = values.cli ?? join(ROOT, 'dist', 'cli.js');
   const flag = headersOnly ? ['--headers-only'] : [];
   const shown = zips.length === 1 ? 'ZIP' : `${zips.length} ZIPs`;
   if (existsSync(cli)) {
-    return { label: `node dist/cli.js ${shown} --dry-run${headersOnly ? ' --headers-only' : ''} --json`, command: process.execPath, args: [cli, ...zips, '--dry-run', ...flag, '--json'] };
+    return { label: `node ${values.cli ?? 'dist/cli.js'} ${shown} --dry-run${headersOnly ? ' --headers-only' : ''} --json`, command: process.execPath, args: [cli, ...zips, '--dry-run', ...flag, '--json'] };
   }
   const compiled = join(ROOT, 'bench', 'out', 'bench', 'scan-only.js');
   if (!existsSync(compiled)) {
@@ -222,7 +257,7 @@ async function runCase(shape: CaseName): Promise<void> {
   const rows: Row[] = [unzip, dryRunCommand(zips, false), dryRunCommand(zips, true)];
   // A large zip is read on worker threads, as many as the cores allow (src/source/scan.ts).
   console.log(`\n## ${values.zip === undefined ? shape : 'given'}: ${zipPath}${zips.length === 1 ? '' : ` x ${zips.length}`}, ${entries.toLocaleString('en')} entries, cores: ${availableParallelism()}`);
-  const results = rows.map((row) => ({ label: row.label, seconds: [] as number[], rss: [] as number[], cpu: [] as number[], rssAt: [] as Measurement['rssAt'][] }));
+  const results = rows.map((row) => ({ label: row.label, seconds: [] as number[], rss: [] as number[], cpu: [] as number[], main: [] as number[], others: [] as string[], rssAt: [] as Measurement['rssAt'][] }));
   // Interleaved, so that a burst of CPU steal hits every command alike.
   for (let run = 0; run < runs; run++) {
     for (const [i, row] of rows.entries()) {
@@ -232,16 +267,18 @@ async function runCase(shape: CaseName): Promise<void> {
       results[i]!.rss.push(m.peakRssMb);
       results[i]!.cpu.push(m.cpuSeconds);
       results[i]!.rssAt.push(m.rssAt);
+      results[i]!.main.push(m.mainCpu);
+      results[i]!.others.push(m.otherCpu.slice(0, 3).map((x) => x.toFixed(1)).join(' + '));
     }
   }
   const baseline = median(results[0]!.seconds);
-  console.log('\n| command | runs (s) | median s | ratio vs unzip | µs per entry | CPU s per 1,000 entries | peak RSS MB |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('\n| command | runs (s) | median s | ratio vs unzip | µs per entry | CPU s per 1,000 entries | main thread CPU s | busiest other threads CPU s | peak RSS MB |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const s = median(r.seconds);
     const cpu = median(r.cpu);
     console.log(
-      `| ${r.label} | ${r.seconds.map((x) => x.toFixed(2)).join(', ')} | ${s.toFixed(2)} | ${(s / baseline).toFixed(2)} | ${((s * 1e6) / entries).toFixed(1)} | ${((cpu * 1000) / entries).toFixed(3)} | ${Math.max(...r.rss).toFixed(0)} |`,
+      `| ${r.label} | ${r.seconds.map((x) => x.toFixed(2)).join(', ')} | ${s.toFixed(2)} | ${(s / baseline).toFixed(2)} | ${((s * 1e6) / entries).toFixed(1)} | ${((cpu * 1000) / entries).toFixed(3)} | ${median(r.main).toFixed(1)} | ${r.others.at(-1) ?? ''} | ${Math.max(...r.rss).toFixed(0)} |`,
     );
   }
   if (shape === 'tiny' || entries >= RSS_MARKS[0]!) {

@@ -5,7 +5,8 @@
  * so that the next bottleneck is visible. Stages (in the order an entry goes through them):
  *
  * - read: the entry's compressed bytes from the file (blocking reads, as a read worker does them);
- * - inflate: the whole entry (verifying scan), or the 4 KiB prefix that holds the header (--headers-only);
+ * - inflate: the whole entry (verifying scan), or the compressed prefixes tried until one holds the header
+ *   (--headers-only, HEADER_PREFIX_STEPS);
  * - crc: CRC-32 of the inflated bytes (verifying scan only);
  * - head: finding the header block and sniffing it (src/source);
  * - decode: the header summary (summarizeMessage: fields, dates, RFC 2047, fingerprint);
@@ -20,6 +21,7 @@ import { parseArgs } from 'node:util';
 import { walkCentralDirectory } from '../src/source/central-directory.js';
 import type { CentralEntry } from '../src/source/central-directory.js';
 import { readCompressed } from '../src/source/entry-data.js';
+import { HEADER_PREFIX_STEPS } from '../src/source/limits.js';
 import { headerBlockOf } from '../src/source/header-block.js';
 import { sniffContent } from '../src/source/sniff.js';
 import { SharedRootFinder, folderPath, folderSegmentsOf, isDirectoryName } from '../src/source/entry-name.js';
@@ -67,17 +69,30 @@ async function measure(verify: boolean): Promise<Record<Stage, number>> {
     };
     for (const entry of entries) {
       t = process.hrtime.bigint();
-      const compressedBytes = verify ? entry.compressedSize : Math.min(entry.compressedSize, 4096);
-      const raw = await readCompressed(zip, entry, compressedBytes);
-      lap('read');
-      let bytes: Buffer;
-      if (entry.compressionMethod === 0) bytes = raw;
-      else if (verify) bytes = zlib.inflateRawSync(raw, { chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, entry.uncompressedSize + 1) });
-      else bytes = zlib.inflateRawSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
-      lap('inflate');
-      if (verify && zlib.crc32(bytes) >>> 0 !== entry.crc32 >>> 0) throw new Error(`${entry.name}: CRC mismatch`);
-      lap('crc');
-      const head = headerBlockOf(bytes, true) ?? bytes;
+      let bytes: Buffer | undefined;
+      let head: Buffer | undefined;
+      if (!verify) {
+        // as readEntry does it: growing compressed prefixes until one holds the header block
+        for (const step of HEADER_PREFIX_STEPS) {
+          if (step >= entry.compressedSize) break;
+          const raw = await readCompressed(zip, entry, step);
+          lap('read');
+          const prefix = entry.compressionMethod === 0 ? raw : zlib.inflateRawSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+          lap('inflate');
+          head = headerBlockOf(prefix, false);
+          lap('head');
+          if (head !== undefined) break;
+        }
+      }
+      if (head === undefined) {
+        const raw = await readCompressed(zip, entry, entry.compressedSize);
+        lap('read');
+        bytes = entry.compressionMethod === 0 ? raw : zlib.inflateRawSync(raw, { chunkSize: Math.max(zlib.constants.Z_MIN_CHUNK, entry.uncompressedSize + 1) });
+        lap('inflate');
+        if (verify && zlib.crc32(bytes) >>> 0 !== entry.crc32 >>> 0) throw new Error(`${entry.name}: CRC mismatch`);
+        lap('crc');
+        head = headerBlockOf(bytes, true) ?? bytes;
+      }
       const kind = sniffContent(head).kind;
       lap('head');
       if (kind !== 'message') continue;
