@@ -180,9 +180,22 @@ export function decodeEncodedWords(value: string): string {
   return out + decodeWithLibmime(pending + value.slice(last));
 }
 
+const ENCODED_WORD_START = Buffer.from('=?', 'latin1');
+const ESC = 0x1b;
+
+/**
+ * True when the value needs no decoding: ASCII without NUL or ESC (raw ISO-2022-JP), and, in a field
+ * where encoded words are decoded, without the `=?` that starts one. Most header values of most mail.
+ */
+function isPlainAscii(raw: Buffer, wordField: boolean): boolean {
+  return isAscii(raw) && raw.indexOf(0) === -1 && raw.indexOf(ESC) === -1 && (!wordField || raw.indexOf(ENCODED_WORD_START) === -1);
+}
+
 /** One field's raw value bytes to its display text, unfolded and trimmed. */
 export function decodeFieldValue(name: string, raw: Buffer, fallback: Fallback = DEFAULT_FALLBACK_CHARSET): string {
   const wordField = ENCODED_WORD_FIELDS.has(name.toLowerCase());
+  // The common case, with the same result as the general path below: the bytes as they are.
+  if (isPlainAscii(raw, wordField)) return unfold(raw.toString('latin1')).trim();
   const text = unfold(decodeRawBytes(wordField ? escapeRawBytesInWords(raw) : raw, fallback)).trim();
   return wordField ? decodeEncodedWords(text).trim() : text;
 }
