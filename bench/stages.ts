@@ -30,7 +30,7 @@ import { summarizeMessage } from '../src/message/summarize.js';
 import { classifySpam } from '../src/policy/spam.js';
 import { mapFolder } from '../src/policy/folder-map.js';
 import { folderFilter } from '../src/policy/folder-filter.js';
-import { DuplicateTracker } from '../src/policy/duplicates.js';
+import { deduplicateRun } from '../src/run/deduplicate.js';
 import { encodeTarget, targetScope } from '../src/run/target.js';
 import { Ledger } from '../src/ledger/ledger.js';
 import type { NewEntryRow } from '../src/ledger/ledger.js';
@@ -123,6 +123,8 @@ async function measure(verify: boolean): Promise<Record<Stage, number>> {
         messageId: summary.messageId,
         fingerprint: summary.fingerprint,
         size: entry.uncompressedSize,
+        crc32: entry.crc32,
+        scope: target === null ? null : targetScope(target),
         verdict,
         rule,
         readError: null,
@@ -136,13 +138,7 @@ async function measure(verify: boolean): Promise<Record<Stage, number>> {
     t = process.hrtime.bigint();
     ledger.addEntries(batch);
     lap('ledger');
-    const tracker = new DuplicateTracker();
-    const decisions = [];
-    for (const row of ledger.dedupCandidates({ zipId })) {
-      const decision = tracker.observe(String(row.id), targetScope(row.target), row.fingerprint, row.messageId);
-      if (decision.kind === 'duplicate') decisions.push({ id: row.id, duplicateOf: Number(decision.of) });
-    }
-    ledger.applyDuplicateDecisions(decisions);
+    deduplicateRun([ledger.zip(zipId)], ledger);
     lap('dedup');
   } finally {
     ledger.close();
