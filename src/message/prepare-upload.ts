@@ -12,8 +12,12 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 function withoutPreamble(mime: Buffer): Buffer {
   let start = mime.subarray(0, 3).equals(BOM) ? 3 : 0;
   if (mime.subarray(start, start + 5).toString('latin1') === 'From ') {
-    const end = mime.indexOf(LF, start);
-    start = end === -1 ? mime.length : end + 1;
+    // The line ends at the first CR or LF: a file with old Mac line endings (CR alone) has no LF at all,
+    // and looking for one took the whole message for the separator line.
+    let end = start;
+    while (end < mime.length && mime[end] !== CR && mime[end] !== LF) end += 1;
+    if (mime[end] === CR && mime[end + 1] === LF) end += 1;
+    start = Math.min(mime.length, end + 1);
   }
   return start === 0 ? mime : mime.subarray(start);
 }

@@ -15,6 +15,11 @@ describe('prepareForUpload', () => {
     expect(text(prepareForUpload(Buffer.from('A: 1\r\nB: 2\nC: 3\r\r\nbody')))).toBe('A: 1\r\nB: 2\r\nC: 3\r\n\r\nbody');
   });
 
+  it('drops a leading mbox From line that ends in CR alone (old Mac line endings), and keeps the message', () => {
+    expect(text(prepareForUpload(Buffer.from('From MAILER-DAEMON Mon Mar 11 12:00:00 2024\rSubject: a\r\rbody\r')))).toBe('Subject: a\r\n\r\nbody\r\n');
+    expect(text(prepareForUpload(Buffer.from('From x\r\nSubject: b\r\n\r\nbody\r\n')))).toBe('Subject: b\r\n\r\nbody\r\n');
+  });
+
   it('drops a leading byte-order mark and an mbox From line, nothing else', () => {
     expect(text(prepareForUpload(Buffer.from('\ufeffSubject: a\r\n\r\nb')))).toBe('Subject: a\r\n\r\nb');
     expect(text(prepareForUpload(Buffer.from('From ann@example.com Mon Mar 11 12:00:00 2024\nSubject: a\n\nFrom here on\n')))).toBe('Subject: a\r\n\r\nFrom here on\r\n');
