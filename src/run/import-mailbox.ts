@@ -2,9 +2,10 @@ import PQueue from 'p-queue';
 import { openExport } from '../source/index.js';
 import type { ExportReader } from '../source/index.js';
 import { datedByDateHeader } from '../message/types.js';
+import { normalizeSubject } from '../message/fingerprint.js';
 import { chooseUploadMethod } from '../policy/upload-method.js';
 import { prepareForUpload } from '../message/prepare-upload.js';
-import { compareFolder } from './reconcile-compare.js';
+import { compareFolder, normalizeMessageId } from './reconcile-compare.js';
 import { ClassifiedError } from '../accounting/errors.js';
 import { PartialUploadError, PendingCreateError } from '../destination/graph/upload-errors.js';
 import { compareFolderSegments, decodeTarget, folderDisplayName } from './target.js';
@@ -50,6 +51,16 @@ export interface MailboxImportResult {
 /** Rows the import still has to settle: anything not known to be in the destination. */
 function isUnsettled(row: MessageRow): boolean {
   return row.state === 'pending' || row.state === 'in_flight' || (row.state === 'failed' && row.errorClass !== PARTIAL_UPLOAD);
+}
+
+/**
+ * What a re-check cannot tell apart: messages with one Message-ID, or, without one, of one (normalised)
+ * subject, since those are what it looks up. Real mail nearly always has a Message-ID, so this holds back
+ * only duplicates, collisions and the odd bounce or notification without one.
+ */
+function lookAlikeKey(row: MessageRow): string {
+  const id = normalizeMessageId(row.messageId);
+  return id === null ? `subject\n${normalizeSubject(row.subject ?? '')}` : `id\n${id}`;
 }
 
 /** A create went out for this row and no answer settled it: it may be in the destination, or still land. */
@@ -152,7 +163,8 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
 function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly DestinationMessage[], ledger: Ledger): { rows: MessageRow[]; present: number; recovered: number } {
   const claimed = new Set(rows.filter((r) => !isUnsettled(r) && r.destId).map((r) => r.destId as string));
   const unclaimed = inventory.filter((m) => !claimed.has(m.id) && !m.isDraft);
-  const open = rows.filter((r) => isUnsettled(r));
+  // Rows whose create went out first: a copy that landed is theirs before it is a look-alike pending row's.
+  const open = [...rows.filter((r) => isUnsettled(r) && isUnanswered(r)), ...rows.filter((r) => isUnsettled(r) && !isUnanswered(r))];
   const byKey = new Map(open.map((r) => [String(r.id), r]));
   const comparison = compareFolder(
     open.map((r) => ({
@@ -191,8 +203,15 @@ function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly
  */
 class UploadQueue {
   private readonly queue: PQueue;
-  /** Re-checks waiting for their landing window; finish() waits for them too. */
+  /** Re-checks waiting for their landing window, and uploads waiting for a look-alike; finish() waits for them. */
   private readonly rechecks = new Set<Promise<void>>();
+  /**
+   * Look-alikes (lookAlikeKey) with a create in flight or unanswered and not yet settled. Until it is, no
+   * other message with that key is sent: a re-check finds what landed by Message-ID, date or subject, and
+   * two look-alikes unsettled at once (same subject and date, different bytes) could each take the other's
+   * copy, leaving one missing and one twice.
+   */
+  private readonly unsettled = new Map<string, { count: number; settled: Promise<void>; release: () => void }>();
   /** Set by the first fatal error (credentials, permissions): nothing more is queued or sent. */
   fatal: ClassifiedError | null = null;
 
@@ -243,10 +262,38 @@ class UploadQueue {
    */
   recheckLater(row: MessageRow, method: UploadMethod, sentAt: number, folder: FolderRef, claimed: Set<string>): void {
     const due = sentAt + (this.options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS);
-    const recheck = this.sleepUntil(due)
-      .then((woke) => (woke && !this.fatal ? this.queue.add(() => this.recheck(row, method, folder, claimed)) : undefined))
-      .finally(() => this.rechecks.delete(recheck));
-    this.rechecks.add(recheck);
+    const key = lookAlikeKey(row);
+    this.hold(key);
+    this.schedule(this.sleepUntil(due), () => this.recheck(row, method, folder, claimed), () => this.release(key));
+  }
+
+  /** Queues `work` once `until` resolves true (or undefined); finish() waits for it. */
+  private schedule(until: Promise<boolean | void>, work: () => Promise<void>, after: () => void = () => undefined): void {
+    const scheduled = until
+      .then((go) => (go !== false && !this.fatal ? this.queue.add(work) : undefined))
+      .finally(() => {
+        this.rechecks.delete(scheduled);
+        after();
+      });
+    this.rechecks.add(scheduled);
+  }
+
+  private hold(key: string): void {
+    const held = this.unsettled.get(key);
+    if (held) {
+      held.count += 1;
+      return;
+    }
+    let release = (): void => undefined;
+    const settled = new Promise<void>((resolve) => (release = resolve));
+    this.unsettled.set(key, { count: 1, settled, release });
+  }
+
+  private release(key: string): void {
+    const held = this.unsettled.get(key);
+    if (!held || --held.count > 0) return;
+    this.unsettled.delete(key);
+    held.release();
   }
 
   /** Waits for every queued upload and re-check; rethrows the fatal error that stopped the mailbox, if any. */
@@ -272,10 +319,29 @@ class UploadQueue {
     }
   }
 
-  private async upload(row: MessageRow, folder: FolderRef, claimed: Set<string>): Promise<void> {
+  /** `resend`: the row's own re-check sends it again, and so holds its look-alike key already. */
+  private async upload(row: MessageRow, folder: FolderRef, claimed: Set<string>, resend = false): Promise<void> {
+    if (this.fatal || this.options.signal?.aborted) return;
+    const key = lookAlikeKey(row);
+    if (!resend) {
+      const lookAlike = this.unsettled.get(key);
+      if (lookAlike) {
+        this.schedule(lookAlike.settled, () => this.upload(row, folder, claimed));
+        return;
+      }
+      this.hold(key);
+    }
+    try {
+      await this.send(row, folder, claimed);
+    } finally {
+      // An unanswered create took its own hold for its re-check (recheckLater) before this one is let go.
+      if (!resend) this.release(key);
+    }
+  }
+
+  private async send(row: MessageRow, folder: FolderRef, claimed: Set<string>): Promise<void> {
     const { ledger, stats, mailbox } = this;
     const counters = stats.mailbox(mailbox);
-    if (this.fatal || this.options.signal?.aborted) return;
     const mime = await this.readMessage(row);
     if (mime === null) return;
     const method = chooseUploadMethod(mime.length, this.options.api);
@@ -329,7 +395,7 @@ class UploadQueue {
       return;
     }
     counters.resent += 1;
-    await this.upload(row, folder, claimed);
+    await this.upload(row, folder, claimed, true);
   }
 
   /** Records a failed upload or re-check; false when it stopped the mailbox and the row is pending again. */

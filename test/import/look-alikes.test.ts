@@ -1,0 +1,56 @@
+/**
+ * Two look-alike messages (same subject, an hour apart, no Message-ID) whose creates both go
+ * unanswered, one having landed and one not. A re-check finds what landed by subject, so if both
+ * were unsettled at once, the one that did not land could take the other's copy: one message missing, the
+ * other in twice. The import keeps a look-alike back until the unanswered one is settled.
+ * Real zip, real CLI, the HTTPS Graph emulator with a fault schedule.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { message, writeZip } from '../helpers/make-zip.js';
+import { runCli } from '../helpers/run-cli.js';
+import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+
+const MAILBOX = 'ann@contoso.onmicrosoft.com';
+let emulator: Emulator;
+let work: string;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ mailboxes: [MAILBOX], latencyMs: { min: 20, max: 40 }, seed: 3 });
+  work = mkdtempSync(join(tmpdir(), 'eml-import-look-alikes-'));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+describe('look-alike messages whose creates go unanswered', () => {
+  it('end up in the mailbox once each, whichever of them landed', async () => {
+    const bodies = ['first delivery report', 'second delivery report'];
+    const zip = await writeZip(
+      join(work, 'export.zip'),
+      bodies.map((body, i) => ({ name: `Inbox/${i}.eml`, content: message({ subject: 'Mail delivery failed', body, date: `Mon, 4 Mar 2024 1${i}:00:00 +0000` }) })),
+    );
+    // Both creates are in flight together; one is reset before the server commits it, one answered 504 after.
+    emulator.configure({
+      faults: {
+        schedule: [
+          { kind: 'reset-before-commit', nth: 1, method: 'POST', path: /importMime$/ },
+          { kind: '504-after-commit', nth: 2, method: 'POST', path: /importMime$/ },
+        ],
+      },
+    });
+    try {
+      const run = await runCli([zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--no-progress', '--landing-window', '1'], tenantEnv(emulator));
+      expect(run.status, run.stderr).toBe(0);
+    } finally {
+      emulator.configure({ faults: {} });
+    }
+    expect(emulator.inspect.faultsInjected().map((f) => f.kind).sort()).toEqual(['504-after-commit', 'reset-before-commit']);
+    const stored = emulator.inspect.messages(MAILBOX).map((m) => bodies.find((b) => m.mime?.toString('utf8').includes(b)) ?? '?');
+    expect(stored.sort()).toEqual([...bodies].sort());
+  });
+});
