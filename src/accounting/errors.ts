@@ -60,3 +60,11 @@ export class AmbiguousCreateError extends ClassifiedError {
     super(message, 'ambiguous-create', code, status);
   }
 }
+
+/** A usage or configuration mistake (a path, an option, a map): the command prints it and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -4,8 +4,9 @@ import { createTokenSource, type TokenSource } from '../destination/graph/token-
 import { GraphHttp } from '../destination/graph/graph-http.js';
 import { createGraphDestination } from '../destination/graph/index.js';
 import { runPreflight, type Check } from './preflight.js';
-import { UsageError, type CliIo } from '../commands/io.js';
-import type { TenantOptions } from '../commands/options.js';
+import { UsageError } from '../accounting/errors.js';
+import type { RunIo } from './io.js';
+import type { TenantOptions } from './run-options.js';
 import type { Stats } from '../accounting/stats.js';
 import type { DestinationEvents, MailboxDestination } from '../destination/types.js';
 import type { GraphRequester } from '../destination/graph/graph-requester.js';
@@ -22,7 +23,7 @@ export interface Connection {
   preflight(mailboxes: readonly string[]): Promise<string[]>;
 }
 
-async function credentialFrom(options: TenantOptions, io: CliIo): Promise<Credential> {
+async function credentialFrom(options: TenantOptions, io: RunIo): Promise<Credential> {
   if (options.accessTokenEnv) return accessTokenFromEnv(options.accessTokenEnv, io.env);
   if (!options.tenant || !options.clientId) throw new UsageError('--tenant and --client-id are needed (or --access-token-env NAME)');
   if (options.certificate) {
@@ -42,7 +43,7 @@ async function credentialFrom(options: TenantOptions, io: CliIo): Promise<Creden
  * Benchmarks and the demo run against the emulator with Outlook's windows shortened by the same factor;
  * the governor must shorten its windows to match. Real tenants never set this.
  */
-function timeScale(io: CliIo): number | undefined {
+function timeScale(io: RunIo): number | undefined {
   const scale = Number(io.env['EML_IMPORT_TIME_SCALE']);
   return Number.isFinite(scale) && scale > 0 ? scale : undefined;
 }
@@ -70,7 +71,7 @@ function eventsInto(stats: Stats): DestinationEvents {
 }
 
 /** Builds the Graph destination from the command line: endpoints, credential, tokens, governor, client. */
-export async function connect(options: TenantOptions, io: CliIo, stats: Stats): Promise<Connection> {
+export async function connect(options: TenantOptions, io: RunIo, stats: Stats): Promise<Connection> {
   let endpoints: CloudEndpoints;
   try {
     endpoints = resolveEndpoints({ cloud: options.cloud, authorityHost: options.authorityHost, graphUrl: options.graphUrl });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { UsageError } from '../commands/io.js';
+import { UsageError } from '../accounting/errors.js';
 
 /** A row of map.csv: which mailbox a zip (or every zip matching a glob) goes to. */
 export interface MapRule {

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { MailboxCounters, Stats, StatsSnapshot } from '../accounting/stats.js';
-import type { OutputStream } from '../commands/io.js';
+import type { OutputStream } from './io.js';
 import { estateView, formatDuration, mailboxEta } from './estate-view.js';
 
 /** How often plain progress lines are written when stderr is not a terminal (logs, CI, cron). */

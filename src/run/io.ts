@@ -1,0 +1,19 @@
+/**
+ * What a run may touch of the outside world: its streams, its environment, a way to ask for a secret, and
+ * the signal that stops it. The CLI passes the process's; tests pass their own.
+ */
+export interface OutputStream {
+  write(chunk: string): unknown;
+  readonly isTTY?: boolean;
+  readonly columns?: number;
+  readonly rows?: number;
+}
+
+export interface RunIo {
+  readonly stdout: OutputStream;
+  readonly stderr: OutputStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads the client secret when it is not in the environment; absent when nobody can answer. */
+  readonly promptSecret?: (question: string) => Promise<string>;
+  readonly signal?: AbortSignal;
+}
