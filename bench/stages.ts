@@ -30,7 +30,7 @@ import { summarizeMessage } from '../src/message/summarize.js';
 import { classifySpam } from '../src/policy/spam.js';
 import { mapFolder } from '../src/policy/folder-map.js';
 import { folderFilter } from '../src/policy/folder-filter.js';
-import { deduplicateRun } from '../src/run/deduplicate.js';
+import { deduplicateRun } from '../src/run/scan/deduplicate.js';
 import { encodeTarget, targetScope } from '../src/run/target.js';
 import { Ledger } from '../src/ledger/ledger.js';
 import type { NewEntryRow } from '../src/ledger/ledger.js';

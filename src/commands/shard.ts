@@ -7,7 +7,7 @@ import { measureMailboxes } from '../run/estate-sizes.js';
 import { formatBytes, plural } from '../reports/format.js';
 import { readLocalZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import { UsageError } from './io.js';
-import type { ZipToScan } from '../run/scan.js';
+import type { ZipToScan } from '../run/scan/scan.js';
 import type { ShardSpec } from './shard-option.js';
 
 export interface ShardTaken {

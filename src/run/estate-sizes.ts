@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import PQueue from 'p-queue';
 import { readLocalZipSize, type ZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import type { MailboxSize } from '../plan/estate.js';
-import type { ZipToScan } from './scan.js';
+import type { ZipToScan } from './scan/scan.js';
 
 export interface EstateSizes {
   readonly mailboxes: MailboxSize[];

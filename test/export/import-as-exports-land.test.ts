@@ -8,7 +8,7 @@ import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
 import { ExportJobStore } from '../../src/export/job-store.js';
 import { s3ObjectProbe } from '../../src/export/s3-probe.js';
-import { importAsExportsLand } from '../../src/run/import-as-exports-land.js';
+import { importAsExportsLand } from '../../src/run/import/import-as-exports-land.js';
 import { AWS_ENV, BUCKET, exportArgs, readMap } from './harness.js';
 
 const FAST = 'user01@example.awsapps.com';

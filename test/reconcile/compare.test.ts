@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareFolder, normalizeMessageId, type ComparableSource } from '../../src/run/reconcile-compare.js';
-import { findLeftoverDrafts } from '../../src/run/reconcile-drafts.js';
+import { compareFolder, normalizeMessageId, type ComparableSource } from '../../src/run/reconcile/compare.js';
+import { findLeftoverDrafts } from '../../src/run/reconcile/drafts.js';
 import { fingerprint } from '../../src/message/fingerprint.js';
 import type { DestinationMessage } from '../../src/destination/types.js';
 import type { MessageState } from '../../src/ledger/ledger.js';

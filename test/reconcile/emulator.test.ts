@@ -13,8 +13,8 @@ import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { Stats } from '../../src/accounting/stats.js';
 import { connect } from '../../src/run/connect.js';
-import { runReconcile, reconcileExitCode } from '../../src/run/reconcile.js';
-import { scanOptionsFrom, mappingFingerprint } from '../../src/run/source-options.js';
+import { runReconcile, reconcileExitCode } from '../../src/run/reconcile/reconcile.js';
+import { scanOptionsFrom, mappingFingerprint } from '../../src/run/scan/source-options.js';
 import { readImportOptions } from '../../src/commands/options.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'csv-parse/sync';
-import { reconcileExitCode } from '../../src/run/reconcile.js';
-import { renderReconcile, renderReconcileCombined } from '../../src/reports/reconcile-human.js';
-import { reconcileJson } from '../../src/reports/reconcile-json.js';
-import { missingCsv, unexpectedCsv } from '../../src/reports/reconcile-csv.js';
-import { renderReconcileHtml } from '../../src/reports/reconcile-html.js';
-import type { ReconcileFolderRow, ReconcileReport, SourceLine } from '../../src/reports/reconcile-model.js';
+import { reconcileExitCode } from '../../src/run/reconcile/reconcile.js';
+import { renderReconcile, renderReconcileCombined } from '../../src/reports/reconcile/human.js';
+import { reconcileJson } from '../../src/reports/reconcile/json.js';
+import { missingCsv, unexpectedCsv } from '../../src/reports/reconcile/csv.js';
+import { renderReconcileHtml } from '../../src/reports/reconcile/html.js';
+import type { ReconcileFolderRow, ReconcileReport, SourceLine } from '../../src/reports/reconcile/model.js';
 
 const row = (over: Partial<ReconcileFolderRow>): ReconcileFolderRow => ({
   mailbox: 'ann@x.test',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bucketSource } from '../../src/run/reconcile-source.js';
+import { bucketSource } from '../../src/run/reconcile/source.js';
 import { encodeTarget } from '../../src/run/target.js';
 import type { MessageRow } from '../../src/ledger/ledger.js';
 import type { Verdict } from '../../src/policy/types.js';

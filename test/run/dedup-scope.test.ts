@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stats } from '../../src/accounting/stats.js';
 import { Ledger } from '../../src/ledger/ledger.js';
-import { scanZips, type ScanOptions, type ZipToScan } from '../../src/run/scan.js';
+import { scanZips, type ScanOptions, type ZipToScan } from '../../src/run/scan/scan.js';
 import { message, writeZip } from '../helpers/make-zip.js';
 
 const options: ScanOptions = { verify: true, spam: { keepJunk: false, userRules: [] }, folderWanted: () => true };

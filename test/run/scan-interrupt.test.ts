@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Stats } from '../../src/accounting/stats.js';
 import { Ledger } from '../../src/ledger/ledger.js';
-import { scanZips, type ScanOptions } from '../../src/run/scan.js';
+import { scanZips, type ScanOptions } from '../../src/run/scan/scan.js';
 import { manifest } from '../source/helpers.js';
 
 const fixtures = resolve(import.meta.dirname, '..', '..', 'fixtures');

@@ -2,12 +2,12 @@
  * Turns one mailbox's folder comparisons into report rows and lines. Pure: comparisons in, rows out; the
  * reading and comparing happen in reconcile.ts.
  */
-import { displayTarget } from './target.js';
-import type { FolderComparison } from './reconcile-compare.js';
-import type { DraftMatch } from './reconcile-drafts.js';
-import type { ReconcileSourceMessage, SourceBucket } from './reconcile-source.js';
-import type { DestinationMessage } from '../destination/types.js';
-import type { AlteredCopy, DestinationLine, LeftoverDraft, PresentLine, ReconcileFolderRow, ReconcileReport, SourceLine } from '../reports/reconcile-model.js';
+import { displayTarget } from '../target.js';
+import type { FolderComparison } from './compare.js';
+import type { DraftMatch } from './drafts.js';
+import type { ReconcileSourceMessage, SourceBucket } from './source.js';
+import type { DestinationMessage } from '../../destination/types.js';
+import type { AlteredCopy, DestinationLine, LeftoverDraft, PresentLine, ReconcileFolderRow, ReconcileReport, SourceLine } from '../../reports/reconcile/model.js';
 
 export interface MailboxResult {
   readonly folders: ReconcileFolderRow[];

@@ -2,11 +2,11 @@
  * Reconcile for people: the per-folder table for the terminal, and the combined listing with one sigil per
  * message (rclone check's `= - + * !`). Pure: report in, text out.
  */
-import type { DestinationLine, ReconcileFolderRow, ReconcileReport, ReconcileTotals, SourceLine } from './reconcile-model.js';
-import { isComplete, rowHasMismatch } from './reconcile-model.js';
-import { formatCount, plural } from './format.js';
-import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from './text-width.js';
-import { painter, type Tone } from './tone.js';
+import type { DestinationLine, ReconcileFolderRow, ReconcileReport, ReconcileTotals, SourceLine } from './model.js';
+import { isComplete, rowHasMismatch } from './model.js';
+import { formatCount, plural } from '../format.js';
+import { displayWidth, padToWidth, terminalSafe, truncateToWidth } from '../text-width.js';
+import { painter, type Tone } from '../tone.js';
 
 export interface ReconcileRenderOptions {
   /** ANSI colours; false for pipes, files and NO_COLOR. */

@@ -3,14 +3,14 @@
  * combined.txt (one sigil per message) and reconcile.html. Each file is written to a temporary name and
  * renamed, so a reader (or a crash) never sees half a file.
  */
-import { writeAtomically } from './write-atomically.js';
+import { writeAtomically } from '../write-atomically.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ReconcileReport } from './reconcile-model.js';
-import { reconcileJsonText } from './reconcile-json.js';
-import { draftsCsv, missingCsv, unexpectedCsv } from './reconcile-csv.js';
-import { renderReconcileHtml } from './reconcile-html.js';
-import { renderReconcileCombined } from './reconcile-human.js';
+import type { ReconcileReport } from './model.js';
+import { reconcileJsonText } from './json.js';
+import { draftsCsv, missingCsv, unexpectedCsv } from './csv.js';
+import { renderReconcileHtml } from './html.js';
+import { renderReconcileCombined } from './human.js';
 
 /** File name and content of every file, in writing order (the page last: it is the one people open). */
 export function reconcileFiles(report: ReconcileReport): Array<readonly [string, string]> {

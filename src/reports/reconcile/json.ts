@@ -2,7 +2,7 @@
  * `reconcile --json` and reconcile.json: one object, stable field names, versioned. The list of present
  * pairs is left out (it is as long as the mailbox); the counts say how many there are.
  */
-import { isComplete, type ReconcileReport } from './reconcile-model.js';
+import { isComplete, type ReconcileReport } from './model.js';
 
 export const RECONCILE_JSON_VERSION = 1;
 

@@ -6,22 +6,22 @@
  * mailbox's destination, so it obeys the same rate governor as the import.
  */
 import PQueue from 'p-queue';
-import { ClassifiedError } from '../accounting/errors.js';
-import { ExitCode } from '../accounting/exit-codes.js';
-import { Stats } from '../accounting/stats.js';
-import { Ledger } from '../ledger/ledger.js';
-import { scanZips, type ScanOptions, type ZipToScan } from './scan.js';
-import { decodeTarget, folderDisplayName } from './target.js';
-import { compareFolder } from './reconcile-compare.js';
-import { findLeftoverDrafts } from './reconcile-drafts.js';
-import { nameArchivedMissing } from './reconcile-archive.js';
-import { bucketSource, type SourceBucket } from './reconcile-source.js';
-import { zipLabels } from '../reports/zip-labels.js';
-import { ledgerEntries, mappingDifferences } from './reconcile-ledger.js';
-import { assemble, mailboxReport, type FolderResult, type MailboxResult } from './reconcile-report.js';
-import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../destination/types.js';
-import { isComplete } from '../reports/reconcile-model.js';
-import type { ReconcileFolderRow, ReconcileReport } from '../reports/reconcile-model.js';
+import { ClassifiedError } from '../../accounting/errors.js';
+import { ExitCode } from '../../accounting/exit-codes.js';
+import { Stats } from '../../accounting/stats.js';
+import { Ledger } from '../../ledger/ledger.js';
+import { scanZips, type ScanOptions, type ZipToScan } from '../scan/scan.js';
+import { decodeTarget, folderDisplayName } from '../target.js';
+import { compareFolder } from './compare.js';
+import { findLeftoverDrafts } from './drafts.js';
+import { nameArchivedMissing } from './archive.js';
+import { bucketSource, type SourceBucket } from './source.js';
+import { zipLabels } from '../../reports/zip-labels.js';
+import { ledgerEntries, mappingDifferences } from './ledger-lookup.js';
+import { assemble, mailboxReport, type FolderResult, type MailboxResult } from './report.js';
+import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../../destination/types.js';
+import { isComplete } from '../../reports/reconcile/model.js';
+import type { ReconcileFolderRow, ReconcileReport } from '../../reports/reconcile/model.js';
 
 export interface ReconcileInput {
   /** The zips and the mailbox each goes to (every zip needs one). */

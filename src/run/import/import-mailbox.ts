@@ -1,17 +1,17 @@
 import PQueue from 'p-queue';
-import { openExport } from '../source/index.js';
-import type { ExportReader } from '../source/index.js';
-import { datedByDateHeader } from '../message/types.js';
-import { normalizeSubject } from '../message/fingerprint.js';
-import { chooseUploadMethod } from '../policy/upload-method.js';
-import { prepareForUpload } from '../message/prepare-upload.js';
-import { compareFolder, normalizeMessageId } from './reconcile-compare.js';
-import { ClassifiedError } from '../accounting/errors.js';
-import { PartialUploadError, PendingCreateError } from '../destination/graph/upload-errors.js';
-import { compareFolderSegments, decodeTarget, folderDisplayName } from './target.js';
-import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../ledger/ledger.js';
-import type { Stats } from '../accounting/stats.js';
-import type { DestinationMessage, FolderRef, MailboxDestination, UploadMethod } from '../destination/types.js';
+import { openExport } from '../../source/index.js';
+import type { ExportReader } from '../../source/index.js';
+import { datedByDateHeader } from '../../message/types.js';
+import { normalizeSubject } from '../../message/fingerprint.js';
+import { chooseUploadMethod } from '../../policy/upload-method.js';
+import { prepareForUpload } from '../../message/prepare-upload.js';
+import { compareFolder, normalizeMessageId } from '../reconcile/compare.js';
+import { ClassifiedError } from '../../accounting/errors.js';
+import { PartialUploadError, PendingCreateError } from '../../destination/graph/upload-errors.js';
+import { compareFolderSegments, decodeTarget, folderDisplayName } from '../target.js';
+import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../../ledger/ledger.js';
+import type { Stats } from '../../accounting/stats.js';
+import type { DestinationMessage, FolderRef, MailboxDestination, UploadMethod } from '../../destination/types.js';
 
 export interface MailboxImportOptions {
   readonly api: 'beta' | 'v1.0';

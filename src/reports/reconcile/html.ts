@@ -2,10 +2,10 @@
  * reconcile.html: one self-contained page (no scripts, no network) an admin can keep as the proof that a
  * mailbox is complete. Everything from the mail or the destination is escaped by the kit.
  */
-import { html, page, section, table, tiles, list, type Cell, type Column, type HtmlValue, type Row } from './html-kit.js';
-import { formatCount } from './format.js';
-import { isComplete, rowHasMismatch, type DestinationLine, type ReconcileFolderRow, type ReconcileReport, type SourceLine } from './reconcile-model.js';
-import { verdictText } from './reconcile-human.js';
+import { html, page, section, table, tiles, list, type Cell, type Column, type HtmlValue, type Row } from '../html-kit.js';
+import { formatCount } from '../format.js';
+import { isComplete, rowHasMismatch, type DestinationLine, type ReconcileFolderRow, type ReconcileReport, type SourceLine } from './model.js';
+import { verdictText } from './human.js';
 
 /** Rows listed per category on the page; the CSVs have every one. */
 const LIST_LIMIT = 500;

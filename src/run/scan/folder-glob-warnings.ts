@@ -1,6 +1,6 @@
-import { globsMatchingNoFolder } from '../policy/folder-filter.js';
-import { editDistance } from '../policy/edit-distance.js';
-import type { Ledger } from '../ledger/ledger.js';
+import { globsMatchingNoFolder } from '../../policy/folder-filter.js';
+import { editDistance } from '../../policy/edit-distance.js';
+import type { Ledger } from '../../ledger/ledger.js';
 
 export interface FolderGlobs {
   readonly include: readonly string[];

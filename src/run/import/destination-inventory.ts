@@ -1,5 +1,5 @@
-import { fingerprint } from '../message/fingerprint.js';
-import type { DestinationMessage } from '../destination/types.js';
+import { fingerprint } from '../../message/fingerprint.js';
+import type { DestinationMessage } from '../../destination/types.js';
 
 /**
  * The fingerprint of a message as the destination shows it: our named property when the JSON path set

@@ -5,10 +5,10 @@
  * nothing says it will ever be imported. Decisions of earlier runs are weighed again each run, because
  * the set of zips can change (an export moved, a shard re-planned) while the ledger stays.
  */
-import { DuplicateTracker } from '../policy/duplicates.js';
-import { normalizeSubject } from '../message/fingerprint.js';
-import { targetScope } from './target.js';
-import type { DedupRow, DuplicateDecisionRow, Ledger, ZipRecord } from '../ledger/ledger.js';
+import { DuplicateTracker } from '../../policy/duplicates.js';
+import { normalizeSubject } from '../../message/fingerprint.js';
+import { targetScope } from '../target.js';
+import type { DedupRow, DuplicateDecisionRow, Ledger, ZipRecord } from '../../ledger/ledger.js';
 
 /** Per zip of the run: duplicates whose original lies in a zip outside the run (delivered from there). */
 export interface OutsideOriginals {

@@ -3,12 +3,12 @@
  * messages to compare, and the folder's export, spam, duplicate and excluded counts. Pure: rows in,
  * buckets out.
  */
-import { fingerprint } from '../message/fingerprint.js';
-import { datedByDateHeader } from '../message/types.js';
-import { compareFolderSegments, decodeTarget } from './target.js';
-import type { MessageRow } from '../ledger/ledger.js';
-import type { LedgerEntry } from './reconcile-ledger.js';
-import type { ComparableSource } from './reconcile-compare.js';
+import { fingerprint } from '../../message/fingerprint.js';
+import { datedByDateHeader } from '../../message/types.js';
+import { compareFolderSegments, decodeTarget } from '../target.js';
+import type { MessageRow } from '../../ledger/ledger.js';
+import type { LedgerEntry } from './ledger-lookup.js';
+import type { ComparableSource } from './compare.js';
 
 export interface ReconcileSourceMessage extends ComparableSource {
   readonly zip: string;

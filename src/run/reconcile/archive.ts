@@ -3,9 +3,9 @@
  * primary mailbox" (an archive policy moved them) rather than lost. They stay counted as missing, since the
  * import's folder does not hold them; the report says where they are.
  */
-import { ClassifiedError } from '../accounting/errors.js';
-import type { MailboxDestination } from '../destination/types.js';
-import type { ReconcileReport, SourceLine } from '../reports/reconcile-model.js';
+import { ClassifiedError } from '../../accounting/errors.js';
+import type { MailboxDestination } from '../../destination/types.js';
+import type { ReconcileReport, SourceLine } from '../../reports/reconcile/model.js';
 
 export async function nameArchivedMissing(
   report: ReconcileReport,

@@ -1,14 +1,14 @@
 import { basename } from 'node:path';
-import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, scanExport, zipIdentity } from '../source/index.js';
-import { summarizeMessage } from '../message/summarize.js';
-import { classifySpam } from '../policy/spam.js';
-import { mapFolder } from '../policy/folder-map.js';
-import { encodeTarget, targetScope } from './target.js';
+import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, scanExport, zipIdentity } from '../../source/index.js';
+import { summarizeMessage } from '../../message/summarize.js';
+import { classifySpam } from '../../policy/spam.js';
+import { mapFolder } from '../../policy/folder-map.js';
+import { encodeTarget, targetScope } from '../target.js';
 import { deduplicateRun, type OutsideOriginals } from './deduplicate.js';
-import type { Ledger, NewEntryRow, ZipRecord } from '../ledger/ledger.js';
-import type { Stats } from '../accounting/stats.js';
-import type { ScanItem, ExportLog } from '../source/index.js';
-import type { SpamOptions } from '../policy/types.js';
+import type { Ledger, NewEntryRow, ZipRecord } from '../../ledger/ledger.js';
+import type { Stats } from '../../accounting/stats.js';
+import type { ScanItem, ExportLog } from '../../source/index.js';
+import type { SpamOptions } from '../../policy/types.js';
 import { folderGlobWarnings, type FolderGlobs } from './folder-glob-warnings.js';
 
 export interface ScanOptions {
@@ -41,7 +41,7 @@ const ROWS_PER_TRANSACTION = 500;
  * Reads every zip into the ledger: one row per entry with its kind, decoded headers, target folder and
  * verdict. A zip already scanned in an earlier run is not read again (the ledger is the checkpoint), and
  * an export is known by its content: moved, renamed or downloaded again, it resumes where it was.
- * Duplicates are decided once every zip is in, over the whole run (run/deduplicate.ts).
+ * Duplicates are decided once every zip is in, over the whole run (run/scan/deduplicate.ts).
  */
 export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<ZipRecord[]> {
   const records: ZipRecord[] = [];

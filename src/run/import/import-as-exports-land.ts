@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { awaitExports, type AwaitedRow, type WaitOptions, type WaitSources } from '../export/wait-for-exports.js';
+import { awaitExports, type AwaitedRow, type WaitOptions, type WaitSources } from '../../export/wait-for-exports.js';
 
 export interface ExportsLanded {
   /** Rows handed to the import, in the order their exports landed. */

@@ -2,11 +2,11 @@
  * The comparison at the heart of reconcile, for one target folder: plain values in, plain values out.
  * The I/O that gathers the values lives in reconcile.ts; this file never reads a zip, a ledger or Graph.
  */
-import { fingerprint, normalizeSubject } from '../message/fingerprint.js';
-import { matchMultiset } from '../policy/match.js';
-import { destinationFingerprint } from './destination-inventory.js';
-import type { DestinationMessage } from '../destination/types.js';
-import type { MessageState } from '../ledger/ledger.js';
+import { fingerprint, normalizeSubject } from '../../message/fingerprint.js';
+import { matchMultiset } from '../../policy/match.js';
+import { destinationFingerprint } from '../import/destination-inventory.js';
+import type { DestinationMessage } from '../../destination/types.js';
+import type { MessageState } from '../../ledger/ledger.js';
 
 /** What reconcile needs to know of one wanted source message. */
 export interface ComparableSource {

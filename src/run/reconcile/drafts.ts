@@ -2,9 +2,9 @@
  * Drafts left behind: the MIME path creates in Drafts and then moves, and the JSON path creates before it
  * finishes; a run killed in between leaves a copy in Drafts. Pure: plain values in, plain values out.
  */
-import { fingerprint } from '../message/fingerprint.js';
-import type { DestinationMessage } from '../destination/types.js';
-import type { ComparableSource } from './reconcile-compare.js';
+import { fingerprint } from '../../message/fingerprint.js';
+import type { DestinationMessage } from '../../destination/types.js';
+import type { ComparableSource } from './compare.js';
 
 export interface DraftMatch<S> {
   readonly draft: DestinationMessage;

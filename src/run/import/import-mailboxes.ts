@@ -1,8 +1,8 @@
 import PQueue from 'p-queue';
 import { importMailbox } from './import-mailbox.js';
-import type { Connection } from './connect.js';
-import type { Ledger, ZipRecord } from '../ledger/ledger.js';
-import type { Stats } from '../accounting/stats.js';
+import type { Connection } from '../connect.js';
+import type { Ledger, ZipRecord } from '../../ledger/ledger.js';
+import type { Stats } from '../../accounting/stats.js';
 
 export interface ImportMailboxesOptions {
   readonly api: 'beta' | 'v1.0';

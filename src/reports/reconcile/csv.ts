@@ -3,8 +3,8 @@
  * destination, so every cell goes through the same formula guard as the import's CSVs.
  */
 import { stringify } from 'csv-stringify/sync';
-import { defuse } from './csv.js';
-import type { DestinationLine, LeftoverDraft, SourceLine } from './reconcile-model.js';
+import { defuse } from '../csv.js';
+import type { DestinationLine, LeftoverDraft, SourceLine } from './model.js';
 
 function toCsv(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   return stringify([header.map(defuse), ...rows.map((r) => r.map(defuse))], { record_delimiter: '\n' });

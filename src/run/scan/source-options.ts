@@ -1,5 +1,5 @@
-import { folderFilter } from '../policy/folder-filter.js';
-import type { SourceOptions } from './run-options.js';
+import { folderFilter } from '../../policy/folder-filter.js';
+import type { SourceOptions } from '../run-options.js';
 import type { ScanOptions } from './scan.js';
 
 /** The scan's options from the command line: the same for the dry run, the import and reconcile. */

@@ -3,8 +3,8 @@
  * import mapped folders with the options reconcile was given. Reconcile never writes to it.
  */
 import { basename } from 'node:path';
-import { canonicalZipLocation } from '../source/index.js';
-import type { Ledger, MessageState } from '../ledger/ledger.js';
+import { canonicalZipLocation } from '../../source/index.js';
+import type { Ledger, MessageState } from '../../ledger/ledger.js';
 
 /**
  * Looks an entry up by its zip's absolute path, else by the zip's file name (a ledger made elsewhere), and
