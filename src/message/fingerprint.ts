@@ -51,3 +51,15 @@ export function fingerprint(subject: string, date: Date | null): string {
   // the one-shot hash (Node 20.12) saves creating a Hash object per message
   return typeof hash === 'function' ? hash('sha256', text, 'hex') : createHash('sha256').update(text, 'utf8').digest('hex');
 }
+
+/**
+ * Same subject, or the same once read past its non-ASCII characters: a raw 8-bit subject is read as
+ * UTF-8 here and may be read as Latin-1 by the server ("Frösche" against "FrÃ¶sche"). With the same
+ * Message-ID that is the same message; compared strictly, a 504 after commit was sent again (corpus kill
+ * soak, seed 1).
+ */
+export function subjectsAgree(stored: string, ours: string): boolean {
+  if (normalizeSubject(stored) === normalizeSubject(ours)) return true;
+  const skeleton = (subject: string): string => normalizeSubject(subject).replace(/[^\x21-\x7e]/g, '');
+  return skeleton(ours) !== '' && skeleton(stored) === skeleton(ours);
+}

@@ -138,8 +138,9 @@ interface WantedEntry {
 export function canonicalMime(bytes: Buffer): string {
   let text = bytes.toString('latin1');
   if (text.startsWith('\u00ef\u00bb\u00bf')) text = text.slice(3);
-  if (text.startsWith('From ')) text = text.slice(text.indexOf('\n') + 1);
+  // Line ends first, so that a `From ` line ended by CR alone (old Mac files) is one line too.
   text = text.replace(/\r\n?/g, '\n');
+  if (text.startsWith('From ')) text = text.slice(text.indexOf('\n') + 1);
   return createHash('sha256').update(text, 'latin1').digest('hex');
 }
 

@@ -48,6 +48,12 @@ describe('compareFolder', () => {
     expect(result.missing).toEqual([]);
   });
 
+  it('finds a message whose subject the server decoded and we could not, by Message-ID and the same date', () => {
+    const s = [source('=?x-unknown-charset?Q?Hello?= world', '2024-03-04T02:47:40.000Z', '<u@x>')];
+    const d = [dest('Hello world', '2024-03-04T02:47:40Z', '<u@x>')];
+    expect(compareFolder(s, d).matched.map((m) => m.by)).toEqual(['message-id']);
+  });
+
   it('never takes a distinct message that shares a Message-ID but not the subject for one already there', () => {
     const s = [source('[list] Meeting moved', '2024-03-04T10:05:00.000Z', '<m@x>')];
     const d = [dest('Meeting moved', '2024-03-04T10:00:00Z', '<m@x>')];

@@ -3,7 +3,7 @@
  * (JSON path), else by Message-ID, else by the sent date, each narrowed by comparing fingerprints computed
  * the way the source computes them.
  */
-import { fingerprint as fingerprintOf, normalizeSubject } from '../../message/fingerprint.js';
+import { fingerprint as fingerprintOf, normalizeSubject, subjectsAgree } from '../../message/fingerprint.js';
 import type { DestinationMessage, FolderRef, MessageHint } from '../types.js';
 import type { GraphRequester } from './graph-requester.js';
 import { messageQuery, toDestinationMessage, type GraphMessage } from './inventory.js';
@@ -65,17 +65,6 @@ export function matches(candidate: DestinationMessage, kind: LookupKind, fingerp
   return false;
 }
 
-/**
- * Same subject, or the same once read past its non-ASCII characters: a raw 8-bit subject is read as
- * UTF-8 here and may be read as Latin-1 by the server ("Frösche" against "FrÃ¶sche"). With the same
- * Message-ID that is the same message; compared strictly, a 504 after commit was sent again (corpus kill
- * soak, seed 1).
- */
-function subjectsAgree(stored: string, ours: string): boolean {
-  if (normalizeSubject(stored) === normalizeSubject(ours)) return true;
-  const skeleton = (subject: string): string => normalizeSubject(subject).replace(/[^\x21-\x7e]/g, '');
-  return skeleton(ours) !== '' && skeleton(stored) === skeleton(ours);
-}
 
 /**
  * The widest two readings of one Date header can differ: a zone misread (names, odd forms, "unknown zone"

@@ -30,7 +30,12 @@ export interface MailboxImportOptions {
    * again only if it is still absent then. Default DEFAULT_LANDING_WINDOW_MS.
    */
   readonly landingWindowMs?: number;
-  /** Sends of one message after earlier creates proved not to have landed; default 2. */
+  /**
+   * Sends of one message after earlier creates proved not to have landed; default 4. Each costs a landing
+   * window for that message alone, and with a few percent of creates unanswered (503s, 504s, resets) two
+   * were used up now and then over a few thousand messages (kill soak), failing a message that a fifth
+   * send would have put in.
+   */
   readonly maxResends?: number;
 }
 
@@ -388,7 +393,7 @@ class UploadQueue {
       if (this.settleFailure(row, error)) counters.done += 1;
       return;
     }
-    if (row.attempts > (this.options.maxResends ?? 2)) {
+    if (row.attempts > (this.options.maxResends ?? 4)) {
       this.ledger.markFailed(row.id, `sent ${row.attempts} times without an answer, and not found in the destination after any of them`, 'ambiguous-create');
       counters.failed += 1;
       counters.done += 1;

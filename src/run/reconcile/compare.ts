@@ -2,7 +2,7 @@
  * The comparison at the heart of reconcile, for one target folder: plain values in, plain values out.
  * The I/O that gathers the values lives in reconcile.ts; this file never reads a zip, a ledger or Graph.
  */
-import { fingerprint, normalizeSubject } from '../../message/fingerprint.js';
+import { fingerprint, subjectsAgree } from '../../message/fingerprint.js';
 import { matchMultiset } from '../../policy/match.js';
 import { destinationFingerprint } from '../import/destination-inventory.js';
 import type { DestinationMessage } from '../../destination/types.js';
@@ -85,7 +85,7 @@ export function compareFolder<S extends ComparableSource>(source: readonly S[], 
   const first = fingerprintPass(source, destination);
   const matched: MatchedPair<S>[] = first.matched.map(([s, d]) => ({ source: s, destination: d, by: 'fingerprint' }));
 
-  const second = pairBy(first.sourceOnly, first.destinationOnly, (s) => idAndSubject(s.messageId, s.subject), (d) => idAndSubject(d.internetMessageId, d.subject));
+  const second = pairById(first.sourceOnly, first.destinationOnly);
   for (const [s, d] of second.pairs) matched.push({ source: s, destination: d, by: 'message-id' });
 
   const third = pairBy(
@@ -133,10 +133,37 @@ function fingerprintPass<S extends ComparableSource>(source: readonly S[], desti
   };
 }
 
-/** The Message-ID with the normalised subject; null (cannot pair) without a Message-ID. */
-function idAndSubject(messageId: string | null, subject: string): string | null {
-  const id = normalizeMessageId(messageId);
-  return id === null ? null : `${id}\n${normalizeSubject(subject)}`;
+/**
+ * Pairs by Message-ID, in input order, where the two also agree on something else: the subject (read
+ * leniently: a charset the server read otherwise, an encoded word it could decode and we could not), or
+ * the date to the second. A distinct message sharing the Message-ID (a list's copy with a tagged subject,
+ * sent later) is never taken for the one already there.
+ */
+function pairById<S extends ComparableSource>(sources: readonly S[], destinations: readonly DestinationMessage[]): { pairs: Array<[S, DestinationMessage]>; sourceOnly: S[]; destinationOnly: DestinationMessage[] } {
+  const byId = new Map<string, DestinationMessage[]>();
+  for (const d of destinations) {
+    const id = normalizeMessageId(d.internetMessageId);
+    if (id !== null) byId.set(id, [...(byId.get(id) ?? []), d]);
+  }
+  const taken = new Set<DestinationMessage>();
+  const pairs: Array<[S, DestinationMessage]> = [];
+  const sourceOnly: S[] = [];
+  for (const s of sources) {
+    const id = normalizeMessageId(s.messageId);
+    const d = id === null ? undefined : byId.get(id)?.find((c) => !taken.has(c) && (subjectsAgree(c.subject, s.subject) || sameSecond(s.date, c.sentDateTime)));
+    if (d === undefined) {
+      sourceOnly.push(s);
+      continue;
+    }
+    taken.add(d);
+    pairs.push([s, d]);
+  }
+  return { pairs, sourceOnly, destinationOnly: destinations.filter((d) => !taken.has(d)) };
+}
+
+function sameSecond(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return false;
+  return Math.floor(Date.parse(a) / 1000) === Math.floor(Date.parse(b) / 1000);
 }
 
 function saidThere(source: ComparableSource): boolean {
