@@ -313,44 +313,37 @@ export class Ledger {
   /**
    * Finds or adds the zip of this run at `path`, knowing an export by its identity, not only its path:
    * - known at this path with the same identity (or with none recorded): the same zip, resumed;
-   * - known at this path with another identity: the file was replaced. The old record is set aside (its
-   *   delivered rows still count as delivered) and the new content is read afresh;
+   * - known at this path with another identity: the file was replaced (`replaced` says so). The old record
+   *   is set aside (its delivered rows still count as delivered) and the new content is read afresh;
    * - known by identity at a path outside this run: moved, renamed or downloaded again. It takes over its
    *   rows and resumes, and remembers where it was read before;
    * - known by identity only at paths of this run: a second copy, read on its own; its messages are
    *   duplicates of the first copy's where both go to the same mailbox.
    */
-  claimZip(zip: { path: string; name: string; mailbox: string | null; size: number; identity: string | null }, inRun: (path: string) => boolean): ZipRecord {
+  claimZip(zip: { path: string; name: string; mailbox: string | null; size: number; identity: string | null }, inRun: (path: string) => boolean): ZipRecord & { readonly replaced: boolean } {
     const byPath = this.sql(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow | undefined;
-    if (byPath && zip.identity !== null && byPath.identity !== null && byPath.identity !== zip.identity) {
+    const replaced = byPath !== undefined && zip.identity !== null && byPath.identity !== null && byPath.identity !== zip.identity;
+    if (replaced) {
       this.sql(`UPDATE zips SET path = ? WHERE id = ?`).run(`${byPath.path} (replaced, set aside ${now()})`, byPath.id);
     } else if (byPath) {
       this.sql(`UPDATE zips SET mailbox = ?, name = ?, identity = COALESCE(identity, ?), copy_of = NULL, notes = NULL WHERE id = ?`).run(zip.mailbox, zip.name, zip.identity, byPath.id);
-      return this.zip(byPath.id);
+      return { ...this.zip(byPath.id), replaced };
     }
     const sameContent = zip.identity === null ? [] : (this.sql(`SELECT * FROM zips WHERE identity = ? ORDER BY id`).all(zip.identity) as RawZipRow[]);
     const moved = sameContent.find((z) => !inRun(z.path));
     if (moved) {
       this.sql(`UPDATE zips SET path = ?, name = ?, mailbox = ?, previous_path = ?, copy_of = NULL, notes = NULL WHERE id = ?`).run(zip.path, zip.name, zip.mailbox, moved.path, moved.id);
-      return this.zip(moved.id);
+      return { ...this.zip(moved.id), replaced };
     }
     const copyOf = sameContent[0]?.id ?? null;
     const result = this.sql(`INSERT INTO zips (path, name, mailbox, size, identity, copy_of) VALUES (?, ?, ?, ?, ?, ?)`).run(zip.path, zip.name, zip.mailbox, zip.size, zip.identity, copyOf);
-    return this.zip(Number(result.lastInsertRowid));
+    return { ...this.zip(Number(result.lastInsertRowid)), replaced };
   }
 
   /** Adds a sentence to what the report says about this zip in this run. */
   addZipNote(zipId: number, note: string): void {
     const notes = [...this.zip(zipId).notes, note];
     this.sql(`UPDATE zips SET notes = ? WHERE id = ?`).run(JSON.stringify(notes), zipId);
-  }
-
-  /**
-   * Moves the record of a zip whose content was replaced (an S3 object with another ETag) out of the
-   * way, to `retiredPath`, so that the zip at `path` is read again as a new one; the old rows stay.
-   */
-  retireZip(path: string, retiredPath: string): void {
-    this.sql(`UPDATE zips SET path = ? WHERE path = ?`).run(retiredPath, path);
   }
 
   zip(id: number): ZipRecord {

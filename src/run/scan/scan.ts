@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, scanExport, zipIdentity } from '../../source/index.js';
+import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, isS3Uri, scanExport, zipIdentity } from '../../source/index.js';
 import { summarizeMessage } from '../../message/summarize.js';
 import { classifySpam } from '../../policy/spam.js';
 import { mapFolder } from '../../policy/folder-map.js';
@@ -50,7 +50,6 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
     zips.map(async (zip) => {
       const path = canonicalZipLocation(zip.path);
       const identity = await zipIdentity(path);
-      if (identity?.etag !== undefined) noticeReplacedObject(ledger, path, identity.etag, log);
       return { zip, path, size: identity?.size ?? 0 };
     }),
   );
@@ -64,6 +63,7 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
     const identity = await exportIdentity(path);
     const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
     if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
+    if (record.replaced) log(`${zip.path}: ${isS3Uri(path) ? 'the object' : 'the file'} was replaced since the last run (another export under the same name): reading it again`);
     if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
     records.push(ledger.zip(record.id));
     stats.zipsDone += 1;
@@ -91,21 +91,6 @@ function noteOutsideOriginals(records: readonly ZipRecord[], outside: readonly O
     ledger.addZipNote(zip.id, note);
     log(`${zip.path}: ${note}`);
   }
-}
-
-/**
- * An S3 object's ETag is part of its identity: a zip read before under another ETag was replaced (a new
- * export to the same key), so its record is moved aside and the new object is read from scratch; an
- * unchanged one resumes. Kept as ledger meta, so the zips table needs no new column.
- */
-function noticeReplacedObject(ledger: Ledger, path: string, etag: string, log: (line: string) => void): void {
-  const key = `s3-etag:${path}`;
-  const before = ledger.getMeta(key);
-  if (before !== null && before !== etag) {
-    ledger.retireZip(path, `${path}#etag=${before}`);
-    log(`${path}: the object was replaced since the last run (ETag ${before} is now ${etag}): reading it again`);
-  }
-  if (before !== etag) ledger.setMeta(key, etag);
 }
 
 async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
