@@ -9,6 +9,8 @@ import { Worker } from 'node:worker_threads';
 import type { CentralEntry } from './central-directory.js';
 import type { EntryOutcome } from './read-entry.js';
 import type { ZipWindow } from './window-zip-file.js';
+import type { EncodedEntries, EncodedOutcomes } from './read-batch-codec.js';
+import { decodeOutcomes, encodeEntries } from './read-batch-codec.js';
 
 export interface ReadWorkerData {
   readonly zipPath: string;
@@ -19,13 +21,13 @@ export interface ReadWorkerData {
 
 export interface ReadJob {
   readonly id: number;
-  readonly entries: readonly CentralEntry[];
+  readonly entries: EncodedEntries;
   readonly window?: ZipWindow;
 }
 
 export interface ReadJobDone {
   readonly id: number;
-  readonly outcomes: readonly EntryOutcome[];
+  readonly outcomes: EncodedOutcomes;
 }
 
 /**
@@ -38,7 +40,10 @@ const WORKER_YOUNG_GENERATION_MB = 1;
 /** Batches queued on one worker at most: one being read, the next ready when it finishes. */
 const BATCHES_PER_WORKER = 2;
 
-interface Job extends ReadJob {
+interface Job {
+  readonly id: number;
+  readonly entries: readonly CentralEntry[];
+  readonly window?: ZipWindow;
   readonly resolve: (outcomes: EntryOutcome[]) => void;
   readonly reject: (error: Error) => void;
 }
@@ -105,8 +110,9 @@ export class ReadPool {
       slot.jobs.set(job.id, job);
       // Only a worker with work keeps the process alive: an abandoned scan must not hang it.
       slot.worker.ref();
-      const message: ReadJob = { id: job.id, entries: job.entries, ...(job.window === undefined ? {} : { window: job.window }) };
-      slot.worker.postMessage(message, job.window === undefined ? [] : [job.window.bytes.buffer as ArrayBuffer]);
+      const message: ReadJob = { id: job.id, entries: encodeEntries(job.entries), ...(job.window === undefined ? {} : { window: job.window }) };
+      const transfer = [message.entries.numbers.buffer as ArrayBuffer, ...(job.window === undefined ? [] : [job.window.bytes.buffer as ArrayBuffer])];
+      slot.worker.postMessage(message, transfer);
     }
   }
 
@@ -133,8 +139,7 @@ export class ReadPool {
     const job = slot.jobs.get(done.id);
     slot.jobs.delete(done.id);
     if (slot.jobs.size === 0) slot.worker.unref();
-    // Structured cloning turns each Buffer into a plain Uint8Array; make them Buffers again, without a copy.
-    job?.resolve(done.outcomes.map(asBuffers));
+    job?.resolve(decodeOutcomes(done.outcomes));
     this.dispatch();
   }
 
@@ -152,10 +157,4 @@ export class ReadPool {
     for (const job of slot.jobs.values()) job.reject(error);
     slot.jobs.clear();
   }
-}
-
-function asBuffers(outcome: EntryOutcome): EntryOutcome {
-  if (!outcome.read.ok) return outcome;
-  const head = outcome.read.head as Uint8Array;
-  return { ...outcome, read: { ...outcome.read, head: Buffer.from(head.buffer, head.byteOffset, head.byteLength) } };
 }

@@ -1,5 +1,6 @@
 /** scanExport: every file entry of an export zip, named, read and sniffed, a few at a time. */
 import { availableParallelism } from 'node:os';
+import { batchSpan } from './batch-span.js';
 import type { CentralEntry } from './central-directory.js';
 import { walkCentralDirectory } from './central-directory.js';
 import { SharedRootFinder, folderPath, folderSegmentsOf, isDirectoryName } from './entry-name.js';
@@ -13,8 +14,6 @@ import type { ZipFile } from './zip-file.js';
 import { openZipFile } from './zip-file.js';
 import { isS3Uri } from './zip-location.js';
 
-/** Room for a local header (30 bytes and its variable part) beyond the central record's name and extra. */
-const LOCAL_HEADER_ROOM_BYTES = 30 + 1024;
 /** The largest slice of a remote zip handed to a worker at once; a batch spread wider is read here. */
 const MAX_WORKER_WINDOW_BYTES = 16 * 1024 * 1024;
 
@@ -107,14 +106,9 @@ async function readWindowed(
   entries: readonly CentralEntry[],
   inProcess: (entries: readonly CentralEntry[]) => Promise<EntryOutcome[]>,
 ): Promise<EntryOutcome[]> {
-  let start = Infinity;
-  let end = 0;
-  for (const entry of entries) {
-    start = Math.min(start, entry.localHeaderOffset);
-    end = Math.max(end, entry.localHeaderOffset + LOCAL_HEADER_ROOM_BYTES + entry.centralVariableLength + entry.compressedSize);
-  }
-  end = Math.min(end, zip.fileSize);
-  if (!(end > start) || end - start > MAX_WORKER_WINDOW_BYTES) return inProcess(entries);
+  const span = batchSpan(entries, zip.fileSize);
+  if (span === undefined || span.end - span.start > MAX_WORKER_WINDOW_BYTES) return inProcess(entries);
+  const { start, end } = span;
   const bytes = Buffer.allocUnsafeSlow(end - start);
   const got = await zip.read(bytes, start);
   const outcomes = await pool.read(entries, { start, bytes: bytes.subarray(0, got), fileSize: zip.fileSize });

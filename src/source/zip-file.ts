@@ -16,6 +16,8 @@ export interface ZipFile {
   readonly blocking: boolean;
   /** Fills `buffer` from file offset `position` as far as the file goes; resolves the bytes read. */
   read(buffer: Buffer, position: number): Promise<number>;
+  /** The same read, blocking, where `blocking` is true for a local file. */
+  readSync?(buffer: Buffer, position: number): number;
   /** Bytes `start` to `end` (inclusive) as a stream, for entries too large to hold at once. */
   stream(start: number, end: number): Readable;
   close(): Promise<void>;
@@ -40,6 +42,7 @@ export async function openZipFile(path: string, { blocking }: { blocking: boolea
       fileSize: fstatSync(fd).size,
       blocking,
       read: (buffer, position) => Promise.resolve(readSync(fd, buffer, 0, buffer.length, position)),
+      readSync: (buffer, position) => readSync(fd, buffer, 0, buffer.length, position),
       stream: (start, end) => createReadStream('', { fd, start, end, autoClose: false }),
       close: () => {
         if (!closed) closeSync(fd);
