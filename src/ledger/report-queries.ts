@@ -33,18 +33,25 @@ FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
 WHERE m.kind = 'message' AND m.verdict = 'importable' AND m.state = 'failed' AND m.error_class = 'mailbox-missing'
 GROUP BY z.mailbox ORDER BY z.mailbox`;
 
-/** Spam per rule, messages per year of their date, imported messages per upload method, and messages per date source. */
+/**
+ * Spam per rule, messages per year of their date, imported messages per upload method, and messages per
+ * date source. One sort of the table for all four (into the few distinct combinations), not one each:
+ * on 150,000 rows each sort cost about 150 ms of a single thread after the scan.
+ */
 export const BREAKDOWN_SQL = `
-SELECT zip_id AS zipId, 'rule' AS dimension, rule AS label, COUNT(*) AS n FROM messages
+WITH g AS MATERIALIZED (
+  SELECT zip_id, kind, verdict, rule, state, method, substr(date, 1, 4) AS year, date_source, COUNT(*) AS n
+  FROM messages GROUP BY zip_id, kind, verdict, rule, state, method, year, date_source)
+SELECT zip_id AS zipId, 'rule' AS dimension, rule AS label, SUM(n) AS n FROM g
   WHERE kind = 'message' AND verdict = 'spam' AND rule IS NOT NULL GROUP BY zip_id, rule
 UNION ALL
-SELECT zip_id, 'year', COALESCE(substr(date, 1, 4), 'undated'), COUNT(*) FROM messages
-  WHERE kind = 'message' GROUP BY zip_id, COALESCE(substr(date, 1, 4), 'undated')
+SELECT zip_id, 'year', COALESCE(year, 'undated'), SUM(n) FROM g
+  WHERE kind = 'message' GROUP BY zip_id, COALESCE(year, 'undated')
 UNION ALL
-SELECT zip_id, 'method', method, COUNT(*) FROM messages
+SELECT zip_id, 'method', method, SUM(n) FROM g
   WHERE state = 'imported' AND method IS NOT NULL GROUP BY zip_id, method
 UNION ALL
-SELECT zip_id, 'dateSource', COALESCE(date_source, 'none'), COUNT(*) FROM messages
+SELECT zip_id, 'dateSource', COALESCE(date_source, 'none'), SUM(n) FROM g
   WHERE kind = 'message' GROUP BY zip_id, COALESCE(date_source, 'none')`;
 
 export interface BreakdownRow {
