@@ -85,6 +85,12 @@ export class SharedRootFinder {
   private seen = false;
 
   add(name: string): void {
+    // Called for every entry: the usual name ('root/Folder/1.eml') is checked without splitting it.
+    const slash = name.indexOf('/');
+    if (slash > 0 && this.seen && this.candidate !== undefined) {
+      if (slash !== this.candidate.length || !name.startsWith(this.candidate)) this.shared = false;
+      return;
+    }
     const first = directorySegments(name)[0];
     if (first === undefined) {
       this.shared = false; // a file at the top level: nothing is shared
