@@ -4,7 +4,8 @@ import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { scanZips, type ZipToScan } from '../run/scan/scan.js';
-import { scanOptionsFrom, mappingFingerprint } from '../run/scan/source-options.js';
+import { scanOptionsFrom } from '../run/scan/source-options.js';
+import { mappingFingerprint } from '../policy/policy-settings.js';
 import { importMailboxes } from '../run/import/import-mailboxes.js';
 import { readMapFile, mailboxFor } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
@@ -81,7 +82,7 @@ export async function runImport(given: ImportOptions, io: CliIo): Promise<number
     const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
     let fatal: string | null = null;
     try {
-      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(options), signal: io.signal }, progress.log);
+      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(options, options.policy), signal: io.signal }, progress.log);
       if (tenant && !io.signal?.aborted) {
         if (options.apiNote !== undefined) progress.log(options.apiNote);
         const { connect } = await import('../run/connect.js');
@@ -149,7 +150,7 @@ export function exitCodeFor(report: RunReport): number {
 }
 
 export function checkMapping(ledger: Ledger, options: ImportOptions): void {
-  const wanted = mappingFingerprint(options);
+  const wanted = mappingFingerprint(options.policy);
   const stored = ledger.getMeta('mapping');
   if (stored === null) ledger.setMeta('mapping', wanted);
   else if (stored !== wanted) {

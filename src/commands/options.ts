@@ -11,6 +11,7 @@ import { importMimeAvailable } from '../destination/graph/cloud.js';
 
 export type { SourceOptions, TenantOptions } from '../run/run-options.js';
 import type { SourceOptions, TenantOptions } from '../run/run-options.js';
+import type { PolicySettings } from '../policy/policy-settings.js';
 
 export interface OutputOptions {
   readonly json: boolean;
@@ -20,6 +21,7 @@ export interface OutputOptions {
 }
 
 export interface ImportOptions extends SourceOptions, TenantOptions, OutputOptions {
+  readonly policy: PolicySettings;
   readonly dryRun: boolean;
   /** Take the zips from --map and import each as soon as its WorkMail export lands in S3. */
   readonly waitForExports: boolean;
@@ -198,12 +200,14 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
     dryRun: raw['dryRun'] === true,
     waitForExports: raw['waitForExports'] === true,
     headersOnly: raw['headersOnly'] === true,
-    keepJunk: raw['keepJunk'] === true,
-    spamHeaders: parseRules(list('spamHeader')),
-    into: str('into'),
-    archiveBefore: parseDay(str('archiveBefore'), '--archive-before'),
-    includeFolders: list('includeFolder'),
-    excludeFolders: list('excludeFolder'),
+    policy: {
+      keepJunk: raw['keepJunk'] === true,
+      spamHeaders: parseRules(list('spamHeader')),
+      into: str('into'),
+      archiveBefore: parseDay(str('archiveBefore'), '--archive-before'),
+      includeFolders: list('includeFolder'),
+      excludeFolders: list('excludeFolder'),
+    },
     s3Profile: str('s3Profile'),
     s3Region: parseS3Region(str('s3Region')),
     s3Endpoint: parseS3Endpoint(str('s3Endpoint')),

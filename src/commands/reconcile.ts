@@ -4,7 +4,8 @@ import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { connect } from '../run/connect.js';
 import { runReconcile, reconcileExitCode } from '../run/reconcile/reconcile.js';
-import { mappingFingerprint, scanOptionsFrom } from '../run/scan/source-options.js';
+import { scanOptionsFrom } from '../run/scan/source-options.js';
+import { mappingFingerprint } from '../policy/policy-settings.js';
 import { renderReconcile } from '../reports/reconcile/human.js';
 import { reconcileJsonText } from '../reports/reconcile/json.js';
 import { writeReconcileDir } from '../reports/reconcile/write.js';
@@ -38,10 +39,10 @@ export async function runReconcileCommand(given: ImportOptions, io: CliIo): Prom
     }
     const report = await runReconcile({
       zips: zips.map((z) => ({ path: z.path, mailbox: z.mailbox as string })),
-      scanOptions: scanOptionsFrom(options),
+      scanOptions: scanOptionsFrom(options, options.policy),
       destinationFor: connection.destinationFor,
       ledger,
-      mapping: mappingFingerprint(options),
+      mapping: mappingFingerprint(options.policy),
       parallel: options.parallel,
       stats,
       log: progress.log,

@@ -2,17 +2,9 @@
  * The options the run layer reads, as typed values: the command line (commands/options.ts) builds them
  * from its flags, and nothing here knows about flags.
  */
-import type { HeaderRule } from '../policy/types.js';
-
 export interface SourceOptions {
   readonly zips: readonly string[];
   readonly headersOnly: boolean;
-  readonly keepJunk: boolean;
-  readonly spamHeaders: readonly HeaderRule[];
-  readonly into?: string;
-  readonly archiveBefore?: Date;
-  readonly includeFolders: readonly string[];
-  readonly excludeFolders: readonly string[];
   /** For s3:// zips: a shared-config profile, the buckets' region, an S3-compatible endpoint. */
   readonly s3Profile?: string;
   readonly s3Region?: string;

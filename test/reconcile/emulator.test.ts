@@ -14,7 +14,8 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import { Stats } from '../../src/accounting/stats.js';
 import { connect } from '../../src/run/connect.js';
 import { runReconcile, reconcileExitCode } from '../../src/run/reconcile/reconcile.js';
-import { scanOptionsFrom, mappingFingerprint } from '../../src/run/scan/source-options.js';
+import { scanOptionsFrom } from '../../src/run/scan/source-options.js';
+import { mappingFingerprint } from '../../src/policy/policy-settings.js';
 import { readImportOptions } from '../../src/commands/options.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
@@ -149,10 +150,10 @@ describe('reconcile against the Graph emulator', () => {
     try {
       const report = await runReconcile({
         zips: [{ path: zip, mailbox: MAILBOX }],
-        scanOptions: scanOptionsFrom({ ...options, into: 'Elsewhere' }),
+        scanOptions: scanOptionsFrom(options, { ...options.policy, into: 'Elsewhere' }),
         destinationFor: connection.destinationFor,
         ledger,
-        mapping: mappingFingerprint({ ...options, into: 'Elsewhere' }),
+        mapping: mappingFingerprint({ ...options.policy, into: 'Elsewhere' }),
         stats,
         log: (line) => lines.push(line),
       });
@@ -184,9 +185,9 @@ describe('reconcile against the Graph emulator', () => {
     await expect(
       runReconcile({
         zips: [{ path: zip, mailbox: MAILBOX }],
-        scanOptions: scanOptionsFrom(options),
+        scanOptions: scanOptionsFrom(options, options.policy),
         destinationFor: connection.destinationFor,
-        mapping: mappingFingerprint(options),
+        mapping: mappingFingerprint(options.policy),
         log: () => {},
         signal: controller.signal,
       }),
