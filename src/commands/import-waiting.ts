@@ -30,7 +30,7 @@ const WAIT_MAX_POLL_MS = 120_000;
 export async function runImportAsExportsLand(options: ImportOptions, io: CliIo): Promise<number> {
   if (!options.map) throw new UsageError('--wait-for-exports needs --map: the map eml-import export writes (--map-out)');
   if (options.mailbox) throw new UsageError('--wait-for-exports takes the mailboxes from --map; leave out --mailbox');
-  if (options.zips.length > 0) throw new UsageError('--wait-for-exports takes the zips from --map; give none on the command line');
+  if (options.scan.zips.length > 0) throw new UsageError('--wait-for-exports takes the zips from --map; give none on the command line');
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const rows = readMapFile(options.map);
@@ -41,11 +41,12 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
   const exportsPath = join(options.state, EXPORTS_FILE);
   const store = existsSync(exportsPath) ? ExportJobStore.open(exportsPath, { readonly: true }) : null;
   // Credentials from the standard AWS chain; the bucket's Region from --s3-region, AWS_REGION or the profile.
-  const probe = s3ObjectProbe({ ...(options.s3Region === undefined ? {} : { region: options.s3Region }), ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }) });
+  const { s3 } = options.scan;
+  const probe = s3ObjectProbe({ ...(s3.region === undefined ? {} : { region: s3.region }), ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }) });
   // Once, before any zip is opened: configuring again would drop the clients of reads in flight.
   if (rows.some((row) => isS3Uri(row.zip))) {
     const { configureS3 } = await import('../source/s3/index.js');
-    configureS3({ profile: options.s3Profile, region: options.s3Region, endpoint: options.s3Endpoint });
+    configureS3(s3);
   }
   try {
     if (!options.dryRun) checkMapping(ledger, options);
@@ -73,7 +74,7 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
         options.parallel,
         async (row) => {
           if (fatal !== null || io.signal?.aborted) return;
-          const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(options, options.policy), signal: io.signal }, progress.log);
+          const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(options.scan, options.policy), signal: io.signal }, progress.log);
           if (connection && !io.signal?.aborted) {
             stats.phase = options.dryRun ? 'checking destination' : 'importing';
             fatal ??= await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: 1, signal: io.signal }, progress.log);

@@ -34,10 +34,10 @@ export function wantsTenant(options: TenantOptions): boolean {
  * expanded (an engine's command line) are expanded here; every zip and every path map.csv names is then
  * checked (exit 2 naming each one), before anything is read or written.
  */
-export async function assignMailboxes(options: Pick<ImportOptions, 'zips' | 'mailbox' | 'map'>): Promise<ZipToScan[]> {
-  if (options.zips.length === 0) throw new UsageError('give the export zips to read (or, for an import, --map with --wait-for-exports)');
+export async function assignMailboxes(zipArgs: readonly string[], options: Pick<ImportOptions, 'mailbox' | 'map'>): Promise<ZipToScan[]> {
+  if (zipArgs.length === 0) throw new UsageError('give the export zips to read (or, for an import, --map with --wait-for-exports)');
   if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
-  const paths = expandZipArgs(options.zips);
+  const paths = expandZipArgs(zipArgs);
   await checkSources(paths);
   checkOptionFile('--map', options.map);
   const rules = options.map ? readMapFile(options.map) : [];
@@ -46,8 +46,8 @@ export async function assignMailboxes(options: Pick<ImportOptions, 'zips' | 'mai
 }
 
 /** The zips with their mailboxes, every start-up check passed: nothing has been written yet. */
-export async function checkedStart(options: ImportOptions, io: CliIo, tenant: boolean): Promise<ZipToScan[]> {
-  const zips = await assignMailboxes(options);
+export async function checkedStart(zipArgs: readonly string[], options: ImportOptions, io: CliIo, tenant: boolean): Promise<ZipToScan[]> {
+  const zips = await assignMailboxes(zipArgs, options);
   if (tenant) {
     const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
     if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
@@ -70,10 +70,11 @@ export async function runImport(given: ImportOptions, io: CliIo): Promise<number
   const runStartedAt = new Date().toISOString();
   const spec = parseShard(given.shard, io.env);
   // s3:// globs listed and every S3 zip checked (HEAD) before anything else.
-  const options = withShardPaths(await resolveS3Zips(given), spec);
+  const scan = await resolveS3Zips(given.scan);
+  const options = withShardPaths(given, spec);
   const tenant = wantsTenant(options);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
-  const zips = await shardOf(await checkedStart(options, io, tenant), spec, io);
+  const zips = await shardOf(await checkedStart(scan.zips, options, io, tenant), spec, io);
 
   const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
   try {
@@ -82,7 +83,7 @@ export async function runImport(given: ImportOptions, io: CliIo): Promise<number
     const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
     let fatal: string | null = null;
     try {
-      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(options, options.policy), signal: io.signal }, progress.log);
+      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, options.policy), signal: io.signal }, progress.log);
       if (tenant && !io.signal?.aborted) {
         if (options.apiNote !== undefined) progress.log(options.apiNote);
         const { connect } = await import('../run/connect.js');

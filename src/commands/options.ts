@@ -9,8 +9,9 @@ import { importMimeAvailable } from '../destination/graph/cloud.js';
  * Options shared by the import, the dry run, reconcile and doctor are declared once here.
  */
 
-export type { SourceOptions, TenantOptions } from '../run/run-options.js';
-import type { SourceOptions, TenantOptions } from '../run/run-options.js';
+export type { TenantOptions } from '../run/run-options.js';
+import type { TenantOptions } from '../run/run-options.js';
+import type { ScanSettings } from '../source/scan-settings.js';
 import type { PolicySettings } from '../policy/policy-settings.js';
 
 export interface OutputOptions {
@@ -20,7 +21,8 @@ export interface OutputOptions {
   readonly progress: boolean;
 }
 
-export interface ImportOptions extends SourceOptions, TenantOptions, OutputOptions {
+export interface ImportOptions extends TenantOptions, OutputOptions {
+  readonly scan: ScanSettings;
   readonly policy: PolicySettings;
   readonly dryRun: boolean;
   /** Take the zips from --map and import each as soon as its WorkMail export lands in S3. */
@@ -196,10 +198,13 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
   const list = (key: string): string[] => (Array.isArray(raw[key]) ? (raw[key] as string[]) : []);
   const cloud = oneOf(str('cloud') ?? 'global', CLOUDS, '--cloud');
   return {
-    zips,
+    scan: {
+      zips,
+      s3: { profile: str('s3Profile'), region: parseS3Region(str('s3Region')), endpoint: parseS3Endpoint(str('s3Endpoint')) },
+      verify: raw['headersOnly'] !== true,
+    },
     dryRun: raw['dryRun'] === true,
     waitForExports: raw['waitForExports'] === true,
-    headersOnly: raw['headersOnly'] === true,
     policy: {
       keepJunk: raw['keepJunk'] === true,
       spamHeaders: parseRules(list('spamHeader')),
@@ -208,9 +213,6 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
       includeFolders: list('includeFolder'),
       excludeFolders: list('excludeFolder'),
     },
-    s3Profile: str('s3Profile'),
-    s3Region: parseS3Region(str('s3Region')),
-    s3Endpoint: parseS3Endpoint(str('s3Endpoint')),
     tenant: str('tenant'),
     clientId: str('clientId'),
     certificate: str('certificate'),

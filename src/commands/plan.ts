@@ -46,7 +46,7 @@ export function readPlanOptions(zips: string[], raw: Record<string, unknown>): P
 }
 
 export async function runPlan(options: PlanOptions, io: CliIo, readSize: ZipSizeReader = readLocalZipSize): Promise<number> {
-  const zips = await assignMailboxes(options);
+  const zips = await assignMailboxes(options.zips, options);
   const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
   if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
   const assumptions: PlanAssumptions = { ...DEFAULT_ASSUMPTIONS, latencyMs: options.latencyMs, requestsPerMessage: options.requestsPerMessage };

@@ -24,8 +24,9 @@ import { ExitCode } from '../accounting/exit-codes.js';
 export async function runReconcileCommand(given: ImportOptions, io: CliIo): Promise<number> {
   const spec = parseShard(given.shard, io.env);
   if (!wantsTenant(given)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
-  const options = withShardPaths(await resolveS3Zips(given), spec);
-  const zips = await shardOf(await checkedStart(options, io, true), spec, io);
+  const scan = await resolveS3Zips(given.scan);
+  const options = withShardPaths(given, spec);
+  const zips = await shardOf(await checkedStart(scan.zips, options, io, true), spec, io);
   const ledgerPath = join(options.state, 'state.db');
   const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;
   const stats = new Stats();
@@ -39,7 +40,7 @@ export async function runReconcileCommand(given: ImportOptions, io: CliIo): Prom
     }
     const report = await runReconcile({
       zips: zips.map((z) => ({ path: z.path, mailbox: z.mailbox as string })),
-      scanOptions: scanOptionsFrom(options, options.policy),
+      scanOptions: scanOptionsFrom(scan, options.policy),
       destinationFor: connection.destinationFor,
       ledger,
       mapping: mappingFingerprint(options.policy),

@@ -2,15 +2,6 @@
  * The options the run layer reads, as typed values: the command line (commands/options.ts) builds them
  * from its flags, and nothing here knows about flags.
  */
-export interface SourceOptions {
-  readonly zips: readonly string[];
-  readonly headersOnly: boolean;
-  /** For s3:// zips: a shared-config profile, the buckets' region, an S3-compatible endpoint. */
-  readonly s3Profile?: string;
-  readonly s3Region?: string;
-  readonly s3Endpoint?: string;
-}
-
 export interface TenantOptions {
   readonly tenant?: string;
   readonly clientId?: string;

@@ -150,7 +150,7 @@ describe('reconcile against the Graph emulator', () => {
     try {
       const report = await runReconcile({
         zips: [{ path: zip, mailbox: MAILBOX }],
-        scanOptions: scanOptionsFrom(options, { ...options.policy, into: 'Elsewhere' }),
+        scanOptions: scanOptionsFrom(options.scan, { ...options.policy, into: 'Elsewhere' }),
         destinationFor: connection.destinationFor,
         ledger,
         mapping: mappingFingerprint({ ...options.policy, into: 'Elsewhere' }),
@@ -185,7 +185,7 @@ describe('reconcile against the Graph emulator', () => {
     await expect(
       runReconcile({
         zips: [{ path: zip, mailbox: MAILBOX }],
-        scanOptions: scanOptionsFrom(options, options.policy),
+        scanOptions: scanOptionsFrom(options.scan, options.policy),
         destinationFor: connection.destinationFor,
         mapping: mappingFingerprint(options.policy),
         log: () => {},
