@@ -35,10 +35,11 @@ export async function runDoctor(options: ImportOptions, io: CliIo, doctor: Docto
   checkOptionFile('--map', options.map);
   const mailboxes = options.mailbox ? [options.mailbox] : options.map ? [...new Set(readMapFile(options.map).map((r) => r.mailbox))] : [];
   if (mailboxes.length === 0) throw new UsageError('doctor needs --mailbox or --map to know which mailboxes to check');
-  checkCredential(options, io);
-  if (options.apiNote !== undefined && !doctor.json) io.stderr.write(`eml-import: ${options.apiNote}\n`);
+  const { destination } = options;
+  checkCredential(destination, io);
+  if (destination.apiNote !== undefined && !doctor.json) io.stderr.write(`eml-import: ${destination.apiNote}\n`);
   const stats = new Stats();
-  const connection = await connect(options, io, stats);
+  const connection = await connect(destination, io, stats);
   const checks: (Check | WriteCheck)[] = [];
   const show = (check: Check | WriteCheck): void => {
     if (!doctor.json) io.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name}: ${check.detail}\n`);
@@ -64,8 +65,8 @@ export async function runDoctor(options: ImportOptions, io: CliIo, doctor: Docto
           ...(await runWriteTest({
             http: connection.http,
             mailbox,
-            api: options.api,
-            inFlight: options.inFlight,
+            api: destination.api,
+            inFlight: destination.inFlight,
             throttled: () => stats.mailbox(mailbox).throttled,
             signal: io.signal,
             onCheck: show,

@@ -31,7 +31,7 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
   if (!options.map) throw new UsageError('--wait-for-exports needs --map: the map eml-import export writes (--map-out)');
   if (options.mailbox) throw new UsageError('--wait-for-exports takes the mailboxes from --map; leave out --mailbox');
   if (options.scan.zips.length > 0) throw new UsageError('--wait-for-exports takes the zips from --map; give none on the command line');
-  const tenant = wantsTenant(options);
+  const tenant = wantsTenant(options.destination);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const rows = readMapFile(options.map);
   const globs = rows.filter((row) => /[*?]/.test(row.zip)).map((row) => row.zip);
@@ -56,7 +56,7 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
     let failedExports: readonly { row: { zip: string; mailbox: string }; reason: string }[] = [];
     let landed: readonly { zip: string }[] = [];
     try {
-      const connection = tenant ? await (await import('../run/connect.js')).connect(options, io, stats) : null;
+      const connection = tenant ? await (await import('../run/connect.js')).connect(options.destination, io, stats) : null;
       const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
       let waitingFor = -1;
       const result = await importAsExportsLand(
@@ -77,7 +77,7 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
           const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(options.scan, options.policy), signal: io.signal }, progress.log);
           if (connection && !io.signal?.aborted) {
             stats.phase = options.dryRun ? 'checking destination' : 'importing';
-            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: 1, signal: io.signal }, progress.log);
+            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: options.destination.api, dryRun: options.dryRun, parallel: 1, signal: io.signal }, progress.log);
           }
         },
         progress.log,

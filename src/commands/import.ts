@@ -14,7 +14,8 @@ import { writeOutputs } from './outputs.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { checkCredential, checkMapRows, checkOptionFile, checkReportDir, checkSources } from './check-inputs.js';
 import { resolveS3Zips } from './s3-zips.js';
-import type { ImportOptions, TenantOptions } from './options.js';
+import type { ImportOptions } from './options.js';
+import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 import type { RunReport } from '../reports/model.js';
 import { parseShard, type ShardSpec } from './shard-option.js';
 import { expandZipArgs } from './zip-args.js';
@@ -25,8 +26,8 @@ import { DEFAULT_ASSUMPTIONS } from '../plan/assumptions.js';
 import { planJson } from '../reports/plan-json.js';
 
 /** True when the options name a tenant to talk to (a dry run without one never touches the network). */
-export function wantsTenant(options: TenantOptions): boolean {
-  return options.tenant !== undefined || options.accessTokenEnv !== undefined;
+export function wantsTenant(destination: DestinationSettings): boolean {
+  return destination.tenant !== undefined || destination.accessTokenEnv !== undefined;
 }
 
 /**
@@ -51,7 +52,7 @@ export async function checkedStart(zipArgs: readonly string[], options: ImportOp
   if (tenant) {
     const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
     if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
-    checkCredential(options, io);
+    checkCredential(options.destination, io);
   }
   checkReportDir(options.report);
   return zips;
@@ -72,7 +73,7 @@ export async function runImport(given: ImportOptions, io: CliIo): Promise<number
   // s3:// globs listed and every S3 zip checked (HEAD) before anything else.
   const scan = await resolveS3Zips(given.scan);
   const options = withShardPaths(given, spec);
-  const tenant = wantsTenant(options);
+  const tenant = wantsTenant(options.destination);
   if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const zips = await shardOf(await checkedStart(scan.zips, options, io, tenant), spec, io);
 
@@ -85,11 +86,11 @@ export async function runImport(given: ImportOptions, io: CliIo): Promise<number
     try {
       const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, options.policy), signal: io.signal }, progress.log);
       if (tenant && !io.signal?.aborted) {
-        if (options.apiNote !== undefined) progress.log(options.apiNote);
+        if (options.destination.apiNote !== undefined) progress.log(options.destination.apiNote);
         const { connect } = await import('../run/connect.js');
-        const connection = await connect(options, io, stats);
+        const connection = await connect(options.destination, io, stats);
         stats.phase = options.dryRun ? 'checking destination' : 'importing';
-        fatal = await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: options.parallel, landingWindowMs: options.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
+        fatal = await importMailboxes(records, ledger, stats, connection, { api: options.destination.api, dryRun: options.dryRun, parallel: options.parallel, landingWindowMs: options.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
       }
     } finally {
       progress.stop();

@@ -12,6 +12,7 @@ import { importMimeAvailable } from '../destination/graph/cloud.js';
 export type { TenantOptions } from '../run/run-options.js';
 import type { TenantOptions } from '../run/run-options.js';
 import type { ScanSettings } from '../source/scan-settings.js';
+import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 import type { PolicySettings } from '../policy/policy-settings.js';
 
 export interface OutputOptions {
@@ -23,6 +24,7 @@ export interface OutputOptions {
 
 export interface ImportOptions extends TenantOptions, OutputOptions {
   readonly scan: ScanSettings;
+  readonly destination: DestinationSettings;
   readonly policy: PolicySettings;
   readonly dryRun: boolean;
   /** Take the zips from --map and import each as soon as its WorkMail export lands in S3. */
@@ -151,7 +153,7 @@ function parseInFlight(value: string): number {
  * The upload method: --api as given, else importMime in the global cloud and the JSON path elsewhere, since
  * importMime's documentation lists no US Government or China availability.
  */
-function chooseApi(given: string | undefined, cloud: TenantOptions['cloud']): { api: TenantOptions['api']; apiNote?: string } {
+function chooseApi(given: string | undefined, cloud: DestinationSettings['cloud']): { api: DestinationSettings['api']; apiNote?: string } {
   if (!importMimeAvailable(cloud)) {
     if (given === 'beta') {
       throw new UsageError(`importMime (--api beta) is available in the global cloud only, not in --cloud ${cloud}: use --api v1.0, the JSON path, or leave --api out`);
@@ -160,7 +162,7 @@ function chooseApi(given: string | undefined, cloud: TenantOptions['cloud']): { 
       return { api: 'v1.0', apiNote: `--cloud ${cloud}: importMime is available in the global cloud only, so every message takes the JSON path (--api v1.0)` };
     }
   }
-  return { api: (given ?? 'beta') as TenantOptions['api'] };
+  return { api: (given ?? 'beta') as DestinationSettings['api'] };
 }
 
 function parseRules(rules: readonly string[]): HeaderRule[] {
@@ -213,19 +215,21 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
       includeFolders: list('includeFolder'),
       excludeFolders: list('excludeFolder'),
     },
-    tenant: str('tenant'),
-    clientId: str('clientId'),
-    certificate: str('certificate'),
-    certificatePublic: str('certificatePublic'),
-    accessTokenEnv: str('accessTokenEnv'),
-    cloud,
-    ...chooseApi(str('api') === undefined ? undefined : oneOf(str('api') as string, APIS, '--api'), cloud),
-    authorityHost: str('authorityHost'),
-    graphUrl: str('graphUrl'),
+    destination: {
+      tenant: str('tenant'),
+      clientId: str('clientId'),
+      certificate: str('certificate'),
+      certificatePublic: str('certificatePublic'),
+      accessTokenEnv: str('accessTokenEnv'),
+      cloud,
+      ...chooseApi(str('api') === undefined ? undefined : oneOf(str('api') as string, APIS, '--api'), cloud),
+      authorityHost: str('authorityHost'),
+      graphUrl: str('graphUrl'),
+      inFlight: parseInFlight(str('inFlight') ?? '4'),
+    },
     mailbox: str('mailbox'),
     map: str('map'),
     parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
-    inFlight: parseInFlight(str('inFlight') ?? '4'),
     landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),
     shard: str('shard'),
     json: raw['json'] === true,

@@ -23,7 +23,7 @@ import { ExitCode } from '../accounting/exit-codes.js';
  */
 export async function runReconcileCommand(given: ImportOptions, io: CliIo): Promise<number> {
   const spec = parseShard(given.shard, io.env);
-  if (!wantsTenant(given)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
+  if (!wantsTenant(given.destination)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
   const scan = await resolveS3Zips(given.scan);
   const options = withShardPaths(given, spec);
   const zips = await shardOf(await checkedStart(scan.zips, options, io, true), spec, io);
@@ -32,7 +32,7 @@ export async function runReconcileCommand(given: ImportOptions, io: CliIo): Prom
   const stats = new Stats();
   const progress = startProgress(stats, io.stderr, options.progress);
   try {
-    const connection = await connect(options, io, stats);
+    const connection = await connect(options.destination, io, stats);
     const problems = await connection.preflight([...new Set(zips.map((z) => z.mailbox as string))]);
     if (problems.length > 0) {
       for (const p of problems) io.stderr.write(`${ERROR_PREFIX}${p}\n`);

@@ -6,7 +6,7 @@ import { createGraphDestination } from '../destination/graph/index.js';
 import { runPreflight, type Check } from './preflight.js';
 import { UsageError } from '../accounting/errors.js';
 import type { RunIo } from './io.js';
-import type { TenantOptions } from './run-options.js';
+import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 import type { Stats } from '../accounting/stats.js';
 import type { DestinationEvents, MailboxDestination } from '../destination/types.js';
 import type { GraphRequester } from '../destination/graph/graph-requester.js';
@@ -23,7 +23,7 @@ export interface Connection {
   preflight(mailboxes: readonly string[]): Promise<string[]>;
 }
 
-async function credentialFrom(options: TenantOptions, io: RunIo): Promise<Credential> {
+async function credentialFrom(options: DestinationSettings, io: RunIo): Promise<Credential> {
   if (options.accessTokenEnv) return accessTokenFromEnv(options.accessTokenEnv, io.env);
   if (!options.tenant || !options.clientId) throw new UsageError('--tenant and --client-id are needed (or --access-token-env NAME)');
   if (options.certificate) {
@@ -71,7 +71,7 @@ function eventsInto(stats: Stats): DestinationEvents {
 }
 
 /** Builds the Graph destination from the command line: endpoints, credential, tokens, governor, client. */
-export async function connect(options: TenantOptions, io: RunIo, stats: Stats): Promise<Connection> {
+export async function connect(options: DestinationSettings, io: RunIo, stats: Stats): Promise<Connection> {
   let endpoints: CloudEndpoints;
   try {
     endpoints = resolveEndpoints({ cloud: options.cloud, authorityHost: options.authorityHost, graphUrl: options.graphUrl });

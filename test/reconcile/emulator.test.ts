@@ -141,7 +141,7 @@ describe('reconcile against the Graph emulator', () => {
     const options = readImportOptions([zip], { mailbox: MAILBOX });
     const stats = new Stats();
     const connection = await connect(
-      { ...readImportOptions([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }) },
+      readImportOptions([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }).destination,
       { stdout: { write: () => true }, stderr: { write: () => true }, env: tenantEnv(emulator) },
       stats,
     );
@@ -177,7 +177,7 @@ describe('reconcile against the Graph emulator', () => {
     controller.abort();
     const options = readImportOptions([zip], { mailbox: MAILBOX });
     const connection = await connect(
-      { ...readImportOptions([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }) },
+      readImportOptions([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }).destination,
       { stdout: { write: () => true }, stderr: { write: () => true }, env: tenantEnv(emulator) },
       new Stats(),
     );
