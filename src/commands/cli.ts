@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { addCommandOptions, readImportOptions } from './options.js';
+import { addCommandOptions, readImportSettings } from './options.js';
 import { unknownCommandProblem } from './command-word.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
@@ -55,19 +55,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description('import the zips (the default command), or with --dry-run report what an import would do')
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runImport } = await import('./import.js');
-      status = await runImport(readImportOptions(zips, raw), io);
+      status = await runImport(readImportSettings(zips, raw), io);
     });
   const reconcileCommand = addCommandOptions(new Command('reconcile'), 'reconcile')
     .description('compare the exports with the destination, folder by folder and message by message (read-only)')
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runReconcileCommand } = await import('./reconcile.js');
-      status = await runReconcileCommand(readImportOptions(zips, raw), io);
+      status = await runReconcileCommand(readImportSettings(zips, raw), io);
     });
   const doctorCommand = addCommandOptions(new Command('doctor'), 'doctor')
     .description('check the token, mailbox access and the permissions each upload method needs')
     .action(async (raw: Record<string, unknown>) => {
       const { runDoctor } = await import('./doctor.js');
-      status = await runDoctor(readImportOptions([], raw), io, { writeTest: raw['writeTest'] === true, json: raw['json'] === true });
+      status = await runDoctor(readImportSettings([], raw), io, { writeTest: raw['writeTest'] === true, json: raw['json'] === true });
     });
   const exportCommand = addExportOptions(new Command('export'))
     .description("start WorkMail's mailbox export jobs (at most 10 at a time) and write the import's map of S3 zips")

@@ -14,7 +14,9 @@ import { writeOutputs } from './outputs.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { checkCredential, checkMapRows, checkOptionFile, checkReportDir, checkSources } from './check-inputs.js';
 import { resolveS3Zips } from './s3-zips.js';
-import type { ImportOptions } from './options.js';
+import type { ImportSettings } from './options.js';
+import type { RunSettings } from '../run/run-settings.js';
+import type { PolicySettings } from '../policy/policy-settings.js';
 import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 import type { RunReport } from '../reports/model.js';
 import { parseShard, type ShardSpec } from './shard-option.js';
@@ -35,7 +37,7 @@ export function wantsTenant(destination: DestinationSettings): boolean {
  * expanded (an engine's command line) are expanded here; every zip and every path map.csv names is then
  * checked (exit 2 naming each one), before anything is read or written.
  */
-export async function assignMailboxes(zipArgs: readonly string[], options: Pick<ImportOptions, 'mailbox' | 'map'>): Promise<ZipToScan[]> {
+export async function assignMailboxes(zipArgs: readonly string[], options: Pick<RunSettings, 'mailbox' | 'map'>): Promise<ZipToScan[]> {
   if (zipArgs.length === 0) throw new UsageError('give the export zips to read (or, for an import, --map with --wait-for-exports)');
   if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
   const paths = expandZipArgs(zipArgs);
@@ -46,15 +48,18 @@ export async function assignMailboxes(zipArgs: readonly string[], options: Pick<
   return paths.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
 }
 
-/** The zips with their mailboxes, every start-up check passed: nothing has been written yet. */
-export async function checkedStart(zipArgs: readonly string[], options: ImportOptions, io: CliIo, tenant: boolean): Promise<ZipToScan[]> {
-  const zips = await assignMailboxes(zipArgs, options);
-  if (tenant) {
+/**
+ * The zips with their mailboxes, every start-up check passed: nothing has been written yet. `tenant` is
+ * the destination the run will connect to, null for a dry run without one.
+ */
+export async function checkedStart(zipArgs: readonly string[], run: Pick<RunSettings, 'mailbox' | 'map' | 'report'>, tenant: DestinationSettings | null, io: CliIo): Promise<ZipToScan[]> {
+  const zips = await assignMailboxes(zipArgs, run);
+  if (tenant !== null) {
     const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
     if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
-    checkCredential(options.destination, io);
+    checkCredential(tenant, io);
   }
-  checkReportDir(options.report);
+  checkReportDir(run.report);
   return zips;
 }
 
@@ -62,50 +67,51 @@ export async function checkedStart(zipArgs: readonly string[], options: ImportOp
  * The main job. The dry run is a mode of the same pipeline: it scans for real into a scratch ledger,
  * reads the destination when a tenant is given, and skips only folder creation and uploads.
  */
-export async function runImport(given: ImportOptions, io: CliIo): Promise<number> {
-  if (given.waitForExports) {
+export async function runImport(given: ImportSettings, io: CliIo): Promise<number> {
+  if (given.run.waitForExports) {
     const { runImportAsExportsLand } = await import('./import-waiting.js');
     return runImportAsExportsLand(given, io);
   }
+  const { policy, destination } = given;
   // Messages the ledger recorded as imported before this moment were imported by an earlier run.
   const runStartedAt = new Date().toISOString();
-  const spec = parseShard(given.shard, io.env);
+  const spec = parseShard(given.run.shard, io.env);
   // s3:// globs listed and every S3 zip checked (HEAD) before anything else.
   const scan = await resolveS3Zips(given.scan);
-  const options = withShardPaths(given, spec);
-  const tenant = wantsTenant(options.destination);
-  if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
-  const zips = await shardOf(await checkedStart(scan.zips, options, io, tenant), spec, io);
+  const run = withShardPaths(given.run, spec);
+  const tenant = wantsTenant(destination);
+  if (!run.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
+  const zips = await shardOf(await checkedStart(scan.zips, run, tenant ? destination : null, io), spec, io);
 
-  const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
+  const ledger = run.dryRun ? Ledger.openScratch() : Ledger.open(join(run.state, 'state.db'));
   try {
-    if (!options.dryRun) checkMapping(ledger, options);
+    if (!run.dryRun) checkMapping(ledger, policy, run.state);
     const stats = new Stats();
-    const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
+    const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
     let fatal: string | null = null;
     try {
-      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, options.policy), signal: io.signal }, progress.log);
+      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
       if (tenant && !io.signal?.aborted) {
-        if (options.destination.apiNote !== undefined) progress.log(options.destination.apiNote);
+        if (destination.apiNote !== undefined) progress.log(destination.apiNote);
         const { connect } = await import('../run/connect.js');
-        const connection = await connect(options.destination, io, stats);
-        stats.phase = options.dryRun ? 'checking destination' : 'importing';
-        fatal = await importMailboxes(records, ledger, stats, connection, { api: options.destination.api, dryRun: options.dryRun, parallel: options.parallel, landingWindowMs: options.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
+        const connection = await connect(destination, io, stats);
+        stats.phase = run.dryRun ? 'checking destination' : 'importing';
+        fatal = await importMailboxes(records, ledger, stats, connection, { api: destination.api, dryRun: run.dryRun, parallel: run.parallel, landingWindowMs: run.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
       }
     } finally {
       progress.stop();
     }
     const zipPaths = new Set(zips.map((z) => canonicalZipLocation(z.path)));
-    const built = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
+    const built = buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
     // The central directories were just read by the scan, so the plan costs a few reads of cached pages.
-    const report = options.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, options.parallel) } : built;
-    await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
+    const report = run.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, run.parallel) } : built;
+    await writeOutputs(report, () => messageLines(ledger, zipPaths), run, io, stats.snapshot());
     if (fatal) {
       io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
       return ExitCode.usage;
     }
     if (io.signal?.aborted) {
-      const after = options.dryRun ? 'the report covers only what was read before' : 'run the same command again to go on; the ledger keeps what is done';
+      const after = run.dryRun ? 'the report covers only what was read before' : 'run the same command again to go on; the ledger keeps what is done';
       io.stderr.write(`eml-import: interrupted: ${after}\n`);
       return ExitCode.incomplete;
     }
@@ -119,7 +125,7 @@ export async function runImport(given: ImportOptions, io: CliIo): Promise<number
  * `{shard}` in --state and --report becomes the shard's number (1-based), so one engine command line
  * (no shell to expand the engine's variables) gives each shard its own ledger and report folder.
  */
-export function withShardPaths<T extends Pick<ImportOptions, 'state' | 'report'>>(options: T, spec: ShardSpec | undefined): T {
+export function withShardPaths<T extends Pick<RunSettings, 'state' | 'report'>>(options: T, spec: ShardSpec | undefined): T {
   const placeholder = '{shard}';
   const uses = options.state.includes(placeholder) || (options.report?.includes(placeholder) ?? false);
   if (!uses) return options;
@@ -151,13 +157,13 @@ export function exitCodeFor(report: RunReport): number {
   return ExitCode.ok;
 }
 
-export function checkMapping(ledger: Ledger, options: ImportOptions): void {
-  const wanted = mappingFingerprint(options.policy);
+export function checkMapping(ledger: Ledger, policy: PolicySettings, state: string): void {
+  const wanted = mappingFingerprint(policy);
   const stored = ledger.getMeta('mapping');
   if (stored === null) ledger.setMeta('mapping', wanted);
   else if (stored !== wanted) {
     throw new UsageError(
-      `the ledger in ${options.state} was made with other folder, spam or filter options (${stored}); ` +
+      `the ledger in ${state} was made with other folder, spam or filter options (${stored}); ` +
         'run with the same options to resume, or give a new --state to start over',
     );
   }

@@ -9,26 +9,20 @@ import { importMimeAvailable } from '../destination/graph/cloud.js';
  * Options shared by the import, the dry run, reconcile and doctor are declared once here.
  */
 
-export type { TenantOptions } from '../run/run-options.js';
-import type { TenantOptions } from '../run/run-options.js';
 import type { ScanSettings } from '../source/scan-settings.js';
-import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 import type { PolicySettings } from '../policy/policy-settings.js';
+import type { DestinationSettings } from '../destination/graph/destination-settings.js';
+import type { RunSettings } from '../run/run-settings.js';
 
-export interface OutputOptions {
-  readonly json: boolean;
-  readonly report?: string;
-  readonly state: string;
-  readonly progress: boolean;
-}
-
-export interface ImportOptions extends TenantOptions, OutputOptions {
+/**
+ * The command line of the import, the dry run, reconcile and doctor, split here into one small settings
+ * type per stage: each stage is handed its own part and never sees the others' (nor commander's values).
+ */
+export interface ImportSettings {
   readonly scan: ScanSettings;
-  readonly destination: DestinationSettings;
   readonly policy: PolicySettings;
-  readonly dryRun: boolean;
-  /** Take the zips from --map and import each as soon as its WorkMail export lands in S3. */
-  readonly waitForExports: boolean;
+  readonly destination: DestinationSettings;
+  readonly run: RunSettings;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -52,7 +46,7 @@ interface OptionSpec {
 
 /**
  * Every option once, in the order `--help` lists them. No commander defaults: they would print as
- * `(default: [])` noise; readImportOptions fills them in, and the help text says the ones that matter.
+ * `(default: [])` noise; readImportSettings fills them in, and the help text says the ones that matter.
  */
 const OPTIONS: readonly OptionSpec[] = [
   { flags: '--dry-run', group: 'source', help: { import: 'read, classify and report; create nothing (no tenant needed; with one it also reads what the destination holds)' } },
@@ -194,8 +188,8 @@ function parseS3Region(value: string | undefined): string | undefined {
   return value;
 }
 
-/** Turns commander's loose values into the typed options, with a UsageError naming any bad one. */
-export function readImportOptions(zips: string[], raw: Record<string, unknown>): ImportOptions {
+/** Turns commander's loose values into the typed settings, with a UsageError naming any bad one. */
+export function readImportSettings(zips: string[], raw: Record<string, unknown>): ImportSettings {
   const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
   const list = (key: string): string[] => (Array.isArray(raw[key]) ? (raw[key] as string[]) : []);
   const cloud = oneOf(str('cloud') ?? 'global', CLOUDS, '--cloud');
@@ -205,8 +199,6 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
       s3: { profile: str('s3Profile'), region: parseS3Region(str('s3Region')), endpoint: parseS3Endpoint(str('s3Endpoint')) },
       verify: raw['headersOnly'] !== true,
     },
-    dryRun: raw['dryRun'] === true,
-    waitForExports: raw['waitForExports'] === true,
     policy: {
       keepJunk: raw['keepJunk'] === true,
       spamHeaders: parseRules(list('spamHeader')),
@@ -227,14 +219,18 @@ export function readImportOptions(zips: string[], raw: Record<string, unknown>):
       graphUrl: str('graphUrl'),
       inFlight: parseInFlight(str('inFlight') ?? '4'),
     },
-    mailbox: str('mailbox'),
-    map: str('map'),
-    parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
-    landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),
-    shard: str('shard'),
-    json: raw['json'] === true,
-    report: str('report'),
-    state: str('state') ?? './.eml-import',
-    progress: raw['progress'] !== false,
+    run: {
+      dryRun: raw['dryRun'] === true,
+      waitForExports: raw['waitForExports'] === true,
+      mailbox: str('mailbox'),
+      map: str('map'),
+      parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
+      landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),
+      shard: str('shard'),
+      json: raw['json'] === true,
+      report: str('report'),
+      state: str('state') ?? './.eml-import',
+      progress: raw['progress'] !== false,
+    },
   };
 }
