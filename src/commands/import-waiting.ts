@@ -13,8 +13,8 @@ import { importAsExportsLand } from '../run/import/import-as-exports-land.js';
 import { readMapFile } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
-import { writeOutputs } from './outputs.js';
-import { checkMapping, exitCodeFor, progressInterval, wantsTenant } from './import.js';
+import { exitCodeFor, writeOutputs } from './outputs.js';
+import { checkMapping, progressInterval, wantsTenant } from './start-up.js';
 import { UsageError, type CliIo } from './io.js';
 import type { ImportSettings } from './options.js';
 

@@ -4,6 +4,7 @@ import { renderMailboxStatuses } from '../reports/mailbox-status.js';
 import { reportJsonText } from '../reports/json.js';
 import { writeReportDir } from '../reports/write-report.js';
 import type { RunReport, MessageLine } from '../reports/model.js';
+import { ExitCode } from '../accounting/exit-codes.js';
 import type { StatsSnapshot } from '../accounting/stats.js';
 import type { RunSettings } from '../run/run-settings.js';
 import type { CliIo } from './io.js';
@@ -55,4 +56,14 @@ function lowered(run: StatsSnapshot): string {
   const changed = Object.entries(run.mailboxes).filter(([, m]) => m.inFlightLoweredTo !== null);
   if (changed.length === 0) return '';
   return `; in flight lowered after MailboxConcurrency 429s: ${changed.map(([upn, m]) => `${upn} ${m.inFlightFrom ?? '?'}→${m.inFlightLoweredTo ?? '?'}`).join(', ')}`;
+}
+
+/** The exit status of an import or a dry run, from its report. */
+export function exitCodeFor(report: RunReport): number {
+  const t = report.totals;
+  // A mailbox the tenant does not have is a mistake in --mailbox or the map: a configuration error.
+  if (report.missingMailboxes.length > 0) return ExitCode.usage;
+  if (t.unreadable > 0) return ExitCode.incomplete;
+  if (report.mode === 'import' && (t.failed > 0 || t.pending > 0)) return ExitCode.incomplete;
+  return ExitCode.ok;
 }

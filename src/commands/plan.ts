@@ -9,7 +9,7 @@ import { renderPlan } from '../reports/plan-human.js';
 import { planJson } from '../reports/plan-json.js';
 import { readLocalZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import { ExitCode } from '../accounting/exit-codes.js';
-import { assignMailboxes } from './import.js';
+import { assignMailboxes } from './start-up.js';
 import { UsageError, type CliIo } from './io.js';
 
 export interface PlanOptions {

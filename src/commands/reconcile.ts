@@ -10,7 +10,7 @@ import { renderReconcile } from '../reports/reconcile/human.js';
 import { reconcileJsonText } from '../reports/reconcile/json.js';
 import { writeReconcileDir } from '../reports/reconcile/write.js';
 import { startProgress } from '../run/progress.js';
-import { checkedStart, shardOf, wantsTenant, withShardPaths } from './import.js';
+import { checkedStart, shardOf, wantsTenant, withShardPaths } from './start-up.js';
 import { parseShard } from './shard-option.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { resolveS3Zips } from './s3-zips.js';
