@@ -80,11 +80,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('<zips...>', 'WorkMail export zips (shell globs are fine)')
     .option('--mailbox <upn>', 'the destination mailbox for every zip')
     .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
-    .option('--parallel <n>', 'mailboxes imported at once on each machine', '4')
-    .option('--machines <m>', 'machines (shards) the estate is spread over', '1')
-    .option('--latency-ms <ms>', "assumed mean latency of one Graph request", '300')
-    .option('--requests-per-message <n>', 'assumed Graph requests per message (1 for importMime)', '1')
-    .option('--json', 'print the plan as one JSON object', false)
+    .option('--parallel <n>', 'mailboxes imported at once on each machine (default 4)')
+    .option('--machines <m>', 'machines (shards) the estate is spread over (default 1)')
+    .option('--latency-ms <ms>', 'assumed mean latency of one Graph request (default 300)')
+    .option('--requests-per-message <n>', 'assumed Graph requests per message (default 1, importMime)')
+    .option('--json', 'print the plan as one JSON object')
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runPlan, readPlanOptions } = await import('./plan.js');
       status = await runPlan(readPlanOptions(zips, raw), io);
@@ -93,7 +93,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description('combine shard report folders (each --report of a --shard run) into one estate report')
     .argument('<dirs...>', 'the shards\' report folders')
     .requiredOption('--out <dir>', 'where the estate report goes (report.json, CSVs, report.html)')
-    .option('--json', 'print the estate report.json on stdout instead of the summary table', false)
+    .option('--json', 'print the estate report.json on stdout instead of the summary table')
     .action(async (dirs: string[], raw: Record<string, unknown>) => {
       const { runReportMerge } = await import('./report-merge.js');
       status = await runReportMerge({ dirs, out: String(raw['out']), json: raw['json'] === true }, io);

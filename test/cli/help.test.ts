@@ -54,6 +54,17 @@ describe('--help of each command', () => {
     expect(run.stdout).not.toContain('<zips...>');
   });
 
+  it('shows plan, report merge and export with their defaults in words, never as `(default: …)` noise', async () => {
+    for (const args of [['plan', '--help'], ['report', 'merge', '--help'], ['export', '--help']]) {
+      const run = await runCli(args);
+      expect(run.status, args.join(' ')).toBe(0);
+      expect(run.stdout, args.join(' ')).toContain('--help');
+      expect(run.stdout, args.join(' ')).not.toMatch(/\(default: /);
+    }
+    const plan = await runCli(['plan', '--help']);
+    expect(plan.stdout.replace(/\s+/g, ' ')).toContain('--parallel <n> mailboxes imported at once on each machine (default 4)');
+  });
+
   it('a bare eml-import shows the help (on stderr, exit 2), not an error about a missing argument', async () => {
     const run = await runCli([]);
     expect(run.status).toBe(2);
