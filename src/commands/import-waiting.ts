@@ -15,7 +15,7 @@ import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { exitCodeFor, writeOutputs } from './outputs.js';
 import { checkMapping, progressInterval, wantsTenant } from './start-up.js';
-import { UsageError, type CliIo } from './io.js';
+import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import type { ImportSettings } from './options.js';
 
 const WAIT_POLL_MS = 15_000;
@@ -95,7 +95,7 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
       io.stderr.write(`eml-import: ${failedExports.length} mailbox export(s) did not land and were not imported:\n${failedExports.map((f) => `  ${f.row.mailbox}: ${f.reason}\n`).join('')}`);
     }
     if (fatal) {
-      io.stderr.write(`eml-import: stopped: ${fatal}\n`);
+      io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
       return ExitCode.usage;
     }
     if (io.signal?.aborted) {

@@ -69,6 +69,27 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     expect(graph.inspect.messages(ANN).map((m) => m.subject).sort()).toEqual(['Waited one', 'Waited two']);
   });
 
+  it('stops with the one error prefix when the tenant refuses the import (exit 2, nothing written)', async () => {
+    const refusing = await startEmulator({ mailboxes: [ANN] });
+    try {
+      // Without Mail-Advanced.ReadWrite.All, importMime (the default method) is not allowed: the check stops the run.
+      refusing.configure({ clients: { [refusing.clientId]: { secret: refusing.clientSecret, roles: ['Mail.ReadWrite'] } } });
+      const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
+      const zip = await writeZip(join(dir, 'ann.zip'), [{ name: 'Inbox/1.eml', content: message({ subject: 'Refused', messageId: '<r1@x>' }) }]);
+      const map = join(dir, 'map.csv');
+      writeFileSync(map, `zip,mailbox\n${zip},${ANN}\n`);
+      const run = await runCli(
+        ['--map', map, '--wait-for-exports', '--tenant', refusing.tenant, '--client-id', refusing.clientId, '--authority-host', refusing.url, '--graph-url', refusing.url, '--state', join(dir, 'state'), '--no-progress'],
+        tenantEnv(refusing),
+      );
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^eml-import: error: stopped: .*Mail-Advanced\.ReadWrite\.All/m);
+      expect(refusing.inspect.messages(ANN)).toEqual([]);
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('is a usage error without --map, or with zips on the command line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
     const noMap = await runCli(['--wait-for-exports', '--dry-run', '--state', dir]);
