@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { editDistance } from '../../src/policy/edit-distance.js';
 import { unknownCommandProblem } from '../../src/commands/command-word.js';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 
 /** The option flags a help text lists, in order, under each group heading. */
 function groups(help: string): Record<string, string[]> {
@@ -82,6 +85,11 @@ describe('--help of each command', () => {
     const missing = await runCli(['no-such.zip', '--dry-run']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe('eml-import: error: no-such.zip: no such file\n');
+    // An unreadable entry found while the run reads is an error too, printed the same way.
+    const unreadable = await runCli([join(FIXTURES, 'corrupt.zip'), '--dry-run', '--no-progress']);
+    const errors = unreadable.stderr.split('\n').filter((l) => /\berror\b/i.test(l));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const line of errors) expect(line).toMatch(/^eml-import: error: /);
   });
 
   it('stops at a first word that looks like a command, naming the nearest one', async () => {
