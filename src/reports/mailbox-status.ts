@@ -29,8 +29,12 @@ export function mailboxStatuses(report: RunReport): MailboxStatus[] {
     byMailbox.set(zip.mailbox, counts);
   }
   const order: Record<MailboxState, number> = { failed: 0, pending: 1, done: 2 };
+  // A mailbox the tenant does not have: running again cannot help, only the cause can be fixed.
+  const missing = new Map(report.missingMailboxes.map((m) => [m.mailbox, m.reason]));
   return [...byMailbox]
     .map(([mailbox, c]): MailboxStatus => {
+      const reason = missing.get(mailbox);
+      if (reason !== undefined) return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed: ${reason}` };
       if (c.failed > 0) {
         return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed: see failed.csv for each error, then run the same command again to retry them` };
       }

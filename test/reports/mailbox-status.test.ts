@@ -30,6 +30,13 @@ describe('mailboxes at the end of an import', () => {
     expect(renderMailboxStatuses(report(zips, 'dry-run'))).toBe('');
   });
 
+  it('gives a mailbox the tenant does not have its cause, not a re-run that cannot help', () => {
+    const reason = 'mailbox eve@x does not exist in this tenant: check --mailbox or the map';
+    const missing = { ...report([zip('e.zip', 'eve@x', { importable: 4, failed: 4 })]), missingMailboxes: [{ mailbox: 'eve@x', messages: 4, reason }] };
+    expect(mailboxStatuses(missing).map((s) => [s.state, s.next])).toEqual([['failed', `4 of 4 failed: ${reason}`]]);
+    expect(renderMailboxStatuses(missing)).not.toContain('run the same command again');
+  });
+
   it('above a screenful lists what needs action and counts the done ones', () => {
     const many = Array.from({ length: 30 }, (_, i) => zip(`${i}.zip`, `m${String(i).padStart(2, '0')}@x`, i === 7 ? { importable: 3, pending: 3 } : { importable: 3, imported: 3 }));
     const text = renderMailboxStatuses(report(many));
