@@ -23,7 +23,7 @@ export async function writeOutputs(report: RunReport, lines: () => Iterable<Mess
     io.stdout.write(reportJsonText(report));
   } else {
     io.stdout.write(renderSummary(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'], width: io.stdout.isTTY ? (io.stdout.columns ?? 120) : UNLIMITED_WIDTH, reportDir: options.report }));
-    io.stdout.write(renderMailboxStatuses(report));
+    io.stdout.write(renderMailboxStatuses(report, options.report));
   }
   const line = runLine(run);
   if (line) io.stderr.write(`${line}\n`);
