@@ -78,7 +78,7 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
           const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
           if (connection && !io.signal?.aborted) {
             stats.phase = run.dryRun ? 'checking destination' : 'importing';
-            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: destination.api, dryRun: run.dryRun, parallel: 1, signal: io.signal }, progress.log);
+            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: destination.api, dryRun: run.dryRun, parallel: 1, landingWindowMs: run.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
           }
         },
         progress.log,
