@@ -9,6 +9,7 @@ import { scanZips } from '../run/scan/scan.js';
 import { canonicalZipLocation, isS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
 import { importMailboxes } from '../run/import/import-mailboxes.js';
+import { importOptionsFrom } from '../run/import/import-options.js';
 import { importAsExportsLand } from '../run/import/import-as-exports-land.js';
 import { readMapFile } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
@@ -78,7 +79,7 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
           const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
           if (connection && !io.signal?.aborted) {
             stats.phase = run.dryRun ? 'checking destination' : 'importing';
-            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: destination.api, dryRun: run.dryRun, parallel: 1, landingWindowMs: run.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
+            fatal ??= await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), parallel: 1, signal: io.signal }, progress.log);
           }
         },
         progress.log,

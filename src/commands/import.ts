@@ -6,6 +6,7 @@ import { ExitCode } from '../accounting/exit-codes.js';
 import { scanZips, type ZipToScan } from '../run/scan/scan.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
 import { importMailboxes } from '../run/import/import-mailboxes.js';
+import { importOptionsFrom } from '../run/import/import-options.js';
 import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { exitCodeFor, writeOutputs } from './outputs.js';
@@ -52,7 +53,7 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
         const { connect } = await import('../run/connect.js');
         const connection = await connect(destination, io, stats);
         stats.phase = run.dryRun ? 'checking destination' : 'importing';
-        fatal = await importMailboxes(records, ledger, stats, connection, { api: destination.api, dryRun: run.dryRun, parallel: run.parallel, landingWindowMs: run.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
+        fatal = await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), signal: io.signal }, progress.log);
       }
     } finally {
       progress.stop();
