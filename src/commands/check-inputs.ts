@@ -7,7 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { SECRET_ENV } from '../destination/graph/credentials.js';
 import { UsageError, type CliIo } from './io.js';
 import type { MapRule } from '../run/mailbox-map.js';
-import type { TenantOptions } from './options.js';
+import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 
 /** One kind of place a zip can come from: which locations it claims, and what is wrong with one of them. */
 export interface SourceKind {
@@ -158,7 +158,7 @@ function statOrNothing(path: string): Stats | undefined {
  * That the run will have a credential when it connects: the prompt needs a terminal, and a cron job or CI
  * has none, so say so now rather than after the scan.
  */
-export function checkCredential(options: TenantOptions, io: CliIo): void {
+export function checkCredential(options: DestinationSettings, io: CliIo): void {
   if (options.accessTokenEnv !== undefined) {
     if (!io.env[options.accessTokenEnv]?.trim()) throw new UsageError(`--access-token-env ${options.accessTokenEnv}: that environment variable is not set or empty`);
     return;

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { addCommandOptions, readImportOptions } from './options.js';
+import { addCommandOptions, readImportSettings } from './options.js';
 import { unknownCommandProblem } from './command-word.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
@@ -55,19 +55,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description('import the zips (the default command), or with --dry-run report what an import would do')
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runImport } = await import('./import.js');
-      status = await runImport(readImportOptions(zips, raw), io);
+      status = await runImport(readImportSettings(zips, raw), io);
     });
   const reconcileCommand = addCommandOptions(new Command('reconcile'), 'reconcile')
     .description('compare the exports with the destination, folder by folder and message by message (read-only)')
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runReconcileCommand } = await import('./reconcile.js');
-      status = await runReconcileCommand(readImportOptions(zips, raw), io);
+      status = await runReconcileCommand(readImportSettings(zips, raw), io);
     });
   const doctorCommand = addCommandOptions(new Command('doctor'), 'doctor')
     .description('check the token, mailbox access and the permissions each upload method needs')
     .action(async (raw: Record<string, unknown>) => {
       const { runDoctor } = await import('./doctor.js');
-      status = await runDoctor(readImportOptions([], raw), io, { writeTest: raw['writeTest'] === true, json: raw['json'] === true });
+      status = await runDoctor(readImportSettings([], raw), io, { writeTest: raw['writeTest'] === true, json: raw['json'] === true });
     });
   const exportCommand = addExportOptions(new Command('export'))
     .description("start WorkMail's mailbox export jobs (at most 10 at a time) and write the import's map of S3 zips")
@@ -80,11 +80,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .argument('<zips...>', 'WorkMail export zips (shell globs are fine)')
     .option('--mailbox <upn>', 'the destination mailbox for every zip')
     .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
-    .option('--parallel <n>', 'mailboxes imported at once on each machine', '4')
-    .option('--machines <m>', 'machines (shards) the estate is spread over', '1')
-    .option('--latency-ms <ms>', "assumed mean latency of one Graph request", '300')
-    .option('--requests-per-message <n>', 'assumed Graph requests per message (1 for importMime)', '1')
-    .option('--json', 'print the plan as one JSON object', false)
+    .option('--parallel <n>', 'mailboxes imported at once on each machine (default 4)')
+    .option('--machines <m>', 'machines (shards) the estate is spread over (default 1)')
+    .option('--latency-ms <ms>', 'assumed mean latency of one Graph request (default 300)')
+    .option('--requests-per-message <n>', 'assumed Graph requests per message (default 1, importMime)')
+    .option('--json', 'print the plan as one JSON object')
     .action(async (zips: string[], raw: Record<string, unknown>) => {
       const { runPlan, readPlanOptions } = await import('./plan.js');
       status = await runPlan(readPlanOptions(zips, raw), io);
@@ -93,7 +93,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     .description('combine shard report folders (each --report of a --shard run) into one estate report')
     .argument('<dirs...>', 'the shards\' report folders')
     .requiredOption('--out <dir>', 'where the estate report goes (report.json, CSVs, report.html)')
-    .option('--json', 'print the estate report.json on stdout instead of the summary table', false)
+    .option('--json', 'print the estate report.json on stdout instead of the summary table')
     .action(async (dirs: string[], raw: Record<string, unknown>) => {
       const { runReportMerge } = await import('./report-merge.js');
       status = await runReportMerge({ dirs, out: String(raw['out']), json: raw['json'] === true }, io);

@@ -9,14 +9,15 @@ import { scanZips } from '../run/scan/scan.js';
 import { canonicalZipLocation, isS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
 import { importMailboxes } from '../run/import/import-mailboxes.js';
+import { importOptionsFrom } from '../run/import/import-options.js';
 import { importAsExportsLand } from '../run/import/import-as-exports-land.js';
 import { readMapFile } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
-import { writeOutputs } from './outputs.js';
-import { checkMapping, exitCodeFor, progressInterval, wantsTenant } from './import.js';
-import { UsageError, type CliIo } from './io.js';
-import type { ImportOptions } from './options.js';
+import { exitCodeFor, writeOutputs } from './outputs.js';
+import { checkMapping, progressInterval, wantsTenant } from './start-up.js';
+import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
+import type { ImportSettings } from './options.js';
 
 const WAIT_POLL_MS = 15_000;
 const WAIT_MAX_POLL_MS = 120_000;
@@ -27,35 +28,37 @@ const WAIT_MAX_POLL_MS = 120_000;
  * failed is reported with WorkMail's ErrorInfo and not imported. `eml-import export` (running alongside,
  * with the same --state) keeps the job record current.
  */
-export async function runImportAsExportsLand(options: ImportOptions, io: CliIo): Promise<number> {
-  if (!options.map) throw new UsageError('--wait-for-exports needs --map: the map eml-import export writes (--map-out)');
-  if (options.mailbox) throw new UsageError('--wait-for-exports takes the mailboxes from --map; leave out --mailbox');
-  if (options.zips.length > 0) throw new UsageError('--wait-for-exports takes the zips from --map; give none on the command line');
-  const tenant = wantsTenant(options);
-  if (!options.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
-  const rows = readMapFile(options.map);
+export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo): Promise<number> {
+  const { scan, policy, destination, run } = settings;
+  if (!run.map) throw new UsageError('--wait-for-exports needs --map: the map eml-import export writes (--map-out)');
+  if (run.mailbox) throw new UsageError('--wait-for-exports takes the mailboxes from --map; leave out --mailbox');
+  if (scan.zips.length > 0) throw new UsageError('--wait-for-exports takes the zips from --map; give none on the command line');
+  const tenant = wantsTenant(destination);
+  if (!run.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
+  const rows = readMapFile(run.map);
   const globs = rows.filter((row) => /[*?]/.test(row.zip)).map((row) => row.zip);
   if (globs.length > 0) throw new UsageError(`--wait-for-exports wants one zip per map row, not globs: ${globs.join(', ')}`);
 
-  const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
-  const exportsPath = join(options.state, EXPORTS_FILE);
+  const ledger = run.dryRun ? Ledger.openScratch() : Ledger.open(join(run.state, 'state.db'));
+  const exportsPath = join(run.state, EXPORTS_FILE);
   const store = existsSync(exportsPath) ? ExportJobStore.open(exportsPath, { readonly: true }) : null;
   // Credentials from the standard AWS chain; the bucket's Region from --s3-region, AWS_REGION or the profile.
-  const probe = s3ObjectProbe({ ...(options.s3Region === undefined ? {} : { region: options.s3Region }), ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }) });
+  const { s3 } = scan;
+  const probe = s3ObjectProbe({ ...(s3.region === undefined ? {} : { region: s3.region }), ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }) });
   // Once, before any zip is opened: configuring again would drop the clients of reads in flight.
   if (rows.some((row) => isS3Uri(row.zip))) {
     const { configureS3 } = await import('../source/s3/index.js');
-    configureS3({ profile: options.s3Profile, region: options.s3Region, endpoint: options.s3Endpoint });
+    configureS3(s3);
   }
   try {
-    if (!options.dryRun) checkMapping(ledger, options);
+    if (!run.dryRun) checkMapping(ledger, policy, run.state);
     const stats = new Stats();
-    const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
+    const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
     let fatal: string | null = null;
     let failedExports: readonly { row: { zip: string; mailbox: string }; reason: string }[] = [];
     let landed: readonly { zip: string }[] = [];
     try {
-      const connection = tenant ? await (await import('../run/connect.js')).connect(options, io, stats) : null;
+      const connection = tenant ? await (await import('../run/connect.js')).connect(destination, io, stats) : null;
       const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
       let waitingFor = -1;
       const result = await importAsExportsLand(
@@ -70,13 +73,13 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
             waitingFor = pending.length;
           },
         },
-        options.parallel,
+        run.parallel,
         async (row) => {
           if (fatal !== null || io.signal?.aborted) return;
-          const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(options), signal: io.signal }, progress.log);
+          const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
           if (connection && !io.signal?.aborted) {
-            stats.phase = options.dryRun ? 'checking destination' : 'importing';
-            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: 1, signal: io.signal }, progress.log);
+            stats.phase = run.dryRun ? 'checking destination' : 'importing';
+            fatal ??= await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), parallel: 1, signal: io.signal }, progress.log);
           }
         },
         progress.log,
@@ -87,13 +90,13 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
       progress.stop();
     }
     const zipPaths = new Set(landed.map((row) => canonicalZipLocation(row.zip)));
-    const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
-    await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
+    const report = buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths);
+    await writeOutputs(report, () => messageLines(ledger, zipPaths), run, io, stats.snapshot());
     if (failedExports.length > 0) {
       io.stderr.write(`eml-import: ${failedExports.length} mailbox export(s) did not land and were not imported:\n${failedExports.map((f) => `  ${f.row.mailbox}: ${f.reason}\n`).join('')}`);
     }
     if (fatal) {
-      io.stderr.write(`eml-import: stopped: ${fatal}\n`);
+      io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
       return ExitCode.usage;
     }
     if (io.signal?.aborted) {

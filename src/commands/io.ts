@@ -3,7 +3,5 @@
  * error it prints starts with.
  */
 export type { OutputStream, RunIo as CliIo } from '../run/io.js';
+export { ERROR_PREFIX } from '../run/io.js';
 export { UsageError } from '../accounting/errors.js';
-
-/** Every error the command line prints starts the same way, so a log search finds them all. */
-export const ERROR_PREFIX = 'eml-import: error: ';

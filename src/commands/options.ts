@@ -9,20 +9,20 @@ import { importMimeAvailable } from '../destination/graph/cloud.js';
  * Options shared by the import, the dry run, reconcile and doctor are declared once here.
  */
 
-export type { SourceOptions, TenantOptions } from '../run/run-options.js';
-import type { SourceOptions, TenantOptions } from '../run/run-options.js';
+import type { ScanSettings } from '../source/scan-settings.js';
+import type { PolicySettings } from '../policy/policy-settings.js';
+import type { DestinationSettings } from '../destination/graph/destination-settings.js';
+import type { RunSettings } from '../run/run-settings.js';
 
-export interface OutputOptions {
-  readonly json: boolean;
-  readonly report?: string;
-  readonly state: string;
-  readonly progress: boolean;
-}
-
-export interface ImportOptions extends SourceOptions, TenantOptions, OutputOptions {
-  readonly dryRun: boolean;
-  /** Take the zips from --map and import each as soon as its WorkMail export lands in S3. */
-  readonly waitForExports: boolean;
+/**
+ * The command line of the import, the dry run, reconcile and doctor, split here into one small settings
+ * type per stage: each stage is handed its own part and never sees the others' (nor commander's values).
+ */
+export interface ImportSettings {
+  readonly scan: ScanSettings;
+  readonly policy: PolicySettings;
+  readonly destination: DestinationSettings;
+  readonly run: RunSettings;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -46,7 +46,7 @@ interface OptionSpec {
 
 /**
  * Every option once, in the order `--help` lists them. No commander defaults: they would print as
- * `(default: [])` noise; readImportOptions fills them in, and the help text says the ones that matter.
+ * `(default: [])` noise; readImportSettings fills them in, and the help text says the ones that matter.
  */
 const OPTIONS: readonly OptionSpec[] = [
   { flags: '--dry-run', group: 'source', help: { import: 'read, classify and report; create nothing (no tenant needed; with one it also reads what the destination holds)' } },
@@ -147,7 +147,7 @@ function parseInFlight(value: string): number {
  * The upload method: --api as given, else importMime in the global cloud and the JSON path elsewhere, since
  * importMime's documentation lists no US Government or China availability.
  */
-function chooseApi(given: string | undefined, cloud: TenantOptions['cloud']): { api: TenantOptions['api']; apiNote?: string } {
+function chooseApi(given: string | undefined, cloud: DestinationSettings['cloud']): { api: DestinationSettings['api']; apiNote?: string } {
   if (!importMimeAvailable(cloud)) {
     if (given === 'beta') {
       throw new UsageError(`importMime (--api beta) is available in the global cloud only, not in --cloud ${cloud}: use --api v1.0, the JSON path, or leave --api out`);
@@ -156,7 +156,7 @@ function chooseApi(given: string | undefined, cloud: TenantOptions['cloud']): { 
       return { api: 'v1.0', apiNote: `--cloud ${cloud}: importMime is available in the global cloud only, so every message takes the JSON path (--api v1.0)` };
     }
   }
-  return { api: (given ?? 'beta') as TenantOptions['api'] };
+  return { api: (given ?? 'beta') as DestinationSettings['api'] };
 }
 
 function parseRules(rules: readonly string[]): HeaderRule[] {
@@ -188,43 +188,49 @@ function parseS3Region(value: string | undefined): string | undefined {
   return value;
 }
 
-/** Turns commander's loose values into the typed options, with a UsageError naming any bad one. */
-export function readImportOptions(zips: string[], raw: Record<string, unknown>): ImportOptions {
+/** Turns commander's loose values into the typed settings, with a UsageError naming any bad one. */
+export function readImportSettings(zips: string[], raw: Record<string, unknown>): ImportSettings {
   const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
   const list = (key: string): string[] => (Array.isArray(raw[key]) ? (raw[key] as string[]) : []);
   const cloud = oneOf(str('cloud') ?? 'global', CLOUDS, '--cloud');
   return {
-    zips,
-    dryRun: raw['dryRun'] === true,
-    waitForExports: raw['waitForExports'] === true,
-    headersOnly: raw['headersOnly'] === true,
-    keepJunk: raw['keepJunk'] === true,
-    spamHeaders: parseRules(list('spamHeader')),
-    into: str('into'),
-    archiveBefore: parseDay(str('archiveBefore'), '--archive-before'),
-    includeFolders: list('includeFolder'),
-    excludeFolders: list('excludeFolder'),
-    s3Profile: str('s3Profile'),
-    s3Region: parseS3Region(str('s3Region')),
-    s3Endpoint: parseS3Endpoint(str('s3Endpoint')),
-    tenant: str('tenant'),
-    clientId: str('clientId'),
-    certificate: str('certificate'),
-    certificatePublic: str('certificatePublic'),
-    accessTokenEnv: str('accessTokenEnv'),
-    cloud,
-    ...chooseApi(str('api') === undefined ? undefined : oneOf(str('api') as string, APIS, '--api'), cloud),
-    authorityHost: str('authorityHost'),
-    graphUrl: str('graphUrl'),
-    mailbox: str('mailbox'),
-    map: str('map'),
-    parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
-    inFlight: parseInFlight(str('inFlight') ?? '4'),
-    landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),
-    shard: str('shard'),
-    json: raw['json'] === true,
-    report: str('report'),
-    state: str('state') ?? './.eml-import',
-    progress: raw['progress'] !== false,
+    scan: {
+      zips,
+      s3: { profile: str('s3Profile'), region: parseS3Region(str('s3Region')), endpoint: parseS3Endpoint(str('s3Endpoint')) },
+      verify: raw['headersOnly'] !== true,
+    },
+    policy: {
+      keepJunk: raw['keepJunk'] === true,
+      spamHeaders: parseRules(list('spamHeader')),
+      into: str('into'),
+      archiveBefore: parseDay(str('archiveBefore'), '--archive-before'),
+      includeFolders: list('includeFolder'),
+      excludeFolders: list('excludeFolder'),
+    },
+    destination: {
+      tenant: str('tenant'),
+      clientId: str('clientId'),
+      certificate: str('certificate'),
+      certificatePublic: str('certificatePublic'),
+      accessTokenEnv: str('accessTokenEnv'),
+      cloud,
+      ...chooseApi(str('api') === undefined ? undefined : oneOf(str('api') as string, APIS, '--api'), cloud),
+      authorityHost: str('authorityHost'),
+      graphUrl: str('graphUrl'),
+      inFlight: parseInFlight(str('inFlight') ?? '4'),
+    },
+    run: {
+      dryRun: raw['dryRun'] === true,
+      waitForExports: raw['waitForExports'] === true,
+      mailbox: str('mailbox'),
+      map: str('map'),
+      parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
+      landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),
+      shard: str('shard'),
+      json: raw['json'] === true,
+      report: str('report'),
+      state: str('state') ?? './.eml-import',
+      progress: raw['progress'] !== false,
+    },
   };
 }

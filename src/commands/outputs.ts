@@ -4,8 +4,9 @@ import { renderMailboxStatuses } from '../reports/mailbox-status.js';
 import { reportJsonText } from '../reports/json.js';
 import { writeReportDir } from '../reports/write-report.js';
 import type { RunReport, MessageLine } from '../reports/model.js';
+import { ExitCode } from '../accounting/exit-codes.js';
 import type { StatsSnapshot } from '../accounting/stats.js';
-import type { OutputOptions } from './options.js';
+import type { RunSettings } from '../run/run-settings.js';
 import type { CliIo } from './io.js';
 
 /** Written to a file or a pipe, the table need not fit a screen: folder names stay whole. */
@@ -16,13 +17,13 @@ const UNLIMITED_WIDTH = 10_000;
  * else the summary table; and the report folder when asked for. The per-message lines are built only
  * then: for 200,000 messages they are the largest thing a run holds in memory.
  */
-export async function writeOutputs(report: RunReport, lines: () => Iterable<MessageLine>, options: Pick<OutputOptions, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
+export async function writeOutputs(report: RunReport, lines: () => Iterable<MessageLine>, options: Pick<RunSettings, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
   if (options.json) {
     // Exactly the object report.json holds, so a script can read either.
     io.stdout.write(reportJsonText(report));
   } else {
     io.stdout.write(renderSummary(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'], width: io.stdout.isTTY ? (io.stdout.columns ?? 120) : UNLIMITED_WIDTH, reportDir: options.report }));
-    io.stdout.write(renderMailboxStatuses(report));
+    io.stdout.write(renderMailboxStatuses(report, options.report));
   }
   const line = runLine(run);
   if (line) io.stderr.write(`${line}\n`);
@@ -55,4 +56,14 @@ function lowered(run: StatsSnapshot): string {
   const changed = Object.entries(run.mailboxes).filter(([, m]) => m.inFlightLoweredTo !== null);
   if (changed.length === 0) return '';
   return `; in flight lowered after MailboxConcurrency 429s: ${changed.map(([upn, m]) => `${upn} ${m.inFlightFrom ?? '?'}→${m.inFlightLoweredTo ?? '?'}`).join(', ')}`;
+}
+
+/** The exit status of an import or a dry run, from its report. */
+export function exitCodeFor(report: RunReport): number {
+  const t = report.totals;
+  // A mailbox the tenant does not have is a mistake in --mailbox or the map: a configuration error.
+  if (report.missingMailboxes.length > 0) return ExitCode.usage;
+  if (t.unreadable > 0) return ExitCode.incomplete;
+  if (report.mode === 'import' && (t.failed > 0 || t.pending > 0)) return ExitCode.incomplete;
+  return ExitCode.ok;
 }

@@ -9,7 +9,7 @@ import { renderPlan } from '../reports/plan-human.js';
 import { planJson } from '../reports/plan-json.js';
 import { readLocalZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import { ExitCode } from '../accounting/exit-codes.js';
-import { assignMailboxes } from './import.js';
+import { assignMailboxes } from './start-up.js';
 import { UsageError, type CliIo } from './io.js';
 
 export interface PlanOptions {
@@ -23,8 +23,9 @@ export interface PlanOptions {
   readonly json: boolean;
 }
 
-function number(raw: Record<string, unknown>, key: string, flag: string, min: number, max: number, integer: boolean): number {
-  const text = String(raw[key]);
+/** No commander defaults (they print as `(default: "4")`): the help says them in words, and here they apply. */
+function number(raw: Record<string, unknown>, key: string, flag: string, fallback: number, min: number, max: number, integer: boolean): number {
+  const text = raw[key] === undefined ? String(fallback) : String(raw[key]);
   const n = Number(text);
   if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
     throw new UsageError(`${flag} wants ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}, got '${text}'`);
@@ -37,16 +38,16 @@ export function readPlanOptions(zips: string[], raw: Record<string, unknown>): P
     zips,
     mailbox: typeof raw['mailbox'] === 'string' ? raw['mailbox'] : undefined,
     map: typeof raw['map'] === 'string' ? raw['map'] : undefined,
-    parallel: number(raw, 'parallel', '--parallel', 1, 512, true),
-    machines: number(raw, 'machines', '--machines', 1, 10_000, true),
-    latencyMs: number(raw, 'latencyMs', '--latency-ms', 1, 600_000, false),
-    requestsPerMessage: number(raw, 'requestsPerMessage', '--requests-per-message', 1, 100, false),
+    parallel: number(raw, 'parallel', '--parallel', 4, 1, 512, true),
+    machines: number(raw, 'machines', '--machines', 1, 1, 10_000, true),
+    latencyMs: number(raw, 'latencyMs', '--latency-ms', DEFAULT_ASSUMPTIONS.latencyMs, 1, 600_000, false),
+    requestsPerMessage: number(raw, 'requestsPerMessage', '--requests-per-message', DEFAULT_ASSUMPTIONS.requestsPerMessage, 1, 100, false),
     json: raw['json'] === true,
   };
 }
 
 export async function runPlan(options: PlanOptions, io: CliIo, readSize: ZipSizeReader = readLocalZipSize): Promise<number> {
-  const zips = await assignMailboxes(options);
+  const zips = await assignMailboxes(options.zips, options);
   const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
   if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
   const assumptions: PlanAssumptions = { ...DEFAULT_ASSUMPTIONS, latencyMs: options.latencyMs, requestsPerMessage: options.requestsPerMessage };

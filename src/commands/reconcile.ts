@@ -4,33 +4,36 @@ import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { connect } from '../run/connect.js';
 import { runReconcile, reconcileExitCode } from '../run/reconcile/reconcile.js';
-import { mappingFingerprint, scanOptionsFrom } from '../run/scan/source-options.js';
+import { scanOptionsFrom } from '../run/scan/source-options.js';
+import { mappingFingerprint } from '../policy/policy-settings.js';
 import { renderReconcile } from '../reports/reconcile/human.js';
 import { reconcileJsonText } from '../reports/reconcile/json.js';
 import { writeReconcileDir } from '../reports/reconcile/write.js';
 import { startProgress } from '../run/progress.js';
-import { checkedStart, shardOf, wantsTenant, withShardPaths } from './import.js';
+import { checkedStart, shardOf, wantsTenant, withShardPaths } from './start-up.js';
 import { parseShard } from './shard-option.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { resolveS3Zips } from './s3-zips.js';
-import type { ImportOptions } from './options.js';
+import type { ImportSettings } from './options.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 
 /**
  * `eml-import reconcile`: read-only. The source and the destination are enough; the ledger, when this
  * machine has one, adds what it recorded as imported.
  */
-export async function runReconcileCommand(given: ImportOptions, io: CliIo): Promise<number> {
-  const spec = parseShard(given.shard, io.env);
-  if (!wantsTenant(given)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
-  const options = withShardPaths(await resolveS3Zips(given), spec);
-  const zips = await shardOf(await checkedStart(options, io, true), spec, io);
-  const ledgerPath = join(options.state, 'state.db');
+export async function runReconcileCommand(given: ImportSettings, io: CliIo): Promise<number> {
+  const { policy, destination } = given;
+  const spec = parseShard(given.run.shard, io.env);
+  if (!wantsTenant(destination)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
+  const scan = await resolveS3Zips(given.scan);
+  const run = withShardPaths(given.run, spec);
+  const zips = await shardOf(await checkedStart(scan.zips, run, destination, io), spec, io);
+  const ledgerPath = join(run.state, 'state.db');
   const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;
   const stats = new Stats();
-  const progress = startProgress(stats, io.stderr, options.progress);
+  const progress = startProgress(stats, io.stderr, run.progress);
   try {
-    const connection = await connect(options, io, stats);
+    const connection = await connect(destination, io, stats);
     const problems = await connection.preflight([...new Set(zips.map((z) => z.mailbox as string))]);
     if (problems.length > 0) {
       for (const p of problems) io.stderr.write(`${ERROR_PREFIX}${p}\n`);
@@ -38,20 +41,20 @@ export async function runReconcileCommand(given: ImportOptions, io: CliIo): Prom
     }
     const report = await runReconcile({
       zips: zips.map((z) => ({ path: z.path, mailbox: z.mailbox as string })),
-      scanOptions: scanOptionsFrom(options),
+      scanOptions: scanOptionsFrom(scan, policy),
       destinationFor: connection.destinationFor,
       ledger,
-      mapping: mappingFingerprint(options),
-      parallel: options.parallel,
+      mapping: mappingFingerprint(policy),
+      parallel: run.parallel,
       stats,
       log: progress.log,
       signal: io.signal,
     });
     progress.stop();
-    if (options.json) io.stdout.write(reconcileJsonText(report));
+    if (run.json) io.stdout.write(reconcileJsonText(report));
     else io.stdout.write(renderReconcile(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'] }));
-    if (options.report) {
-      const written = await writeReconcileDir(options.report, report);
+    if (run.report) {
+      const written = await writeReconcileDir(run.report, report);
       io.stderr.write(`report written: ${written.join(', ')}\n`);
     }
     return reconcileExitCode(report);

@@ -3,6 +3,7 @@
  * that an admin can open, mail around or print. Pure: report and lines in, document out.
  */
 import type { Counts, MessageLine, RunReport, ZipReport } from './model.js';
+import { leftOutNote, runColumnsLegend } from './column-legend.js';
 import { foldersByZip, importedThisRun } from './model.js';
 import { formatBytes, formatCount, percentShares } from './format.js';
 import { CROSS_CHECK_EXPLAINED, crossCheckNotes, dryRunNotes, zipNotes } from './notes.js';
@@ -97,9 +98,11 @@ function folderTable(report: RunReport): SafeHtml {
 
 function folderNote(report: RunReport): string {
   const base = 'Counts per source folder. Importable means not spam, not a duplicate and not excluded; collisions are kept.';
-  const run = report.mode === 'import' ? ' Imported: by this run; Earlier: by an earlier run; Found: already in the destination, not uploaded.' : '';
-  const hidden = countColumns(report).length < (report.mode === 'import' ? IMPORT_COLUMNS : DRY_RUN_COLUMNS).length;
-  return `${base}${run}${hidden ? ' Columns that are zero in every row are left out; the figures above give every total.' : ''}`;
+  const shown = countColumns(report);
+  const run = report.mode === 'import' ? ` ${runColumnsLegend(shown.map((c) => c.label))}` : '';
+  const hidden = shown.length < (report.mode === 'import' ? IMPORT_COLUMNS : DRY_RUN_COLUMNS).length;
+  const keptAtZero = shown.filter((c) => c.value(report.totals) === 0).map((c) => c.label);
+  return `${base}${run}${hidden ? ` ${leftOutNote(keptAtZero)}; the figures above give every total.` : ''}`;
 }
 
 function totalTiles(report: RunReport): SafeHtml {

@@ -2,6 +2,7 @@
  * The terminal summary: one aligned table of folders grouped by zip, the totals, spam by rule, the problems
  * that need a human, and a one-line verdict. Pure: report in, text out; the caller decides where it goes.
  */
+import { leftOutNote, runColumnsLegend } from './column-legend.js';
 import type { Counts, FolderReport, RunReport, ZipReport } from './model.js';
 import { foldersByZip, importedThisRun } from './model.js';
 import { CROSS_CHECK_EXPLAINED, crossCheckNotes, dryRunNotes, zipNotes } from './notes.js';
@@ -109,8 +110,9 @@ export function renderSummary(report: RunReport, options: SummaryOptions): strin
   }
   out.push(countsLine(allRows[allRows.length - 1]!));
   if (report.mode === 'import') {
-    const hidden = columns.length < DRY_RUN_COLUMNS.length + IMPORT_COLUMNS.length + (report.totals.excluded > 0 ? 1 : 0) ? ' Columns that are zero in every row are left out.' : '';
-    out.push(paint(`${INDENT}Imported: by this run. Earlier: by an earlier run. Found: already in the destination, not uploaded.${hidden}`, 'dim'));
+    const hidden = columns.length < DRY_RUN_COLUMNS.length + IMPORT_COLUMNS.length + (report.totals.excluded > 0 ? 1 : 0);
+    const keptAtZero = columns.filter((col) => col.value(report.totals) === 0).map((col) => col.header);
+    out.push(paint(`${INDENT}${runColumnsLegend(columns.map((col) => col.header))}${hidden ? ` ${leftOutNote(keptAtZero)}.` : ''}`, 'dim'));
   }
 
   const spam = spamLines(report);

@@ -5,6 +5,7 @@
 import { emptyCounts, type Counts, type RunReport } from './model.js';
 import { formatCount } from './format.js';
 import { terminalSafe } from './text-width.js';
+import { see } from './notes.js';
 
 export type MailboxState = 'failed' | 'pending' | 'done';
 
@@ -20,7 +21,8 @@ const LIST_LIMIT = 50;
 /** Up to this many mailboxes, every one is listed, done ones included. */
 const LIST_ALL = 20;
 
-export function mailboxStatuses(report: RunReport): MailboxStatus[] {
+/** `reportDir` is where the CSVs are, as for the verdict: without --report there are none to point at. */
+export function mailboxStatuses(report: RunReport, reportDir?: string): MailboxStatus[] {
   const byMailbox = new Map<string, Counts>();
   for (const zip of report.zips) {
     if (zip.mailbox === null) continue;
@@ -29,25 +31,29 @@ export function mailboxStatuses(report: RunReport): MailboxStatus[] {
     byMailbox.set(zip.mailbox, counts);
   }
   const order: Record<MailboxState, number> = { failed: 0, pending: 1, done: 2 };
+  // A mailbox the tenant does not have: running again cannot help, only the cause can be fixed.
+  const missing = new Map(report.missingMailboxes.map((m) => [m.mailbox, m.reason]));
   return [...byMailbox]
     .map(([mailbox, c]): MailboxStatus => {
+      const reason = missing.get(mailbox);
+      if (reason !== undefined) return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed: ${reason}` };
       if (c.failed > 0) {
-        return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed: see failed.csv for each error, then run the same command again to retry them` };
+        return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed (${see('failed.csv', reportDir)}): run the same command again to retry them` };
       }
       if (c.pending > 0) {
         return { mailbox, state: 'pending', counts: c, next: `${formatCount(c.pending)} of ${formatCount(c.importable)} not imported yet: run the same command again to go on (the ledger keeps what is done)` };
       }
       if (c.unreadable > 0) {
-        return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.unreadable)} unreadable in the export: see messages.csv; export the mailbox again, or accept them as lost` };
+        return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.unreadable)} unreadable in the export (${see('messages.csv', reportDir)}): export the mailbox again, or accept them as lost` };
       }
       return { mailbox, state: 'done', counts: c, next: `${formatCount(c.imported + c.alreadyPresent)} in place: check with eml-import reconcile` };
     })
     .sort((a, b) => order[a.state] - order[b.state] || (a.mailbox < b.mailbox ? -1 : a.mailbox > b.mailbox ? 1 : 0));
 }
 
-export function renderMailboxStatuses(report: RunReport): string {
+export function renderMailboxStatuses(report: RunReport, reportDir?: string): string {
   if (report.mode !== 'import') return '';
-  const statuses = mailboxStatuses(report);
+  const statuses = mailboxStatuses(report, reportDir);
   if (statuses.length === 0) return '';
   const count = (state: MailboxState): number => statuses.filter((s) => s.state === state).length;
   const out = [`Mailboxes: ${count('done')} done, ${count('failed')} failed, ${count('pending')} pending`];

@@ -6,7 +6,7 @@ import { createGraphDestination } from '../destination/graph/index.js';
 import { runPreflight, type Check } from './preflight.js';
 import { UsageError } from '../accounting/errors.js';
 import type { RunIo } from './io.js';
-import type { TenantOptions } from './run-options.js';
+import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 import type { Stats } from '../accounting/stats.js';
 import type { DestinationEvents, MailboxDestination } from '../destination/types.js';
 import type { GraphRequester } from '../destination/graph/graph-requester.js';
@@ -23,14 +23,14 @@ export interface Connection {
   preflight(mailboxes: readonly string[]): Promise<string[]>;
 }
 
-async function credentialFrom(options: TenantOptions, io: RunIo): Promise<Credential> {
-  if (options.accessTokenEnv) return accessTokenFromEnv(options.accessTokenEnv, io.env);
-  if (!options.tenant || !options.clientId) throw new UsageError('--tenant and --client-id are needed (or --access-token-env NAME)');
-  if (options.certificate) {
+async function credentialFrom(settings: DestinationSettings, io: RunIo): Promise<Credential> {
+  if (settings.accessTokenEnv) return accessTokenFromEnv(settings.accessTokenEnv, io.env);
+  if (!settings.tenant || !settings.clientId) throw new UsageError('--tenant and --client-id are needed (or --access-token-env NAME)');
+  if (settings.certificate) {
     try {
-      return await loadCertificateCredential(options.certificate, options.certificatePublic);
+      return await loadCertificateCredential(settings.certificate, settings.certificatePublic);
     } catch (error) {
-      throw new UsageError(`--certificate ${options.certificate}: ${(error as Error).message}`);
+      throw new UsageError(`--certificate ${settings.certificate}: ${(error as Error).message}`);
     }
   }
   const fromEnv = io.env[SECRET_ENV];
@@ -70,27 +70,27 @@ function eventsInto(stats: Stats): DestinationEvents {
   };
 }
 
-/** Builds the Graph destination from the command line: endpoints, credential, tokens, governor, client. */
-export async function connect(options: TenantOptions, io: RunIo, stats: Stats): Promise<Connection> {
+/** Builds the Graph destination from its settings: endpoints, credential, tokens, governor, client. */
+export async function connect(settings: DestinationSettings, io: RunIo, stats: Stats): Promise<Connection> {
   let endpoints: CloudEndpoints;
   try {
-    endpoints = resolveEndpoints({ cloud: options.cloud, authorityHost: options.authorityHost, graphUrl: options.graphUrl });
+    endpoints = resolveEndpoints({ cloud: settings.cloud, authorityHost: settings.authorityHost, graphUrl: settings.graphUrl });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const credential = await credentialFrom(options, io);
+  const credential = await credentialFrom(settings, io);
   let tokens: TokenSource;
   try {
-    tokens = createTokenSource({ credential, tenant: options.tenant, clientId: options.clientId, endpoints });
+    tokens = createTokenSource({ credential, tenant: settings.tenant, clientId: settings.clientId, endpoints });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const http = new GraphHttp({ endpoints, tokens, events: eventsInto(stats), timeScale: timeScale(io), limits: { concurrency: options.inFlight } });
-  const destinationFor = createGraphDestination(http, { api: options.api });
+  const http = new GraphHttp({ endpoints, tokens, events: eventsInto(stats), timeScale: timeScale(io), limits: { concurrency: settings.inFlight } });
+  const destinationFor = createGraphDestination(http, { api: settings.api });
   return {
     http,
     destinationFor,
-    checks: (mailboxes, checkOptions) => runPreflight(tokens, http, mailboxes, options.api, { explainSensitiveRule: true, now: checkOptions?.now }),
-    preflight: async (mailboxes) => (await runPreflight(tokens, http, mailboxes, options.api)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+    checks: (mailboxes, checkOptions) => runPreflight(tokens, http, mailboxes, settings.api, { explainSensitiveRule: true, now: checkOptions?.now }),
+    preflight: async (mailboxes) => (await runPreflight(tokens, http, mailboxes, settings.api)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
   };
 }

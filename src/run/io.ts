@@ -17,3 +17,6 @@ export interface RunIo {
   readonly promptSecret?: (question: string) => Promise<string>;
   readonly signal?: AbortSignal;
 }
+
+/** Every error a run or the command line prints starts the same way, so a log search finds them all. */
+export const ERROR_PREFIX = 'eml-import: error: ';

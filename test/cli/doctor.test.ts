@@ -95,6 +95,8 @@ describe('eml-import doctor', () => {
     const failed = JSON.parse(bad.stdout) as typeof passed;
     expect(failed.ok).toBe(false);
     expect(failed.checks.find((c) => !c.ok)?.detail).toMatch(/does not exist/);
+    // What a script reads: the check's own fields, not the import's internal note for a missing mailbox.
+    for (const check of failed.checks) expect(Object.keys(check)).not.toContain('mailboxMissing');
     expect(good.stdout + bad.stdout).not.toContain(emulator.clientSecret);
   });
 

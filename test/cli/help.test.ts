@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { editDistance } from '../../src/policy/edit-distance.js';
 import { unknownCommandProblem } from '../../src/commands/command-word.js';
+
+const FIXTURES = join(import.meta.dirname, '..', '..', 'fixtures');
 
 /** The option flags a help text lists, in order, under each group heading. */
 function groups(help: string): Record<string, string[]> {
@@ -54,6 +57,17 @@ describe('--help of each command', () => {
     expect(run.stdout).not.toContain('<zips...>');
   });
 
+  it('shows plan, report merge and export with their defaults in words, never as `(default: …)` noise', async () => {
+    for (const args of [['plan', '--help'], ['report', 'merge', '--help'], ['export', '--help']]) {
+      const run = await runCli(args);
+      expect(run.status, args.join(' ')).toBe(0);
+      expect(run.stdout, args.join(' ')).toContain('--help');
+      expect(run.stdout, args.join(' ')).not.toMatch(/\(default: /);
+    }
+    const plan = await runCli(['plan', '--help']);
+    expect(plan.stdout.replace(/\s+/g, ' ')).toContain('--parallel <n> mailboxes imported at once on each machine (default 4)');
+  });
+
   it('a bare eml-import shows the help (on stderr, exit 2), not an error about a missing argument', async () => {
     const run = await runCli([]);
     expect(run.status).toBe(2);
@@ -71,6 +85,11 @@ describe('--help of each command', () => {
     const missing = await runCli(['no-such.zip', '--dry-run']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toBe('eml-import: error: no-such.zip: no such file\n');
+    // An unreadable entry found while the run reads is an error too, printed the same way.
+    const unreadable = await runCli([join(FIXTURES, 'corrupt.zip'), '--dry-run', '--no-progress']);
+    const errors = unreadable.stderr.split('\n').filter((l) => /\berror\b/i.test(l));
+    expect(errors.length).toBeGreaterThan(0);
+    for (const line of errors) expect(line).toMatch(/^eml-import: error: /);
   });
 
   it('stops at a first word that looks like a command, naming the nearest one', async () => {

@@ -69,6 +69,51 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     expect(graph.inspect.messages(ANN).map((m) => m.subject).sort()).toEqual(['Waited one', 'Waited two']);
   });
 
+  it('stops with the one error prefix when the tenant refuses the import (exit 2, nothing written)', async () => {
+    const refusing = await startEmulator({ mailboxes: [ANN] });
+    try {
+      // Without Mail-Advanced.ReadWrite.All, importMime (the default method) is not allowed: the check stops the run.
+      refusing.configure({ clients: { [refusing.clientId]: { secret: refusing.clientSecret, roles: ['Mail.ReadWrite'] } } });
+      const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
+      const zip = await writeZip(join(dir, 'ann.zip'), [{ name: 'Inbox/1.eml', content: message({ subject: 'Refused', messageId: '<r1@x>' }) }]);
+      const map = join(dir, 'map.csv');
+      writeFileSync(map, `zip,mailbox\n${zip},${ANN}\n`);
+      const run = await runCli(
+        ['--map', map, '--wait-for-exports', '--tenant', refusing.tenant, '--client-id', refusing.clientId, '--authority-host', refusing.url, '--graph-url', refusing.url, '--state', join(dir, 'state'), '--no-progress'],
+        tenantEnv(refusing),
+      );
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^eml-import: error: stopped: .*Mail-Advanced\.ReadWrite\.All/m);
+      expect(refusing.inspect.messages(ANN)).toEqual([]);
+    } finally {
+      await refusing.close();
+    }
+  });
+
+  it('takes --landing-window as the plain import does: a create whose answer was lost is settled after it, exactly once', async () => {
+    // The first importMime lands but its answer is lost: the run looks for it once the landing window has passed.
+    const lossy = await startEmulator({ mailboxes: [ANN], faults: { schedule: [{ kind: '504-after-commit', nth: 1, path: /importMime$/ }] } });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
+      const zip = await writeZip(join(dir, 'ann.zip'), [
+        { name: 'Inbox/1.eml', content: message({ subject: 'Lost answer', messageId: '<l1@x>' }) },
+        { name: 'Inbox/2.eml', content: message({ subject: 'Plain', messageId: '<l2@x>', date: 'Tue, 5 Mar 2024 10:00:00 +0000' }) },
+      ]);
+      const map = join(dir, 'map.csv');
+      writeFileSync(map, `zip,mailbox\n${zip},${ANN}\n`);
+      const run = await runCli(
+        ['--map', map, '--wait-for-exports', '--tenant', lossy.tenant, '--client-id', lossy.clientId, '--authority-host', lossy.url, '--graph-url', lossy.url, '--state', join(dir, 'state'), '--no-progress', '--landing-window', '1'],
+        tenantEnv(lossy),
+      );
+      // With the default window (300 s) the run would still be waiting here, past the test's time.
+      expect(run.status, run.stderr).toBe(0);
+      expect(lossy.inspect.faultsInjected().map((f) => f.kind)).toEqual(['504-after-commit']);
+      expect(lossy.inspect.messages(ANN).map((m) => m.subject).sort()).toEqual(['Lost answer', 'Plain']);
+    } finally {
+      await lossy.close();
+    }
+  });
+
   it('is a usage error without --map, or with zips on the command line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
     const noMap = await runCli(['--wait-for-exports', '--dry-run', '--state', dir]);

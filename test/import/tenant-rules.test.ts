@@ -6,7 +6,7 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
-import { readImportOptions } from '../../src/commands/options.js';
+import { readImportSettings } from '../../src/commands/options.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const BOB = 'bob@contoso.onmicrosoft.com';
@@ -83,12 +83,12 @@ describe('importMime is global-cloud only', () => {
 
   it('--cloud china without --api chooses the JSON path and says why; --api v1.0 there is taken as given', () => {
     // (The emulator is a global-cloud tenant, whose tokens have the global audience, so this is read at the option level.)
-    const china = readImportOptions([], { cloud: 'china' });
+    const china = readImportSettings([], { cloud: 'china' }).destination;
     expect(china.api).toBe('v1.0');
     expect(china.apiNote).toBe('--cloud china: importMime is available in the global cloud only, so every message takes the JSON path (--api v1.0)');
-    const usgov = readImportOptions([], { cloud: 'usgov', api: 'v1.0' });
+    const usgov = readImportSettings([], { cloud: 'usgov', api: 'v1.0' }).destination;
     expect([usgov.api, usgov.apiNote]).toEqual(['v1.0', undefined]);
-    const global = readImportOptions([], {});
+    const global = readImportSettings([], {}).destination;
     expect([global.api, global.apiNote, global.inFlight]).toEqual(['beta', undefined, 4]);
   });
 

@@ -29,7 +29,7 @@ describe('--shard', () => {
 
 describe('{shard} in paths and zip globs no shell expanded', () => {
   it('fills {shard} with the 1-based index, and refuses it without --shard', async () => {
-    const { withShardPaths } = await import('../../src/commands/import.js');
+    const { withShardPaths } = await import('../../src/commands/start-up.js');
     expect(withShardPaths({ state: '/state/shard-{shard}', report: '/r/{shard}/x' }, { index: 3, count: 8, from: 't' })).toEqual({ state: '/state/shard-3', report: '/r/3/x' });
     expect(withShardPaths({ state: './s', report: undefined }, undefined)).toEqual({ state: './s', report: undefined });
     expect(() => withShardPaths({ state: '/state/{shard}', report: undefined }, undefined)).toThrow(/needs --shard/);

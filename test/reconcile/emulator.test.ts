@@ -14,8 +14,9 @@ import { Ledger } from '../../src/ledger/ledger.js';
 import { Stats } from '../../src/accounting/stats.js';
 import { connect } from '../../src/run/connect.js';
 import { runReconcile, reconcileExitCode } from '../../src/run/reconcile/reconcile.js';
-import { scanOptionsFrom, mappingFingerprint } from '../../src/run/scan/source-options.js';
-import { readImportOptions } from '../../src/commands/options.js';
+import { scanOptionsFrom } from '../../src/run/scan/source-options.js';
+import { mappingFingerprint } from '../../src/policy/policy-settings.js';
+import { readImportSettings } from '../../src/commands/options.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
 /** Imported through the JSON path (--api v1.0): matched by our named fingerprint property. */
@@ -137,10 +138,10 @@ describe('reconcile against the Graph emulator', () => {
 
   it('is read-only and keeps to the governor-paced reads: no create, change or delete reaches Graph', async () => {
     const before = emulator.inspect.requests().length;
-    const options = readImportOptions([zip], { mailbox: MAILBOX });
+    const options = readImportSettings([zip], { mailbox: MAILBOX });
     const stats = new Stats();
     const connection = await connect(
-      { ...readImportOptions([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }) },
+      readImportSettings([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }).destination,
       { stdout: { write: () => true }, stderr: { write: () => true }, env: tenantEnv(emulator) },
       stats,
     );
@@ -149,10 +150,10 @@ describe('reconcile against the Graph emulator', () => {
     try {
       const report = await runReconcile({
         zips: [{ path: zip, mailbox: MAILBOX }],
-        scanOptions: scanOptionsFrom({ ...options, into: 'Elsewhere' }),
+        scanOptions: scanOptionsFrom(options.scan, { ...options.policy, into: 'Elsewhere' }),
         destinationFor: connection.destinationFor,
         ledger,
-        mapping: mappingFingerprint({ ...options, into: 'Elsewhere' }),
+        mapping: mappingFingerprint({ ...options.policy, into: 'Elsewhere' }),
         stats,
         log: (line) => lines.push(line),
       });
@@ -174,9 +175,9 @@ describe('reconcile against the Graph emulator', () => {
   it('says in one sentence that an interrupted reconcile proves nothing, and reads no folder', async () => {
     const controller = new AbortController();
     controller.abort();
-    const options = readImportOptions([zip], { mailbox: MAILBOX });
+    const options = readImportSettings([zip], { mailbox: MAILBOX });
     const connection = await connect(
-      { ...readImportOptions([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }) },
+      readImportSettings([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url }).destination,
       { stdout: { write: () => true }, stderr: { write: () => true }, env: tenantEnv(emulator) },
       new Stats(),
     );
@@ -184,9 +185,9 @@ describe('reconcile against the Graph emulator', () => {
     await expect(
       runReconcile({
         zips: [{ path: zip, mailbox: MAILBOX }],
-        scanOptions: scanOptionsFrom(options),
+        scanOptions: scanOptionsFrom(options.scan, options.policy),
         destinationFor: connection.destinationFor,
-        mapping: mappingFingerprint(options),
+        mapping: mappingFingerprint(options.policy),
         log: () => {},
         signal: controller.signal,
       }),

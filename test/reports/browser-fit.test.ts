@@ -10,6 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { renderHtml } from '../../src/reports/html.js';
 import { counts, sampleLines, sampleReport } from './sample.js';
 import type { RunReport } from '../../src/reports/model.js';
+import { renderReconcileHtml } from '../../src/reports/reconcile/html.js';
+import type { DestinationLine, ReconcileFolderRow, ReconcileReport, SourceLine } from '../../src/reports/reconcile/model.js';
 
 function findChromium(): string | null {
   for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
@@ -63,8 +65,33 @@ function widest(mode: RunReport['mode']): RunReport {
   };
 }
 
+/** A reconciliation with a ledger, a folder that could not be read and every list filled: its widest page. */
+function widestReconcile(): ReconcileReport {
+  const mailbox = 'annemarie.vandenberghe-oosterhuis@contoso-international.onmicrosoft.com';
+  const folderPath = 'Inbox/Kunden und Lieferanten/Rechnungen und Gutschriften 2019/Quartal 4';
+  const row: ReconcileFolderRow = {
+    mailbox, target: '["inbox","Kunden"]', label: folderPath, folderPath, sourceFolders: [folderPath, `${folderPath} (2)`],
+    inExport: 1_234_567, spam: 12_345, duplicates: 12_345, excluded: 12_345, expected: 1_200_000, importedPerLedger: 1_199_000, present: 1_150_000,
+    totalItemCount: 1_150_000, listed: 1_150_000, missing: 50_000, unexpected: 12_345, ledgerImportedButAbsent: 1_234, importedButAltered: 123, weakMatches: 12,
+    error: 'listing failed: 503 ServiceUnavailable after 5 attempts (request-id 0f3c2a9e-5b7d-4e21-9c8a-1d2e3f4a5b6c)',
+  };
+  const source: SourceLine = { mailbox, zip: 'annemarie.vandenberghe-oosterhuis.zip', entry: `${folderPath}/0000012345-a-very-long-entry-name.eml`, folder: folderPath, target: 'inbox/Kunden', subject: 'AW: WG: Rechnung 2019-12-0042 und Gutschrift 2019-12-0043 für die Lieferung vom 3. Dezember', date: '2019-12-04T10:00:00.000Z', messageId: '<CAF=abcdefghijklmnopqrstuvwxyz0123456789@mail.gmail.com>', ledgerState: 'imported', ledgerDestinationId: 'AAMkAGI2TG93AAA=' };
+  const destination: DestinationLine = { mailbox, target: 'inbox/Kunden', folderPath, subject: source.subject, sentDateTime: source.date, internetMessageId: source.messageId, id: 'AAMkAGI2TG93AAABBBCCCDDDEEEFFFGGGHHHIIIJJJKKKLLLMMMNNNOOOPPPQQQRRRSSSTTT=' };
+  return {
+    generatedAt: '2026-12-06T13:00:00.000Z', withLedger: true, mailboxes: [mailbox],
+    totals: { expected: 1_200_000, present: 1_150_000, missing: 50_000, unexpected: 12_345, drafts: 1, ledgerImportedButAbsent: 1_234, importedButAltered: 123, inExport: 1_234_567, spam: 12_345, duplicates: 12_345, excluded: 12_345, unreadable: 1_234 },
+    folders: [row, { ...row, label: 'Sent Items', folderPath: 'Sent Items', sourceFolders: ['Sent Items'], error: null }],
+    missing: [source], unexpected: [destination], present: [], drafts: [{ ...destination, matchedBy: 'subject-date', source }],
+    ledgerImportedButAbsent: [source], importedButAltered: [{ source, destination }], warnings: [], notInPrimary: [source],
+  };
+}
+
 describe.skipIf(!chromium)('report pages at 1280 pixels (headless Chromium)', () => {
   it.each(['dry-run', 'import'] as const)('the %s report fits: no table is cut off', (mode) => {
     expect(overflows(renderHtml(widest(mode), sampleLines()), mode)).toEqual([]);
+  });
+
+  it('the reconciliation fits: no table is cut off', () => {
+    expect(overflows(renderReconcileHtml(widestReconcile()), 'reconcile')).toEqual([]);
   });
 });

@@ -123,6 +123,10 @@ describe('renderHtml', () => {
     const report = sampleReport('import');
     const again = renderHtml({ ...report, totals: { ...report.totals, importedEarlier: 1_184 } });
     expect(again).toContain('<th class="num">Earlier</th>');
+    // The note under the table explains the columns it has, and no other.
+    expect(imported).toContain('Imported: by this run. Found: already in the destination, not uploaded. Columns that are zero in every row are left out;');
+    expect(imported).not.toContain('Earlier: by an earlier run');
+    expect(again).toContain('Earlier: by an earlier run.');
   });
 
   it('shows the error without the zip and entry the row already names', () => {

@@ -20,14 +20,27 @@ describe('mailboxes at the end of an import', () => {
   ];
 
   it('sums a mailbox over its zips and says failed, pending or done with the next step', () => {
-    expect(mailboxStatuses(report(zips)).map((s) => [s.mailbox, s.state, s.next])).toEqual([
-      ['ann@x', 'failed', '2 of 15 failed: see failed.csv for each error, then run the same command again to retry them'],
-      ['dee@x', 'failed', '1 unreadable in the export: see messages.csv; export the mailbox again, or accept them as lost'],
+    expect(mailboxStatuses(report(zips), 'out').map((s) => [s.mailbox, s.state, s.next])).toEqual([
+      ['ann@x', 'failed', '2 of 15 failed (see out/failed.csv): run the same command again to retry them'],
+      ['dee@x', 'failed', '1 unreadable in the export (see out/messages.csv): export the mailbox again, or accept them as lost'],
       ['bob@x', 'pending', '6 of 8 not imported yet: run the same command again to go on (the ledger keeps what is done)'],
       ['cy@x', 'done', '4 in place: check with eml-import reconcile'],
     ]);
     expect(renderMailboxStatuses(report(zips))).toMatch(/^Mailboxes: 1 done, 2 failed, 1 pending\n {2}failed {2}ann@x {2}2 of 15 failed/);
     expect(renderMailboxStatuses(report(zips, 'dry-run'))).toBe('');
+  });
+
+  it('points at a CSV only where --report wrote one', () => {
+    const text = renderMailboxStatuses(report(zips));
+    expect(text).toContain('2 of 15 failed (listed in failed.csv with --report DIR)');
+    expect(text).not.toContain('see failed.csv');
+  });
+
+  it('gives a mailbox the tenant does not have its cause, not a re-run that cannot help', () => {
+    const reason = 'mailbox eve@x does not exist in this tenant: check --mailbox or the map';
+    const missing = { ...report([zip('e.zip', 'eve@x', { importable: 4, failed: 4 })]), missingMailboxes: [{ mailbox: 'eve@x', messages: 4, reason }] };
+    expect(mailboxStatuses(missing).map((s) => [s.state, s.next])).toEqual([['failed', `4 of 4 failed: ${reason}`]]);
+    expect(renderMailboxStatuses(missing)).not.toContain('run the same command again');
   });
 
   it('above a screenful lists what needs action and counts the done ones', () => {

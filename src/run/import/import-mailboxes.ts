@@ -3,6 +3,7 @@ import { importMailbox } from './import-mailbox.js';
 import type { Connection } from '../connect.js';
 import type { Ledger, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
+import { ERROR_PREFIX } from '../io.js';
 
 export interface ImportMailboxesOptions {
   readonly api: 'beta' | 'v1.0';
@@ -25,7 +26,7 @@ export async function importMailboxes(zips: readonly ZipRecord[], ledger: Ledger
   const failedChecks = (await connection.checks(all)).filter((c) => !c.ok);
   const problems = failedChecks.filter((c) => !c.mailboxMissing);
   if (problems.length > 0) {
-    for (const problem of failedChecks) log(`error: ${problem.name}: ${problem.detail}`);
+    for (const problem of failedChecks) log(`${ERROR_PREFIX}${problem.name}: ${problem.detail}`);
     return problems.map((p) => `${p.name}: ${p.detail}`).join('\n');
   }
   const missing = new Set<string>();
@@ -33,7 +34,7 @@ export async function importMailboxes(zips: readonly ZipRecord[], ledger: Ledger
     if (!check.mailboxMissing) continue;
     const { mailbox, reason } = check.mailboxMissing;
     missing.add(mailbox);
-    log(`error: ${check.detail}`);
+    log(`${ERROR_PREFIX}${check.detail}`);
     const failed = ledger.markMailboxMissing(mailbox, reason);
     const counters = stats.mailbox(mailbox);
     counters.wanted = failed;

@@ -22,6 +22,7 @@ import { assemble, mailboxReport, type FolderResult, type MailboxResult } from '
 import type { DestinationFolder, DestinationMessage, MailboxDestination } from '../../destination/types.js';
 import { isComplete } from '../../reports/reconcile/model.js';
 import type { ReconcileFolderRow, ReconcileReport } from '../../reports/reconcile/model.js';
+import { ERROR_PREFIX } from '../io.js';
 
 export interface ReconcileInput {
   /** The zips and the mailbox each goes to (every zip needs one). */
@@ -166,7 +167,7 @@ async function reconcileFolder(bucket: SourceBucket, destination: MailboxDestina
   } catch (error) {
     if (isFatal(error)) throw error;
     const message = (error as Error).message;
-    log(`error: ${mailbox}: ${label}: ${message}`);
+    log(`${ERROR_PREFIX}${mailbox}: ${label}: ${message}`);
     // What could not be read cannot be proved present: everything expected counts as missing.
     return { bucket, folderId: null, folderPath: null, listing: [], comparison: compareFolder(bucket.wanted, null), error: message };
   }

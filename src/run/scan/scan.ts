@@ -10,6 +10,7 @@ import type { Stats } from '../../accounting/stats.js';
 import type { ScanItem, ExportLog } from '../../source/index.js';
 import type { SpamOptions } from '../../policy/types.js';
 import { folderGlobWarnings, type FolderGlobs } from './folder-glob-warnings.js';
+import { ERROR_PREFIX } from '../io.js';
 
 export interface ScanOptions {
   /** Inflate every entry to the end and check CRC and sizes (the default); false for --headers-only. */
@@ -120,14 +121,14 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
       if (item.type === 'archive-error') {
         archiveError = item.error;
         archiveErrorCount += 1;
-        log(`error: ${item.error}`);
+        log(`${ERROR_PREFIX}${item.error}`);
       } else {
         stats.entriesScanned += 1;
         stats.bytesScanned += item.entry.uncompressedSize;
         stats.zipBytesRead += item.entry.compressedSize;
         if (item.exportLog) logs.push(item.exportLog);
         tally.add(row.kind, row.size);
-        if (!item.read.ok) log(`error: ${item.read.error}`);
+        if (!item.read.ok) log(`${ERROR_PREFIX}${item.read.error}`);
       }
       if (row.verdict === 'unreadable') stats.unreadable += 1;
       batch.push(row);

@@ -1,0 +1,91 @@
+/**
+ * What every command that reads the exports does before anything is written: the tenant or none, each
+ * zip with its mailbox and every path checked, this shard's share, and the ledger's mapping compared.
+ */
+import type { Ledger } from '../ledger/ledger.js';
+import type { ZipToScan } from '../run/scan/scan.js';
+import { mappingFingerprint, type PolicySettings } from '../policy/policy-settings.js';
+import { readMapFile, mailboxFor } from '../run/mailbox-map.js';
+import { UsageError, type CliIo } from './io.js';
+import { checkCredential, checkMapRows, checkOptionFile, checkReportDir, checkSources } from './check-inputs.js';
+import type { RunSettings } from '../run/run-settings.js';
+import type { DestinationSettings } from '../destination/graph/destination-settings.js';
+import type { ShardSpec } from './shard-option.js';
+import { expandZipArgs } from './zip-args.js';
+import { takeShard } from './shard.js';
+
+/** True when the options name a tenant to talk to (a dry run without one never touches the network). */
+export function wantsTenant(destination: DestinationSettings): boolean {
+  return destination.tenant !== undefined || destination.accessTokenEnv !== undefined;
+}
+
+/**
+ * Which mailbox each zip goes to: --mailbox for all, or map.csv; null where neither says. Globs no shell
+ * expanded (an engine's command line) are expanded here; every zip and every path map.csv names is then
+ * checked (exit 2 naming each one), before anything is read or written.
+ */
+export async function assignMailboxes(zipArgs: readonly string[], options: Pick<RunSettings, 'mailbox' | 'map'>): Promise<ZipToScan[]> {
+  if (zipArgs.length === 0) throw new UsageError('give the export zips to read (or, for an import, --map with --wait-for-exports)');
+  if (options.mailbox && options.map) throw new UsageError('use --mailbox or --map, not both');
+  const paths = expandZipArgs(zipArgs);
+  await checkSources(paths);
+  checkOptionFile('--map', options.map);
+  const rules = options.map ? readMapFile(options.map) : [];
+  if (options.map) await checkMapRows(options.map, rules);
+  return paths.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
+}
+
+/**
+ * The zips with their mailboxes, every start-up check passed: nothing has been written yet. `tenant` is
+ * the destination the run will connect to, null for a dry run without one.
+ */
+export async function checkedStart(zipArgs: readonly string[], run: Pick<RunSettings, 'mailbox' | 'map' | 'report'>, tenant: DestinationSettings | null, io: CliIo): Promise<ZipToScan[]> {
+  const zips = await assignMailboxes(zipArgs, run);
+  if (tenant !== null) {
+    const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
+    if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
+    checkCredential(tenant, io);
+  }
+  checkReportDir(run.report);
+  return zips;
+}
+
+/**
+ * `{shard}` in --state and --report becomes the shard's number (1-based), so one engine command line
+ * (no shell to expand the engine's variables) gives each shard its own ledger and report folder.
+ */
+export function withShardPaths<T extends Pick<RunSettings, 'state' | 'report'>>(options: T, spec: ShardSpec | undefined): T {
+  const placeholder = '{shard}';
+  const uses = options.state.includes(placeholder) || (options.report?.includes(placeholder) ?? false);
+  if (!uses) return options;
+  if (spec === undefined) throw new UsageError(`${placeholder} in --state or --report needs --shard`);
+  const fill = (path: string): string => path.split(placeholder).join(String(spec.index));
+  return { ...options, state: fill(options.state), report: options.report === undefined ? undefined : fill(options.report) };
+}
+
+/** This run's share of the zips with --shard; all of them without. Writes its choice on stderr. */
+export async function shardOf(zips: ZipToScan[], spec: ShardSpec | undefined, io: CliIo): Promise<ZipToScan[]> {
+  if (spec === undefined) return zips;
+  const taken = await takeShard(zips, spec);
+  for (const problem of taken.problems) io.stderr.write(`warning: ${problem}\n`);
+  io.stderr.write(`eml-import: ${taken.summary}\n`);
+  return taken.zips;
+}
+
+export function checkMapping(ledger: Ledger, policy: PolicySettings, state: string): void {
+  const wanted = mappingFingerprint(policy);
+  const stored = ledger.getMeta('mapping');
+  if (stored === null) ledger.setMeta('mapping', wanted);
+  else if (stored !== wanted) {
+    throw new UsageError(
+      `the ledger in ${state} was made with other folder, spam or filter options (${stored}); ` +
+        'run with the same options to resume, or give a new --state to start over',
+    );
+  }
+}
+
+/** Tests and log-watching admins can ask for plain progress lines more often than every 10 s. */
+export function progressInterval(io: CliIo): number | undefined {
+  const value = Number(io.env['EML_IMPORT_PROGRESS_INTERVAL_MS']);
+  return Number.isFinite(value) && value > 0 ? value : undefined;
+}
