@@ -76,7 +76,7 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
           const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(options), signal: io.signal }, progress.log);
           if (connection && !io.signal?.aborted) {
             stats.phase = options.dryRun ? 'checking destination' : 'importing';
-            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: 1, signal: io.signal }, progress.log);
+            fatal ??= await importMailboxes(records, ledger, stats, connection, { api: options.api, dryRun: options.dryRun, parallel: 1, landingWindowMs: options.landingWindowSeconds * 1000, signal: io.signal }, progress.log);
           }
         },
         progress.log,
