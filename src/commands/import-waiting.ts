@@ -9,7 +9,8 @@ import { scanZips } from '../run/scan/scan.js';
 import { canonicalZipLocation, isS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
 import { importMailboxes } from '../run/import/import-mailboxes.js';
-import { importAsExportsLand } from '../run/import/import-as-exports-land.js';
+import { importAsExportsLand, type NotLanded } from '../run/import/import-as-exports-land.js';
+import { notLanded } from '../export/not-landed.js';
 import { readMapFile } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
@@ -52,7 +53,7 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
     const stats = new Stats();
     const progress = startProgress(stats, io.stderr, options.progress, progressInterval(io));
     let fatal: string | null = null;
-    let failedExports: readonly { row: { zip: string; mailbox: string }; reason: string }[] = [];
+    let failedExports: readonly NotLanded[] = [];
     let landed: readonly { zip: string }[] = [];
     try {
       const connection = tenant ? await (await import('../run/connect.js')).connect(options, io, stats) : null;
@@ -87,10 +88,12 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
       progress.stop();
     }
     const zipPaths = new Set(landed.map((row) => canonicalZipLocation(row.zip)));
-    const report = buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths);
+    const now = new Date();
+    const exportsNotLanded = failedExports.map((failure) => notLanded(failure, now));
+    const report = { ...buildReport(ledger, options.dryRun ? 'dry-run' : 'import', zipPaths), exportsNotLanded };
     await writeOutputs(report, () => messageLines(ledger, zipPaths), options, io, stats.snapshot());
-    if (failedExports.length > 0) {
-      io.stderr.write(`eml-import: ${failedExports.length} mailbox export(s) did not land and were not imported:\n${failedExports.map((f) => `  ${f.row.mailbox}: ${f.reason}\n`).join('')}`);
+    if (exportsNotLanded.length > 0) {
+      io.stderr.write(`eml-import: ${exportsNotLanded.length} mailbox export(s) did not land and were not imported:\n${exportsNotLanded.map((f) => `  ${f.mailbox}: ${f.reason}; next: ${f.next}\n`).join('')}`);
     }
     if (fatal) {
       io.stderr.write(`eml-import: stopped: ${fatal}\n`);

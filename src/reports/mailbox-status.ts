@@ -29,7 +29,9 @@ export function mailboxStatuses(report: RunReport): MailboxStatus[] {
     byMailbox.set(zip.mailbox, counts);
   }
   const order: Record<MailboxState, number> = { failed: 0, pending: 1, done: 2 };
-  return [...byMailbox]
+  // A mailbox whose export did not land has no zip in the ledger: its row says why and what to do.
+  const notLanded: MailboxStatus[] = (report.exportsNotLanded ?? []).map((e) => ({ mailbox: e.mailbox, state: 'failed', counts: emptyCounts(), next: `export not imported (${e.reason}): ${e.next}` }));
+  return [...notLanded, ...[...byMailbox]
     .map(([mailbox, c]): MailboxStatus => {
       if (c.failed > 0) {
         return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed: see failed.csv for each error, then run the same command again to retry them` };
@@ -41,7 +43,7 @@ export function mailboxStatuses(report: RunReport): MailboxStatus[] {
         return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.unreadable)} unreadable in the export: see messages.csv; export the mailbox again, or accept them as lost` };
       }
       return { mailbox, state: 'done', counts: c, next: `${formatCount(c.imported + c.alreadyPresent)} in place: check with eml-import reconcile` };
-    })
+    })]
     .sort((a, b) => order[a.state] - order[b.state] || (a.mailbox < b.mailbox ? -1 : a.mailbox > b.mailbox ? 1 : 0));
 }
 
