@@ -4,9 +4,9 @@ import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { EXPORTS_FILE, ExportJobStore } from '../export/job-store.js';
-import { s3ObjectProbe } from '../export/s3-probe.js';
+import type { ObjectProbe } from '../export/s3-probe.js';
 import { scanZips } from '../run/scan/scan.js';
-import { canonicalZipLocation, isS3Uri } from '../source/index.js';
+import { canonicalZipLocation, isS3Uri, parseS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
 import { importMailboxes } from '../run/import/import-mailboxes.js';
 import { importAsExportsLand, type NotLanded } from '../run/import/import-as-exports-land.js';
@@ -38,16 +38,20 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
   const globs = rows.filter((row) => /[*?]/.test(row.zip)).map((row) => row.zip);
   if (globs.length > 0) throw new UsageError(`--wait-for-exports wants one zip per map row, not globs: ${globs.join(', ')}`);
 
+  // Once, before any zip is opened or probed: configuring again would drop the clients of reads in flight.
+  let probe: ObjectProbe = { exists: () => Promise.resolve(false) };
+  if (rows.some((row) => isS3Uri(row.zip))) {
+    const { configureS3, checkS3Bucket } = await import('../source/s3/index.js');
+    configureS3({ profile: options.s3Profile, region: options.s3Region, endpoint: options.s3Endpoint });
+    // The zips may not exist yet, but their buckets must: a wrong bucket or region stops the run here, before any write.
+    const buckets = [...new Set(rows.filter((row) => isS3Uri(row.zip)).map((row) => parseS3Uri(row.zip).bucket))];
+    const problems = (await Promise.all(buckets.map(checkS3Bucket))).filter((p): p is string => p !== undefined);
+    if (problems.length > 0) throw new UsageError(problems.join('\n'));
+    probe = (await import('../export/s3-probe.js')).s3ObjectProbe();
+  }
   const ledger = options.dryRun ? Ledger.openScratch() : Ledger.open(join(options.state, 'state.db'));
   const exportsPath = join(options.state, EXPORTS_FILE);
   const store = existsSync(exportsPath) ? ExportJobStore.open(exportsPath, { readonly: true }) : null;
-  // Credentials from the standard AWS chain; the bucket's Region from --s3-region, AWS_REGION or the profile.
-  const probe = s3ObjectProbe({ ...(options.s3Region === undefined ? {} : { region: options.s3Region }), ...(options.s3Endpoint === undefined ? {} : { endpoint: options.s3Endpoint }) });
-  // Once, before any zip is opened: configuring again would drop the clients of reads in flight.
-  if (rows.some((row) => isS3Uri(row.zip))) {
-    const { configureS3 } = await import('../source/s3/index.js');
-    configureS3({ profile: options.s3Profile, region: options.s3Region, endpoint: options.s3Endpoint });
-  }
   try {
     if (!options.dryRun) checkMapping(ledger, options);
     const stats = new Stats();
@@ -106,7 +110,6 @@ export async function runImportAsExportsLand(options: ImportOptions, io: CliIo):
     return failedExports.length > 0 ? ExitCode.incomplete : exitCodeFor(report);
   } finally {
     store?.close();
-    probe.close();
     ledger.close();
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -99,6 +99,14 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     const withZips = await runCli(['a.zip', '--map', map, '--wait-for-exports', '--dry-run', '--state', dir]);
     expect(withZips.status).toBe(2);
     expect(withZips.stderr).toContain('takes the zips from --map');
+    // Exports not written yet cannot be checked, but their bucket can: a wrong one stops the run before any write.
+    const s3Map = join(dir, 's3-map.csv');
+    writeFileSync(s3Map, 'zip,mailbox\ns3://no-such-bucket/exports/job.zip,a@contoso.com\n');
+    const state = join(dir, 'fresh-state');
+    const noBucket = await runCli(['--map', s3Map, '--wait-for-exports', '--s3-endpoint', s3.endpoint, '--s3-region', 'us-east-1', '--tenant', graph.tenant, '--client-id', graph.clientId, '--authority-host', graph.url, '--graph-url', graph.url, '--state', state], tenantEnv(graph, AWS_ENV));
+    expect(noBucket.status).toBe(2);
+    expect(noBucket.stderr).toContain("s3://no-such-bucket/: there is no bucket 'no-such-bucket': check the bucket name and --s3-endpoint");
+    expect(existsSync(state)).toBe(false);
     const noZips = await runCli(['--dry-run']);
     expect(noZips.status).toBe(2);
     expect(noZips.stderr).toContain('give the export zips');

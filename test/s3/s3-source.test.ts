@@ -195,3 +195,50 @@ describe('s3:// globs', () => {
     expect(server.requests.filter((r) => r.method === 'GET').length).toBe(4);
   });
 });
+
+describe('the bucket region', () => {
+  it('finds the bucket region without --s3-region: from a 400 HeadBucket, and from GetBucketLocation when no header comes', async () => {
+    const uri = 's3://exports/jobs/export-flat.zip';
+    const size = readFileSync(join(FIXTURES_DIR, 'export-flat.zip')).length;
+    const savedRegion = process.env['AWS_REGION'];
+    const headOf = async (): Promise<number> => {
+      forgetS3Heads();
+      return (await headS3Object(uri)).size;
+    };
+    try {
+      // A 400 to HeadBucket (no body, as HEAD answers have none) that names the region in its header.
+      server.bucketRegions.set('exports', 'ap-southeast-2');
+      server.wrongRegionStatus = 400;
+      configureS3({ endpoint: server.endpoint });
+      expect(await headOf()).toBe(size);
+      configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+      await expect(headOf()).rejects.toThrow("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region ap-southeast-2, not us-east-1: give --s3-region ap-southeast-2, or leave --s3-region out to find it from the bucket");
+
+      // No header anywhere: GetBucketLocation says EU, which is eu-west-1.
+      server.wrongRegionStatus = 301;
+      server.regionHeaderHidden = true;
+      server.bucketRegions.set('exports', 'eu-west-1');
+      server.locationConstraints.set('exports', 'EU');
+      configureS3({ endpoint: server.endpoint });
+      server.resetCounts();
+      expect(await headOf()).toBe(size);
+      // HeadBucket says nothing but 301, GetBucketLocation answers, and the object's HEAD goes to eu-west-1.
+      expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['HEAD /exports/ 301', 'GET /exports/ 200', 'HEAD /exports/jobs/export-flat.zip 200']);
+
+      // An empty LocationConstraint is us-east-1, whatever AWS_REGION says.
+      process.env['AWS_REGION'] = 'us-west-2';
+      server.bucketRegions.set('exports', 'us-east-1');
+      server.locationConstraints.set('exports', '');
+      configureS3({ endpoint: server.endpoint });
+      expect(await headOf()).toBe(size);
+    } finally {
+      if (savedRegion === undefined) delete process.env['AWS_REGION'];
+      else process.env['AWS_REGION'] = savedRegion;
+      server.bucketRegions.delete('exports');
+      server.locationConstraints.delete('exports');
+      server.regionHeaderHidden = false;
+      server.wrongRegionStatus = 301;
+      configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+    }
+  });
+});

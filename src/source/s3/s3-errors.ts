@@ -39,7 +39,9 @@ export function describeS3Error(error: unknown, uri: string, bucket: string, reg
         : `${uri}: no credentials for profile '${profile}' (--s3-profile): check that ~/.aws/config or ~/.aws/credentials has it, or for SSO run 'aws sso login --profile ${profile}'`;
     return { problem: 'no-credentials', sentence };
   }
-  if (status === 301 || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException') {
+  // A HEAD has no body to name the error: a 400 that carries another region's header is the same mistake.
+  const elsewhere = status === 400 && realRegion !== undefined && realRegion !== region;
+  if (status === 301 || elsewhere || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException') {
     const where = realRegion === undefined ? 'another region' : `region ${realRegion}`;
     const fix = realRegion === undefined ? 'give the right --s3-region' : `give --s3-region ${realRegion}`;
     return { problem: 'wrong-region', sentence: `${uri}: bucket '${bucket}' is in ${where}, not ${region}: ${fix}, or leave --s3-region out to find it from the bucket` };

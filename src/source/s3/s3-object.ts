@@ -53,6 +53,20 @@ export function headS3Object(uri: string): Promise<S3Object> {
   return head;
 }
 
+/**
+ * Whether the object is there yet (an export still being written is not): false when S3 says there is no
+ * such key; any other failure (no bucket, access, wrong region) throws S3AccessError with its sentence.
+ */
+export async function s3ObjectExists(uri: string): Promise<boolean> {
+  try {
+    await headS3Object(uri);
+    return true;
+  } catch (error) {
+    if (error instanceof S3AccessError && error.problem === 'no-such-key') return false;
+    throw error;
+  }
+}
+
 /** Forgets what HEAD said about every object (a new run in the same process, the tests). */
 export function forgetS3Heads(): void {
   heads.clear();
