@@ -6,6 +6,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { GetBucketLocationCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { quietSdkNodeVersionWarning } from '../aws-sdk-warning.js';
 
 export interface S3Settings {
   /** A profile in the shared AWS config/credentials files (--s3-profile); else the chain's default. */
@@ -48,9 +49,7 @@ export function s3Settings(): S3Settings {
 function clientFor(region: string): S3Client {
   let client = clients.get(region);
   if (client === undefined) {
-    // The SDK warns on every run under Node 20 that its releases after January 2027 will need Node 22: a
-    // note for whoever upgrades the lock file, which a user reading exports can do nothing about.
-    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+    quietSdkNodeVersionWarning();
     const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
     client = new S3Client({
       region,
