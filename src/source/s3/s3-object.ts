@@ -2,6 +2,7 @@
  * One S3 object as a zip is read from it: its size and ETag (its identity: a replaced object has another
  * ETag), and ranged GETs that come back whole or not at all.
  */
+import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../zip-location.js';
@@ -102,6 +103,32 @@ function backoff(attempt: number): number {
 }
 
 /**
+ * A response body of `wanted` bytes, copied once into one buffer as it arrives. The SDK's
+ * transformToByteArray keeps every chunk, then copies them into a zero-filled array: on the 4 MiB blocks
+ * of a 784 MB scan that concatenation took 1.7 s of the main thread's CPU, a tenth of the scan.
+ * `length` is what came; more than `wanted` stops reading there.
+ */
+async function collectBody(body: unknown, wanted: number): Promise<{ bytes: Buffer; length: number }> {
+  if (body === undefined || body === null) return { bytes: Buffer.alloc(0), length: 0 };
+  if (!(body instanceof Readable)) {
+    // Not Node's stream (another runtime): the SDK's own way.
+    const bytes = await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+    return { bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), length: bytes.length };
+  }
+  const bytes = Buffer.allocUnsafe(wanted);
+  let length = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    if (length + chunk.length > wanted) {
+      body.destroy();
+      return { bytes, length: length + chunk.length };
+    }
+    chunk.copy(bytes, length);
+    length += chunk.length;
+  }
+  return { bytes, length };
+}
+
+/**
  * Bytes `start` to `end` (exclusive) of the object, exactly. A body that breaks off or comes back short
  * is read again, with backoff; S3's own errors are retried by the SDK first. Throws an Error naming the
  * range when all attempts fail, or S3AccessError when the answer is one no retry changes; the caller
@@ -133,15 +160,15 @@ export async function readS3Range(object: S3Object, start: number, end: number):
       // The SDK has retried it already, with its backoff: more attempts here would only multiply the wait.
       throw new Error(`${sentence}, reading bytes ${start}-${end - 1}`, { cause: error });
     }
-    let bytes: Uint8Array;
+    let got: { readonly bytes: Buffer; readonly length: number };
     try {
-      bytes = (await response.Body?.transformToByteArray()) ?? new Uint8Array(0);
+      got = await collectBody(response.Body, wanted);
     } catch (error) {
       lastProblem = `the response broke off (${(error as { code?: string }).code ?? (error as Error).message})`;
       continue;
     }
-    if (bytes.length === wanted) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    lastProblem = `asked for ${wanted} bytes, got ${bytes.length}`;
+    if (got.length === wanted) return got.bytes;
+    lastProblem = `asked for ${wanted} bytes, got ${got.length}`;
   }
   throw new Error(`bytes ${start}-${end - 1} could not be read after ${READ_ATTEMPTS} attempts: ${lastProblem}`);
 }
