@@ -26,11 +26,14 @@ function credentialsSource(): string {
   return profile === undefined ? 'the credentials from the AWS chain' : `the credentials of profile '${profile}'`;
 }
 
-/** Classifies an error from a HEAD, GET or LIST of `uri` (bucket `bucket`, key `key` if any). */
-export function describeS3Error(error: unknown, uri: string, bucket: string, region: string, key?: string): S3Failure {
+/**
+ * Classifies an error from a HEAD, GET or LIST of `uri` (bucket `bucket`, key `key` if any). `located` is
+ * the bucket's region when it was found otherwise (GetBucketLocation), for an answer without the header.
+ */
+export function describeS3Error(error: unknown, uri: string, bucket: string, region: string, key?: string, located?: string): S3Failure {
   const name = nameOf(error);
   const status = statusOf(error);
-  const realRegion = errorHeaders(error)['x-amz-bucket-region'];
+  const realRegion = errorHeaders(error)['x-amz-bucket-region'] ?? located;
   if (name === 'CredentialsProviderError' || /credential/i.test(name) || /could not load credentials/i.test((error as Error).message ?? '')) {
     const profile = s3Settings().profile;
     const sentence =

@@ -9,7 +9,7 @@ import { parseS3Uri } from '../zip-location.js';
 import { ByteChunks } from './byte-chunks.js';
 import type { S3Failure, S3Problem } from './s3-errors.js';
 import { describeS3Error } from './s3-errors.js';
-import { regionOfBucket, s3ClientFor } from './s3-settings.js';
+import { errorHeaders, locateBucket, regionOfBucket, s3ClientFor } from './s3-settings.js';
 
 export interface S3Object {
   readonly uri: string;
@@ -84,6 +84,11 @@ async function headOnce(uri: string): Promise<S3Object> {
     return { uri, bucket, key, size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
   } catch (error) {
     let failure = describeS3Error(error, uri, bucket, region, key);
+    if (failure.problem === 'wrong-region' && errorHeaders(error)['x-amz-bucket-region'] === undefined) {
+      // No header said where the bucket is: GetBucketLocation may, so that the sentence can name it.
+      const located = await locateBucket(bucket);
+      if (located !== undefined && located !== region) failure = describeS3Error(error, uri, bucket, region, key, located);
+    }
     if (failure.problem === 'no-such-key') {
       // A HEAD's 404 has no body to say whether the bucket or the key is missing: ask about the bucket.
       try {

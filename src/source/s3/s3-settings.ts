@@ -117,12 +117,18 @@ async function discoverRegion(bucket: string): Promise<string> {
     const said = errorHeaders(error)['x-amz-bucket-region'];
     if (said) return said;
   }
+  // Nothing said: the object's own HEAD will explain what is wrong (no bucket, no credentials…).
+  return (await locateBucket(bucket)) ?? fallback;
+}
+
+/** GetBucketLocation's answer as a region, or undefined when it cannot be asked (no bucket, no permission). */
+export async function locateBucket(bucket: string): Promise<string | undefined> {
+  const asked = settings.endpoint === undefined ? DISCOVERY_REGION : (process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DISCOVERY_REGION);
   try {
-    const location = await client.send(new GetBucketLocationCommand({ Bucket: bucket }));
+    const location = await clientFor(asked).send(new GetBucketLocationCommand({ Bucket: bucket }));
     return regionOfLocationConstraint(location.LocationConstraint);
   } catch {
-    // Nothing said: the object's own HEAD will explain what is wrong (no bucket, no credentials…).
-    return fallback;
+    return undefined;
   }
 }
 
