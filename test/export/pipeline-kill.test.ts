@@ -61,7 +61,12 @@ describe('export -> S3 -> pipelined import -> reconcile, SIGKILLed in each phase
 
     // Export: killed once a job is started (the command runs on until every job has ended); the re-run goes
     // on alongside the import, following that job rather than starting another.
-    const exportKilled = await runChild(exportCommand, () => org.jobs.size >= 1);
+    let runningAtKill = -1;
+    const exportKilled = await runChild(exportCommand, () => {
+      if (org.jobs.size === 0) return false;
+      runningAtKill = org.running().length;
+      return true;
+    });
     const exporting = runChild(exportCommand, null);
     while (!(existsSync(mapOut) && readMap(mapOut).length === USERS.length)) await new Promise((resolve) => setTimeout(resolve, 20));
 
@@ -89,6 +94,7 @@ describe('export -> S3 -> pipelined import -> reconcile, SIGKILLed in each phase
     const reconcileAgain = await runChild(reconcileCommand(zips), null, { env, stdout: true });
 
     expect(exportKilled.killed).toBe(true);
+    expect(runningAtKill).toBeGreaterThan(0);
     expect(exportAgain.status).toBe(0);
     // The SDK's note about Node 22 is not the user's business (src/source/aws-sdk-warning.ts).
     expect(exportAgain.stderr + importAgain.stderr).not.toContain('NodeVersionSupportWarning');
