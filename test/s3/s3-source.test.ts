@@ -8,6 +8,7 @@ import yazl from 'yazl';
 import { readCentralDirectoryBytes } from '../../src/source/central-directory.js';
 import { S3AccessError, forgetS3Heads, headS3Object } from '../../src/source/s3/s3-object.js';
 import { configureS3 } from '../../src/source/s3/s3-settings.js';
+import { checkS3Bucket } from '../../src/source/s3/s3-check.js';
 import { keyPattern, listS3Glob } from '../../src/source/s3/s3-list.js';
 import { FIXTURES_DIR, collect, entriesOf } from '../source/helpers.js';
 import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
@@ -239,6 +240,29 @@ describe('the bucket region', () => {
       server.regionHeaderHidden = false;
       server.wrongRegionStatus = 301;
       configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+    }
+  });
+
+  it('checks a bucket before its objects exist (--wait-for-exports): none, another region, or fine', async () => {
+    configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+    expect(await checkS3Bucket('exports')).toBeUndefined();
+    expect(await checkS3Bucket('no-such-bucket')).toMatch(/^s3:\/\/no-such-bucket\/: there is no bucket 'no-such-bucket'/);
+    server.bucketRegions.set('exports', 'eu-central-1');
+    server.regionHeaderHidden = true;
+    server.locationConstraints.set('exports', 'eu-central-1');
+    try {
+      expect(await checkS3Bucket('exports')).toBe(
+        "s3://exports/: bucket 'exports' is in region eu-central-1, not us-east-1: give --s3-region eu-central-1, or leave --s3-region out to find it from the bucket",
+      );
+      // Access denied says nothing here: HeadBucket needs s3:ListBucket, which a reader of known keys may lack.
+      server.bucketRegions.delete('exports');
+      server.faults = [{ method: 'HEAD', fault: 'access-denied', times: 1 }];
+      expect(await checkS3Bucket('exports')).toBeUndefined();
+    } finally {
+      server.faults = [];
+      server.bucketRegions.delete('exports');
+      server.locationConstraints.delete('exports');
+      server.regionHeaderHidden = false;
     }
   });
 });

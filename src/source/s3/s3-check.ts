@@ -4,10 +4,9 @@
  */
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { canonicalZipLocation, isS3Uri } from '../zip-location.js';
-import { describeS3Error } from './s3-errors.js';
 import { regionOfBucket, s3ClientFor } from './s3-settings.js';
 import { listS3Glob, isS3Glob } from './s3-list.js';
-import { headS3Object } from './s3-object.js';
+import { explainS3Error, headS3Object } from './s3-object.js';
 
 /** HEADs at once while checking: enough to hide the round trips, few enough not to be throttled. */
 const CHECK_CONCURRENCY = 16;
@@ -37,7 +36,7 @@ export async function checkS3Bucket(bucket: string): Promise<string | undefined>
   } catch (error) {
     // A HEAD answer has no body: a 404 is the bucket's.
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    const failure = describeS3Error(status === 404 ? Object.assign(new Error('NoSuchBucket'), { name: 'NoSuchBucket' }) : error, uri, bucket, region);
+    const failure = await explainS3Error(status === 404 ? Object.assign(new Error('NoSuchBucket'), { name: 'NoSuchBucket' }) : error, uri, bucket, region);
     return failure.problem === 'no-such-bucket' || failure.problem === 'wrong-region' || failure.problem === 'no-credentials' ? failure.sentence : undefined;
   }
 }

@@ -69,6 +69,17 @@ export async function s3ObjectExists(uri: string): Promise<boolean> {
   }
 }
 
+/**
+ * describeS3Error, and for a wrong region that S3's answer does not name (no x-amz-bucket-region, as
+ * through a proxy that drops it), the region GetBucketLocation gives, so that the sentence can name it.
+ */
+export async function explainS3Error(error: unknown, uri: string, bucket: string, region: string, key?: string): Promise<S3Failure> {
+  const failure = describeS3Error(error, uri, bucket, region, key);
+  if (failure.problem !== 'wrong-region' || errorHeaders(error)['x-amz-bucket-region'] !== undefined) return failure;
+  const located = await locateBucket(bucket);
+  return located !== undefined && located !== region ? describeS3Error(error, uri, bucket, region, key, located) : failure;
+}
+
 /** Forgets what HEAD said about every object (a new run in the same process, the tests). */
 export function forgetS3Heads(): void {
   heads.clear();
@@ -83,12 +94,7 @@ async function headOnce(uri: string): Promise<S3Object> {
     const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     return { uri, bucket, key, size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
   } catch (error) {
-    let failure = describeS3Error(error, uri, bucket, region, key);
-    if (failure.problem === 'wrong-region' && errorHeaders(error)['x-amz-bucket-region'] === undefined) {
-      // No header said where the bucket is: GetBucketLocation may, so that the sentence can name it.
-      const located = await locateBucket(bucket);
-      if (located !== undefined && located !== region) failure = describeS3Error(error, uri, bucket, region, key, located);
-    }
+    let failure = await explainS3Error(error, uri, bucket, region, key);
     if (failure.problem === 'no-such-key') {
       // A HEAD's 404 has no body to say whether the bucket or the key is missing: ask about the bucket.
       try {
