@@ -4,13 +4,14 @@ import { Ledger } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { EXPORTS_FILE, ExportJobStore } from '../export/job-store.js';
-import { s3ObjectProbe } from '../export/s3-probe.js';
+import type { ObjectProbe } from '../export/s3-probe.js';
 import { scanZips } from '../run/scan/scan.js';
-import { canonicalZipLocation, isS3Uri } from '../source/index.js';
+import { canonicalZipLocation, isS3Uri, parseS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
 import { importMailboxes } from '../run/import/import-mailboxes.js';
 import { importOptionsFrom } from '../run/import/import-options.js';
-import { importAsExportsLand } from '../run/import/import-as-exports-land.js';
+import { importAsExportsLand, type NotLanded } from '../run/import/import-as-exports-land.js';
+import { notLanded } from '../export/not-landed.js';
 import { readMapFile } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
@@ -39,23 +40,27 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
   const globs = rows.filter((row) => /[*?]/.test(row.zip)).map((row) => row.zip);
   if (globs.length > 0) throw new UsageError(`--wait-for-exports wants one zip per map row, not globs: ${globs.join(', ')}`);
 
+  // Once, before any zip is opened or probed: configuring again would drop the clients of reads in flight.
+  let probe: ObjectProbe = { exists: () => Promise.resolve(false) };
+  if (rows.some((row) => isS3Uri(row.zip))) {
+    const { configureS3, checkS3Bucket } = await import('../source/s3/index.js');
+    // Credentials from the standard AWS chain; the bucket's Region from --s3-region, or found from the bucket.
+    configureS3(scan.s3);
+    // The zips may not exist yet, but their buckets must: a wrong bucket or region stops the run here, before any write.
+    const buckets = [...new Set(rows.filter((row) => isS3Uri(row.zip)).map((row) => parseS3Uri(row.zip).bucket))];
+    const problems = (await Promise.all(buckets.map(checkS3Bucket))).filter((p): p is string => p !== undefined);
+    if (problems.length > 0) throw new UsageError(problems.join('\n'));
+    probe = (await import('../export/s3-probe.js')).s3ObjectProbe();
+  }
   const ledger = run.dryRun ? Ledger.openScratch() : Ledger.open(join(run.state, 'state.db'));
   const exportsPath = join(run.state, EXPORTS_FILE);
   const store = existsSync(exportsPath) ? ExportJobStore.open(exportsPath, { readonly: true }) : null;
-  // Credentials from the standard AWS chain; the bucket's Region from --s3-region, AWS_REGION or the profile.
-  const { s3 } = scan;
-  const probe = s3ObjectProbe({ ...(s3.region === undefined ? {} : { region: s3.region }), ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }) });
-  // Once, before any zip is opened: configuring again would drop the clients of reads in flight.
-  if (rows.some((row) => isS3Uri(row.zip))) {
-    const { configureS3 } = await import('../source/s3/index.js');
-    configureS3(s3);
-  }
   try {
     if (!run.dryRun) checkMapping(ledger, policy, run.state);
     const stats = new Stats();
     const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
     let fatal: string | null = null;
-    let failedExports: readonly { row: { zip: string; mailbox: string }; reason: string }[] = [];
+    let failedExports: readonly NotLanded[] = [];
     let landed: readonly { zip: string }[] = [];
     try {
       const connection = tenant ? await (await import('../run/connect.js')).connect(destination, io, stats) : null;
@@ -90,10 +95,12 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
       progress.stop();
     }
     const zipPaths = new Set(landed.map((row) => canonicalZipLocation(row.zip)));
-    const report = buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths);
+    const now = new Date();
+    const exportsNotLanded = failedExports.map((failure) => notLanded(failure, now));
+    const report = { ...buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths), exportsNotLanded };
     await writeOutputs(report, () => messageLines(ledger, zipPaths), run, io, stats.snapshot());
-    if (failedExports.length > 0) {
-      io.stderr.write(`eml-import: ${failedExports.length} mailbox export(s) did not land and were not imported:\n${failedExports.map((f) => `  ${f.row.mailbox}: ${f.reason}\n`).join('')}`);
+    if (exportsNotLanded.length > 0) {
+      io.stderr.write(`eml-import: ${exportsNotLanded.length} mailbox export(s) did not land and were not imported:\n${exportsNotLanded.map((f) => `  ${f.mailbox}: ${f.reason}; next: ${f.next}\n`).join('')}`);
     }
     if (fatal) {
       io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
@@ -106,7 +113,6 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
     return failedExports.length > 0 ? ExitCode.incomplete : exitCodeFor(report);
   } finally {
     store?.close();
-    probe.close();
     ledger.close();
   }
 }

@@ -9,8 +9,14 @@ export interface AwaitedRow {
 export type Arrival =
   /** The zip is there (a local path, or the S3 object exists): its mailbox can be imported now. */
   | { readonly kind: 'ready'; readonly row: AwaitedRow }
-  /** It will not come: its export job failed or was cancelled, or nothing writes it. */
-  | { readonly kind: 'failed'; readonly row: AwaitedRow; readonly reason: string };
+  /** It will not come: its export job failed or was cancelled, or nothing writes it. `job` is its record, if any. */
+  | { readonly kind: 'failed'; readonly row: AwaitedRow; readonly reason: string; readonly job: ExportJobRow | null; readonly cause: NotLandedCause };
+
+/**
+ * Why a row's zip will not come: its job ended without it (failed, cancelled, refused), S3 cannot be
+ * asked (access, network), no recorded job writes it, or a completed job's object is not there.
+ */
+export type NotLandedCause = 'job-ended' | 'cannot-check' | 'no-job' | 'not-written';
 
 export interface WaitSources {
   /** The newest recorded export job writing this URI (exports.db's latestForUri), read fresh each time. */
@@ -74,7 +80,7 @@ export async function* awaitExports(rows: readonly AwaitedRow[], sources: WaitSo
       if (job !== null && (job.state === 'FAILED' || job.state === 'CANCELLED' || job.state === 'REFUSED')) {
         // The object is named after the job, so a failed job's object never appears: no request needed.
         arrived = true;
-        yield { kind: 'failed', row, reason: `export job ${job.jobId ?? '(not started)'} for ${job.email} ${job.state.toLowerCase()}: ${job.errorInfo ?? 'WorkMail gave no ErrorInfo'}` };
+        yield { kind: 'failed', row, job, cause: 'job-ended', reason: `export job ${job.jobId ?? '(not started)'} for ${job.email} ${job.state.toLowerCase()}: ${job.errorInfo ?? 'WorkMail gave no ErrorInfo'}` };
         continue;
       }
       let exists: boolean;
@@ -82,7 +88,7 @@ export async function* awaitExports(rows: readonly AwaitedRow[], sources: WaitSo
         exists = await sources.exists(row.zip);
       } catch (error) {
         arrived = true;
-        yield { kind: 'failed', row, reason: `cannot check ${row.zip}: ${(error as Error).message}` };
+        yield { kind: 'failed', row, job, cause: 'cannot-check', reason: `cannot check ${row.zip}: ${(error as Error).message}` };
         continue;
       }
       if (exists) {
@@ -90,11 +96,11 @@ export async function* awaitExports(rows: readonly AwaitedRow[], sources: WaitSo
         yield { kind: 'ready', row };
       } else if (job === null) {
         arrived = true;
-        yield { kind: 'failed', row, reason: `${row.zip} does not exist and no recorded export job writes it` };
+        yield { kind: 'failed', row, job, cause: 'no-job', reason: `${row.zip} does not exist and no recorded export job writes it` };
       } else if (job.state === 'COMPLETED') {
         // S3 reads are strongly consistent: a finished job's object is visible at once, or it is not where S3Path said.
         arrived = true;
-        yield { kind: 'failed', row, reason: `export job ${job.jobId ?? ''} for ${job.email} completed, but ${row.zip} does not exist (WorkMail's S3Path: ${job.s3Path ?? 'none'})` };
+        yield { kind: 'failed', row, job, cause: 'not-written', reason: `export job ${job.jobId ?? ''} for ${job.email} completed, but ${row.zip} does not exist (WorkMail's S3Path: ${job.s3Path ?? 'none'})` };
       } else {
         // RUNNING or REQUESTED: keep waiting.
         still.push(row);

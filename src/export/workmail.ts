@@ -6,6 +6,7 @@ import {
   WorkMailClient,
 } from '@aws-sdk/client-workmail';
 import type { WorkMailUser } from './select-users.js';
+import { quietSdkNodeVersionWarning } from '../source/aws-sdk-warning.js';
 
 /** What DescribeMailboxExportJob (and, with less, ListMailboxExportJobs) says about a job. */
 export interface ExportJobStatus {
@@ -57,6 +58,7 @@ function jobState(value: string | undefined): ExportJobStatus['state'] {
 
 /** Credentials come from the standard AWS chain (environment, profile incl. SSO, web identity, instance role). */
 export function workMailApi(connection: WorkMailConnection): WorkMailApi {
+  quietSdkNodeVersionWarning();
   const client = new WorkMailClient({
     ...(connection.region ? { region: connection.region } : {}),
     ...(connection.endpoint ? { endpoint: connection.endpoint } : {}),

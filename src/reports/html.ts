@@ -205,6 +205,13 @@ function attentionSection(report: RunReport, lines: Iterable<MessageLine> | unde
     if (missing) zipProblems.push(html`<strong>${z.zip}</strong>: <span class="error">${missing.reason}</span>`);
   }
   if (zipProblems.length > 0) parts.push(list(zipProblems));
+  const notLanded = report.exportsNotLanded ?? [];
+  if (notLanded.length > 0) {
+    parts.push(html`<h3>Exports that did not land</h3>`, table(
+      [{ label: 'Mailbox' }, { label: 'WorkMail user' }, { label: 'Job' }, { label: 'State' }, { label: 'ErrorInfo', kind: 'error' }, { label: 'Next step', kind: 'wrap' }],
+      notLanded.map((e) => [e.mailbox, e.user ?? '', e.jobId ?? '', e.state ?? 'no job', e.errorInfo ?? e.reason, e.next]),
+    ));
+  }
 
   // Each list is a pass over every line; the totals say when there is nothing to find.
   const unreadable = limited(report.totals.unreadable > 0 ? (lines ?? []) : [], (l) => l.verdict === 'unreadable', 'messages.csv');

@@ -189,5 +189,6 @@ function problemLines(report: RunReport): string[] {
     if (missing) out.push(`${INDENT}! ${name}: ${terminalSafe(missing.reason)}`);
     else if (report.mode === 'import' && zip.totals.failed > 0) out.push(`${INDENT}! ${name}: ${plural(zip.totals.failed, 'message')} failed to import`);
   }
+  for (const e of report.exportsNotLanded ?? []) out.push(`${INDENT}! ${terminalSafe(e.mailbox)}: not imported: ${terminalSafe(e.reason)}`);
   return out;
 }

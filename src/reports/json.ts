@@ -68,6 +68,7 @@ export function toJson(report: RunReport): object {
     methods: { ...report.methods },
     missingMailboxes: report.missingMailboxes.map((m) => ({ mailbox: m.mailbox, messages: m.messages, reason: m.reason })),
     datesBySource: { ...report.datesBySource },
+    ...(report.exportsNotLanded === undefined ? {} : { exportsNotLanded: report.exportsNotLanded.map((e) => ({ ...e })) }),
     ...(report.plan === undefined ? {} : { plan: report.plan }),
   };
 }

@@ -33,7 +33,9 @@ export function mailboxStatuses(report: RunReport, reportDir?: string): MailboxS
   const order: Record<MailboxState, number> = { failed: 0, pending: 1, done: 2 };
   // A mailbox the tenant does not have: running again cannot help, only the cause can be fixed.
   const missing = new Map(report.missingMailboxes.map((m) => [m.mailbox, m.reason]));
-  return [...byMailbox]
+  // A mailbox whose export did not land has no zip in the ledger: its row says why and what to do.
+  const notLanded: MailboxStatus[] = (report.exportsNotLanded ?? []).map((e) => ({ mailbox: e.mailbox, state: 'failed', counts: emptyCounts(), next: `export not imported (${e.reason}): ${e.next}` }));
+  return [...notLanded, ...[...byMailbox]
     .map(([mailbox, c]): MailboxStatus => {
       const reason = missing.get(mailbox);
       if (reason !== undefined) return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed: ${reason}` };
@@ -47,7 +49,7 @@ export function mailboxStatuses(report: RunReport, reportDir?: string): MailboxS
         return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.unreadable)} unreadable in the export (${see('messages.csv', reportDir)}): export the mailbox again, or accept them as lost` };
       }
       return { mailbox, state: 'done', counts: c, next: `${formatCount(c.imported + c.alreadyPresent)} in place: check with eml-import reconcile` };
-    })
+    })]
     .sort((a, b) => order[a.state] - order[b.state] || (a.mailbox < b.mailbox ? -1 : a.mailbox > b.mailbox ? 1 : 0));
 }
 

@@ -79,6 +79,7 @@ export function readShardReport(dir: string): ShardReport {
       methods: record('methods'),
       missingMailboxes: (raw['missingMailboxes'] as RunReport['missingMailboxes'] | undefined) ?? [],
       datesBySource: record('datesBySource'),
+      ...(Array.isArray(raw['exportsNotLanded']) ? { exportsNotLanded: raw['exportsNotLanded'] as NonNullable<RunReport['exportsNotLanded']> } : {}),
     },
   };
 }
@@ -121,6 +122,7 @@ export function mergeReports(shards: readonly ShardReport[], generatedAt: Date =
   const methods: Record<string, number> = {};
   const datesBySource: Record<string, number> = {};
   const missingMailboxes: RunReport['missingMailboxes'][number][] = [];
+  const exportsNotLanded: NonNullable<RunReport['exportsNotLanded']>[number][] = [];
   const zips: ZipReport[] = [];
   const folders: FolderReport[] = [];
   shards.forEach((shard, i) => {
@@ -131,11 +133,12 @@ export function mergeReports(shards: readonly ShardReport[], generatedAt: Date =
     addRecord(methods, shard.report.methods);
     addRecord(datesBySource, shard.report.datesBySource);
     missingMailboxes.push(...shard.report.missingMailboxes);
+    exportsNotLanded.push(...(shard.report.exportsNotLanded ?? []));
     zips.push(...shard.report.zips.map((z) => ({ ...z, zip: relabel(z.zip) })));
     folders.push(...shard.report.folders.map((f) => ({ ...f, zip: relabel(f.zip) })));
   });
   return {
-    report: { mode: shards[0]!.report.mode, generatedAt: generatedAt.toISOString(), totals, zips, folders, spamByRule, messagesPerYear, methods, missingMailboxes, datesBySource },
+    report: { mode: shards[0]!.report.mode, generatedAt: generatedAt.toISOString(), totals, zips, folders, spamByRule, messagesPerYear, methods, missingMailboxes, datesBySource, ...(exportsNotLanded.length > 0 ? { exportsNotLanded } : {}) },
     labels,
   };
 }

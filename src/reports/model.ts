@@ -1,3 +1,7 @@
+import type { ExportNotLanded } from '../export/not-landed.js';
+
+export type { ExportNotLanded };
+
 /**
  * The typed report every renderer reads (terminal, JSON, CSV, HTML). It is built from the ledger, never
  * from memory, so a report after an interrupted run says exactly what the ledger knows.
@@ -105,6 +109,11 @@ export interface RunReport {
    * 'date-assumed-zone' (the Date header, its zone missing or unknown and read as UTC), 'received', 'none'.
    */
   readonly datesBySource: Readonly<Record<string, number>>;
+  /**
+   * `--wait-for-exports`: the map rows whose WorkMail export will not come (its job failed, was cancelled
+   * or refused, or its zip is not where the job said), so their mailboxes were not imported. Absent otherwise.
+   */
+  readonly exportsNotLanded?: readonly ExportNotLanded[];
   /** Dry run only: the estate plan (`eml-import plan --json`'s object) for the run's --parallel on one machine. */
   readonly plan?: object;
 }

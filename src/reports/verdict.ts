@@ -36,6 +36,8 @@ export function verdict(report: RunReport, reportDir?: string): string {
     if (failedOtherwise > 0) parts.push(`${formatCount(failedOtherwise)} failed (${see('failed.csv', reportDir)})`);
     if (t.pending > 0) parts.push(`${formatCount(t.pending)} pending: run again to finish`);
   }
+  const notLanded = report.exportsNotLanded?.length ?? 0;
+  if (notLanded > 0) parts.push(`${plural(notLanded, 'mailbox', 'mailboxes')} not imported: the WorkMail export did not land`);
   if (t.unreadable > 0) parts.push(`${plural(t.unreadable, 'entry', 'entries')} unreadable (${see('messages.csv', reportDir)})`);
   const broken = report.zips.filter((z) => z.archiveError).length;
   if (broken > 0) parts.push(`${plural(broken, 'archive')} with errors`);
@@ -48,7 +50,7 @@ export function verdictLevel(report: RunReport): 'good' | 'warn' | 'bad' {
   const importing = report.mode === 'import';
   if ((importing && t.failed > 0) || report.zips.some((z) => z.archiveError)) return 'bad';
   // An export log that disagrees with the zip is a cross-check note, not a warning (see notes.ts).
-  if (report.missingMailboxes.length > 0) return 'bad';
+  if (report.missingMailboxes.length > 0 || (report.exportsNotLanded?.length ?? 0) > 0) return 'bad';
   if (t.unreadable > 0 || (importing && t.pending > 0)) return 'warn';
   return 'good';
 }

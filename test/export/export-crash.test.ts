@@ -1,14 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
-import { AWS_ENV, BUCKET, exportArgs, jobsPerMailbox, objectExists, readMap } from './harness.js';
+import { BUCKET, exportArgs, jobsPerMailbox, objectExists, readMap, runChild } from './harness.js';
 
 const USERS = 8;
-const root = resolve(import.meta.dirname, '..', '..');
 
 let s3: S3Server;
 let emulator: WorkMailEmulator;
@@ -22,25 +20,6 @@ afterAll(async () => {
   await emulator?.close();
   await s3?.close();
 });
-
-/** The real CLI as a child process, SIGKILLed once `killWhen` says so (unless it ends first). */
-function runChild(args: string[], killWhen: (() => boolean) | null, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ status: number | null; killed: boolean; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...AWS_ENV }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    let killed = false;
-    const timer = killWhen === null ? null : setInterval(() => {
-      if (killed || !killWhen()) return;
-      killed = true;
-      child.kill(signal);
-    }, 2);
-    child.on('exit', (status) => {
-      if (timer) clearInterval(timer);
-      done({ status, killed, stderr });
-    });
-  });
-}
 
 describe('an export killed with SIGKILL and run again', () => {
   it('starts exactly one job per mailbox and ends with every zip in the map', async () => {
@@ -73,7 +52,7 @@ describe('an export stopped with Ctrl-C', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'eml-import-export-sigint-'));
       const args = [...exportArgs(other, join(dir, 'state'), join(dir, 'map.csv')), '--all', '--no-progress'];
-      const stopped = await runChild(args, () => other.organisation.jobs.size >= 3, 'SIGINT');
+      const stopped = await runChild(args, () => other.organisation.jobs.size >= 3, { signal: 'SIGINT' });
       expect(stopped.killed).toBe(true);
       expect(stopped.status).toBe(1);
       expect(stopped.stderr).toMatch(/interrupted: \d export job\(s\) keep running in WorkMail/);

@@ -1,6 +1,8 @@
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { S3Server } from '../helpers/s3-server.js';
 import type { WorkMailEmulator } from '../workmail-emulator/index.js';
 
@@ -52,4 +54,38 @@ export function jobsPerMailbox(emulator: WorkMailEmulator): Map<string, number> 
   const counts = new Map<string, number>();
   for (const job of emulator.organisation.jobs.values()) counts.set(job.user.email, (counts.get(job.user.email) ?? 0) + 1);
   return counts;
+}
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+export interface ChildRun {
+  readonly status: number | null;
+  readonly killed: boolean;
+  readonly stderr: string;
+  /** Empty unless asked for with `stdout: true`. */
+  readonly stdout: string;
+}
+
+/**
+ * The real CLI as a child process (AWS_ENV and `env` added to this process's environment), killed with
+ * `signal` as soon as `killWhen` says so, polled every 2 ms, unless it ends first.
+ */
+export function runChild(args: readonly string[], killWhen: (() => boolean) | null, options: { signal?: NodeJS.Signals; env?: Record<string, string>; stdout?: boolean } = {}): Promise<ChildRun> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...AWS_ENV, ...options.env }, stdio: ['ignore', options.stdout ? 'pipe' : 'ignore', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    let killed = false;
+    const timer = killWhen === null ? null : setInterval(() => {
+      if (killed || !killWhen()) return;
+      killed = true;
+      child.kill(options.signal ?? 'SIGKILL');
+    }, 2);
+    child.on('exit', (status) => {
+      if (timer) clearInterval(timer);
+      done({ status, killed, stderr, stdout });
+    });
+  });
 }

@@ -8,6 +8,7 @@ import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
 import { ExportJobStore } from '../../src/export/job-store.js';
 import { s3ObjectProbe } from '../../src/export/s3-probe.js';
+import { configureS3 } from '../../src/source/s3/index.js';
 import { importAsExportsLand } from '../../src/run/import/import-as-exports-land.js';
 import { AWS_ENV, BUCKET, exportArgs, readMap } from './harness.js';
 
@@ -46,7 +47,8 @@ describe('importAsExportsLand', () => {
     while (!(existsSync(mapOut) && readMap(mapOut).length === 4)) await new Promise((resolve) => setTimeout(resolve, 20));
 
     const store = ExportJobStore.open(join(dir, 'state', 'exports.db'), { readonly: true });
-    const probe = s3ObjectProbe({ endpoint: s3.endpoint, region: 'us-east-1' });
+    configureS3({ endpoint: s3.endpoint, region: 'us-east-1' });
+    const probe = s3ObjectProbe();
     const reader = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', credentials: s3.credentials, forcePathStyle: true });
     const imports: { mailbox: string; slowJob: string; zipBytes: number }[] = [];
     try {
@@ -69,7 +71,6 @@ describe('importAsExportsLand', () => {
       expect(result.failed[0]!.reason).toContain('mailbox locked');
     } finally {
       store.close();
-      probe.close();
       reader.destroy();
     }
     await exporting;

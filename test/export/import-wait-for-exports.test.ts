@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -59,7 +59,7 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     writeFileSync(map, `zip,mailbox\n${zip},${ANN}\n${failedUri},bob@contoso.onmicrosoft.com\n`);
 
     const run = await runCli(
-      ['--map', map, '--wait-for-exports', '--tenant', graph.tenant, '--client-id', graph.clientId, '--authority-host', graph.url, '--graph-url', graph.url, '--state', state, '--no-progress'],
+      ['--map', map, '--wait-for-exports', '--tenant', graph.tenant, '--client-id', graph.clientId, '--authority-host', graph.url, '--graph-url', graph.url, '--state', state, '--no-progress', '--report', join(dir, 'report')],
       tenantEnv(graph, AWS_ENV),
     );
     expect(run.status).toBe(1);
@@ -67,6 +67,26 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     expect(run.stderr).toContain('bob@contoso.onmicrosoft.com: export job');
     expect(run.stderr).toContain('the mailbox is on legal hold');
     expect(graph.inspect.messages(ANN).map((m) => m.subject).sort()).toEqual(['Waited one', 'Waited two']);
+
+    // The failed export is in every output, per mailbox, with WorkMail's ErrorInfo and a next step.
+    const json = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8')) as { exportsNotLanded: Record<string, unknown>[] };
+    expect(json.exportsNotLanded).toHaveLength(1);
+    expect(json.exportsNotLanded[0]).toMatchObject({
+      mailbox: 'bob@contoso.onmicrosoft.com',
+      zip: failedUri,
+      user: FAILING,
+      state: 'FAILED',
+      errorInfo: 'Export failed: the mailbox is on legal hold.',
+    });
+    expect(json.exportsNotLanded[0]!['jobId']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(json.exportsNotLanded[0]!['next']).toMatch(/fix what WorkMail says went wrong, then run eml-import export again, which starts a new job for user02@example\.awsapps\.com from 20\d\d-/);
+    const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
+    expect(html).toContain('Exports that did not land');
+    expect(html).toContain('Export failed: the mailbox is on legal hold.');
+    expect(html).toContain('bob@contoso.onmicrosoft.com');
+    expect(run.stdout).toMatch(/! bob@contoso\.onmicrosoft\.com: not imported: export job \S+ for user02@example\.awsapps\.com failed: Export failed: the mailbox is on legal hold\./);
+    expect(run.stdout).toMatch(/^ {2}failed {2}bob@contoso\.onmicrosoft\.com +export not imported \(.*legal hold.*\): fix what WorkMail says/m);
+    expect(run.stdout).toContain('1 mailbox not imported: the WorkMail export did not land');
   });
 
   it('stops with the one error prefix when the tenant refuses the import (exit 2, nothing written)', async () => {
@@ -124,6 +144,14 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     const withZips = await runCli(['a.zip', '--map', map, '--wait-for-exports', '--dry-run', '--state', dir]);
     expect(withZips.status).toBe(2);
     expect(withZips.stderr).toContain('takes the zips from --map');
+    // Exports not written yet cannot be checked, but their bucket can: a wrong one stops the run before any write.
+    const s3Map = join(dir, 's3-map.csv');
+    writeFileSync(s3Map, 'zip,mailbox\ns3://no-such-bucket/exports/job.zip,a@contoso.com\n');
+    const state = join(dir, 'fresh-state');
+    const noBucket = await runCli(['--map', s3Map, '--wait-for-exports', '--s3-endpoint', s3.endpoint, '--s3-region', 'us-east-1', '--tenant', graph.tenant, '--client-id', graph.clientId, '--authority-host', graph.url, '--graph-url', graph.url, '--state', state], tenantEnv(graph, AWS_ENV));
+    expect(noBucket.status).toBe(2);
+    expect(noBucket.stderr).toContain("s3://no-such-bucket/: there is no bucket 'no-such-bucket': check the bucket name and --s3-endpoint");
+    expect(existsSync(state)).toBe(false);
     const noZips = await runCli(['--dry-run']);
     expect(noZips.status).toBe(2);
     expect(noZips.stderr).toContain('give the export zips');

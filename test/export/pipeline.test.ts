@@ -64,7 +64,7 @@ describe.skipIf(!s3SourcePresent)('export -> S3 -> import, pipelined', () => {
     );
     clearInterval(watch);
     expect((await exporting).status).toBe(1);
-    expect(run.stderr).toContain('the mailbox is on legal hold');
+    expect(run.stderr, run.stderr).toContain('the mailbox is on legal hold');
     expect(run.status).toBe(1);
     expect(slowWhenFastLanded).toBe('RUNNING');
     expect(graph.inspect.messages(`user01@${DOMAIN}`)).toHaveLength(4);

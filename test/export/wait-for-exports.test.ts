@@ -7,6 +7,7 @@ import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
 import { ExportJobStore } from '../../src/export/job-store.js';
 import { s3ObjectProbe } from '../../src/export/s3-probe.js';
+import { configureS3 } from '../../src/source/s3/index.js';
 import { awaitExports, type Arrival } from '../../src/export/wait-for-exports.js';
 import { AWS_ENV, BUCKET, exportArgs, objectExists, readMap } from './harness.js';
 
@@ -51,7 +52,8 @@ describe('awaitExports', () => {
     const rows = [...readMap(mapOut), { zip: '/local/exports/ann.zip', mailbox: 'ann@contoso.com' }];
 
     const store = ExportJobStore.open(join(dir, 'state', 'exports.db'), { readonly: true });
-    const probe = s3ObjectProbe({ endpoint: s3.endpoint, region: 'us-east-1' });
+    configureS3({ endpoint: s3.endpoint, region: 'us-east-1' });
+    const probe = s3ObjectProbe();
     const arrivals: { arrival: Arrival; slowJobState: string; objectThere: boolean }[] = [];
     try {
       for await (const arrival of awaitExports(rows, { jobForUri: (uri) => store.latestForUri(uri), exists: (uri) => probe.exists(uri) }, { pollMs: 30, maxPollMs: 200 })) {
@@ -60,7 +62,6 @@ describe('awaitExports', () => {
       }
     } finally {
       store.close();
-      probe.close();
     }
     expect((await exporting).status).toBe(1);
 
@@ -78,13 +79,13 @@ describe('awaitExports', () => {
   it('reports at once a missing object that no recorded job writes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eml-import-wait-'));
     const store = ExportJobStore.open(join(dir, 'exports.db'));
-    const probe = s3ObjectProbe({ endpoint: s3.endpoint, region: 'us-east-1' });
+    configureS3({ endpoint: s3.endpoint, region: 'us-east-1' });
+    const probe = s3ObjectProbe();
     const arrivals: Arrival[] = [];
     try {
       for await (const arrival of awaitExports([{ zip: `s3://${BUCKET}/nowhere/none.zip`, mailbox: 'x@contoso.com' }], { jobForUri: (uri) => store.latestForUri(uri), exists: (uri) => probe.exists(uri) }, { pollMs: 30, maxPollMs: 100 })) arrivals.push(arrival);
     } finally {
       store.close();
-      probe.close();
     }
     expect(arrivals).toHaveLength(1);
     expect(arrivals[0]).toMatchObject({ kind: 'failed', reason: expect.stringContaining('no recorded export job writes it') });

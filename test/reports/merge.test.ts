@@ -78,4 +78,20 @@ describe('eml-import report merge', () => {
     expect(mixed.status).toBe(2);
     expect(mixed.stderr).toContain('cannot merge a dry run with an import');
   });
+
+  it("keeps each shard's exports that did not land (--wait-for-exports), with their ErrorInfo and next step", async () => {
+    const shardDirs = [1, 2].map((i) => join(work, `landed-shard-${i}`));
+    for (const [i, dir] of shardDirs.entries()) {
+      const run = await runCli([...zips, '--dry-run', '--map', map, '--shard', `${i + 1}/2`, '--report', dir, '--no-progress']);
+      expect(run.status, run.stderr).toBe(0);
+    }
+    const notLanded = { mailbox: 'dee@contoso.com', zip: 's3://exports/2026/job-9.zip', user: 'dee@example.awsapps.com', jobId: 'job-9', state: 'FAILED', errorInfo: 'The mailbox is on legal hold.', reason: 'export job job-9 for dee@example.awsapps.com failed: The mailbox is on legal hold.', next: 'fix what WorkMail says went wrong, then run eml-import export again' };
+    const first = join(shardDirs[0]!, 'report.json');
+    writeFileSync(first, JSON.stringify({ ...(JSON.parse(readFileSync(first, 'utf8')) as object), exportsNotLanded: [notLanded] }));
+    const out = join(work, 'landed-estate');
+    const merged = await runCli(['report', 'merge', ...shardDirs, '--out', out]);
+    expect(merged.status, merged.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { exportsNotLanded: unknown[] }).exportsNotLanded).toEqual([notLanded]);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('The mailbox is on legal hold.');
+  });
 });

@@ -118,8 +118,23 @@ describe('eml-import with s3:// zips', () => {
       expect(region.stderr).toContain("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region eu-west-1, not us-east-2: give --s3-region eu-west-1");
       const found = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', ...s3()]);
       expect(found.status, found.stderr).toBeLessThan(2);
+      // The 400 some regions answer a HEAD with, carrying the header: the same sentence.
+      server.wrongRegionStatus = 400;
+      const refused = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-region', 'us-east-2', ...s3()]);
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region eu-west-1, not us-east-2: give --s3-region eu-west-1");
+      // No header at all (a proxy that drops it): GetBucketLocation names the region for the sentence.
+      server.wrongRegionStatus = 301;
+      server.regionHeaderHidden = true;
+      server.locationConstraints.set('exports', 'EU');
+      const located = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-region', 'us-east-2', ...s3()]);
+      expect(located.status).toBe(2);
+      expect(located.stderr).toContain("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region eu-west-1, not us-east-2: give --s3-region eu-west-1");
     } finally {
       server.bucketRegions.delete('exports');
+      server.locationConstraints.delete('exports');
+      server.regionHeaderHidden = false;
+      server.wrongRegionStatus = 301;
     }
 
     const badEndpoint = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--s3-endpoint', 'http://key:secret@127.0.0.1:1']);

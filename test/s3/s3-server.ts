@@ -46,6 +46,15 @@ export class S3TestServer {
   latencyMs = 0;
   /** Buckets that live in a region: a request signed for another gets S3's 301 PermanentRedirect. */
   readonly bucketRegions = new Map<string, string>();
+  /**
+   * What a request signed for the wrong region gets: S3's 301, or the 400 that HeadBucket gets from some
+   * regions (aws-sdk-js-v3 issue 7304), both with x-amz-bucket-region.
+   */
+  wrongRegionStatus: 301 | 400 = 301;
+  /** Leave x-amz-bucket-region out of every answer, as a proxy or an S3-compatible store may. */
+  regionHeaderHidden = false;
+  /** GetBucketLocation's LocationConstraint per bucket, as S3 words it ('' for us-east-1, 'EU'); answered from any region. */
+  readonly locationConstraints = new Map<string, string>();
   readonly client: S3Client;
 
   private constructor(
@@ -119,9 +128,21 @@ export class S3TestServer {
     const bucket = path.split('/')[1] ?? '';
     const signedRegion = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
     const home = this.bucketRegions.get(bucket);
+    const regionHeader: Record<string, string> = home === undefined || this.regionHeaderHidden ? {} : { 'x-amz-bucket-region': home };
+    const constraint = this.locationConstraints.get(bucket);
+    if (req.method === 'GET' && constraint !== undefined && /[?&]location(=|&|$)/.test(req.url ?? '')) {
+      record(200);
+      req.resume();
+      const body = `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${constraint}</LocationConstraint>`;
+      res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+      return;
+    }
     if (home !== undefined && signedRegion !== home) {
-      record(301);
-      return this.errorReply(req, res, 301, 'PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.', { 'x-amz-bucket-region': home });
+      const status = this.wrongRegionStatus;
+      record(status);
+      if (status === 400) return this.errorReply(req, res, 400, 'AuthorizationHeaderMalformed', `The authorization header is malformed; the region '${signedRegion ?? ''}' is wrong; expecting '${home}'`, regionHeader);
+      return this.errorReply(req, res, 301, 'PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.', regionHeader);
     }
     const fault = this.takeFault(req);
     if (fault === 'slow-down') {
@@ -144,7 +165,7 @@ export class S3TestServer {
       const status = reply.statusCode ?? 502;
       record(status);
       const headers = { ...reply.headers };
-      if (home !== undefined) headers['x-amz-bucket-region'] = home;
+      Object.assign(headers, regionHeader);
       if (fault === 'short' || fault === 'reset') {
         const chunks: Buffer[] = [];
         reply.on('data', (c: Buffer) => chunks.push(c));

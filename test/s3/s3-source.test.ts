@@ -8,6 +8,7 @@ import yazl from 'yazl';
 import { readCentralDirectoryBytes } from '../../src/source/central-directory.js';
 import { S3AccessError, forgetS3Heads, headS3Object } from '../../src/source/s3/s3-object.js';
 import { configureS3 } from '../../src/source/s3/s3-settings.js';
+import { checkS3Bucket } from '../../src/source/s3/s3-check.js';
 import { keyPattern, listS3Glob } from '../../src/source/s3/s3-list.js';
 import { FIXTURES_DIR, collect, entriesOf } from '../source/helpers.js';
 import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
@@ -193,5 +194,75 @@ describe('s3:// globs', () => {
     const found = await listS3Glob('s3://exports/paged/*.zip', 2);
     expect(found).toEqual(['a', 'b', 'c', 'd', 'e'].map((n) => `s3://exports/paged/${n}.zip`));
     expect(server.requests.filter((r) => r.method === 'GET').length).toBe(4);
+  });
+});
+
+describe('the bucket region', () => {
+  it('finds the bucket region without --s3-region: from a 400 HeadBucket, and from GetBucketLocation when no header comes', async () => {
+    const uri = 's3://exports/jobs/export-flat.zip';
+    const size = readFileSync(join(FIXTURES_DIR, 'export-flat.zip')).length;
+    const savedRegion = process.env['AWS_REGION'];
+    const headOf = async (): Promise<number> => {
+      forgetS3Heads();
+      return (await headS3Object(uri)).size;
+    };
+    try {
+      // A 400 to HeadBucket (no body, as HEAD answers have none) that names the region in its header.
+      server.bucketRegions.set('exports', 'ap-southeast-2');
+      server.wrongRegionStatus = 400;
+      configureS3({ endpoint: server.endpoint });
+      expect(await headOf()).toBe(size);
+      configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+      await expect(headOf()).rejects.toThrow("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region ap-southeast-2, not us-east-1: give --s3-region ap-southeast-2, or leave --s3-region out to find it from the bucket");
+
+      // No header anywhere: GetBucketLocation says EU, which is eu-west-1.
+      server.wrongRegionStatus = 301;
+      server.regionHeaderHidden = true;
+      server.bucketRegions.set('exports', 'eu-west-1');
+      server.locationConstraints.set('exports', 'EU');
+      configureS3({ endpoint: server.endpoint });
+      server.resetCounts();
+      expect(await headOf()).toBe(size);
+      // HeadBucket says nothing but 301, GetBucketLocation answers, and the object's HEAD goes to eu-west-1.
+      expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['HEAD /exports/ 301', 'GET /exports/ 200', 'HEAD /exports/jobs/export-flat.zip 200']);
+
+      // An empty LocationConstraint is us-east-1, whatever AWS_REGION says.
+      process.env['AWS_REGION'] = 'us-west-2';
+      server.bucketRegions.set('exports', 'us-east-1');
+      server.locationConstraints.set('exports', '');
+      configureS3({ endpoint: server.endpoint });
+      expect(await headOf()).toBe(size);
+    } finally {
+      if (savedRegion === undefined) delete process.env['AWS_REGION'];
+      else process.env['AWS_REGION'] = savedRegion;
+      server.bucketRegions.delete('exports');
+      server.locationConstraints.delete('exports');
+      server.regionHeaderHidden = false;
+      server.wrongRegionStatus = 301;
+      configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+    }
+  });
+
+  it('checks a bucket before its objects exist (--wait-for-exports): none, another region, or fine', async () => {
+    configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+    expect(await checkS3Bucket('exports')).toBeUndefined();
+    expect(await checkS3Bucket('no-such-bucket')).toMatch(/^s3:\/\/no-such-bucket\/: there is no bucket 'no-such-bucket'/);
+    server.bucketRegions.set('exports', 'eu-central-1');
+    server.regionHeaderHidden = true;
+    server.locationConstraints.set('exports', 'eu-central-1');
+    try {
+      expect(await checkS3Bucket('exports')).toBe(
+        "s3://exports/: bucket 'exports' is in region eu-central-1, not us-east-1: give --s3-region eu-central-1, or leave --s3-region out to find it from the bucket",
+      );
+      // Access denied says nothing here: HeadBucket needs s3:ListBucket, which a reader of known keys may lack.
+      server.bucketRegions.delete('exports');
+      server.faults = [{ method: 'HEAD', fault: 'access-denied', times: 1 }];
+      expect(await checkS3Bucket('exports')).toBeUndefined();
+    } finally {
+      server.faults = [];
+      server.bucketRegions.delete('exports');
+      server.locationConstraints.delete('exports');
+      server.regionHeaderHidden = false;
+    }
   });
 });

@@ -1,11 +1,19 @@
 import PQueue from 'p-queue';
-import { awaitExports, type AwaitedRow, type WaitOptions, type WaitSources } from '../../export/wait-for-exports.js';
+import { awaitExports, type AwaitedRow, type NotLandedCause, type WaitOptions, type WaitSources } from '../../export/wait-for-exports.js';
+import type { ExportJobRow } from '../../export/job-store.js';
+
+export interface NotLanded {
+  readonly row: AwaitedRow;
+  readonly reason: string;
+  readonly job: ExportJobRow | null;
+  readonly cause: NotLandedCause;
+}
 
 export interface ExportsLanded {
   /** Rows handed to the import, in the order their exports landed. */
   readonly landed: readonly AwaitedRow[];
-  /** Rows whose export will not come, with the reason (WorkMail's ErrorInfo for a failed job). */
-  readonly failed: readonly { readonly row: AwaitedRow; readonly reason: string }[];
+  /** Rows whose export will not come, with the reason (WorkMail's ErrorInfo for a failed job) and the job's record. */
+  readonly failed: readonly NotLanded[];
 }
 
 /**
@@ -25,10 +33,10 @@ export async function importAsExportsLand(
   const perMailbox = new Map<string, Promise<void>>();
   const started: Promise<void>[] = [];
   const landed: AwaitedRow[] = [];
-  const failed: { row: AwaitedRow; reason: string }[] = [];
+  const failed: NotLanded[] = [];
   for await (const arrival of awaitExports(rows, sources, wait)) {
     if (arrival.kind === 'failed') {
-      failed.push({ row: arrival.row, reason: arrival.reason });
+      failed.push({ row: arrival.row, reason: arrival.reason, job: arrival.job, cause: arrival.cause });
       log(`${arrival.row.mailbox}: not imported: ${arrival.reason}`);
       continue;
     }

@@ -26,11 +26,14 @@ function credentialsSource(): string {
   return profile === undefined ? 'the credentials from the AWS chain' : `the credentials of profile '${profile}'`;
 }
 
-/** Classifies an error from a HEAD, GET or LIST of `uri` (bucket `bucket`, key `key` if any). */
-export function describeS3Error(error: unknown, uri: string, bucket: string, region: string, key?: string): S3Failure {
+/**
+ * Classifies an error from a HEAD, GET or LIST of `uri` (bucket `bucket`, key `key` if any). `located` is
+ * the bucket's region when it was found otherwise (GetBucketLocation), for an answer without the header.
+ */
+export function describeS3Error(error: unknown, uri: string, bucket: string, region: string, key?: string, located?: string): S3Failure {
   const name = nameOf(error);
   const status = statusOf(error);
-  const realRegion = errorHeaders(error)['x-amz-bucket-region'];
+  const realRegion = errorHeaders(error)['x-amz-bucket-region'] ?? located;
   if (name === 'CredentialsProviderError' || /credential/i.test(name) || /could not load credentials/i.test((error as Error).message ?? '')) {
     const profile = s3Settings().profile;
     const sentence =
@@ -39,7 +42,9 @@ export function describeS3Error(error: unknown, uri: string, bucket: string, reg
         : `${uri}: no credentials for profile '${profile}' (--s3-profile): check that ~/.aws/config or ~/.aws/credentials has it, or for SSO run 'aws sso login --profile ${profile}'`;
     return { problem: 'no-credentials', sentence };
   }
-  if (status === 301 || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException') {
+  // A HEAD has no body to name the error: a 400 that carries another region's header is the same mistake.
+  const elsewhere = status === 400 && realRegion !== undefined && realRegion !== region;
+  if (status === 301 || elsewhere || name === 'PermanentRedirect' || name === 'AuthorizationHeaderMalformed' || name === 'IllegalLocationConstraintException') {
     const where = realRegion === undefined ? 'another region' : `region ${realRegion}`;
     const fix = realRegion === undefined ? 'give the right --s3-region' : `give --s3-region ${realRegion}`;
     return { problem: 'wrong-region', sentence: `${uri}: bucket '${bucket}' is in ${where}, not ${region}: ${fix}, or leave --s3-region out to find it from the bucket` };

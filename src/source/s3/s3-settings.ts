@@ -5,7 +5,8 @@
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketLocationCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { quietSdkNodeVersionWarning } from '../aws-sdk-warning.js';
 
 export interface S3Settings {
   /** A profile in the shared AWS config/credentials files (--s3-profile); else the chain's default. */
@@ -48,9 +49,7 @@ export function s3Settings(): S3Settings {
 function clientFor(region: string): S3Client {
   let client = clients.get(region);
   if (client === undefined) {
-    // The SDK warns on every run under Node 20 that its releases after January 2027 will need Node 22: a
-    // note for whoever upgrades the lock file, which a user reading exports can do nothing about.
-    process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+    quietSdkNodeVersionWarning();
     const agentOptions = { keepAlive: true, maxSockets: MAX_SOCKETS };
     client = new S3Client({
       region,
@@ -81,9 +80,11 @@ export function errorHeaders(error: unknown): Record<string, string> {
 }
 
 /**
- * The bucket's region: --s3-region when given, else what S3 says (HeadBucket answers with
- * x-amz-bucket-region, on success and on the 301/403 a wrong region or a refused caller gets). A store
- * that says nothing (S3-compatible ones) is taken to be in us-east-1 (or AWS_REGION).
+ * The bucket's region: --s3-region when given, else what S3 says. HeadBucket answers with
+ * x-amz-bucket-region on success and on the errors a caller in the wrong region gets (301, or 400 from
+ * some regions; the SDK's own region redirect reads the same header from the error's response). When no
+ * header comes (a proxy or an S3-compatible store that does not send it), GetBucketLocation is asked.
+ * A store that says nothing either is taken to be in AWS_REGION, else us-east-1.
  */
 export function regionOfBucket(bucket: string): Promise<string> {
   if (settings.region !== undefined) return Promise.resolve(settings.region);
@@ -95,15 +96,39 @@ export function regionOfBucket(bucket: string): Promise<string> {
   return region;
 }
 
+/**
+ * The region a GetBucketLocation LocationConstraint names: S3 gives none (an empty element, or null) for
+ * us-east-1, and the legacy `EU` for eu-west-1 (the API reference's words for both).
+ */
+export function regionOfLocationConstraint(constraint: string | null | undefined): string {
+  if (constraint === undefined || constraint === null || constraint === '' || constraint === 'null') return 'us-east-1';
+  if (constraint === 'EU') return 'eu-west-1';
+  return constraint;
+}
+
 async function discoverRegion(bucket: string): Promise<string> {
   const fallback = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DISCOVERY_REGION;
   const asked = settings.endpoint === undefined ? DISCOVERY_REGION : fallback;
+  const client = clientFor(asked);
   try {
-    const head = await clientFor(asked).send(new HeadBucketCommand({ Bucket: bucket }));
-    return head.BucketRegion ?? asked;
+    const head = await client.send(new HeadBucketCommand({ Bucket: bucket }));
+    if (head.BucketRegion) return head.BucketRegion;
   } catch (error) {
-    // No region said: the object's own HEAD will explain what is wrong (no bucket, no credentials…).
-    return errorHeaders(error)['x-amz-bucket-region'] ?? fallback;
+    const said = errorHeaders(error)['x-amz-bucket-region'];
+    if (said) return said;
+  }
+  // Nothing said: the object's own HEAD will explain what is wrong (no bucket, no credentials…).
+  return (await locateBucket(bucket)) ?? fallback;
+}
+
+/** GetBucketLocation's answer as a region, or undefined when it cannot be asked (no bucket, no permission). */
+export async function locateBucket(bucket: string): Promise<string | undefined> {
+  const asked = settings.endpoint === undefined ? DISCOVERY_REGION : (process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DISCOVERY_REGION);
+  try {
+    const location = await clientFor(asked).send(new GetBucketLocationCommand({ Bucket: bucket }));
+    return regionOfLocationConstraint(location.LocationConstraint);
+  } catch {
+    return undefined;
   }
 }
 
