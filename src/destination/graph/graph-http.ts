@@ -139,6 +139,8 @@ export class GraphHttp {
       if (outcome.kind === 'response' && outcome.status === 429 && /MailboxConcurrency/i.test(graphError?.message ?? '')) {
         // Some mailboxes throttle at the documented limit itself (field report): step down and stay there.
         governor.lowerConcurrency(limitAtSend);
+      } else if (outcome.kind === 'response' && outcome.status !== 429) {
+        governor.noteAnswered();
       }
       const verdict = classifyResponse(
         {
