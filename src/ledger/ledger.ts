@@ -234,12 +234,23 @@ export class Ledger {
   /** Prepared once per SQL text: preparing costs more than running the small statements of a transition. */
   private readonly statements = new Map<string, Database.Statement>();
 
+  /**
+   * One transition's two writes as one transaction, made once: better-sqlite3's transaction() builds a
+   * wrapper each time it is called, and an import makes two transitions per message.
+   */
+  private readonly writeTransition: (update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => void;
+
   private constructor(
     db: Database.Database,
     /** The temporary folder of a scratch ledger, removed on close. */
     private readonly scratchDir?: string,
   ) {
     this.db = db;
+    const insertEvent = db.prepare(`INSERT INTO events (message, at, state, detail) VALUES (?, ?, ?, ?)`);
+    this.writeTransition = db.transaction((update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => {
+      update.run(params);
+      insertEvent.run(...event);
+    });
   }
 
   private sql(text: string): Database.Statement {
@@ -526,10 +537,8 @@ export class Ledger {
     const columns = Object.keys(set);
     const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
     const at = now();
-    this.db.transaction(() => {
-      this.sql(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`).run({ ...set, state, at, id });
-      this.sql(`INSERT INTO events (message, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, state, detail);
-    })();
+    const update = this.sql(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`);
+    this.writeTransition(update, { ...set, state, at, id }, [id, at, state, detail]);
   }
 
   /** Before the create is sent: after a crash this row is looked up in the destination, never resent blindly. */

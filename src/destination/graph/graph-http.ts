@@ -13,6 +13,7 @@ import { MailboxGovernor, systemClock, type Clock, type GovernorLimits, type Gov
 import { FetchMiddleware, RequestControl, TokenMiddleware } from './graph-middleware.js';
 import { DEFAULT_MAX_ATTEMPTS, classifyResponse, networkErrorCode, type HttpMethod } from './should-retry.js';
 import type { TokenSource } from './token-source.js';
+import type { BufferedAnswer } from './https-fetch.js';
 
 export interface GraphRequest {
   readonly method: HttpMethod;
@@ -211,7 +212,7 @@ export class GraphHttp {
       if (body !== undefined) headers['Content-Type'] = body.contentType;
       builder = builder.headers(headers);
 
-      let response: Response;
+      let response: BufferedAnswer;
       try {
         switch (request.method) {
           case 'GET':

@@ -63,7 +63,8 @@ export class TokenMiddleware implements Middleware {
 export class FetchMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     try {
-      context.response = await httpsFetch(context.request, context.options as RequestInit);
+      // The client hands a RAW answer back untouched (GraphResponseHandler), so GraphHttp gets what it reads.
+      context.response = (await httpsFetch(context.request, context.options as RequestInit)) as Response;
     } catch (error) {
       const control = controlOf(context);
       if (control) control.transportError = error;
