@@ -3,7 +3,10 @@
  * (dist/cli.js, a child process) into the Graph emulator, which runs in a process of its own
  * (bench/estate/emulator-host.ts) with Outlook's limits time-scaled and 150–400 ms latency.
  *
- *   npm run bench:estate [-- --mailboxes 1,8,32,128] [--messages 120] [--cpu-prof DIR] [--json FILE] [--keep]
+ *   npm run bench:estate [-- --mailboxes 1,8,32,128] [--messages 120] [--corpus] [--cpu-prof DIR] [--json FILE] [--keep]
+ *
+ * --corpus: each mailbox's zip holds `--messages` real messages of the shared corpus (a different slice per
+ * mailbox) instead of generated ones, so the per-message costs are those of real-world mail.
  *
  * For each M: aggregate messages/s over the upload phase (first importMime answer to last, at the
  * emulator), its ratio to M x the one-mailbox ceiling the limits allow, the importer's CPU seconds
@@ -13,12 +16,14 @@
  * 5,000-mailbox estate of 10 GB each needs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../test/emulator/options.js';
 import { writeExportZip, type GeneratedZip } from './import/generate.js';
+import { buildZip } from '../fixtures/zip-writer.js';
+import { loadCorpus, type CorpusMessage } from '../test/corpus/corpus.js';
 import { ceilingFor, type Scenario } from './import/run.js';
 import type { HostRequest, HostResults } from './estate/emulator-host.js';
 import { DEFAULT_ASSUMPTIONS } from '../src/plan/assumptions.js';
@@ -42,6 +47,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    corpus: { type: 'boolean', default: false },
+    perf: { type: 'string' },
   },
 });
 const counts = (values.mailboxes ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -80,10 +87,57 @@ interface EstateRun {
   readonly emulatorCpuS: number;
   readonly uploadedGB: number;
   readonly problems: readonly string[];
+  /** CPU seconds of the main thread and of the others (last poll before exit). */
+  readonly threads: string;
   readonly load: readonly [number, number];
 }
 
+/**
+ * CPU seconds by thread name (/proc/PID/task/TID/stat, clock ticks of 10 ms): the main thread ("node")
+ * apart from libuv's pool, V8's helpers (GC, compiler) and read workers, so a cost that moved off the main
+ * thread is not mistaken for one taken out.
+ */
+function pollThreads(pid: number, into: Map<number, { name: string; cpuS: number }>): void {
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return;
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      into.set(Number(tid), { name: Number(tid) === pid ? 'main' : name, cpuS: (Number(fields[11]) + Number(fields[12])) / 100 });
+    } catch {
+      // the thread ended between listing and reading
+    }
+  }
+}
+
+/** The node process under /usr/bin/time. */
+function childOf(pid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children === '' ? undefined : Number(children.split(' ')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
 const zipCache = new Map<number, GeneratedZip>();
+let corpus: CorpusMessage[] | undefined;
+
+/** Mailbox i's zip from the shared corpus: its own slice, spread over a typical mailbox's folders. */
+function writeCorpusZip(path: string, i: number): GeneratedZip {
+  corpus ??= loadCorpus();
+  if (corpus.length === 0) throw new Error('--corpus: the shared corpus is not there (see test/corpus/corpus.ts)');
+  const folders = ['Inbox', 'Inbox', 'Sent Items', 'Inbox/Projects', 'Archive/2023'];
+  const picked = Array.from({ length: messagesPerMailbox }, (_, k) => (corpus as CorpusMessage[])[(i * messagesPerMailbox + k) % (corpus as CorpusMessage[]).length] as CorpusMessage);
+  writeFileSync(path, buildZip(picked.map((m, k) => ({ name: `export-job-1/${folders[k % folders.length] as string}/${k}.eml`, data: m.bytes }))));
+  return { path, messages: picked.length, sizes: picked.map((m) => m.bytes.length) };
+}
 
 async function runEstate(m: number): Promise<EstateRun> {
   const dir = join(work, `m${m}`);
@@ -93,7 +147,7 @@ async function runEstate(m: number): Promise<EstateRun> {
   for (const [i, mailbox] of mailboxes.entries()) {
     let zip = zipCache.get(i);
     if (!zip) {
-      zip = await writeExportZip(join(work, `user${i + 1}.zip`), mailbox, messagesPerMailbox, SCENARIO.mix, 2000 + i);
+      zip = values.corpus ? writeCorpusZip(join(work, `user${i + 1}.zip`), i) : await writeExportZip(join(work, `user${i + 1}.zip`), mailbox, messagesPerMailbox, SCENARIO.mix, 2000 + i);
       zipCache.set(i, zip);
     }
     zips.push(zip);
@@ -114,27 +168,41 @@ async function runEstate(m: number): Promise<EstateRun> {
     const timeFile = join(dir, 'time.txt');
     const load0 = loadavg()[0] ?? Number.NaN;
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, ...args], {
+    // --perf FILE: on-CPU samples of the importer (perf record), which unlike --cpu-prof's wall-clock samples
+    // do not charge the time a thread waits for a core on a busy machine to whatever it was doing.
+    const perf = values.perf ? ['perf', 'record', '-F', '999', '-g', '-o', `${values.perf}.m${m}`, '--', process.execPath, '--perf-basic-prof'] : [process.execPath];
+    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...perf, ...args], {
       cwd: ROOT,
       env: { ...process.env, NODE_EXTRA_CA_CERTS: host.info.caFile, EML_IMPORT_CLIENT_SECRET: host.info.clientSecret, EML_IMPORT_TIME_SCALE: String(SCENARIO.timeScale) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    const threads = new Map<number, { name: string; cpuS: number }>();
+    let childPid: number | undefined;
+    const poll = setInterval(() => {
+      const pid = child.pid === undefined ? undefined : childOf(child.pid);
+      if (pid !== undefined) pollThreads((childPid = pid), threads);
+    }, 100);
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(poll);
+    const others = [...threads.values()].filter((t) => t.name !== 'main').map((t) => t.cpuS).sort((a, b) => b - a);
     const wallS = (performance.now() - started) / 1000;
     const [user, sys, rssKB] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number];
     const results = await host.ask<HostResults>({ cmd: 'results', mailboxes });
     if (exitCode !== 0) problems.push(`exit ${exitCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    let imported = Number.NaN;
     try {
       const totals = (JSON.parse(stdout) as { totals: { imported: number; failed: number; pending: number } }).totals;
+      imported = totals.imported;
       if (totals.failed + totals.pending > 0) problems.push(`${totals.failed} failed, ${totals.pending} pending`);
     } catch {
       problems.push('stdout is not the JSON report');
     }
-    const expected = zips.reduce((n, z) => n + z.messages, 0);
+    // The corpus holds duplicates and spam that the run rightly leaves out: what it imported is what should arrive.
+    const expected = values.corpus ? imported : zips.reduce((n, z) => n + z.messages, 0);
     const arrived = results.mailboxes.reduce((n, r) => n + r.arrived, 0);
     if (arrived !== expected) problems.push(`${arrived} of ${expected} messages arrived`);
     const drafts = results.mailboxes.reduce((n, r) => n + r.drafts, 0);
@@ -167,6 +235,7 @@ async function runEstate(m: number): Promise<EstateRun> {
       emulatorCpuS: results.cpuS,
       uploadedGB: uploadedBytes / 1e9,
       problems: rawBytes > 0 ? problems : [...problems, 'no bytes'],
+      threads: `main ${(threads.get(childPid ?? -1)?.cpuS ?? Number.NaN).toFixed(1)}; ${others.length} others ${others.reduce((a, b) => a + b, 0).toFixed(1)} (busiest ${others.slice(0, 5).map((c) => c.toFixed(1)).join(', ')})`,
       load: [load0, loadavg()[0] ?? Number.NaN],
     };
   } finally {
@@ -185,7 +254,7 @@ try {
     console.log(
       `${String(m).padStart(4)} ${String(run.messages).padStart(6)} ${f(run.aggregateRate).padStart(7)} ${f(run.ratio, 2).padStart(6)} ${f(run.cliCpuS).padStart(6)} ${f(run.cpuPer1000, 2).padStart(7)}` +
         ` ${f(run.cpuPerGB).padStart(6)} ${f(run.peakRssMB, 0).padStart(7)} ${f(run.share429 * 100, 2).padStart(6)} ${f(run.emulatorCpuS).padStart(8)} ${f(run.uploadS).padStart(7)} ${f(run.wallS).padStart(6)} ${f((100 * run.cliCpuS) / run.wallS, 0).padStart(5)}  ${f(run.load[0])}→${f(run.load[1])}` +
-        `${run.problems.length ? `  PROBLEMS: ${run.problems.join('; ')}` : ''}`,
+        `${run.problems.length ? `  PROBLEMS: ${run.problems.join('; ')}` : ''}\n       threads (CPU s): ${run.threads}`,
     );
   }
   const ceiling = runs[0]?.ceilingPerMailbox ?? NaN;
