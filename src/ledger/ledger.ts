@@ -511,6 +511,34 @@ export class Ledger {
   }
 
   /**
+   * The rows of one folder still to settle (not imported, not present, not a partial upload), in wantedFor's
+   * order: what the import must match against the folder's listing or upload. Settled rows stay in SQLite.
+   */
+  openFor(mailbox: string, target: string): MessageRow[] {
+    const sql = `SELECT m.* FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+                 WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ?
+                   AND NOT (m.state IN ('imported', 'present') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}'))
+                 ORDER BY m.zip_id, m.entry_index`;
+    return (this.sql(sql).all(mailbox, target) as RawMessageRow[]).map(toMessageRow);
+  }
+
+  /** Of `destIds`, those that a settled row of this folder records as its own destination message. */
+  settledDestIdsAmong(mailbox: string, target: string, destIds: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    const statement = this.sql(
+      `SELECT m.dest_id AS destId FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+       WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ?
+         AND (m.state IN ('imported', 'present') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}'))
+         AND m.dest_id IN (SELECT value FROM json_each(?))`,
+    );
+    // In slices, so that one query's list stays small whatever the folder holds.
+    for (let at = 0; at < destIds.length; at += 500) {
+      for (const row of statement.all(mailbox, target, JSON.stringify(destIds.slice(at, at + 500))) as { destId: string }[]) found.add(row.destId);
+    }
+    return found;
+  }
+
+  /**
    * Where a mailbox stands, counted in SQL: the run needs these numbers and the target folders still to
    * settle, not every row of a mailbox that may hold 200,000 messages.
    */
