@@ -33,6 +33,8 @@ export interface UploadRequest {
   readonly mime: Buffer;
   readonly method: UploadMethod;
   readonly fingerprint: string;
+  /** Called as the create goes out, each time it does (GraphRequest.onSend). */
+  readonly onSend?: () => void;
 }
 
 export interface UploadResult {

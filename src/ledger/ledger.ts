@@ -575,6 +575,14 @@ export class Ledger {
   }
 
   /**
+   * The create of an in-flight row went out now, well after markInFlight (it waited for a request slot, a
+   * budget or a Retry-After, or was retried): its landing window counts from here. Not a transition.
+   */
+  markSent(id: number): void {
+    this.sql(`UPDATE messages SET attempt_at = ? WHERE id = ?`).run(now(), id);
+  }
+
+  /**
    * The create went out and no answer came back: it stays in flight (a kill now leaves it for the next run
    * to re-check), with the method it took and why it is unsure.
    */

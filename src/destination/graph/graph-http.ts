@@ -37,6 +37,11 @@ export interface GraphRequest {
   readonly authenticate?: boolean;
   /** Per attempt, from sending until the whole body has arrived. */
   readonly timeoutMs?: number;
+  /**
+   * Called as each attempt actually goes out (after waiting for a slot, a budget or a Retry-After): a
+   * create's landing window counts from its last send, not from when it was queued.
+   */
+  readonly onSend?: () => void;
 }
 
 export interface GraphResponse<T> {
@@ -122,7 +127,10 @@ export class GraphHttp {
       const control = new RequestControl(request.authenticate !== false, forceRefresh);
       forceRefresh = false;
       const limitAtSend = governor.concurrency;
-      const outcome = await governor.run(uploadBytes, () => this.#send(request, body, control));
+      const outcome = await governor.run(uploadBytes, () => {
+        request.onSend?.();
+        return this.#send(request, body, control);
+      });
 
       if (outcome.kind === 'auth-failed') {
         // The token source has classified its own failure; only a transient one is worth another go.

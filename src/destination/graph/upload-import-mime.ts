@@ -18,6 +18,7 @@ export async function uploadImportMime(
   mailbox: string,
   folderId: string,
   mime: Buffer,
+  onSend?: () => void,
 ): Promise<string> {
   // Unwrapped base64 of the exact bytes: Graph's MIME endpoints take no line breaks.
   const body = mime.toString('base64');
@@ -29,6 +30,7 @@ export async function uploadImportMime(
     body,
     isCreate: true,
     uploadBytes: body.length,
+    onSend,
   });
   return response.body.id;
 }

@@ -48,6 +48,9 @@ export interface MailboxImportOptions {
  */
 export const DEFAULT_LANDING_WINDOW_MS = 300_000;
 
+/** A send this much later than the ledger's attempt_at moves it (see send()); against a 300 s window a second is nothing. */
+const RESTAMP_AFTER_MS = 1_000;
+
 export interface MailboxImportResult {
   readonly mailbox: string;
   /** Set when the mailbox had to stop (credentials, permissions, mailbox missing). */
@@ -356,8 +359,18 @@ class UploadQueue {
     const method = chooseUploadMethod(mime.length, this.options.api);
     const attempts = row.attempts + 1;
     ledger.markInFlight(row.id, method, attempts);
+    // attempt_at says when the create went out, for the landing window after a crash. It is written again
+    // only when a send comes noticeably later than that (a wait for the mailbox's limits, a retry), so the
+    // usual upload costs no third write.
+    let stampedAt = Date.now();
+    const onSend = (): void => {
+      const now = Date.now();
+      if (now - stampedAt < RESTAMP_AFTER_MS) return;
+      ledger.markSent(row.id);
+      stampedAt = now;
+    };
     try {
-      const result = await this.destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '' });
+      const result = await this.destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '', onSend });
       claimed.add(result.id);
       ledger.markImported(row.id, result.id, result.method);
       counters.imported += 1;
