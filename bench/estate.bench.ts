@@ -3,7 +3,7 @@
  * (dist/cli.js, a child process) into the Graph emulator, which runs in a process of its own
  * (bench/estate/emulator-host.ts) with Outlook's limits time-scaled and 150–400 ms latency.
  *
- *   npm run bench:estate [-- --mailboxes 1,8,32,128] [--messages 120] [--corpus] [--cpu-prof DIR] [--json FILE] [--keep]
+ *   npm run bench:estate [-- --mailboxes 1,8,32,128] [--messages 120] [--corpus] [--cpu-prof DIR] [--perf FILE] [--show-stderr] [--json FILE] [--keep]
  *
  * --corpus: each mailbox's zip holds `--messages` real messages of the shared corpus (a different slice per
  * mailbox) instead of generated ones, so the per-message costs are those of real-world mail.
@@ -49,6 +49,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     corpus: { type: 'boolean', default: false },
     perf: { type: 'string' },
+    'show-stderr': { type: 'boolean', default: false },
   },
 });
 const counts = (values.mailboxes ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -161,7 +162,7 @@ async function runEstate(m: number): Promise<EstateRun> {
     const args = [
       ...profile, join(ROOT, 'dist', 'cli.js'), join(work, 'user*.zip'), '--map', map,
       '--tenant', host.info.tenant, '--client-id', host.info.clientId, '--authority-host', host.info.url, '--graph-url', host.info.url,
-      '--state', join(dir, 'state'), '--parallel', String(m), '--json', '--no-progress',
+      '--state', join(dir, 'state'), '--parallel', String(m), '--json', ...(values['show-stderr'] ? [] : ['--no-progress']),
     ];
     // Only this run's zips: the glob would take every generated one, so list them instead.
     args.splice(args.indexOf(join(work, 'user*.zip')), 1, ...zips.map((z) => z.path));
@@ -173,7 +174,7 @@ async function runEstate(m: number): Promise<EstateRun> {
     const perf = values.perf ? ['perf', 'record', '-F', '999', '-g', '-o', `${values.perf}.m${m}`, '--', process.execPath, '--perf-basic-prof'] : [process.execPath];
     const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...perf, ...args], {
       cwd: ROOT,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: host.info.caFile, EML_IMPORT_CLIENT_SECRET: host.info.clientSecret, EML_IMPORT_TIME_SCALE: String(SCENARIO.timeScale) },
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: host.info.caFile, EML_IMPORT_CLIENT_SECRET: host.info.clientSecret, EML_IMPORT_TIME_SCALE: String(SCENARIO.timeScale), EML_IMPORT_PROGRESS_INTERVAL_MS: '3000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const threads = new Map<number, { name: string; cpuS: number }>();
@@ -188,6 +189,9 @@ async function runEstate(m: number): Promise<EstateRun> {
     child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
     clearInterval(poll);
+    // --show-stderr: what the admin sees (plain progress lines every 3 s, the final summary), to check the
+    // estate-scale view and the per-mailbox summary by eye.
+    if (values['show-stderr']) process.stdout.write(`--- the importer's stderr, M=${m} ---\n${stderr}--- end of stderr ---\n`);
     const others = [...threads.values()].filter((t) => t.name !== 'main').map((t) => t.cpuS).sort((a, b) => b - a);
     const wallS = (performance.now() - started) / 1000;
     const [user, sys, rssKB] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number];
