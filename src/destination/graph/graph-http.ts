@@ -13,7 +13,7 @@ import { MailboxGovernor, systemClock, type Clock, type GovernorLimits, type Gov
 import { FetchMiddleware, RequestControl, TokenMiddleware } from './graph-middleware.js';
 import { DEFAULT_MAX_ATTEMPTS, classifyResponse, networkErrorCode, type HttpMethod } from './should-retry.js';
 import type { TokenSource } from './token-source.js';
-import type { BufferedAnswer } from './https-fetch.js';
+import type { AnswerHeaders, BufferedAnswer } from './https-fetch.js';
 
 export interface GraphRequest {
   readonly method: HttpMethod;
@@ -46,7 +46,7 @@ export interface GraphRequest {
 
 export interface GraphResponse<T> {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: AnswerHeaders;
   /** Parsed JSON, text for text bodies, undefined for an empty body. */
   readonly body: T;
 }
@@ -267,7 +267,7 @@ export class GraphHttp {
 }
 
 type Outcome =
-  | { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly body: unknown }
+  | { readonly kind: 'response'; readonly status: number; readonly headers: AnswerHeaders; readonly body: unknown }
   | { readonly kind: 'network'; readonly error: unknown }
   | { readonly kind: 'auth-failed'; readonly error: ClassifiedError };
 
@@ -292,7 +292,7 @@ function encodeBody(request: GraphRequest): EncodedBody | undefined {
   return { payload: json, contentType: request.contentType ?? 'application/json', bytes: Buffer.byteLength(json) };
 }
 
-function decodeBody(text: string, headers: Headers): unknown {
+function decodeBody(text: string, headers: AnswerHeaders): unknown {
   if (text === '') return undefined;
   if (/\bjson\b/i.test(headers.get('content-type') ?? '')) {
     try {

@@ -16,8 +16,42 @@ const httpAgent = new HttpAgent({ keepAlive: true, scheduling: 'lifo' });
 
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 
+/** What is read of an answer's headers: one by name (Retry-After, request-id, Content-Type). */
+export interface AnswerHeaders {
+  get(name: string): string | null;
+}
+
 /** What GraphHttp and the Graph client read of an answer; all of it is in memory by then. */
-export type BufferedAnswer = Pick<Response, 'status' | 'statusText' | 'ok' | 'headers' | 'text' | 'json' | 'arrayBuffer'>;
+export type BufferedAnswer = Pick<Response, 'status' | 'statusText' | 'ok' | 'text' | 'json' | 'arrayBuffer'> & { readonly headers: AnswerHeaders };
+
+/**
+ * The answer's headers as node:http parsed them (names in lower case, repeats joined), read in place:
+ * copying them into a web Headers object cost more than the few lookups made of them.
+ */
+class IncomingHeaders implements AnswerHeaders {
+  constructor(private readonly raw: IncomingMessage['headers']) {}
+
+  get(name: string): string | null {
+    const key = name.toLowerCase();
+    // The body was decoded here: its encoding and length no longer describe it.
+    if (key === 'content-encoding' || key === 'content-length') return null;
+    const value = this.raw[key];
+    if (value === undefined) return null;
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+}
+
+/** Request headers as a plain object with lower-case names, from whatever form fetch accepts. */
+export function plainHeaders(init: RequestInit['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (init === undefined) return headers;
+  if (init instanceof Headers || Array.isArray(init)) {
+    new Headers(init).forEach((value, name) => (headers[name] = value));
+    return headers;
+  }
+  for (const [name, value] of Object.entries(init) as Array<[string, string | readonly string[]]>) headers[name.toLowerCase()] = typeof value === 'string' ? value : value.join(', ');
+  return headers;
+}
 
 /**
  * An answer whose body is already a Buffer. A web Response would wrap it in a ReadableStream only for
@@ -28,7 +62,7 @@ class BufferedResponse implements BufferedAnswer {
   constructor(
     readonly status: number,
     readonly statusText: string,
-    readonly headers: Headers,
+    readonly headers: AnswerHeaders,
     private readonly bytes: Buffer,
   ) {}
 
@@ -72,15 +106,6 @@ function decode(bytes: Buffer, encoding: string | undefined): Buffer {
   }
 }
 
-function responseHeaders(message: IncomingMessage): Headers {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(message.headers)) {
-    if (value === undefined || name === 'content-encoding' || name === 'content-length') continue;
-    for (const one of Array.isArray(value) ? value : [value]) headers.append(name, one);
-  }
-  return headers;
-}
-
 function transportError(cause: unknown): Error {
   return new TypeError('fetch failed', { cause });
 }
@@ -88,8 +113,7 @@ function transportError(cause: unknown): Error {
 export function httpsFetch(input: string | URL | Request, init: RequestInit = {}): Promise<BufferedAnswer> {
   const url = new URL(input instanceof Request ? input.url : String(input));
   const method = (init.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-  const headers: Record<string, string> = {};
-  new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+  const headers = plainHeaders(init.headers);
   const body = bodyBytes(init.body);
   if (body !== undefined) headers['content-length'] = String(body.length);
   headers['accept-encoding'] ??= 'gzip, deflate, br';
@@ -121,7 +145,7 @@ export function httpsFetch(input: string | URL | Request, init: RequestInit = {}
         try {
           const status = message.statusCode ?? 0;
           const bytes = decode(Buffer.concat(chunks), message.headers['content-encoding'] as string | undefined);
-          const response = new BufferedResponse(status, message.statusMessage ?? '', responseHeaders(message), NULL_BODY_STATUS.has(status) ? Buffer.alloc(0) : bytes);
+          const response = new BufferedResponse(status, message.statusMessage ?? '', new IncomingHeaders(message.headers), NULL_BODY_STATUS.has(status) ? Buffer.alloc(0) : bytes);
           settled = true;
           signal?.removeEventListener('abort', onAbort);
           resolve(response);
