@@ -162,6 +162,9 @@ async function runEstate(m: number): Promise<EstateRun> {
     const args = [
       ...profile, join(ROOT, 'dist', 'cli.js'), join(work, 'user*.zip'), '--map', map,
       '--tenant', host.info.tenant, '--client-id', host.info.clientId, '--authority-host', host.info.url, '--graph-url', host.info.url,
+      // The landing window scaled like the emulator's clock: an unanswered create is re-checked after 15 s,
+      // not 300, so one does not stall a run of a few minutes for five.
+      '--landing-window', String(Math.max(1, Math.round(300 * SCENARIO.timeScale))),
       '--state', join(dir, 'state'), '--parallel', String(m), '--json', ...(values['show-stderr'] ? [] : ['--no-progress']),
     ];
     // Only this run's zips: the glob would take every generated one, so list them instead.
