@@ -16,7 +16,7 @@
  * 5,000-mailbox estate of 10 GB each needs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -26,6 +26,7 @@ import { buildZip } from '../fixtures/zip-writer.js';
 import { loadCorpus, type CorpusMessage } from '../test/corpus/corpus.js';
 import { ceilingFor, type Scenario } from './import/run.js';
 import type { HostRequest, HostResults } from './estate/emulator-host.js';
+import { measuredPid, threadCpuSeconds } from './proc-threads.js';
 import { DEFAULT_ASSUMPTIONS } from '../src/plan/assumptions.js';
 import { mailboxTime } from '../src/plan/mailbox-time.js';
 
@@ -93,40 +94,6 @@ interface EstateRun {
   readonly load: readonly [number, number];
 }
 
-/**
- * CPU seconds by thread name (/proc/PID/task/TID/stat, clock ticks of 10 ms): the main thread ("node")
- * apart from libuv's pool, V8's helpers (GC, compiler) and read workers, so a cost that moved off the main
- * thread is not mistaken for one taken out.
- */
-function pollThreads(pid: number, into: Map<number, { name: string; cpuS: number }>): void {
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return;
-  }
-  for (const tid of tids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      into.set(Number(tid), { name: Number(tid) === pid ? 'main' : name, cpuS: (Number(fields[11]) + Number(fields[12])) / 100 });
-    } catch {
-      // the thread ended between listing and reading
-    }
-  }
-}
-
-/** The node process under /usr/bin/time. */
-function childOf(pid: number): number | undefined {
-  try {
-    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-    return children === '' ? undefined : Number(children.split(' ')[0]);
-  } catch {
-    return undefined;
-  }
-}
-
 const zipCache = new Map<number, GeneratedZip>();
 let corpus: CorpusMessage[] | undefined;
 
@@ -180,11 +147,13 @@ async function runEstate(m: number): Promise<EstateRun> {
       env: { ...process.env, NODE_EXTRA_CA_CERTS: host.info.caFile, EML_IMPORT_CLIENT_SECRET: host.info.clientSecret, EML_IMPORT_TIME_SCALE: String(SCENARIO.timeScale), EML_IMPORT_PROGRESS_INTERVAL_MS: '3000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const threads = new Map<number, { name: string; cpuS: number }>();
+    // CPU by thread: the main thread apart from libuv's pool, V8's GC and compiler threads and read
+    // workers, so a cost that moved off the main thread is not mistaken for one taken out.
+    const threads = new Map<number, number>();
     let childPid: number | undefined;
     const poll = setInterval(() => {
-      const pid = child.pid === undefined ? undefined : childOf(child.pid);
-      if (pid !== undefined) pollThreads((childPid = pid), threads);
+      const pid = child.pid === undefined ? undefined : measuredPid(child.pid, true);
+      if (pid !== undefined) threadCpuSeconds((childPid = pid), threads);
     }, 100);
     let stdout = '';
     let stderr = '';
@@ -195,7 +164,7 @@ async function runEstate(m: number): Promise<EstateRun> {
     // --show-stderr: what the admin sees (plain progress lines every 3 s, the final summary), to check the
     // estate-scale view and the per-mailbox summary by eye.
     if (values['show-stderr']) process.stdout.write(`--- the importer's stderr, M=${m} ---\n${stderr}--- end of stderr ---\n`);
-    const others = [...threads.values()].filter((t) => t.name !== 'main').map((t) => t.cpuS).sort((a, b) => b - a);
+    const others = [...threads].filter(([tid]) => tid !== childPid).map(([, cpuS]) => cpuS).sort((a, b) => b - a);
     const wallS = (performance.now() - started) / 1000;
     const [user, sys, rssKB] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number];
     const results = await host.ask<HostResults>({ cmd: 'results', mailboxes });
@@ -242,7 +211,7 @@ async function runEstate(m: number): Promise<EstateRun> {
       emulatorCpuS: results.cpuS,
       uploadedGB: uploadedBytes / 1e9,
       problems: rawBytes > 0 ? problems : [...problems, 'no bytes'],
-      threads: `main ${(threads.get(childPid ?? -1)?.cpuS ?? Number.NaN).toFixed(1)}; ${others.length} others ${others.reduce((a, b) => a + b, 0).toFixed(1)} (busiest ${others.slice(0, 5).map((c) => c.toFixed(1)).join(', ')})`,
+      threads: `main ${(threads.get(childPid ?? -1) ?? Number.NaN).toFixed(1)}; ${others.length} others ${others.reduce((a, b) => a + b, 0).toFixed(1)} (busiest ${others.slice(0, 5).map((c) => c.toFixed(1)).join(', ')})`,
       load: [load0, loadavg()[0] ?? Number.NaN],
     };
   } finally {
