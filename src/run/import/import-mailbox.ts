@@ -162,6 +162,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     }
     throw error;
   } finally {
+    uploads.close();
     for (const reader of readers.values()) await reader.then((r) => r.close()).catch(() => undefined);
   }
 }
@@ -237,7 +238,17 @@ class UploadQueue {
   ) {
     this.queue = new PQueue({ concurrency: options.queued ?? 6 });
     // One listener wakes every waiting re-check: one per re-check made Node warn of a leak past ten.
-    options.signal?.addEventListener('abort', () => this.wakers.forEach((wake) => wake()), { once: true });
+    options.signal?.addEventListener('abort', this.wakeAll, { once: true });
+  }
+
+  private readonly wakeAll = (): void => this.wakers.forEach((wake) => wake());
+
+  /**
+   * Lets go of the run's signal. Without this every mailbox of the run left its listener on it: Node
+   * warned past ten mailboxes at once, and an estate's run held one per mailbox it had imported.
+   */
+  close(): void {
+    this.options.signal?.removeEventListener('abort', this.wakeAll);
   }
 
   /** Ends the waits of re-checks at once when the run is stopped. */
