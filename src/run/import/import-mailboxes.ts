@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { importMailbox } from './import-mailbox.js';
 import { largestFirst } from '../../plan/run-order.js';
@@ -43,6 +44,9 @@ export async function importMailboxes(zips: readonly ZipRecord[], ledger: Ledger
   }
   const mailboxes = startOrder(all.filter((m) => !missing.has(m)), zips);
   stats.mailboxesTotal = mailboxes.length;
+  // Each mailbox being imported listens to the stop signal (its upload queue): past Node's default of ten
+  // that is no leak, only --parallel at work.
+  if (options.signal) setMaxListeners(Math.max(10, options.parallel + 10), options.signal);
   const queue = new PQueue({ concurrency: options.parallel });
   const results = await Promise.all(
     mailboxes.map((mailbox) =>
