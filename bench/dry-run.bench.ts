@@ -29,17 +29,16 @@
  * steal hit every command alike, but single runs are only good to about ±10 %.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, openSync, closeSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CLOCK_TICKS, measuredPid, threadCpuSeconds } from './proc-threads.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TIME = '/usr/bin/time';
-/** Clock ticks per second of /proc/PID/stat's utime and stime: 100 on every Linux this runs on. */
-const CLOCK_TICKS = 100;
 
 const CASES = { small: 150_000, large: 50_000, tiny: 1_000_000 } as const;
 type CaseName = keyof typeof CASES;
@@ -105,36 +104,6 @@ function procCpuSeconds(pid: number): number | undefined {
     // after "(comm)": state is field 3, utime 14, stime 15
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
     return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-
-/** CPU seconds of each thread of `pid`, by thread id. */
-function threadCpuSeconds(pid: number, into: Map<number, number>): void {
-  let tids: string[];
-  try {
-    tids = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return;
-  }
-  for (const tid of tids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-      into.set(Number(tid), Math.max(into.get(Number(tid)) ?? 0, seconds));
-    } catch {
-      // the thread ended between listing and reading
-    }
-  }
-}
-
-/** The measured process: /usr/bin/time's child once it has started, else the child itself. */
-function measuredPid(childPid: number, underTime: boolean): number | undefined {
-  if (!underTime) return childPid;
-  try {
-    const children = readFileSync(`/proc/${childPid}/task/${childPid}/children`, 'utf8').trim();
-    return children === '' ? undefined : Number(children.split(' ')[0]);
   } catch {
     return undefined;
   }

@@ -3,7 +3,10 @@
  * (dist/cli.js, a child process) into the Graph emulator, which runs in a process of its own
  * (bench/estate/emulator-host.ts) with Outlook's limits time-scaled and 150–400 ms latency.
  *
- *   npm run bench:estate [-- --mailboxes 1,8,32,128] [--messages 120] [--cpu-prof DIR] [--json FILE] [--keep]
+ *   npm run bench:estate [-- --mailboxes 1,8,32,128] [--messages 120] [--corpus] [--cpu-prof DIR] [--perf FILE] [--show-stderr] [--json FILE] [--keep]
+ *
+ * --corpus: each mailbox's zip holds `--messages` real messages of the shared corpus (a different slice per
+ * mailbox) instead of generated ones, so the per-message costs are those of real-world mail.
  *
  * For each M: aggregate messages/s over the upload phase (first importMime answer to last, at the
  * emulator), its ratio to M x the one-mailbox ceiling the limits allow, the importer's CPU seconds
@@ -19,8 +22,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../test/emulator/options.js';
 import { writeExportZip, type GeneratedZip } from './import/generate.js';
+import { buildZip } from '../fixtures/zip-writer.js';
+import { loadCorpus, type CorpusMessage } from '../test/corpus/corpus.js';
 import { ceilingFor, type Scenario } from './import/run.js';
 import type { HostRequest, HostResults } from './estate/emulator-host.js';
+import { measuredPid, threadCpuSeconds } from './proc-threads.js';
 import { DEFAULT_ASSUMPTIONS } from '../src/plan/assumptions.js';
 import { mailboxTime } from '../src/plan/mailbox-time.js';
 
@@ -42,6 +48,9 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    corpus: { type: 'boolean', default: false },
+    perf: { type: 'string' },
+    'show-stderr': { type: 'boolean', default: false },
   },
 });
 const counts = (values.mailboxes ?? '').split(',').map(Number).filter((n) => n > 0);
@@ -80,10 +89,23 @@ interface EstateRun {
   readonly emulatorCpuS: number;
   readonly uploadedGB: number;
   readonly problems: readonly string[];
+  /** CPU seconds of the main thread and of the others (last poll before exit). */
+  readonly threads: string;
   readonly load: readonly [number, number];
 }
 
 const zipCache = new Map<number, GeneratedZip>();
+let corpus: CorpusMessage[] | undefined;
+
+/** Mailbox i's zip from the shared corpus: its own slice, spread over a typical mailbox's folders. */
+function writeCorpusZip(path: string, i: number): GeneratedZip {
+  corpus ??= loadCorpus();
+  if (corpus.length === 0) throw new Error('--corpus: the shared corpus is not there (see test/corpus/corpus.ts)');
+  const folders = ['Inbox', 'Inbox', 'Sent Items', 'Inbox/Projects', 'Archive/2023'];
+  const picked = Array.from({ length: messagesPerMailbox }, (_, k) => (corpus as CorpusMessage[])[(i * messagesPerMailbox + k) % (corpus as CorpusMessage[]).length] as CorpusMessage);
+  writeFileSync(path, buildZip(picked.map((m, k) => ({ name: `export-job-1/${folders[k % folders.length] as string}/${k}.eml`, data: m.bytes }))));
+  return { path, messages: picked.length, sizes: picked.map((m) => m.bytes.length) };
+}
 
 async function runEstate(m: number): Promise<EstateRun> {
   const dir = join(work, `m${m}`);
@@ -93,7 +115,7 @@ async function runEstate(m: number): Promise<EstateRun> {
   for (const [i, mailbox] of mailboxes.entries()) {
     let zip = zipCache.get(i);
     if (!zip) {
-      zip = await writeExportZip(join(work, `user${i + 1}.zip`), mailbox, messagesPerMailbox, SCENARIO.mix, 2000 + i);
+      zip = values.corpus ? writeCorpusZip(join(work, `user${i + 1}.zip`), i) : await writeExportZip(join(work, `user${i + 1}.zip`), mailbox, messagesPerMailbox, SCENARIO.mix, 2000 + i);
       zipCache.set(i, zip);
     }
     zips.push(zip);
@@ -107,34 +129,56 @@ async function runEstate(m: number): Promise<EstateRun> {
     const args = [
       ...profile, join(ROOT, 'dist', 'cli.js'), join(work, 'user*.zip'), '--map', map,
       '--tenant', host.info.tenant, '--client-id', host.info.clientId, '--authority-host', host.info.url, '--graph-url', host.info.url,
-      '--state', join(dir, 'state'), '--parallel', String(m), '--json', '--no-progress',
+      // The landing window scaled like the emulator's clock: an unanswered create is re-checked after 15 s,
+      // not 300, so one does not stall a run of a few minutes for five.
+      '--landing-window', String(Math.max(1, Math.round(300 * SCENARIO.timeScale))),
+      '--state', join(dir, 'state'), '--parallel', String(m), '--json', ...(values['show-stderr'] ? [] : ['--no-progress']),
     ];
     // Only this run's zips: the glob would take every generated one, so list them instead.
     args.splice(args.indexOf(join(work, 'user*.zip')), 1, ...zips.map((z) => z.path));
     const timeFile = join(dir, 'time.txt');
     const load0 = loadavg()[0] ?? Number.NaN;
     const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, process.execPath, ...args], {
+    // --perf FILE: on-CPU samples of the importer (perf record), which unlike --cpu-prof's wall-clock samples
+    // do not charge the time a thread waits for a core on a busy machine to whatever it was doing.
+    const perf = values.perf ? ['perf', 'record', '-F', '999', '-g', '-o', `${values.perf}.m${m}`, '--', process.execPath, '--perf-basic-prof'] : [process.execPath];
+    const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...perf, ...args], {
       cwd: ROOT,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: host.info.caFile, EML_IMPORT_CLIENT_SECRET: host.info.clientSecret, EML_IMPORT_TIME_SCALE: String(SCENARIO.timeScale) },
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: host.info.caFile, EML_IMPORT_CLIENT_SECRET: host.info.clientSecret, EML_IMPORT_TIME_SCALE: String(SCENARIO.timeScale), EML_IMPORT_PROGRESS_INTERVAL_MS: '3000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // CPU by thread: the main thread apart from libuv's pool, V8's GC and compiler threads and read
+    // workers, so a cost that moved off the main thread is not mistaken for one taken out.
+    const threads = new Map<number, number>();
+    let childPid: number | undefined;
+    const poll = setInterval(() => {
+      const pid = child.pid === undefined ? undefined : measuredPid(child.pid, true);
+      if (pid !== undefined) threadCpuSeconds((childPid = pid), threads);
+    }, 100);
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (c: string) => (stdout += c));
     child.stderr?.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const exitCode = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearInterval(poll);
+    // --show-stderr: what the admin sees (plain progress lines every 3 s, the final summary), to check the
+    // estate-scale view and the per-mailbox summary by eye.
+    if (values['show-stderr']) process.stdout.write(`--- the importer's stderr, M=${m} ---\n${stderr}--- end of stderr ---\n`);
+    const others = [...threads].filter(([tid]) => tid !== childPid).map(([, cpuS]) => cpuS).sort((a, b) => b - a);
     const wallS = (performance.now() - started) / 1000;
     const [user, sys, rssKB] = readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number) as [number, number, number];
     const results = await host.ask<HostResults>({ cmd: 'results', mailboxes });
     if (exitCode !== 0) problems.push(`exit ${exitCode}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+    let imported = Number.NaN;
     try {
       const totals = (JSON.parse(stdout) as { totals: { imported: number; failed: number; pending: number } }).totals;
+      imported = totals.imported;
       if (totals.failed + totals.pending > 0) problems.push(`${totals.failed} failed, ${totals.pending} pending`);
     } catch {
       problems.push('stdout is not the JSON report');
     }
-    const expected = zips.reduce((n, z) => n + z.messages, 0);
+    // The corpus holds duplicates and spam that the run rightly leaves out: what it imported is what should arrive.
+    const expected = values.corpus ? imported : zips.reduce((n, z) => n + z.messages, 0);
     const arrived = results.mailboxes.reduce((n, r) => n + r.arrived, 0);
     if (arrived !== expected) problems.push(`${arrived} of ${expected} messages arrived`);
     const drafts = results.mailboxes.reduce((n, r) => n + r.drafts, 0);
@@ -167,6 +211,7 @@ async function runEstate(m: number): Promise<EstateRun> {
       emulatorCpuS: results.cpuS,
       uploadedGB: uploadedBytes / 1e9,
       problems: rawBytes > 0 ? problems : [...problems, 'no bytes'],
+      threads: `main ${(threads.get(childPid ?? -1) ?? Number.NaN).toFixed(1)}; ${others.length} others ${others.reduce((a, b) => a + b, 0).toFixed(1)} (busiest ${others.slice(0, 5).map((c) => c.toFixed(1)).join(', ')})`,
       load: [load0, loadavg()[0] ?? Number.NaN],
     };
   } finally {
@@ -185,7 +230,7 @@ try {
     console.log(
       `${String(m).padStart(4)} ${String(run.messages).padStart(6)} ${f(run.aggregateRate).padStart(7)} ${f(run.ratio, 2).padStart(6)} ${f(run.cliCpuS).padStart(6)} ${f(run.cpuPer1000, 2).padStart(7)}` +
         ` ${f(run.cpuPerGB).padStart(6)} ${f(run.peakRssMB, 0).padStart(7)} ${f(run.share429 * 100, 2).padStart(6)} ${f(run.emulatorCpuS).padStart(8)} ${f(run.uploadS).padStart(7)} ${f(run.wallS).padStart(6)} ${f((100 * run.cliCpuS) / run.wallS, 0).padStart(5)}  ${f(run.load[0])}→${f(run.load[1])}` +
-        `${run.problems.length ? `  PROBLEMS: ${run.problems.join('; ')}` : ''}`,
+        `${run.problems.length ? `  PROBLEMS: ${run.problems.join('; ')}` : ''}\n       threads (CPU s): ${run.threads}`,
     );
   }
   const ceiling = runs[0]?.ceilingPerMailbox ?? NaN;

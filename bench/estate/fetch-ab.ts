@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const port = await new Promise<string>((resolve) => server.stdout.once('data', (d) => resolve(String(d).trim())));
   const url = `https://localhost:${port}/beta/users/x/mailFolders/inbox/importMime`;
   const body = Buffer.alloc(60_000, 'a').toString('base64');
-  const run = async (name: string, send: (url: string, init: RequestInit) => Promise<Response>, n: number, concurrency: number): Promise<void> => {
+  const run = async (name: string, send: (url: string, init: RequestInit) => Promise<Pick<Response, 'json'>>, n: number, concurrency: number): Promise<void> => {
     const cpu = process.cpuUsage();
     let next = 0;
     await Promise.all(

@@ -33,6 +33,8 @@ export interface UploadRequest {
   readonly mime: Buffer;
   readonly method: UploadMethod;
   readonly fingerprint: string;
+  /** Called as the create goes out, each time it does (GraphRequest.onSend). */
+  readonly onSend?: () => void;
 }
 
 export interface UploadResult {
@@ -47,6 +49,8 @@ export interface DestinationEvents {
   onRetry?(mailbox: string, reason: string): void;
   /** The mailbox answered 429 MailboxConcurrency at `from` requests in flight; it now gets at most `to`. */
   onConcurrencyLowered?(mailbox: string, from: number, to: number): void;
+  /** A quiet period after a lowering passed: the mailbox gets `to` requests in flight again. */
+  onConcurrencyRaised?(mailbox: string, from: number, to: number): void;
 }
 
 /** One mailbox of the destination. All methods retry transient failures themselves. */

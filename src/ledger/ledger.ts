@@ -234,12 +234,23 @@ export class Ledger {
   /** Prepared once per SQL text: preparing costs more than running the small statements of a transition. */
   private readonly statements = new Map<string, Database.Statement>();
 
+  /**
+   * One transition's two writes as one transaction, made once: better-sqlite3's transaction() builds a
+   * wrapper each time it is called, and an import makes two transitions per message.
+   */
+  private readonly writeTransition: (update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => void;
+
   private constructor(
     db: Database.Database,
     /** The temporary folder of a scratch ledger, removed on close. */
     private readonly scratchDir?: string,
   ) {
     this.db = db;
+    const insertEvent = db.prepare(`INSERT INTO events (message, at, state, detail) VALUES (?, ?, ?, ?)`);
+    this.writeTransition = db.transaction((update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => {
+      update.run(params);
+      insertEvent.run(...event);
+    });
   }
 
   private sql(text: string): Database.Statement {
@@ -507,6 +518,34 @@ export class Ledger {
   }
 
   /**
+   * The rows of one folder still to settle (not imported, not present, not a partial upload), in wantedFor's
+   * order: what the import must match against the folder's listing or upload. Settled rows stay in SQLite.
+   */
+  openFor(mailbox: string, target: string): MessageRow[] {
+    const sql = `SELECT m.* FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+                 WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ?
+                   AND NOT (m.state IN ('imported', 'present') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}'))
+                 ORDER BY m.zip_id, m.entry_index`;
+    return (this.sql(sql).all(mailbox, target) as RawMessageRow[]).map(toMessageRow);
+  }
+
+  /** Of `destIds`, those that a settled row of this folder records as its own destination message. */
+  settledDestIdsAmong(mailbox: string, target: string, destIds: readonly string[]): Set<string> {
+    const found = new Set<string>();
+    const statement = this.sql(
+      `SELECT m.dest_id AS destId FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+       WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ?
+         AND (m.state IN ('imported', 'present') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}'))
+         AND m.dest_id IN (SELECT value FROM json_each(?))`,
+    );
+    // In slices, so that one query's list stays small whatever the folder holds.
+    for (let at = 0; at < destIds.length; at += 500) {
+      for (const row of statement.all(mailbox, target, JSON.stringify(destIds.slice(at, at + 500))) as { destId: string }[]) found.add(row.destId);
+    }
+    return found;
+  }
+
+  /**
    * Where a mailbox stands, counted in SQL: the run needs these numbers and the target folders still to
    * settle, not every row of a mailbox that may hold 200,000 messages.
    */
@@ -533,15 +572,21 @@ export class Ledger {
     const columns = Object.keys(set);
     const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
     const at = now();
-    this.db.transaction(() => {
-      this.sql(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`).run({ ...set, state, at, id });
-      this.sql(`INSERT INTO events (message, at, state, detail) VALUES (?, ?, ?, ?)`).run(id, at, state, detail);
-    })();
+    const update = this.sql(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`);
+    this.writeTransition(update, { ...set, state, at, id }, [id, at, state, detail]);
   }
 
   /** Before the create is sent: after a crash this row is looked up in the destination, never resent blindly. */
   markInFlight(id: number, method: UploadMethod, attempts: number): void {
     this.transition(id, 'in_flight', { method, attempts, attempt_at: now() }, method);
+  }
+
+  /**
+   * The create of an in-flight row went out now, well after markInFlight (it waited for a request slot, a
+   * budget or a Retry-After, or was retried): its landing window counts from here. Not a transition.
+   */
+  markSent(id: number): void {
+    this.sql(`UPDATE messages SET attempt_at = ? WHERE id = ?`).run(now(), id);
   }
 
   /**

@@ -15,6 +15,13 @@ const hash = (crypto as Partial<Pick<typeof crypto, 'hash'>>).hash;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/g;
 
 /** Unicode NFC, control characters as spaces, whitespace runs collapsed to one space, trimmed. */
+/** `<a@b>` and `a@b` name the same message; Graph returns the brackets, a header may not have them. */
+export function normalizeMessageId(messageId: string | null): string | null {
+  if (messageId === null) return null;
+  const bare = messageId.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
+  return bare === '' ? null : bare;
+}
+
 export function normalizeSubject(subject: string): string {
   if (isNormalAscii(subject)) return subject;
   return subject.normalize('NFC').replace(CONTROL_CHARACTERS, ' ').replace(/\s+/g, ' ').trim();

@@ -65,7 +65,8 @@ function eventsInto(stats: Stats): DestinationEvents {
     onConcurrencyLowered: (mailbox, from, to) => {
       const counters = stats.mailbox(mailbox);
       counters.inFlightFrom ??= from;
-      counters.inFlightLoweredTo = to;
+      // The lowest it went, which a later step back up does not hide.
+      counters.inFlightLoweredTo = Math.min(to, counters.inFlightLoweredTo ?? to);
     },
   };
 }

@@ -61,6 +61,31 @@ describe('httpsFetch', () => {
     await expect(httpsFetch(`${base}/slow`, { signal: abort.signal })).rejects.toBe(reason);
   });
 
+  it('does not reuse a connection the server announced it would close as idle (Keep-Alive: timeout)', async () => {
+    // Node's server sends "Keep-Alive: timeout=2" and closes an idle connection after 2 s; the agent must
+    // drop it before (at 1 s), not take it for a request just as the server closes it (ECONNRESET).
+    const connections: number[] = [];
+    const short = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => response.end('ok'));
+    });
+    short.keepAliveTimeout = 2000;
+    short.on('connection', () => connections.push(Date.now()));
+    await new Promise<void>((resolve) => short.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(short.address() as AddressInfo).port}/`;
+      expect(await (await httpsFetch(url)).text()).toBe('ok');
+      expect(await (await httpsFetch(url)).text()).toBe('ok');
+      expect(connections).toHaveLength(1); // reused while fresh
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await (await httpsFetch(url)).text()).toBe('ok');
+      expect(connections).toHaveLength(2); // dropped by the agent after 1 s idle, before the server's 2 s
+    } finally {
+      short.closeAllConnections();
+      await new Promise((resolve) => short.close(resolve));
+    }
+  });
+
   it('reaches the HTTPS emulator, trusting NODE_EXTRA_CA_CERTS', async () => {
     const emulator: Emulator = await startEmulator();
     try {

@@ -6,6 +6,7 @@
  */
 import type { DestinationEvents } from '../types.js';
 import { SlidingBudget } from './pacing.js';
+import { afterAnswer, afterConcurrencyThrottle, initialInFlightLimit, type InFlightLimit } from './in-flight-limit.js';
 
 export interface GovernorLimits {
   /** Requests in flight at once. */
@@ -57,9 +58,16 @@ export interface GovernorOptions {
   readonly requestBurst?: number;
   /** Bytes that may go back to back before pacing spreads them. Default 8 MiB, at most 5% of the budget. */
   readonly byteBurst?: number;
+  /**
+   * How long a mailbox whose in-flight limit was lowered must answer without a MailboxConcurrency 429
+   * before it gets one more request in flight (time-scaled like the windows). Default 60 s.
+   */
+  readonly recoverAfterMs?: number;
   readonly clock?: Clock;
   readonly events?: DestinationEvents;
 }
+
+const DEFAULT_RECOVER_AFTER_MS = 60_000;
 
 export class MailboxGovernor {
   readonly limits: GovernorLimits;
@@ -69,8 +77,9 @@ export class MailboxGovernor {
   private readonly events: DestinationEvents | undefined;
   private running = 0;
   private readonly waiting: Array<() => void> = [];
-  /** Starts at limits.concurrency; lowered for a mailbox that answers MailboxConcurrency 429s at it. */
-  private allowed: number;
+  /** Starts at limits.concurrency; lowered for a mailbox that answers MailboxConcurrency 429s, raised again after quiet (in-flight-limit.ts). */
+  private inFlightLimit: InFlightLimit;
+  private readonly recoverAfterMs: number;
   private pausedUntil = 0;
 
   constructor(
@@ -86,8 +95,9 @@ export class MailboxGovernor {
       throw new TypeError(`concurrency must be a positive integer, got ${limits.concurrency}`);
     }
     this.limits = limits;
-    this.allowed = limits.concurrency;
     this.clock = options.clock ?? systemClock;
+    this.inFlightLimit = initialInFlightLimit(limits.concurrency, this.clock.now());
+    this.recoverAfterMs = (options.recoverAfterMs ?? DEFAULT_RECOVER_AFTER_MS) * scale;
     this.events = options.events;
     this.requests = new SlidingBudget({
       limit: Math.max(1, Math.floor(limits.requestsPerWindow * keep)),
@@ -106,7 +116,11 @@ export class MailboxGovernor {
 
   /** Requests allowed in flight now. */
   get concurrency(): number {
-    return this.allowed;
+    return this.inFlightLimit.allowed;
+  }
+
+  private get allowed(): number {
+    return this.inFlightLimit.allowed;
   }
 
   /**
@@ -115,10 +129,27 @@ export class MailboxGovernor {
    * burst of 429s costs one step. Returns the new limit when it changed.
    */
   lowerConcurrency(atLimit: number): number | undefined {
-    if (atLimit !== this.allowed || this.allowed <= 1) return undefined;
     const from = this.allowed;
-    this.allowed -= 1;
+    this.inFlightLimit = afterConcurrencyThrottle(this.inFlightLimit, atLimit, this.clock.now());
+    if (this.allowed === from) return undefined;
     this.events?.onConcurrencyLowered?.(this.mailbox, from, this.allowed);
+    return this.allowed;
+  }
+
+  /**
+   * A request to this mailbox was answered without a MailboxConcurrency 429: after a quiet period a lowered
+   * limit goes one step back up, and a waiting request takes the new slot at once. Returns the new limit
+   * when it changed.
+   */
+  noteAnswered(): number | undefined {
+    const from = this.allowed;
+    this.inFlightLimit = afterAnswer(this.inFlightLimit, this.clock.now(), this.recoverAfterMs);
+    if (this.allowed === from) return undefined;
+    this.events?.onConcurrencyRaised?.(this.mailbox, from, this.allowed);
+    while (this.running < this.allowed && this.waiting.length > 0) {
+      this.running++;
+      this.waiting.shift()?.();
+    }
     return this.allowed;
   }
 

@@ -13,6 +13,7 @@ import { MailboxGovernor, systemClock, type Clock, type GovernorLimits, type Gov
 import { FetchMiddleware, RequestControl, TokenMiddleware } from './graph-middleware.js';
 import { DEFAULT_MAX_ATTEMPTS, classifyResponse, networkErrorCode, type HttpMethod } from './should-retry.js';
 import type { TokenSource } from './token-source.js';
+import type { AnswerHeaders, BufferedAnswer } from './https-fetch.js';
 
 export interface GraphRequest {
   readonly method: HttpMethod;
@@ -36,11 +37,16 @@ export interface GraphRequest {
   readonly authenticate?: boolean;
   /** Per attempt, from sending until the whole body has arrived. */
   readonly timeoutMs?: number;
+  /**
+   * Called as each attempt actually goes out (after waiting for a slot, a budget or a Retry-After): a
+   * create's landing window counts from its last send, not from when it was queued.
+   */
+  readonly onSend?: () => void;
 }
 
 export interface GraphResponse<T> {
   readonly status: number;
-  readonly headers: Headers;
+  readonly headers: AnswerHeaders;
   /** Parsed JSON, text for text bodies, undefined for an empty body. */
   readonly body: T;
 }
@@ -121,7 +127,10 @@ export class GraphHttp {
       const control = new RequestControl(request.authenticate !== false, forceRefresh);
       forceRefresh = false;
       const limitAtSend = governor.concurrency;
-      const outcome = await governor.run(uploadBytes, () => this.#send(request, body, control));
+      const outcome = await governor.run(uploadBytes, () => {
+        request.onSend?.();
+        return this.#send(request, body, control);
+      });
 
       if (outcome.kind === 'auth-failed') {
         // The token source has classified its own failure; only a transient one is worth another go.
@@ -139,6 +148,8 @@ export class GraphHttp {
       if (outcome.kind === 'response' && outcome.status === 429 && /MailboxConcurrency/i.test(graphError?.message ?? '')) {
         // Some mailboxes throttle at the documented limit itself (field report): step down and stay there.
         governor.lowerConcurrency(limitAtSend);
+      } else if (outcome.kind === 'response' && outcome.status !== 429) {
+        governor.noteAnswered();
       }
       const verdict = classifyResponse(
         {
@@ -209,7 +220,7 @@ export class GraphHttp {
       if (body !== undefined) headers['Content-Type'] = body.contentType;
       builder = builder.headers(headers);
 
-      let response: Response;
+      let response: BufferedAnswer;
       try {
         switch (request.method) {
           case 'GET':
@@ -256,7 +267,7 @@ export class GraphHttp {
 }
 
 type Outcome =
-  | { readonly kind: 'response'; readonly status: number; readonly headers: Headers; readonly body: unknown }
+  | { readonly kind: 'response'; readonly status: number; readonly headers: AnswerHeaders; readonly body: unknown }
   | { readonly kind: 'network'; readonly error: unknown }
   | { readonly kind: 'auth-failed'; readonly error: ClassifiedError };
 
@@ -281,7 +292,7 @@ function encodeBody(request: GraphRequest): EncodedBody | undefined {
   return { payload: json, contentType: request.contentType ?? 'application/json', bytes: Buffer.byteLength(json) };
 }
 
-function decodeBody(text: string, headers: Headers): unknown {
+function decodeBody(text: string, headers: AnswerHeaders): unknown {
   if (text === '') return undefined;
   if (/\bjson\b/i.test(headers.get('content-type') ?? '')) {
     try {

@@ -53,7 +53,7 @@ export class GraphMailbox implements MailboxDestination {
   async upload(request: UploadRequest): Promise<UploadResult> {
     if (this.methodFor(request) === 'importMime') {
       try {
-        return { id: await uploadImportMime(this.http, this.mailbox, request.folder.id, request.mime), method: 'importMime' };
+        return { id: await uploadImportMime(this.http, this.mailbox, request.folder.id, request.mime, request.onSend), method: 'importMime' };
       } catch (error) {
         if (error instanceof AmbiguousCreateError) throw new PendingCreateError(error.message, 'importMime');
         // 413 is a refusal before anything was created, so the JSON path is safe to try.
@@ -61,7 +61,7 @@ export class GraphMailbox implements MailboxDestination {
       }
     }
     try {
-      return { id: await uploadJson(this.http, this.mailbox, request.folder.id, request.mime, request.fingerprint, this.jsonOptions()), method: 'json' };
+      return { id: await uploadJson(this.http, this.mailbox, request.folder.id, request.mime, request.fingerprint, this.jsonOptions(), request.onSend), method: 'json' };
     } catch (error) {
       if (error instanceof AmbiguousCreateError && !(error instanceof PartialUploadError)) throw new PendingCreateError(error.message, 'json');
       throw error;

@@ -3,7 +3,7 @@
  * fetch. No RetryHandler (it resends POSTs on 503/504, which duplicates creates) and no RedirectHandler;
  * GraphHttp does all retrying, through should-retry.
  */
-import { httpsFetch } from './https-fetch.js';
+import { httpsFetch, plainHeaders } from './https-fetch.js';
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 import type { TokenSource } from './token-source.js';
 
@@ -37,10 +37,10 @@ export class TokenMiddleware implements Middleware {
 
   async execute(context: Context): Promise<void> {
     const control = controlOf(context);
-    const headers = new Headers(context.options?.headers as ConstructorParameters<typeof Headers>[0]);
-    if (control?.authenticate === false) {
-      headers.delete('Authorization');
-    } else {
+    // A plain object, not a web Headers: httpsFetch reads it as it is (the client gives one).
+    const headers = plainHeaders(context.options?.headers as RequestInit['headers']);
+    delete headers['authorization'];
+    if (control?.authenticate !== false) {
       let token: string;
       try {
         token = await this.tokens.getToken({ forceRefresh: control?.forceRefresh === true });
@@ -48,7 +48,7 @@ export class TokenMiddleware implements Middleware {
         if (control) control.authFailure = error;
         throw error;
       }
-      headers.set('Authorization', `Bearer ${token}`);
+      headers['authorization'] = `Bearer ${token}`;
     }
     context.options = { ...context.options, headers };
     if (!this.next) throw new Error('TokenMiddleware must be followed by FetchMiddleware');
@@ -63,7 +63,8 @@ export class TokenMiddleware implements Middleware {
 export class FetchMiddleware implements Middleware {
   async execute(context: Context): Promise<void> {
     try {
-      context.response = await httpsFetch(context.request, context.options as RequestInit);
+      // The client hands a RAW answer back untouched (GraphResponseHandler), so GraphHttp gets what it reads.
+      context.response = (await httpsFetch(context.request, context.options as RequestInit)) as Response;
     } catch (error) {
       const control = controlOf(context);
       if (control) control.transportError = error;

@@ -18,9 +18,11 @@ export async function uploadImportMime(
   mailbox: string,
   folderId: string,
   mime: Buffer,
+  onSend?: () => void,
 ): Promise<string> {
-  // Unwrapped base64 of the exact bytes: Graph's MIME endpoints take no line breaks.
-  const body = mime.toString('base64');
+  // Unwrapped base64 of the exact bytes: Graph's MIME endpoints take no line breaks. As bytes, so that the
+  // request holds one copy while in flight (a string was copied again into bytes to be sent).
+  const body = Buffer.from(mime.toString('base64'), 'latin1');
   const response = await http.request<{ id: string }>(mailbox, {
     method: 'POST',
     version: 'beta',
@@ -29,6 +31,7 @@ export async function uploadImportMime(
     body,
     isCreate: true,
     uploadBytes: body.length,
+    onSend,
   });
   return response.body.id;
 }

@@ -59,6 +59,8 @@ export async function uploadJson(
   mime: Buffer,
   fingerprint: string,
   options: JsonUploadOptions,
+  /** For the message create (GraphRequest.onSend); the attachments follow only once it answered. */
+  onSend?: () => void,
 ): Promise<string> {
   const plan = await planJsonUpload(mime, fingerprint);
   const response = await http.request<{ id: string }>(mailbox, {
@@ -68,6 +70,7 @@ export async function uploadJson(
     body: plan.body,
     isCreate: true,
     uploadBytes: Buffer.byteLength(plan.body),
+    onSend,
   });
   await addLaterAttachments(http, mailbox, response.body.id, plan, options);
   return response.body.id;

@@ -9,6 +9,7 @@ import { compareFolder, normalizeMessageId } from '../reconcile/compare.js';
 import { ClassifiedError } from '../../accounting/errors.js';
 import { PartialUploadError, PendingCreateError } from '../../destination/graph/upload-errors.js';
 import { compareFolderSegments, decodeTarget, folderDisplayName } from '../target.js';
+import { listCandidates, openKeysOf } from './destination-inventory.js';
 import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
 import type { DestinationMessage, FolderRef, MailboxDestination, UploadMethod } from '../../destination/types.js';
@@ -46,6 +47,9 @@ export interface MailboxImportOptions {
  * 2026). Waiting the longer of the two costs no throughput, since the rest of the mailbox goes on meanwhile.
  */
 export const DEFAULT_LANDING_WINDOW_MS = 300_000;
+
+/** A send this much later than the ledger's attempt_at moves it (see send()); against a 300 s window a second is nothing. */
+const RESTAMP_AFTER_MS = 1_000;
 
 export interface MailboxImportResult {
   readonly mailbox: string;
@@ -104,12 +108,15 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   // One upload queue for the whole mailbox, and the next folder is looked up and inventoried while the
   // current folder's messages are still being queued: the 4 request slots never drain between folders.
   const uploads = new UploadQueue(ledger, destination, readerFor, stats, mailbox, options);
-  const prepare = async (target: string): Promise<{ folder: FolderRef | null; inventory: DestinationMessage[] }> => {
+  // Of the folder's listing only what could pair with an open row is kept (destination-inventory.ts), and
+  // of its rows only the open ones: what a folder already holds stays in Graph and in SQLite.
+  const prepare = async (target: string): Promise<{ folder: FolderRef | null; open: MessageRow[]; inventory: DestinationMessage[]; listed: number }> => {
     const segments = decodeTarget(target);
     const folder = options.dryRun ? await destination.findFolder(segments) : await destination.ensureFolder(segments);
-    const inventory: DestinationMessage[] = [];
-    if (folder) for await (const message of destination.listMessages(folder)) inventory.push(message);
-    return { folder, inventory };
+    const open = ledger.openFor(mailbox, target);
+    if (!folder) return { folder, open, inventory: [], listed: 0 };
+    const { candidates, listed } = await listCandidates(destination.listMessages(folder), openKeysOf(open));
+    return { folder, open, inventory: candidates, listed };
   };
   const started = (target: string | undefined): Promise<Awaited<ReturnType<typeof prepare>>> | null => {
     if (target === undefined) return null;
@@ -121,11 +128,11 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     let next = started(targets[0]);
     for (let i = 0; i < targets.length && next; i++) {
       const target = targets[i] as string;
-      const { folder, inventory } = await next;
+      const { folder, open, inventory, listed } = await next;
       next = options.signal?.aborted || uploads.fatal ? null : started(targets[i + 1]);
       const listedAt = Date.now();
-      const folderRows = ledger.wantedFor(mailbox, target);
-      const toUpload = settleAgainstInventory(folderRows, inventory, ledger);
+      const settledIds = ledger.settledDestIdsAmong(mailbox, target, inventory.map((m) => m.id));
+      const toUpload = settleAgainstInventory(open, inventory, settledIds, ledger);
       counters.alreadyPresent += toUpload.present;
       counters.imported += toUpload.recovered;
       counters.recovered += toUpload.recovered;
@@ -138,10 +145,11 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       const later = toUpload.rows.filter(young);
       const now = toUpload.rows.filter((row) => !young(row));
       const waiting = later.length === 0 ? '' : `, ${later.length} left in flight by an earlier run to re-check once they can no longer land`;
-      log(`${mailbox}: ${folderDisplayName(target)}: ${inventory.length} already in the folder, ${now.length} to upload${waiting}`);
-      // Every message id the folder held before this upload, or that a row already accounts for: a
-      // lookup after an ambiguous create that finds only these found nothing of ours.
-      const claimed = new Set([...inventory.map((m) => m.id), ...folderRows.flatMap((r) => (r.destId ? [r.destId] : []))]);
+      log(`${mailbox}: ${folderDisplayName(target)}: ${listed} already in the folder, ${now.length} to upload${waiting}`);
+      // Every message id the folder held before this upload that a lookup for an open row could find, or
+      // that an open row already accounts for: a lookup after an ambiguous create that finds only these
+      // found nothing of ours. (One that shares no key with an open row cannot be found by its lookup.)
+      const claimed = new Set([...inventory.map((m) => m.id), ...open.flatMap((r) => (r.destId ? [r.destId] : []))]);
       for (const row of later) uploads.recheckLater(row, row.method ?? 'importMime', Date.parse(row.attemptAt as string), folder, claimed);
       await uploads.add(now, folder, claimed);
     }
@@ -154,19 +162,19 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     }
     throw error;
   } finally {
+    uploads.close();
     for (const reader of readers.values()) await reader.then((r) => r.close()).catch(() => undefined);
   }
 }
 
 /**
  * Matches the folder's unsettled rows against what the destination holds that no settled row accounts
- * for, with reconcile's own comparison (fingerprint, then Message-ID, then subject for messages Exchange
+ * for (`claimed`: the settled rows' destination ids among the listing's candidates), with reconcile's own comparison (fingerprint, then Message-ID, then subject for messages Exchange
  * could not date), so the import and the proof afterwards agree on what "already there" means. A matched
  * in-flight row is our own create from a crash window (imported); a matched pending or failed row was
  * there before us (already present). A dry run writes these to its scratch ledger.
  */
-function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly DestinationMessage[], ledger: Ledger): { rows: MessageRow[]; present: number; recovered: number } {
-  const claimed = new Set(rows.filter((r) => !isUnsettled(r) && r.destId).map((r) => r.destId as string));
+function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly DestinationMessage[], claimed: ReadonlySet<string>, ledger: Ledger): { rows: MessageRow[]; present: number; recovered: number } {
   const unclaimed = inventory.filter((m) => !claimed.has(m.id) && !m.isDraft);
   // Rows whose create went out first: a copy that landed is theirs before it is a look-alike pending row's.
   const open = [...rows.filter((r) => isUnsettled(r) && isUnanswered(r)), ...rows.filter((r) => isUnsettled(r) && !isUnanswered(r))];
@@ -230,7 +238,17 @@ class UploadQueue {
   ) {
     this.queue = new PQueue({ concurrency: options.queued ?? 6 });
     // One listener wakes every waiting re-check: one per re-check made Node warn of a leak past ten.
-    options.signal?.addEventListener('abort', () => this.wakers.forEach((wake) => wake()), { once: true });
+    options.signal?.addEventListener('abort', this.wakeAll, { once: true });
+  }
+
+  private readonly wakeAll = (): void => this.wakers.forEach((wake) => wake());
+
+  /**
+   * Lets go of the run's signal. Without this every mailbox of the run left its listener on it: Node
+   * warned past ten mailboxes at once, and an estate's run held one per mailbox it had imported.
+   */
+  close(): void {
+    this.options.signal?.removeEventListener('abort', this.wakeAll);
   }
 
   /** Ends the waits of re-checks at once when the run is stopped. */
@@ -352,8 +370,18 @@ class UploadQueue {
     const method = chooseUploadMethod(mime.length, this.options.api);
     const attempts = row.attempts + 1;
     ledger.markInFlight(row.id, method, attempts);
+    // attempt_at says when the create went out, for the landing window after a crash. It is written again
+    // only when a send comes noticeably later than that (a wait for the mailbox's limits, a retry), so the
+    // usual upload costs no third write.
+    let stampedAt = Date.now();
+    const onSend = (): void => {
+      const now = Date.now();
+      if (now - stampedAt < RESTAMP_AFTER_MS) return;
+      ledger.markSent(row.id);
+      stampedAt = now;
+    };
     try {
-      const result = await this.destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '' });
+      const result = await this.destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '', onSend });
       claimed.add(result.id);
       ledger.markImported(row.id, result.id, result.method);
       counters.imported += 1;

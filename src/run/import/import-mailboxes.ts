@@ -1,5 +1,7 @@
+import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { importMailbox } from './import-mailbox.js';
+import { largestFirst } from '../../plan/run-order.js';
 import type { Connection } from '../connect.js';
 import type { Ledger, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
@@ -41,8 +43,11 @@ export async function importMailboxes(zips: readonly ZipRecord[], ledger: Ledger
     counters.failed = failed;
     counters.done = failed;
   }
-  const mailboxes = all.filter((m) => !missing.has(m));
+  const mailboxes = startOrder(all.filter((m) => !missing.has(m)), zips);
   stats.mailboxesTotal = mailboxes.length;
+  // Each mailbox being imported listens to the stop signal (its upload queue): past Node's default of ten
+  // that is no leak, only --parallel at work.
+  if (options.signal) setMaxListeners(Math.max(10, options.parallel + 10), options.signal);
   const queue = new PQueue({ concurrency: options.parallel });
   const results = await Promise.all(
     mailboxes.map((mailbox) =>
@@ -58,4 +63,14 @@ export async function importMailboxes(zips: readonly ZipRecord[], ledger: Ledger
   );
   const stopped = results.flatMap((r) => (r?.fatal ? [`${r.mailbox}: ${r.fatal}`] : []));
   return stopped.length > 0 ? stopped.join('\n') : null;
+}
+
+/**
+ * Largest mailboxes first (bytes of their zips), as a shard takes them: with `parallel` at a time, the
+ * largest one started last would set the run's wall-clock time alone.
+ */
+export function startOrder(mailboxes: readonly string[], zips: readonly ZipRecord[]): string[] {
+  const bytes = new Map<string, number>();
+  for (const zip of zips) if (zip.mailbox !== null) bytes.set(zip.mailbox, (bytes.get(zip.mailbox) ?? 0) + zip.size);
+  return largestFirst(mailboxes.map((mailbox) => ({ mailbox, bytes: bytes.get(mailbox) ?? 0 }))).map((m) => m.mailbox);
 }

@@ -2,7 +2,7 @@
  * The comparison at the heart of reconcile, for one target folder: plain values in, plain values out.
  * The I/O that gathers the values lives in reconcile.ts; this file never reads a zip, a ledger or Graph.
  */
-import { fingerprint, subjectsAgree } from '../../message/fingerprint.js';
+import { fingerprint, normalizeMessageId, subjectsAgree } from '../../message/fingerprint.js';
 import { matchMultiset } from '../../policy/match.js';
 import { destinationFingerprint } from '../import/destination-inventory.js';
 import type { DestinationMessage } from '../../destination/types.js';
@@ -56,12 +56,7 @@ export interface FolderComparison<S> {
 
 const LEDGER_SAYS_THERE: ReadonlySet<MessageState> = new Set(['imported', 'present']);
 
-/** `<a@b>` and `a@b` name the same message; Graph returns the brackets, a header may not have them. */
-export function normalizeMessageId(messageId: string | null): string | null {
-  if (messageId === null) return null;
-  const bare = messageId.trim().replace(/^<+/, '').replace(/>+$/, '').trim();
-  return bare === '' ? null : bare;
-}
+export { normalizeMessageId };
 
 /**
  * Compares one target folder. `destination` is null when the folder does not exist: then everything
