@@ -15,8 +15,8 @@ import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
  * agent honour a server's `Keep-Alive: timeout=N` (it then drops the connection a second before the
  * server would): without it Node 20 ignores the hint, and a connection the server closes as idle was
  * taken for the next request at that moment, which then failed with ECONNRESET: for a create, an
- * unanswered create, re-checked only after the landing window. (bench:estate still sees some creates
- * reset on this loaded machine with it set: that has another cause, not found yet.)
+ * unanswered create, re-checked only after the landing window. (The creates bench:estate still saw reset
+ * came from the emulator's own server, see withRoomyWrites in test/emulator/server.ts.)
  */
 export const IDLE_CONNECTION_MS = 30_000;
 
