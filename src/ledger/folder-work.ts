@@ -1,0 +1,139 @@
+import type Database from 'better-sqlite3';
+import type { MessageRow } from './ledger.js';
+
+/**
+ * How many ledger rows of one folder the import reads at once, and a hook told the size of each read.
+ * A folder may hold 200,000 messages still to import; memory is to follow what is in flight, so rows come
+ * out of SQLite a page at a time. Tests set a small page and count what each read returned.
+ */
+export const folderPaging: { pageSize: number; onRowsRead: ((count: number) => void) | undefined } = {
+  pageSize: 2_000,
+  onRowsRead: undefined,
+};
+
+/** Still to settle: what the import matches against the listing or uploads (isUnsettled in import-mailbox.ts). */
+const OPEN = `(m.state IN ('pending', 'in_flight') OR (m.state = 'failed' AND m.error_class <> 'partial-upload'))`;
+
+/** A create went out for the row and no answer settled it. */
+const UNANSWERED = `(m.state = 'in_flight' OR (m.state = 'failed' AND m.error_class = 'ambiguous-create'))`;
+
+let scopes = 0;
+
+/**
+ * One target folder's open rows, worked through in SQLite rather than held: their look-up keys go to a
+ * temporary table (in SQLite's temporary file, not the heap), and the rows to upload are fixed, in upload
+ * order, in another, then read back a page at a time. Several folders (of several mailboxes) share the
+ * tables, each under its own scope; close() drops its share.
+ */
+export class FolderWork {
+  private readonly scope = ++scopes;
+  private indexed = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly toRow: (raw: unknown) => MessageRow,
+    private readonly mailbox: string,
+    private readonly target: string,
+    private readonly keysOf: (row: MessageRow) => readonly string[],
+  ) {
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS folder_keys (scope INTEGER NOT NULL, key TEXT NOT NULL, row_id INTEGER NOT NULL);
+             CREATE INDEX IF NOT EXISTS temp.folder_keys_by_key ON folder_keys (scope, key);
+             CREATE TEMP TABLE IF NOT EXISTS folder_queue (seq INTEGER PRIMARY KEY, scope INTEGER NOT NULL, row_id INTEGER NOT NULL);`);
+  }
+
+  private read(sql: string, ...params: unknown[]): MessageRow[] {
+    const rows = (this.db.prepare(sql).all(...params) as unknown[]).map(this.toRow);
+    folderPaging.onRowsRead?.(rows.length);
+    return rows;
+  }
+
+  /**
+   * Writes every open row's keys, reading the rows a page at a time in (zip, entry) order. Done on the
+   * first look-up only: a folder whose listing is empty (a new one) needs none.
+   */
+  private index(): void {
+    if (this.indexed) return;
+    this.indexed = true;
+    const insert = this.db.prepare(`INSERT INTO folder_keys (scope, key, row_id) VALUES (?, ?, ?)`);
+    const write = this.db.transaction((rows: readonly MessageRow[]) => {
+      for (const row of rows) for (const key of new Set(this.keysOf(row))) insert.run(this.scope, key, row.id);
+    });
+    const zips = this.db.prepare(`SELECT id FROM zips WHERE mailbox = ? ORDER BY id`).all(this.mailbox) as { id: number }[];
+    // Per zip and by entry_index, so that each page is a range of the (zip_id, entry_index) index.
+    const page = `SELECT m.* FROM messages m WHERE m.zip_id = ? AND m.entry_index > ? AND m.verdict = 'importable' AND m.target = ? AND ${OPEN}
+                  ORDER BY m.entry_index LIMIT ?`;
+    for (const { id } of zips) {
+      for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+        const rows = this.read(page, id, after, this.target, folderPaging.pageSize);
+        write(rows);
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < folderPaging.pageSize) break;
+        after = last.entryIndex;
+      }
+    }
+  }
+
+  /** Of `keys`, those that some open row of the folder has. */
+  shared(keys: readonly string[]): Set<string> {
+    this.index();
+    const sql = `SELECT DISTINCT key FROM folder_keys WHERE scope = ? AND key IN (SELECT value FROM json_each(?))`;
+    return new Set((this.db.prepare(sql).all(this.scope, JSON.stringify(keys)) as { key: string }[]).map((r) => r.key));
+  }
+
+  /**
+   * The open rows that have one of `keys`: the only ones a listed message with those keys can pair with.
+   * Rows whose create went out first, then the others, each in (zip, entry) order.
+   */
+  rowsSharing(keys: readonly string[]): MessageRow[] {
+    if (keys.length === 0) return [];
+    this.index();
+    return this.read(
+      `SELECT m.* FROM messages m
+       WHERE m.id IN (SELECT row_id FROM folder_keys WHERE scope = ? AND key IN (SELECT value FROM json_each(?))) AND ${OPEN}
+       ORDER BY ${UNANSWERED} DESC, m.zip_id, m.entry_index`,
+      this.scope,
+      JSON.stringify(keys),
+    );
+  }
+
+  /**
+   * Fixes the rows still open now as the folder's uploads, in their order: rows whose create went out
+   * first, then the others, each in (zip, entry) order. Returns how many, and how many went out before.
+   */
+  fixUploads(): { total: number; unanswered: number } {
+    this.db
+      .prepare(
+        `INSERT INTO folder_queue (scope, row_id)
+         SELECT ?, m.id FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+         WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ? AND ${OPEN}
+         ORDER BY ${UNANSWERED} DESC, m.zip_id, m.entry_index`,
+      )
+      .run(this.scope, this.mailbox, this.target);
+    return this.db
+      .prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(${UNANSWERED}), 0) AS unanswered FROM folder_queue q JOIN messages m ON m.id = q.row_id WHERE q.scope = ?`)
+      .get(this.scope) as { total: number; unanswered: number };
+  }
+
+  /**
+   * The uploads fixed by fixUploads, a page at a time, as the rows stand when the page is read (no one
+   * changes a row before it is handed out). `unansweredOnly`: only those whose create went out before.
+   */
+  *uploadPages(unansweredOnly = false): IterableIterator<MessageRow[]> {
+    const sql = `SELECT m.*, q.seq AS queue_seq FROM folder_queue q JOIN messages m ON m.id = q.row_id
+                 WHERE q.scope = ? AND q.seq > ? ${unansweredOnly ? `AND ${UNANSWERED}` : ''} ORDER BY q.seq LIMIT ?`;
+    for (let after = 0; ; ) {
+      const raw = this.db.prepare(sql).all(this.scope, after, folderPaging.pageSize) as Array<{ queue_seq: number }>;
+      const rows = raw.map(this.toRow);
+      folderPaging.onRowsRead?.(rows.length);
+      if (rows.length > 0) yield rows;
+      const last = raw.at(-1);
+      if (last === undefined || raw.length < folderPaging.pageSize) return;
+      after = last.queue_seq;
+    }
+  }
+
+  close(): void {
+    this.db.prepare(`DELETE FROM folder_keys WHERE scope = ?`).run(this.scope);
+    this.db.prepare(`DELETE FROM folder_queue WHERE scope = ?`).run(this.scope);
+  }
+}
