@@ -96,12 +96,15 @@ export class FolderWork {
     );
   }
 
+  /** The seq numbers of this folder's uploads in folder_queue (contiguous: one INSERT wrote them). */
+  private uploads = { first: 1, last: 0 };
+
   /**
    * Fixes the rows still open now as the folder's uploads, in their order: rows whose create went out
-   * first, then the others, each in (zip, entry) order. Returns how many, and how many went out before.
+   * first, then the others, each in (zip, entry) order. Returns how many, and how many of the first went out before.
    */
   fixUploads(): { total: number; unanswered: number } {
-    this.db
+    const { changes, lastInsertRowid } = this.db
       .prepare(
         `INSERT INTO folder_queue (scope, row_id)
          SELECT ?, m.id FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
@@ -109,26 +112,29 @@ export class FolderWork {
          ORDER BY ${UNANSWERED} DESC, m.zip_id, m.entry_index`,
       )
       .run(this.scope, this.mailbox, this.target);
-    return this.db
-      .prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(${UNANSWERED}), 0) AS unanswered FROM folder_queue q JOIN messages m ON m.id = q.row_id WHERE q.scope = ?`)
-      .get(this.scope) as { total: number; unanswered: number };
+    this.uploads = changes === 0 ? { first: 1, last: 0 } : { first: Number(lastInsertRowid) - changes + 1, last: Number(lastInsertRowid) };
+    const { unanswered } = this.db
+      .prepare(`SELECT COALESCE(SUM(${UNANSWERED}), 0) AS unanswered FROM folder_queue q JOIN messages m ON m.id = q.row_id WHERE q.seq BETWEEN ? AND ?`)
+      .get(this.uploads.first, this.uploads.last) as { unanswered: number };
+    return { total: changes, unanswered };
   }
 
   /**
-   * The uploads fixed by fixUploads, a page at a time, as the rows stand when the page is read (no one
-   * changes a row before it is handed out). `unansweredOnly`: only those whose create went out before.
+   * The first `count` (default all) of the uploads fixed by fixUploads, a page at a time, as the rows
+   * stand when the page is read (no one changes a row before it is handed out).
    */
-  *uploadPages(unansweredOnly = false): IterableIterator<MessageRow[]> {
+  *uploadPages(count = Infinity): IterableIterator<MessageRow[]> {
     const sql = `SELECT m.*, q.seq AS queue_seq FROM folder_queue q JOIN messages m ON m.id = q.row_id
-                 WHERE q.scope = ? AND q.seq > ? ${unansweredOnly ? `AND ${UNANSWERED}` : ''} ORDER BY q.seq LIMIT ?`;
-    for (let after = 0; ; ) {
-      const raw = this.db.prepare(sql).all(this.scope, after, folderPaging.pageSize) as Array<{ queue_seq: number }>;
+                 WHERE q.seq > ? AND q.seq <= ? ORDER BY q.seq LIMIT ?`;
+    const last = Math.min(this.uploads.last, this.uploads.first - 1 + count);
+    for (let after = this.uploads.first - 1; after < last; ) {
+      const raw = this.db.prepare(sql).all(after, last, folderPaging.pageSize) as Array<{ queue_seq: number }>;
       const rows = raw.map(this.toRow);
       folderPaging.onRowsRead?.(rows.length);
-      if (rows.length > 0) yield rows;
-      const last = raw.at(-1);
-      if (last === undefined || raw.length < folderPaging.pageSize) return;
-      after = last.queue_seq;
+      const end = raw.at(-1);
+      if (end === undefined) return;
+      yield rows;
+      after = end.queue_seq;
     }
   }
 

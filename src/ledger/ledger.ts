@@ -628,11 +628,15 @@ export class Ledger {
    * that reason, in one transaction. Nothing was sent, so a later run (after the map is fixed) retries them.
    */
   markMailboxMissing(mailbox: string, reason: string): number {
-    const rows = this.wantedFor(mailbox).filter((r) => r.state === 'pending' || (r.state === 'failed' && r.errorClass !== PARTIAL_UPLOAD));
-    this.db.transaction(() => {
-      for (const row of rows) this.transition(row.id, 'failed', { last_error: reason, error_class: MAILBOX_MISSING }, reason);
+    // In SQL, row by row as transition() writes them: the mailbox may hold 200,000 messages.
+    const rows = `SELECT m.id FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+                  WHERE z.mailbox = @mailbox AND m.verdict = 'importable'
+                    AND (m.state = 'pending' OR (m.state = 'failed' AND m.error_class IS NOT '${PARTIAL_UPLOAD}'))`;
+    const params = { mailbox, reason, at: now(), errorClass: MAILBOX_MISSING };
+    return this.db.transaction(() => {
+      this.sql(`INSERT INTO events (message, at, state, detail) SELECT id, @at, 'failed', @reason FROM (${rows})`).run(params);
+      return this.sql(`UPDATE messages SET state = 'failed', updated_at = @at, last_error = @reason, error_class = @errorClass WHERE id IN (${rows})`).run(params).changes;
     })();
-    return rows.length;
   }
 
   /** Puts an in-flight or failed row back to pending (e.g. after its lookup found nothing). */

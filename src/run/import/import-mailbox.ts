@@ -153,14 +153,14 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
         continue;
       }
       // What is still open now is what the comparison left missing: fixed, in upload order, as the folder's uploads.
-      const { total } = work.fixUploads();
+      const { total, unanswered } = work.fixUploads();
       // A create an earlier run left in flight that the listing did not show may still land: the listing
       // proves nothing until its landing window has passed, so it is re-checked then, not sent now. These
       // are held (as re-checks), the rest are read a page at a time as they are queued.
       const landingWindowMs = options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS;
       const young = (row: MessageRow): boolean => isUnanswered(row) && row.attemptAt !== null && Date.parse(row.attemptAt) + landingWindowMs > listedAt;
       const later: MessageRow[] = [];
-      for (const page of work.uploadPages(true)) later.push(...page.filter(young));
+      for (const page of work.uploadPages(unanswered)) later.push(...page.filter(young));
       const waiting = later.length === 0 ? '' : `, ${later.length} left in flight by an earlier run to re-check once they can no longer land`;
       log(`${mailbox}: ${folderDisplayName(target)}: ${listed} already in the folder, ${total - later.length} to upload${waiting}`);
       // Every message id the folder held before this upload that a lookup for an open row could find, or
