@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
-import { FolderWork } from './folder-work.js';
+import { FolderWork, type KeyedRow } from './folder-work.js';
 import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, MISSING_MAILBOX_SQL, type BreakdownRow } from './report-queries.js';
 import type { EntryKind } from '../source/types.js';
 import type { Verdict } from '../policy/types.js';
@@ -522,7 +522,7 @@ export class Ledger {
    * The open rows of one folder, worked through in SQLite a page at a time (folder-work.ts); `keysOf`
    * names what a listed message must share with a row to be able to pair with it.
    */
-  folderWork(mailbox: string, target: string, keysOf: (row: MessageRow) => readonly string[]): FolderWork {
+  folderWork(mailbox: string, target: string, keysOf: (row: KeyedRow) => readonly string[]): FolderWork {
     return new FolderWork(this.db, (raw) => toMessageRow(raw as RawMessageRow), mailbox, target, keysOf);
   }
 
