@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { main } from '../../src/commands/cli.js';
 import { Ledger, type NewEntryRow } from '../../src/ledger/ledger.js';
 import { folderPaging } from '../../src/ledger/folder-work.js';
-import { openRowKeys } from '../../src/run/import/destination-inventory.js';
+import { listCandidates, openKeysOf, openRowKeys } from '../../src/run/import/destination-inventory.js';
+import { fingerprint } from '../../src/message/fingerprint.js';
+import type { DestinationMessage } from '../../src/destination/types.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
 import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
@@ -146,6 +148,39 @@ describe('FolderWork', () => {
     expect(work.rowsSharing(['id\nm33@x', 'subject\nS 5']).map((r) => r.entryIndex).sort((a, b) => a - b)).toEqual([5, 33]);
     work.close();
     expect(ledger.folderWork(ANN, 'Inbox', openRowKeys).shared(['id\nm33@x']).size).toBe(1);
+    ledger.close();
+  });
+
+  it('keeps of a listing what the rows held in memory would keep: the same candidates, in the same order', async () => {
+    countReads();
+    const { ledger } = ledgerWith(0);
+    const zip = ledger.zips()[1]?.id as number; // the first holds a row at entry 0 already
+    const rows = Array.from({ length: 300 }, (_, i) => entry(zip, i, {
+      subject: i % 7 === 0 ? ` Report  ${i % 20}` : `Note ${i}`,
+      messageId: i % 5 === 0 ? null : `<n${i}@x>`,
+      fingerprint: i % 11 === 0 ? null : fingerprint(`Note ${i}`, new Date(Date.UTC(2024, 0, 1, 0, i))),
+    }));
+    ledger.addEntries(rows);
+    const listing: DestinationMessage[] = Array.from({ length: 2_000 }, (_, i) => ({
+      id: `d${i}`,
+      subject: i % 3 === 0 ? `Note ${i % 400}` : i % 3 === 1 ? `Report ${i % 30}` : `Other ${i}`,
+      sentDateTime: new Date(Date.UTC(2024, 0, 1, 0, i % 350)).toISOString(),
+      receivedDateTime: null,
+      internetMessageId: i % 4 === 0 ? `<n${i % 500}@x>` : null,
+      isDraft: false,
+      importFingerprint: null,
+    }));
+    async function* pages(): AsyncIterable<DestinationMessage> {
+      yield* listing;
+    }
+    const inMemory = await listCandidates(pages(), openKeysOf(rows));
+    const work = ledger.folderWork(ANN, 'Inbox', openRowKeys);
+    const fromSqlite = await listCandidates(pages(), work);
+    expect(inMemory.candidates.length).toBeGreaterThan(100);
+    expect(inMemory.candidates.length).toBeLessThan(2_000);
+    expect(fromSqlite.candidates.map((m) => m.id)).toEqual(inMemory.candidates.map((m) => m.id));
+    expect(largest).toBeLessThanOrEqual(PAGE);
+    work.close();
     ledger.close();
   });
 });
