@@ -71,7 +71,7 @@ export interface MailboxDestination {
    * accounts for, completed as the upload would have (attachments that were to follow a JSON create);
    * null when none is there, and it is safe to send again.
    */
-  confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ReadonlySet<string>): Promise<UploadResult | null>;
+  confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ClaimedIds): Promise<UploadResult | null>;
   /** Messages in the folder that match this fingerprint (by named property, or subject + sentDateTime). */
   findMessage(folder: FolderRef, fingerprint: string, hint: MessageHint): Promise<DestinationMessage[]>;
   /** Every message in the folder (paged), for the already-present check and reconciliation. */
@@ -95,4 +95,9 @@ export interface MessageHint {
   readonly subject: string;
   readonly date: Date | null;
   readonly messageId: string | null;
+}
+
+/** Destination ids that other messages account for; a Set will do, or a look-up in the ledger. */
+export interface ClaimedIds {
+  has(id: string): boolean;
 }

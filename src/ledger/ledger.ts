@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
+import { FolderWork, type KeyedRow } from './folder-work.js';
 import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, MISSING_MAILBOX_SQL, type BreakdownRow } from './report-queries.js';
 import type { EntryKind } from '../source/types.js';
 import type { Verdict } from '../policy/types.js';
@@ -518,15 +519,18 @@ export class Ledger {
   }
 
   /**
-   * The rows of one folder still to settle (not imported, not present, not a partial upload), in wantedFor's
-   * order: what the import must match against the folder's listing or upload. Settled rows stay in SQLite.
+   * The open rows of one folder, worked through in SQLite a page at a time (folder-work.ts); `keysOf`
+   * names what a listed message must share with a row to be able to pair with it.
    */
-  openFor(mailbox: string, target: string): MessageRow[] {
-    const sql = `SELECT m.* FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
-                 WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ?
-                   AND NOT (m.state IN ('imported', 'present') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}'))
-                 ORDER BY m.zip_id, m.entry_index`;
-    return (this.sql(sql).all(mailbox, target) as RawMessageRow[]).map(toMessageRow);
+  folderWork(mailbox: string, target: string, keysOf: (row: KeyedRow) => readonly string[]): FolderWork {
+    return new FolderWork(this.db, (raw) => toMessageRow(raw as RawMessageRow), mailbox, target, keysOf);
+  }
+
+  /** Whether a wanted row of this folder records `destId` as its destination message (in any state). */
+  destIdRecorded(mailbox: string, target: string, destId: string): boolean {
+    const sql = `SELECT 1 FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+                 WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ? AND m.dest_id = ? LIMIT 1`;
+    return this.sql(sql).get(mailbox, target, destId) !== undefined;
   }
 
   /** Of `destIds`, those that a settled row of this folder records as its own destination message. */
@@ -624,11 +628,15 @@ export class Ledger {
    * that reason, in one transaction. Nothing was sent, so a later run (after the map is fixed) retries them.
    */
   markMailboxMissing(mailbox: string, reason: string): number {
-    const rows = this.wantedFor(mailbox).filter((r) => r.state === 'pending' || (r.state === 'failed' && r.errorClass !== PARTIAL_UPLOAD));
-    this.db.transaction(() => {
-      for (const row of rows) this.transition(row.id, 'failed', { last_error: reason, error_class: MAILBOX_MISSING }, reason);
+    // In SQL, row by row as transition() writes them: the mailbox may hold 200,000 messages.
+    const rows = `SELECT m.id FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+                  WHERE z.mailbox = @mailbox AND m.verdict = 'importable'
+                    AND (m.state = 'pending' OR (m.state = 'failed' AND m.error_class IS NOT '${PARTIAL_UPLOAD}'))`;
+    const params = { mailbox, reason, at: now(), errorClass: MAILBOX_MISSING };
+    return this.db.transaction(() => {
+      this.sql(`INSERT INTO events (message, at, state, detail) SELECT id, @at, 'failed', @reason FROM (${rows})`).run(params);
+      return this.sql(`UPDATE messages SET state = 'failed', updated_at = @at, last_error = @reason, error_class = @errorClass WHERE id IN (${rows})`).run(params).changes;
     })();
-    return rows.length;
   }
 
   /** Puts an in-flight or failed row back to pending (e.g. after its lookup found nothing). */

@@ -1,6 +1,7 @@
 /** One mailbox of the Graph destination: folders, uploads, lookups and inventory wired together. */
 import { AmbiguousCreateError } from '../../accounting/errors.js';
 import type {
+  ClaimedIds,
   ArchiveLookup,
   DestinationFolder,
   DestinationMessage,
@@ -73,7 +74,7 @@ export class GraphMailbox implements MailboxDestination {
    * accounts for (`claimed`: what the folder held before, and what other rows recorded) is ours. A JSON
    * create found this way gets the attachments that were to follow it.
    */
-  async confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ReadonlySet<string>): Promise<UploadResult | null> {
+  async confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ClaimedIds): Promise<UploadResult | null> {
     const found = (await this.findMessage(request.folder, request.fingerprint, hint)).find((m) => !claimed.has(m.id) && !m.isDraft);
     if (!found) return null;
     if (method === 'json') await completeJsonUpload(this.http, this.mailbox, found.id, request.mime, request.fingerprint, this.jsonOptions());

@@ -15,46 +15,60 @@ export function destinationFingerprint(message: DestinationMessage): string {
 /**
  * What a folder's open rows (still to settle) can be paired with in its listing, keyed as every lookup
  * pairs them: reconcile's comparison (fingerprint, Message-ID, subject for the undated) and the re-check of
- * an unanswered create (find-message.ts: fingerprint, Message-ID, normalised subject).
+ * an unanswered create (find-message.ts: fingerprint, Message-ID, normalised subject). The import asks
+ * the ledger (Ledger.folderWork), which keeps the keys in SQLite; openKeysOf holds them in memory.
  */
 export interface OpenKeys {
-  readonly fingerprints: ReadonlySet<string>;
-  readonly messageIds: ReadonlySet<string>;
-  readonly subjects: ReadonlySet<string>;
+  /** Of `keys`, those that some open row has. */
+  shared(keys: readonly string[]): ReadonlySet<string>;
+}
+
+/** An open row's keys, as openKeys compares them with listedKeys. */
+export function openRowKeys(row: { readonly fingerprint: string | null; readonly messageId: string | null; readonly subject: string | null }): string[] {
+  const keys = row.fingerprint ? [`fingerprint\n${row.fingerprint}`] : [];
+  const id = normalizeMessageId(row.messageId);
+  if (id !== null) keys.push(`id\n${id}`);
+  keys.push(`subject\n${normalizeSubject(row.subject ?? '')}`);
+  return keys;
+}
+
+/** A listed message's keys: it could pair with an open row that has one of them. */
+export function listedKeys(message: DestinationMessage): string[] {
+  const keys = [`fingerprint\n${destinationFingerprint(message)}`];
+  const id = normalizeMessageId(message.internetMessageId);
+  if (id !== null) keys.push(`id\n${id}`);
+  keys.push(`subject\n${normalizeSubject(message.subject)}`);
+  return keys;
 }
 
 export function openKeysOf(rows: ReadonlyArray<{ readonly fingerprint: string | null; readonly messageId: string | null; readonly subject: string | null }>): OpenKeys {
-  const fingerprints = new Set<string>();
-  const messageIds = new Set<string>();
-  const subjects = new Set<string>();
-  for (const row of rows) {
-    if (row.fingerprint) fingerprints.add(row.fingerprint);
-    const id = normalizeMessageId(row.messageId);
-    if (id !== null) messageIds.add(id);
-    subjects.add(normalizeSubject(row.subject ?? ''));
-  }
-  return { fingerprints, messageIds, subjects };
+  const all = new Set(rows.flatMap(openRowKeys));
+  return { shared: (keys) => new Set(keys.filter((key) => all.has(key))) };
 }
+
+/** Listed messages looked up at once: one query for this many, whatever the folder holds. */
+const LOOKUP_BATCH = 500;
 
 /**
- * Whether a listed message shares a key with an open row. One that does not can be neither the copy of an
- * open row nor taken for one by a re-check, so the import need not keep it: a folder of 200,000 messages
- * already imported is listed through without being held (only its open rows' look-alikes are).
+ * Reads a folder's listing through, keeping only the messages that share a key with an open row: one that
+ * does not can be neither the copy of an open row nor taken for one by a re-check, so a folder of 200,000
+ * messages already imported is listed through without being held (only its open rows' look-alikes are).
+ * `listed` counts all.
  */
-export function couldPairWith(message: DestinationMessage, keys: OpenKeys): boolean {
-  if (keys.fingerprints.has(destinationFingerprint(message))) return true;
-  const id = normalizeMessageId(message.internetMessageId);
-  if (id !== null && keys.messageIds.has(id)) return true;
-  return keys.subjects.has(normalizeSubject(message.subject));
-}
-
-/** Reads a folder's listing through, keeping only what could pair with an open row; `listed` counts all. */
 export async function listCandidates(listing: AsyncIterable<DestinationMessage>, keys: OpenKeys): Promise<{ candidates: DestinationMessage[]; listed: number }> {
   const candidates: DestinationMessage[] = [];
   let listed = 0;
+  let batch: Array<{ message: DestinationMessage; keys: string[] }> = [];
+  const lookUp = (): void => {
+    const shared = keys.shared(batch.flatMap((b) => b.keys));
+    for (const b of batch) if (b.keys.some((key) => shared.has(key))) candidates.push(b.message);
+    batch = [];
+  };
   for await (const message of listing) {
     listed += 1;
-    if (couldPairWith(message, keys)) candidates.push(message);
+    batch.push({ message, keys: listedKeys(message) });
+    if (batch.length >= LOOKUP_BATCH) lookUp();
   }
+  if (batch.length > 0) lookUp();
   return { candidates, listed };
 }

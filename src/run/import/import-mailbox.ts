@@ -9,10 +9,11 @@ import { compareFolder, normalizeMessageId } from '../reconcile/compare.js';
 import { ClassifiedError } from '../../accounting/errors.js';
 import { PartialUploadError, PendingCreateError } from '../../destination/graph/upload-errors.js';
 import { compareFolderSegments, decodeTarget, folderDisplayName } from '../target.js';
-import { listCandidates, openKeysOf } from './destination-inventory.js';
+import { listCandidates, listedKeys, openRowKeys } from './destination-inventory.js';
 import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../../ledger/ledger.js';
+import type { FolderWork } from '../../ledger/folder-work.js';
 import type { Stats } from '../../accounting/stats.js';
-import type { DestinationMessage, FolderRef, MailboxDestination, UploadMethod } from '../../destination/types.js';
+import type { ClaimedIds, DestinationMessage, FolderRef, MailboxDestination, UploadMethod } from '../../destination/types.js';
 
 export interface MailboxImportOptions {
   readonly api: 'beta' | 'v1.0';
@@ -109,14 +110,21 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   // current folder's messages are still being queued: the 4 request slots never drain between folders.
   const uploads = new UploadQueue(ledger, destination, readerFor, stats, mailbox, options);
   // Of the folder's listing only what could pair with an open row is kept (destination-inventory.ts), and
-  // of its rows only the open ones: what a folder already holds stays in Graph and in SQLite.
-  const prepare = async (target: string): Promise<{ folder: FolderRef | null; open: MessageRow[]; inventory: DestinationMessage[]; listed: number }> => {
+  // its open rows stay in SQLite, read a page at a time (ledger/folder-work.ts): what a folder already holds
+  // stays in Graph and in SQLite, and what it has still to import is read as the uploads go.
+  const works = new Set<FolderWork>();
+  const closeWork = (work: FolderWork): void => {
+    works.delete(work);
+    work.close();
+  };
+  const prepare = async (target: string): Promise<{ folder: FolderRef | null; work: FolderWork; inventory: DestinationMessage[]; listed: number }> => {
     const segments = decodeTarget(target);
     const folder = options.dryRun ? await destination.findFolder(segments) : await destination.ensureFolder(segments);
-    const open = ledger.openFor(mailbox, target);
-    if (!folder) return { folder, open, inventory: [], listed: 0 };
-    const { candidates, listed } = await listCandidates(destination.listMessages(folder), openKeysOf(open));
-    return { folder, open, inventory: candidates, listed };
+    const work = ledger.folderWork(mailbox, target, openRowKeys);
+    works.add(work);
+    if (!folder) return { folder, work, inventory: [], listed: 0 };
+    const { candidates, listed } = await listCandidates(destination.listMessages(folder), work);
+    return { folder, work, inventory: candidates, listed };
   };
   const started = (target: string | undefined): Promise<Awaited<ReturnType<typeof prepare>>> | null => {
     if (target === undefined) return null;
@@ -128,30 +136,46 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     let next = started(targets[0]);
     for (let i = 0; i < targets.length && next; i++) {
       const target = targets[i] as string;
-      const { folder, open, inventory, listed } = await next;
+      const { folder, work, inventory, listed } = await next;
       next = options.signal?.aborted || uploads.fatal ? null : started(targets[i + 1]);
       const listedAt = Date.now();
       const settledIds = ledger.settledDestIdsAmong(mailbox, target, inventory.map((m) => m.id));
-      const toUpload = settleAgainstInventory(open, inventory, settledIds, ledger);
-      counters.alreadyPresent += toUpload.present;
-      counters.imported += toUpload.recovered;
-      counters.recovered += toUpload.recovered;
-      counters.done += toUpload.present + toUpload.recovered;
-      if (options.dryRun || !folder) continue;
+      const unclaimed = inventory.filter((m) => !settledIds.has(m.id) && !m.isDraft);
+      // Only the open rows that share a key with an unclaimed listed message can pair with one; the others
+      // are missing whatever the comparison says of the rest (a first run into a new folder reads none).
+      const settled = settleAgainstInventory(work.rowsSharing([...new Set(unclaimed.flatMap(listedKeys))]), unclaimed, ledger);
+      counters.alreadyPresent += settled.present;
+      counters.imported += settled.recovered;
+      counters.recovered += settled.recovered;
+      counters.done += settled.present + settled.recovered;
+      if (options.dryRun || !folder) {
+        closeWork(work);
+        continue;
+      }
+      // What is still open now is what the comparison left missing: fixed, in upload order, as the folder's uploads.
+      const { total, unanswered } = work.fixUploads();
       // A create an earlier run left in flight that the listing did not show may still land: the listing
-      // proves nothing until its landing window has passed, so it is re-checked then, not sent now.
+      // proves nothing until its landing window has passed, so it is re-checked then, not sent now. These
+      // are held (as re-checks), the rest are read a page at a time as they are queued.
       const landingWindowMs = options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS;
       const young = (row: MessageRow): boolean => isUnanswered(row) && row.attemptAt !== null && Date.parse(row.attemptAt) + landingWindowMs > listedAt;
-      const later = toUpload.rows.filter(young);
-      const now = toUpload.rows.filter((row) => !young(row));
+      const later: MessageRow[] = [];
+      for (const page of work.uploadPages(unanswered)) later.push(...page.filter(young));
       const waiting = later.length === 0 ? '' : `, ${later.length} left in flight by an earlier run to re-check once they can no longer land`;
-      log(`${mailbox}: ${folderDisplayName(target)}: ${listed} already in the folder, ${now.length} to upload${waiting}`);
+      log(`${mailbox}: ${folderDisplayName(target)}: ${listed} already in the folder, ${total - later.length} to upload${waiting}`);
       // Every message id the folder held before this upload that a lookup for an open row could find, or
-      // that an open row already accounts for: a lookup after an ambiguous create that finds only these
-      // found nothing of ours. (One that shares no key with an open row cannot be found by its lookup.)
-      const claimed = new Set([...inventory.map((m) => m.id), ...open.flatMap((r) => (r.destId ? [r.destId] : []))]);
+      // that a row of the folder records as its own (in the ledger: those this run puts in, too): a lookup
+      // after an ambiguous create that finds only these found nothing of ours. (One that shares no key with
+      // an open row cannot be found by its lookup.)
+      const listedIds = new Set(inventory.map((m) => m.id));
+      const claimed: ClaimedIds = { has: (id) => listedIds.has(id) || ledger.destIdRecorded(mailbox, target, id) };
       for (const row of later) uploads.recheckLater(row, row.method ?? 'importMime', Date.parse(row.attemptAt as string), folder, claimed);
-      await uploads.add(now, folder, claimed);
+      const rechecked = new Set(later.map((row) => row.id));
+      for (const page of work.uploadPages()) {
+        await uploads.add(page.filter((row) => !rechecked.has(row.id)), folder, claimed);
+        if (uploads.fatal || options.signal?.aborted) break;
+      }
+      closeWork(work);
     }
     await uploads.finish();
     return { mailbox, fatal: null };
@@ -162,6 +186,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     }
     throw error;
   } finally {
+    for (const work of works) work.close();
     uploads.close();
     for (const reader of readers.values()) await reader.then((r) => r.close()).catch(() => undefined);
   }
@@ -169,13 +194,15 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
 
 /**
  * Matches the folder's unsettled rows against what the destination holds that no settled row accounts
- * for (`claimed`: the settled rows' destination ids among the listing's candidates), with reconcile's own comparison (fingerprint, then Message-ID, then subject for messages Exchange
- * could not date), so the import and the proof afterwards agree on what "already there" means. A matched
- * in-flight row is our own create from a crash window (imported); a matched pending or failed row was
- * there before us (already present). A dry run writes these to its scratch ledger.
+ * for (`unclaimed`: the listing's candidates less drafts and the settled rows' destination ids), with
+ * reconcile's own comparison (fingerprint, then Message-ID, then subject for messages Exchange could not
+ * date), so the import and the proof afterwards agree on what "already there" means. `rows` need only be
+ * those sharing a key with an unclaimed message: no other can pair, so leaving them out changes no pair.
+ * A matched in-flight row is our own create from a crash window (imported); a matched pending or failed
+ * row was there before us (already present). A dry run writes these to its scratch ledger.
  */
-function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly DestinationMessage[], claimed: ReadonlySet<string>, ledger: Ledger): { rows: MessageRow[]; present: number; recovered: number } {
-  const unclaimed = inventory.filter((m) => !claimed.has(m.id) && !m.isDraft);
+function settleAgainstInventory(rows: readonly MessageRow[], unclaimed: readonly DestinationMessage[], ledger: Ledger): { present: number; recovered: number } {
+  if (rows.length === 0 || unclaimed.length === 0) return { present: 0, recovered: 0 };
   // Rows whose create went out first: a copy that landed is theirs before it is a look-alike pending row's.
   const open = [...rows.filter((r) => isUnsettled(r) && isUnanswered(r)), ...rows.filter((r) => isUnsettled(r) && !isUnanswered(r))];
   const byKey = new Map(open.map((r) => [String(r.id), r]));
@@ -205,8 +232,7 @@ function settleAgainstInventory(rows: readonly MessageRow[], inventory: readonly
       ledger.markPresent(row.id, pair.destination.id);
     }
   }
-  const missing = new Set(comparison.missing.map((s) => s.key));
-  return { rows: open.filter((r) => missing.has(String(r.id))), present, recovered };
+  return { present, recovered };
 }
 
 /**
@@ -271,7 +297,7 @@ class UploadQueue {
     });
   }
 
-  async add(rows: readonly MessageRow[], folder: FolderRef, claimed: Set<string>): Promise<void> {
+  async add(rows: readonly MessageRow[], folder: FolderRef, claimed: ClaimedIds): Promise<void> {
     for (const row of rows) {
       if (this.fatal || this.options.signal?.aborted) return;
       await this.queue.onSizeLessThan(this.queue.concurrency);
@@ -283,7 +309,7 @@ class UploadQueue {
    * Looks for the create of `row` sent at `sentAt` once it can no longer land, and sends it again only if
    * it is not there. Interrupted before then, the row stays in flight for the next run.
    */
-  recheckLater(row: MessageRow, method: UploadMethod, sentAt: number, folder: FolderRef, claimed: Set<string>): void {
+  recheckLater(row: MessageRow, method: UploadMethod, sentAt: number, folder: FolderRef, claimed: ClaimedIds): void {
     const due = sentAt + (this.options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS);
     const key = lookAlikeKey(row);
     this.hold(key);
@@ -343,7 +369,7 @@ class UploadQueue {
   }
 
   /** `resend`: the row's own re-check sends it again, and so holds its look-alike key already. */
-  private async upload(row: MessageRow, folder: FolderRef, claimed: Set<string>, resend = false): Promise<void> {
+  private async upload(row: MessageRow, folder: FolderRef, claimed: ClaimedIds, resend = false): Promise<void> {
     if (this.fatal || this.options.signal?.aborted) return;
     const key = lookAlikeKey(row);
     if (!resend) {
@@ -362,7 +388,7 @@ class UploadQueue {
     }
   }
 
-  private async send(row: MessageRow, folder: FolderRef, claimed: Set<string>): Promise<void> {
+  private async send(row: MessageRow, folder: FolderRef, claimed: ClaimedIds): Promise<void> {
     const { ledger, stats, mailbox } = this;
     const counters = stats.mailbox(mailbox);
     const mime = await this.readMessage(row);
@@ -382,7 +408,6 @@ class UploadQueue {
     };
     try {
       const result = await this.destination.upload({ folder, mime, method, fingerprint: row.fingerprint ?? '', onSend });
-      claimed.add(result.id);
       ledger.markImported(row.id, result.id, result.method);
       counters.imported += 1;
       counters.bytesUploaded += mime.length;
@@ -400,7 +425,7 @@ class UploadQueue {
   }
 
   /** The landing window of an unanswered create has passed: it is there (ours), or it is sent again. */
-  private async recheck(row: MessageRow, method: UploadMethod, folder: FolderRef, claimed: Set<string>): Promise<void> {
+  private async recheck(row: MessageRow, method: UploadMethod, folder: FolderRef, claimed: ClaimedIds): Promise<void> {
     const counters = this.stats.mailbox(this.mailbox);
     if (this.fatal || this.options.signal?.aborted) return;
     const mime = await this.readMessage(row);
@@ -410,7 +435,6 @@ class UploadQueue {
     try {
       const landed = await this.destination.confirmCreate(request, method, hint, claimed);
       if (landed) {
-        claimed.add(landed.id);
         this.ledger.markImported(row.id, landed.id, landed.method);
         counters.imported += 1;
         counters.recovered += 1;
