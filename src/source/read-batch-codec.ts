@@ -1,10 +1,10 @@
 /**
  * How a batch of entries and its outcomes cross between the main thread and a read worker: as a few flat
- * arrays rather than an array of objects. Structured cloning walks every object and property on both sides;
- * for 32 small entries that cost more than reading them (measured on 150,000 messages of about 11 KB:
- * postMessage was 6 % of the main thread's time and 11 % of the worker's). Numbers go in one Float64Array,
- * header blocks in one buffer, and the rare strings (names, errors, reasons) in plain string arrays, which
- * clone cheaply.
+ * arrays rather than an array of objects. Structured cloning walks every object and property on both
+ * sides, and the main thread is the one every entry waits on; here numbers go in one Float64Array (handed
+ * over), header blocks in one buffer (handed over), and the rare strings (names, errors, reasons) in plain
+ * string arrays, which clone cheaply. (A CPU profile made with --cpu-prof on a loaded machine charged
+ * postMessage with far more than this saves: its samples are wall-clock time, see bench/issue-13-results.md.)
  */
 import type { CentralEntry } from './central-directory.js';
 import type { EntryOutcome } from './read-entry.js';
