@@ -36,7 +36,7 @@ GROUP BY z.mailbox ORDER BY z.mailbox`;
 /**
  * Spam per rule, messages per year of their date, imported messages per upload method, and messages per
  * date source. One sort of the table for all four (into the few distinct combinations), not one each:
- * on 150,000 rows each sort cost about 150 ms of a single thread after the scan.
+ * on 150,000 rows the four cost 376-495 ms of a single thread after the scan, the one 335-369 ms.
  */
 export const BREAKDOWN_SQL = `
 WITH g AS MATERIALIZED (
