@@ -31,7 +31,7 @@ import { classifySpam } from '../src/policy/spam.js';
 import { mapFolder } from '../src/policy/folder-map.js';
 import { folderFilter } from '../src/policy/folder-filter.js';
 import { deduplicateRun } from '../src/run/scan/deduplicate.js';
-import { encodeTarget, targetScope } from '../src/run/target.js';
+import { encodeTarget, targetScope } from '../src/policy/target.js';
 import { Ledger } from '../src/ledger/ledger.js';
 import type { NewEntryRow } from '../src/ledger/ledger.js';
 

@@ -14,7 +14,7 @@ export const LEDGER_VERSION = 1;
  * - zips.copy_of: another zip of this run with the same content, of which this one is a copy;
  * - zips.notes: what this run found worth saying about the zip (JSON array of sentences);
  * - messages.crc32: the entry's CRC-32, so "identical content" can be told without reading it again;
- * - messages.scope: the duplicate scope of the target (run/target.ts targetScope), for grouping in SQL;
+ * - messages.scope: the duplicate scope of the target (policy/target.ts targetScope), for grouping in SQL;
  * - messages.attempt_at: when the last create was sent, to know when it can no longer land;
  * - messages.header_defects: lines inside the header block that are not header fields.
  */

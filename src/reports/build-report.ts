@@ -1,5 +1,5 @@
 import type { Ledger, ZipRecord } from '../ledger/ledger.js';
-import { compareFolderPaths, displayTarget } from '../run/target.js';
+import { compareFolderPaths, displayTarget } from '../policy/target.js';
 import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
 import { zipLabels } from './zip-labels.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeTarget, displayTarget, encodeTarget, targetScope } from '../../src/run/target.js';
+import { decodeTarget, displayTarget, encodeTarget, targetScope } from '../../src/policy/target.js';
 
 describe('stored target folders', () => {
   it('turn back into the same segments, a "/" inside a name included', () => {

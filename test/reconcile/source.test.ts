@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bucketSource } from '../../src/run/reconcile/source.js';
-import { encodeTarget } from '../../src/run/target.js';
+import { encodeTarget } from '../../src/policy/target.js';
 import type { MessageRow } from '../../src/ledger/ledger.js';
 import type { Verdict } from '../../src/policy/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareFolderPaths, compareFolderSegments, encodeTarget, folderDisplayName } from '../../src/run/target.js';
+import { compareFolderPaths, compareFolderSegments, encodeTarget, folderDisplayName } from '../../src/policy/target.js';
 
 describe('folder order', () => {
   it('puts a parent before its children, whatever the characters after it', () => {

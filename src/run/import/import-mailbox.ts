@@ -8,7 +8,7 @@ import { prepareForUpload } from '../../message/prepare-upload.js';
 import { compareFolder, normalizeMessageId } from '../reconcile/compare.js';
 import { ClassifiedError } from '../../accounting/errors.js';
 import { PartialUploadError, PendingCreateError } from '../../destination/graph/upload-errors.js';
-import { compareFolderSegments, decodeTarget, folderDisplayName } from '../target.js';
+import { compareFolderSegments, decodeTarget, folderDisplayName } from '../../policy/target.js';
 import { listCandidates, listedKeys, openRowKeys } from './destination-inventory.js';
 import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../../ledger/ledger.js';
 import type { FolderWork } from '../../ledger/folder-work.js';

@@ -11,7 +11,7 @@ import { ExitCode } from '../../accounting/exit-codes.js';
 import { Stats } from '../../accounting/stats.js';
 import { Ledger } from '../../ledger/ledger.js';
 import { scanZips, type ScanOptions, type ZipToScan } from '../scan/scan.js';
-import { decodeTarget, folderDisplayName } from '../target.js';
+import { decodeTarget, folderDisplayName } from '../../policy/target.js';
 import { compareFolder } from './compare.js';
 import { findLeftoverDrafts } from './drafts.js';
 import { nameArchivedMissing } from './archive.js';

@@ -2,7 +2,7 @@
  * Turns one mailbox's folder comparisons into report rows and lines. Pure: comparisons in, rows out; the
  * reading and comparing happen in reconcile.ts.
  */
-import { displayTarget } from '../target.js';
+import { displayTarget } from '../../policy/target.js';
 import type { FolderComparison } from './compare.js';
 import type { DraftMatch } from './drafts.js';
 import type { ReconcileSourceMessage, SourceBucket } from './source.js';

@@ -5,7 +5,7 @@
  */
 import { fingerprint } from '../../message/fingerprint.js';
 import { datedByDateHeader } from '../../message/types.js';
-import { compareFolderSegments, decodeTarget } from '../target.js';
+import { compareFolderSegments, decodeTarget } from '../../policy/target.js';
 import type { MessageRow } from '../../ledger/ledger.js';
 import type { LedgerEntry } from './ledger-lookup.js';
 import type { ComparableSource } from './compare.js';

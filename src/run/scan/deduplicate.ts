@@ -7,7 +7,7 @@
  */
 import { DuplicateTracker } from '../../policy/duplicates.js';
 import { normalizeSubject } from '../../message/fingerprint.js';
-import { targetScope } from '../target.js';
+import { targetScope } from '../../policy/target.js';
 import type { DedupRow, DuplicateDecisionRow, Ledger, ZipRecord } from '../../ledger/ledger.js';
 
 /** Per zip of the run: duplicates whose original lies in a zip outside the run (delivered from there). */

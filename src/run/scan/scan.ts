@@ -3,7 +3,7 @@ import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders
 import { summarizeMessage } from '../../message/summarize.js';
 import { classifySpam } from '../../policy/spam.js';
 import { mapFolder } from '../../policy/folder-map.js';
-import { encodeTarget, targetScope } from '../target.js';
+import { encodeTarget, targetScope } from '../../policy/target.js';
 import { deduplicateRun, type OutsideOriginals } from './deduplicate.js';
 import type { Ledger, NewEntryRow, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
