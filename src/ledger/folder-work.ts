@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { MessageRow } from './ledger.js';
+import type { MessageRow } from './rows.js';
 
 /**
  * How many ledger rows of one folder the import reads at once, and a hook told the size of each read.
