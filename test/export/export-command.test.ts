@@ -7,30 +7,24 @@ import { runCli } from '../helpers/run-cli.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { DAY_MS } from '../workmail-emulator/organisation.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
-import { AWS_ENV, BUCKET, exportArgs, jobsPerMailbox, objectExists, readMap } from './harness.js';
+import { AWS_ENV, BUCKET, exportArgs, jobsPerMailbox, objectExists, readMap, setAwsEnv } from './harness.js';
 
 const FAILING = 'user03@example.awsapps.com';
 const ERROR_INFO = 'The mailbox could not be read: MailboxCorrupted.';
 
 let s3: S3Server;
 let emulator: WorkMailEmulator | null = null;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   s3 = await startS3Server([BUCKET]);
   // The SDK's credential chain reads the process environment, as it would in production.
-  for (const [key, value] of Object.entries(AWS_ENV)) {
-    saved[key] = process.env[key];
-    process.env[key] = value;
-  }
+  restoreEnv = setAwsEnv();
 });
 
 afterAll(async () => {
   await s3?.close();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restoreEnv?.();
 });
 
 afterEach(async () => {

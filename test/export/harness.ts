@@ -31,6 +31,18 @@ export function exportArgs(emulator: WorkMailEmulator, state: string, mapOut: st
  */
 export const AWS_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', EML_IMPORT_EXPORT_POLL_MS: '40' };
 
+/** Puts AWS_ENV into this process's environment, for the SDK clients a test makes in-process; returns the undo. */
+export function setAwsEnv(): () => void {
+  const saved = Object.keys(AWS_ENV).map((key) => [key, process.env[key]] as const);
+  Object.assign(process.env, AWS_ENV);
+  return () => {
+    for (const [key, value] of saved) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+}
+
 export function readMap(path: string): { zip: string; mailbox: string }[] {
   return parse(readFileSync(path, 'utf8'), { columns: true, skip_empty_lines: true }) as { zip: string; mailbox: string }[];
 }

@@ -9,7 +9,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { tenantEnv } from '../helpers/tenant.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
-import { AWS_ENV, BUCKET, exportArgs } from './harness.js';
+import { AWS_ENV, BUCKET, exportArgs, setAwsEnv } from './harness.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const FAILING = 'user02@example.awsapps.com';
@@ -17,26 +17,20 @@ const FAILING = 'user02@example.awsapps.com';
 let s3: S3Server;
 let workmail: WorkMailEmulator;
 let graph: Emulator;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   s3 = await startS3Server([BUCKET]);
   workmail = await startWorkMailEmulator({ s3, users: defaultUsers(2), jobDurationMs: 150, failures: { [FAILING]: 'Export failed: the mailbox is on legal hold.' } });
   graph = await startEmulator({ mailboxes: [ANN] });
-  for (const [key, value] of Object.entries(AWS_ENV)) {
-    saved[key] = process.env[key];
-    process.env[key] = value;
-  }
+  restoreEnv = setAwsEnv();
 });
 
 afterAll(async () => {
   await graph?.close();
   await workmail?.close();
   await s3?.close();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restoreEnv?.();
 });
 
 describe('eml-import --map map.csv --wait-for-exports', () => {

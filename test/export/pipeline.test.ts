@@ -7,7 +7,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { tenantEnv } from '../helpers/tenant.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
-import { AWS_ENV, BUCKET, exportArgs, readMap } from './harness.js';
+import { AWS_ENV, BUCKET, exportArgs, readMap, setAwsEnv } from './harness.js';
 
 const DOMAIN = 'contoso.onmicrosoft.com';
 const FAST = 'user01@example.awsapps.com';
@@ -17,27 +17,21 @@ const FAILING = 'user03@example.awsapps.com';
 let s3: S3Server;
 let workmail: WorkMailEmulator;
 let graph: Emulator;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   s3 = await startS3Server([BUCKET]);
   const durations: Record<string, number> = { [FAST]: 200, [SLOW]: 4000, [FAILING]: 3000 };
   workmail = await startWorkMailEmulator({ s3, users: defaultUsers(3), messagesPerZip: 4, jobDurationMs: (u) => durations[u.email] ?? 300, failures: { [FAILING]: 'Export failed: the mailbox is on legal hold.' } });
   graph = await startEmulator({ mailboxes: [`user01@${DOMAIN}`, `user02@${DOMAIN}`, `user03@${DOMAIN}`] });
-  for (const [key, value] of Object.entries(AWS_ENV)) {
-    saved[key] = process.env[key];
-    process.env[key] = value;
-  }
+  restoreEnv = setAwsEnv();
 });
 
 afterAll(async () => {
   await graph?.close();
   await workmail?.close();
   await s3?.close();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restoreEnv?.();
 });
 
 // Reading zips from S3 is the S3 source's work (branch s3, issue 15's first half). Until it is merged there

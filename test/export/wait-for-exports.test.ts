@@ -9,7 +9,7 @@ import { ExportJobStore } from '../../src/export/job-store.js';
 import { s3ObjectProbe } from '../../src/export/s3-probe.js';
 import { configureS3 } from '../../src/source/s3/index.js';
 import { awaitExports, type Arrival } from '../../src/export/wait-for-exports.js';
-import { AWS_ENV, BUCKET, exportArgs, objectExists, readMap } from './harness.js';
+import { AWS_ENV, BUCKET, exportArgs, objectExists, readMap, setAwsEnv } from './harness.js';
 
 const FAST = 'user01@example.awsapps.com';
 const SLOW = 'user02@example.awsapps.com';
@@ -17,25 +17,19 @@ const FAILING = 'user03@example.awsapps.com';
 
 let s3: S3Server;
 let emulator: WorkMailEmulator;
-const saved: Record<string, string | undefined> = {};
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   s3 = await startS3Server([BUCKET]);
   const durations: Record<string, number> = { [FAST]: 200, [SLOW]: 2500, [FAILING]: 800 };
   emulator = await startWorkMailEmulator({ s3, users: defaultUsers(3), jobDurationMs: (user) => durations[user.email] ?? 500, failures: { [FAILING]: 'Export failed: KMS key is disabled.' } });
-  for (const [key, value] of Object.entries(AWS_ENV)) {
-    saved[key] = process.env[key];
-    process.env[key] = value;
-  }
+  restoreEnv = setAwsEnv();
 });
 
 afterAll(async () => {
   await emulator?.close();
   await s3?.close();
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  restoreEnv?.();
 });
 
 async function until(condition: () => boolean): Promise<void> {
