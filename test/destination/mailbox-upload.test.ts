@@ -132,6 +132,33 @@ describe('Graph destination uploads (emulator)', () => {
     expect(await mailbox.findMessage(folder, 'f'.repeat(64), { ...hint, messageId: '<absent@example.com>' })).toEqual([]);
   });
 
+  // A subject or Message-ID too long for a URL (flanker's long-header.eml has a 130,000-character subject):
+  // the lookup after an unanswered create was refused (431 here, 400 or 414 at Graph) and the message failed.
+  it('findMessage looks for a message whose subject or Message-ID is too long for a URL by reading the folder', async () => {
+    const longFolder = await mailbox.ensureFolder(['inbox', 'Long subjects']);
+    const words = 'Die heiße Zypernsonne quälte Max und Victoria ja böse auf dem Weg bis zur Küste '.repeat(300).trim();
+    const bytes = Buffer.from(words);
+    const encodedWords: string[] = [];
+    for (let at = 0; at < bytes.length; at += 30) encodedWords.push(`=?utf-8?q?${bytes.subarray(at, at + 30).toString('hex').replace(/(..)/g, '=$1').toUpperCase()}?=`);
+    const undated = buildMime({ subject: encodedWords.join('\r\n ') });
+    const longId = buildMime({ subject: 'short subject, long id', date: 'Sun, 10 Mar 2024 10:00:00 +0000', messageId: `<${'x'.repeat(3000)}@example.com>` });
+    const other = buildMime({ subject: 'a neighbour', date: 'Sun, 10 Mar 2024 10:00:00 +0000' });
+    const ids = new Map<Buffer, string>();
+    for (const mime of [other, undated, longId]) ids.set(mime, (await mailbox.upload({ folder: longFolder, mime, method: 'importMime', fingerprint: hintOf(mime).fingerprint })).id);
+    const requestsBefore = harness.emulator.inspect.requests().length;
+    for (const mime of [undated, longId]) {
+      const { fingerprint, ...hint } = hintOf(mime);
+      expect(hint.subject.length + (hint.messageId?.length ?? 0)).toBeGreaterThan(2000);
+      expect((await mailbox.findMessage(longFolder, fingerprint, hint)).map((m) => m.id)).toEqual([ids.get(mime)]);
+    }
+    const sent = harness.emulator.inspect.requests().slice(requestsBefore);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((r) => r.status >= 400)).toEqual([]);
+    // Absent, it is reported absent (and then sent again), not failed.
+    const { fingerprint: _f, ...hint } = hintOf(undated);
+    expect(await mailbox.findMessage(folder, 'f'.repeat(64), hint)).toEqual([]);
+  });
+
   /** Uploads under a one-off fault; the upload must end in PendingCreateError, never a silent resend. */
   async function uploadUnanswered(mime: Buffer, method: 'json' | 'importMime', fault: FaultKind, path: RegExp): Promise<PendingCreateError> {
     harness.emulator.configure({ faults: { schedule: [{ kind: fault, nth: 1, method: 'POST', path }] } });

@@ -3,10 +3,10 @@
  * (JSON path), else by Message-ID, else by the sent date, each narrowed by comparing fingerprints computed
  * the way the source computes them.
  */
-import { fingerprint as fingerprintOf, normalizeSubject, subjectsAgree } from '../../message/fingerprint.js';
+import { fingerprint as fingerprintOf, normalizeMessageId, normalizeSubject, subjectsAgree } from '../../message/fingerprint.js';
 import type { DestinationMessage, FolderRef, MessageHint } from '../types.js';
 import type { GraphRequester } from './graph-requester.js';
-import { messageQuery, toDestinationMessage, type GraphMessage } from './inventory.js';
+import { listMessages, messageQuery, toDestinationMessage, type GraphMessage } from './inventory.js';
 import { FINGERPRINT_PROPERTY_ID, propertyEqualsFilter } from './named-property.js';
 import { odataDateTime, odataString, segment, userPath } from './odata.js';
 import { collectAll } from './paging.js';
@@ -86,6 +86,29 @@ function couldBeDated(candidate: DestinationMessage, date: Date | null): boolean
   return Math.abs(sent - date.getTime()) <= MAX_READING_DIFFERENCE_MS;
 }
 
+/**
+ * The longest request path a lookup sends. Graph's front doors refuse longer URLs (400 "Request Too Long",
+ * 414, 431; 2,048 characters is the documented limit of a whole URL for Entra's advanced queries), and a
+ * refused lookup failed its message: a 130,000-character subject (flanker's long-header.eml) was never
+ * imported after an unanswered create (CI, corpus kill test). A lookup past this is done by reading the
+ * folder and comparing here instead: slower, and only for the rare message with such a subject or Message-ID.
+ */
+export const MAX_LOOKUP_PATH_CHARS = 2_000;
+
+/** What a `$filter` of `kind` selects, decided here for a lookup too long to send. */
+function selectedBy(kind: LookupKind, fingerprint: string, hint: MessageHint, candidate: DestinationMessage): boolean {
+  switch (kind) {
+    case 'property':
+      return candidate.importFingerprint === fingerprint;
+    case 'message-id':
+      return normalizeMessageId(candidate.internetMessageId) === normalizeMessageId(hint.messageId);
+    case 'sent-date':
+      return hint.date !== null && candidate.sentDateTime !== null && Date.parse(candidate.sentDateTime) === Date.parse(odataDateTime(hint.date));
+    case 'subject':
+      return normalizeSubject(candidate.subject) === normalizeSubject(hint.subject);
+  }
+}
+
 export async function findMessage(
   http: GraphRequester,
   mailbox: string,
@@ -95,9 +118,15 @@ export async function findMessage(
 ): Promise<DestinationMessage[]> {
   const messages = `${userPath(mailbox)}/mailFolders/${segment(folder.id)}/messages`;
   for (const { kind, filter } of lookupFilters(fingerprint, hint)) {
-    const raw = await collectAll<GraphMessage>(http, mailbox, `${messages}${messageQuery({ filter, top: 100 })}`);
-    const found = raw.map(toDestinationMessage).filter((m) => matches(m, kind, fingerprint, hint));
-    if (found.length > 0) return found;
+    const path = `${messages}${messageQuery({ filter, top: 100 })}`;
+    const found: DestinationMessage[] = [];
+    if (path.length <= MAX_LOOKUP_PATH_CHARS) {
+      for (const raw of await collectAll<GraphMessage>(http, mailbox, path)) found.push(toDestinationMessage(raw));
+    } else {
+      for await (const m of listMessages(http, mailbox, folder)) if (selectedBy(kind, fingerprint, hint, m)) found.push(m);
+    }
+    const matching = found.filter((m) => matches(m, kind, fingerprint, hint));
+    if (matching.length > 0) return matching;
   }
   return [];
 }
