@@ -23,7 +23,7 @@ Examples:
 
 The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
 Exit status: 0 all good, 1 something unreadable, failed or missing (see the report), 2 usage,
-configuration or authentication error (a bare eml-import prints this help and exits 2).`;
+configuration or authentication error. A bare eml-import prints this help (exit 0).`;
 
 /** The version in package.json, the same from src/ (tsx) and dist/ (built): both are two levels down. */
 function packageVersion(): string {
@@ -104,10 +104,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   program.addCommand(importCommand, { isDefault: true }).addCommand(reconcileCommand).addCommand(doctorCommand).addCommand(exportCommand).addCommand(planCommand).addCommand(reportCommand);
 
-  // A bare `eml-import` is someone finding their way: the overview helps more than "missing argument".
+  // A bare `eml-import` is someone finding their way: the overview, as --help gives it, not an error about a
+  // missing argument. Nothing is read or written, so it ends like --help (exit 0).
   if (argv.length === 0) {
-    program.outputHelp({ error: true });
-    return ExitCode.usage;
+    program.outputHelp();
+    return ExitCode.ok;
   }
   const notACommand = unknownCommandProblem(argv[0]!, ['help', ...program.commands.map((c) => c.name())]);
   if (notACommand !== null) {

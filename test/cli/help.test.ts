@@ -68,12 +68,14 @@ describe('--help of each command', () => {
     expect(plan.stdout.replace(/\s+/g, ' ')).toContain('--parallel <n> mailboxes imported at once on each machine (default 4)');
   });
 
-  it('a bare eml-import shows the help (on stderr, exit 2), not an error about a missing argument', async () => {
+  it('a bare eml-import shows the help as --help does (stdout, exit 0), not an error about a missing argument', async () => {
     const run = await runCli([]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toContain('Usage: eml-import');
-    expect(run.stderr).toContain('reconcile');
-    expect(run.stderr).not.toContain('missing required argument');
+    const help = await runCli(['--help']);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Usage: eml-import');
+    expect(run.stdout).toContain('reconcile');
+    expect(run.stdout).toBe(help.stdout);
+    expect(run.stderr).toBe('');
   });
 
   it('prints every error with one prefix: commander\'s, usage errors and problems found at start-up', async () => {
