@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { S3_TEST_CREDENTIALS, S3TestServer } from '../test/s3/s3-server.js';
+import { measuredPid, threadCpuSeconds } from './proc-threads.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { zip: { type: 'string' }, 'latency-ms': { type: 'string', default: '0' } } });
@@ -31,6 +32,9 @@ interface Measurement {
   readonly cpuSeconds: number;
   readonly peakRssMb: number;
   readonly exitCode: number | null;
+  /** CPU seconds of the main thread and of the busiest other thread (a read worker): the one that binds. */
+  readonly mainCpu: number;
+  readonly busiestOtherCpu: number;
 }
 
 const TIME = '/usr/bin/time';
@@ -41,11 +45,22 @@ async function measure(args: readonly string[], env: Record<string, string>): Pr
   const report = join(tmpdir(), `eml-import-s3-bench-${process.pid}.time`);
   const started = process.hrtime.bigint();
   const child = spawn(TIME, ['-f', '%U %S %M', '-o', report, process.execPath, ...args], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT, env: { ...process.env, ...env } });
+  // Per thread: the S3 path moves work between the main thread and the read worker, and the busier of the
+  // two bounds the wall time on an idle machine.
+  const threads = new Map<number, number>();
+  let measured: number | undefined;
+  const poll = setInterval(() => {
+    measured ??= child.pid === undefined ? undefined : measuredPid(child.pid, true);
+    if (measured !== undefined) threadCpuSeconds(measured, threads);
+  }, 50);
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(poll);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const mainCpu = measured === undefined ? NaN : (threads.get(measured) ?? NaN);
+  const busiestOtherCpu = Math.max(0, ...[...threads].filter(([tid]) => tid !== measured).map(([, cpu]) => cpu));
   const [user, system, peakKb] = readFileSync(report, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);
   rmSync(report, { force: true });
-  return { seconds, cpuSeconds: (user ?? NaN) + (system ?? NaN), peakRssMb: (peakKb ?? NaN) / 1024, exitCode };
+  return { seconds, cpuSeconds: (user ?? NaN) + (system ?? NaN), peakRssMb: (peakKb ?? NaN) / 1024, exitCode, mainCpu, busiestOtherCpu };
 }
 
 async function main(): Promise<void> {
@@ -69,8 +84,8 @@ async function main(): Promise<void> {
       rows.push({ label: `s3://…/export.zip --dry-run${shown}`, args: [cli, uri, '--dry-run', '--json', '--no-progress', ...s3, ...mode], s3: true, latency: 0 });
       if (latencyMs > 0) rows.push({ label: `s3://… --dry-run${shown}, +${latencyMs} ms per request`, args: [cli, uri, '--dry-run', '--json', '--no-progress', ...s3, ...mode], s3: true, latency: latencyMs });
     }
-    console.log('\n| command | wall s | wall ratio vs local | CPU s | CPU ratio vs local | peak RSS MB | GETs | GETs per MB read | bytes requested / zip size | S3 server CPU s | exit |');
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+    console.log('\n| command | wall s | wall ratio vs local | CPU s | CPU ratio vs local | main thread CPU s | busiest other thread CPU s | peak RSS MB | GETs | GETs per MB read | bytes requested / zip size | S3 server CPU s | exit |');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
     let local = NaN;
     let localCpu = NaN;
     for (const row of rows) {
@@ -89,7 +104,7 @@ async function main(): Promise<void> {
       const served = server.bytesServed;
       const s3Cells = row.s3 ? [String(gets), (gets / (served / 1e6)).toFixed(3), (served / zipBytes).toFixed(4), serverSeconds.toFixed(2)] : ['', '', '', ''];
       console.log(
-        `| ${row.label} | ${m.seconds.toFixed(2)} | ${(m.seconds / local).toFixed(2)} | ${m.cpuSeconds.toFixed(2)} | ${(m.cpuSeconds / localCpu).toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${s3Cells.join(' | ')} | ${m.exitCode} |`,
+        `| ${row.label} | ${m.seconds.toFixed(2)} | ${(m.seconds / local).toFixed(2)} | ${m.cpuSeconds.toFixed(2)} | ${(m.cpuSeconds / localCpu).toFixed(2)} | ${m.mainCpu.toFixed(2)} | ${m.busiestOtherCpu.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${s3Cells.join(' | ')} | ${m.exitCode} |`,
       );
     }
   } finally {
