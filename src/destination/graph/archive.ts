@@ -5,6 +5,7 @@
  */
 import { errorStatus } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
+import { MAX_LOOKUP_PATH_CHARS } from './limits.js';
 import { odataString, queryString, userPath } from './odata.js';
 
 export type ArchiveState =
@@ -33,6 +34,8 @@ export async function findArchive(http: GraphRequester, mailbox: string): Promis
 /** Whether the archive holds a message with this Message-ID (anywhere in it). */
 export async function archiveHasMessage(http: GraphRequester, mailbox: string, archiveMailboxId: string, messageId: string): Promise<boolean> {
   const query = queryString({ $filter: `internetMessageId eq ${odataString(messageId)}`, $select: 'id', $top: 1 });
+  // A Message-ID too long for a URL cannot be looked up this way: left missing, not a failed reconcile.
+  if (query.length + userPath(archiveMailboxId).length + '/messages'.length > MAX_LOOKUP_PATH_CHARS) return false;
   // Requests to the archive are paced with the user's mailbox (its governor), the safe assumption.
   const response = await http.request<{ value?: unknown[] }>(mailbox, {
     method: 'GET',

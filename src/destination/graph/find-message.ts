@@ -10,6 +10,7 @@ import { listMessages, messageQuery, toDestinationMessage, type GraphMessage } f
 import { FINGERPRINT_PROPERTY_ID, propertyEqualsFilter } from './named-property.js';
 import { odataDateTime, odataString, segment, userPath } from './odata.js';
 import { collectAll } from './paging.js';
+import { MAX_LOOKUP_PATH_CHARS } from './limits.js';
 
 export type LookupKind = 'property' | 'message-id' | 'sent-date' | 'subject';
 
@@ -86,14 +87,6 @@ function couldBeDated(candidate: DestinationMessage, date: Date | null): boolean
   return Math.abs(sent - date.getTime()) <= MAX_READING_DIFFERENCE_MS;
 }
 
-/**
- * The longest request path a lookup sends. Graph's front doors refuse longer URLs (400 "Request Too Long",
- * 414, 431; 2,048 characters is the documented limit of a whole URL for Entra's advanced queries), and a
- * refused lookup failed its message: a 130,000-character subject (flanker's long-header.eml) was never
- * imported after an unanswered create (CI, corpus kill test). A lookup past this is done by reading the
- * folder and comparing here instead: slower, and only for the rare message with such a subject or Message-ID.
- */
-export const MAX_LOOKUP_PATH_CHARS = 2_000;
 
 /** What a `$filter` of `kind` selects, decided here for a lookup too long to send. */
 function selectedBy(kind: LookupKind, fingerprint: string, hint: MessageHint, candidate: DestinationMessage): boolean {

@@ -18,3 +18,13 @@ export const UPLOAD_CHUNK_BYTES = 10 * 320 * 1024;
 /** Graph accepts at most five custom `x-` headers per message, each value at most 995 characters. */
 export const MAX_INTERNET_MESSAGE_HEADERS = 5;
 export const MAX_INTERNET_MESSAGE_HEADER_LENGTH = 995;
+
+/**
+ * The longest request path a lookup sends. Graph's front doors refuse longer URLs (400 "Request Too Long",
+ * 414, 431; 2,048 characters is the documented limit of a whole URL for Entra's advanced queries), and a
+ * refused lookup failed its message: a 130,000-character subject (flanker's long-header.eml) was never
+ * imported after an unanswered create (CI, corpus kill test). A lookup past this is done by reading the
+ * folder and comparing instead (find-message.ts): slower, and only for the rare message with such a subject or
+ * Message-ID. The archive check (archive.ts) leaves such a message missing rather than fail the reconcile.
+ */
+export const MAX_LOOKUP_PATH_CHARS = 2_000;
