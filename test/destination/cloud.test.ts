@@ -1,6 +1,6 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphCustomHosts, msalAuthority, resolveEndpoints } from '../../src/destination/graph/cloud.js';
+import { msalAuthority, resolveEndpoints } from '../../src/destination/graph/cloud.js';
 import { secretCredential } from '../../src/destination/graph/credentials.js';
 import { createTokenSource } from '../../src/destination/graph/token-source.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -81,13 +81,6 @@ describe('msalAuthority', () => {
 
   it('refuses a tenant that would change the authority path', () => {
     expect(() => msalAuthority(resolveEndpoints({}), '../evil')).toThrow(/--tenant/);
-  });
-});
-
-describe('graphCustomHosts', () => {
-  it('is empty for Microsoft Graph hosts and names any other host', () => {
-    expect([...graphCustomHosts(resolveEndpoints({ cloud: 'usgov-dod' }))]).toEqual([]);
-    expect([...graphCustomHosts(resolveEndpoints({ graphUrl: 'https://127.0.0.1:9443' }))]).toEqual(['127.0.0.1']);
   });
 });
 

@@ -271,6 +271,13 @@ describe('GraphHttp against the emulator', () => {
     expect(second.body.value.length).toBeGreaterThan(0);
   });
 
+  it('sends the token to no host but the Graph URL\'s: an absolute URL elsewhere is sent only without it', async () => {
+    const { graph } = await stack();
+    const before = graphLog().length;
+    await expect(graph.request(ANN, { method: 'GET', path: 'https://elsewhere.example/v1.0/users' })).rejects.toThrow(/will not send the token to https:\/\/elsewhere\.example/);
+    expect(graphLog()).toHaveLength(before);
+  });
+
   it('refuses a plain-http absolute URL instead of mangling it', async () => {
     const { graph } = await stack();
     await expect(graph.request(ANN, { method: 'GET', path: 'http://127.0.0.1:1/v1.0/users' })).rejects.toThrow(/https/);

@@ -88,13 +88,6 @@ export function msalAuthority(endpoints: CloudEndpoints, tenant: string): MsalAu
   return { authority, knownAuthorities: [new URL(endpoints.authorityHost).host] };
 }
 
-/** Host names the Graph client must treat as Graph (bearer token attached) besides Microsoft's own. */
-export function graphCustomHosts(endpoints: CloudEndpoints): Set<string> {
-  const host = new URL(endpoints.graphUrl).hostname;
-  const isPreset = Object.values(PRESETS).some((preset) => new URL(preset.graphUrl).hostname === host);
-  return isPreset ? new Set() : new Set([host]);
-}
-
 function httpsRoot(flag: string, value: string): string {
   let url: URL;
   try {
