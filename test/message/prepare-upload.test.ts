@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prepareForUpload } from '../../src/message/prepare-upload.js';
+import { bareLineEnds, prepareForUpload } from '../../src/message/prepare-upload.js';
+import { createPrng } from '../emulator/prng.js';
 
 const text = (b: Buffer): string => b.toString('latin1');
 
@@ -23,5 +24,24 @@ describe('prepareForUpload', () => {
   it('drops a leading byte-order mark and an mbox From line, nothing else', () => {
     expect(text(prepareForUpload(Buffer.from('\ufeffSubject: a\r\n\r\nb')))).toBe('Subject: a\r\n\r\nb');
     expect(text(prepareForUpload(Buffer.from('From ann@example.com Mon Mar 11 12:00:00 2024\nSubject: a\n\nFrom here on\n')))).toBe('Subject: a\r\n\r\nFrom here on\r\n');
+  });
+
+  it('counts line ends that are not CRLF as a byte-by-byte reading does, on every arrangement of CR, LF and text', () => {
+    const reference = (b: Buffer): number => {
+      let bare = 0;
+      for (let i = 0; i < b.length; i++) {
+        if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) bare += 1;
+        else if (b[i] === 0x0d && b[i + 1] !== 0x0a) bare += 1;
+      }
+      return bare;
+    };
+    const random = createPrng(13);
+    const alphabet = [0x0d, 0x0a, 0x61];
+    for (let n = 0; n < 3000; n++) {
+      const bytes = Buffer.from(Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * 3)] as number));
+      expect(bareLineEnds(bytes), JSON.stringify(bytes.toString('latin1'))).toBe(reference(bytes));
+      // What comes out has CRLF line ends only.
+      expect(bareLineEnds(prepareForUpload(bytes))).toBe(0);
+    }
   });
 });
