@@ -8,7 +8,6 @@
 import { startCreateAnswerServer } from './create-answer-server.js';
 import { httpsFetch } from '../../src/destination/graph/https-fetch.js';
 
-
 async function main(): Promise<void> {
   const { port, server } = await startCreateAnswerServer();
   const url = `https://localhost:${port}/beta/users/x/mailFolders/inbox/importMime`;
