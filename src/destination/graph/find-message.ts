@@ -87,7 +87,6 @@ function couldBeDated(candidate: DestinationMessage, date: Date | null): boolean
   return Math.abs(sent - date.getTime()) <= MAX_READING_DIFFERENCE_MS;
 }
 
-
 /** What a `$filter` of `kind` selects, decided here for a lookup too long to send. */
 function selectedBy(kind: LookupKind, fingerprint: string, hint: MessageHint, candidate: DestinationMessage): boolean {
   switch (kind) {
