@@ -17,7 +17,7 @@ describe('looking in the online archive', () => {
   it('finds archived messages by Message-ID, and leaves one whose Message-ID is too long for a URL missing without asking', async () => {
     const mailbox = harness.mailbox();
     const folder = await mailbox.ensureFolder(['inbox']);
-    const longId = `<${'y'.repeat(3000)}@example.com>`;
+    const longId = `<${'y'.repeat(5000)}@example.com>`;
     for (const messageId of ['<short@example.com>', longId]) {
       const mime = buildMime({ subject: `archived ${messageId.length}`, date: 'Mon, 11 Mar 2024 10:00:00 +0000', messageId });
       const created = await mailbox.upload({ folder, mime, method: 'importMime', fingerprint: summarizeMessage(mime).fingerprint });

@@ -20,11 +20,12 @@ export const MAX_INTERNET_MESSAGE_HEADERS = 5;
 export const MAX_INTERNET_MESSAGE_HEADER_LENGTH = 995;
 
 /**
- * The longest request path a lookup sends. Graph's front doors refuse longer URLs (400 "Request Too Long",
- * 414, 431; 2,048 characters is the documented limit of a whole URL for Entra's advanced queries), and a
- * refused lookup failed its message: a 130,000-character subject (flanker's long-header.eml) was never
- * imported after an unanswered create (CI, corpus kill test). A lookup past this is done by reading the
- * folder and comparing instead (find-message.ts): slower, and only for the rare message with such a subject or
- * Message-ID. The archive check (archive.ts) leaves such a message missing rather than fail the reconcile.
+ * The longest request path a lookup sends. A lookup's `$filter` carries a subject or Message-ID, and one of
+ * 130,000 characters (flanker's long-header.eml) was refused (431 here; 400 "Request Too Long" or 414 at
+ * Graph's front doors) and failed its message after an unanswered create (CI, corpus kill test). Graph
+ * itself hands out nextLinks of 8,000 characters, so its gateway takes those; IIS's default limit for a
+ * whole URL is 4,096. Past this a lookup reads the folder and compares instead (find-message.ts): slower,
+ * and only for the rare message with such a subject (over some 400 CJK characters) or Message-ID. The
+ * archive check (archive.ts) leaves such a message missing rather than fail the reconcile.
  */
-export const MAX_LOOKUP_PATH_CHARS = 2_000;
+export const MAX_LOOKUP_PATH_CHARS = 4_000;
