@@ -177,14 +177,14 @@ export async function runKillSoak(options: KillSoakOptions): Promise<KillSoakRes
     const final = await runChild(emulator, args, null);
     log(`seed ${options.seed}: final run ended with status ${final.status} after ${((Date.now() - final.spawnedAt) / 1000).toFixed(0)} s; ${final.stderr.trim().split('\n').filter((l) => !/ to upload/.test(l)).slice(-3).join(' | ')}`);
     const kills = runs.filter((r) => r.killed);
-    const { refusedEntries, ...ledger } = fromLedger(state, emulator, kills.map((r) => r.killedAt!), wanted);
+    const { refusedEntries, sendsByEntry, ...ledger } = fromLedger(state, emulator, kills.map((r) => r.killedAt!), wanted);
     return {
       seed: options.seed,
       kills: kills.length,
       killsMidUpload,
       killsWithSlowCreate: kills.filter((r) => r.slowCreateInFlight).length,
       ...ledger,
-      ...compareMailbox(emulator, wanted, options.entries, new Set(refusedEntries)),
+      ...compareMailbox(emulator, wanted, options.entries, new Set(refusedEntries), sendsByEntry),
       finalStatus: final.status,
       faults: countFaults(emulator),
       elapsedMs: Date.now() - started,
@@ -284,7 +284,7 @@ function folderPaths(tree: InspectedFolder): Map<string, string> {
   return paths;
 }
 
-function compareMailbox(emulator: Emulator, wanted: readonly WantedEntry[], entries: ReadonlyMap<string, Buffer>, refusedEntries: ReadonlySet<string>): Pick<KillSoakResult, 'wanted' | 'present' | 'duplicates' | 'missing' | 'extra' | 'drafts'> {
+function compareMailbox(emulator: Emulator, wanted: readonly WantedEntry[], entries: ReadonlyMap<string, Buffer>, refusedEntries: ReadonlySet<string>, sendsByEntry: ReadonlyMap<string, string[]>): Pick<KillSoakResult, 'wanted' | 'present' | 'duplicates' | 'missing' | 'extra' | 'drafts'> {
   const paths = folderPaths(emulator.inspect.folders(SOAK_MAILBOX));
   const expected = new Map<string, string[]>();
   for (const w of wanted) {
@@ -309,7 +309,10 @@ function compareMailbox(emulator: Emulator, wanted: readonly WantedEntry[], entr
     const got = actual.get(key) ?? [];
     present += Math.min(names.length, got.length);
     for (const name of names.slice(got.length)) if (!refusedEntries.has(name)) missing.push(`${key.split('\u0000')[0]}: ${name}`);
-    for (const copy of got.slice(names.length)) duplicates.push(`${copy} = ${names[0]}`);
+    // When each of these entries was sent: a copy created more than a landing window after every send of
+    // its entries would be a create that landed later than the window allows.
+    const sends = names.map((name) => `${name} sent ${(sendsByEntry.get(name) ?? []).join(', ') || 'never'}`).join('; ');
+    for (const copy of got.slice(names.length)) duplicates.push(`${copy} = ${names[0]} (${sends})`);
   }
   for (const [key, got] of actual) if (!expected.has(key)) extra.push(...got);
   return { wanted: wanted.length, present, duplicates, missing, extra, drafts };
@@ -326,7 +329,7 @@ interface EventRow {
  * What the ledger of the killed runs says happened: sends, re-sends, creates recovered after a kill or an
  * unanswered request, and creates the server committed after their run was killed.
  */
-function fromLedger(state: string, emulator: Emulator, killTimes: readonly number[], wanted: readonly WantedEntry[]): Pick<KillSoakResult, 'recovered' | 'resent' | 'landedAfterKill' | 'verdictDifferences' | 'notDelivered' | 'refused'> & { refusedEntries: string[] } {
+function fromLedger(state: string, emulator: Emulator, killTimes: readonly number[], wanted: readonly WantedEntry[]): Pick<KillSoakResult, 'recovered' | 'resent' | 'landedAfterKill' | 'verdictDifferences' | 'notDelivered' | 'refused'> & { refusedEntries: string[]; sendsByEntry: Map<string, string[]> } {
   const db = new Database(join(state, 'state.db'), { readonly: true, fileMustExist: true });
   try {
     const rows = db.prepare(`SELECT id, entry, verdict, state, dest_id, last_error, error_class FROM messages WHERE kind = 'message'`).all() as Array<{ id: number; entry: string; verdict: string; state: string; dest_id: string | null; last_error: string | null; error_class: string | null }>;
@@ -373,6 +376,7 @@ function fromLedger(state: string, emulator: Emulator, killTimes: readonly numbe
       notDelivered: undelivered.filter((r) => !isRefused(r)).map(describe),
       refused: refused.map(describe),
       refusedEntries: refused.map((r) => r.entry),
+      sendsByEntry: new Map(rows.map((r) => [r.entry, (byRow.get(r.id) ?? []).filter(isSend).map((e) => e.at)])),
     };
   } finally {
     db.close();
