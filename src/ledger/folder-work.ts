@@ -90,11 +90,11 @@ export class FolderWork {
     const zips = this.db.prepare(`SELECT id FROM zips WHERE mailbox = ? ORDER BY id`).all(this.mailbox) as { id: number }[];
     // Per zip and by entry_index, so that each page is a range of the (zip_id, entry_index) index.
     // Only what the keys are made of: reading whole rows cost most of the time.
-    const page = `SELECT m.id, m.entry_index AS entryIndex, m.fingerprint, m.message_id AS messageId, m.subject FROM messages m WHERE m.zip_id = ? AND m.entry_index > ? AND m.verdict = 'importable' AND m.target = ? AND ${OPEN}
-                  ORDER BY m.entry_index LIMIT ?`;
+    const page = this.db.prepare(`SELECT m.id, m.entry_index AS entryIndex, m.fingerprint, m.message_id AS messageId, m.subject FROM messages m WHERE m.zip_id = ? AND m.entry_index > ? AND m.verdict = 'importable' AND m.target = ? AND ${OPEN}
+                  ORDER BY m.entry_index LIMIT ?`);
     for (const { id } of zips) {
       for (let after = Number.MIN_SAFE_INTEGER; ; ) {
-        const rows = this.db.prepare(page).all(id, after, this.target, folderPaging.pageSize) as KeyedRow[];
+        const rows = page.all(id, after, this.target, folderPaging.pageSize) as KeyedRow[];
         folderPaging.onRowsRead?.(rows.length);
         write(rows);
         const last = rows.at(-1);
@@ -156,11 +156,11 @@ export class FolderWork {
    * stand when the page is read (no one changes a row before it is handed out).
    */
   *uploadPages(count = Infinity): IterableIterator<MessageRow[]> {
-    const sql = `SELECT m.*, q.seq AS queue_seq FROM folder_queue q JOIN messages m ON m.id = q.row_id
-                 WHERE q.seq > ? AND q.seq <= ? ORDER BY q.seq LIMIT ?`;
+    const page = this.db.prepare(`SELECT m.*, q.seq AS queue_seq FROM folder_queue q JOIN messages m ON m.id = q.row_id
+                                  WHERE q.seq > ? AND q.seq <= ? ORDER BY q.seq LIMIT ?`);
     const last = Math.min(this.uploads.last, this.uploads.first - 1 + count);
     for (let after = this.uploads.first - 1; after < last; ) {
-      const raw = this.db.prepare(sql).all(after, last, folderPaging.pageSize) as Array<{ queue_seq: number }>;
+      const raw = page.all(after, last, folderPaging.pageSize) as Array<{ queue_seq: number }>;
       const rows = raw.map(this.toRow);
       folderPaging.onRowsRead?.(rows.length);
       const end = raw.at(-1);

@@ -23,7 +23,6 @@ export const MAILBOX_MISSING = 'mailbox-missing';
 /** The error class of a message created without all its attachments: failed, and never sent again. */
 export const PARTIAL_UPLOAD = 'partial-upload';
 
-
 export interface ZipRecord {
   readonly id: number;
   readonly path: string;
@@ -43,7 +42,6 @@ export interface ZipRecord {
   /** What this run found worth saying about the zip, in sentences. */
   readonly notes: readonly string[];
 }
-
 
 /** A wanted, dated message as the dedup pass sees it. */
 export interface DedupRow {
@@ -72,7 +70,6 @@ export interface DuplicateDecisionRow {
   readonly duplicateOf?: number;
   readonly collidesWith?: number;
 }
-
 
 interface RawMessageRow {
   id: number;
