@@ -23,22 +23,26 @@ export interface OpenKeys {
   shared(keys: readonly string[]): ReadonlySet<string>;
 }
 
+/**
+ * The keys of one message, source row or listed copy alike: the two sides must build them the same way,
+ * or a copy of an open row would be read through and dropped.
+ */
+function keysOf(fingerprint: string | null, messageId: string | null, subject: string): string[] {
+  const keys = fingerprint ? [`fingerprint\n${fingerprint}`] : [];
+  const id = normalizeMessageId(messageId);
+  if (id !== null) keys.push(`id\n${id}`);
+  keys.push(`subject\n${normalizeSubject(subject)}`);
+  return keys;
+}
+
 /** An open row's keys, as openKeys compares them with listedKeys. */
 export function openRowKeys(row: { readonly fingerprint: string | null; readonly messageId: string | null; readonly subject: string | null }): string[] {
-  const keys = row.fingerprint ? [`fingerprint\n${row.fingerprint}`] : [];
-  const id = normalizeMessageId(row.messageId);
-  if (id !== null) keys.push(`id\n${id}`);
-  keys.push(`subject\n${normalizeSubject(row.subject ?? '')}`);
-  return keys;
+  return keysOf(row.fingerprint, row.messageId, row.subject ?? '');
 }
 
 /** A listed message's keys: it could pair with an open row that has one of them. */
 export function listedKeys(message: DestinationMessage): string[] {
-  const keys = [`fingerprint\n${destinationFingerprint(message)}`];
-  const id = normalizeMessageId(message.internetMessageId);
-  if (id !== null) keys.push(`id\n${id}`);
-  keys.push(`subject\n${normalizeSubject(message.subject)}`);
-  return keys;
+  return keysOf(destinationFingerprint(message), message.internetMessageId, message.subject);
 }
 
 export function openKeysOf(rows: ReadonlyArray<{ readonly fingerprint: string | null; readonly messageId: string | null; readonly subject: string | null }>): OpenKeys {
