@@ -2,11 +2,10 @@
  * Before anything is written to a mailbox: every S3 zip named on the command line exists and can be read
  * (HEAD), and every glob is listed. Each problem is one sentence naming the URI.
  */
-import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import { canonicalZipLocation, isS3Uri } from '../zip-location.js';
-import { regionOfBucket, s3ClientFor } from './s3-settings.js';
+import { regionOfBucket } from './s3-settings.js';
 import { listS3Glob, isS3Glob } from './s3-list.js';
-import { explainS3Error, headS3Object } from './s3-object.js';
+import { explainS3Error, headBucket, headS3Object } from './s3-object.js';
 
 /** HEADs at once while checking: enough to hide the round trips, few enough not to be throttled. */
 const CHECK_CONCURRENCY = 16;
@@ -30,15 +29,10 @@ export async function checkS3Zip(uri: string): Promise<string | undefined> {
 export async function checkS3Bucket(bucket: string): Promise<string | undefined> {
   const uri = `s3://${bucket}/`;
   const region = await regionOfBucket(bucket);
-  try {
-    await (await s3ClientFor(bucket)).send(new HeadBucketCommand({ Bucket: bucket }));
-    return undefined;
-  } catch (error) {
-    // A HEAD answer has no body: a 404 is the bucket's.
-    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    const failure = await explainS3Error(status === 404 ? Object.assign(new Error('NoSuchBucket'), { name: 'NoSuchBucket' }) : error, uri, bucket, region);
-    return failure.problem === 'no-such-bucket' || failure.problem === 'wrong-region' || failure.problem === 'no-credentials' ? failure.sentence : undefined;
-  }
+  const error = await headBucket(bucket);
+  if (error === undefined) return undefined;
+  const failure = await explainS3Error(error, uri, bucket, region);
+  return failure.problem === 'no-such-bucket' || failure.problem === 'wrong-region' || failure.problem === 'no-credentials' ? failure.sentence : undefined;
 }
 
 export interface ExpandedZips {

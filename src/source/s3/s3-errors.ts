@@ -13,7 +13,8 @@ export interface S3Failure {
   readonly sentence: string;
 }
 
-function statusOf(error: unknown): number | undefined {
+/** The HTTP status of an SDK error, when it got an answer. */
+export function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 

@@ -8,7 +8,7 @@ import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand } from '@aws-sdk
 import { parseS3Uri } from '../zip-location.js';
 import { ByteChunks } from './byte-chunks.js';
 import type { S3Failure, S3Problem } from './s3-errors.js';
-import { describeS3Error } from './s3-errors.js';
+import { describeS3Error, statusOf } from './s3-errors.js';
 import { errorHeaders, locateBucket, regionOfBucket, s3ClientFor } from './s3-settings.js';
 
 export interface S3Object {
@@ -97,15 +97,29 @@ async function headOnce(uri: string): Promise<S3Object> {
     let failure = await explainS3Error(error, uri, bucket, region, key);
     if (failure.problem === 'no-such-key') {
       // A HEAD's 404 has no body to say whether the bucket or the key is missing: ask about the bucket.
-      try {
-        s3Traffic.heads += 1;
-        await client.send(new HeadBucketCommand({ Bucket: bucket }));
-      } catch (bucketError) {
-        const status = (bucketError as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 404) failure = describeS3Error(Object.assign(new Error('NoSuchBucket'), { name: 'NoSuchBucket' }), uri, bucket, region, key);
-      }
+      const bucketError = await headBucket(bucket);
+      if (bucketError instanceof NoSuchBucket) failure = describeS3Error(bucketError, uri, bucket, region, key);
     }
     throw new S3AccessError(failure, { cause: error });
+  }
+}
+
+/** What a HeadBucket 404 means, named as S3 names it in the answers that have a body. */
+class NoSuchBucket extends Error {
+  override readonly name = 'NoSuchBucket';
+}
+
+/**
+ * HeadBucket: undefined when the bucket answers, else the error, a 404 as NoSuchBucket (a HEAD answer has
+ * no body to say so). For an object HEAD's 404, and for buckets whose objects do not exist yet.
+ */
+export async function headBucket(bucket: string): Promise<unknown> {
+  try {
+    s3Traffic.heads += 1;
+    await (await s3ClientFor(bucket)).send(new HeadBucketCommand({ Bucket: bucket }));
+    return undefined;
+  } catch (error) {
+    return statusOf(error) === 404 ? new NoSuchBucket('NoSuchBucket', { cause: error }) : error;
   }
 }
 
@@ -163,8 +177,7 @@ export async function readS3Range(object: S3Object, start: number, end: number):
         new GetObjectCommand({ Bucket: object.bucket, Key: object.key, Range: `bytes=${start}-${end - 1}`, ...(object.etag ? { IfMatch: object.etag } : {}) }),
       );
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 412) throw new Error(`the object was replaced while it was being read (its ETag changed); run again to read the new one`, { cause: error });
+      if (statusOf(error) === 412) throw new Error(`the object was replaced while it was being read (its ETag changed); run again to read the new one`, { cause: error });
       // The reader names the zip (and the entry) itself: the sentence here goes without the URI.
       const failure = describeS3Error(error, object.uri, object.bucket, await regionOfBucket(object.bucket), object.key);
       const sentence = failure.sentence.slice(object.uri.length + 2);

@@ -106,10 +106,18 @@ export function regionOfLocationConstraint(constraint: string | null | undefined
   return constraint;
 }
 
+/** The region of the environment (AWS_REGION, AWS_DEFAULT_REGION), else us-east-1. */
+function environmentRegion(): string {
+  return process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DISCOVERY_REGION;
+}
+
+/** Where a bucket's region is asked: us-east-1 on AWS (it answers for any bucket), the environment's at another endpoint. */
+function discoveryRegion(): string {
+  return settings.endpoint === undefined ? DISCOVERY_REGION : environmentRegion();
+}
+
 async function discoverRegion(bucket: string): Promise<string> {
-  const fallback = process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DISCOVERY_REGION;
-  const asked = settings.endpoint === undefined ? DISCOVERY_REGION : fallback;
-  const client = clientFor(asked);
+  const client = clientFor(discoveryRegion());
   try {
     const head = await client.send(new HeadBucketCommand({ Bucket: bucket }));
     if (head.BucketRegion) return head.BucketRegion;
@@ -118,14 +126,13 @@ async function discoverRegion(bucket: string): Promise<string> {
     if (said) return said;
   }
   // Nothing said: the object's own HEAD will explain what is wrong (no bucket, no credentials…).
-  return (await locateBucket(bucket)) ?? fallback;
+  return (await locateBucket(bucket)) ?? environmentRegion();
 }
 
 /** GetBucketLocation's answer as a region, or undefined when it cannot be asked (no bucket, no permission). */
 export async function locateBucket(bucket: string): Promise<string | undefined> {
-  const asked = settings.endpoint === undefined ? DISCOVERY_REGION : (process.env['AWS_REGION'] ?? process.env['AWS_DEFAULT_REGION'] ?? DISCOVERY_REGION);
   try {
-    const location = await clientFor(asked).send(new GetBucketLocationCommand({ Bucket: bucket }));
+    const location = await clientFor(discoveryRegion()).send(new GetBucketLocationCommand({ Bucket: bucket }));
     return regionOfLocationConstraint(location.LocationConstraint);
   } catch {
     return undefined;
