@@ -3,7 +3,7 @@ import { splitAttachments, fileAttachmentJson } from '../../src/destination/grap
 import { MAX_REQUEST_BYTES, SMALL_ATTACHMENT_MAX_BYTES } from '../../src/destination/graph/limits.js';
 import type { AttachmentPart } from '../../src/destination/graph/mime-to-json.js';
 import { resolveSettings } from '../../src/destination/graph/settings.js';
-import { fitsImportMime, importMimeBodyBytes } from '../../src/destination/graph/upload-import-mime.js';
+import { base64Body, fitsImportMime, importMimeBodyBytes } from '../../src/destination/graph/upload-import-mime.js';
 import { NoRetryError, RetryableError } from '../../src/accounting/errors.js';
 import type { GraphRequest, GraphRequester, GraphResponse } from '../../src/destination/graph/graph-requester.js';
 import { contentRange, nextOffset, uploadBySession } from '../../src/destination/graph/upload-session.js';
@@ -13,6 +13,17 @@ function part(name: string, bytes: number, extra: Partial<AttachmentPart> = {}):
 }
 
 describe('importMime sizing', () => {
+  it('encodes the body slice by slice to exactly what one base64 pass gives, padding only at the end', () => {
+    const step = 3 * 8192;
+    const random = Buffer.from(Array.from({ length: 3 * step + 7 }, (_, i) => (i * 7919 + (i >> 3)) & 0xff));
+    for (const length of [0, 1, 2, 3, 4, step - 1, step, step + 1, step + 2, 2 * step, random.length]) {
+      const mime = random.subarray(0, length);
+      const body = base64Body(mime);
+      expect(body.toString('latin1'), `length ${length}`).toBe(mime.toString('base64'));
+      expect(body.length).toBe(importMimeBodyBytes(length));
+    }
+  });
+
   it('counts the base64 body exactly', () => {
     expect(importMimeBodyBytes(0)).toBe(0);
     expect(importMimeBodyBytes(1)).toBe(4);
