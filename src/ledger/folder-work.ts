@@ -57,15 +57,20 @@ export class FolderWork {
   private indexed = false;
 
   constructor(
-    private readonly db: Database.Database,
+    /** The ledger's database, handed out once the writes the ledger put off are in (Ledger.markImported). */
+    private readonly database: () => Database.Database,
     private readonly toRow: (raw: unknown) => MessageRow,
     private readonly mailbox: string,
     private readonly target: string,
     private readonly keysOf: (row: KeyedRow) => readonly string[],
   ) {
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS folder_keys (scope INTEGER NOT NULL, hash INTEGER NOT NULL, row_id INTEGER NOT NULL);
+    this.db.exec(`CREATE TEMP TABLE IF NOT EXISTS folder_keys (scope INTEGER NOT NULL, hash INTEGER NOT NULL, row_id INTEGER NOT NULL);
              CREATE INDEX IF NOT EXISTS temp.folder_keys_by_hash ON folder_keys (scope, hash);
              CREATE TEMP TABLE IF NOT EXISTS folder_queue (seq INTEGER PRIMARY KEY, scope INTEGER NOT NULL, row_id INTEGER NOT NULL);`);
+  }
+
+  private get db(): Database.Database {
+    return this.database();
   }
 
   private read(sql: string, ...params: unknown[]): MessageRow[] {

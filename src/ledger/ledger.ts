@@ -173,6 +173,18 @@ function toZipRecord(r: RawZipRow): ZipRecord {
 
 const now = (): string => new Date().toISOString();
 
+/** An import markImported has recorded and not yet written. */
+interface ImportedRow {
+  readonly id: number;
+  readonly destId: string;
+  readonly method: UploadMethod;
+  readonly at: string;
+}
+
+/** How long, and for how many rows, imports may wait to be written with the next commit. */
+const PUT_OFF_MS = 200;
+const MAX_PUT_OFF = 64;
+
 function addMissingColumns(db: Database.Database): void {
   for (const { table, column, type } of ADDED_COLUMNS) {
     const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
@@ -187,37 +199,93 @@ function addMissingColumns(db: Database.Database): void {
  * crash window, without sending anything twice.
  */
 export class Ledger {
-  private readonly db: Database.Database;
+  readonly #db: Database.Database;
 
   /** Prepared once per SQL text: preparing costs more than running the small statements of a transition. */
   private readonly statements = new Map<string, Database.Statement>();
 
   /**
    * One transition's two writes as one transaction, made once: better-sqlite3's transaction() builds a
-   * wrapper each time it is called, and an import makes two transitions per message.
+   * wrapper each time it is called. The imports markImported put off go into the same commit.
    */
-  private readonly writeTransition: (update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => void;
+  private readonly writeTransition: (imports: readonly ImportedRow[], update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => void;
+
+  /** Imports recorded but not yet written (markImported), and the transaction that writes them alone. */
+  private putOff: ImportedRow[] = [];
+  private readonly writeImports: (imports: readonly ImportedRow[]) => void;
+  private putOffTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     db: Database.Database,
     /** The temporary folder of a scratch ledger, removed on close. */
     private readonly scratchDir?: string,
   ) {
-    this.db = db;
+    this.#db = db;
     const insertEvent = db.prepare(`INSERT INTO events (message, at, state, detail) VALUES (?, ?, ?, ?)`);
-    this.writeTransition = db.transaction((update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => {
+    const imported = db.prepare(`UPDATE messages SET state = 'imported', updated_at = ?, dest_id = ?, method = ?, last_error = NULL, error_class = NULL WHERE id = ?`);
+    const writeImported = (imports: readonly ImportedRow[]): void => {
+      for (const row of imports) {
+        imported.run(row.at, row.destId, row.method, row.id);
+        insertEvent.run(row.id, row.at, 'imported', row.destId);
+      }
+    };
+    this.writeImports = db.transaction(writeImported);
+    this.writeTransition = db.transaction((imports: readonly ImportedRow[], update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => {
+      writeImported(imports);
       update.run(params);
       insertEvent.run(...event);
     });
   }
 
+  /** Takes what was put off for `write`, giving it back if the write fails (nothing of it was committed). */
+  private withPutOff(write: (imports: readonly ImportedRow[]) => void): void {
+    const imports = this.putOff;
+    this.putOff = [];
+    try {
+      write(imports);
+    } catch (error) {
+      this.putOff = [...imports, ...this.putOff];
+      throw error;
+    }
+  }
+
+  /**
+   * The database, for everything but the transitions: what markImported put off is written first, so no
+   * read ever sees a row as it stood before its import was recorded.
+   */
+  private get db(): Database.Database {
+    this.writePutOff();
+    return this.#db;
+  }
+
   private sql(text: string): Database.Statement {
+    this.writePutOff();
+    return this.statement(text);
+  }
+
+  /** A prepared statement without writing what was put off: for the transitions, which write it themselves. */
+  private statement(text: string): Database.Statement {
     let statement = this.statements.get(text);
     if (!statement) {
-      statement = this.db.prepare(text);
+      statement = this.#db.prepare(text);
       this.statements.set(text, statement);
     }
     return statement;
+  }
+
+  private writeLater(): void {
+    try {
+      this.writePutOff();
+    } catch {
+      // Kept: the next write or read writes them, and its caller handles the error where it can.
+    }
+  }
+
+  /** Writes the imports markImported put off, in one transaction. */
+  private writePutOff(): void {
+    clearTimeout(this.putOffTimer);
+    this.putOffTimer = undefined;
+    if (this.putOff.length > 0) this.withPutOff(this.writeImports);
   }
 
   /** Opens (creating when needed) the ledger at `path`; ':memory:' for a small one that needs no file. */
@@ -261,7 +329,8 @@ export class Ledger {
   }
 
   close(): void {
-    this.db.close();
+    this.writePutOff();
+    this.#db.close();
     if (this.scratchDir !== undefined) rmSync(this.scratchDir, { recursive: true, force: true });
   }
 
@@ -480,7 +549,7 @@ export class Ledger {
    * names what a listed message must share with a row to be able to pair with it.
    */
   folderWork(mailbox: string, target: string, keysOf: (row: KeyedRow) => readonly string[]): FolderWork {
-    return new FolderWork(this.db, (raw) => toMessageRow(raw as RawMessageRow), mailbox, target, keysOf);
+    return new FolderWork(() => this.db, (raw) => toMessageRow(raw as RawMessageRow), mailbox, target, keysOf);
   }
 
   /** Whether a wanted row of this folder records `destId` as its destination message (in any state). */
@@ -533,8 +602,8 @@ export class Ledger {
     const columns = Object.keys(set);
     const assignments = columns.map((c) => `${c} = @${c}`).join(', ');
     const at = now();
-    const update = this.sql(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`);
-    this.writeTransition(update, { ...set, state, at, id }, [id, at, state, detail]);
+    const update = this.statement(`UPDATE messages SET state = @state, updated_at = @at${assignments ? ', ' + assignments : ''} WHERE id = @id`);
+    this.withPutOff((imports) => this.writeTransition(imports, update, { ...set, state, at, id }, [id, at, state, detail]));
   }
 
   /** Before the create is sent: after a crash this row is looked up in the destination, never resent blindly. */
@@ -559,8 +628,16 @@ export class Ledger {
     this.transition(id, 'in_flight', { method, last_error: error, error_class: 'ambiguous-create', attempt_at: now() }, error);
   }
 
+  /**
+   * Recorded now, written with the next write (usually the next upload's markInFlight, in the same commit),
+   * before any read, or within PUT_OFF_MS: one commit per message instead of two. A crash before it is
+   * written leaves the row in flight, which the next run finds in the destination and settles without
+   * sending it again, as it does for a create that went unanswered.
+   */
   markImported(id: number, destId: string, method: UploadMethod): void {
-    this.transition(id, 'imported', { dest_id: destId, method, last_error: null, error_class: null }, destId);
+    this.putOff.push({ id, destId, method, at: now() });
+    if (this.putOff.length >= MAX_PUT_OFF) this.writePutOff();
+    else this.putOffTimer ??= setTimeout(() => this.writeLater(), PUT_OFF_MS).unref();
   }
 
   /** Found in the destination already (an earlier run elsewhere, Microsoft's own migration, or our crash window). */
