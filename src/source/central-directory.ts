@@ -216,12 +216,18 @@ async function* walkRecords(zip: ZipFile, location: DirectoryLocation): AsyncGen
     return bytes <= chunk.length;
   };
   for (let index = 0; index < location.entryCount; index++) {
-    if (!(await ensure(CENTRAL_HEADER_FIXED_BYTES))) throw new Error(`central directory ends after ${index} of ${location.entryCount} records`);
+    // Awaited only when the chunk runs out: an await per record, even of a plain value, cost a microtask
+    // turn per entry, and a zip holds up to hundreds of thousands.
+    if (at + CENTRAL_HEADER_FIXED_BYTES > chunk.length && !(await ensure(CENTRAL_HEADER_FIXED_BYTES))) {
+      throw new Error(`central directory ends after ${index} of ${location.entryCount} records`);
+    }
     if (chunk.readUInt32LE(at) !== CENTRAL_HEADER_SIGNATURE) {
       throw new Error(`central directory record ${index} is corrupt (bad signature)`);
     }
     const variable = chunk.readUInt16LE(at + 28) + chunk.readUInt16LE(at + 30) + chunk.readUInt16LE(at + 32);
-    if (!(await ensure(CENTRAL_HEADER_FIXED_BYTES + variable))) throw new Error(`central directory record ${index} is cut off`);
+    if (at + CENTRAL_HEADER_FIXED_BYTES + variable > chunk.length && !(await ensure(CENTRAL_HEADER_FIXED_BYTES + variable))) {
+      throw new Error(`central directory record ${index} is cut off`);
+    }
     const { entry, length } = parseRecord(chunk, at, index);
     at += length;
     yield { entry, end: chunkStart + at };
