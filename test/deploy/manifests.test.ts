@@ -99,6 +99,10 @@ describe('Dockerfile', () => {
     expect((JSON.parse(read('package.json')) as { bin: Record<string, string> }).bin['eml-import']).toBe(`${build.compilerOptions.outDir}/cli.js`);
   });
 
+  it('runs with two malloc arenas, which the estate bench measured (bench/issue-16-estate-results.md)', () => {
+    expect(stages.at(-1)).toMatch(/^ENV MALLOC_ARENA_MAX=2$/m);
+  });
+
   it('bakes in no secret and no state', () => {
     for (const line of instructions.filter((l) => /^(ENV|ARG) /.test(l))) expect(line).not.toMatch(/SECRET|TOKEN|PASSWORD|KEY/i);
     for (const line of instructions.filter((l) => /^COPY /.test(l))) expect(line).not.toMatch(/\.eml-import|state\.db|\.pem/);
