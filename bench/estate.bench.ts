@@ -12,7 +12,9 @@
  * emulator), its ratio to M x the one-mailbox ceiling the limits allow, the importer's CPU seconds
  * (user+sys of the CLI process only, start-up included, from /usr/bin/time) per 1,000 messages and per
  * GB uploaded, its peak RSS, the share of requests answered 429, and the emulator's own CPU, so a run
- * where the emulator binds is visible. Then what one core carries at Graph's ceiling, and what a
+ * where the emulator binds is visible. `/emu` is the importer's CPU over the emulator's: both do a fixed
+ * amount of work per message on the same machine, so the quotient cancels the machine's drift in speed
+ * between runs (±10 % here), and an A/B of two builds shows a few percent that their CPU seconds do not. Then what one core carries at Graph's ceiling, and what a
  * 5,000-mailbox estate of 10 GB each needs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -223,13 +225,13 @@ const runs: EstateRun[] = [];
 const f = (n: number, d = 1): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
 try {
   console.log(`bench:estate: ${SCENARIO.what}; ${messagesPerMailbox} messages per mailbox; ${cpus().length} cores, load ${f(loadavg()[0] ?? NaN)}`);
-  console.log(`${'M'.padStart(4)} ${'msgs'.padStart(6)} ${'msg/s'.padStart(7)} ${'ratio'.padStart(6)} ${'CPU s'.padStart(6)} ${'s/1000'.padStart(7)} ${'s/GB'.padStart(6)} ${'RSS MB'.padStart(7)} ${'429 %'.padStart(6)} ${'emu CPU'.padStart(8)} ${'upload'.padStart(7)} ${'wall'.padStart(6)} ${'CPU%'.padStart(5)}  load`);
+  console.log(`${'M'.padStart(4)} ${'msgs'.padStart(6)} ${'msg/s'.padStart(7)} ${'ratio'.padStart(6)} ${'CPU s'.padStart(6)} ${'s/1000'.padStart(7)} ${'s/GB'.padStart(6)} ${'RSS MB'.padStart(7)} ${'429 %'.padStart(6)} ${'emu CPU'.padStart(8)} ${'/emu'.padStart(5)} ${'upload'.padStart(7)} ${'wall'.padStart(6)} ${'CPU%'.padStart(5)}  load`);
   for (const m of counts) {
     const run = await runEstate(m);
     runs.push(run);
     console.log(
       `${String(m).padStart(4)} ${String(run.messages).padStart(6)} ${f(run.aggregateRate).padStart(7)} ${f(run.ratio, 2).padStart(6)} ${f(run.cliCpuS).padStart(6)} ${f(run.cpuPer1000, 2).padStart(7)}` +
-        ` ${f(run.cpuPerGB).padStart(6)} ${f(run.peakRssMB, 0).padStart(7)} ${f(run.share429 * 100, 2).padStart(6)} ${f(run.emulatorCpuS).padStart(8)} ${f(run.uploadS).padStart(7)} ${f(run.wallS).padStart(6)} ${f((100 * run.cliCpuS) / run.wallS, 0).padStart(5)}  ${f(run.load[0])}→${f(run.load[1])}` +
+        ` ${f(run.cpuPerGB).padStart(6)} ${f(run.peakRssMB, 0).padStart(7)} ${f(run.share429 * 100, 2).padStart(6)} ${f(run.emulatorCpuS).padStart(8)} ${f(run.cliCpuS / run.emulatorCpuS, 2).padStart(5)} ${f(run.uploadS).padStart(7)} ${f(run.wallS).padStart(6)} ${f((100 * run.cliCpuS) / run.wallS, 0).padStart(5)}  ${f(run.load[0])}→${f(run.load[1])}` +
         `${run.problems.length ? `  PROBLEMS: ${run.problems.join('; ')}` : ''}\n       threads (CPU s): ${run.threads}`,
     );
   }
