@@ -203,8 +203,10 @@ async function* walkRecords(zip: ZipFile, location: DirectoryLocation): AsyncGen
   let chunk = Buffer.alloc(0);
   let chunkStart = location.offset; // file offset of chunk[0]
   let at = 0;
-  const ensure = async (bytes: number): Promise<boolean> => {
-    if (at + bytes <= chunk.length) return true;
+  /** Whether the next `bytes` from `at` are in the chunk. */
+  const held = (bytes: number): boolean => at + bytes <= chunk.length;
+  /** Reads on from `at` until the next `bytes` are held (or the file ends); whether they are. */
+  const refill = async (bytes: number): Promise<boolean> => {
     const keep = chunk.subarray(at);
     const want = Math.max(bytes, CENTRAL_DIRECTORY_CHUNK_BYTES);
     const readFrom = chunkStart + at + keep.length;
@@ -213,19 +215,19 @@ async function* walkRecords(zip: ZipFile, location: DirectoryLocation): AsyncGen
     chunk = Buffer.concat([keep, fresh.subarray(0, bytesRead)]);
     chunkStart += at;
     at = 0;
-    return bytes <= chunk.length;
+    return held(bytes);
   };
   for (let index = 0; index < location.entryCount; index++) {
     // Awaited only when the chunk runs out: an await per record, even of a plain value, cost a microtask
     // turn per entry, and a zip holds up to hundreds of thousands.
-    if (at + CENTRAL_HEADER_FIXED_BYTES > chunk.length && !(await ensure(CENTRAL_HEADER_FIXED_BYTES))) {
+    if (!held(CENTRAL_HEADER_FIXED_BYTES) && !(await refill(CENTRAL_HEADER_FIXED_BYTES))) {
       throw new Error(`central directory ends after ${index} of ${location.entryCount} records`);
     }
     if (chunk.readUInt32LE(at) !== CENTRAL_HEADER_SIGNATURE) {
       throw new Error(`central directory record ${index} is corrupt (bad signature)`);
     }
     const variable = chunk.readUInt16LE(at + 28) + chunk.readUInt16LE(at + 30) + chunk.readUInt16LE(at + 32);
-    if (at + CENTRAL_HEADER_FIXED_BYTES + variable > chunk.length && !(await ensure(CENTRAL_HEADER_FIXED_BYTES + variable))) {
+    if (!held(CENTRAL_HEADER_FIXED_BYTES + variable) && !(await refill(CENTRAL_HEADER_FIXED_BYTES + variable))) {
       throw new Error(`central directory record ${index} is cut off`);
     }
     const { entry, length } = parseRecord(chunk, at, index);
