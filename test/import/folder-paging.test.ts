@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/commands/cli.js';
-import { Ledger, type NewEntryRow } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { entryRow } from '../helpers/ledger-rows.js';
 import { folderPaging } from '../../src/ledger/folder-work.js';
 import { listCandidates, openKeysOf, openRowKeys } from '../../src/run/import/destination-inventory.js';
 import { fingerprint } from '../../src/message/fingerprint.js';
@@ -93,16 +94,11 @@ describe('a folder’s rows still to import are read a page at a time', () => {
 
 describe('FolderWork', () => {
   let zipCount = 0;
-  const entry = (zipId: number, i: number, extra: Partial<NewEntryRow> = {}): NewEntryRow => ({
-    zipId, entry: `Inbox/${i}.eml`, entryIndex: i, folder: 'Inbox', target: 'Inbox', kind: 'message', subject: `S ${i}`, sender: null,
-    date: '2024-01-01T00:00:00.000Z', dateSource: 'date-header', messageId: `<m${i}@x>`, fingerprint: `fp${i}`, size: 100, crc32: i,
-    scope: 'Inbox', verdict: 'importable', rule: null, readError: null, ...extra,
-  });
   const ledgerWith = (count: number): { ledger: Ledger; ids: number[] } => {
     const ledger = Ledger.open(':memory:');
     const zips = [1, 2].map((n) => ledger.upsertZip({ path: `/z${++zipCount}-${n}.zip`, name: `z${n}.zip`, mailbox: ANN, size: 1 }).id);
     // Two zips, rows of each half; one row elsewhere, one of another folder.
-    ledger.addEntries([...Array.from({ length: count }, (_, i) => entry(zips[i % 2] as number, i)), entry(zips[0] as number, count, { target: 'Sent Items' })]);
+    ledger.addEntries([...Array.from({ length: count }, (_, i) => entryRow(zips[i % 2] as number, i)), entryRow(zips[0] as number, count, { target: 'Sent Items' })]);
     return { ledger, ids: [...ledger.messagesOf(ANN)].filter((r) => r.target === 'Inbox').map((r) => r.id) };
   };
 
@@ -155,7 +151,7 @@ describe('FolderWork', () => {
     countReads();
     const { ledger } = ledgerWith(0);
     const zip = ledger.zips()[1]?.id as number; // the first holds a row at entry 0 already
-    const rows = Array.from({ length: 300 }, (_, i) => entry(zip, i, {
+    const rows = Array.from({ length: 300 }, (_, i) => entryRow(zip, i, {
       subject: i % 7 === 0 ? ` Report  ${i % 20}` : `Note ${i}`,
       messageId: i % 5 === 0 ? null : `<n${i}@x>`,
       fingerprint: i % 11 === 0 ? null : fingerprint(`Note ${i}`, new Date(Date.UTC(2024, 0, 1, 0, i))),

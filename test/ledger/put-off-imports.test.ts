@@ -4,32 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Ledger, type NewEntryRow } from '../../src/ledger/ledger.js';
+import { Ledger } from '../../src/ledger/ledger.js';
+import { entryRow } from '../helpers/ledger-rows.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
-
-function rows(zipId: number, count: number): NewEntryRow[] {
-  return Array.from({ length: count }, (_, i) => ({
-    zipId,
-    entry: `Inbox/${i}.eml`,
-    entryIndex: i,
-    folder: 'Inbox',
-    target: 'Inbox',
-    kind: 'message',
-    subject: `message ${i}`,
-    sender: 'bob@example.com',
-    date: '2020-01-01T00:00:00.000Z',
-    dateSource: 'date',
-    messageId: `<${i}@example.com>`,
-    fingerprint: `fp-${i}`,
-    size: 100,
-    crc32: i,
-    scope: MAILBOX,
-    verdict: 'importable',
-    rule: null,
-    readError: null,
-  }));
-}
 
 /** What is on disk, read through a connection of its own: what a killed process would leave. */
 function statesOnDisk(path: string): string[] {
@@ -52,7 +30,7 @@ describe('imports are written with the next commit, not in one of their own', ()
     path = join(dir, 'state.db');
     ledger = Ledger.open(path);
     const zip = ledger.upsertZip({ path: '/exports/ann.zip', name: 'ann.zip', mailbox: MAILBOX, size: 1 });
-    ledger.addEntries(rows(zip.id, 3));
+    ledger.addEntries([0, 1, 2].map((i) => entryRow(zip.id, i)));
     ids = ledger.messagesOf(MAILBOX).map((row) => row.id);
   });
   afterEach(() => {
