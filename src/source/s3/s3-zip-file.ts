@@ -4,12 +4,11 @@
  * directory) is fetched once and kept per object, so the scan's two walks and the import's lookups cost
  * one or two requests. Entry data is read in blocks of S3_BLOCK_BYTES with read-ahead while the reads
  * move forward, so the number of GETs follows the bytes read, not the entries (a 50,000-entry zip costs
- * one GET per block, not per entry). Memory: at most CACHED_BLOCKS blocks per open zip, plus the kept end.
+ * one GET per block, not per entry). Memory: at most CACHED_BLOCKS blocks per open zip (and a block still being read), plus the kept end.
  */
 import { Readable } from 'node:stream';
 import type { ZipFile } from '../zip-file.js';
 import type { S3Object } from './s3-object.js';
-import { ByteChunks } from './byte-chunks.js';
 import { S3AccessError, headS3Object, readS3Range } from './s3-object.js';
 
 /** One GET's worth of entry data: per MB read this is 1/4 GET, and a few of them in flight hide the round trip. */
@@ -22,6 +21,8 @@ export const S3_BLOCK_BYTES = 4 * 1024 * 1024;
 export const S3_READ_AHEAD_BLOCKS = 4;
 /** Blocks kept per open zip (read-ahead included): entries read concurrently may lag a block or two. */
 const CACHED_BLOCKS = 8;
+/** Buffers kept for blocks to come, beyond the cached blocks' own (blocks still read while evicted give theirs later). */
+const SPARE_BUFFERS = 2;
 /**
  * The first request: the last MiB holds the end-of-central-directory records (at most 64 KiB of comment
  * plus the zip64 records) and, for a zip of up to some 10,000 entries, the central directory too.
@@ -74,9 +75,29 @@ async function extendEnd(object: S3Object, from: number): Promise<Suffix> {
   return extended;
 }
 
+/**
+ * A block of entry data. Its buffer is the zip's own and is used again for a later block, once nothing can
+ * read it any more: out of the cache, its GET settled, and no read between asking for it and copying out
+ * of it. Fresh buffers for every block cost a full garbage collection every few tens of MB (see
+ * collectBodyInto); the same few buffers cost none.
+ */
+interface Block {
+  readonly buffer: Buffer;
+  bytes: Promise<Buffer>;
+  /** Reads holding the block: from asking for it until they have copied out of it. */
+  readers: number;
+  settled: boolean;
+  failed: boolean;
+  cached: boolean;
+  reused: boolean;
+}
+
 export class S3ZipFile implements ZipFile {
   readonly blocking = false;
-  private readonly blocks = new Map<number, Promise<ByteChunks>>();
+  /** In the order of their last use, the oldest first. */
+  private readonly blocks = new Map<number, Block>();
+  /** Buffers of blocks nothing reads any more, for the next blocks. */
+  private readonly spareBuffers: Buffer[] = [];
   /** The furthest block read so far: a read in it or the next one is "moving forward". */
   private lastBlock = -1;
   private failedBlocks = 0;
@@ -112,9 +133,15 @@ export class S3ZipFile implements ZipFile {
       }
       const index = Math.floor(at / S3_BLOCK_BYTES);
       const blockStart = index * S3_BLOCK_BYTES;
-      const block = await this.block(index);
-      const upTo = Math.min(end, blockStart + block.length);
-      at += block.copy(buffer, at - position, at - blockStart, upTo - blockStart);
+      const block = this.hold(index);
+      try {
+        const bytes = await block.bytes;
+        const upTo = Math.min(end, blockStart + bytes.length);
+        at += bytes.copy(buffer, at - position, at - blockStart, upTo - blockStart);
+      } finally {
+        block.readers -= 1;
+        this.reuseIfDone(block);
+      }
     }
     return Math.max(0, end - position);
   }
@@ -136,23 +163,26 @@ export class S3ZipFile implements ZipFile {
   }
 
   close(): Promise<void> {
+    // A GET still running writes on into its buffer: from here on no buffer is used again.
     this.closed = true;
     this.blocks.clear();
+    this.spareBuffers.length = 0;
     return Promise.resolve();
   }
 
-  private block(index: number): Promise<ByteChunks> {
-    if (this.givenUp) return Promise.reject(this.givenUp);
+  /** The block holding `index * S3_BLOCK_BYTES`, held for one read (see Block), with read-ahead when moving forward. */
+  private hold(index: number): Block {
+    if (this.givenUp) throw this.givenUp;
     const forward = index === this.lastBlock || index === this.lastBlock + 1;
-    const block = this.want(index);
+    const block = this.want(index) as Block;
+    block.readers += 1;
     if (forward) for (let ahead = 1; ahead <= S3_READ_AHEAD_BLOCKS; ahead++) this.want(index + ahead);
     this.lastBlock = Math.max(this.lastBlock, index);
-    while (this.blocks.size > CACHED_BLOCKS) this.blocks.delete(this.blocks.keys().next().value as number);
     return block;
   }
 
   /** The block, from the cache (marked recently used) or requested now; nothing for a block in the kept end. */
-  private want(index: number): Promise<ByteChunks> {
+  private want(index: number): Block | undefined {
     const start = index * S3_BLOCK_BYTES;
     const cached = this.blocks.get(index);
     if (cached !== undefined) {
@@ -160,16 +190,32 @@ export class S3ZipFile implements ZipFile {
       this.blocks.set(index, cached);
       return cached;
     }
-    if (start >= this.end.start) return Promise.resolve(ByteChunks.empty);
+    if (start >= this.end.start) return undefined;
+    // Room first: the block that goes may give its buffer to this one.
+    while (this.blocks.size >= CACHED_BLOCKS) this.evictOldest();
     const end = Math.min(start + S3_BLOCK_BYTES, this.end.start);
-    const fetched = readS3Range(this.object, start, end).then(
+    const block: Block = {
+      buffer: this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(S3_BLOCK_BYTES),
+      bytes: Promise.resolve(Buffer.alloc(0)),
+      readers: 0,
+      settled: false,
+      failed: false,
+      cached: true,
+      reused: false,
+    };
+    block.bytes = readS3Range(this.object, start, end, block.buffer).then(
       (bytes) => {
         this.failedBlocks = 0;
+        block.settled = true;
+        this.reuseIfDone(block);
         return bytes;
       },
       (error: unknown) => {
         // The failed block stays cached: the other entries in it fail at once with the same reason rather
         // than wait through the retries again; once evicted, a later read asks again.
+        block.settled = true;
+        block.failed = true;
+        this.reuseIfDone(block);
         this.failedBlocks += 1;
         if (error instanceof S3AccessError || this.failedBlocks >= FAILED_BLOCKS_TO_GIVE_UP) {
           this.givenUp ??= new Error(`given up on the zip after repeated read failures: ${(error as Error).message}`, { cause: error });
@@ -178,9 +224,23 @@ export class S3ZipFile implements ZipFile {
       },
     );
     // Read-ahead that nobody reads yet must not be an unhandled rejection.
-    fetched.catch(() => undefined);
-    this.blocks.set(index, fetched);
-    return fetched;
+    block.bytes.catch(() => undefined);
+    this.blocks.set(index, block);
+    return block;
+  }
+
+  private evictOldest(): void {
+    const [index, block] = this.blocks.entries().next().value as [number, Block];
+    this.blocks.delete(index);
+    block.cached = false;
+    this.reuseIfDone(block);
+  }
+
+  /** Gives the block's buffer to the next block once nothing can read it: see Block. */
+  private reuseIfDone(block: Block): void {
+    if (block.reused || this.closed || !block.settled || block.readers > 0 || (block.cached && !block.failed)) return;
+    block.reused = true;
+    if (this.spareBuffers.length < SPARE_BUFFERS) this.spareBuffers.push(block.buffer);
   }
 }
 

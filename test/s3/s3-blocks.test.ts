@@ -1,0 +1,140 @@
+/**
+ * S3ZipFile's blocks against a real S3-protocol server (s3rver behind the fault-injecting proxy): every
+ * byte read is the object's, while the few block buffers are used again for later blocks, reads overlap,
+ * jump back and forth, and GETs fail or come back short.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { forgetS3Heads } from '../../src/source/s3/s3-object.js';
+import { configureS3 } from '../../src/source/s3/s3-settings.js';
+import { S3_BLOCK_BYTES, openS3ZipFile } from '../../src/source/s3/s3-zip-file.js';
+import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
+
+let server: S3TestServer;
+const saved: Record<string, string | undefined> = {};
+/** Fourteen and a half blocks: more than the cache holds, so blocks are evicted and their buffers taken again. */
+const object = randomBytes(14 * S3_BLOCK_BYTES + S3_BLOCK_BYTES / 2);
+
+beforeAll(async () => {
+  for (const [k, v] of Object.entries(S3_TEST_CREDENTIALS)) {
+    saved[k] = process.env[k];
+    process.env[k] = v;
+  }
+  server = await S3TestServer.start();
+  await server.createBucket('blocks');
+  await server.put('blocks', 'object.zip', object);
+});
+
+afterAll(async () => {
+  configureS3({});
+  await server.stop();
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+});
+
+beforeEach(() => {
+  configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+  forgetS3Heads();
+  server.faults = [];
+  server.resetCounts();
+});
+
+/** A small deterministic generator, so that a failure can be run again as it was. */
+function generator(seed: number): (below: number) => number {
+  let state = seed >>> 0;
+  return (below) => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state % below;
+  };
+}
+
+/** Reads `length` bytes at `position` and says where they differ from the object's, if they do. */
+async function readAndCompare(zip: Awaited<ReturnType<typeof openS3ZipFile>>, position: number, length: number): Promise<string | undefined> {
+  const buffer = Buffer.alloc(length);
+  const got = await zip.read(buffer, position);
+  const expected = object.subarray(position, position + length);
+  if (got !== expected.length) return `read at ${position}: got ${got} bytes, expected ${expected.length}`;
+  return buffer.subarray(0, got).equals(expected) ? undefined : `read at ${position} (${length} bytes): other bytes than the object's`;
+}
+
+describe('S3ZipFile blocks', () => {
+  it('gives the object bytes to readers that lag one another through the whole object, as a scan reads it', async () => {
+    const zip = await openS3ZipFile('s3://blocks/object.zip');
+    const problems: string[] = [];
+    // Four readers over interleaved stretches of 300 KiB, each at its own pace: the later blocks' buffers
+    // are the earlier blocks', taken back while the slower readers may still be in them.
+    const stretch = 300 * 1024;
+    await Promise.all(
+      [0, 1, 2, 3].map(async (reader) => {
+        const next = generator(reader + 1);
+        for (let at = reader * stretch; at < object.length; at += 4 * stretch) {
+          for (let offset = 0; offset < stretch; ) {
+            const length = 1 + next(64 * 1024);
+            const problem = await readAndCompare(zip, at + offset, Math.min(length, stretch - offset));
+            if (problem !== undefined) problems.push(problem);
+            offset += length;
+          }
+        }
+      }),
+    );
+    await zip.close();
+    expect(problems).toEqual([]);
+    // Every block fetched about once: the read-ahead is used, not thrown away.
+    expect(server.gets().length).toBeLessThanOrEqual(16 + 2);
+  });
+
+  it('gives the object bytes to overlapping reads that jump back and forth, across block edges', async () => {
+    const zip = await openS3ZipFile('s3://blocks/object.zip');
+    const next = generator(7);
+    const problems: string[] = [];
+    const reads = Array.from({ length: 120 }, () => ({ position: next(object.length), length: 1 + next(S3_BLOCK_BYTES + 200_000) }));
+    // Eight at a time, so that blocks are evicted (and their buffers used again) while reads wait in them.
+    for (let i = 0; i < reads.length; i += 8) {
+      const results = await Promise.all(reads.slice(i, i + 8).map(({ position, length }) => readAndCompare(zip, position, Math.min(length, object.length - position))));
+      problems.push(...results.filter((r): r is string => r !== undefined));
+    }
+    await zip.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('gives the object bytes to more reads at once than the cache holds blocks, whose blocks are evicted while their GETs run', async () => {
+    // Short bodies make some GETs take their retries' time: a block evicted meanwhile still writes on.
+    server.faults = [{ method: 'GET', fault: 'short', times: 8 }];
+    const zip = await openS3ZipFile('s3://blocks/object.zip');
+    const problems: string[] = [];
+    // Each round reads in 13 blocks at once, every read moving forward and so asking for read-ahead too:
+    // blocks leave the cache before their GETs have answered, and must not give their buffers away then.
+    for (let round = 0; round < 4; round++) {
+      const reads = Array.from({ length: 13 }, (_, block) => ({ position: block * S3_BLOCK_BYTES + round * 333_333, length: 700_000 + round * 1000 }));
+      const results = await Promise.all(reads.map(({ position, length }) => readAndCompare(zip, position, Math.min(length, object.length - position))));
+      problems.push(...results.filter((r): r is string => r !== undefined));
+    }
+    await zip.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('gives the object bytes when GETs break off or come back short, and the retries write into used buffers', async () => {
+    server.faults = [
+      { method: 'GET', fault: 'short', times: 3 },
+      { method: 'GET', rangeFrom: 5 * S3_BLOCK_BYTES, fault: 'reset', times: 2 },
+      { method: 'GET', rangeFrom: 9 * S3_BLOCK_BYTES, fault: 'short', times: 1 },
+    ];
+    const zip = await openS3ZipFile('s3://blocks/object.zip');
+    const problems: string[] = [];
+    const next = generator(11);
+    for (let at = 0; at < object.length; ) {
+      const length = Math.min(1 + next(512 * 1024), object.length - at);
+      const problem = await readAndCompare(zip, at, length);
+      if (problem !== undefined) problems.push(problem);
+      at += length;
+    }
+    // And back to the start, whose block was evicted long ago: fetched again into a used buffer.
+    const again = await readAndCompare(zip, 1000, 3 * S3_BLOCK_BYTES);
+    await zip.close();
+    expect(problems).toEqual([]);
+    expect(again).toBeUndefined();
+    expect(server.faults.every((f) => f.times === 0)).toBe(true);
+  });
+});
