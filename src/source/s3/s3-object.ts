@@ -6,7 +6,6 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../zip-location.js';
-import { ByteChunks } from './byte-chunks.js';
 import type { S3Failure, S3Problem } from './s3-errors.js';
 import { describeS3Error, statusOf } from './s3-errors.js';
 import { errorHeaders, locateBucket, regionOfBucket, s3ClientFor } from './s3-settings.js';
@@ -129,42 +128,19 @@ function backoff(attempt: number): number {
 }
 
 /**
- * A response body of `wanted` bytes, its chunks kept as they came (see ByteChunks). The SDK's
- * transformToByteArray keeps them too, then copies them into one zero-filled array: on the 4 MiB blocks of
- * a 784 MB scan that took 1.7 s of the main thread's CPU, a tenth of the scan. A body longer than
- * `wanted` stops being read there.
+ * A response body copied into `into` as it comes; returns how many bytes came (more than `wanted` when
+ * the body is longer: it stops being read there). Each chunk dies as soon as it is copied, young. Kept
+ * until their block was read (as the SDK's transformToByteArray keeps them, then copies them into one
+ * zero-filled array), every chunk of a scan lived long enough to be promoted, and V8 ran a full
+ * collection for every few tens of MB of them: 34 on a 784 MB scan, against 3 for the local file.
  */
-async function collectBody(body: unknown, wanted: number): Promise<ByteChunks> {
-  if (body === undefined || body === null) return ByteChunks.empty;
+async function collectBody(body: unknown, wanted: number, into: Buffer): Promise<number> {
+  if (body === undefined || body === null) return 0;
   if (!(body instanceof Readable)) {
     // Not Node's stream (another runtime): the SDK's own way.
     const bytes = await (body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
-    return new ByteChunks([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]);
-  }
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    chunks.push(chunk);
-    length += chunk.length;
-    if (length > wanted) {
-      body.destroy();
-      break;
-    }
-  }
-  return new ByteChunks(chunks);
-}
-
-/**
- * A response body copied into `into` as it comes; returns how many bytes came (more than `wanted` when
- * the body is longer: it stops being read there). Each chunk dies as soon as it is copied, young: kept
- * until the block is read, every chunk of a scan lived long enough to be promoted, and V8 ran a full
- * collection for every few tens of MB of them (37 on a 784 MB scan, against 3 for the local file).
- */
-async function collectBodyInto(body: unknown, wanted: number, into: Buffer): Promise<number> {
-  if (!(body instanceof Readable)) {
-    const chunks = await collectBody(body, wanted);
-    chunks.copy(into, 0, 0, wanted);
-    return chunks.length;
+    into.set(bytes.subarray(0, wanted));
+    return bytes.byteLength;
   }
   let received = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
@@ -182,15 +158,10 @@ async function collectBodyInto(body: unknown, wanted: number, into: Buffer): Pro
  * Bytes `start` to `end` (exclusive) of the object, exactly. A body that breaks off or comes back short
  * is read again, with backoff; S3's own errors are retried by the SDK first. Throws an Error naming the
  * range when all attempts fail, or S3AccessError when the answer is one no retry changes; the caller
- * names the zip and the entry.
+ * names the zip and the entry. The bytes are written into `into` (at least `end - start` long, a new
+ * buffer when not given), which is returned cut to the range once every byte of it came in one attempt.
  */
-export function readS3Range(object: S3Object, start: number, end: number): Promise<ByteChunks>;
-/**
- * The same, written into `into` (at least `end - start` bytes long), which is returned cut to the range.
- * Nothing of it is returned unless every byte of the range came in this attempt.
- */
-export function readS3Range(object: S3Object, start: number, end: number, into: Buffer): Promise<Buffer>;
-export async function readS3Range(object: S3Object, start: number, end: number, into?: Buffer): Promise<ByteChunks | Buffer> {
+export async function readS3Range(object: S3Object, start: number, end: number, into: Buffer = Buffer.allocUnsafeSlow(end - start)): Promise<Buffer> {
   const client = await s3ClientFor(object.bucket);
   const wanted = end - start;
   let lastProblem = '';
@@ -215,16 +186,14 @@ export async function readS3Range(object: S3Object, start: number, end: number, 
       // The SDK has retried it already, with its backoff: more attempts here would only multiply the wait.
       throw new Error(`${sentence}, reading bytes ${start}-${end - 1}`, { cause: error });
     }
-    let got: ByteChunks | undefined;
     let length: number;
     try {
-      if (into === undefined) length = (got = await collectBody(response.Body, wanted)).length;
-      else length = await collectBodyInto(response.Body, wanted, into);
+      length = await collectBody(response.Body, wanted, into);
     } catch (error) {
       lastProblem = `the response broke off (${(error as { code?: string }).code ?? (error as Error).message})`;
       continue;
     }
-    if (length === wanted) return got ?? (into as Buffer).subarray(0, wanted);
+    if (length === wanted) return into.subarray(0, wanted);
     lastProblem = `asked for ${wanted} bytes, got ${length}`;
   }
   throw new Error(`bytes ${start}-${end - 1} could not be read after ${READ_ATTEMPTS} attempts: ${lastProblem}`);

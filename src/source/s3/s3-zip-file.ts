@@ -59,7 +59,7 @@ function endOf(object: S3Object): Promise<Suffix> {
   let end = ends.get(key);
   if (end === undefined) {
     const start = Math.max(0, object.size - TAIL_BYTES);
-    end = object.size === 0 ? Promise.resolve({ start: 0, bytes: Buffer.alloc(0) }) : readS3Range(object, start, object.size).then((bytes) => ({ start, bytes: bytes.toBuffer() }));
+    end = object.size === 0 ? Promise.resolve({ start: 0, bytes: Buffer.alloc(0) }) : readS3Range(object, start, object.size).then((bytes) => ({ start, bytes }));
     keepEnd(key, end);
   } else keepEnd(key, end);
   return end;
@@ -70,7 +70,7 @@ async function extendEnd(object: S3Object, from: number): Promise<Suffix> {
   const key = endKey(object);
   const current = await endOf(object);
   if (from >= current.start) return current;
-  const extended = readS3Range(object, from, current.start).then((bytes) => ({ start: from, bytes: Buffer.concat([bytes.toBuffer(), current.bytes]) }));
+  const extended = readS3Range(object, from, current.start).then((bytes) => ({ start: from, bytes: Buffer.concat([bytes, current.bytes]) }));
   keepEnd(key, extended);
   return extended;
 }
