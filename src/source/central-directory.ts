@@ -184,16 +184,17 @@ function parseRecord(chunk: Buffer, at: number, index: number): { entry: Central
 /**
  * Yields every central-directory record in order. Throws (from the first `next()`) when the file is not a
  * zip or its central directory is missing, and mid-walk when a record is corrupt or cut off: past a broken
- * record nothing says where the next one starts. `zipPath` is a local path or an s3:// URI.
+ * record nothing says where the next one starts. `zipPath` is a local path or an s3:// URI; the walk
+ * reads it through `opened` when given (and leaves it open), else opens it itself.
  */
-export async function* walkCentralDirectory(zipPath: string): AsyncGenerator<CentralEntry> {
-  const zip = await openZipFile(zipPath, { blocking: false });
+export async function* walkCentralDirectory(zipPath: string, opened?: ZipFile): AsyncGenerator<CentralEntry> {
+  const zip = opened ?? (await openZipFile(zipPath, { blocking: false }));
   try {
     const location = await locateCentralDirectory(zipPath, zip);
     await zip.prefetchEnd?.(location.offset);
     for await (const record of walkRecords(zip, location)) yield record.entry;
   } finally {
-    await zip.close();
+    if (opened === undefined) await zip.close();
   }
 }
 

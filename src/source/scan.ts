@@ -65,8 +65,8 @@ function readWorkersFor(options: ScanOptions, entryCount: number): number {
   return entryCount >= READ_WORKER_MIN_ENTRIES ? Math.min(MAX_READ_WORKERS, Math.max(1, availableParallelism() - 1)) : 0;
 }
 
-async function openEntryReader(zipPath: string, options: ScanOptions, workers: number): Promise<EntryReader> {
-  const zip = await openZipFile(zipPath, { blocking: false });
+/** Entries read from `zip`, which the reader closes. */
+function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, workers: number): EntryReader {
   // One entry after another: a batch here is one entry, or a failed worker's batch, whose entries must
   // not all be held at once.
   const inProcess = async (entries: readonly CentralEntry[]): Promise<EntryOutcome[]> => {
@@ -121,13 +121,16 @@ async function readWindowed(
  */
 async function findSharedRoot(
   zipPath: string,
+  zip: ZipFile,
   signal: AbortSignal | undefined,
 ): Promise<{ root: string | undefined; failure?: unknown; entryCount: number }> {
   const finder = new SharedRootFinder();
   let entryCount = 0;
   try {
-    for await (const entry of walkCentralDirectory(zipPath)) {
+    for await (const entry of walkCentralDirectory(zipPath, zip)) {
       signal?.throwIfAborted();
+      // The entries are read from here on, once this walk is done: a remote zip fetches meanwhile.
+      if (entryCount === 0) zip.readAheadFrom?.(entry.localHeaderOffset);
       entryCount += 1;
       finder.add(entry.name);
     }
@@ -170,20 +173,29 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
   const { signal } = options;
   signal?.throwIfAborted();
 
-  const names = await findSharedRoot(zipPath, signal);
-  if (names.failure !== undefined && names.entryCount === 0) {
-    yield { type: 'archive-error', zipPath, error: describeArchiveError(zipPath, names.failure) };
-    return;
-  }
-  const sharedRoot = names.root;
-
-  let reader: EntryReader;
+  // One open zip for the walk for names and the reads that follow it: what a remote zip fetches during
+  // the walk (its central directory, the first blocks of entries) is there for the reads.
+  let zip: ZipFile;
   try {
-    reader = await openEntryReader(zipPath, options, readWorkersFor(options, names.entryCount));
+    zip = await openZipFile(zipPath, { blocking: false });
   } catch (error) {
     yield { type: 'archive-error', zipPath, error: describeArchiveError(zipPath, error) };
     return;
   }
+  let names: Awaited<ReturnType<typeof findSharedRoot>>;
+  try {
+    names = await findSharedRoot(zipPath, zip, signal);
+  } catch (error) {
+    await zip.close();
+    throw error;
+  }
+  if (names.failure !== undefined && names.entryCount === 0) {
+    await zip.close();
+    yield { type: 'archive-error', zipPath, error: describeArchiveError(zipPath, names.failure) };
+    return;
+  }
+  const sharedRoot = names.root;
+  const reader = openEntryReader(zip, zipPath, options, readWorkersFor(options, names.entryCount));
 
   const walker = walkCentralDirectory(zipPath);
   const inFlight: Promise<ScanItem[]>[] = [];

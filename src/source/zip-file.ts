@@ -26,6 +26,11 @@ export interface ZipFile {
    * reader that pays per request; a local file has no use for it.
    */
   prefetchEnd?(start: number): Promise<void>;
+  /**
+   * Says that reads will move forward from `position` before long: a reader that pays per request starts
+   * fetching now (a scan's first blocks come in while the central directory is walked for names).
+   */
+  readAheadFrom?(position: number): void;
 }
 
 /**

@@ -122,6 +122,14 @@ export class S3ZipFile implements ZipFile {
     this.end = await extendEnd(this.object, start);
   }
 
+  readAheadFrom(position: number): void {
+    if (this.closed || this.givenUp !== undefined || position >= this.end.start) return;
+    const index = Math.floor(position / S3_BLOCK_BYTES);
+    for (let ahead = 0; ahead <= S3_READ_AHEAD_BLOCKS; ahead++) this.want(index + ahead);
+    // The first read there is a read moving forward: it asks for the blocks after these.
+    this.lastBlock = Math.max(this.lastBlock, index - 1);
+  }
+
   async read(buffer: Buffer, position: number): Promise<number> {
     if (this.closed) throw new Error(`${this.object.uri}: read after close`);
     const end = Math.min(position + buffer.length, this.object.size);
