@@ -11,6 +11,7 @@ import type { EntryOutcome } from './read-entry.js';
 import type { ZipWindow } from './window-zip-file.js';
 import type { EncodedEntries, EncodedOutcomes } from './read-batch-codec.js';
 import { decodeOutcomes, encodeEntries } from './read-batch-codec.js';
+import { PoolGrowth } from './read-pool-growth.js';
 
 export interface ReadWorkerData {
   readonly zipPath: string;
@@ -28,6 +29,8 @@ export interface ReadJob {
 export interface ReadJobDone {
   readonly id: number;
   readonly outcomes: EncodedOutcomes;
+  /** Milliseconds the worker spent on the job (see read-pool-growth.ts). */
+  readonly busyMs: number;
 }
 
 /**
@@ -75,10 +78,19 @@ export class ReadPool {
   private started = 0;
   private closed = false;
 
+  private readonly growth = new PoolGrowth();
+
+  /** `workers` to start with, up to `maxWorkers` when they turn out to be the limit (see PoolGrowth). */
   constructor(
     private readonly data: ReadWorkerData,
-    private readonly size: number,
+    private workers: number,
+    private readonly maxWorkers = workers,
   ) {}
+
+  /** Workers the pool may run (some may not have started yet, or have failed). */
+  get size(): number {
+    return this.workers;
+  }
 
   /** The outcomes of `entries`, in their order; `window` holds their bytes for a windowed pool (handed over, not copied). */
   read(entries: readonly CentralEntry[], window?: ZipWindow): Promise<EntryOutcome[]> {
@@ -98,7 +110,7 @@ export class ReadPool {
   }
 
   private dispatch(): void {
-    if (this.slots.length === 0 && this.started >= this.size) {
+    if (this.slots.length === 0 && this.started >= this.workers) {
       // Every worker has failed, and none is started again: say so rather than leave the jobs waiting.
       for (const job of this.queue.splice(0)) job.reject(new Error('no read worker is left'));
       return;
@@ -121,7 +133,7 @@ export class ReadPool {
     let best: Slot | undefined;
     for (const slot of this.slots) if (slot.jobs.size < BATCHES_PER_WORKER && (best === undefined || slot.jobs.size < best.jobs.size)) best = slot;
     // A worker that failed is not replaced: whatever broke it would likely break the next one too.
-    if ((best === undefined || best.jobs.size > 0) && this.started < this.size) return this.spawn();
+    if ((best === undefined || best.jobs.size > 0) && this.started < this.workers) return this.spawn();
     return best;
   }
 
@@ -136,6 +148,9 @@ export class ReadPool {
   }
 
   private settle(slot: Slot, done: ReadJobDone): void {
+    // Another worker starts with the next batch there is for it.
+    const read = { busyMs: done.busyMs, nowMs: performance.now(), mainActiveMs: performance.eventLoopUtilization().active, workers: this.slots.length };
+    if (this.growth.read(read) && this.workers < this.maxWorkers) this.workers += 1;
     const job = slot.jobs.get(done.id);
     slot.jobs.delete(done.id);
     if (slot.jobs.size === 0) slot.worker.unref();

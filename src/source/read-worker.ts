@@ -51,10 +51,11 @@ async function readBatch(zip: ZipFile, entries: readonly CentralEntry[]): Promis
 
 port.on('message', (job: ReadJob) => {
   void (async () => {
+    const started = performance.now();
     const entries = decodeEntries(job.entries);
     const zip = job.window !== undefined ? windowZipFile(job.window) : local === undefined ? undefined : localWindow(local, entries);
     if (zip === undefined) throw new Error('a windowed read worker got a job without its bytes');
     const outcomes = encodeOutcomes(await readBatch(zip, entries));
-    port.postMessage({ id: job.id, outcomes } satisfies ReadJobDone, [outcomes.heads]);
+    port.postMessage({ id: job.id, outcomes, busyMs: performance.now() - started } satisfies ReadJobDone, [outcomes.heads]);
   })();
 });

@@ -54,19 +54,27 @@ function describeArchiveError(zipPath: string, error: unknown): string {
  */
 interface EntryReader {
   readonly batchEntries: number;
-  readonly batchesInFlight: number;
+  /** Batches read at once: more as workers are added. */
+  batchesInFlight(): number;
   read(entries: readonly CentralEntry[]): Promise<EntryOutcome[]>;
   close(): Promise<void>;
 }
 
-function readWorkersFor(options: ScanOptions, entryCount: number): number {
-  if (options.workers !== undefined) return Math.min(MAX_READ_WORKERS, Math.max(0, Math.floor(options.workers)));
-  // The main thread has its own work (decoding headers, the ledger): it keeps a core of its own.
-  return entryCount >= READ_WORKER_MIN_ENTRIES ? Math.min(MAX_READ_WORKERS, Math.max(1, availableParallelism() - 1)) : 0;
+/** Read workers to start with, and at most (see read-pool-growth.ts). */
+function readWorkersFor(options: ScanOptions, entryCount: number): { workers: number; maxWorkers: number } {
+  if (options.workers !== undefined) {
+    const workers = Math.min(MAX_READ_WORKERS, Math.max(0, Math.floor(options.workers)));
+    return { workers, maxWorkers: workers };
+  }
+  if (entryCount < READ_WORKER_MIN_ENTRIES) return { workers: 0, maxWorkers: 0 };
+  // The main thread has its own work (decoding headers, the ledger): it keeps a core of its own, unless
+  // the workers turn out to be the limit (read-pool-growth.ts).
+  const cores = availableParallelism();
+  return { workers: Math.min(MAX_READ_WORKERS, Math.max(1, cores - 1)), maxWorkers: Math.min(MAX_READ_WORKERS, Math.max(1, cores)) };
 }
 
 /** Entries read from `zip`, which the reader closes. */
-function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, workers: number): EntryReader {
+function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, { workers, maxWorkers }: { workers: number; maxWorkers: number }): EntryReader {
   // One entry after another: a batch here is one entry, or a failed worker's batch, whose entries must
   // not all be held at once.
   const inProcess = async (entries: readonly CentralEntry[]): Promise<EntryOutcome[]> => {
@@ -76,14 +84,14 @@ function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, wo
   };
   if (workers === 0) {
     const concurrency = Math.min(MAX_SCAN_CONCURRENCY, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_SCAN_CONCURRENCY)));
-    return { batchEntries: 1, batchesInFlight: concurrency, read: inProcess, close: () => zip.close() };
+    return { batchEntries: 1, batchesInFlight: () => concurrency, read: inProcess, close: () => zip.close() };
   }
   const remote = isS3Uri(zipPath);
-  const pool = new ReadPool({ zipPath, verify: options.verify, windowed: remote }, workers);
+  const pool = new ReadPool({ zipPath, verify: options.verify, windowed: remote }, workers, maxWorkers);
   return {
     batchEntries: READ_WORKER_BATCH_ENTRIES,
     // Enough that every worker has its next batch waiting while the consumer works through one.
-    batchesInFlight: workers * 3,
+    batchesInFlight: () => pool.size * 3,
     // A worker that fails (could not start, ran out of memory) costs speed, not entries: read them here.
     read: (entries) => (remote ? readWindowed(zip, pool, entries, inProcess) : pool.read(entries)).catch(() => inProcess(entries)),
     close: async () => {
@@ -225,7 +233,7 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
   try {
     for (;;) {
       signal?.throwIfAborted();
-      while (!walkDone && inFlight.length < reader.batchesInFlight) {
+      while (!walkDone && inFlight.length < reader.batchesInFlight()) {
         const batch = await nextBatch();
         if (batch.length === 0) continue;
         const entries = batch.map((entry) => toSourceEntry(zipPath, entry, sharedRoot));
