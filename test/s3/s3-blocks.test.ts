@@ -4,41 +4,15 @@
  * jump back and forth, and GETs fail or come back short.
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { forgetS3Heads } from '../../src/source/s3/s3-object.js';
-import { configureS3 } from '../../src/source/s3/s3-settings.js';
+import { describe, expect, it } from 'vitest';
 import { S3_BLOCK_BYTES, openS3ZipFile } from '../../src/source/s3/s3-zip-file.js';
-import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
+import { serveS3 } from './serve-s3.js';
 
-let server: S3TestServer;
-const saved: Record<string, string | undefined> = {};
 /** Fourteen and a half blocks: more than the cache holds, so blocks are evicted and their buffers taken again. */
 const object = randomBytes(14 * S3_BLOCK_BYTES + S3_BLOCK_BYTES / 2);
-
-beforeAll(async () => {
-  for (const [k, v] of Object.entries(S3_TEST_CREDENTIALS)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  server = await S3TestServer.start();
+const s3 = serveS3(async (server) => {
   await server.createBucket('blocks');
   await server.put('blocks', 'object.zip', object);
-});
-
-afterAll(async () => {
-  configureS3({});
-  await server.stop();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-beforeEach(() => {
-  configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
-  forgetS3Heads();
-  server.faults = [];
-  server.resetCounts();
 });
 
 /** A small deterministic generator, so that a failure can be run again as it was. */
@@ -82,7 +56,7 @@ describe('S3ZipFile blocks', () => {
     await zip.close();
     expect(problems).toEqual([]);
     // Every block fetched about once: the read-ahead is used, not thrown away.
-    expect(server.gets().length).toBeLessThanOrEqual(16 + 2);
+    expect(s3().gets().length).toBeLessThanOrEqual(16 + 2);
   });
 
   it('gives the object bytes to overlapping reads that jump back and forth, across block edges', async () => {
@@ -101,7 +75,7 @@ describe('S3ZipFile blocks', () => {
 
   it('gives the object bytes to more reads at once than the cache holds blocks, whose blocks are evicted while their GETs run', async () => {
     // Short bodies make some GETs take their retries' time: a block evicted meanwhile still writes on.
-    server.faults = [{ method: 'GET', fault: 'short', times: 8 }];
+    s3().faults = [{ method: 'GET', fault: 'short', times: 8 }];
     const zip = await openS3ZipFile('s3://blocks/object.zip');
     const problems: string[] = [];
     // Each round reads in 13 blocks at once, every read moving forward and so asking for read-ahead too:
@@ -116,7 +90,7 @@ describe('S3ZipFile blocks', () => {
   });
 
   it('gives the object bytes when GETs break off or come back short, and the retries write into used buffers', async () => {
-    server.faults = [
+    s3().faults = [
       { method: 'GET', fault: 'short', times: 3 },
       { method: 'GET', rangeFrom: 5 * S3_BLOCK_BYTES, fault: 'reset', times: 2 },
       { method: 'GET', rangeFrom: 9 * S3_BLOCK_BYTES, fault: 'short', times: 1 },
@@ -135,6 +109,6 @@ describe('S3ZipFile blocks', () => {
     await zip.close();
     expect(problems).toEqual([]);
     expect(again).toBeUndefined();
-    expect(server.faults.every((f) => f.times === 0)).toBe(true);
+    expect(s3().faults.every((f) => f.times === 0)).toBe(true);
   });
 });

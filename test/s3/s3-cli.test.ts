@@ -15,27 +15,22 @@ import { forgetS3Heads } from '../../src/source/s3/s3-object.js';
 import { configureS3 } from '../../src/source/s3/s3-settings.js';
 import { FIXTURES_DIR } from '../source/helpers.js';
 import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
+import { setEnvironment } from '../helpers/environment.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
 let server: S3TestServer;
 let work: string;
-const saved: Record<string, string | undefined> = {};
+const restores: (() => void)[] = [];
 
 beforeAll(async () => {
-  for (const [k, v] of Object.entries(S3_TEST_CREDENTIALS)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restores.push(setEnvironment(S3_TEST_CREDENTIALS));
   server = await S3TestServer.start();
   work = mkdtempSync(join(tmpdir(), 'eml-import-s3-'));
   // A shared credentials file with a named profile, as --s3-profile reads it; the keys are s3rver's.
   const credentials = join(work, 'aws-credentials');
   writeFileSync(credentials, '[archive]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n');
   const env = { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: join(work, 'aws-config') };
-  for (const [k, v] of Object.entries(env)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
+  restores.push(setEnvironment(env));
   await server.createBucket('exports');
   for (const name of ['export-nested.zip', 'export-flat.zip', 'export-prefixed.zip']) {
     await server.put('exports', `jobs/${name}`, readFileSync(join(FIXTURES_DIR, name)));
@@ -46,10 +41,7 @@ beforeAll(async () => {
 afterAll(async () => {
   configureS3({});
   await server.stop();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  for (const restore of restores.reverse()) restore();
 });
 
 beforeEach(() => {

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { readCentralDirectoryBytes } from '../../src/source/central-directory.js';
 import { S3AccessError, forgetS3Heads, headS3Object } from '../../src/source/s3/s3-object.js';
@@ -11,37 +11,13 @@ import { configureS3 } from '../../src/source/s3/s3-settings.js';
 import { checkS3Bucket } from '../../src/source/s3/s3-check.js';
 import { keyPattern, listS3Glob } from '../../src/source/s3/s3-list.js';
 import { FIXTURES_DIR, collect, entriesOf } from '../source/helpers.js';
-import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
+import { serveS3 } from './serve-s3.js';
 
-let server: S3TestServer;
-const saved: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  for (const [k, v] of Object.entries(S3_TEST_CREDENTIALS)) {
-    saved[k] = process.env[k];
-    process.env[k] = v;
-  }
-  server = await S3TestServer.start();
-  await server.createBucket('exports');
+const s3 = serveS3(async (started) => {
+  await started.createBucket('exports');
   for (const name of ['export-nested.zip', 'export-flat.zip', 'corrupt.zip', 'truncated.zip', 'zip64.zip']) {
-    await server.put('exports', `jobs/${name}`, readFileSync(join(FIXTURES_DIR, name)));
+    await started.put('exports', `jobs/${name}`, readFileSync(join(FIXTURES_DIR, name)));
   }
-});
-
-afterAll(async () => {
-  configureS3({});
-  await server.stop();
-  for (const [k, v] of Object.entries(saved)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
-beforeEach(() => {
-  configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
-  forgetS3Heads();
-  server.faults = [];
-  server.resetCounts();
 });
 
 /** What a scan says about each entry, without the zip's location. */
@@ -89,28 +65,28 @@ describe('scanExport on S3 objects', () => {
 
   it('costs GETs by the megabyte, not by the entry, and reads on workers what the local file gives', async () => {
     const bytes = await manyEntryZip(4000);
-    await server.put('exports', 'many.zip', bytes);
+    await s3().put('exports', 'many.zip', bytes);
     const localPath = join(mkdtempSync(join(tmpdir(), 's3-many-')), 'many.zip');
     writeFileSync(localPath, bytes);
-    server.resetCounts();
+    s3().resetCounts();
     // Read workers get the bytes of their batches from the main thread, which alone talks to S3.
     const remote = await collect('s3://exports/many.zip', { verify: true, workers: 1 });
     expect(summary(remote)).toEqual(summary(await collect(localPath, { verify: true, workers: 0 })));
     const items = entriesOf(remote);
     expect(items).toHaveLength(4000);
     expect(items.every((i) => i.read.ok && i.read.kind === 'message')).toBe(true);
-    const gets = server.gets();
+    const gets = s3().gets();
     // One for the end of the object (EOCD and central directory), one per 4 MiB block, a couple more.
     expect(gets.length).toBeLessThanOrEqual(Math.ceil(bytes.length / (1024 * 1024)) + 3);
-    expect(server.bytesServed).toBeLessThanOrEqual(bytes.length * 1.05);
-    expect(server.bytesServed).toBeGreaterThanOrEqual(bytes.length * 0.9);
+    expect(s3().bytesServed).toBeLessThanOrEqual(bytes.length * 1.05);
+    expect(s3().bytesServed).toBeGreaterThanOrEqual(bytes.length * 0.9);
   });
 
   it('retries 503 SlowDown, 500, resets and short bodies, and reads every entry', async () => {
     const bytes = await manyEntryZip(1500);
-    await server.put('exports', 'flaky.zip', bytes);
-    server.resetCounts();
-    server.faults = [
+    await s3().put('exports', 'flaky.zip', bytes);
+    s3().resetCounts();
+    s3().faults = [
       { method: 'GET', fault: 'slow-down', times: 2 },
       { method: 'GET', fault: 'reset', times: 1 },
       { method: 'GET', fault: 'short', times: 1 },
@@ -119,14 +95,14 @@ describe('scanExport on S3 objects', () => {
     const items = entriesOf(await collect('s3://exports/flaky.zip', { verify: true }));
     expect(items).toHaveLength(1500);
     expect(items.filter((i) => !i.read.ok)).toEqual([]);
-    expect(server.faults.every((f) => f.times === 0)).toBe(true);
-    expect(server.requests.filter((r) => r.status >= 500).length).toBe(3);
+    expect(s3().faults.every((f) => f.times === 0)).toBe(true);
+    expect(s3().requests.filter((r) => r.status >= 500).length).toBe(3);
   });
 
   it('reports the entries of a block it cannot get unreadable, naming the URI and entry, and reads the rest', async () => {
     const bytes = await manyEntryZip(3000);
-    await server.put('exports', 'broken.zip', bytes);
-    server.faults = [{ method: 'GET', rangeFrom: 0, fault: 'internal-error', times: Infinity }];
+    await s3().put('exports', 'broken.zip', bytes);
+    s3().faults = [{ method: 'GET', rangeFrom: 0, fault: 'internal-error', times: Infinity }];
     const items = await collect('s3://exports/broken.zip', { verify: true });
     const entries = entriesOf(items);
     expect(items.filter((i) => i.type === 'archive-error')).toEqual([]);
@@ -139,7 +115,7 @@ describe('scanExport on S3 objects', () => {
       's3://exports/broken.zip: Inbox/0.eml: S3 request failed (InternalError) after retries, reading bytes 0-4194303',
     );
     // The failed block was asked for once (the SDK's attempts), not once per entry in it.
-    expect(server.requests.filter((r) => r.range?.startsWith('bytes=0-')).length).toBeLessThanOrEqual(6);
+    expect(s3().requests.filter((r) => r.range?.startsWith('bytes=0-')).length).toBeLessThanOrEqual(6);
   });
 
   it('says what is wrong in one sentence: no key, no bucket, access denied, wrong region', async () => {
@@ -156,21 +132,21 @@ describe('scanExport on S3 objects', () => {
       "s3://exports/jobs/nope.zip: bucket 'exports' has no object 'jobs/nope.zip': check the key (a glob such as s3://exports/prefix/*.zip shows what is there)",
     );
     expect(await sentence('s3://no-such-bucket/a.zip')).toMatch(/^s3:\/\/no-such-bucket\/a\.zip: there is no bucket 'no-such-bucket': check the bucket name and --s3-endpoint/);
-    server.faults = [{ method: 'HEAD', fault: 'access-denied', times: 1 }];
+    s3().faults = [{ method: 'HEAD', fault: 'access-denied', times: 1 }];
     expect(await sentence('s3://exports/jobs/export-flat.zip')).toMatch(/^s3:\/\/exports\/jobs\/export-flat\.zip: access denied: the credentials from the AWS chain may not read this object \(s3:GetObject, and kms:Decrypt/);
-    server.bucketRegions.set('exports', 'eu-west-1');
+    s3().bucketRegions.set('exports', 'eu-west-1');
     try {
       expect(await sentence('s3://exports/jobs/export-flat.zip')).toBe(
         "s3://exports/jobs/export-flat.zip: bucket 'exports' is in region eu-west-1, not us-east-1: give --s3-region eu-west-1, or leave --s3-region out to find it from the bucket",
       );
       // Without --s3-region the bucket says where it is, and the read works.
-      configureS3({ endpoint: server.endpoint });
+      configureS3({ endpoint: s3().endpoint });
       forgetS3Heads();
       const head = await headS3Object('s3://exports/jobs/export-flat.zip');
       expect(head.size).toBe(readFileSync(join(FIXTURES_DIR, 'export-flat.zip')).length);
       expect(head.etag).toMatch(/^".+"$/);
     } finally {
-      server.bucketRegions.delete('exports');
+      s3().bucketRegions.delete('exports');
     }
   });
 });
@@ -187,13 +163,13 @@ describe('s3:// globs', () => {
   });
 
   it('are listed through every page of ListObjectsV2', async () => {
-    for (const name of ['a', 'b', 'c', 'd', 'e']) await server.put('exports', `paged/${name}.zip`, Buffer.from('x'));
-    await server.put('exports', 'paged/notes.txt', Buffer.from('x'));
-    await server.put('exports', 'paged/deeper/f.zip', Buffer.from('x'));
-    server.resetCounts();
+    for (const name of ['a', 'b', 'c', 'd', 'e']) await s3().put('exports', `paged/${name}.zip`, Buffer.from('x'));
+    await s3().put('exports', 'paged/notes.txt', Buffer.from('x'));
+    await s3().put('exports', 'paged/deeper/f.zip', Buffer.from('x'));
+    s3().resetCounts();
     const found = await listS3Glob('s3://exports/paged/*.zip', 2);
     expect(found).toEqual(['a', 'b', 'c', 'd', 'e'].map((n) => `s3://exports/paged/${n}.zip`));
-    expect(server.requests.filter((r) => r.method === 'GET').length).toBe(4);
+    expect(s3().requests.filter((r) => r.method === 'GET').length).toBe(4);
   });
 });
 
@@ -208,61 +184,61 @@ describe('the bucket region', () => {
     };
     try {
       // A 400 to HeadBucket (no body, as HEAD answers have none) that names the region in its header.
-      server.bucketRegions.set('exports', 'ap-southeast-2');
-      server.wrongRegionStatus = 400;
-      configureS3({ endpoint: server.endpoint });
+      s3().bucketRegions.set('exports', 'ap-southeast-2');
+      s3().wrongRegionStatus = 400;
+      configureS3({ endpoint: s3().endpoint });
       expect(await headOf()).toBe(size);
-      configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+      configureS3({ endpoint: s3().endpoint, region: 'us-east-1' });
       await expect(headOf()).rejects.toThrow("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region ap-southeast-2, not us-east-1: give --s3-region ap-southeast-2, or leave --s3-region out to find it from the bucket");
 
       // No header anywhere: GetBucketLocation says EU, which is eu-west-1.
-      server.wrongRegionStatus = 301;
-      server.regionHeaderHidden = true;
-      server.bucketRegions.set('exports', 'eu-west-1');
-      server.locationConstraints.set('exports', 'EU');
-      configureS3({ endpoint: server.endpoint });
-      server.resetCounts();
+      s3().wrongRegionStatus = 301;
+      s3().regionHeaderHidden = true;
+      s3().bucketRegions.set('exports', 'eu-west-1');
+      s3().locationConstraints.set('exports', 'EU');
+      configureS3({ endpoint: s3().endpoint });
+      s3().resetCounts();
       expect(await headOf()).toBe(size);
       // HeadBucket says nothing but 301, GetBucketLocation answers, and the object's HEAD goes to eu-west-1.
-      expect(server.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['HEAD /exports/ 301', 'GET /exports/ 200', 'HEAD /exports/jobs/export-flat.zip 200']);
+      expect(s3().requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual(['HEAD /exports/ 301', 'GET /exports/ 200', 'HEAD /exports/jobs/export-flat.zip 200']);
 
       // An empty LocationConstraint is us-east-1, whatever AWS_REGION says.
       process.env['AWS_REGION'] = 'us-west-2';
-      server.bucketRegions.set('exports', 'us-east-1');
-      server.locationConstraints.set('exports', '');
-      configureS3({ endpoint: server.endpoint });
+      s3().bucketRegions.set('exports', 'us-east-1');
+      s3().locationConstraints.set('exports', '');
+      configureS3({ endpoint: s3().endpoint });
       expect(await headOf()).toBe(size);
     } finally {
       if (savedRegion === undefined) delete process.env['AWS_REGION'];
       else process.env['AWS_REGION'] = savedRegion;
-      server.bucketRegions.delete('exports');
-      server.locationConstraints.delete('exports');
-      server.regionHeaderHidden = false;
-      server.wrongRegionStatus = 301;
-      configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+      s3().bucketRegions.delete('exports');
+      s3().locationConstraints.delete('exports');
+      s3().regionHeaderHidden = false;
+      s3().wrongRegionStatus = 301;
+      configureS3({ endpoint: s3().endpoint, region: 'us-east-1' });
     }
   });
 
   it('checks a bucket before its objects exist (--wait-for-exports): none, another region, or fine', async () => {
-    configureS3({ endpoint: server.endpoint, region: 'us-east-1' });
+    configureS3({ endpoint: s3().endpoint, region: 'us-east-1' });
     expect(await checkS3Bucket('exports')).toBeUndefined();
     expect(await checkS3Bucket('no-such-bucket')).toMatch(/^s3:\/\/no-such-bucket\/: there is no bucket 'no-such-bucket'/);
-    server.bucketRegions.set('exports', 'eu-central-1');
-    server.regionHeaderHidden = true;
-    server.locationConstraints.set('exports', 'eu-central-1');
+    s3().bucketRegions.set('exports', 'eu-central-1');
+    s3().regionHeaderHidden = true;
+    s3().locationConstraints.set('exports', 'eu-central-1');
     try {
       expect(await checkS3Bucket('exports')).toBe(
         "s3://exports/: bucket 'exports' is in region eu-central-1, not us-east-1: give --s3-region eu-central-1, or leave --s3-region out to find it from the bucket",
       );
       // Access denied says nothing here: HeadBucket needs s3:ListBucket, which a reader of known keys may lack.
-      server.bucketRegions.delete('exports');
-      server.faults = [{ method: 'HEAD', fault: 'access-denied', times: 1 }];
+      s3().bucketRegions.delete('exports');
+      s3().faults = [{ method: 'HEAD', fault: 'access-denied', times: 1 }];
       expect(await checkS3Bucket('exports')).toBeUndefined();
     } finally {
-      server.faults = [];
-      server.bucketRegions.delete('exports');
-      server.locationConstraints.delete('exports');
-      server.regionHeaderHidden = false;
+      s3().faults = [];
+      s3().bucketRegions.delete('exports');
+      s3().locationConstraints.delete('exports');
+      s3().regionHeaderHidden = false;
     }
   });
 });
