@@ -31,8 +31,9 @@ export interface ScanOptions {
   readonly concurrency?: number;
   /**
    * Worker threads that read entries (see read-pool.ts); 0 reads on the main thread. By default one per
-   * core but one (at least one) for a zip of READ_WORKER_MIN_ENTRIES entries or more, none for a smaller
-   * one, where starting them would cost more than they save.
+   * core but one (at least one) for a zip of READ_WORKER_MIN_ENTRIES entries or more, and one more when
+   * they turn out to be the limit (read-pool-growth.ts); none for a smaller zip, where starting them would
+   * cost more than they save. A number given here is kept to.
    */
   readonly workers?: number;
   readonly signal?: AbortSignal;

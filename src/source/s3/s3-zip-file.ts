@@ -4,7 +4,8 @@
  * directory) is fetched once and kept per object, so the scan's two walks and the import's lookups cost
  * one or two requests. Entry data is read in blocks of S3_BLOCK_BYTES with read-ahead while the reads
  * move forward, so the number of GETs follows the bytes read, not the entries (a 50,000-entry zip costs
- * one GET per block, not per entry). Memory: at most CACHED_BLOCKS blocks per open zip (and a block still being read), plus the kept end.
+ * one GET per block, not per entry). Memory: at most CACHED_BLOCKS blocks per open zip (and blocks still
+ * being read after they left the cache), plus the kept end.
  */
 import { Readable } from 'node:stream';
 import type { ZipFile } from '../zip-file.js';
@@ -79,7 +80,7 @@ async function extendEnd(object: S3Object, from: number): Promise<Suffix> {
  * A block of entry data. Its buffer is the zip's own and is used again for a later block, once nothing can
  * read it any more: out of the cache, its GET settled, and no read between asking for it and copying out
  * of it. Fresh buffers for every block cost a full garbage collection every few tens of MB (see
- * collectBodyInto); the same few buffers cost none.
+ * collectBody in s3-object.ts); the same few buffers cost none.
  */
 interface Block {
   readonly buffer: Buffer;
@@ -182,6 +183,7 @@ export class S3ZipFile implements ZipFile {
   private hold(index: number): Block {
     if (this.givenUp) throw this.givenUp;
     const forward = index === this.lastBlock || index === this.lastBlock + 1;
+    // Never undefined: reads ask only for blocks below the kept end.
     const block = this.want(index) as Block;
     block.readers += 1;
     if (forward) for (let ahead = 1; ahead <= S3_READ_AHEAD_BLOCKS; ahead++) this.want(index + ahead);
