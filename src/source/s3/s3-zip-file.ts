@@ -126,7 +126,8 @@ export class S3ZipFile implements ZipFile {
   readAheadFrom(position: number): void {
     if (this.closed || this.givenUp !== undefined || position >= this.end.start) return;
     const index = Math.floor(position / S3_BLOCK_BYTES);
-    for (let ahead = 0; ahead <= S3_READ_AHEAD_BLOCKS; ahead++) this.want(index + ahead);
+    this.want(index);
+    this.wantAhead(index);
     // The first read there is a read moving forward: it asks for the blocks after these.
     this.lastBlock = Math.max(this.lastBlock, index - 1);
   }
@@ -186,9 +187,14 @@ export class S3ZipFile implements ZipFile {
     // Never undefined: reads ask only for blocks below the kept end.
     const block = this.want(index) as Block;
     block.readers += 1;
-    if (forward) for (let ahead = 1; ahead <= S3_READ_AHEAD_BLOCKS; ahead++) this.want(index + ahead);
+    if (forward) this.wantAhead(index);
     this.lastBlock = Math.max(this.lastBlock, index);
     return block;
+  }
+
+  /** The S3_READ_AHEAD_BLOCKS blocks after `index`. */
+  private wantAhead(index: number): void {
+    for (let ahead = 1; ahead <= S3_READ_AHEAD_BLOCKS; ahead++) this.want(index + ahead);
   }
 
   /** The block, from the cache (marked recently used) or requested now; nothing for a block in the kept end. */
