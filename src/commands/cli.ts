@@ -75,9 +75,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const { runExport } = await import('./export.js');
       status = await runExport(readExportOptions(raw), io);
     });
-  const planCommand = new Command('plan')
+  const planCommand = addCommandOptions(new Command('plan'), 'plan')
     .description("how long the estate takes within Graph's limits, and how it splits over machines (reads only the zips' central directories)")
-    .argument('<zips...>', 'WorkMail export zips (shell globs are fine)')
     .option('--mailbox <upn>', 'the destination mailbox for every zip')
     .option('--map <csv>', 'CSV with columns zip,mailbox (zip may be a glob) for many mailboxes')
     .option('--parallel <n>', 'mailboxes imported at once on each machine (default 4)')

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { canonicalZipLocation } from '../source/index.js';
-import { Ledger } from '../ledger/ledger.js';
+import { Ledger, type ZipRecord } from '../ledger/ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { scanZips, type ZipToScan } from '../run/scan/scan.js';
@@ -15,7 +15,8 @@ import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { resolveS3Zips } from './s3-zips.js';
 import type { ImportSettings } from './options.js';
 import { parseShard } from './shard-option.js';
-import { measureMailboxes } from '../run/estate-sizes.js';
+import { measureMailboxes, scannedZipSizes } from '../run/estate-sizes.js';
+import type { ZipSizeReader } from '../source/zip-size.js';
 import { planEstate } from '../plan/estate.js';
 import { DEFAULT_ASSUMPTIONS } from '../plan/assumptions.js';
 import { planJson } from '../reports/plan-json.js';
@@ -46,8 +47,9 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
     const stats = new Stats();
     const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
     let fatal: string | null = null;
+    let records: ZipRecord[] = [];
     try {
-      const records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
+      records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
       if (tenant && !io.signal?.aborted) {
         if (destination.apiNote !== undefined) progress.log(destination.apiNote);
         const { connect } = await import('../run/connect.js');
@@ -60,8 +62,7 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
     }
     const zipPaths = new Set(zips.map((z) => canonicalZipLocation(z.path)));
     const built = buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
-    // The central directories were just read by the scan, so the plan costs a few reads of cached pages.
-    const report = run.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, run.parallel) } : built;
+    const report = run.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, scannedZipSizes(ledger, records), run.parallel) } : built;
     await writeOutputs(report, () => messageLines(ledger, zipPaths), run, io, stats.snapshot());
     if (fatal) {
       io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
@@ -78,7 +79,7 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
   }
 }
 
-async function dryRunPlan(zips: readonly ZipToScan[], parallel: number): Promise<object> {
-  const sizes = await measureMailboxes(zips);
+async function dryRunPlan(zips: readonly ZipToScan[], readSize: ZipSizeReader, parallel: number): Promise<object> {
+  const sizes = await measureMailboxes(zips, readSize);
   return planJson(planEstate(sizes.mailboxes, { parallel, machines: 1 }, DEFAULT_ASSUMPTIONS), sizes.problems);
 }

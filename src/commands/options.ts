@@ -27,7 +27,8 @@ export interface ImportSettings {
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
-export type CommandName = 'import' | 'reconcile' | 'doctor';
+/** Commands whose options come from this table; plan takes only its S3 options from here, the rest are its own. */
+export type CommandName = 'import' | 'reconcile' | 'doctor' | 'plan';
 
 /** The README's three groups of options, in its order; `--help` shows them under the same headings. */
 const GROUPS = {
@@ -58,9 +59,9 @@ const OPTIONS: readonly OptionSpec[] = [
   { flags: '--archive-before <day>', group: 'source', help: { import: 'send mail dated before this day (YYYY-MM-DD) to Archive, keeping its sub-path', reconcile: "the import's --archive-before: older mail is expected under Archive" } },
   { flags: '--include-folder <glob>', group: 'source', repeatable: true, help: { import: 'only these source folders (* within a name, ** across levels; repeatable)', reconcile: 'compare only these source folders (as the import had them; repeatable)' } },
   { flags: '--exclude-folder <glob>', group: 'source', repeatable: true, help: { import: 'leave these source folders out (repeatable)', reconcile: 'leave these source folders out of the comparison (repeatable)' } },
-  { flags: '--s3-profile <name>', group: 'source', help: both('AWS profile for s3:// zips (default: the standard AWS credential chain)') },
-  { flags: '--s3-region <region>', group: 'source', help: both("region of the zips' buckets (default: asked from each bucket)") },
-  { flags: '--s3-endpoint <url>', group: 'source', help: both('S3-compatible endpoint for s3:// zips, addressed path-style') },
+  { flags: '--s3-profile <name>', group: 'source', help: zipReaders('AWS profile for s3:// zips (otherwise the standard AWS credential chain)') },
+  { flags: '--s3-region <region>', group: 'source', help: zipReaders("region of the zips' buckets (otherwise asked from each bucket)") },
+  { flags: '--s3-endpoint <url>', group: 'source', help: zipReaders('S3-compatible endpoint for s3:// zips, addressed path-style') },
   { flags: '--tenant <tenant>', group: 'tenant', help: { import: 'Entra tenant domain or ID (e.g. contoso.onmicrosoft.com)', reconcile: 'Entra tenant domain or ID', doctor: 'Entra tenant domain or ID' } },
   { flags: '--client-id <id>', group: 'tenant', help: { import: "the app registration's application (client) ID; the secret comes from EML_IMPORT_CLIENT_SECRET", reconcile: "the app registration's application (client) ID", doctor: "the app registration's application (client) ID" } },
   { flags: '--certificate <pem>', group: 'tenant', help: all('certificate credential: PEM file with the private key (and the certificate)') },
@@ -83,11 +84,12 @@ const OPTIONS: readonly OptionSpec[] = [
   { flags: '--no-progress', group: 'output', help: { import: 'no progress bar or periodic progress lines', reconcile: 'no progress bar or periodic progress lines' } },
 ];
 
-function both(text: string): Partial<Record<CommandName, string>> {
-  return { import: text, reconcile: text };
+/** The commands that read zips, and so may read them from S3. */
+function zipReaders(text: string): Partial<Record<CommandName, string>> {
+  return { import: text, reconcile: text, plan: text };
 }
 
-function all(text: string): Record<CommandName, string> {
+function all(text: string): Partial<Record<CommandName, string>> {
   return { import: text, reconcile: text, doctor: text };
 }
 
@@ -96,7 +98,7 @@ export function addCommandOptions(command: Command, name: CommandName): Command 
   // Optional for import: --wait-for-exports takes the zips from --map.
   const zips = 'WorkMail export zips: local paths (shell globs are fine), s3://bucket/key.zip, s3://bucket/prefix/*.zip';
   if (name === 'import') command.argument('[zips...]', zips);
-  else if (name === 'reconcile') command.argument('<zips...>', zips);
+  else if (name === 'reconcile' || name === 'plan') command.argument('<zips...>', zips);
   for (const spec of OPTIONS) {
     const help = spec.help[name];
     if (help === undefined) continue;
@@ -188,6 +190,12 @@ function parseS3Region(value: string | undefined): string | undefined {
   return value;
 }
 
+/** The --s3-* options, checked. */
+export function readS3Settings(raw: Record<string, unknown>): ScanSettings['s3'] {
+  const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  return { profile: str('s3Profile'), region: parseS3Region(str('s3Region')), endpoint: parseS3Endpoint(str('s3Endpoint')) };
+}
+
 /** Turns commander's loose values into the typed settings, with a UsageError naming any bad one. */
 export function readImportSettings(zips: string[], raw: Record<string, unknown>): ImportSettings {
   const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
@@ -196,7 +204,7 @@ export function readImportSettings(zips: string[], raw: Record<string, unknown>)
   return {
     scan: {
       zips,
-      s3: { profile: str('s3Profile'), region: parseS3Region(str('s3Region')), endpoint: parseS3Endpoint(str('s3Endpoint')) },
+      s3: readS3Settings(raw),
       verify: raw['headersOnly'] !== true,
     },
     policy: {

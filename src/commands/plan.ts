@@ -7,13 +7,17 @@ import { planEstate } from '../plan/estate.js';
 import { measureMailboxes } from '../run/estate-sizes.js';
 import { renderPlan } from '../reports/plan-human.js';
 import { planJson } from '../reports/plan-json.js';
-import { readLocalZipSize, type ZipSizeReader } from '../source/zip-size.js';
+import { readZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { assignMailboxes } from './start-up.js';
+import { readS3Settings } from './options.js';
+import { resolveS3Zips } from './s3-zips.js';
+import type { ScanSettings } from '../source/scan-settings.js';
 import { UsageError, type CliIo } from './io.js';
 
 export interface PlanOptions {
   readonly zips: readonly string[];
+  readonly s3: ScanSettings['s3'];
   readonly mailbox?: string;
   readonly map?: string;
   readonly parallel: number;
@@ -36,6 +40,7 @@ function number(raw: Record<string, unknown>, key: string, flag: string, fallbac
 export function readPlanOptions(zips: string[], raw: Record<string, unknown>): PlanOptions {
   return {
     zips,
+    s3: readS3Settings(raw),
     mailbox: typeof raw['mailbox'] === 'string' ? raw['mailbox'] : undefined,
     map: typeof raw['map'] === 'string' ? raw['map'] : undefined,
     parallel: number(raw, 'parallel', '--parallel', 4, 1, 512, true),
@@ -46,8 +51,10 @@ export function readPlanOptions(zips: string[], raw: Record<string, unknown>): P
   };
 }
 
-export async function runPlan(options: PlanOptions, io: CliIo, readSize: ZipSizeReader = readLocalZipSize): Promise<number> {
-  const zips = await assignMailboxes(options.zips, options);
+export async function runPlan(options: PlanOptions, io: CliIo, readSize: ZipSizeReader = readZipSize): Promise<number> {
+  // S3 globs listed and every S3 zip checked first: a refused read is exit 2 with one sentence, as for the import.
+  const { zips: locations } = await resolveS3Zips(options);
+  const zips = await assignMailboxes(locations, options);
   const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
   if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
   const assumptions: PlanAssumptions = { ...DEFAULT_ASSUMPTIONS, latencyMs: options.latencyMs, requestsPerMessage: options.requestsPerMessage };

@@ -8,7 +8,7 @@ import type { ScanSettings } from '../source/scan-settings.js';
  * read or a wrong region stops the run with exit 2 before anything is written to a mailbox. Returns the
  * settings with the globs expanded; local paths are left for the local checks.
  */
-export async function resolveS3Zips(scan: ScanSettings): Promise<ScanSettings> {
+export async function resolveS3Zips<T extends Pick<ScanSettings, 'zips' | 's3'>>(scan: T): Promise<T> {
   if (!scan.zips.some(isS3Uri)) return scan;
   const { configureS3, expandAndCheckS3Zips, forgetS3Heads } = await import('../source/s3/index.js');
   configureS3(scan.s3);

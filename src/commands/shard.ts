@@ -5,7 +5,7 @@
 import { assignShards } from '../plan/shards.js';
 import { measureMailboxes } from '../run/estate-sizes.js';
 import { formatBytes, plural } from '../reports/format.js';
-import { readLocalZipSize, type ZipSizeReader } from '../source/zip-size.js';
+import { readZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import { UsageError } from './io.js';
 import type { ZipToScan } from '../run/scan/scan.js';
 import type { ShardSpec } from './shard-option.js';
@@ -19,7 +19,7 @@ export interface ShardTaken {
   readonly problems: readonly string[];
 }
 
-export async function takeShard(zips: readonly ZipToScan[], spec: ShardSpec, readSize: ZipSizeReader = readLocalZipSize): Promise<ShardTaken> {
+export async function takeShard(zips: readonly ZipToScan[], spec: ShardSpec, readSize: ZipSizeReader = readZipSize): Promise<ShardTaken> {
   if (zips.some((z) => z.mailbox === null)) throw new UsageError('--shard needs every zip mapped to a mailbox (--map or --mailbox)');
   const sizes = await measureMailboxes(zips, readSize);
   const shards = assignShards(sizes.mailboxes, spec.count);

@@ -7,6 +7,7 @@ import { FolderWork, type KeyedRow } from './folder-work.js';
 import type { MessageRow, MessageState, NewEntryRow } from './rows.js';
 import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, MISSING_MAILBOX_SQL, type BreakdownRow } from './report-queries.js';
 import type { EntryKind } from '../source/types.js';
+import { NOT_A_MESSAGE_EXTENSIONS } from '../source/zip-size.js';
 import type { Verdict } from '../policy/types.js';
 import type { UploadMethod } from '../destination/types.js';
 
@@ -386,6 +387,19 @@ export class Ledger {
 
   zip(id: number): ZipRecord {
     return toZipRecord(this.sql(`SELECT * FROM zips WHERE id = ?`).get(id) as RawZipRow);
+  }
+
+  /**
+   * What a zip's central directory says of its size (source/zip-size.ts), from its rows: one per file entry
+   * of a zip scanned to the end, so the same numbers without reading the zip again.
+   */
+  entrySizes(zipId: number): { messages: number; messageBytes: number; largestMessageBytes: number } {
+    // Names as countsAsMessage takes them; archive-error rows (entry_index < 0) are no entries.
+    const notMessages = NOT_A_MESSAGE_EXTENSIONS.map((extension) => `AND lower(entry) NOT LIKE '%${extension}'`).join(' ');
+    return this.sql(
+      `SELECT COUNT(*) AS messages, COALESCE(SUM(size), 0) AS messageBytes, COALESCE(MAX(size), 0) AS largestMessageBytes
+       FROM messages WHERE zip_id = ? AND entry_index >= 0 ${notMessages}`,
+    ).get(zipId) as { messages: number; messageBytes: number; largestMessageBytes: number };
   }
 
   zips(): ZipRecord[] {

@@ -5,9 +5,11 @@
  */
 import { basename } from 'node:path';
 import PQueue from 'p-queue';
-import { readLocalZipSize, type ZipSize, type ZipSizeReader } from '../source/zip-size.js';
+import { canonicalZipLocation } from '../source/index.js';
+import { readZipSize, type ZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import type { MailboxSize } from '../plan/estate.js';
 import type { ZipToScan } from './scan/scan.js';
+import type { Ledger, ZipRecord } from '../ledger/ledger.js';
 
 export interface EstateSizes {
   readonly mailboxes: MailboxSize[];
@@ -18,7 +20,7 @@ export interface EstateSizes {
 /** Central directories read at once: each is a few reads, mostly waiting on the disk or S3. */
 const READS_AT_ONCE = 8;
 
-export async function measureMailboxes(zips: readonly ZipToScan[], readSize: ZipSizeReader = readLocalZipSize): Promise<EstateSizes> {
+export async function measureMailboxes(zips: readonly ZipToScan[], readSize: ZipSizeReader = readZipSize): Promise<EstateSizes> {
   const queue = new PQueue({ concurrency: READS_AT_ONCE });
   const problems: string[] = [];
   const sizes = await Promise.all(
@@ -44,4 +46,17 @@ export async function measureMailboxes(zips: readonly ZipToScan[], readSize: Zip
     entry.bytes += sizes[i]?.messageBytes ?? 0;
   });
   return { mailboxes: [...byMailbox].map(([mailbox, m]) => ({ mailbox, ...m })), problems: problems.sort() };
+}
+
+/**
+ * Sizes from the rows of zips this run has scanned (a dry run's plan): no third pass over each central
+ * directory, and for an S3 zip no second fetch of it. A zip not read to the end is read as the plan
+ * reads it (which then names what is wrong with it).
+ */
+export function scannedZipSizes(ledger: Ledger, records: readonly ZipRecord[]): ZipSizeReader {
+  const complete = new Map(records.filter((r) => r.scanned && r.archiveError === null).map((r) => [r.path, r]));
+  return async (location) => {
+    const record = complete.get(canonicalZipLocation(location));
+    return record === undefined ? readZipSize(location) : { ...ledger.entrySizes(record.id), fileBytes: record.size };
+  };
 }

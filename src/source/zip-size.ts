@@ -1,11 +1,12 @@
 /**
- * How much a zip holds, from its central directory alone: a few reads at the end of the file, seconds for
- * a whole estate, where a full scan takes hours. The plan and the shard assignment read sizes through
- * `ZipSizeReader`, so an S3 reader (ranged GETs of the directory) can stand in for the local one.
+ * How much a zip holds, from its central directory alone: a few reads at the end of the file (ranged GETs
+ * of an S3 object), seconds for a whole estate, where a full scan takes hours. The plan and the shard
+ * assignment read sizes through `ZipSizeReader`, so that a run that has the sizes already (a dry run's
+ * ledger) can stand in for the reads.
  */
-import { stat } from 'node:fs/promises';
 import { walkCentralDirectory } from './central-directory.js';
 import { isDirectoryName } from './entry-name.js';
+import { openZipFile } from './zip-file.js';
 
 export interface ZipSize {
   /** Entries that may be messages: not folders, not `.json` export logs, not `.ics` calendar items. */
@@ -20,20 +21,33 @@ export interface ZipSize {
 
 export type ZipSizeReader = (zip: string) => Promise<ZipSize>;
 
-/** Names whose content the scan sniffs as something other than a message, known here from the name alone. */
-const NOT_A_MESSAGE = /\.(json|ics)$/i;
+/**
+ * Extensions of names whose content the scan sniffs as something other than a message, known here from the
+ * name alone (lower case; compared without regard to case).
+ */
+export const NOT_A_MESSAGE_EXTENSIONS: readonly string[] = ['.json', '.ics'];
 
-/** Reads a local zip's central directory. Throws, naming nothing: the caller adds the zip's path. */
-export const readLocalZipSize: ZipSizeReader = async (zip) => {
-  const fileBytes = (await stat(zip)).size;
-  let messages = 0;
-  let messageBytes = 0;
-  let largestMessageBytes = 0;
-  for await (const entry of walkCentralDirectory(zip)) {
-    if (isDirectoryName(entry.name) || NOT_A_MESSAGE.test(entry.name)) continue;
-    messages += 1;
-    messageBytes += entry.uncompressedSize;
-    largestMessageBytes = Math.max(largestMessageBytes, entry.uncompressedSize);
+/** Whether an entry of this name counts as a message in a ZipSize. */
+export function countsAsMessage(name: string): boolean {
+  const lower = name.toLowerCase();
+  return !isDirectoryName(name) && !NOT_A_MESSAGE_EXTENSIONS.some((extension) => lower.endsWith(extension));
+}
+
+/** Reads a zip's central directory, local or s3://. Throws, naming nothing: the caller adds the zip's path. */
+export const readZipSize: ZipSizeReader = async (location) => {
+  const zip = await openZipFile(location, { blocking: false });
+  try {
+    let messages = 0;
+    let messageBytes = 0;
+    let largestMessageBytes = 0;
+    for await (const entry of walkCentralDirectory(location, zip)) {
+      if (!countsAsMessage(entry.name)) continue;
+      messages += 1;
+      messageBytes += entry.uncompressedSize;
+      largestMessageBytes = Math.max(largestMessageBytes, entry.uncompressedSize);
+    }
+    return { messages, messageBytes, largestMessageBytes, fileBytes: zip.fileSize };
+  } finally {
+    await zip.close();
   }
-  return { messages, messageBytes, largestMessageBytes, fileBytes };
 };

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { buildZip } from '../../fixtures/zip-writer.js';
+import { FIXTURES_DIR } from '../source/helpers.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { message, writeZip } from '../helpers/make-zip.js';
@@ -77,6 +79,32 @@ describe('eml-import plan', () => {
     const report = JSON.parse(run.stdout) as { plan?: { parallel: number; machines: number; totals: { messages: number }; mailboxes: Array<{ mailbox: string }> } };
     expect(report.plan).toMatchObject({ parallel: 2, machines: 1, totals: { messages: 43 } });
     expect(report.plan?.mailboxes.map((m) => m.mailbox)).toEqual(['ann@contoso.com', 'bob@contoso.com', 'cy@contoso.com']);
+  });
+
+  it("has the dry run's plan, taken from the scan's rows, agree with the plan's own read of every fixture zip", async () => {
+    // Odd names too: a folder entry, an upper-case .ICS and .JSON, and a second copy of a zip.
+    const oddZip = buildZip(
+      [
+        { name: 'Inbox/', content: '' },
+        { name: 'Inbox/a.eml', content: message({ subject: 'a', body: 'y'.repeat(5000) }) },
+        { name: 'Calendar/Meeting.ICS', content: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n' },
+        { name: 'LOG.JSON', content: '{}' },
+        { name: 'Inbox/b.eml', content: message({ subject: 'b' }) },
+      ].map(({ name, content }) => ({ name, data: Buffer.from(content) })),
+    );
+    const odd = join(work, 'odd.zip');
+    const copy = join(work, 'odd-copy.zip');
+    writeFileSync(odd, oddZip);
+    writeFileSync(copy, oddZip);
+    const all = [...readdirSync(FIXTURES_DIR).filter((f) => f.endsWith('.zip')).map((f) => join(FIXTURES_DIR, f)), odd, copy, ...zips];
+    const everyZip = join(work, 'every-zip.csv');
+    writeFileSync(everyZip, `zip,mailbox\n${all.map((z, i) => `${z},box${i}@contoso.com`).join('\n')}\n`);
+    const planned = await runCli(['plan', ...all, '--map', everyZip, '--json']);
+    const dryRun = await runCli([...all, '--dry-run', '--map', everyZip, '--json', '--no-progress']);
+    expect(dryRun.status, dryRun.stderr).toBe(1);
+    const fromPlan = JSON.parse(planned.stdout) as { mailboxes: unknown[]; problems: string[] };
+    expect(fromPlan.problems.length).toBeGreaterThan(0); // the corrupt and truncated fixtures
+    expect((JSON.parse(dryRun.stdout) as { plan: unknown }).plan).toEqual(fromPlan);
   });
 
   it('--shard takes whole mailboxes as the plan assigns them; auto reads the engine; mistakes exit 2', async () => {

@@ -134,6 +134,44 @@ describe('eml-import with s3:// zips', () => {
     expect(badEndpoint.stderr).not.toContain('secret');
   });
 
+  it('plans from S3 zips as from local ones: eml-import plan, the dry run\'s plan and --shard read the central directory by ranged GETs', async () => {
+    const local = [join(FIXTURES_DIR, 'export-nested.zip'), join(FIXTURES_DIR, 'export-flat.zip')];
+    const remote = ['s3://exports/jobs/export-nested.zip', 's3://exports/jobs/export-flat.zip'];
+    const mapOf = (zips: string[]): string => {
+      const path = join(work, `plan-map-${zips[0]!.startsWith('s3:') ? 's3' : 'local'}.csv`);
+      writeFileSync(path, `zip,mailbox\n${zips[0]},ann@contoso.com\n${zips[1]},bob@contoso.com\n`);
+      return path;
+    };
+    const planOf = async (zips: string[]): Promise<{ status: number; stderr: string; plan: { totals: unknown; mailboxes: unknown[]; problems?: unknown } }> => {
+      const run = await runCli(['plan', ...zips, '--map', mapOf(zips), '--json', ...(zips[0]!.startsWith('s3:') ? s3() : [])]);
+      return { status: run.status, stderr: run.stderr, plan: JSON.parse(run.stdout || 'null') };
+    };
+    const fromLocal = await planOf(local);
+    const fromS3 = await planOf(remote);
+    expect(fromS3.status, fromS3.stderr).toBe(0);
+    expect(fromLocal.plan.totals).toMatchObject({ mailboxes: 2 });
+    expect((fromLocal.plan.totals as { messages: number }).messages).toBeGreaterThan(5);
+    expect(fromS3.plan.mailboxes).toEqual(fromLocal.plan.mailboxes.map((m) => ({ ...(m as object), zips: expect.anything() })));
+    expect(fromS3.plan.totals).toEqual(fromLocal.plan.totals);
+
+    const dryRun = await runCli([...remote, '--map', mapOf(remote), '--dry-run', '--json', '--no-progress', ...s3()]);
+    expect(dryRun.status, dryRun.stderr).toBeLessThan(2);
+    const report = JSON.parse(dryRun.stdout) as { plan: { totals: unknown; problems: unknown[] } };
+    expect(report.plan.problems).toEqual([]);
+    expect(report.plan.totals).toEqual(fromLocal.plan.totals);
+
+    // Each shard's share as from the local zips: by bytes, so it says the same size.
+    for (const shard of ['1/2', '2/2']) {
+      const shardOf = async (zips: string[]): Promise<string> => {
+        const run = await runCli([...zips, '--map', mapOf(zips), '--shard', shard, '--dry-run', '--json', '--no-progress', ...(zips[0]!.startsWith('s3:') ? s3() : [])]);
+        expect(run.status, run.stderr).toBeLessThan(2);
+        expect(run.stderr).not.toContain('warning');
+        return /shard \d\/2 [^\n]*/.exec(run.stderr)?.[0] ?? 'no shard line';
+      };
+      expect(await shardOf(remote)).toBe(await shardOf(local));
+    }
+  });
+
   it('imports an S3 zip into the Graph emulator, resumes, reconciles, and reads a replaced object again', async () => {
     const emulator: Emulator = await startEmulator({ mailboxes: [MAILBOX] });
     try {
