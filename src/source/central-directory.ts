@@ -201,19 +201,27 @@ export async function* walkCentralDirectory(zipPath: string, opened?: ZipFile): 
 /** The records from `location`, each with the file offset just past it. */
 async function* walkRecords(zip: ZipFile, location: DirectoryLocation): AsyncGenerator<{ entry: CentralEntry; end: number }> {
   const fileSize = zip.fileSize;
-  let chunk = Buffer.alloc(0);
+  // One buffer for the whole walk, refilled in place: nothing parsed from it outlives its record (names
+  // are decoded into strings), and a fresh megabyte per refill cost more in page faults than the parsing.
+  let buffer = Buffer.allocUnsafeSlow(0);
+  let chunk = buffer;
   let chunkStart = location.offset; // file offset of chunk[0]
   let at = 0;
   /** Whether the next `bytes` from `at` are in the chunk. */
   const held = (bytes: number): boolean => at + bytes <= chunk.length;
   /** Reads on from `at` until the next `bytes` are held (or the file ends); whether they are. */
   const refill = async (bytes: number): Promise<boolean> => {
-    const keep = chunk.subarray(at);
+    const kept = chunk.length - at;
     const want = Math.max(bytes, CENTRAL_DIRECTORY_CHUNK_BYTES);
-    const readFrom = chunkStart + at + keep.length;
-    const fresh = Buffer.allocUnsafe(Math.max(0, Math.min(want - keep.length, fileSize - readFrom)));
+    if (buffer.length < want) {
+      const larger = Buffer.allocUnsafeSlow(want);
+      chunk.copy(larger, 0, at);
+      buffer = larger;
+    } else chunk.copy(buffer, 0, at);
+    const readFrom = chunkStart + at + kept;
+    const fresh = buffer.subarray(kept, kept + Math.max(0, Math.min(want - kept, fileSize - readFrom)));
     const bytesRead = fresh.length === 0 ? 0 : await zip.read(fresh, readFrom);
-    chunk = Buffer.concat([keep, fresh.subarray(0, bytesRead)]);
+    chunk = buffer.subarray(0, kept + bytesRead);
     chunkStart += at;
     at = 0;
     return held(bytes);

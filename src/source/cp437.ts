@@ -7,8 +7,14 @@ const HIGH_HALF =
   '└┴┬├─┼╞╟╚╔╩╦╠═╬╧╨╤╥╙╘╒╓╫╪┘┌█▄▌▐▀' +
   'αßΓπΣσµτΦΘΩδ∞φε∩≡±≥≤⌠⌡÷≈°∙·√ⁿ²■\u00a0';
 
+const latin1 = new TextDecoder('latin1');
+
 /** Decodes CP437 bytes to a string. */
 export function decodeCp437(bytes: Uint8Array): string {
+  // Mostly ASCII, which is the same in CP437 and Latin-1: one copy instead of a string built a character at a time.
+  let ascii = true;
+  for (let i = 0; i < bytes.length && ascii; i++) ascii = bytes[i]! < 0x80;
+  if (ascii) return latin1.decode(bytes);
   let out = '';
   for (const byte of bytes) out += byte < 0x80 ? String.fromCharCode(byte) : HIGH_HALF.charAt(byte - 0x80);
   return out;
