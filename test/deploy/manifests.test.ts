@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SHARD_ENV } from '../../src/commands/shard-option.js';
 import { message, writeZip } from '../helpers/make-zip.js';
+import { setEnvironment } from '../helpers/environment.js';
+import { S3_TEST_CREDENTIALS, S3TestServer } from '../s3/s3-server.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -174,12 +176,43 @@ describe('AWS Batch array job', () => {
     expect(submit.arrayProperties.size).toBeGreaterThan(1);
   });
 
+  it('reads the zips from S3 (a glob the CLI lists) with the job role, not from a copy on a volume', () => {
+    const zips = c.command.filter((arg, i) => !arg.startsWith('--') && !c.command[i - 1]?.startsWith('--'));
+    expect(zips.length).toBeGreaterThan(0);
+    for (const zip of zips) expect(zip).toMatch(/^s3:\/\/[^/]+\/.*\*\.zip$/);
+    expect((definition.containerProperties as { jobRoleArn?: string }).jobRoleArn).toMatch(/^arn:aws:iam::/);
+  });
+
   it('runs as the engine runs it: the definition command line with the array index and size', async () => {
-    const size = String(submit.arrayProperties.size);
-    const last = String(submit.arrayProperties.size - 1);
-    const run = await dryRunAs(c.command, { [SHARD_ENV.batchIndex]: last, [SHARD_ENV.batchCount]: size });
-    expect(run.status).toBe(0);
-    expect(run.stderr).toContain(`shard ${size}/${size}`);
-    expect(existsSync(join(work, 'state', 'reports', `shard-${size}`, 'report.json'))).toBe(true);
+    // The zips in an S3 server under the definition's bucket and prefix, the map of S3 URIs on the state volume.
+    const glob = c.command.find((arg) => arg.startsWith('s3://')) as string;
+    const [bucket, ...prefix] = glob.slice('s3://'.length).split('/');
+    const folder = prefix.slice(0, -1).join('/');
+    const server = await S3TestServer.start();
+    const restore = setEnvironment(S3_TEST_CREDENTIALS);
+    try {
+      await server.createBucket(bucket as string);
+      const rows: string[] = [];
+      for (const name of ['ann', 'bob', 'cy']) {
+        await server.put(bucket as string, `${folder}/${name}.zip`, readFileSync(join(work, 'exports', `${name}.zip`)));
+        rows.push(`s3://${bucket}/${folder}/${name}.zip,${name}@contoso.com`);
+      }
+      const map = optionValue(c.command, '--map') as string;
+      writeFileSync(map.replace(/^\/state/, join(work, 'state')), `zip,mailbox\n${rows.join('\n')}\n`);
+      const size = String(submit.arrayProperties.size);
+      const last = String(submit.arrayProperties.size - 1);
+      const run = await dryRunAs([...c.command, '--s3-endpoint', server.endpoint], { [SHARD_ENV.batchIndex]: last, [SHARD_ENV.batchCount]: size });
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`shard ${size}/${size}`);
+      expect(existsSync(join(work, 'state', 'reports', `shard-${size}`, 'report.json'))).toBe(true);
+      // Shard 1 takes the largest mailbox: its sizes came from the S3 zips.
+      const first = await dryRunAs([...c.command, '--s3-endpoint', server.endpoint], { [SHARD_ENV.batchIndex]: '0', [SHARD_ENV.batchCount]: size });
+      expect(first.status, first.stderr).toBe(0);
+      expect(first.stderr).toContain('1 mailbox of 3, 9 messages');
+      expect(server.gets().length).toBeGreaterThan(0);
+    } finally {
+      restore();
+      await server.stop();
+    }
   });
 });
