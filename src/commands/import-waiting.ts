@@ -16,7 +16,7 @@ import { readMapFile } from '../run/mailbox-map.js';
 import { startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { exitCodeFor, writeOutputs } from './outputs.js';
-import { checkMapping, progressInterval, wantsTenant } from './start-up.js';
+import { checkMapping, progressInterval, wantsTenant, withShardPaths } from './start-up.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import type { ImportSettings } from './options.js';
 
@@ -34,6 +34,11 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
   if (!run.map) throw new UsageError('--wait-for-exports needs --map: the map eml-import export writes (--map-out)');
   if (run.mailbox) throw new UsageError('--wait-for-exports takes the mailboxes from --map; leave out --mailbox');
   if (scan.zips.length > 0) throw new UsageError('--wait-for-exports takes the zips from --map; give none on the command line');
+  // A shard is sized by its zips, which do not exist yet: shards started at different moments would split
+  // the map differently, and a mailbox could go to two of them, or to none.
+  if (run.shard !== undefined) throw new UsageError('--shard does not go with --wait-for-exports: shards are balanced by the zips\' sizes, known only once the exports have landed; wait for them (eml-import export), then run the shards without --wait-for-exports');
+  // {shard} in a path, without --shard: the same refusal as the plain import's.
+  withShardPaths(run, undefined);
   const tenant = wantsTenant(destination);
   if (!run.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const rows = readMapFile(run.map);

@@ -138,6 +138,13 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     const withZips = await runCli(['a.zip', '--map', map, '--wait-for-exports', '--dry-run', '--state', dir]);
     expect(withZips.status).toBe(2);
     expect(withZips.stderr).toContain('takes the zips from --map');
+    // Shards are sized by zips that are not there yet: refused, as is a {shard} path that would stay literal.
+    for (const shard of [['--shard', '1/2'], ['--shard', 'auto'], ['--report', join(dir, 'r-{shard}')]]) {
+      const sharded = await runCli(['--map', map, '--wait-for-exports', '--dry-run', '--state', dir, ...shard], { JOB_COMPLETION_INDEX: '0', EML_IMPORT_SHARD_COUNT: '2' });
+      expect(sharded.status, shard.join(' ')).toBe(2);
+      expect(sharded.stderr).toMatch(/--shard does not go with --wait-for-exports|needs --shard/);
+      expect(existsSync(join(dir, 'r-{shard}'))).toBe(false);
+    }
     // Exports not written yet cannot be checked, but their bucket can: a wrong one stops the run before any write.
     const s3Map = join(dir, 's3-map.csv');
     writeFileSync(s3Map, 'zip,mailbox\ns3://no-such-bucket/exports/job.zip,a@contoso.com\n');
