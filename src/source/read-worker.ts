@@ -56,6 +56,9 @@ port.on('message', (job: ReadJob) => {
     const zip = job.window !== undefined ? windowZipFile(job.window) : local === undefined ? undefined : localWindow(local, entries);
     if (zip === undefined) throw new Error('a windowed read worker got a job without its bytes');
     const outcomes = encodeOutcomes(await readBatch(zip, entries));
-    port.postMessage({ id: job.id, outcomes, busyMs: performance.now() - started } satisfies ReadJobDone, [outcomes.heads]);
+    // Nothing read from the window outlives the batch (the header blocks are copied into outcomes.heads):
+    // its memory goes back to the pool for the next window.
+    const window = job.window?.bytes.buffer as ArrayBuffer | undefined;
+    port.postMessage({ id: job.id, outcomes, busyMs: performance.now() - started, ...(window === undefined ? {} : { window }) } satisfies ReadJobDone, window === undefined ? [outcomes.heads] : [outcomes.heads, window]);
   })();
 });

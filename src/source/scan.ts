@@ -118,7 +118,7 @@ async function readWindowed(
   const span = batchSpan(entries, zip.fileSize);
   if (span === undefined || span.end - span.start > MAX_WORKER_WINDOW_BYTES) return inProcess(entries);
   const { start, end } = span;
-  const bytes = Buffer.allocUnsafeSlow(end - start);
+  const bytes = pool.windowBuffer(end - start);
   const got = await zip.read(bytes, start);
   const outcomes = await pool.read(entries, { start, bytes: bytes.subarray(0, got), fileSize: zip.fileSize });
   return Promise.all(outcomes.map((outcome, i) => (!outcome.read.ok && outcome.read.error.endsWith(OUTSIDE_WINDOW) ? inProcess([entries[i]!]).then((o) => o[0]!) : outcome)));

@@ -75,6 +75,32 @@ describe('scanExport on read workers', () => {
     }
   });
 
+  it('a windowed pool reads the bytes it is handed, then hands their memory back for the next window, which cannot change what was read', async () => {
+    const zipPath = join(FIXTURES_DIR, 'export-nested.zip');
+    const entries: CentralEntry[] = [];
+    for await (const entry of walkCentralDirectory(zipPath)) if (!entry.name.endsWith('/')) entries.push(entry);
+    const zip = await openZipFile(zipPath, { blocking: false });
+    const pool = new ReadPool({ zipPath, verify: true, windowed: true }, 1);
+    try {
+      const expected = await Promise.all(entries.map((entry) => readEntry(zip, zipPath, entry, true)));
+      const bytes = pool.windowBuffer(zip.fileSize);
+      await zip.read(bytes, 0);
+      const outcomes = await pool.read(entries, { start: 0, bytes, fileSize: zip.fileSize });
+      expect(outcomes).toEqual(expected);
+      // The next window is the same memory, the zip's bytes still in it: nothing was allocated for it.
+      const next = pool.windowBuffer(64);
+      const zipStart = Buffer.alloc(64);
+      await zip.read(zipStart, 0);
+      expect(next.equals(zipStart)).toBe(true);
+      // Overwritten for the next batch: the outcomes of the last one hold copies, not views of it.
+      next.fill(0);
+      expect(outcomes).toEqual(expected);
+    } finally {
+      await pool.close();
+      await zip.close();
+    }
+  });
+
   it('rejects the batches of a pool whose workers cannot open the zip, instead of hanging', async () => {
     const pool = new ReadPool({ zipPath: join(FIXTURES_DIR, 'no-such-file.zip'), verify: true }, 2);
     const entry = { index: 0, name: 'a.eml', flags: 0, compressionMethod: 0, crc32: 0, compressedSize: 1, uncompressedSize: 1, localHeaderOffset: 0, centralVariableLength: 5 };
