@@ -100,4 +100,11 @@ export interface MessageHint {
 /** Destination ids that other messages account for; a Set will do, or a look-up in the ledger. */
 export interface ClaimedIds {
   has(id: string): boolean;
+  /**
+   * Whether another source message of the folder carries this Message-ID. A copy bearing it is that
+   * message's, never the copy of a message that has none (Exchange gives such a copy an id of its own):
+   * found by its subject alone, it was taken for one, which was then never imported, and the other twice
+   * (corpus kill test, seed 23).
+   */
+  carriedByAnother?(internetMessageId: string): boolean;
 }

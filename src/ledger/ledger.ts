@@ -8,6 +8,7 @@ import type { MessageRow, MessageState, NewEntryRow } from './rows.js';
 import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, MISSING_MAILBOX_SQL, type BreakdownRow } from './report-queries.js';
 import type { EntryKind } from '../source/types.js';
 import { NOT_A_MESSAGE_EXTENSIONS } from '../source/zip-size.js';
+import { normalizeMessageId } from '../message/fingerprint.js';
 import type { Verdict } from '../policy/types.js';
 import type { UploadMethod } from '../destination/types.js';
 
@@ -571,6 +572,15 @@ export class Ledger {
     const sql = `SELECT 1 FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
                  WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ? AND m.dest_id = ? LIMIT 1`;
     return this.sql(sql).get(mailbox, target, destId) !== undefined;
+  }
+
+  /** Whether a wanted source message of this folder has this Message-ID (with or without its angle brackets). */
+  messageIdCarried(mailbox: string, target: string, messageId: string): boolean {
+    const bare = normalizeMessageId(messageId);
+    if (bare === null) return false;
+    const sql = `SELECT 1 FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+                 WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ? AND trim(m.message_id) IN (?, ?) LIMIT 1`;
+    return this.sql(sql).get(mailbox, target, bare, `<${bare}>`) !== undefined;
   }
 
   /** Of `destIds`, those that a settled row of this folder records as its own destination message. */

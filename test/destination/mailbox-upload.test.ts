@@ -160,10 +160,10 @@ describe('Graph destination uploads (emulator)', () => {
   });
 
   /** Uploads under a one-off fault; the upload must end in PendingCreateError, never a silent resend. */
-  async function uploadUnanswered(mime: Buffer, method: 'json' | 'importMime', fault: FaultKind, path: RegExp): Promise<PendingCreateError> {
+  async function uploadUnanswered(mime: Buffer, method: 'json' | 'importMime', fault: FaultKind, path: RegExp, into: FolderRef = folder): Promise<PendingCreateError> {
     harness.emulator.configure({ faults: { schedule: [{ kind: fault, nth: 1, method: 'POST', path }] } });
     try {
-      const error = await mailbox.upload({ folder, mime, method, fingerprint: hintOf(mime).fingerprint }).catch((e: unknown) => e);
+      const error = await mailbox.upload({ folder: into, mime, method, fingerprint: hintOf(mime).fingerprint }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(PendingCreateError);
       expect(harness.emulator.inspect.faultsInjected().some((f) => f.kind === fault)).toBe(true);
       return error as PendingCreateError;
@@ -200,6 +200,28 @@ describe('Graph destination uploads (emulator)', () => {
     expect(copies).toHaveLength(2);
     expect(landed?.id).toBe(copies.find((id) => id !== earlier.id));
     expect(await mailbox.confirmCreate({ folder, mime, method: 'importMime', fingerprint }, 'importMime', hint, new Set(copies))).toBeNull();
+  });
+
+  it("confirmCreate of a message with neither date nor Message-ID passes over a look-alike's copy whose Message-ID another message carries", async () => {
+    // The corpus kill test, seed 23: two messages without a subject, one dated and with a Message-ID, one
+    // with neither; both left in flight by a kill, the first landed, the second not. Found by its empty
+    // subject alone, the first's copy was taken for the second's.
+    const subject = 'no subject here, in a folder of its own';
+    const other = await mailbox.ensureFolder(['inbox', 'Look-alikes']);
+    const dated = buildMime({ subject, date: 'Wed, 12 Jan 2005 08:08:12 +0100', messageId: '102.10200000000105' });
+    const bare = buildMime({ subject });
+    const theirs = await mailbox.upload({ folder: other, mime: dated, method: 'importMime', fingerprint: hintOf(dated).fingerprint });
+    const { fingerprint, ...hint } = hintOf(bare);
+    expect(hint).toMatchObject({ date: null, messageId: null });
+    const nothingClaimed = { has: () => false };
+    const carried = { ...nothingClaimed, carriedByAnother: (id: string) => id.replace(/^<|>$/g, '') === '102.10200000000105' };
+    // Without knowing whose Message-ID that is, the look-alike's copy matches the subject.
+    expect((await mailbox.confirmCreate({ folder: other, mime: bare, method: 'importMime', fingerprint }, 'importMime', hint, nothingClaimed))?.id).toBe(theirs.id);
+    expect(await mailbox.confirmCreate({ folder: other, mime: bare, method: 'importMime', fingerprint }, 'importMime', hint, carried)).toBeNull();
+    // Its own copy, which Exchange gave an id of its own, is still found.
+    await uploadUnanswered(bare, 'importMime', '504-after-commit', /importMime$/, other);
+    const own = harness.emulator.inspect.messages(ANN, 'Inbox/Look-alikes').find((m) => m.id !== theirs.id);
+    expect((await mailbox.confirmCreate({ folder: other, mime: bare, method: 'importMime', fingerprint }, 'importMime', hint, carried))?.id).toBe(own?.id);
   });
 
   it('an ambiguous create of a message whose Message-ID has no angle brackets is found, not sent again', async () => {

@@ -14,6 +14,7 @@ import type {
 } from '../types.js';
 import { archiveHasMessage, findArchive } from './archive.js';
 import { findMessage } from './find-message.js';
+import { normalizeMessageId } from '../../message/fingerprint.js';
 import { FolderResolver } from './folders.js';
 import { errorStatus } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
@@ -75,7 +76,9 @@ export class GraphMailbox implements MailboxDestination {
    * create found this way gets the attachments that were to follow it.
    */
   async confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ClaimedIds): Promise<UploadResult | null> {
-    const found = (await this.findMessage(request.folder, request.fingerprint, hint)).find((m) => !claimed.has(m.id) && !m.isDraft);
+    const withoutId = normalizeMessageId(hint.messageId) === null;
+    const anothers = (m: DestinationMessage): boolean => claimed.has(m.id) || (withoutId && m.internetMessageId !== null && claimed.carriedByAnother?.(m.internetMessageId) === true);
+    const found = (await this.findMessage(request.folder, request.fingerprint, hint)).find((m) => !m.isDraft && !anothers(m));
     if (!found) return null;
     if (method === 'json') await completeJsonUpload(this.http, this.mailbox, found.id, request.mime, request.fingerprint, this.jsonOptions());
     return { id: found.id, method };

@@ -66,7 +66,10 @@ function isUnsettled(row: MessageRow): boolean {
 /**
  * What a re-check cannot tell apart: messages with one Message-ID, or, without one, of one (normalised)
  * subject, since those are what it looks up. Real mail nearly always has a Message-ID, so this holds back
- * only duplicates, collisions and the odd bounce or notification without one.
+ * only duplicates, collisions and the odd bounce or notification without one. A message without one and
+ * a message with one can be unsettled at once (their keys differ) and the first's lookup by subject sees
+ * the second's copy: the re-check passes over a copy whose Message-ID a row of the folder carries
+ * (ClaimedIds.carriedByAnother).
  */
 function lookAlikeKey(row: MessageRow): string {
   const id = normalizeMessageId(row.messageId);
@@ -168,7 +171,10 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       // after an ambiguous create that finds only these found nothing of ours. (One that shares no key with
       // an open row cannot be found by its lookup.)
       const listedIds = new Set(inventory.map((m) => m.id));
-      const claimed: ClaimedIds = { has: (id) => listedIds.has(id) || ledger.destIdRecorded(mailbox, target, id) };
+      const claimed: ClaimedIds = {
+        has: (id) => listedIds.has(id) || ledger.destIdRecorded(mailbox, target, id),
+        carriedByAnother: (messageId) => ledger.messageIdCarried(mailbox, target, messageId),
+      };
       for (const row of later) uploads.recheckLater(row, row.method ?? 'importMime', Date.parse(row.attemptAt as string), folder, claimed);
       const rechecked = new Set(later.map((row) => row.id));
       for (const page of work.uploadPages()) {
