@@ -91,8 +91,10 @@ function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, { 
   const pool = new ReadPool({ zipPath, verify: options.verify, windowed: remote }, workers, maxWorkers);
   return {
     batchEntries: READ_WORKER_BATCH_ENTRIES,
-    // Enough that every worker has its next batch waiting while the consumer works through one.
-    batchesInFlight: () => pool.size * 3,
+    // Enough that every worker has its next batches waiting while the consumer works through one, with
+    // room for bursts on either side (see BATCHES_PER_WORKER). A remote zip's batch holds its bytes (up to
+    // MAX_WORKER_WINDOW_BYTES) until it is read: fewer of those.
+    batchesInFlight: () => pool.size * (remote ? 3 : 8),
     // A worker that fails (could not start, ran out of memory) costs speed, not entries: read them here.
     read: (entries) => (remote ? readWindowed(zip, pool, entries, inProcess) : pool.read(entries)).catch(() => inProcess(entries)),
     close: async () => {
