@@ -28,6 +28,24 @@ afterAll(async () => {
   await emulator?.close();
 });
 
+/** Imports with a landing window of 1 s, the first create reset before the server commits it, the second answered 504 after. */
+async function importWithFirstTwoCreatesUnanswered(args: readonly string[]): Promise<void> {
+  emulator.configure({
+    faults: {
+      schedule: [
+        { kind: 'reset-before-commit', nth: 1, method: 'POST', path: /importMime$/ },
+        { kind: '504-after-commit', nth: 2, method: 'POST', path: /importMime$/ },
+      ],
+    },
+  });
+  try {
+    const run = await runCli([...args, ...tenantArgs(emulator, MAILBOX), '--no-progress', '--landing-window', '1'], tenantEnv(emulator));
+    expect(run.status, run.stderr).toBe(0);
+  } finally {
+    emulator.configure({ faults: {} });
+  }
+}
+
 describe('look-alike messages whose creates go unanswered', () => {
   it('end up in the mailbox once each, whichever of them landed', async () => {
     const bodies = ['first delivery report', 'second delivery report'];
@@ -36,20 +54,7 @@ describe('look-alike messages whose creates go unanswered', () => {
       bodies.map((body, i) => ({ name: `Inbox/${i}.eml`, content: message({ subject: 'Mail delivery failed', body, date: `Mon, 4 Mar 2024 1${i}:00:00 +0000` }) })),
     );
     // Both creates are in flight together; one is reset before the server commits it, one answered 504 after.
-    emulator.configure({
-      faults: {
-        schedule: [
-          { kind: 'reset-before-commit', nth: 1, method: 'POST', path: /importMime$/ },
-          { kind: '504-after-commit', nth: 2, method: 'POST', path: /importMime$/ },
-        ],
-      },
-    });
-    try {
-      const run = await runCli([zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state'), '--no-progress', '--landing-window', '1'], tenantEnv(emulator));
-      expect(run.status, run.stderr).toBe(0);
-    } finally {
-      emulator.configure({ faults: {} });
-    }
+    await importWithFirstTwoCreatesUnanswered([zip, '--state', join(work, 'state')]);
     expect(emulator.inspect.faultsInjected().map((f) => f.kind).sort()).toEqual(['504-after-commit', 'reset-before-commit']);
     const stored = emulator.inspect.messages(MAILBOX).map((m) => bodies.find((b) => m.mime?.toString('utf8').includes(b)) ?? '?');
     expect(stored.sort()).toEqual([...bodies].sort());
@@ -65,21 +70,7 @@ describe('look-alike messages whose creates go unanswered', () => {
       { name: 'Inbox/1.eml', content: message({ subject: '', date: '', body: bodies[1] }) },
       { name: 'Inbox/2.eml', content: message({ subject: '', date: 'Wed, 12 Jan 2005 08:08:12 +0100', messageId: '102.10200000000105', body: bodies[0] }) },
     ]);
-    emulator.configure({
-      faults: {
-        schedule: [
-          { kind: 'reset-before-commit', nth: 1, method: 'POST', path: /importMime$/ },
-          { kind: '504-after-commit', nth: 2, method: 'POST', path: /importMime$/ },
-        ],
-      },
-    });
-    try {
-      const args = [zip, ...tenantArgs(emulator, MAILBOX), '--state', join(work, 'state-across'), '--no-progress', '--landing-window', '1', '--in-flight', '1'];
-      const run = await runCli(args, tenantEnv(emulator));
-      expect(run.status, run.stderr).toBe(0);
-    } finally {
-      emulator.configure({ faults: {} });
-    }
+    await importWithFirstTwoCreatesUnanswered([zip, '--state', join(work, 'state-across'), '--in-flight', '1']);
     const stored = emulator.inspect.messages(MAILBOX).flatMap((m) => bodies.filter((b) => m.mime?.toString('utf8').includes(b)));
     expect(stored.sort()).toEqual([...bodies].sort());
   });
