@@ -461,20 +461,20 @@ export class Ledger {
    */
   *dedupRows(filter: { mailbox: string } | { zipId: number }): IterableIterator<DedupRow> {
     const where = 'zipId' in filter ? 'z.id = @key' : 'z.mailbox = @key';
-    // A row alone in its group, wanted and undecided, stays as it is: SQLite counts the groups, and only
-    // the rest (a few percent of a mailbox) become JavaScript objects. On 150,000 small messages this pass
-    // had cost as much per message as writing the row.
-    const sql = `SELECT id, zipId, scope, fingerprint, messageId, subject, crc32, size, state, verdict, duplicateOf, collision, inRun FROM (
-                   SELECT m.id, m.zip_id AS zipId, m.scope, m.fingerprint, m.message_id AS messageId, m.subject, m.crc32, m.size,
-                          m.state, m.verdict, m.duplicate_of AS duplicateOf, m.collision, (r.zip_id IS NOT NULL) AS inRun,
-                          m.state IN ('imported', 'present') AS delivered, COALESCE(r.ord, -1) AS ord, m.entry_index AS entryIndex,
-                          COUNT(*) OVER (PARTITION BY m.scope, m.fingerprint) AS groupSize
-                   FROM zips z CROSS JOIN messages m ON z.id = m.zip_id LEFT JOIN temp.run_zips r ON r.zip_id = z.id
-                   WHERE ${where} AND m.target IS NOT NULL AND m.fingerprint IS NOT NULL AND m.date IS NOT NULL
-                     AND m.verdict IN ('importable', 'duplicate')
-                     AND (m.state IN ('imported', 'present') OR r.zip_id IS NOT NULL))
-                 WHERE groupSize > 1 OR verdict <> 'importable' OR collision <> 0 OR duplicateOf IS NOT NULL
-                 ORDER BY scope, fingerprint, delivered DESC, ord, zipId, entryIndex`;
+    const weighed = `FROM zips z CROSS JOIN messages m ON z.id = m.zip_id LEFT JOIN temp.run_zips r ON r.zip_id = z.id
+                     WHERE ${where} AND m.target IS NOT NULL AND m.fingerprint IS NOT NULL AND m.date IS NOT NULL
+                       AND m.verdict IN ('importable', 'duplicate')
+                       AND (m.state IN ('imported', 'present') OR r.zip_id IS NOT NULL)`;
+    // A row alone in its group, wanted and undecided, stays as it is: SQLite finds the groups of more than
+    // one, and only their rows and the decided ones (a few percent of a mailbox) become JavaScript objects.
+    // The groups come from a GROUP BY of the two keys alone: a window over whole rows sorted every row with
+    // all its columns (150,000 small messages: 454-590 ms against 326-475 ms, the same rows).
+    const sql = `WITH shared AS (SELECT m.scope, m.fingerprint ${weighed} GROUP BY m.scope, m.fingerprint HAVING COUNT(*) > 1)
+                 SELECT m.id, m.zip_id AS zipId, m.scope, m.fingerprint, m.message_id AS messageId, m.subject, m.crc32, m.size,
+                        m.state, m.verdict, m.duplicate_of AS duplicateOf, m.collision, (r.zip_id IS NOT NULL) AS inRun
+                 ${weighed}
+                   AND (m.verdict <> 'importable' OR m.collision <> 0 OR m.duplicate_of IS NOT NULL OR (m.scope, m.fingerprint) IN shared)
+                 ORDER BY m.scope, m.fingerprint, m.state IN ('imported', 'present') DESC, COALESCE(r.ord, -1), m.zip_id, m.entry_index`;
     const key = 'zipId' in filter ? filter.zipId : filter.mailbox;
     for (const row of this.db.prepare(sql).iterate({ key })) {
       const r = row as Omit<DedupRow, 'collision' | 'inRun'> & { collision: number; inRun: number };
