@@ -52,8 +52,8 @@ const BATCHES_PER_WORKER = 4;
 
 /**
  * Window memory handed back by workers and kept for the next windows, at most this many. A fresh buffer
- * per window (about 1 MB a batch of an S3 zip) meant a page fault per 4 KiB on the main thread: about as
- * much CPU again as receiving the bytes.
+ * per window (about 1 MB a batch of an S3 zip) meant a page fault per 4 KiB on the main thread: a third of
+ * a verifying S3 scan's page faults, and about 0.4 s of its system CPU on the 50,000-message export.
  */
 const SPARE_WINDOWS = 4;
 /** Window buffers are allocated in steps of this, so that a spare fits most later windows. */

@@ -28,7 +28,7 @@ export type ZipSizeReader = (zip: string) => Promise<ZipSize>;
 export const NOT_A_MESSAGE_EXTENSIONS: readonly string[] = ['.json', '.ics'];
 
 /** Whether an entry of this name counts as a message in a ZipSize. */
-export function countsAsMessage(name: string): boolean {
+function countsAsMessage(name: string): boolean {
   const lower = name.toLowerCase();
   return !isDirectoryName(name) && !NOT_A_MESSAGE_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
