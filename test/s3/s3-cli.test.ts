@@ -137,13 +137,16 @@ describe('eml-import with s3:// zips', () => {
   it('plans from S3 zips as from local ones: eml-import plan, the dry run\'s plan and --shard read the central directory by ranged GETs', async () => {
     const local = [join(FIXTURES_DIR, 'export-nested.zip'), join(FIXTURES_DIR, 'export-flat.zip')];
     const remote = ['s3://exports/jobs/export-nested.zip', 's3://exports/jobs/export-flat.zip'];
+    const remoteOnes = (zips: string[]): boolean => zips[0]!.startsWith('s3:');
+    // The S3 options for the remote zips only: the local run must not need them.
+    const s3For = (zips: string[]): string[] => (remoteOnes(zips) ? s3() : []);
     const mapOf = (zips: string[]): string => {
-      const path = join(work, `plan-map-${zips[0]!.startsWith('s3:') ? 's3' : 'local'}.csv`);
+      const path = join(work, `plan-map-${remoteOnes(zips) ? 's3' : 'local'}.csv`);
       writeFileSync(path, `zip,mailbox\n${zips[0]},ann@contoso.com\n${zips[1]},bob@contoso.com\n`);
       return path;
     };
     const planOf = async (zips: string[]): Promise<{ status: number; stderr: string; plan: { totals: unknown; mailboxes: unknown[]; problems?: unknown } }> => {
-      const run = await runCli(['plan', ...zips, '--map', mapOf(zips), '--json', ...(zips[0]!.startsWith('s3:') ? s3() : [])]);
+      const run = await runCli(['plan', ...zips, '--map', mapOf(zips), '--json', ...s3For(zips)]);
       return { status: run.status, stderr: run.stderr, plan: JSON.parse(run.stdout || 'null') };
     };
     const fromLocal = await planOf(local);
@@ -163,7 +166,7 @@ describe('eml-import with s3:// zips', () => {
     // Each shard's share as from the local zips: by bytes, so it says the same size.
     for (const shard of ['1/2', '2/2']) {
       const shardOf = async (zips: string[]): Promise<string> => {
-        const run = await runCli([...zips, '--map', mapOf(zips), '--shard', shard, '--dry-run', '--json', '--no-progress', ...(zips[0]!.startsWith('s3:') ? s3() : [])]);
+        const run = await runCli([...zips, '--map', mapOf(zips), '--shard', shard, '--dry-run', '--json', '--no-progress', ...s3For(zips)]);
         expect(run.status, run.stderr).toBeLessThan(2);
         expect(run.stderr).not.toContain('warning');
         return /shard \d\/2 [^\n]*/.exec(run.stderr)?.[0] ?? 'no shard line';
