@@ -18,7 +18,7 @@ Examples:
   eml-import doctor --tenant ... --client-id ... --mailbox ann@contoso.com
   eml-import export --organization-id m-... --bucket B --prefix exports --kms-key arn:aws:kms:... \\
       --role arn:aws:iam::...:role/WorkMailExport --all --target-domain contoso.com --map-out map.csv
-  eml-import plan ./exports/*.zip --map map.csv --parallel 32 --machines 4
+  eml-import plan 's3://workmail-exports/exports/*.zip' --map map.csv --parallel 32 --machines 4
   eml-import report merge ./reports/shard-* --out ./reports/estate
 
 The client secret is read from EML_IMPORT_CLIENT_SECRET (or asked for), never from the command line.
