@@ -5,6 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { isDomain, parseRenames, type AddressRewrite } from '../export/address-rewrite.js';
 import { parseUserList } from '../export/select-users.js';
 import { UsageError } from './io.js';
+import { stringOption } from './raw-options.js';
 
 /** `eml-import export`: start WorkMail's mailbox export jobs and write the import's map. */
 export interface ExportOptions {
@@ -61,7 +62,7 @@ function readText(path: string, flag: string): string {
 
 /** Checks every option before anything is asked of AWS or written: mistakes exit 2 with one sentence. */
 export function readExportOptions(raw: Record<string, unknown>): ExportOptions {
-  const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  const str = (key: string): string | undefined => stringOption(raw, key);
   const organizationId = check(str('organizationId'), '--organization-id', /^m-[0-9a-f]{32}$/, 'a WorkMail organisation id (m- and 32 hex digits)');
   const bucket = check(str('bucket'), '--bucket', /^[A-Za-z0-9.-]{3,63}$/, 'an S3 bucket name');
   const prefix = check(str('prefix'), '--prefix', /^[A-Za-z0-9!_.*'()/-]{1,1023}$/, "a key prefix of letters, digits and !_.*'()/-");

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { parseHeaderRule } from '../policy/header-rule.js';
 import type { HeaderRule } from '../policy/types.js';
 import { UsageError } from './io.js';
+import { stringOption } from './raw-options.js';
 import { importMimeAvailable } from '../destination/graph/cloud.js';
 
 /**
@@ -192,13 +193,12 @@ function parseS3Region(value: string | undefined): string | undefined {
 
 /** The --s3-* options, checked. */
 export function readS3Settings(raw: Record<string, unknown>): ScanSettings['s3'] {
-  const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
-  return { profile: str('s3Profile'), region: parseS3Region(str('s3Region')), endpoint: parseS3Endpoint(str('s3Endpoint')) };
+  return { profile: stringOption(raw, 's3Profile'), region: parseS3Region(stringOption(raw, 's3Region')), endpoint: parseS3Endpoint(stringOption(raw, 's3Endpoint')) };
 }
 
 /** Turns commander's loose values into the typed settings, with a UsageError naming any bad one. */
 export function readImportSettings(zips: string[], raw: Record<string, unknown>): ImportSettings {
-  const str = (key: string): string | undefined => (typeof raw[key] === 'string' ? (raw[key] as string) : undefined);
+  const str = (key: string): string | undefined => stringOption(raw, key);
   const list = (key: string): string[] => (Array.isArray(raw[key]) ? (raw[key] as string[]) : []);
   const cloud = oneOf(str('cloud') ?? 'global', CLOUDS, '--cloud');
   return {

@@ -11,6 +11,7 @@ import { readZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { assignMailboxes } from './start-up.js';
 import { readS3Settings } from './options.js';
+import { stringOption } from './raw-options.js';
 import { resolveS3Zips } from './s3-zips.js';
 import type { ScanSettings } from '../source/scan-settings.js';
 import { UsageError, type CliIo } from './io.js';
@@ -41,8 +42,8 @@ export function readPlanOptions(zips: string[], raw: Record<string, unknown>): P
   return {
     zips,
     s3: readS3Settings(raw),
-    mailbox: typeof raw['mailbox'] === 'string' ? raw['mailbox'] : undefined,
-    map: typeof raw['map'] === 'string' ? raw['map'] : undefined,
+    mailbox: stringOption(raw, 'mailbox'),
+    map: stringOption(raw, 'map'),
     parallel: number(raw, 'parallel', '--parallel', 4, 1, 512, true),
     machines: number(raw, 'machines', '--machines', 1, 1, 10_000, true),
     latencyMs: number(raw, 'latencyMs', '--latency-ms', DEFAULT_ASSUMPTIONS.latencyMs, 1, 600_000, false),
