@@ -43,10 +43,8 @@ export interface ReadJobDone {
 const WORKER_YOUNG_GENERATION_MB = 1;
 
 /**
- * Batches queued on one worker at most. Two (one being read, the next ready) left both threads waiting on
- * each other a tenth of the time: the main thread's work comes in bursts (a ledger commit every 500 rows,
- * a collection), and so does the worker's. Four, with the scan keeping eight batches in flight per worker,
- * took a median 6 % off the small-message dry run (7 alternated pairs, 10.9 -> 10.2 s).
+ * Batches queued on one worker at most, of the READ_WORKER_BATCHES_IN_FLIGHT a scan keeps per worker: two
+ * (one being read, the next ready) left the worker idle through the main thread's bursts.
  */
 const BATCHES_PER_WORKER = 4;
 

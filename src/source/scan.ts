@@ -4,7 +4,15 @@ import { batchSpan } from './batch-span.js';
 import type { CentralEntry } from './central-directory.js';
 import { walkCentralDirectory } from './central-directory.js';
 import { SharedRootFinder, folderPath, folderSegmentsOf, isDirectoryName } from './entry-name.js';
-import { DEFAULT_SCAN_CONCURRENCY, MAX_READ_WORKERS, MAX_SCAN_CONCURRENCY, READ_WORKER_BATCH_ENTRIES, READ_WORKER_MIN_ENTRIES } from './limits.js';
+import {
+  DEFAULT_SCAN_CONCURRENCY,
+  MAX_READ_WORKERS,
+  MAX_SCAN_CONCURRENCY,
+  READ_WORKER_BATCH_ENTRIES,
+  READ_WORKER_BATCHES_IN_FLIGHT,
+  READ_WORKER_MIN_ENTRIES,
+  REMOTE_READ_WORKER_BATCHES_IN_FLIGHT,
+} from './limits.js';
 import type { EntryOutcome } from './read-entry.js';
 import { readEntry } from './read-entry.js';
 import { ReadPool } from './read-pool.js';
@@ -91,10 +99,7 @@ function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, { 
   const pool = new ReadPool({ zipPath, verify: options.verify, windowed: remote }, workers, maxWorkers);
   return {
     batchEntries: READ_WORKER_BATCH_ENTRIES,
-    // Enough that every worker has its next batches waiting while the consumer works through one, with
-    // room for bursts on either side (see BATCHES_PER_WORKER). A remote zip's batch holds its bytes (up to
-    // MAX_WORKER_WINDOW_BYTES) until it is read: fewer of those.
-    batchesInFlight: () => pool.size * (remote ? 3 : 8),
+    batchesInFlight: () => pool.size * (remote ? REMOTE_READ_WORKER_BATCHES_IN_FLIGHT : READ_WORKER_BATCHES_IN_FLIGHT),
     // A worker that fails (could not start, ran out of memory) costs speed, not entries: read them here.
     read: (entries) => (remote ? readWindowed(zip, pool, entries, inProcess) : pool.read(entries)).catch(() => inProcess(entries)),
     close: async () => {
