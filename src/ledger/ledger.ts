@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
+import { LedgerInUseError } from './ledger-in-use.js';
 import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
 import { FolderWork, type KeyedRow } from './folder-work.js';
 import type { MessageRow, MessageState, NewEntryRow } from './rows.js';
@@ -200,6 +201,21 @@ function addMissingColumns(db: Database.Database): void {
  * power cut may lose the last commits, which the next run's folder inventory settles, as it does any
  * crash window, without sending anything twice.
  */
+/** Takes the ledger's exclusive lock now, or throws LedgerInUseError without waiting. */
+function takeLock(db: Database.Database, path: string): void {
+  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
+  db.pragma('busy_timeout = 0');
+  try {
+    // In exclusive locking mode the lock a write transaction takes outlives it.
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    db.close();
+    throw new LedgerInUseError(path);
+  }
+  db.pragma(`busy_timeout = ${timeout}`);
+}
+
 export class Ledger {
   readonly #db: Database.Database;
 
@@ -314,6 +330,13 @@ export class Ledger {
   }
 
   private static init(db: Database.Database, path: string, scratchDir?: string): Ledger {
+    // One process at a time: a second run on the same state folder would send the messages the first has
+    // in flight again. The exclusive lock is taken here, before anything is written, and held until close
+    // (the kernel lets go of it when a process dies). Holding it also spares every commit the lock and
+    // unlock calls (six fcntl a commit) and the WAL's shared-memory index (bench:ledger-writes: 61-89 µs
+    // a message before, 49-56 after).
+    db.pragma('locking_mode = EXCLUSIVE');
+    if (scratchDir === undefined) takeLock(db, path);
     db.pragma('journal_mode = WAL');
     db.pragma(scratchDir === undefined ? 'synchronous = NORMAL' : 'synchronous = OFF');
     db.pragma('foreign_keys = ON');

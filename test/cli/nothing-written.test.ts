@@ -10,8 +10,10 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { message, writeZip } from '../helpers/make-zip.js';
 import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { Ledger } from '../../src/ledger/ledger.js';
 
 const BOB = 'bob@contoso.onmicrosoft.com';
+const CAROL = 'carol@contoso.onmicrosoft.com';
 
 let emulator: Emulator;
 let work: string;
@@ -19,7 +21,7 @@ let good: string;
 let good2: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ mailboxes: [BOB] });
+  emulator = await startEmulator({ mailboxes: [BOB, CAROL] });
   work = mkdtempSync(join(tmpdir(), 'eml-import-nothing-written-'));
   good = await writeZip(join(work, 'a.zip'), [{ name: 'Inbox/1.eml', content: message({ subject: 'one', messageId: '<1@x>' }) }]);
   good2 = await writeZip(join(work, 'b.zip'), [{ name: 'Inbox/2.eml', content: message({ subject: 'two', messageId: '<2@x>' }) }]);
@@ -107,6 +109,28 @@ describe('nothing is written by mistake', () => {
   it('the same checks guard reconcile', async () => {
     const run = await refusedBeforeAnyWrite(() => ['reconcile', good, join(work, 'missing.zip'), ...tenantArgs(emulator, BOB)]);
     expect(run.stderr).toContain('missing.zip: no such file');
+  });
+
+  it('refuses a second run on a state folder that another run is using, then runs once it is free', async () => {
+    const state = join(work, 'busy-state');
+    // The other run: it holds the ledger, as a running import does until it ends.
+    const other = Ledger.open(join(state, 'state.db'));
+    const before = emulator.inspect.requests().length;
+    try {
+      const run = await runCli([good, ...tenantArgs(emulator, CAROL), '--state', state, '--no-progress'], tenantEnv(emulator));
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/^eml-import: error: /);
+      expect(run.stderr).toContain(`${join(state, 'state.db')}: another eml-import run is using this state folder`);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      // Start-up checks may read the tenant; nothing is written to it.
+      expect(emulator.inspect.requests().slice(before).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)).toEqual([]);
+      expect(emulator.inspect.messages(CAROL)).toEqual([]);
+    } finally {
+      other.close();
+    }
+    const again = await runCli([good, ...tenantArgs(emulator, CAROL), '--state', state, '--no-progress'], tenantEnv(emulator));
+    expect(again.status, again.stderr).toBe(0);
+    expect(emulator.inspect.messages(CAROL).map((m) => m.subject)).toEqual(['one']);
   });
 
   it('a good command line still imports (the checks do not stop what is right)', async () => {
