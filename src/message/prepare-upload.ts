@@ -44,24 +44,31 @@ export function bareLineEnds(mime: Buffer): number {
   return bare;
 }
 
-/** CR alone and LF alone become CRLF; a message already in CRLF comes back as the same Buffer. */
+/**
+ * CR alone and LF alone become CRLF; a message already in CRLF comes back as the same Buffer. The text
+ * between line ends is copied natively, a line at a time: a byte-by-byte loop was 4 % of the importer's
+ * CPU on the corpus, whose messages mostly have LF line ends (perf, bench:estate --corpus).
+ */
 function crlf(mime: Buffer): Buffer {
   const bare = bareLineEnds(mime);
   if (bare === 0) return mime;
   const out = Buffer.allocUnsafe(mime.length + bare);
   let o = 0;
-  for (let i = 0; i < mime.length; i++) {
-    const byte = mime[i] as number;
-    if (byte === LF && (i === 0 || mime[i - 1] !== CR)) {
-      out[o++] = CR;
-      out[o++] = LF;
-    } else if (byte === CR && mime[i + 1] !== LF) {
-      out[o++] = CR;
-      out[o++] = LF;
-    } else {
-      out[o++] = byte;
-    }
+  let from = 0;
+  let cr = mime.indexOf(CR);
+  let lf = mime.indexOf(LF);
+  while (cr !== -1 || lf !== -1) {
+    const end = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);
+    // The line with its ending: CRLF as it is, CR or LF alone written as CRLF.
+    const crlfEnd = end === cr && lf === cr + 1;
+    o += mime.copy(out, o, from, end);
+    out[o++] = CR;
+    out[o++] = LF;
+    from = crlfEnd ? end + 2 : end + 1;
+    if (cr !== -1 && cr < from) cr = mime.indexOf(CR, from);
+    if (lf !== -1 && lf < from) lf = mime.indexOf(LF, from);
   }
+  o += mime.copy(out, o, from);
   return out.subarray(0, o);
 }
 

@@ -4,6 +4,17 @@ import { createPrng } from '../emulator/prng.js';
 
 const text = (b: Buffer): string => b.toString('latin1');
 
+/** Every CR alone and LF alone as CRLF, one byte at a time: what prepareForUpload must agree with. */
+function byteByByte(b: Buffer): string {
+  let out = '';
+  for (let i = 0; i < b.length; i++) {
+    if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) out += '\r\n';
+    else if (b[i] === 0x0d && b[i + 1] !== 0x0a) out += '\r\n';
+    else out += String.fromCharCode(b[i] as number);
+  }
+  return out;
+}
+
 describe('prepareForUpload', () => {
   it('leaves a CRLF message byte for byte as it is', () => {
     const mime = Buffer.from('Subject: a\r\nX: \xe9\r\n\r\nbody\r\n', 'latin1');
@@ -40,8 +51,9 @@ describe('prepareForUpload', () => {
     for (let n = 0; n < 3000; n++) {
       const bytes = Buffer.from(Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * 3)] as number));
       expect(bareLineEnds(bytes), JSON.stringify(bytes.toString('latin1'))).toBe(reference(bytes));
-      // What comes out has CRLF line ends only.
+      // What comes out has CRLF line ends only, and is what a byte-by-byte rewrite makes of it.
       expect(bareLineEnds(prepareForUpload(bytes))).toBe(0);
+      if (bytes.subarray(0, 5).toString('latin1') !== 'From ') expect(text(prepareForUpload(bytes)), JSON.stringify(text(bytes))).toBe(byteByByte(bytes));
     }
   });
 });
