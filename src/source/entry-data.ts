@@ -15,6 +15,7 @@ import {
   RATIO_CHECK_MIN_BYTES,
   STREAM_INFLATE_THRESHOLD_BYTES,
   SYNC_INFLATE_MAX_COMPRESSED_BYTES,
+  SYNC_READ_MAX_BYTES,
 } from './limits.js';
 import type { ZipFile } from './zip-file.js';
 
@@ -47,6 +48,12 @@ export function refuseEntry(entry: CentralEntry): string | undefined {
   return undefined;
 }
 
+/** Fills `buffer` from `position`: blocking where the file and the read allow it (SYNC_READ_MAX_BYTES). */
+function readAt(zip: ZipFile, buffer: Buffer, position: number): number | Promise<number> {
+  if (zip.readSync !== undefined && (zip.blocking || buffer.length <= SYNC_READ_MAX_BYTES)) return zip.readSync(buffer, position);
+  return zip.read(buffer, position);
+}
+
 /** Where the entry's data starts, reading the local header (and, when `dataBytes` > 0, the data with it). */
 async function readLocal(zip: ZipFile, entry: CentralEntry, dataBytes: number): Promise<{ start: number; data?: Buffer }> {
   const offset = entry.localHeaderOffset;
@@ -55,7 +62,7 @@ async function readLocal(zip: ZipFile, entry: CentralEntry, dataBytes: number): 
   }
   const guess = LOCAL_HEADER_FIXED_BYTES + entry.centralVariableLength + LOCAL_EXTRA_SLACK_BYTES + dataBytes;
   const buffer = Buffer.allocUnsafe(Math.min(guess, zip.fileSize - offset));
-  const bytesRead = await zip.read(buffer, offset);
+  const bytesRead = await readAt(zip, buffer, offset);
   if (bytesRead < LOCAL_HEADER_FIXED_BYTES) throw new Error('unexpected end of file in the local header');
   if (buffer.readUInt32LE(0) !== LOCAL_HEADER_SIGNATURE) {
     throw new Error(`no local file header at offset ${offset} (corrupt or truncated archive)`);
@@ -68,7 +75,7 @@ async function readLocal(zip: ZipFile, entry: CentralEntry, dataBytes: number): 
   if (dataBytes === 0) return { start };
   if (headerBytes + dataBytes <= bytesRead) return { start, data: buffer.subarray(headerBytes, headerBytes + dataBytes) };
   const data = Buffer.allocUnsafe(dataBytes);
-  if ((await zip.read(data, start)) < dataBytes) throw new Error('unexpected end of file in the entry data');
+  if ((await readAt(zip, data, start)) < dataBytes) throw new Error('unexpected end of file in the entry data');
   return { start, data };
 }
 

@@ -45,6 +45,14 @@ export const STREAM_INFLATE_THRESHOLD_BYTES = 8 * 1024 * 1024;
  */
 export const SYNC_INFLATE_MAX_COMPRESSED_BYTES = 64 * 1024;
 
+/**
+ * Reads of a local zip up to this size block the main thread instead of going through libuv's threadpool:
+ * the async read's hop (a request object, a wake-up of a pool thread, its completion back through the
+ * event loop, a promise) costs more CPU than reading 64 KiB of a cached file, and a read that must wait
+ * for the disk is one disk read either way.
+ */
+export const SYNC_READ_MAX_BYTES = 64 * 1024;
+
 /** Entries read at once by default: enough to keep both cores and the threadpool busy, small for memory. */
 export const DEFAULT_SCAN_CONCURRENCY = 6;
 

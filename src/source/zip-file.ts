@@ -4,6 +4,8 @@
  * thread, where the event loop must stay free (progress, signals, uploads), and with blocking reads on a
  * read worker, where nothing else waits and a blocking read of a cached page costs a fraction of an async
  * one (measured: about 17 µs of main-thread time per async read, 100,000 reads per 50,000-entry scan).
+ * On the main thread a small read blocks too (SYNC_READ_MAX_BYTES): the import reads every message it
+ * uploads, and the threadpool's round trip costs more than reading a few pages of a file.
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -16,7 +18,10 @@ export interface ZipFile {
   readonly blocking: boolean;
   /** Fills `buffer` from file offset `position` as far as the file goes; resolves the bytes read. */
   read(buffer: Buffer, position: number): Promise<number>;
-  /** The same read, blocking, where `blocking` is true for a local file. */
+  /**
+   * The same read, blocking, for a local file (never an S3 object). With `blocking` false, a caller uses
+   * it only for reads of at most SYNC_READ_MAX_BYTES.
+   */
   readSync?(buffer: Buffer, position: number): number;
   /** Bytes `start` to `end` (inclusive) as a stream, for entries too large to hold at once. */
   stream(start: number, end: number): Readable;
@@ -62,6 +67,7 @@ export async function openZipFile(path: string, { blocking }: { blocking: boolea
     fileSize,
     blocking,
     read: async (buffer, position) => (await file.read(buffer, 0, buffer.length, position)).bytesRead,
+    readSync: (buffer, position) => readSync(file.fd, buffer, 0, buffer.length, position),
     stream: (start, end) => file.createReadStream({ start, end, autoClose: false }),
     close: () => file.close(),
   };
