@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,13 +9,24 @@ import { entryRow } from '../helpers/ledger-rows.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
 
-/** What is on disk, read through a connection of its own: what a killed process would leave. */
+/**
+ * What is on disk: what a killed process would leave. The running ledger holds its file exclusively, so
+ * the file and its write-ahead log are copied as they stand and the copy is opened, as the next run would
+ * open them (SQLite recovers the committed transactions from the log).
+ */
 function statesOnDisk(path: string): string[] {
-  const db = new Database(path, { readonly: true });
+  const copy = mkdtempSync(join(tmpdir(), 'eml-import-on-disk-'));
   try {
-    return (db.prepare(`SELECT state FROM messages ORDER BY entry_index`).all() as { state: string }[]).map((r) => r.state);
+    copyFileSync(path, join(copy, 'state.db'));
+    if (existsSync(`${path}-wal`)) copyFileSync(`${path}-wal`, join(copy, 'state.db-wal'));
+    const db = new Database(join(copy, 'state.db'));
+    try {
+      return (db.prepare(`SELECT state FROM messages ORDER BY entry_index`).all() as { state: string }[]).map((r) => r.state);
+    } finally {
+      db.close();
+    }
   } finally {
-    db.close();
+    rmSync(copy, { recursive: true, force: true });
   }
 }
 
