@@ -7,7 +7,7 @@ import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from 
 import { FolderWork, type KeyedRow } from './folder-work.js';
 import type { MessageRow, MessageState, NewEntryRow } from './rows.js';
 import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, MISSING_MAILBOX_SQL, type BreakdownRow } from './report-queries.js';
-import type { EntryKind } from '../source/types.js';
+import type { EntryKind, EntryLocation } from '../source/types.js';
 import { NOT_A_MESSAGE_EXTENSIONS } from '../source/zip-size.js';
 import { normalizeMessageId } from '../message/fingerprint.js';
 import type { Verdict } from '../policy/types.js';
@@ -93,6 +93,10 @@ interface RawMessageRow {
   crc32: number | null;
   scope: string | null;
   attempt_at: string | null;
+  local_offset: number | null;
+  compressed_size: number | null;
+  compression: number | null;
+  zip_flags: number | null;
   verdict: Verdict;
   rule: string | null;
   read_error: string | null;
@@ -104,6 +108,11 @@ interface RawMessageRow {
   attempts: number;
   last_error: string | null;
   error_class: string | null;
+}
+
+function locationOf(r: RawMessageRow): EntryLocation | null {
+  if (r.local_offset === null || r.compressed_size === null || r.compression === null || r.zip_flags === null) return null;
+  return { localHeaderOffset: r.local_offset, compressedSize: r.compressed_size, compressionMethod: r.compression, flags: r.zip_flags };
 }
 
 function toMessageRow(r: RawMessageRow): MessageRow {
@@ -124,6 +133,7 @@ function toMessageRow(r: RawMessageRow): MessageRow {
     fingerprint: r.fingerprint,
     size: r.size,
     crc32: r.crc32,
+    location: locationOf(r),
     scope: r.scope,
     attemptAt: r.attempt_at,
     verdict: r.verdict,
@@ -444,14 +454,16 @@ export class Ledger {
     const insert = this.sql(
       `INSERT OR IGNORE INTO messages
         (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, header_defects, message_id, fingerprint, size,
-         crc32, scope, verdict, rule, read_error, state, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         crc32, scope, verdict, rule, read_error, state, updated_at, local_offset, compressed_size, compression, zip_flags)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const at = now();
     this.db.transaction(() => {
       for (const r of rows) {
         const state = r.verdict === 'importable' ? 'pending' : 'skipped';
-        insert.run(r.zipId, r.entry, r.entryIndex, r.folder, r.target, r.kind, r.subject, r.sender, r.date, r.dateSource, r.headerDefects ?? 0, r.messageId, r.fingerprint, r.size, r.crc32, r.scope, r.verdict, r.rule, r.readError, state, at);
+        const where = r.location;
+        insert.run(r.zipId, r.entry, r.entryIndex, r.folder, r.target, r.kind, r.subject, r.sender, r.date, r.dateSource, r.headerDefects ?? 0, r.messageId, r.fingerprint, r.size, r.crc32, r.scope, r.verdict, r.rule, r.readError, state, at,
+          where?.localHeaderOffset ?? null, where?.compressedSize ?? null, where?.compressionMethod ?? null, where?.flags ?? null);
       }
     })();
   }

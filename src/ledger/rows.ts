@@ -2,7 +2,7 @@
  * The ledger's message rows as the rest of the program sees them. Apart from ledger.ts (which re-exports
  * them) so that the ledger's helpers (folder-work.ts) can name a row without importing the ledger itself.
  */
-import type { EntryKind } from '../source/types.js';
+import type { EntryKind, EntryLocation } from '../source/types.js';
 import type { Verdict } from '../policy/types.js';
 import type { UploadMethod } from '../destination/types.js';
 
@@ -29,6 +29,8 @@ export interface NewEntryRow {
   readonly size: number;
   /** The entry's CRC-32 from the central directory; null for an archive-level error. */
   readonly crc32: number | null;
+  /** Where its data is in the zip; null (or absent) for an archive-level error and in rows of earlier versions. */
+  readonly location?: EntryLocation | null;
   /** The duplicate scope of the target (policy/duplicate-scope.ts); null when there is no target. */
   readonly scope: string | null;
   readonly verdict: Verdict;

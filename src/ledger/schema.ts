@@ -27,6 +27,12 @@ export const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type:
   { table: 'messages', column: 'scope', type: 'TEXT' },
   { table: 'messages', column: 'attempt_at', type: 'TEXT' },
   { table: 'messages', column: 'header_defects', type: 'INTEGER NOT NULL DEFAULT 0' },
+  // Where the entry's data is in the zip (EntryLocation), for reading it at upload without the central
+  // directory; null in rows of earlier versions and for archive-level errors.
+  { table: 'messages', column: 'local_offset', type: 'INTEGER' },
+  { table: 'messages', column: 'compressed_size', type: 'INTEGER' },
+  { table: 'messages', column: 'compression', type: 'INTEGER' },
+  { table: 'messages', column: 'zip_flags', type: 'INTEGER' },
 ];
 
 /** Indexes on added columns: created after the columns exist. */

@@ -1,5 +1,5 @@
 /** The source stage: export zips in, named and sniffed entries out. */
-export type { EntryKind, EntryRead, ExportLog, SourceEntry } from './types.js';
+export type { EntryKind, EntryLocation, EntryRead, ExportLog, SourceEntry } from './types.js';
 export type { ScanItem, ScanOptions } from './scan.js';
 export { scanExport } from './scan.js';
 export type { ExportReader } from './export-reader.js';

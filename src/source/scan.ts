@@ -169,6 +169,7 @@ function toSourceEntry(zipPath: string, entry: CentralEntry, sharedRoot: string 
     uncompressedSize: entry.uncompressedSize,
     crc32: entry.crc32,
     entryIndex: entry.index,
+    location: { localHeaderOffset: entry.localHeaderOffset, compressedSize: entry.compressedSize, compressionMethod: entry.compressionMethod, flags: entry.flags },
   };
 }
 

@@ -24,6 +24,21 @@ export interface SourceEntry {
    * ExportReader.readWhole to say which one.
    */
   readonly entryIndex: number;
+  /** Where the entry's data is: with the name, size and CRC-32, enough to read it again later (ExportReader.readLocated). */
+  readonly location: EntryLocation;
+}
+
+/**
+ * Where an entry's data is in its zip, as the central directory says. The ledger keeps it with each row, so
+ * that an upload reads its message straight from the zip, without walking the central directory again
+ * or holding a record of every entry while a mailbox is imported.
+ */
+export interface EntryLocation {
+  readonly localHeaderOffset: number;
+  readonly compressedSize: number;
+  readonly compressionMethod: number;
+  /** The general-purpose flags (encryption bits). */
+  readonly flags: number;
 }
 
 /** The result of reading one entry: its kind, its header block or whole bytes, or why it can't be read. */

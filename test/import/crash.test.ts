@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -8,6 +9,7 @@ import { message, writeZip } from '../helpers/make-zip.js';
 import { tenantArgs } from '../helpers/tenant.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
+const CY = 'cy@contoso.onmicrosoft.com';
 const MESSAGES = 60;
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -16,7 +18,7 @@ let work: string;
 
 beforeAll(async () => {
   // Exchange-like latency makes each run last long enough to be killed in the middle of uploads.
-  emulator = await startEmulator({ mailboxes: [MAILBOX], latencyMs: { min: 30, max: 90 }, seed: 7 });
+  emulator = await startEmulator({ mailboxes: [MAILBOX, CY], latencyMs: { min: 30, max: 90 }, seed: 7 });
   work = mkdtempSync(join(tmpdir(), 'eml-import-crash-'));
 });
 
@@ -83,4 +85,35 @@ describe('a process killed at random points', () => {
     expect(messages).toHaveLength(MESSAGES);
     expect(messages.filter((m) => m.isDraft)).toHaveLength(0);
   }, 180_000);
+
+  it('a ledger whose rows do not say where their entries are (an earlier version) still imports each message once', async () => {
+    const count = 30;
+    const zip = await writeZip(
+      join(work, 'no-location.zip'),
+      Array.from({ length: count }, (_, i) => ({ name: `Inbox/${i}.eml`, content: message({ subject: `Old ledger ${i}`, messageId: `<old${i}@crash>` }) })),
+    );
+    const state = join(work, 'state-no-location');
+    const args = [zip, ...tenantArgs(emulator, CY), '--state', state, '--no-progress', '--json', '--landing-window', '2'];
+    // Killed once the scan is in the ledger and the import has begun (its first folder request).
+    const importing = (): boolean => emulator.inspect.requests().some((r) => r.path.includes(encodeURIComponent(CY)) || r.path.includes(CY));
+    expect((await runChild(args, importing)).killed).toBe(true);
+    const ledger = new Database(join(state, 'state.db'));
+    try {
+      const cleared = ledger.prepare(`UPDATE messages SET local_offset = NULL, compressed_size = NULL, compression = NULL, zip_flags = NULL WHERE local_offset IS NOT NULL`).run();
+      expect(cleared.changes).toBe(count);
+    } finally {
+      ledger.close();
+    }
+
+    expect((await runChild(args, null)).status).toBe(0);
+    const subjects = emulator.inspect.messages(CY).map((m) => m.subject).sort();
+    expect(subjects).toEqual(Array.from({ length: count }, (_, i) => `Old ledger ${i}`).sort());
+    const after = new Database(join(state, 'state.db'), { readonly: true });
+    try {
+      // Read by name through the central directory: the rows still have no location.
+      expect(after.prepare(`SELECT COUNT(*) AS n FROM messages WHERE local_offset IS NULL AND state IN ('imported', 'present')`).get()).toEqual({ n: count });
+    } finally {
+      after.close();
+    }
+  }, 120_000);
 });

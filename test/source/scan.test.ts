@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
@@ -198,6 +198,32 @@ describe('scanExport and openExport on generated zips', () => {
     await expect(corrupt.readWhole('Inbox/past-eof.eml')).rejects.toThrow(/Inbox\/past-eof\.eml: entry data runs past the end/);
     expect((await corrupt.readWhole('Inbox/good-1.eml')).toString()).toContain('Subject: Good message 1');
     await corrupt.close();
+  });
+
+  it('readLocated reads each entry from what the scan recorded, without the central directory', async () => {
+    const files: Array<[string, Buffer]> = Array.from({ length: 12 }, (_, i) => [`Inbox/${i % 4}.eml`, Buffer.from(`Subject: ${i}\r\n\r\n${'x'.repeat(i * 900)}`)]);
+    for (const compress of [true, false]) {
+      const zipPath = join(dir, `located-${compress}.zip`);
+      await writeYazlZip(zipPath, files, { compress });
+      const scanned = entriesOf(await collect(zipPath, { verify: true })).map(({ entry }) => ({
+        name: entry.entryName, index: entry.entryIndex, crc32: entry.crc32, uncompressedSize: entry.uncompressedSize, location: entry.location,
+      }));
+      expect(scanned).toHaveLength(files.length);
+      // The end of the file (central directory and its end record) cut off: only the recorded locations
+      // can find the entries now, and a read by name cannot.
+      const whole = await readFile(zipPath);
+      const cutPath = join(dir, `located-cut-${compress}.zip`);
+      await writeFile(cutPath, whole.subarray(0, Math.max(...scanned.map((e) => e.location.localHeaderOffset + e.location.compressedSize + 200))));
+      const cut = await openExport(cutPath);
+      const read = await Promise.all(scanned.map((e) => cut.readLocated(e)));
+      read.forEach((bytes, i) => expect(bytes.equals(files[i]![1]), files[i]![0]).toBe(true));
+      await expect(cut.readWhole('Inbox/0.eml')).rejects.toThrow(`${cutPath}: cannot read the central directory`);
+      // What the scan recorded no longer describes the zip: the read fails, naming zip and entry.
+      const other = scanned[3]!;
+      await expect(cut.readLocated({ ...other, crc32: (other.crc32 + 1) >>> 0 })).rejects.toThrow(`${cutPath}: Inbox/3.eml: CRC-32 mismatch`);
+      await expect(cut.readLocated({ ...other, location: { ...other.location, localHeaderOffset: other.location.localHeaderOffset + 1 } })).rejects.toThrow(`${cutPath}: Inbox/3.eml: no local file header`);
+      await cut.close();
+    }
   });
 
   it('tells apart two entries with the same name by their index', async () => {

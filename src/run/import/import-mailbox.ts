@@ -363,7 +363,13 @@ class UploadQueue {
 
   private async readMessage(row: MessageRow): Promise<Buffer | null> {
     try {
-      return prepareForUpload(await (await this.readerFor(row.zipId)).readWhole(row.entry, row.entryIndex));
+      const reader = await this.readerFor(row.zipId);
+      const { location, crc32 } = row;
+      const mime =
+        location != null && crc32 !== null
+          ? await reader.readLocated({ name: row.entry, index: row.entryIndex, crc32, uncompressedSize: row.size, location })
+          : await reader.readWhole(row.entry, row.entryIndex);
+      return prepareForUpload(mime);
     } catch (error) {
       const counters = this.stats.mailbox(this.mailbox);
       this.ledger.markFailed(row.id, (error as Error).message, 'unreadable');

@@ -7,7 +7,7 @@ import { encodeTarget, targetScope } from '../../policy/target.js';
 import { deduplicateRun, type OutsideOriginals } from './deduplicate.js';
 import type { Ledger, NewEntryRow, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
-import type { ScanItem, ExportLog } from '../../source/index.js';
+import type { EntryLocation, ScanItem, ExportLog } from '../../source/index.js';
 import type { SpamOptions } from '../../policy/types.js';
 import { folderGlobWarnings, type FolderGlobs } from './folder-glob-warnings.js';
 import { ERROR_PREFIX } from '../io.js';
@@ -154,7 +154,7 @@ function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions, archiveErro
     return { ...emptyRow(zip.id, item.entryName ?? '(archive)', '', -1 - archiveErrors, 0, null), kind: 'unreadable', verdict: 'unreadable', readError: item.error };
   }
   const { entry, read } = item;
-  const base = emptyRow(zip.id, entry.entryName, entry.folder, entry.entryIndex, entry.uncompressedSize, entry.crc32);
+  const base = emptyRow(zip.id, entry.entryName, entry.folder, entry.entryIndex, entry.uncompressedSize, entry.crc32, entry.location);
   if (!read.ok) return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: read.error };
   if (read.kind === 'export-log') return { ...base, kind: 'export-log', verdict: 'export-log' };
   if (read.kind === 'unreadable') {
@@ -184,7 +184,7 @@ function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions, archiveErro
   return { ...described, target, scope: targetScope(target), verdict: 'importable' };
 }
 
-function emptyRow(zipId: number, entry: string, folder: string, entryIndex: number, size: number, crc32: number | null): NewEntryRow {
+function emptyRow(zipId: number, entry: string, folder: string, entryIndex: number, size: number, crc32: number | null, location: EntryLocation | null = null): NewEntryRow {
   return {
     zipId,
     entry,
@@ -201,6 +201,7 @@ function emptyRow(zipId: number, entry: string, folder: string, entryIndex: numb
     fingerprint: null,
     size,
     crc32,
+    location,
     scope: null,
     verdict: 'importable',
     rule: null,
