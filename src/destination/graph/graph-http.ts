@@ -229,24 +229,17 @@ export class GraphHttp {
         return { kind: 'auth-failed', error: asClassified(error) };
       }
     }
-    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const abort = new AbortController();
-    const timer = setTimeout(() => {
-      abort.abort(Object.assign(new Error(`no complete answer within ${timeoutMs} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' }));
-    }, timeoutMs);
+    const ms = request.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const timeout = { ms, error: () => Object.assign(new Error(`no complete answer within ${ms} ms`), { name: 'TimeoutError', code: 'ETIMEDOUT' }) };
+    let response: BufferedAnswer;
     try {
-      let response: BufferedAnswer;
-      try {
-        // A POST without a body still says so (Content-Length: 0), rather than going out chunked.
-        const payload = body?.payload ?? (request.method === 'GET' || request.method === 'DELETE' ? undefined : '');
-        response = await httpsFetch(url, { method: request.method, headers, ...(payload === undefined ? {} : { body: payload }), signal: abort.signal });
-      } catch (error) {
-        return { kind: 'network', error };
-      }
-      return { kind: 'response', status: response.status, headers: response.headers, body: decodeBody(await response.text(), response.headers) };
-    } finally {
-      clearTimeout(timer);
+      // A POST without a body still says so (Content-Length: 0), rather than going out chunked.
+      const payload = body?.payload ?? (request.method === 'GET' || request.method === 'DELETE' ? undefined : '');
+      response = await httpsFetch(url, { method: request.method, headers, ...(payload === undefined ? {} : { body: payload }), timeout });
+    } catch (error) {
+      return { kind: 'network', error };
     }
+    return { kind: 'response', status: response.status, headers: response.headers, body: decodeBody(await response.text(), response.headers) };
   }
 
   toString(): string {
