@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { Command, CommanderError } from 'commander';
+import type * as Commander from 'commander';
 import { addCommandOptions, readImportSettings } from './options.js';
 import { unknownCommandProblem } from './command-word.js';
 import { ExitCode } from '../accounting/exit-codes.js';
@@ -7,6 +7,9 @@ import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { ClassifiedError } from '../accounting/errors.js';
 import { LedgerInUseError } from '../ledger/ledger-in-use.js';
 import { addExportOptions, readExportOptions } from './export-options.js';
+
+// A CommonJS package, loaded with require() (README, Development: start-up).
+const { Command, CommanderError } = createRequire(import.meta.url)('commander') as typeof Commander;
 
 const EXAMPLES = `
 Each command's options: eml-import import --help, eml-import reconcile --help, eml-import doctor --help.

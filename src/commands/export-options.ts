@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { Command } from 'commander';
+import type * as Commander from 'commander';
 import { parse } from 'csv-parse/sync';
 import { isDomain, parseRenames, type AddressRewrite } from '../export/address-rewrite.js';
 import { parseUserList } from '../export/select-users.js';
@@ -26,7 +26,7 @@ export interface ExportOptions {
   readonly progress: boolean;
 }
 
-export function addExportOptions(command: Command): Command {
+export function addExportOptions(command: Commander.Command): Commander.Command {
   return command
     .requiredOption('--organization-id <id>', 'the WorkMail organisation (m-…)')
     .requiredOption('--bucket <name>', 'the S3 bucket the exports are written to (same Region as the organisation)')

@@ -1,4 +1,5 @@
-import { Command, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type * as Commander from 'commander';
 import { parseHeaderRule } from '../policy/header-rule.js';
 import type { HeaderRule } from '../policy/types.js';
 import { UsageError } from './io.js';
@@ -14,6 +15,9 @@ import type { ScanSettings } from '../source/scan-settings.js';
 import type { PolicySettings } from '../policy/policy-settings.js';
 import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 import type { RunSettings } from '../run/run-settings.js';
+
+// A CommonJS package, loaded with require() (README, Development: start-up).
+const { Option } = createRequire(import.meta.url)('commander') as typeof Commander;
 
 /**
  * The command line of the import, the dry run, reconcile and doctor, split here into one small settings
@@ -95,7 +99,7 @@ function all(text: string): Partial<Record<CommandName, string>> {
 }
 
 /** Adds the options that apply to `name`, grouped and worded for it. */
-export function addCommandOptions(command: Command, name: CommandName): Command {
+export function addCommandOptions(command: Commander.Command, name: CommandName): Commander.Command {
   // Optional for import: --wait-for-exports takes the zips from --map.
   const zips = 'WorkMail export zips: local paths (shell globs are fine), s3://bucket/key.zip, s3://bucket/prefix/*.zip';
   if (name === 'import') command.argument('[zips...]', zips);

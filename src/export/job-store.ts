@@ -1,6 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+
+// A CommonJS package, loaded with require() (README, Development: start-up).
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 /**
  * The record of WorkMail export jobs (exports.db, beside the import ledger in the state folder): one row per
@@ -88,7 +92,7 @@ const COLUMNS = `id, organization_id AS organizationId, user_id AS userId, email
 export const EXPORTS_FILE = 'exports.db';
 
 export class ExportJobStore {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(private readonly db: BetterSqlite3.Database) {}
 
   static open(path: string, options: { readonly readonly?: boolean } = {}): ExportJobStore {
     if (options.readonly) {

@@ -1,5 +1,9 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { ExportJobRow } from './job-store.js';
+
+// A CommonJS package, loaded with require() (README, Development: start-up).
+const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 /** Where progress goes: the command's stderr. */
 export interface ProgressStream {
@@ -44,7 +48,7 @@ export function startExportProgress(stream: ProgressStream, enabled: boolean, in
     cliProgress.Presets.shades_classic,
   );
   const overall = multibar.create(1, 0, { text: 'exports: listing users' });
-  const bars = new Map<string, cliProgress.SingleBar>();
+  const bars = new Map<string, CliProgress.SingleBar>();
   return {
     log: (line) => multibar.log(`${line}\n`),
     update: (rows) => {

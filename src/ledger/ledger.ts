@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
 import { LedgerInUseError } from './ledger-in-use.js';
 import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
 import { FolderWork, type KeyedRow } from './folder-work.js';
@@ -12,6 +13,9 @@ import { NOT_A_MESSAGE_EXTENSIONS } from '../source/zip-size.js';
 import { normalizeMessageId } from '../message/fingerprint.js';
 import type { Verdict } from '../policy/types.js';
 import type { UploadMethod } from '../destination/types.js';
+
+// A CommonJS package, loaded with require() (README, Development: start-up).
+const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 export type { MessageRow, MessageState, NewEntryRow } from './rows.js';
 
@@ -198,7 +202,7 @@ interface ImportedRow {
 const PUT_OFF_MS = 200;
 const MAX_PUT_OFF = 64;
 
-function addMissingColumns(db: Database.Database): void {
+function addMissingColumns(db: BetterSqlite3.Database): void {
   for (const { table, column, type } of ADDED_COLUMNS) {
     const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
     if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
@@ -212,7 +216,7 @@ function addMissingColumns(db: Database.Database): void {
  * crash window, without sending anything twice.
  */
 /** Takes the ledger's exclusive lock now, or throws LedgerInUseError without waiting. */
-function takeLock(db: Database.Database, path: string): void {
+function takeLock(db: BetterSqlite3.Database, path: string): void {
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma('busy_timeout = 0');
   try {
@@ -227,16 +231,16 @@ function takeLock(db: Database.Database, path: string): void {
 }
 
 export class Ledger {
-  readonly #db: Database.Database;
+  readonly #db: BetterSqlite3.Database;
 
   /** Prepared once per SQL text: preparing costs more than running the small statements of a transition. */
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
   /**
    * One transition's two writes as one transaction, made once: better-sqlite3's transaction() builds a
    * wrapper each time it is called. The imports markImported put off go into the same commit.
    */
-  private readonly writeTransition: (imports: readonly ImportedRow[], update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => void;
+  private readonly writeTransition: (imports: readonly ImportedRow[], update: BetterSqlite3.Statement, params: Record<string, unknown>, event: readonly unknown[]) => void;
 
   /** Imports recorded but not yet written (markImported), and the transaction that writes them alone. */
   private putOff: ImportedRow[] = [];
@@ -244,7 +248,7 @@ export class Ledger {
   private putOffTimer: NodeJS.Timeout | undefined;
 
   private constructor(
-    db: Database.Database,
+    db: BetterSqlite3.Database,
     /** The temporary folder of a scratch ledger, removed on close. */
     private readonly scratchDir?: string,
   ) {
@@ -258,7 +262,7 @@ export class Ledger {
       }
     };
     this.writeImports = db.transaction(writeImported);
-    this.writeTransition = db.transaction((imports: readonly ImportedRow[], update: Database.Statement, params: Record<string, unknown>, event: readonly unknown[]) => {
+    this.writeTransition = db.transaction((imports: readonly ImportedRow[], update: BetterSqlite3.Statement, params: Record<string, unknown>, event: readonly unknown[]) => {
       writeImported(imports);
       update.run(params);
       insertEvent.run(...event);
@@ -281,18 +285,18 @@ export class Ledger {
    * The database, for everything but the transitions: what markImported put off is written first, so no
    * read ever sees a row as it stood before its import was recorded.
    */
-  private get db(): Database.Database {
+  private get db(): BetterSqlite3.Database {
     this.writePutOff();
     return this.#db;
   }
 
-  private sql(text: string): Database.Statement {
+  private sql(text: string): BetterSqlite3.Statement {
     this.writePutOff();
     return this.statement(text);
   }
 
   /** A prepared statement without writing what was put off: for the transitions, which write it themselves. */
-  private statement(text: string): Database.Statement {
+  private statement(text: string): BetterSqlite3.Statement {
     let statement = this.statements.get(text);
     if (!statement) {
       statement = this.#db.prepare(text);
@@ -339,7 +343,7 @@ export class Ledger {
     }
   }
 
-  private static init(db: Database.Database, path: string, scratchDir?: string): Ledger {
+  private static init(db: BetterSqlite3.Database, path: string, scratchDir?: string): Ledger {
     // One process at a time: a second run on the same state folder would send the messages the first has
     // in flight again. The exclusive lock is taken here, before anything is written, and held until close
     // (the kernel lets go of it when a process dies). Holding it also spares every commit the lock and

@@ -5,9 +5,16 @@
  * which stay as literal text rather than turning into U+FFFD.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import libmime from 'libmime';
-import iconv from 'iconv-lite';
-import { decode as decodeCharset, normalizeCharset } from 'libmime/lib/charset.js';
+import { createRequire } from 'node:module';
+import type Libmime from 'libmime';
+import type Iconv from 'iconv-lite';
+import type * as LibmimeCharset from 'libmime/lib/charset.js';
+
+// CommonJS packages (libmime's own ES build imports iconv-lite), loaded with require() (README, Development: start-up).
+const require = createRequire(import.meta.url);
+const libmime = require('libmime') as typeof Libmime;
+const iconv = require('iconv-lite') as typeof Iconv;
+const { decode: decodeCharset, normalizeCharset } = require('libmime/lib/charset.js') as typeof LibmimeCharset;
 
 /** Fields whose values are human text or display names, where encoded words are decoded. */
 const ENCODED_WORD_FIELDS: ReadonlySet<string> = new Set([

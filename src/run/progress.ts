@@ -1,7 +1,11 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { MailboxCounters, Stats, StatsSnapshot } from '../accounting/stats.js';
 import type { OutputStream } from './io.js';
 import { estateView, formatDuration, mailboxEta } from './estate-view.js';
+
+// A CommonJS package, loaded with require() (README, Development: start-up).
+const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
 
 /** How often plain progress lines are written when stderr is not a terminal (logs, CI, cron). */
 const PLAIN_INTERVAL_MS = 10_000;
@@ -87,10 +91,10 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
   );
   // The scan's bar moves with the bytes of zip read, so that one large mailbox does not sit at 0% until done.
   const scanBar = multibar.create(1, 0, { text: describeProgress(stats.snapshot()) });
-  const mailboxBars = new Map<string, cliProgress.SingleBar>();
+  const mailboxBars = new Map<string, CliProgress.SingleBar>();
   // Above a screenful of mailboxes: a totals bar and the busiest few in reused bars, never one per mailbox.
   const maxBars = Math.max(3, (stream.rows ?? 24) - 4);
-  let estate: { readonly totals: cliProgress.SingleBar; readonly slots: cliProgress.SingleBar[] } | null = null;
+  let estate: { readonly totals: CliProgress.SingleBar; readonly slots: CliProgress.SingleBar[] } | null = null;
   let previous: StatsSnapshot | null = null;
   let previousAt = 0;
   const redraw = (): void => {

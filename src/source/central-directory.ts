@@ -6,12 +6,16 @@
  */
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
-import yauzl from 'yauzl';
+import { createRequire } from 'node:module';
+import type Yauzl from 'yauzl';
 import { decodeEntryName } from './entry-name.js';
 import type { ExtraField } from './entry-name.js';
 import type { ZipFile } from './zip-file.js';
 import { openZipFile } from './zip-file.js';
 import { isS3Uri } from './zip-location.js';
+
+// A CommonJS package, loaded with require() (README, Development: start-up).
+const yauzl = createRequire(import.meta.url)('yauzl') as typeof Yauzl;
 
 /** What we keep of a central-directory record: small, so that holding many (openExport) stays cheap. */
 export interface CentralEntry {
@@ -74,7 +78,7 @@ const YAUZL_OPTIONS = { lazyEntries: true, autoClose: false, decodeStrings: fals
 /** Where the central directory starts and how many records it has; throws for a non-zip or truncated file. */
 function locateCentralDirectory(zipPath: string, zip: ZipFile): Promise<DirectoryLocation> {
   return new Promise((resolve, reject) => {
-    const done = (error: Error | null, found?: yauzl.ZipFile): void => {
+    const done = (error: Error | null, found?: Yauzl.ZipFile): void => {
       if (error || found === undefined) return reject(error ?? new Error('no zip'));
       // yauzl keeps the directory offset as the cursor of its (unused) entry reader.
       const offset = (found as unknown as { readEntryCursor: number }).readEntryCursor;

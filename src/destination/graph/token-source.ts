@@ -3,12 +3,17 @@
  * flow: msal caches the token and renews it before it expires, and this source reuses it without asking
  * msal until shortly before msal would renew it; `forceRefresh` (after a 401) skips both caches. A ready-made token (`--access-token-env`) is handed out as it is and cannot be renewed.
  */
-import { ConfidentialClientApplication, LogLevel, type Configuration, type INetworkModule } from '@azure/msal-node';
+import { createRequire } from 'node:module';
+import type * as Msal from '@azure/msal-node';
+import type { Configuration, INetworkModule } from '@azure/msal-node';
 import { inspect } from 'node:util';
 import { FatalError, RetryableError } from '../../accounting/errors.js';
 import { diagnoseAuthError, type AuthContext, type AuthMethod } from './auth-diagnostics.js';
 import { msalAuthority, type CloudEndpoints } from './cloud.js';
 import type { AccessTokenCredential, Credential } from './credentials.js';
+
+// msal-node's CommonJS build, one bundled file, loaded with require() (README, Development: start-up).
+const { ConfidentialClientApplication, LogLevel } = createRequire(import.meta.url)('@azure/msal-node') as typeof Msal;
 
 export interface TokenSource {
   getToken(options?: { forceRefresh?: boolean }): Promise<string>;
@@ -75,7 +80,7 @@ const REUSE_MARGIN_MS = 305_000;
 class MsalTokenSource implements TokenSource {
   readonly method: AuthMethod;
   // Private fields: util.inspect and JSON.stringify never see msal's configuration (which holds the secret).
-  readonly #app: ConfidentialClientApplication;
+  readonly #app: Msal.ConfidentialClientApplication;
   readonly #scope: string;
   readonly #authority: string;
   readonly #context: AuthContext;
@@ -87,7 +92,7 @@ class MsalTokenSource implements TokenSource {
    */
   #reuse: { readonly token: string; readonly until: number } | undefined;
 
-  constructor(app: ConfidentialClientApplication, scope: string, authority: string, context: AuthContext) {
+  constructor(app: Msal.ConfidentialClientApplication, scope: string, authority: string, context: AuthContext) {
     this.#app = app;
     this.#scope = scope;
     this.#authority = authority;
