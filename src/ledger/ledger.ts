@@ -209,12 +209,6 @@ function addMissingColumns(db: BetterSqlite3.Database): void {
   }
 }
 
-/**
- * The SQLite ledger. Every state change is one transaction that also appends an event, written with
- * synchronous=NORMAL in WAL mode: a killed process loses nothing (every commit is in the WAL), and a
- * power cut may lose the last commits, which the next run's folder inventory settles, as it does any
- * crash window, without sending anything twice.
- */
 /** Takes the ledger's exclusive lock now, or throws LedgerInUseError without waiting. */
 function takeLock(db: BetterSqlite3.Database, path: string): void {
   const timeout = db.pragma('busy_timeout', { simple: true }) as number;
@@ -230,6 +224,12 @@ function takeLock(db: BetterSqlite3.Database, path: string): void {
   db.pragma(`busy_timeout = ${timeout}`);
 }
 
+/**
+ * The SQLite ledger. Every state change is one transaction that also appends an event, written with
+ * synchronous=NORMAL in WAL mode: a killed process loses nothing (every commit is in the WAL), and a
+ * power cut may lose the last commits, which the next run's folder inventory settles, as it does any
+ * crash window, without sending anything twice.
+ */
 export class Ledger {
   readonly #db: BetterSqlite3.Database;
 
