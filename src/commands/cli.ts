@@ -5,7 +5,7 @@ import { unknownCommandProblem } from './command-word.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { ClassifiedError } from '../accounting/errors.js';
-import { LedgerInUseError } from '../ledger/ledger-in-use.js';
+import { StateInUseError } from '../ledger/exclusive-lock.js';
 import { addExportOptions, readExportOptions } from './export-options.js';
 
 // A CommonJS package, loaded with require() (README, Development: start-up).
@@ -132,7 +132,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 }
 
 function reportError(error: unknown, io: CliIo): void {
-  if (error instanceof UsageError || error instanceof LedgerInUseError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
+  if (error instanceof UsageError || error instanceof StateInUseError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
     io.stderr.write(`${ERROR_PREFIX}${error.message}\n`);
     return;
   }

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
+import { holdExclusively } from '../ledger/exclusive-lock.js';
 
 // A CommonJS package, loaded with require() (README, Development: start-up).
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
@@ -91,8 +92,17 @@ const COLUMNS = `id, organization_id AS organizationId, user_id AS userId, email
 
 export const EXPORTS_FILE = 'exports.db';
 
+/**
+ * Held by the `export` that writes the job record, for as long as it runs: exports.db itself cannot be
+ * held exclusively, since an import with --wait-for-exports reads it alongside.
+ */
+export const EXPORTS_LOCK_FILE = 'exports.lock';
+
 export class ExportJobStore {
-  private constructor(private readonly db: BetterSqlite3.Database) {}
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    private readonly lock?: BetterSqlite3.Database,
+  ) {}
 
   static open(path: string, options: { readonly readonly?: boolean } = {}): ExportJobStore {
     if (options.readonly) {
@@ -101,6 +111,9 @@ export class ExportJobStore {
       return new ExportJobStore(db);
     }
     mkdirSync(dirname(path), { recursive: true });
+    const lockPath = join(dirname(path), EXPORTS_LOCK_FILE);
+    const lock = new Database(lockPath);
+    holdExclusively(lock, lockPath, 'export');
     const db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
@@ -110,13 +123,15 @@ export class ExportJobStore {
     if (!version) db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(STORE_VERSION));
     else if (Number(version.value) !== STORE_VERSION) {
       db.close();
+      lock.close();
       throw new Error(`${path}: export record version ${version.value}, this eml-import reads version ${STORE_VERSION}`);
     }
-    return new ExportJobStore(db);
+    return new ExportJobStore(db, lock);
   }
 
   close(): void {
     this.db.close();
+    this.lock?.close();
   }
 
   /** Every attempt for a mailbox, newest first. */

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
-import { LedgerInUseError } from './ledger-in-use.js';
+import { holdExclusively } from './exclusive-lock.js';
 import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
 import { FolderWork, type KeyedRow } from './folder-work.js';
 import type { MessageRow, MessageState, NewEntryRow } from './rows.js';
@@ -209,21 +209,6 @@ function addMissingColumns(db: BetterSqlite3.Database): void {
   }
 }
 
-/** Takes the ledger's exclusive lock now, or throws LedgerInUseError without waiting. */
-function takeLock(db: BetterSqlite3.Database, path: string): void {
-  const timeout = db.pragma('busy_timeout', { simple: true }) as number;
-  db.pragma('busy_timeout = 0');
-  try {
-    // In exclusive locking mode the lock a write transaction takes outlives it.
-    db.exec('BEGIN EXCLUSIVE; COMMIT');
-  } catch (error) {
-    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
-    db.close();
-    throw new LedgerInUseError(path);
-  }
-  db.pragma(`busy_timeout = ${timeout}`);
-}
-
 /**
  * The SQLite ledger. Every state change is one transaction that also appends an event, written with
  * synchronous=NORMAL in WAL mode: a killed process loses nothing (every commit is in the WAL), and a
@@ -344,13 +329,11 @@ export class Ledger {
   }
 
   private static init(db: BetterSqlite3.Database, path: string, scratchDir?: string): Ledger {
-    // One process at a time: a second run on the same state folder would send the messages the first has
-    // in flight again. The exclusive lock is taken here, before anything is written, and held until close
-    // (the kernel lets go of it when a process dies). Holding it also spares every commit the lock and
-    // unlock calls (six fcntl a commit) and the WAL's shared-memory index (bench:ledger-writes: 61-89 µs
-    // a message before, 49-56 after).
+    // One run at a time on a state folder (exclusive-lock.ts). Holding the file also spares every commit
+    // the lock and unlock calls (six fcntl a commit) and the WAL's shared-memory index, so a scratch ledger
+    // holds its own too (bench:ledger-writes: 61-89 µs a message before, 49-56 after).
     db.pragma('locking_mode = EXCLUSIVE');
-    if (scratchDir === undefined) takeLock(db, path);
+    if (scratchDir === undefined) holdExclusively(db, path, 'run');
     db.pragma('journal_mode = WAL');
     db.pragma(scratchDir === undefined ? 'synchronous = NORMAL' : 'synchronous = OFF');
     db.pragma('foreign_keys = ON');

@@ -8,6 +8,7 @@ import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { DAY_MS } from '../workmail-emulator/organisation.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
 import { AWS_ENV, BUCKET, exportArgs, jobsPerMailbox, objectExists, readMap, setAwsEnv } from './harness.js';
+import { EXPORTS_FILE, EXPORTS_LOCK_FILE, ExportJobStore } from '../../src/export/job-store.js';
 
 const FAILING = 'user03@example.awsapps.com';
 const ERROR_INFO = 'The mailbox could not be read: MailboxCorrupted.';
@@ -170,5 +171,26 @@ describe('eml-import export against the WorkMail emulator and a real S3 server',
     expect(existsSync(join(dir, 'state', 'exports.db'))).toBe(false);
     expect(existsSync(join(dir, 'map.csv'))).toBe(false);
     expect(emulator.calls.filter((c) => c === 'StartMailboxExportJob')).toEqual([]);
+  });
+
+  it('a second export on a state folder that an export is using stops at once with exit 2 and starts no job', async () => {
+    emulator = await startWorkMailEmulator({ s3, users: defaultUsers(2) });
+    const dir = work();
+    const args = [...exportArgs(emulator, join(dir, 'state'), join(dir, 'map.csv')), '--all'];
+    // The other export: it holds the job record, as a running one does until it ends.
+    const other = ExportJobStore.open(join(dir, 'state', EXPORTS_FILE));
+    try {
+      const run = await runCli(args, AWS_ENV);
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain(`${join(dir, 'state', EXPORTS_LOCK_FILE)}: another eml-import export is using this state folder`);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+      expect(emulator.calls.filter((c) => c === 'StartMailboxExportJob')).toEqual([]);
+      expect(existsSync(join(dir, 'map.csv'))).toBe(false);
+    } finally {
+      other.close();
+    }
+    const again = await runCli(args, AWS_ENV);
+    expect(again.status, again.stderr).toBe(0);
+    expect(emulator.calls.filter((c) => c === 'StartMailboxExportJob')).toHaveLength(2);
   });
 });
