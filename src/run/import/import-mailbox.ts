@@ -140,7 +140,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     for (let i = 0; i < targets.length && next; i++) {
       const target = targets[i] as string;
       const { folder, work, inventory, listed } = await next;
-      next = options.signal?.aborted || uploads.fatal ? null : started(targets[i + 1]);
+      next = uploads.halted ? null : started(targets[i + 1]);
       const listedAt = Date.now();
       const settledIds = ledger.settledDestIdsAmong(mailbox, target, inventory.map((m) => m.id));
       const unclaimed = inventory.filter((m) => !settledIds.has(m.id) && !m.isDraft);
@@ -179,7 +179,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       const rechecked = new Set(later.map((row) => row.id));
       for (const page of work.uploadPages()) {
         await uploads.add(page.filter((row) => !rechecked.has(row.id)), folder, claimed);
-        if (uploads.fatal || options.signal?.aborted) break;
+        if (uploads.halted) break;
       }
       closeWork(work);
     }
@@ -259,6 +259,17 @@ class UploadQueue {
   private readonly unsettled = new Map<string, { count: number; settled: Promise<void>; release: () => void }>();
   /** Set by the first fatal error (credentials, permissions): nothing more is queued or sent. */
   fatal: ClassifiedError | null = null;
+  /**
+   * Set by the first error that is no message's own (the ledger could not be written: a full disk):
+   * nothing more is sent, re-checks stop waiting, and finish() throws it. Left to p-queue, it went
+   * unhandled and took the process down with a stack trace, mid-upload.
+   */
+  private broken: unknown;
+
+  /** Whether nothing more is to be sent: a fatal or broken upload, or the run was stopped. */
+  get halted(): boolean {
+    return this.fatal !== null || this.broken !== undefined || this.options.signal?.aborted === true;
+  }
 
   constructor(
     private readonly ledger: Ledger,
@@ -275,6 +286,11 @@ class UploadQueue {
 
   private readonly wakeAll = (): void => this.wakers.forEach((wake) => wake());
 
+  private stop(error: unknown): void {
+    this.broken ??= error;
+    this.wakeAll();
+  }
+
   /**
    * Lets go of the run's signal. Without this every mailbox of the run left its listener on it: Node
    * warned past ten mailboxes at once, and an estate's run held one per mailbox it had imported.
@@ -289,7 +305,7 @@ class UploadQueue {
   /** Resolves true at `due` (epoch ms), or false at once when the run is stopped first. */
   private sleepUntil(due: number): Promise<boolean> {
     return new Promise((resolve) => {
-      if (this.options.signal?.aborted) return resolve(false);
+      if (this.options.signal?.aborted || this.broken !== undefined) return resolve(false);
       const wake = (): void => {
         clearTimeout(timer);
         this.wakers.delete(wake);
@@ -305,9 +321,9 @@ class UploadQueue {
 
   async add(rows: readonly MessageRow[], folder: FolderRef, claimed: ClaimedIds): Promise<void> {
     for (const row of rows) {
-      if (this.fatal || this.options.signal?.aborted) return;
+      if (this.halted) return;
       await this.queue.onSizeLessThan(this.queue.concurrency);
-      void this.queue.add(() => this.upload(row, folder, claimed));
+      this.queue.add(() => this.upload(row, folder, claimed)).catch((error: unknown) => this.stop(error));
     }
   }
 
@@ -325,7 +341,8 @@ class UploadQueue {
   /** Queues `work` once `until` resolves true (or undefined); finish() waits for it. */
   private schedule(until: Promise<boolean | void>, work: () => Promise<void>, after: () => void = () => undefined): void {
     const scheduled = until
-      .then((go) => (go !== false && !this.fatal ? this.queue.add(work) : undefined))
+      .then((go) => (go !== false && !this.halted ? this.queue.add(work) : undefined))
+      .catch((error: unknown) => this.stop(error))
       .finally(() => {
         this.rechecks.delete(scheduled);
         after();
@@ -351,13 +368,14 @@ class UploadQueue {
     held.release();
   }
 
-  /** Waits for every queued upload and re-check; rethrows the fatal error that stopped the mailbox, if any. */
+  /** Waits for every queued upload and re-check; rethrows the error that stopped the mailbox, if any. */
   async finish(): Promise<void> {
     for (;;) {
       await this.queue.onIdle();
       if (this.rechecks.size === 0) break;
       await Promise.all(this.rechecks);
     }
+    if (this.broken !== undefined) throw this.broken;
     if (this.fatal) throw this.fatal;
   }
 
@@ -382,7 +400,7 @@ class UploadQueue {
 
   /** `resend`: the row's own re-check sends it again, and so holds its look-alike key already. */
   private async upload(row: MessageRow, folder: FolderRef, claimed: ClaimedIds, resend = false): Promise<void> {
-    if (this.fatal || this.options.signal?.aborted) return;
+    if (this.halted) return;
     const key = lookAlikeKey(row);
     if (!resend) {
       const lookAlike = this.unsettled.get(key);
@@ -439,7 +457,7 @@ class UploadQueue {
   /** The landing window of an unanswered create has passed: it is there (ours), or it is sent again. */
   private async recheck(row: MessageRow, method: UploadMethod, folder: FolderRef, claimed: ClaimedIds): Promise<void> {
     const counters = this.stats.mailbox(this.mailbox);
-    if (this.fatal || this.options.signal?.aborted) return;
+    if (this.halted) return;
     const mime = await this.readMessage(row);
     if (mime === null) return;
     const request = { folder, mime, method, fingerprint: row.fingerprint ?? '' };
