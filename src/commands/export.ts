@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { rewriteAddress } from '../export/address-rewrite.js';
 import { EXPORTS_FILE, ExportJobStore } from '../export/job-store.js';
+import { explainStorage } from './with-ledger.js';
 import { mapRows, newestAttempts, writeMapFile } from '../export/map-out.js';
 import { startExportProgress } from '../export/progress.js';
 import { ExportFatalError, runExports, type ExportOutcome, type ExportTarget } from '../export/run-exports.js';
@@ -42,7 +43,12 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
     for (const { user, reason } of selection.skipped) io.stderr.write(`skipping ${user.email ?? user.name ?? user.id}: ${reason}\n`);
 
     const targets: ExportTarget[] = selection.users.map((user) => ({ userId: user.id, email: user.email!, target: rewriteAddress(user.email!, options.rewrite) }));
-    const store = ExportJobStore.open(join(options.state, EXPORTS_FILE));
+    let store: ExportJobStore;
+    try {
+      store = ExportJobStore.open(join(options.state, EXPORTS_FILE));
+    } catch (error) {
+      throw explainStorage(error, { exports: options.state });
+    }
     const progress = startExportProgress(io.stderr, options.progress, envNumber(io, 'EML_IMPORT_PROGRESS_INTERVAL_MS') ?? PLAIN_PROGRESS_MS);
     let lastMap = '';
     const refresh = (): void => {
@@ -81,7 +87,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
       refresh();
     } catch (error) {
       if (error instanceof ExportFatalError) throw new UsageError(error.message);
-      throw error;
+      throw explainStorage(error, { exports: options.state });
     } finally {
       progress.stop();
       store.close();

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ledger } from '../ledger/ledger.js';
+import { withLedger } from './with-ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { EXPORTS_FILE, ExportJobStore } from '../export/job-store.js';
@@ -57,67 +57,67 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
     if (problems.length > 0) throw new UsageError(problems.join('\n'));
     probe = (await import('../export/s3-probe.js')).s3ObjectProbe();
   }
-  const ledger = run.dryRun ? Ledger.openScratch() : Ledger.open(join(run.state, 'state.db'));
   const exportsPath = join(run.state, EXPORTS_FILE);
   const store = existsSync(exportsPath) ? ExportJobStore.open(exportsPath, { readonly: true }) : null;
   try {
-    if (!run.dryRun) checkMapping(ledger, policy, run.state);
-    const stats = new Stats();
-    const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
-    let fatal: string | null = null;
-    let failedExports: readonly NotLanded[] = [];
-    let landed: readonly { zip: string }[] = [];
-    try {
-      const connection = tenant ? await (await import('../run/connect.js')).connect(destination, io, stats) : null;
-      const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
-      let waitingFor = -1;
-      const result = await importAsExportsLand(
-        rows,
-        { jobForUri: (uri) => store?.latestForUri(uri) ?? null, exists: (uri) => probe.exists(uri) },
-        {
-          pollMs,
-          maxPollMs: Math.max(pollMs, Math.min(WAIT_MAX_POLL_MS, pollMs * 8)),
-          signal: io.signal,
-          onWaiting: (pending) => {
-            if (pending.length !== waitingFor) progress.log(`waiting for ${pending.length} export(s) to land in S3`);
-            waitingFor = pending.length;
+    return await withLedger(run.dryRun ? null : run.state, async (ledger) => {
+      if (!run.dryRun) checkMapping(ledger, policy, run.state);
+      const stats = new Stats();
+      const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
+      let fatal: string | null = null;
+      let failedExports: readonly NotLanded[];
+      let landed: readonly { zip: string }[];
+      try {
+        const connection = tenant ? await (await import('../run/connect.js')).connect(destination, io, stats) : null;
+        const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
+        let waitingFor = -1;
+        const result = await importAsExportsLand(
+          rows,
+          { jobForUri: (uri) => store?.latestForUri(uri) ?? null, exists: (uri) => probe.exists(uri) },
+          {
+            pollMs,
+            maxPollMs: Math.max(pollMs, Math.min(WAIT_MAX_POLL_MS, pollMs * 8)),
+            signal: io.signal,
+            onWaiting: (pending) => {
+              if (pending.length !== waitingFor) progress.log(`waiting for ${pending.length} export(s) to land in S3`);
+              waitingFor = pending.length;
+            },
           },
-        },
-        run.parallel,
-        async (row) => {
-          if (fatal !== null || io.signal?.aborted) return;
-          const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
-          if (connection && !io.signal?.aborted) {
-            stats.phase = run.dryRun ? 'checking destination' : 'importing';
-            fatal ??= await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), parallel: 1, signal: io.signal }, progress.log);
-          }
-        },
-        progress.log,
-      );
-      failedExports = result.failed;
-      landed = result.landed;
-    } finally {
-      progress.stop();
-    }
-    const zipPaths = new Set(landed.map((row) => canonicalZipLocation(row.zip)));
-    const now = new Date();
-    const exportsNotLanded = failedExports.map((failure) => notLanded(failure, now));
-    const report = { ...buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths), exportsNotLanded };
-    await writeOutputs(report, () => messageLines(ledger, zipPaths), run, io, stats.snapshot());
-    if (exportsNotLanded.length > 0) {
-      io.stderr.write(`eml-import: ${exportsNotLanded.length} mailbox export(s) did not land and were not imported:\n${exportsNotLanded.map((f) => `  ${f.mailbox}: ${f.reason}; next: ${f.next}\n`).join('')}`);
-    }
-    if (fatal) {
-      io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
-      return ExitCode.usage;
-    }
-    if (io.signal?.aborted) {
-      io.stderr.write('eml-import: interrupted: run the same command again to go on; the ledger keeps what is done\n');
-      return ExitCode.incomplete;
-    }
-    return failedExports.length > 0 ? ExitCode.incomplete : exitCodeFor(report);
+          run.parallel,
+          async (row) => {
+            if (fatal !== null || io.signal?.aborted) return;
+            const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
+            if (connection && !io.signal?.aborted) {
+              stats.phase = run.dryRun ? 'checking destination' : 'importing';
+              fatal ??= await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), parallel: 1, signal: io.signal }, progress.log);
+            }
+          },
+          progress.log,
+        );
+        failedExports = result.failed;
+        landed = result.landed;
+      } finally {
+        progress.stop();
+      }
+      const zipPaths = new Set(landed.map((row) => canonicalZipLocation(row.zip)));
+      const now = new Date();
+      const exportsNotLanded = failedExports.map((failure) => notLanded(failure, now));
+      const report = { ...buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths), exportsNotLanded };
+      await writeOutputs(report, () => messageLines(ledger, zipPaths), run, io, stats.snapshot());
+      if (exportsNotLanded.length > 0) {
+        io.stderr.write(`eml-import: ${exportsNotLanded.length} mailbox export(s) did not land and were not imported:\n${exportsNotLanded.map((f) => `  ${f.mailbox}: ${f.reason}; next: ${f.next}\n`).join('')}`);
+      }
+      if (fatal) {
+        io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);
+        return ExitCode.usage;
+      }
+      if (io.signal?.aborted) {
+        io.stderr.write('eml-import: interrupted: run the same command again to go on; the ledger keeps what is done\n');
+        return ExitCode.incomplete;
+      }
+      return failedExports.length > 0 ? ExitCode.incomplete : exitCodeFor(report);
+    });
   } finally {
     store?.close();
-    ledger.close();
   }
 }

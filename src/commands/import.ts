@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { canonicalZipLocation } from '../source/index.js';
-import { Ledger, type ZipRecord } from '../ledger/ledger.js';
+import type { ZipRecord } from '../ledger/ledger.js';
+import { withLedger } from './with-ledger.js';
 import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { scanZips, type ZipToScan } from '../run/scan/scan.js';
@@ -41,13 +41,12 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
   if (!run.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
   const zips = await shardOf(await checkedStart(scan.zips, run, tenant ? destination : null, io), spec, io);
 
-  const ledger = run.dryRun ? Ledger.openScratch() : Ledger.open(join(run.state, 'state.db'));
-  try {
+  return withLedger(run.dryRun ? null : run.state, async (ledger) => {
     if (!run.dryRun) checkMapping(ledger, policy, run.state);
     const stats = new Stats();
     const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
     let fatal: string | null = null;
-    let records: ZipRecord[] = [];
+    let records: ZipRecord[];
     try {
       records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
       if (tenant && !io.signal?.aborted) {
@@ -74,9 +73,7 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
       return ExitCode.incomplete;
     }
     return exitCodeFor(report);
-  } finally {
-    ledger.close();
-  }
+  });
 }
 
 async function dryRunPlan(zips: readonly ZipToScan[], readSize: ZipSizeReader, parallel: number): Promise<object> {

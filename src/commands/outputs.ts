@@ -8,6 +8,7 @@ import { ExitCode } from '../accounting/exit-codes.js';
 import type { StatsSnapshot } from '../accounting/stats.js';
 import type { RunSettings } from '../run/run-settings.js';
 import type { CliIo } from './io.js';
+import { explainStorage } from './with-ledger.js';
 
 /** Written to a file or a pipe, the table need not fit a screen: folder names stay whole. */
 const UNLIMITED_WIDTH = 10_000;
@@ -28,7 +29,12 @@ export async function writeOutputs(report: RunReport, lines: () => Iterable<Mess
   const line = runLine(run);
   if (line) io.stderr.write(`${line}\n`);
   if (options.report) {
-    const written = await writeReportDir(options.report, report, lines());
+    let written: string[];
+    try {
+      written = await writeReportDir(options.report, report, lines());
+    } catch (error) {
+      throw explainStorage(error, { reports: options.report });
+    }
     io.stderr.write(`report written: ${written.join(', ')}\n`);
   }
 }

@@ -16,6 +16,7 @@ import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { resolveS3Zips } from './s3-zips.js';
 import type { ImportSettings } from './options.js';
 import { ExitCode } from '../accounting/exit-codes.js';
+import { explainStorage, ledgerPlace } from './with-ledger.js';
 
 /**
  * `eml-import reconcile`: read-only. The source and the destination are enough; the ledger, when this
@@ -54,10 +55,14 @@ export async function runReconcileCommand(given: ImportSettings, io: CliIo): Pro
     if (run.json) io.stdout.write(reconcileJsonText(report));
     else io.stdout.write(renderReconcile(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'] }));
     if (run.report) {
-      const written = await writeReconcileDir(run.report, report);
+      const dir = run.report;
+      const written = await writeReconcileDir(dir, report).catch((error: unknown) => Promise.reject(explainStorage(error, { reports: dir })));
       io.stderr.write(`report written: ${written.join(', ')}\n`);
     }
     return reconcileExitCode(report);
+  } catch (error) {
+    // Reconcile writes only its scratch ledger (in the temporary folder) and its report.
+    throw explainStorage(error, ledgerPlace(null));
   } finally {
     progress.stop();
     ledger?.close();

@@ -114,19 +114,23 @@ export class ExportJobStore {
     const lockPath = join(dirname(path), EXPORTS_LOCK_FILE);
     const lock = new Database(lockPath);
     holdExclusively(lock, lockPath, 'export');
-    const db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
-    const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
-    if (!version) db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(STORE_VERSION));
-    else if (Number(version.value) !== STORE_VERSION) {
-      db.close();
+    let db: BetterSqlite3.Database | undefined;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 5000');
+      db.exec(SCHEMA);
+      const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
+      if (!version) db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(STORE_VERSION));
+      else if (Number(version.value) !== STORE_VERSION) throw new Error(`${path}: export record version ${version.value}, this eml-import reads version ${STORE_VERSION}`);
+      return new ExportJobStore(db, lock);
+    } catch (error) {
+      // Left open (a full disk, another version), the record and its lock stayed held until the process ended.
+      if (db?.open) db.close();
       lock.close();
-      throw new Error(`${path}: export record version ${version.value}, this eml-import reads version ${STORE_VERSION}`);
+      throw error;
     }
-    return new ExportJobStore(db, lock);
   }
 
   close(): void {

@@ -329,31 +329,41 @@ export class Ledger {
   }
 
   private static init(db: BetterSqlite3.Database, path: string, scratchDir?: string): Ledger {
-    // One run at a time on a state folder (exclusive-lock.ts). Holding the file also spares every commit
-    // the lock and unlock calls (six fcntl a commit) and the WAL's shared-memory index, so a scratch ledger
-    // is held exclusively too, without the check (bench:ledger-writes: 61-89 µs a message before, 49-56 after).
-    if (scratchDir === undefined) holdExclusively(db, path, 'run');
-    else db.pragma('locking_mode = EXCLUSIVE');
-    db.pragma('journal_mode = WAL');
-    db.pragma(scratchDir === undefined ? 'synchronous = NORMAL' : 'synchronous = OFF');
-    db.pragma('foreign_keys = ON');
-    db.exec(SCHEMA);
-    addMissingColumns(db);
-    db.exec(INDEXES_ON_ADDED_COLUMNS);
-    const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
-    if (!version) {
-      db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(LEDGER_VERSION));
-    } else if (Number(version.value) !== LEDGER_VERSION) {
-      db.close();
-      throw new Error(`${path}: ledger version ${version.value}, this eml-import reads version ${LEDGER_VERSION}`);
+    try {
+      // One run at a time on a state folder (exclusive-lock.ts). Holding the file also spares every commit
+      // the lock and unlock calls (six fcntl a commit) and the WAL's shared-memory index, so a scratch ledger
+      // is held exclusively too, without the check (bench:ledger-writes: 61-89 µs a message before, 49-56 after).
+      if (scratchDir === undefined) holdExclusively(db, path, 'run');
+      else db.pragma('locking_mode = EXCLUSIVE');
+      db.pragma('journal_mode = WAL');
+      db.pragma(scratchDir === undefined ? 'synchronous = NORMAL' : 'synchronous = OFF');
+      db.pragma('foreign_keys = ON');
+      db.exec(SCHEMA);
+      addMissingColumns(db);
+      db.exec(INDEXES_ON_ADDED_COLUMNS);
+      const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
+      if (!version) {
+        db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(LEDGER_VERSION));
+      } else if (Number(version.value) !== LEDGER_VERSION) {
+        throw new Error(`${path}: ledger version ${version.value}, this eml-import reads version ${LEDGER_VERSION}`);
+      }
+      return new Ledger(db, scratchDir);
+    } catch (error) {
+      // Left open, a ledger that could not be set up (a full disk, another version) kept its file, and a
+      // state folder's lock, until the process ended.
+      if (db.open) db.close();
+      throw error;
     }
-    return new Ledger(db, scratchDir);
   }
 
+  /** Closes the file even when what was put off cannot be written (a full disk): that error is thrown after. */
   close(): void {
-    this.writePutOff();
-    this.#db.close();
-    if (this.scratchDir !== undefined) rmSync(this.scratchDir, { recursive: true, force: true });
+    try {
+      this.writePutOff();
+    } finally {
+      this.#db.close();
+      if (this.scratchDir !== undefined) rmSync(this.scratchDir, { recursive: true, force: true });
+    }
   }
 
   getMeta(key: string): string | null {
