@@ -63,8 +63,8 @@ export class AmbiguousCreateError extends ClassifiedError {
 
 /** A usage or configuration mistake (a path, an option, a map): the command prints it and exits 2. */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UsageError';
   }
 }

@@ -1,7 +1,9 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ledger } from '../ledger/ledger.js';
-import { storageFailure, type StoragePlace } from '../accounting/storage-failure.js';
+import { storageFailure, storageProblem, type StoragePlace } from '../accounting/storage-failure.js';
+import { UsageError } from '../accounting/errors.js';
+import { StateInUseError } from '../ledger/exclusive-lock.js';
 
 /** The ledger a run keeps: the state folder's, or a scratch one for a dry run (`state` null). */
 export function ledgerPlace(state: string | null): StoragePlace {
@@ -14,8 +16,10 @@ export function explainStorage(error: unknown, place: StoragePlace): unknown {
 }
 
 /**
- * Opens the run's ledger, runs `work` with it and closes it, also when `work` fails; a failing disk (on
- * opening, during the run, writing the reports, or on closing) comes out as one StorageFailureError.
+ * Opens the run's ledger, runs `work` with it and closes it, also when `work` fails. A ledger that cannot
+ * be opened stops the run before anything is written (UsageError, exit 2), as an unusable --report does;
+ * a disk that fails later (during the run, writing the reports, or on closing) comes out as one
+ * StorageFailureError.
  */
 export async function withLedger<T>(state: string | null, work: (ledger: Ledger) => Promise<T>): Promise<T> {
   const place = ledgerPlace(state);
@@ -23,7 +27,10 @@ export async function withLedger<T>(state: string | null, work: (ledger: Ledger)
   try {
     ledger = state === null ? Ledger.openScratch() : Ledger.open(join(state, 'state.db'));
   } catch (error) {
-    throw explainStorage(error, place);
+    if (error instanceof StateInUseError) throw error;
+    const problem = storageProblem(error);
+    const why = problem === undefined ? (error as Error).message : `${problem} (${(error as { code: string }).code})`;
+    throw new UsageError(state === null ? `the temporary folder ${tmpdir()}: cannot keep the dry run's ledger there: ${why}` : `--state ${state}: cannot open the ledger there: ${why}`, { cause: error });
   }
   let result: T;
   try {

@@ -47,6 +47,18 @@ async function refusedBeforeAnyWrite(args: (state: string) => string[], env: Rec
 }
 
 describe('nothing is written by mistake', () => {
+  it('stops when the ledger cannot be kept at --state (a file where a folder should be), before the first request', async () => {
+    const file = join(work, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const state = join(file, 'state');
+    const before = emulator.inspect.requests().length;
+    const run = await runCli([good, ...tenantArgs(emulator, BOB), '--state', state, '--no-progress'], tenantEnv(emulator));
+    expect(run.status, run.stderr).toBe(2);
+    expect(run.stderr).toBe(`eml-import: error: --state ${state}: cannot open the ledger there: ENOTDIR: not a directory, mkdir '${state}'\n`);
+    expect(emulator.inspect.requests().slice(before)).toEqual([]);
+    expect(emulator.inspect.messages(BOB)).toEqual([]);
+  });
+
   it('takes a misspelt command for a command, not for a zip path: reconsile a.zip imports nothing', async () => {
     const run = await refusedBeforeAnyWrite(() => ['reconsile', good, ...tenantArgs(emulator, BOB)]);
     expect(run.stderr).toContain("unknown command 'reconsile' (did you mean reconcile?)");
