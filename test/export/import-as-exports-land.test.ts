@@ -10,6 +10,7 @@ import { ExportJobStore } from '../../src/export/job-store.js';
 import { s3ObjectProbe } from '../../src/export/s3-probe.js';
 import { configureS3 } from '../../src/source/s3/index.js';
 import { importAsExportsLand } from '../../src/run/import/import-as-exports-land.js';
+import type { ExportJobRow } from '../../src/export/job-store.js';
 import { AWS_ENV, BUCKET, exportArgs, readMap, setAwsEnv } from './harness.js';
 
 const FAST = 'user01@example.awsapps.com';
@@ -34,6 +35,33 @@ afterAll(async () => {
 });
 
 describe('importAsExportsLand', () => {
+  it('stops waiting for the exports still to come once an import has failed, and fails with its error', async () => {
+    // A job that runs for ever: without the stop, the wait for its object would never end.
+    const running = { id: 1, email: SLOW, target: SLOW, jobId: 'job-1', state: 'RUNNING', s3Uri: `s3://${BUCKET}/never.zip` } as unknown as ExportJobRow;
+    const rows = [
+      { zip: '/exports/landed.zip', mailbox: FAST },
+      { zip: `s3://${BUCKET}/never.zip`, mailbox: SLOW },
+    ];
+    const full = Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    const imported: string[] = [];
+    const started = Date.now();
+    await expect(
+      importAsExportsLand(
+        rows,
+        { jobForUri: () => running, exists: () => Promise.resolve(false) },
+        { pollMs: 20, maxPollMs: 50 },
+        2,
+        (row) => {
+          imported.push(row.zip);
+          return Promise.reject(full);
+        },
+        () => {},
+      ),
+    ).rejects.toBe(full);
+    expect(imported).toEqual(['/exports/landed.zip']);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('starts importing a mailbox whose export has landed while another export still runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'eml-import-landed-'));
     const mapOut = join(dir, 'map.csv');

@@ -34,7 +34,11 @@ export async function importAsExportsLand(
   const started: Promise<void>[] = [];
   const landed: AwaitedRow[] = [];
   const failed: NotLanded[] = [];
-  for await (const arrival of awaitExports(rows, sources, wait)) {
+  // An import that fails (the ledger's disk is full) ends the waiting: the exports still to come could not
+  // be imported either, and the run would otherwise wait hours for them before saying why it failed.
+  const stop = new AbortController();
+  const signal = wait.signal === undefined ? stop.signal : AbortSignal.any([wait.signal, stop.signal]);
+  for await (const arrival of awaitExports(rows, sources, { ...wait, signal })) {
     if (arrival.kind === 'failed') {
       failed.push({ row: arrival.row, reason: arrival.reason, job: arrival.job, cause: arrival.cause });
       log(`${arrival.row.mailbox}: not imported: ${arrival.reason}`);
@@ -44,7 +48,7 @@ export async function importAsExportsLand(
     const key = arrival.row.mailbox.toLowerCase();
     const previous = perMailbox.get(key) ?? Promise.resolve();
     const next = previous.then(() => queue.add(() => importRow(arrival.row)));
-    perMailbox.set(key, next.catch(() => undefined));
+    perMailbox.set(key, next.catch(() => stop.abort()));
     started.push(next);
   }
   await Promise.all(started);
