@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { rewriteAddress } from '../export/address-rewrite.js';
 import { EXPORTS_FILE, ExportJobStore } from '../export/job-store.js';
-import { explainStorage } from './with-ledger.js';
+import { cannotOpen, explainStorage } from './with-ledger.js';
 import { mapRows, newestAttempts, writeMapFile } from '../export/map-out.js';
 import { startExportProgress } from '../export/progress.js';
 import { ExportFatalError, runExports, type ExportOutcome, type ExportTarget } from '../export/run-exports.js';
@@ -47,7 +47,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
     try {
       store = ExportJobStore.open(join(options.state, EXPORTS_FILE));
     } catch (error) {
-      throw explainStorage(error, { exports: options.state });
+      throw cannotOpen(error, `--state ${options.state}: cannot open the export job record there`);
     }
     const progress = startExportProgress(io.stderr, options.progress, envNumber(io, 'EML_IMPORT_PROGRESS_INTERVAL_MS') ?? PLAIN_PROGRESS_MS);
     let lastMap = '';

@@ -16,6 +16,17 @@ export function explainStorage(error: unknown, place: StoragePlace): unknown {
 }
 
 /**
+ * A state file that could not be opened, as the one sentence of a usage error (exit 2: nothing has been
+ * written yet); another run holding it is told as such.
+ */
+export function cannotOpen(error: unknown, what: string): unknown {
+  if (error instanceof StateInUseError) return error;
+  const problem = storageProblem(error);
+  const why = problem === undefined ? (error as Error).message : `${problem} (${(error as { code: string }).code})`;
+  return new UsageError(`${what}: ${why}`, { cause: error });
+}
+
+/**
  * Opens the run's ledger, runs `work` with it and closes it, also when `work` fails. A ledger that cannot
  * be opened stops the run before anything is written (UsageError, exit 2), as an unusable --report does;
  * a disk that fails later (during the run, writing the reports, or on closing) comes out as one
@@ -27,10 +38,7 @@ export async function withLedger<T>(state: string | null, work: (ledger: Ledger)
   try {
     ledger = state === null ? Ledger.openScratch() : Ledger.open(join(state, 'state.db'));
   } catch (error) {
-    if (error instanceof StateInUseError) throw error;
-    const problem = storageProblem(error);
-    const why = problem === undefined ? (error as Error).message : `${problem} (${(error as { code: string }).code})`;
-    throw new UsageError(state === null ? `the temporary folder ${tmpdir()}: cannot keep the dry run's ledger there: ${why}` : `--state ${state}: cannot open the ledger there: ${why}`, { cause: error });
+    throw cannotOpen(error, state === null ? `the temporary folder ${tmpdir()}: cannot keep the dry run's ledger there` : `--state ${state}: cannot open the ledger there`);
   }
   let result: T;
   try {

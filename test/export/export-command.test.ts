@@ -153,6 +153,8 @@ describe('eml-import export against the WorkMail emulator and a real S3 server',
     emulator = await startWorkMailEmulator({ s3, users: defaultUsers(2) });
     const dir = work();
     const base = exportArgs(emulator, join(dir, 'state'), join(dir, 'map.csv'));
+    const aFile = join(dir, 'a-file');
+    writeFileSync(aFile, 'not a folder');
     const cases: [string[], RegExp][] = [
       [[...base, '--all', '--organization-id', 'm-123'], /--organization-id wants/],
       [[...base], /exactly one of --users, --users-file or --all/],
@@ -162,6 +164,7 @@ describe('eml-import export against the WorkMail emulator and a real S3 server',
       [[...base, '--all', '--target-domain', 'not a domain'], /--target-domain wants/],
       [[...base, '--users-file', join(dir, 'missing.txt')], /--users-file .*missing\.txt/],
       [[...base, '--users', 'user01,nobody@example.awsapps.com'], /nobody@example\.awsapps\.com: no such user/],
+      [[...base, '--all', '--state', join(aFile, 'state')], /^eml-import: error: --state .*a-file\/state: cannot open the export job record there: ENOTDIR: not a directory, mkdir .*\n$/],
     ];
     for (const [args, message] of cases) {
       const run = await runCli(args, AWS_ENV);
