@@ -94,6 +94,17 @@ describe('eml-import with s3:// zips', () => {
     expect(denied.status).toBe(2);
     expect(denied.stderr).toContain("s3://exports/jobs/export-flat.zip: access denied: the credentials of profile 'archive' may not read this object");
 
+    // Hours into a run, a temporary session (SSO, an assumed role) runs out: S3 says ExpiredToken.
+    // (An object no other test has read: this process keeps the ends of zips it read, and would not ask.)
+    await server.put('exports', 'expiring/export-flat.zip', readFileSync(join(FIXTURES_DIR, 'export-flat.zip')));
+    server.faults = [{ method: 'GET', pathIncludes: 'expiring', fault: 'expired-token', times: Infinity }];
+    const expired = await runCli(['s3://exports/expiring/export-flat.zip', '--dry-run', '--no-progress', '--s3-profile', 'archive', ...s3()]);
+    server.faults = [];
+    expect(expired.stderr).toContain(
+      "eml-import: error: s3://exports/expiring/export-flat.zip: the credentials of profile 'archive' have expired (ExpiredToken): renew them (for SSO run 'aws sso login --profile archive') and run the same command again",
+    );
+    expect(expired.stderr).not.toMatch(/\n\s+at /);
+
     const noProfile = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-profile', 'nobody', ...s3()]);
     expect(noProfile.status).toBe(2);
     expect(noProfile.stderr).toContain("s3://exports/jobs/export-flat.zip: no credentials for profile 'nobody' (--s3-profile)");

@@ -17,7 +17,7 @@ import S3rver from 's3rver';
 /** s3rver checks signatures against its default key pair. */
 export const S3_TEST_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
 
-export type Fault = 'slow-down' | 'internal-error' | 'reset' | 'short' | 'access-denied';
+export type Fault = 'slow-down' | 'internal-error' | 'reset' | 'short' | 'access-denied' | 'expired-token';
 
 export interface FaultRule {
   /** Which requests: by method, and a test on the path (bucket/key) and the Range header. */
@@ -164,6 +164,11 @@ export class S3TestServer {
     if (fault === 'access-denied') {
       record(403);
       return this.errorReply(req, res, 403, 'AccessDenied', 'Access Denied');
+    }
+    if (fault === 'expired-token') {
+      // What S3 answers a request signed with a temporary session past its expiry.
+      record(400);
+      return this.errorReply(req, res, 400, 'ExpiredToken', 'The provided token has expired.');
     }
     if (req.method === 'GET' && /[?&]list-type=2(&|$)/.test(req.url ?? '')) {
       record(200);

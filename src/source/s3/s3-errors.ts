@@ -13,6 +13,11 @@ export interface S3Failure {
   readonly sentence: string;
 }
 
+/** S3's error codes for temporary credentials past their expiry. */
+const EXPIRED_CREDENTIALS = new Set(['ExpiredToken', 'TokenRefreshRequired']);
+/** S3's error codes for credentials it does not know or cannot verify. */
+const REFUSED_CREDENTIALS = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken']);
+
 /** The HTTP status of an SDK error, when it got an answer. */
 export function statusOf(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -42,6 +47,16 @@ export function describeS3Error(error: unknown, uri: string, bucket: string, reg
         ? `${uri}: no AWS credentials found: give --s3-profile (or AWS_PROFILE), set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance or container role applies`
         : `${uri}: no credentials for profile '${profile}' (--s3-profile): check that ~/.aws/config or ~/.aws/credentials has it, or for SSO run 'aws sso login --profile ${profile}'`;
     return { problem: 'no-credentials', sentence };
+  }
+  // Credentials that were found but refused: a temporary session that ran out (SSO, an assumed role: hours
+  // into a long run) or keys that are wrong. Not a policy matter, as a plain 403 AccessDenied is.
+  if (EXPIRED_CREDENTIALS.has(name)) {
+    const profile = s3Settings().profile;
+    const renew = profile === undefined ? "for SSO run 'aws sso login', for a role take it again" : `for SSO run 'aws sso login --profile ${profile}'`;
+    return { problem: 'no-credentials', sentence: `${uri}: ${credentialsSource()} have expired (${name}): renew them (${renew}) and run the same command again` };
+  }
+  if (REFUSED_CREDENTIALS.has(name)) {
+    return { problem: 'no-credentials', sentence: `${uri}: S3 refused ${credentialsSource()} (${name}): the access key is unknown or its secret does not match; check --s3-profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY` };
   }
   // A HEAD has no body to name the error: a 400 that carries another region's header is the same mistake.
   const elsewhere = status === 400 && realRegion !== undefined && realRegion !== region;
