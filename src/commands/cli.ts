@@ -7,6 +7,7 @@ import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { ClassifiedError } from '../accounting/errors.js';
 import { StateInUseError } from '../ledger/exclusive-lock.js';
 import { StorageFailureError } from '../accounting/storage-failure.js';
+import { SourceUnavailableError } from '../source/source-unavailable.js';
 import { addExportOptions, readExportOptions } from './export-options.js';
 
 // A CommonJS package, loaded with require() (README, Development: start-up).
@@ -128,13 +129,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
     reportError(error, io);
-    // A failing disk is not the command line's fault: the run did part of its work and can go on.
-    return error instanceof StorageFailureError ? ExitCode.incomplete : ExitCode.usage;
+    // A failing disk, or a zip whose bytes could not be had, is not the command line's fault: the run did
+    // part of its work, and the same command goes on from there.
+    return error instanceof StorageFailureError || error instanceof SourceUnavailableError ? ExitCode.incomplete : ExitCode.usage;
   }
 }
 
 function reportError(error: unknown, io: CliIo): void {
-  if (error instanceof UsageError || error instanceof StateInUseError || error instanceof StorageFailureError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
+  if (error instanceof UsageError || error instanceof StateInUseError || error instanceof StorageFailureError || error instanceof SourceUnavailableError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
     io.stderr.write(`${ERROR_PREFIX}${error.message}\n`);
     return;
   }

@@ -1,5 +1,6 @@
 /** openExport: random access to an export's entries, for the import stage's uploads. */
 import type { CentralEntry } from './central-directory.js';
+import { unavailableIn } from './source-unavailable.js';
 import { walkCentralDirectory } from './central-directory.js';
 import { readWholeBuffered, refuseEntry } from './entry-data.js';
 import type { EntryLocation } from './types.js';
@@ -44,7 +45,7 @@ export async function openExport(zipPath: string): Promise<ExportReader> {
     try {
       return await readWholeBuffered(zip, entry);
     } catch (error) {
-      throw new Error(`${zipPath}: ${entry.name}: ${(error as Error).message}`, { cause: error });
+      throw unavailableIn(error, zipPath, entry.name) ?? new Error(`${zipPath}: ${entry.name}: ${(error as Error).message}`, { cause: error });
     }
   };
 
@@ -88,7 +89,7 @@ async function indexByName(zipPath: string, zip: ZipFile): Promise<Map<string, C
       else byName.set(entry.name, [entry]);
     }
   } catch (error) {
-    throw new Error(`${zipPath}: cannot read the central directory: ${(error as Error).message}`, { cause: error });
+    throw unavailableIn(error, zipPath) ?? new Error(`${zipPath}: cannot read the central directory: ${(error as Error).message}`, { cause: error });
   }
   return byName;
 }

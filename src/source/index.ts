@@ -14,3 +14,4 @@ export type { ZipIdentity } from './zip-identity.js';
 export { zipIdentity } from './zip-identity.js';
 export { canonicalZipLocation, isS3Uri, parseS3Uri } from './zip-location.js';
 export { readCentralDirectoryBytes } from './central-directory.js';
+export { SourceUnavailableError } from './source-unavailable.js';

@@ -7,13 +7,17 @@ import { HEADER_PREFIX_STEPS, MAX_EXPORT_LOG_BYTES } from './limits.js';
 import { sniffContent } from './sniff.js';
 import type { EntryRead, ExportLog } from './types.js';
 import type { ZipFile } from './zip-file.js';
+import { unavailableIn } from './source-unavailable.js';
 
 export interface EntryOutcome {
   readonly read: EntryRead;
   readonly exportLog?: ExportLog;
 }
 
-/** Reads an entry; never throws: every problem becomes `read.ok = false` naming the zip and the entry. */
+/**
+ * Reads an entry; every problem with its bytes becomes `read.ok = false` naming the zip and the entry.
+ * Throws only SourceUnavailableError: bytes that could not be had (see source-unavailable.ts).
+ */
 export async function readEntry(
   zip: ZipFile,
   zipPath: string,
@@ -49,6 +53,9 @@ export async function readEntry(
     if (sniffed.kind === 'unreadable') return { read: { ok: true, kind: 'unreadable', reason: sniffed.reason, head, verified } };
     return { read: { ok: true, kind: sniffed.kind, head, verified } };
   } catch (error) {
+    // Bytes that could not be had are not bad bytes: the scan stops, and the entry is read again later.
+    const unavailable = unavailableIn(error, zipPath, entry.name);
+    if (unavailable) throw unavailable;
     return fail((error as Error).message);
   }
 }

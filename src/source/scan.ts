@@ -21,6 +21,7 @@ import { OUTSIDE_WINDOW } from './window-zip-file.js';
 import type { ZipFile } from './zip-file.js';
 import { openZipFile } from './zip-file.js';
 import { isS3Uri } from './zip-location.js';
+import { unavailableIn } from './source-unavailable.js';
 
 /** The largest slice of a remote zip handed to a worker at once; a batch spread wider is read here. */
 const MAX_WORKER_WINDOW_BYTES = 16 * 1024 * 1024;
@@ -180,8 +181,9 @@ function toSourceEntry(zipPath: string, entry: CentralEntry, sharedRoot: string 
  * has taken a result, so a slow consumer holds a bounded number of entries in memory. Central-directory
  * order (rather than completion order) keeps reports deterministic and costs little: entries are small
  * and alike. Bad entries become `read.ok = false`; only an unreadable archive (not a zip, no central
- * directory) or a corrupt central directory yields 'archive-error'. Never throws, except an AbortError
- * when `signal` fires.
+ * directory) or a corrupt central directory yields 'archive-error'. Throws only an AbortError when
+ * `signal` fires, and SourceUnavailableError when the zip's bytes could not be had (see
+ * source-unavailable.ts): then the zip is to be read again, not recorded as broken.
  *
  * The central directory is walked twice: once for names (the shared root), once to read; memory stays
  * constant in the number of entries.
@@ -196,6 +198,8 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
   try {
     zip = await openZipFile(zipPath, { blocking: false });
   } catch (error) {
+    const unavailable = unavailableIn(error, zipPath);
+    if (unavailable) throw unavailable;
     yield { type: 'archive-error', zipPath, error: describeArchiveError(zipPath, error) };
     return;
   }
@@ -205,6 +209,11 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
   } catch (error) {
     await zip.close();
     throw error;
+  }
+  const unavailable = unavailableIn(names.failure, zipPath);
+  if (unavailable) {
+    await zip.close();
+    throw unavailable;
   }
   if (names.failure !== undefined && names.entryCount === 0) {
     await zip.close();
@@ -246,7 +255,10 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
         const batch = await nextBatch();
         if (batch.length === 0) continue;
         const entries = batch.map((entry) => toSourceEntry(zipPath, entry, sharedRoot));
-        inFlight.push(reader.read(batch).then((outcomes) => outcomes.map((outcome, i): ScanItem => ({ type: 'entry', entry: entries[i]!, ...outcome }))));
+        const items = reader.read(batch).then((outcomes) => outcomes.map((outcome, i): ScanItem => ({ type: 'entry', entry: entries[i]!, ...outcome })));
+        // A batch whose bytes could not be had rejects; it is awaited in its turn, this only keeps it from going unhandled meanwhile.
+        items.catch(() => undefined);
+        inFlight.push(items);
       }
       const first = inFlight.shift();
       if (first === undefined) break;
@@ -256,6 +268,8 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
       }
     }
     if (walkError !== undefined) {
+      const unavailable = unavailableIn(walkError, zipPath);
+      if (unavailable) throw unavailable;
       const error = describeArchiveError(zipPath, walkError);
       const after = lastName === undefined ? '' : ` (after entry ${lastName})`;
       yield { type: 'archive-error', zipPath, error: `${error}${after}`, ...(lastName === undefined ? {} : { entryName: lastName }) };

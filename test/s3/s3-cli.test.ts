@@ -104,6 +104,10 @@ describe('eml-import with s3:// zips', () => {
       "eml-import: error: s3://exports/expiring/export-flat.zip: the credentials of profile 'archive' have expired (ExpiredToken): renew them (for SSO run 'aws sso login --profile archive') and run the same command again",
     );
     expect(expired.stderr).not.toMatch(/\n\s+at /);
+    // Not a broken zip: nothing was read, nothing is said to be unreadable, and the run says to go on.
+    expect(expired.status).toBe(1);
+    expect(expired.stdout).toBe('');
+    expect(expired.stderr).not.toContain('archive error');
 
     const noProfile = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-profile', 'nobody', ...s3()]);
     expect(noProfile.status).toBe(2);
@@ -183,6 +187,35 @@ describe('eml-import with s3:// zips', () => {
         return /shard \d\/2 [^\n]*/.exec(run.stderr)?.[0] ?? 'no shard line';
       };
       expect(await shardOf(remote)).toBe(await shardOf(local));
+    }
+  });
+
+  it('reads a zip again after its credentials expired during the scan: no message is recorded as unreadable, the next run imports them all', async () => {
+    const emulator: Emulator = await startEmulator({ mailboxes: [MAILBOX] });
+    try {
+      const zip = await writeZip(
+        join(work, 'bob-expiring.zip'),
+        Array.from({ length: 6 }, (_, i) => ({ name: `export/Inbox/${i}.eml`, content: message({ subject: `Expiring ${i}`, messageId: `<e${i}@x>` }) })),
+      );
+      await server.put('exports', 'expiring/bob.zip', readFileSync(zip));
+      const state = join(work, 'state-expiring');
+      const args = ['s3://exports/expiring/bob.zip', ...tenantArgs(emulator, MAILBOX), '--state', state, '--json', '--no-progress', ...s3()];
+      // The HEAD before the run goes through; every read after it finds the session expired.
+      server.faults = [{ method: 'GET', pathIncludes: 'expiring/bob', fault: 'expired-token', times: Infinity }];
+      const first = await runCli(args, tenantEnv(emulator));
+      server.faults = [];
+      expect(first.status, first.stderr).toBe(1);
+      expect(first.stderr).toContain('eml-import: error: s3://exports/expiring/bob.zip: the credentials from the AWS chain have expired (ExpiredToken)');
+      expect(first.stderr).not.toMatch(/\n\s+at /);
+      expect(emulator.inspect.messages(MAILBOX)).toEqual([]);
+
+      forgetS3Heads();
+      const second = await runCli(args, tenantEnv(emulator));
+      expect(second.status, second.stderr).toBe(0);
+      expect(JSON.parse(second.stdout).totals).toMatchObject({ messages: 6, imported: 6, unreadable: 0, failed: 0 });
+      expect(emulator.inspect.messages(MAILBOX).map((m) => m.subject).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `Expiring ${i}`));
+    } finally {
+      await emulator.close();
     }
   });
 

@@ -1,5 +1,5 @@
 import PQueue from 'p-queue';
-import { openExport } from '../../source/index.js';
+import { SourceUnavailableError, openExport } from '../../source/index.js';
 import type { ExportReader } from '../../source/index.js';
 import { datedByDateHeader } from '../../message/types.js';
 import { normalizeSubject } from '../../message/fingerprint.js';
@@ -389,6 +389,8 @@ class UploadQueue {
           : await reader.readWhole(row.entry, row.entryIndex);
       return prepareForUpload(mime);
     } catch (error) {
+      // Bytes that could not be had (expired S3 credentials): not this message's fault; it stays pending and the mailbox stops.
+      if (error instanceof SourceUnavailableError) throw error;
       const counters = this.stats.mailbox(this.mailbox);
       this.ledger.markFailed(row.id, (error as Error).message, 'unreadable');
       counters.failed += 1;

@@ -6,6 +6,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../zip-location.js';
+import { SourceUnavailableError } from '../source-unavailable.js';
 import type { S3Failure, S3Problem } from './s3-errors.js';
 import { describeS3Error, statusOf } from './s3-errors.js';
 import { errorHeaders, locateBucket, regionOfBucket, s3ClientFor } from './s3-settings.js';
@@ -19,8 +20,13 @@ export interface S3Object {
   readonly etag: string;
 }
 
-/** An S3 failure with its meaning (see describeS3Error); `message` is the sentence for the user. */
-export class S3AccessError extends Error {
+/**
+ * An S3 failure with its meaning (see describeS3Error); `message` is the sentence for the user. One that
+ * no retry mends (access, credentials, region, a missing object): the bytes could not be had, and the zip
+ * is read again by the next run rather than recorded as unreadable. (A server error that outlasted every
+ * retry is not one of these: its entries are reported unreadable and the run goes on.)
+ */
+export class S3AccessError extends SourceUnavailableError {
   readonly problem: S3Problem;
   constructor(failure: S3Failure, options?: ErrorOptions) {
     super(failure.sentence, options);
