@@ -28,9 +28,24 @@ export class StorageFailureError extends Error {
 
 /**
  * What was being written: the ledger in a state folder, a dry run's (or reconcile's) temporary ledger, the
- * report folder, or `eml-import export`'s job record in a state folder.
+ * report folder, or `eml-import export`'s job record in a state folder; `path` is that folder.
  */
-export type StoragePlace = { readonly state: string } | { readonly temporary: string } | { readonly reports: string } | { readonly exports: string };
+export interface StoragePlace {
+  readonly kind: 'state' | 'temporary' | 'reports' | 'exports';
+  readonly path: string;
+}
+
+const IMPORT_GOES_ON =
+  'and run the same command again: the ledger keeps what was done, and a message whose create was in flight is looked up in the mailbox before it is sent again, so nothing is imported twice';
+const MOVE_STATE = 'Make room there (or move the state folder, as it is, to a larger disk and give that as --state)';
+
+/** Per place: how the sentence names it, and what to do next. */
+const PLACES: Record<StoragePlace['kind'], { readonly where: (path: string) => string; readonly room: string; readonly resume: string }> = {
+  state: { where: (path) => `the ledger in ${path}`, room: MOVE_STATE, resume: IMPORT_GOES_ON },
+  temporary: { where: (path) => `the temporary ledger in ${path}`, room: 'Make room there (or set TMPDIR to a folder on a larger disk)', resume: 'and run it again' },
+  reports: { where: (path) => `the report folder ${path}`, room: 'Make room there (or give --report a folder on another disk)', resume: IMPORT_GOES_ON },
+  exports: { where: (path) => `the export job record in ${path}`, room: MOVE_STATE, resume: 'and run the same command again: it follows the jobs it recorded' },
+};
 
 /**
  * `error` as a StorageFailureError naming the place and the next step, or undefined when the disk is not
@@ -41,27 +56,6 @@ export function storageFailure(error: unknown, place: StoragePlace): StorageFail
   if (problem === undefined) return undefined;
   const code = (error as { code: string }).code;
   const file = (error as { path?: unknown }).path;
-  const where =
-    typeof file === 'string'
-      ? file
-      : 'state' in place
-        ? `the ledger in ${place.state}`
-        : 'temporary' in place
-          ? `the temporary ledger in ${place.temporary}`
-          : 'exports' in place
-            ? `the export job record in ${place.exports}`
-            : `the report folder ${place.reports}`;
-  const room =
-    'state' in place || 'exports' in place
-      ? 'Make room there (or move the state folder, as it is, to a larger disk and give that as --state)'
-      : 'temporary' in place
-        ? 'Make room there (or set TMPDIR to a folder on a larger disk)'
-        : 'Make room there (or give --report a folder on another disk)';
-  const resume =
-    'temporary' in place
-      ? 'and run it again'
-      : 'exports' in place
-        ? 'and run the same command again: it follows the jobs it recorded'
-        : 'and run the same command again: the ledger keeps what was done, and a message whose create was in flight is looked up in the mailbox before it is sent again, so nothing is imported twice';
-  return new StorageFailureError(`${where}: ${problem} (${code}); the run stopped. ${room} ${resume}.`, { cause: error });
+  const { where, room, resume } = PLACES[place.kind];
+  return new StorageFailureError(`${typeof file === 'string' ? file : where(place.path)}: ${problem} (${code}); the run stopped. ${room} ${resume}.`, { cause: error });
 }

@@ -128,18 +128,23 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    reportError(error, io);
-    // A failing disk, or a zip whose bytes could not be had, is not the command line's fault: the run did
-    // part of its work, and the same command goes on from there.
-    return error instanceof StorageFailureError || error instanceof SourceUnavailableError ? ExitCode.incomplete : ExitCode.usage;
+    return reportError(error, io);
   }
 }
 
-function reportError(error: unknown, io: CliIo): void {
-  if (error instanceof UsageError || error instanceof StateInUseError || error instanceof StorageFailureError || error instanceof SourceUnavailableError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
+/** Prints the error, a sentence or (for a bug) its stack, and returns the exit status it means. */
+function reportError(error: unknown, io: CliIo): ExitCode {
+  // A failing disk, or a zip whose bytes could not be had, is not the command line's fault: the run did
+  // part of its work, and the same command goes on from there.
+  if (error instanceof StorageFailureError || error instanceof SourceUnavailableError) {
     io.stderr.write(`${ERROR_PREFIX}${error.message}\n`);
-    return;
+    return ExitCode.incomplete;
+  }
+  if (error instanceof UsageError || error instanceof StateInUseError || (error instanceof ClassifiedError && error.errorClass === 'fatal')) {
+    io.stderr.write(`${ERROR_PREFIX}${error.message}\n`);
+    return ExitCode.usage;
   }
   // Anything else is a bug: the stack is what a bug report needs.
   io.stderr.write(`${ERROR_PREFIX}${(error as Error).stack ?? String(error)}\n`);
+  return ExitCode.usage;
 }

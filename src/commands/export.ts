@@ -87,7 +87,7 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
       refresh();
     } catch (error) {
       if (error instanceof ExportFatalError) throw new UsageError(error.message);
-      throw explainStorage(error, { exports: options.state });
+      throw explainStorage(error, { kind: 'exports', path: options.state });
     } finally {
       progress.stop();
       store.close();

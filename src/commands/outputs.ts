@@ -33,7 +33,7 @@ export async function writeOutputs(report: RunReport, lines: () => Iterable<Mess
     try {
       written = await writeReportDir(options.report, report, lines());
     } catch (error) {
-      throw explainStorage(error, { reports: options.report });
+      throw explainStorage(error, { kind: 'reports', path: options.report });
     }
     io.stderr.write(`report written: ${written.join(', ')}\n`);
   }

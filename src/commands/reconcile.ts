@@ -56,7 +56,7 @@ export async function runReconcileCommand(given: ImportSettings, io: CliIo): Pro
     else io.stdout.write(renderReconcile(report, { color: io.stdout.isTTY === true && !io.env['NO_COLOR'] }));
     if (run.report) {
       const dir = run.report;
-      const written = await writeReconcileDir(dir, report).catch((error: unknown) => Promise.reject(explainStorage(error, { reports: dir })));
+      const written = await writeReconcileDir(dir, report).catch((error: unknown) => Promise.reject(explainStorage(error, { kind: 'reports', path: dir })));
       io.stderr.write(`report written: ${written.join(', ')}\n`);
     }
     return reconcileExitCode(report);

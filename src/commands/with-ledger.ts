@@ -7,7 +7,7 @@ import { StateInUseError } from '../ledger/exclusive-lock.js';
 
 /** The ledger a run keeps: the state folder's, or a scratch one for a dry run (`state` null). */
 export function ledgerPlace(state: string | null): StoragePlace {
-  return state === null ? { temporary: tmpdir() } : { state };
+  return state === null ? { kind: 'temporary', path: tmpdir() } : { kind: 'state', path: state };
 }
 
 /** `error`, or the StorageFailureError it means when the disk is its cause (see storage-failure.ts). */

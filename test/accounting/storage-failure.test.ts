@@ -46,7 +46,7 @@ describe('storage failures', () => {
 
   it('names the ledger, the temporary folder or the file, and says what to do next', () => {
     const full = sqliteFull();
-    const state = storageFailure(full, { state: '/srv/state' });
+    const state = storageFailure(full, { kind: 'state', path: '/srv/state' });
     expect(state).toBeInstanceOf(StorageFailureError);
     expect(state?.message).toBe(
       'the ledger in /srv/state: the disk is full (SQLITE_FULL); the run stopped. Make room there (or move the state folder, as it is, to a larger disk and give ' +
@@ -54,17 +54,17 @@ describe('storage failures', () => {
         'mailbox before it is sent again, so nothing is imported twice.',
     );
     expect(state?.cause).toBe(full);
-    expect(storageFailure(full, { temporary: '/tmp' })?.message).toBe(
+    expect(storageFailure(full, { kind: 'temporary', path: '/tmp' })?.message).toBe(
       'the temporary ledger in /tmp: the disk is full (SQLITE_FULL); the run stopped. Make room there (or set TMPDIR to a folder on a larger disk) and run it again.',
     );
-    const reports = storageFailure(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), { reports: '/srv/reports' });
+    const reports = storageFailure(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }), { kind: 'reports', path: '/srv/reports' });
     expect(reports?.message).toMatch(/^the report folder \/srv\/reports: the disk is full \(ENOSPC\); the run stopped\. Make room there \(or give --report a folder on another disk\) and run the same command again/);
     // A file-system error that names its file is told with it.
-    const named = storageFailure(Object.assign(new Error('EROFS'), { code: 'EROFS', path: '/srv/reports/report.html' }), { reports: '/srv/reports' });
+    const named = storageFailure(Object.assign(new Error('EROFS'), { code: 'EROFS', path: '/srv/reports/report.html' }), { kind: 'reports', path: '/srv/reports' });
     expect(named?.message).toMatch(/^\/srv\/reports\/report\.html: the disk \(or the file\) is read-only \(EROFS\);/);
-    expect(storageFailure(full, { exports: '/srv/state' })?.message).toMatch(
+    expect(storageFailure(full, { kind: 'exports', path: '/srv/state' })?.message).toMatch(
       /^the export job record in \/srv\/state: the disk is full \(SQLITE_FULL\); the run stopped\. .* and run the same command again: it follows the jobs it recorded\.$/,
     );
-    expect(storageFailure(new Error('plain'), { state: '/srv/state' })).toBeUndefined();
+    expect(storageFailure(new Error('plain'), { kind: 'state', path: '/srv/state' })).toBeUndefined();
   });
 });
