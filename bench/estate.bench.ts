@@ -12,7 +12,8 @@
  * emulator), its ratio to M x the one-mailbox ceiling the limits allow, the importer's CPU seconds
  * (user+sys of the CLI process only, start-up included, from /usr/bin/time) per 1,000 messages and per
  * GB uploaded, its peak RSS, the share of requests answered 429, and the emulator's own CPU, so a run
- * where the emulator binds is visible. `/emu` is the importer's CPU over the emulator's: both do a fixed
+ * where the emulator binds is visible, and `slots`, the requests in flight per mailbox at the emulator on average (4
+ * when the importer keeps every slot Graph allows busy). `/emu` is the importer's CPU over the emulator's: both do a fixed
  * amount of work per message on the same machine, so the quotient cancels the machine's drift in speed
  * between runs (±10 % here), and an A/B of two builds shows a few percent that their CPU seconds do not. Then what one core carries at Graph's ceiling, and what a
  * 5,000-mailbox estate of 10 GB each needs.
@@ -59,9 +60,15 @@ const counts = (values.mailboxes ?? '').split(',').map(Number).filter((n) => n >
 const messagesPerMailbox = Number(values.messages);
 const work = mkdtempSync(join(tmpdir(), 'eml-import-estate-'));
 
+/**
+ * The emulator parses created messages on a thread of its own: on its main thread, beside answering every
+ * request, it was the bound at 32 mailboxes (about 1 core busy) while the importer used half of one.
+ */
+const PARSE_THREADS = 1;
+
 /** Starts the emulator host and returns a function to talk to it. */
-async function startHost(mailboxes: readonly string[], seed: number): Promise<{ child: ChildProcess; ask: <T>(request: HostRequest) => Promise<T>; info: { url: string; tenant: string; clientId: string; clientSecret: string; caFile: string } }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'estate', 'emulator-host.ts')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+async function startHost(mailboxes: readonly string[], seed: number, profileDir?: string): Promise<{ child: ChildProcess; ask: <T>(request: HostRequest) => Promise<T>; info: { url: string; tenant: string; clientId: string; clientSecret: string; caFile: string } }> {
+  const child = spawn(process.execPath, [...(profileDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', profileDir]), '--import', 'tsx', join(ROOT, 'bench', 'estate', 'emulator-host.ts')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = <T>(request: HostRequest): Promise<T> =>
     new Promise((resolve) => {
       child.once('message', (answer) => resolve(answer as T));
@@ -69,7 +76,7 @@ async function startHost(mailboxes: readonly string[], seed: number): Promise<{ 
     });
   const info = await ask<{ url: string; tenant: string; clientId: string; clientSecret: string; caFile: string }>({
     cmd: 'start',
-    options: { mailboxes: [...mailboxes], timeScale: SCENARIO.timeScale, limits: SCENARIO.limits, latencyMs: SCENARIO.latencyMs, seed },
+    options: { mailboxes: [...mailboxes], timeScale: SCENARIO.timeScale, limits: SCENARIO.limits, latencyMs: SCENARIO.latencyMs, seed, parseThreads: PARSE_THREADS },
   });
   return { child, ask, info };
 }
@@ -83,6 +90,8 @@ interface EstateRun {
   readonly aggregateRate: number;
   readonly ceilingPerMailbox: number;
   readonly ratio: number;
+  /** Requests in flight per mailbox at the server, on average over its uploads: 4 when no slot waits on the importer. */
+  readonly slots: number;
   readonly cliCpuS: number;
   readonly cpuPer1000: number;
   readonly cpuPerGB: number;
@@ -124,7 +133,7 @@ async function runEstate(m: number): Promise<EstateRun> {
   }
   const map = join(dir, 'map.csv');
   writeFileSync(map, `zip,mailbox\n${zips.map((z, i) => `${z.path},${mailboxes[i]}`).join('\n')}\n`);
-  const host = await startHost(mailboxes, 77 + m);
+  const host = await startHost(mailboxes, 77 + m, values['cpu-prof'] === undefined ? undefined : join(values['cpu-prof'], `emulator-m${m}`));
   const problems: string[] = [];
   try {
     const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', join(values['cpu-prof'], `m${m}`)] : [];
@@ -205,6 +214,7 @@ async function runEstate(m: number): Promise<EstateRun> {
       aggregateRate,
       ceilingPerMailbox: ceiling,
       ratio: aggregateRate / (m * ceiling),
+      slots: results.mailboxes.reduce((n, r) => n + r.meanInFlight, 0) / results.mailboxes.length,
       cliCpuS,
       cpuPer1000: (cliCpuS / expected) * 1000,
       cpuPerGB: cliCpuS / (uploadedBytes / 1e9),
@@ -225,18 +235,18 @@ const runs: EstateRun[] = [];
 const f = (n: number, d = 1): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
 try {
   console.log(`bench:estate: ${SCENARIO.what}; ${messagesPerMailbox} messages per mailbox; ${cpus().length} cores, load ${f(loadavg()[0] ?? NaN)}`);
-  console.log(`${'M'.padStart(4)} ${'msgs'.padStart(6)} ${'msg/s'.padStart(7)} ${'ratio'.padStart(6)} ${'CPU s'.padStart(6)} ${'s/1000'.padStart(7)} ${'s/GB'.padStart(6)} ${'RSS MB'.padStart(7)} ${'429 %'.padStart(6)} ${'emu CPU'.padStart(8)} ${'/emu'.padStart(5)} ${'upload'.padStart(7)} ${'wall'.padStart(6)} ${'CPU%'.padStart(5)}  load`);
+  console.log(`${'M'.padStart(4)} ${'msgs'.padStart(6)} ${'msg/s'.padStart(7)} ${'ratio'.padStart(6)} ${'slots'.padStart(5)} ${'CPU s'.padStart(6)} ${'s/1000'.padStart(7)} ${'s/GB'.padStart(6)} ${'RSS MB'.padStart(7)} ${'429 %'.padStart(6)} ${'emu CPU'.padStart(8)} ${'/emu'.padStart(5)} ${'upload'.padStart(7)} ${'wall'.padStart(6)} ${'CPU%'.padStart(5)}  load`);
   for (const m of counts) {
     const run = await runEstate(m);
     runs.push(run);
     console.log(
-      `${String(m).padStart(4)} ${String(run.messages).padStart(6)} ${f(run.aggregateRate).padStart(7)} ${f(run.ratio, 2).padStart(6)} ${f(run.cliCpuS).padStart(6)} ${f(run.cpuPer1000, 2).padStart(7)}` +
+      `${String(m).padStart(4)} ${String(run.messages).padStart(6)} ${f(run.aggregateRate).padStart(7)} ${f(run.ratio, 2).padStart(6)} ${f(run.slots, 2).padStart(5)} ${f(run.cliCpuS).padStart(6)} ${f(run.cpuPer1000, 2).padStart(7)}` +
         ` ${f(run.cpuPerGB).padStart(6)} ${f(run.peakRssMB, 0).padStart(7)} ${f(run.share429 * 100, 2).padStart(6)} ${f(run.emulatorCpuS).padStart(8)} ${f(run.cliCpuS / run.emulatorCpuS, 2).padStart(5)} ${f(run.uploadS).padStart(7)} ${f(run.wallS).padStart(6)} ${f((100 * run.cliCpuS) / run.wallS, 0).padStart(5)}  ${f(run.load[0])}→${f(run.load[1])}` +
         `${run.problems.length ? `  PROBLEMS: ${run.problems.join('; ')}` : ''}\n       threads (CPU s): ${run.threads}`,
     );
   }
   const ceiling = runs[0]?.ceilingPerMailbox ?? NaN;
-  console.log(`\none-mailbox ceiling here: ${f(ceiling)} msg/s (4 in flight / 275 ms mean latency); ratio = aggregate / (M x ceiling)`);
+  console.log(`\none-mailbox ceiling here: ${f(ceiling)} msg/s (4 in flight / 275 ms mean latency); ratio = aggregate / (M x ceiling); slots = requests in flight per mailbox at the server`);
   // Graph's ceiling per mailbox in real time: at the byte budget (a 10 GB mailbox) 150 MiB of base64 per 5 min.
   const bytesPerSecond = DEFAULT_ASSUMPTIONS.bytesPerWindow / (DEFAULT_ASSUMPTIONS.bytesWindowMs / 1000);
   const best = runs.reduce((a, b) => (b.cpuPerGB < a.cpuPerGB ? b : a), runs[0] as EstateRun);

@@ -5,7 +5,7 @@
  * from the stamped request log (bench/import/timeline.ts); `close`.
  */
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../test/emulator/index.js';
-import { installTimeline, mark, since } from '../import/timeline.js';
+import { installTimeline, mark, meanInFlight, since } from '../import/timeline.js';
 
 export type HostRequest =
   | { readonly cmd: 'start'; readonly options: EmulatorOptions }
@@ -21,6 +21,8 @@ export interface MailboxOutcome {
   readonly lastUploadAt: number;
   readonly requests: number;
   readonly throttled: number;
+  /** Requests to the mailbox in flight at the server on average, first upload answer to last. */
+  readonly meanInFlight: number;
 }
 
 export interface HostResults {
@@ -65,6 +67,7 @@ process.on('message', (raw) => {
           lastUploadAt: uploads.at(-1)?.at ?? Number.NaN,
           requests: mine.length,
           throttled: mine.filter((r) => r.status === 429).length,
+          meanInFlight: uploads.length > 1 ? meanInFlight(mailbox, uploads[0]!.at, uploads.at(-1)!.at) : Number.NaN,
         };
       });
       const cpu = process.cpuUsage(cpuAtStart);

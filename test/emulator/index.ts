@@ -4,6 +4,7 @@ import { FaultInjector } from './faults.js';
 import { UploadSessions } from './graph/upload-sessions.js';
 import { archiveMessage, archivedMessages, createInspector, plantMessage, removeMessage, type InspectedMessage, type Inspector, type PlantedMessage } from './inspect.js';
 import { MailboxLimits } from './limits.js';
+import { MimeSummaryPool } from './mime-summary-pool.js';
 import { applyPatch, resolveOptions, type EmulatorConfigurePatch, type EmulatorOptions } from './options.js';
 import { createPrng } from './prng.js';
 import { RequestLog } from './request-log.js';
@@ -69,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     configure: (patch) => configure(patch as EmulatorConfigurePatch),
     latencyRandom: createPrng(resolved.seed ^ 0x5bd1e995),
   });
+  const parsing = new MimeSummaryPool(resolved.parseThreads);
   const listening = await listenHttps({ key: certificates.serverKeyPem, cert: certificates.serverCertPem }, resolved.port, handler);
   const url = `https://127.0.0.1:${listening.port}`;
   const live: EmulatorState = {
@@ -86,6 +88,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     faults: new FaultInjector(resolved.faults, resolved.seed),
     log: new RequestLog(),
     uploads: new UploadSessions(),
+    summarise: (mime) => parsing.summarise(mime),
   };
   holder.state = live;
 
@@ -104,6 +107,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     archiveMessage: (upn, id) => archiveMessage(current(), upn, id),
     archivedMessages: (upn) => archivedMessages(current(), upn),
     configure,
-    close: () => listening.close(),
+    close: async () => {
+      await listening.close();
+      await parsing.close();
+    },
   };
 }

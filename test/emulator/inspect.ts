@@ -1,6 +1,5 @@
 import type { InjectedFault } from './faults.js';
 import { addMessage as storeMessage, fieldsFromMime } from './graph/new-message.js';
-import { summariseMime } from './mime-summary.js';
 import type { LoggedRequest } from './request-log.js';
 import type { EmulatorState } from './state.js';
 import type { CreationMethod, ExtendedProperty, Mailbox, StoredFolder, StoredMessage } from './store.js';
@@ -135,7 +134,7 @@ export async function plantMessage(state: EmulatorState, upn: string, folderPath
   const mailbox = mailboxOf(state, upn);
   const folder = folderAt(mailbox, folderPath);
   const now = graphDateTime(new Date());
-  const fromMime = planted.mime ? fieldsFromMime(await summariseMime(planted.mime), planted.mime, false) : undefined;
+  const fromMime = planted.mime ? fieldsFromMime(await state.summarise(planted.mime), planted.mime, false) : undefined;
   const message = storeMessage(mailbox, folder.id, planted.method ?? (planted.mime ? 'importMime' : 'json'), {
     subject: planted.subject ?? fromMime?.subject ?? '',
     from: fromMime?.from ?? null,

@@ -98,6 +98,11 @@ export interface EmulatorOptions {
   now?: string | null;
   /** Mailboxes (UPNs) that have an online archive, reachable as /beta/users/{inPlaceArchiveMailboxId}/…. */
   archives?: string[];
+  /**
+   * Parse created messages' MIME on this many worker threads (default 0: on the server's own thread). For
+   * bench:estate, where parsing on the one thread that answers every request made the emulator the bound.
+   */
+  parseThreads?: number;
 }
 
 export interface ResolvedOptions {
@@ -117,6 +122,7 @@ export interface ResolvedOptions {
   sensitiveRuleFrom: string | null;
   now: string | null;
   archives: string[];
+  parseThreads: number;
 }
 
 export const DEFAULT_CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -159,6 +165,7 @@ export function resolveOptions(
     sensitiveRuleFrom: options.sensitiveRuleFrom ?? null,
     now: options.now ?? null,
     archives: (options.archives ?? []).map((upn) => upn.toLowerCase()),
+    parseThreads: options.parseThreads ?? 0,
   };
 }
 

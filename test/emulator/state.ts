@@ -4,6 +4,7 @@ import type { MailboxLimits } from './limits.js';
 import type { ResolvedOptions } from './options.js';
 import type { RequestLog } from './request-log.js';
 import type { MailStore } from './store.js';
+import type { MimeSummary } from './mime-summary.js';
 import type { UploadSessions } from './graph/upload-sessions.js';
 
 /** Everything one emulator instance holds; passed to handlers so nothing is global. */
@@ -20,4 +21,6 @@ export interface EmulatorState {
   faults: FaultInjector;
   log: RequestLog;
   uploads: UploadSessions;
+  /** Parses a created message's MIME (mime-summary.ts), on worker threads when the options ask for them. */
+  summarise: (mime: Buffer) => Promise<MimeSummary>;
 }

@@ -18,6 +18,8 @@ export interface GraphContext {
   /** The user segment as the client wrote it, for @odata.context. */
   userSegment: string;
   params: Record<string, string>;
+  /** What the route's prepare() began before the latency: its value, or what it threw. */
+  prepared?: { readonly value: unknown } | { readonly error: unknown };
 }
 
 export function param(context: GraphContext, name: string): string {

@@ -1,5 +1,5 @@
 import { jsonReply, textReply, emptyReply, type Reply } from '../http/reply.js';
-import { summariseMime, looksLikeMime } from '../mime-summary.js';
+import { looksLikeMime } from '../mime-summary.js';
 import type { StoredMessage } from '../store.js';
 import { graphDateTime } from '../store.js';
 import { contextUrl, folderParam, jsonBody, messageParam, type GraphContext } from './context.js';
@@ -95,7 +95,7 @@ export async function createMessage(context: GraphContext): Promise<Reply> {
     if (inFolder) throw graphErrors.unableToDeserialize();
     const mime = decodeBase64Mime(context);
     if (!looksLikeMime(mime)) throw graphErrors.invalidMime();
-    message = addMessage(context.mailbox, folder.id, 'mimeDraft', applyCreateQuirks(context.state, fieldsFromMime(await summariseMime(mime), mime, true)));
+    message = addMessage(context.mailbox, folder.id, 'mimeDraft', applyCreateQuirks(context.state, fieldsFromMime(await context.state.summarise(mime), mime, true)));
   } else {
     message = addMessage(context.mailbox, folder.id, 'json', applyCreateQuirks(context.state, fieldsFromJson(jsonBody(context))));
   }

@@ -51,6 +51,18 @@ function faultReply(kind: FaultKind, retryAfterSeconds: number): GraphHttpError 
   }
 }
 
+/** A route's prepare() run now, what it throws kept for the handler; a rejected promise is its to await. */
+function prepared(prepare: (context: GraphContext) => unknown, context: GraphContext): GraphContext['prepared'] {
+  try {
+    const value = prepare(context);
+    // Not awaited when a fault answers first: that must not be an unhandled rejection.
+    if (value instanceof Promise) value.catch(() => undefined);
+    return { value };
+  } catch (error) {
+    return { error };
+  }
+}
+
 function latency(state: EmulatorState, random: () => number): number {
   const { min, max } = state.options.latencyMs;
   return max <= 0 ? 0 : min + random() * Math.max(0, max - min);
@@ -136,13 +148,14 @@ export async function executeGraphRequest(state: EmulatorState, input: GraphRequ
     const fault = faults.decide(faultRequest);
     const afterCommit = fault === 'reset-after-commit' || fault === '504-after-commit';
     if (fault && !afterCommit) faults.record(fault, faultRequest);
+    const context: GraphContext = { state, version, method, url, headers, body, claims, mailbox, userSegment, params };
+    if (route.prepare) context.prepared = prepared(route.prepare, context);
     const delay = latency(state, random) + (fault === 'slow' ? faults.slowDelayMs() : 0);
     if (delay > 0) await sleep(delay);
     if (fault === 'reset-before-commit') return { kind: 'reset' };
     const injected = fault ? faultReply(fault, faults.retryAfterSeconds) : undefined;
     if (injected) throw injected;
 
-    const context: GraphContext = { state, version, method, url, headers, body, claims, mailbox, userSegment, params };
     const reply = await route.handle(context);
     if (fault && afterCommit && reply.status < 300) {
       faults.record(fault, faultRequest);

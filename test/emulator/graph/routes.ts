@@ -5,7 +5,7 @@ import { graphErrors } from './errors.js';
 import { messagesDelta } from './delta.js';
 import { createChildFolder, createTopFolder, deleteFolder, getFolder, listChildFolders, listTopFolders, permanentlyDeleteFolder } from './folders.js';
 import { exchangeSettings } from './exchange-settings.js';
-import { importMime } from './import-mime.js';
+import { importMime, prepareImportMime } from './import-mime.js';
 import {
   countMessages,
   createMessage,
@@ -30,6 +30,14 @@ export interface GraphRoute {
   /** Listed for the global service only: unknown in a national cloud. */
   globalOnly?: boolean;
   handle: (context: GraphContext) => Reply | Promise<Reply>;
+  /**
+   * Work of the handler's that may overlap the request's latency (parsing a created message's MIME), begun
+   * before the delay; the handler finds it as `context.prepared`. Real response times include such work:
+   * added after the delay, it made every create slower than the latency asked for (by about 17 ms on
+   * bench:estate's mix of sizes), and the emulator's own work, not the limits, set one mailbox's pace.
+   * Whatever it throws is thrown again by the handler, in the handler's turn.
+   */
+  prepare?: (context: GraphContext) => unknown;
 }
 
 /** Routes that exist both under /messages/{id} and under /mailFolders/{id}/messages/{id}. */
@@ -58,7 +66,7 @@ export const GRAPH_ROUTES: GraphRoute[] = [
   // Before the message-item routes, which would otherwise read "delta" as a message id.
   { method: 'GET', pattern: ['mailFolders', ':folder', 'messages', 'delta'], permission: 'read', handle: messagesDelta },
   { method: 'POST', pattern: ['mailFolders', ':folder', 'messages'], permission: 'write', isCreate: true, handle: createMessage },
-  { method: 'POST', pattern: ['mailFolders', ':folder', 'importMime'], permission: 'importMime', isCreate: true, betaOnly: true, handle: importMime },
+  { method: 'POST', pattern: ['mailFolders', ':folder', 'importMime'], permission: 'importMime', isCreate: true, betaOnly: true, handle: importMime, prepare: prepareImportMime },
   { method: 'GET', pattern: ['messages'], permission: 'read', handle: listMessages },
   { method: 'GET', pattern: ['messages', '$count'], permission: 'read', handle: countMessages },
   { method: 'POST', pattern: ['messages'], permission: 'write', isCreate: true, handle: createMessage },
