@@ -93,6 +93,18 @@ describe('messages', () => {
     expect(await failure(importMime('inbox', Buffer.from('just text without headers').toString('base64')))).toMatchObject({ statusCode: 400 });
   });
 
+  it('takes base64 with line breaks or unused trailing bits, not the URL-safe alphabet Node would decode too', async () => {
+    const mime = Buffer.from('Subject: ~~~>>>???\r\n\r\nbody?', 'latin1');
+    const plain = mime.toString('base64');
+    expect(plain).toMatch(/[+/]/);
+    expect((await importMime('inbox', plain.replace(/(.{8})/g, '$1\r\n'))).subject).toBe('~~~>>>???');
+    // 'Pz' decodes as '?' (0x3f) with two bits over, which a strict encoder writes as 'Pw': accepted as before.
+    const loose = Buffer.from('Subject: xy\r\n\r\n?').toString('base64').replace(/Pw==$/, 'Pz==');
+    expect(loose).toMatch(/Pz==$/);
+    expect((await importMime('inbox', loose)).subject).toBe('xy');
+    expect(await failure(importMime('inbox', plain.replace(/\+/g, '-').replace(/\//g, '_')))).toMatchObject({ statusCode: 400, code: 'ErrorMimeContentInvalidBase64String' });
+  });
+
   it('answers a body over 4 MB with 413', async () => {
     const big = 'A'.repeat(4 * 1024 * 1024 + 4);
     expect(await failure(importMime('inbox', big))).toMatchObject({ statusCode: 413 });
