@@ -16,7 +16,7 @@ function scriptedGraph(gone: ReadonlySet<string>): { graph: GraphRequester; most
       most = Math.max(most, open);
       await new Promise((resolve) => setTimeout(resolve, 5));
       open -= 1;
-      if (gone.has(mailbox)) throw new ClassifiedError(`The requested user '${mailbox}' is invalid.`, 'permanent', 'ErrorInvalidUser', 404);
+      if (gone.has(mailbox)) throw new ClassifiedError(`The requested user '${mailbox}' is invalid.`, 'no-retry', 'ErrorInvalidUser', 404);
       return { status: 200, headers: new Headers(), body: { id: 'inbox' } };
     },
   } as unknown as GraphRequester;
