@@ -6,7 +6,7 @@
  * Targets: the verifying S3 dry run within 1.3x of local, bytes requested within 1.05x of the zip's size,
  * GETs at most one per MB read plus a handful.
  *
- *   npx tsx bench/s3.bench.ts [--zip PATH] [--latency-ms 30]
+ *   npx tsx bench/s3.bench.ts [--zip PATH] [--latency-ms 30] [--cpu-prof DIR]
  *
  * --latency-ms adds that much to every request at the proxy (a real S3 round trip is tens of ms), to show
  * what the read-ahead hides; the S3 rows are then run once more with it. Build first (npm run build).
@@ -22,7 +22,7 @@ import { S3_TEST_CREDENTIALS, S3TestServer } from '../test/s3/s3-server.js';
 import { measuredPid, threadCpuSeconds } from './proc-threads.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { zip: { type: 'string' }, 'latency-ms': { type: 'string', default: '0' } } });
+const { values } = parseArgs({ options: { zip: { type: 'string' }, 'latency-ms': { type: 'string', default: '0' }, 'cpu-prof': { type: 'string' } } });
 const zipPath = values.zip ?? join(ROOT, 'fixtures', 'large', 'export-50000.zip');
 const latencyMs = Number(values['latency-ms']);
 
@@ -44,7 +44,8 @@ async function measure(args: readonly string[], env: Record<string, string>): Pr
   if (!existsSync(TIME)) throw new Error(`${TIME} (GNU time) is needed for CPU time and peak RSS`);
   const report = join(tmpdir(), `eml-import-s3-bench-${process.pid}.time`);
   const started = process.hrtime.bigint();
-  const child = spawn(TIME, ['-f', '%U %S %M', '-o', report, process.execPath, ...args], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT, env: { ...process.env, ...env } });
+  const profile = values['cpu-prof'] === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']];
+  const child = spawn(TIME, ['-f', '%U %S %M', '-o', report, process.execPath, ...profile, ...args], { stdio: ['ignore', 'ignore', 'inherit'], cwd: ROOT, env: { ...process.env, ...env } });
   // Per thread: the S3 path moves work between the main thread and the read worker, and the busier of the
   // two bounds the wall time on an idle machine.
   const threads = new Map<number, number>();
