@@ -5,9 +5,10 @@ import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { scanZips, type ZipToScan } from '../run/scan/scan.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
-import { importMailboxes } from '../run/import/import-mailboxes.js';
+import { checkTenant, importMailboxes, type TenantChecks } from '../run/import/import-mailboxes.js';
+import type { Connection } from '../run/connect.js';
 import { importOptionsFrom } from '../run/import/import-options.js';
-import { startProgress } from '../run/progress.js';
+import { CHECKING_TENANT, startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { exitCodeFor, writeOutputs } from './outputs.js';
 import { checkedStart, checkMapping, progressInterval, shardOf, wantsTenant, withShardPaths } from './start-up.js';
@@ -48,13 +49,21 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
     let fatal: string | null = null;
     let records: ZipRecord[];
     try {
-      records = await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
-      if (tenant && !io.signal?.aborted) {
+      // The tenant first: its token, permissions and mailboxes are checked before a byte of the zips is read.
+      let tenantChecked: { connection: Connection; checks: TenantChecks } | null = null;
+      if (tenant) {
         if (destination.apiNote !== undefined) progress.log(destination.apiNote);
         const { connect } = await import('../run/connect.js');
         const connection = await connect(destination, io, stats);
+        stats.phase = CHECKING_TENANT;
+        tenantChecked = { connection, checks: await checkTenant(connection, mailboxesOf(zips), progress.log) };
+        fatal = tenantChecked.checks.stop;
+      }
+      records = fatal === null ? await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log) : [];
+      if (tenantChecked !== null && fatal === null && !io.signal?.aborted) {
         stats.phase = run.dryRun ? 'checking destination' : 'importing';
-        fatal = await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), signal: io.signal }, progress.log);
+        const { connection, checks } = tenantChecked;
+        fatal = await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), signal: io.signal }, progress.log, checks);
       }
     } finally {
       progress.stop();
@@ -74,6 +83,10 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
     }
     return exitCodeFor(report);
   });
+}
+
+function mailboxesOf(zips: readonly ZipToScan[]): string[] {
+  return [...new Set(zips.flatMap((z) => (z.mailbox === null ? [] : [z.mailbox])))];
 }
 
 async function dryRunPlan(zips: readonly ZipToScan[], readSize: ZipSizeReader, parallel: number): Promise<object> {

@@ -29,11 +29,15 @@ function scannedText(s: StatsSnapshot): string {
   return `read ${s.zipsDone}/${s.zipsTotal} zip${s.zipsTotal === 1 ? '' : 's'}: ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${s.unreadable} unreadable`;
 }
 
+/** The phase before the scan when a tenant is given (commands/import.ts). */
+export const CHECKING_TENANT = 'checking the tenant';
+
 /** Mailboxes named in one plain progress line before it switches to totals and the busiest. */
 const PLAIN_MAILBOXES = 6;
 
 /** One line that says where the run is; the same text feeds the bar's payload and the plain lines. */
 export function describeProgress(s: StatsSnapshot, previous: StatsSnapshot | null = null): string {
+  if (s.phase === CHECKING_TENANT) return `${CHECKING_TENANT}: the token, the permissions and every mailbox, before the zips are read`;
   if (s.phase === 'scanning') {
     const eta = etaSeconds(s.zipBytesRead, s.zipBytesTotal, s.elapsedMs);
     const done = s.zipBytesTotal > 0 ? `, ${Math.floor((100 * Math.min(s.zipBytesRead, s.zipBytesTotal)) / s.zipBytesTotal)}%${eta === null ? '' : `, ETA ${formatDuration(eta)}`}` : '';
@@ -104,7 +108,7 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
       mailboxBars.clear();
       estate = { totals: multibar.create(1, 0, { text: '' }), slots: [] };
     }
-    const scanning = snapshot.phase === 'scanning' || snapshot.phase === 'starting';
+    const scanning = snapshot.phase === 'scanning' || snapshot.phase === 'starting' || snapshot.phase === CHECKING_TENANT;
     scanBar.setTotal(Math.max(1, snapshot.zipBytesTotal));
     scanBar.update(Math.min(snapshot.zipBytesRead, snapshot.zipBytesTotal), { text: scanning ? describeProgress(snapshot) : scannedText(snapshot) });
     if (estate !== null) {

@@ -18,32 +18,58 @@ export interface ImportMailboxesOptions {
 }
 
 /**
- * Checks the tenant (token, permissions, every mailbox) before anything is written, then imports the
- * mailboxes, `parallel` at a time. A mailbox the tenant does not have stops only itself: its messages
- * fail with that reason (so the report can say so) and the other mailboxes go on. Returns the sentences
- * that stopped the run, or null when none did.
+ * What the tenant said before the run: the sentences that stop it (token, permissions), and the mailboxes
+ * it does not have, which stop only themselves.
  */
-export async function importMailboxes(zips: readonly ZipRecord[], ledger: Ledger, stats: Stats, connection: Connection, options: ImportMailboxesOptions, log: (line: string) => void): Promise<string | null> {
-  const all = [...new Set(zips.map((z) => z.mailbox).filter((m): m is string => m !== null))];
-  const failedChecks = (await connection.checks(all)).filter((c) => !c.ok);
+export interface TenantChecks {
+  readonly stop: string | null;
+  readonly missing: ReadonlyMap<string, { readonly reason: string; readonly detail: string }>;
+}
+
+/**
+ * Checks the tenant (token, permissions, every mailbox). The import does this before it reads the zips: a
+ * wrong secret or a missing permission found after the scan cost a shard of large mailboxes hours of reading
+ * before it said so.
+ */
+export async function checkTenant(connection: Connection, mailboxes: readonly string[], log: (line: string) => void): Promise<TenantChecks> {
+  const failedChecks = (await connection.checks(mailboxes)).filter((c) => !c.ok);
   const problems = failedChecks.filter((c) => !c.mailboxMissing);
   if (problems.length > 0) {
     for (const problem of failedChecks) log(`${ERROR_PREFIX}${problem.name}: ${problem.detail}`);
-    return problems.map((p) => `${p.name}: ${p.detail}`).join('\n');
+    return { stop: problems.map((p) => `${p.name}: ${p.detail}`).join('\n'), missing: new Map() };
   }
-  const missing = new Set<string>();
-  for (const check of failedChecks) {
-    if (!check.mailboxMissing) continue;
-    const { mailbox, reason } = check.mailboxMissing;
-    missing.add(mailbox);
-    log(`${ERROR_PREFIX}${check.detail}`);
+  const missing = new Map<string, { reason: string; detail: string }>();
+  for (const check of failedChecks) if (check.mailboxMissing) missing.set(check.mailboxMissing.mailbox, { reason: check.mailboxMissing.reason, detail: check.detail });
+  return { stop: null, missing };
+}
+
+/**
+ * Imports the mailboxes, `parallel` at a time, after the tenant checks (made here unless given). A mailbox
+ * the tenant does not have stops only itself: its messages fail with that reason (so the report can say so)
+ * and the other mailboxes go on. Returns the sentences that stopped the run, or null when none did.
+ */
+export async function importMailboxes(
+  zips: readonly ZipRecord[],
+  ledger: Ledger,
+  stats: Stats,
+  connection: Connection,
+  options: ImportMailboxesOptions,
+  log: (line: string) => void,
+  checked?: TenantChecks,
+): Promise<string | null> {
+  const all = [...new Set(zips.map((z) => z.mailbox).filter((m): m is string => m !== null))];
+  const checks = checked ?? (await checkTenant(connection, all, log));
+  if (checks.stop !== null) return checks.stop;
+  for (const [mailbox, { reason, detail }] of checks.missing) {
+    if (!all.includes(mailbox)) continue;
+    log(`${ERROR_PREFIX}${detail}`);
     const failed = ledger.markMailboxMissing(mailbox, reason);
     const counters = stats.mailbox(mailbox);
     counters.wanted = failed;
     counters.failed = failed;
     counters.done = failed;
   }
-  const mailboxes = startOrder(all.filter((m) => !missing.has(m)), zips);
+  const mailboxes = startOrder(all.filter((m) => !checks.missing.has(m)), zips);
   stats.mailboxesTotal = mailboxes.length;
   // Each mailbox being imported listens to the stop signal (its upload queue): past Node's default of ten
   // that is no leak, only --parallel at work.
