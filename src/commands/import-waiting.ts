@@ -8,12 +8,12 @@ import type { ObjectProbe } from '../export/s3-probe.js';
 import { scanZips } from '../run/scan/scan.js';
 import { canonicalZipLocation, isS3Uri, parseS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
-import { importMailboxes } from '../run/import/import-mailboxes.js';
+import { checkTenant, importMailboxes } from '../run/import/import-mailboxes.js';
 import { importOptionsFrom } from '../run/import/import-options.js';
 import { importAsExportsLand, type NotLanded } from '../run/import/import-as-exports-land.js';
 import { notLanded } from '../export/not-landed.js';
 import { readMapFile } from '../run/mailbox-map.js';
-import { startProgress } from '../run/progress.js';
+import { CHECKING_TENANT, startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { exitCodeFor, writeOutputs } from './outputs.js';
 import { checkMapping, progressInterval, wantsTenant, withShardPaths } from './start-up.js';
@@ -69,9 +69,14 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
       let landed: readonly { zip: string }[];
       try {
         const connection = tenant ? await (await import('../run/connect.js')).connect(destination, io, stats) : null;
+        // The tenant before the wait: a wrong secret or a missing permission said at once, not when the first
+        // export lands (an hour or more into a large estate's exports).
+        if (connection) stats.phase = CHECKING_TENANT;
+        const checks = connection ? await checkTenant(connection, [...new Set(rows.map((row) => row.mailbox))], progress.log) : undefined;
+        fatal = checks?.stop ?? null;
         const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
         let waitingFor = -1;
-        const result = await importAsExportsLand(
+        const result = fatal !== null ? { failed: [], landed: [] } : await importAsExportsLand(
           rows,
           { jobForUri: (uri) => store?.latestForUri(uri) ?? null, exists: (uri) => probe.exists(uri) },
           {
@@ -89,7 +94,7 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
             const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
             if (connection && !io.signal?.aborted) {
               stats.phase = run.dryRun ? 'checking destination' : 'importing';
-              fatal ??= await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), parallel: 1, signal: io.signal }, progress.log);
+              fatal ??= await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), parallel: 1, signal: io.signal }, progress.log, checks);
             }
           },
           progress.log,

@@ -104,6 +104,44 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     }
   });
 
+  it('checks the tenant before it waits for exports still running: a refusal is said at once, not when they land', async () => {
+    const slow = await startWorkMailEmulator({ s3, users: defaultUsers(1), jobDurationMs: 4000 });
+    const refusing = await startEmulator({ mailboxes: [ANN] });
+    try {
+      refusing.configure({ clients: { [refusing.clientId]: { secret: refusing.clientSecret, roles: ['Mail.ReadWrite'] } } });
+      const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
+      const state = join(dir, 'state');
+      const exporting = runCli([...exportArgs(slow, state, join(dir, 'export-map.csv')), '--all'], AWS_ENV);
+      let uri: string | undefined;
+      for (let i = 0; i < 200 && uri === undefined; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+        if (!existsSync(join(state, 'exports.db'))) continue;
+        const db = new Database(join(state, 'exports.db'), { readonly: true });
+        try {
+          uri = (db.prepare(`SELECT s3_uri FROM export_jobs WHERE state = 'RUNNING' AND s3_uri IS NOT NULL`).get() as { s3_uri: string } | undefined)?.s3_uri;
+        } catch {
+          // The table is made by the export as it starts.
+        } finally {
+          db.close();
+        }
+      }
+      expect(uri).toMatch(/^s3:\/\//);
+      const map = join(dir, 'map.csv');
+      writeFileSync(map, `zip,mailbox\n${uri},${ANN}\n`);
+      const run = await runCli(
+        ['--map', map, '--wait-for-exports', '--tenant', refusing.tenant, '--client-id', refusing.clientId, '--authority-host', refusing.url, '--graph-url', refusing.url, '--state', state, '--no-progress'],
+        tenantEnv(refusing, AWS_ENV),
+      );
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^eml-import: error: stopped: .*Mail-Advanced\.ReadWrite\.All/m);
+      expect(run.stderr).not.toMatch(/waiting for \d+ export/);
+      expect((await exporting).status).toBe(0);
+    } finally {
+      await refusing.close();
+      await slow.close();
+    }
+  });
+
   it('takes --landing-window as the plain import does: a create whose answer was lost is settled after it, exactly once', async () => {
     // The first importMime lands but its answer is lost: the run looks for it once the landing window has passed.
     const lossy = await startEmulator({ mailboxes: [ANN], faults: { schedule: [{ kind: '504-after-commit', nth: 1, path: /importMime$/ }] } });
