@@ -33,8 +33,8 @@ export interface GraphRoute {
   /**
    * Work of the handler's that may overlap the request's latency (parsing a created message's MIME), begun
    * before the delay; the handler finds it as `context.prepared`. Real response times include such work:
-   * added after the delay, it made every create slower than the latency asked for (by about 17 ms on
-   * bench:estate's mix of sizes), and the emulator's own work, not the limits, set one mailbox's pace.
+   * added after the delay, a create was answered the parse's time later than the latency drawn for it, and
+   * with the parse on worker threads (parseThreads) it keeps the thread that answers requests free meanwhile.
    * Whatever it throws is thrown again by the handler, in the handler's turn.
    */
   prepare?: (context: GraphContext) => unknown;
