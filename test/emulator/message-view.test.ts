@@ -28,6 +28,11 @@ describe('message view', () => {
     expect(long).toBeGreaterThan(100);
   });
 
+  it('does not end a prefix inside a tag: a tag longer than the first prefix is stripped whole', () => {
+    const content = `<p title="${'x'.repeat(5000)}">after the long tag</p>`;
+    expect(messageView(storedWith(content), { select: ['bodyPreview'] })['bodyPreview']).toBe('after the long tag');
+  });
+
   it('gives only what $select asks for, with id and the etag', () => {
     expect(Object.keys(messageView(storedWith('<p>hi</p>'), { select: ['bodyPreview'] }))).toEqual(['@odata.etag', 'id', 'bodyPreview']);
   });
