@@ -28,8 +28,8 @@ export interface TenantChecks {
 
 /**
  * Checks the tenant (token, permissions, every mailbox). The import does this before it reads the zips: a
- * wrong secret or a missing permission found after the scan cost a shard of large mailboxes hours of reading
- * before it said so.
+ * wrong secret or a missing permission found after the scan cost a shard of 128 mailboxes of 10 GB about an
+ * hour of reading before it said so.
  */
 export async function checkTenant(connection: Connection, mailboxes: readonly string[], log: (line: string) => void): Promise<TenantChecks> {
   const failedChecks = (await connection.checks(mailboxes)).filter((c) => !c.ok);
