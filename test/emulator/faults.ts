@@ -8,7 +8,9 @@ export type FaultKind =
   | 'reset-after-commit'
   | 'slow'
   | '429-too-many-requests'
-  | '429-no-retry-after';
+  | '429-no-retry-after'
+  /** Scheduled only (never rolled): the app's permission withdrawn in the middle of a run. */
+  | '403-access-denied';
 
 /** Faults that only make sense once something was created. */
 const AFTER_COMMIT_KINDS: ReadonlySet<FaultKind> = new Set(['504-after-commit', 'reset-after-commit']);

@@ -9,7 +9,8 @@ import { runCli } from '../helpers/run-cli.js';
 import { startS3Server, type S3Server } from '../helpers/s3-server.js';
 import { tenantEnv } from '../helpers/tenant.js';
 import { defaultUsers, startWorkMailEmulator, type WorkMailEmulator } from '../workmail-emulator/index.js';
-import { AWS_ENV, BUCKET, exportArgs, setAwsEnv } from './harness.js';
+import { AWS_ENV, BUCKET, PREFIX, exportArgs, setAwsEnv } from './harness.js';
+import { ExportJobStore } from '../../src/export/job-store.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const FAILING = 'user02@example.awsapps.com';
@@ -141,6 +142,39 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
       await slow.close();
     }
   });
+
+  it('stops waiting for the exports still to come once an import stops the run (a permission withdrawn mid-run)', async () => {
+    const BOB = 'bob@contoso.onmicrosoft.com';
+    // The checks pass; the first create is then refused as a withdrawn permission would be.
+    const withdrawn = await startEmulator({ mailboxes: [ANN, BOB], faults: { schedule: [{ kind: '403-access-denied', nth: 1, path: /importMime$/ }] } });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
+      const state = join(dir, 'state');
+      const zip = await writeZip(join(dir, 'ann.zip'), [{ name: 'Inbox/1.eml', content: message({ subject: 'Withdrawn', messageId: '<wd1@x>' }) }]);
+      // Bob's export: a job that is still running and never ends.
+      const running = `s3://${BUCKET}/${PREFIX}/never-ends.zip`;
+      const store = ExportJobStore.open(join(state, 'exports.db'));
+      try {
+        const adopted = { organizationId: 'm-1', userId: 'u-bob', email: BOB, target: BOB, jobId: 'job-never-ends', bucket: BUCKET, prefix: PREFIX, startedAt: null };
+        store.adopt(adopted, { state: 'RUNNING', s3Uri: running }, new Date());
+      } finally {
+        store.close();
+      }
+      const map = join(dir, 'map.csv');
+      writeFileSync(map, `zip,mailbox\n${zip},${ANN}\n${running},${BOB}\n`);
+      const run = await runCli(
+        ['--map', map, '--wait-for-exports', '--tenant', withdrawn.tenant, '--client-id', withdrawn.clientId, '--authority-host', withdrawn.url, '--graph-url', withdrawn.url, '--state', state, '--no-progress', '--s3-endpoint', s3.endpoint, '--s3-region', 'us-east-1'],
+        tenantEnv(withdrawn, { ...AWS_ENV, EML_IMPORT_EXPORT_POLL_MS: '50' }),
+      );
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^eml-import: error: stopped: .*403/m);
+      // Stopped, not given up: Bob's export was neither waited out nor reported as failed.
+      expect(run.stderr).not.toMatch(/did not land/);
+      expect(withdrawn.inspect.messages(ANN)).toEqual([]);
+    } finally {
+      await withdrawn.close();
+    }
+  }, 20_000);
 
   it('takes --landing-window as the plain import does: a create whose answer was lost is settled after it, exactly once', async () => {
     // The first importMime lands but its answer is lost: the run looks for it once the landing window has passed.

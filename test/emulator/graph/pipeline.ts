@@ -46,6 +46,8 @@ function faultReply(kind: FaultKind, retryAfterSeconds: number): GraphHttpError 
       return new GraphHttpError(429, 'TooManyRequests', 'Please retry again later.', { 'Retry-After': String(retryAfterSeconds) });
     case '429-no-retry-after':
       return new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.');
+    case '403-access-denied':
+      return new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
     default:
       return undefined;
   }
