@@ -74,10 +74,6 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
         if (connection) stats.phase = CHECKING_TENANT;
         const checks = connection ? await checkTenant(connection, [...new Set(rows.map((row) => row.mailbox))], progress.log) : undefined;
         fatal = checks?.stop ?? null;
-        // An import that stops the run (a permission withdrawn, a secret expired) ends the wait too: the exports
-        // still to come could not be imported either, and the run would wait hours for them to say so.
-        const stopWaiting = new AbortController();
-        const waitSignal = io.signal === undefined ? stopWaiting.signal : AbortSignal.any([io.signal, stopWaiting.signal]);
         const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
         let waitingFor = -1;
         const result = fatal !== null ? { failed: [], landed: [] } : await importAsExportsLand(
@@ -86,7 +82,7 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
           {
             pollMs,
             maxPollMs: Math.max(pollMs, Math.min(WAIT_MAX_POLL_MS, pollMs * 8)),
-            signal: waitSignal,
+            signal: io.signal,
             onWaiting: (pending) => {
               if (pending.length !== waitingFor) progress.log(`waiting for ${pending.length} export(s) to land in S3`);
               waitingFor = pending.length;
@@ -99,7 +95,8 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
             if (connection && !io.signal?.aborted) {
               stats.phase = run.dryRun ? 'checking destination' : 'importing';
               fatal ??= await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), parallel: 1, signal: io.signal }, progress.log, checks);
-              if (fatal !== null) stopWaiting.abort();
+              // A permission withdrawn or a secret expired mid-run: the exports still to come cannot be imported either.
+              if (fatal !== null) return 'stop';
             }
           },
           progress.log,
