@@ -13,6 +13,7 @@ import { importOptionsFrom } from '../run/import/import-options.js';
 import { importAsExportsLand, type NotLanded } from '../run/import/import-as-exports-land.js';
 import { notLanded } from '../export/not-landed.js';
 import { readMapFile } from '../run/mailbox-map.js';
+import { mailboxesOf } from '../run/mailboxes-of.js';
 import { CHECKING_TENANT, startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { exitCodeFor, writeOutputs } from './outputs.js';
@@ -72,7 +73,7 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
         // The tenant before the wait: a wrong secret or a missing permission said at once, not when the first
         // export lands (an hour or more into a large estate's exports).
         if (connection) stats.phase = CHECKING_TENANT;
-        const checks = connection ? await checkTenant(connection, [...new Set(rows.map((row) => row.mailbox))], progress.log) : undefined;
+        const checks = connection ? await checkTenant(connection, mailboxesOf(rows), progress.log) : undefined;
         fatal = checks?.stop ?? null;
         const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
         let waitingFor = -1;

@@ -7,6 +7,7 @@ import { scanZips, type ZipToScan } from '../run/scan/scan.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
 import { checkTenant, importMailboxes, type TenantChecks } from '../run/import/import-mailboxes.js';
 import type { Connection } from '../run/connect.js';
+import { mailboxesOf } from '../run/mailboxes-of.js';
 import { importOptionsFrom } from '../run/import/import-options.js';
 import { CHECKING_TENANT, startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
@@ -83,10 +84,6 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
     }
     return exitCodeFor(report);
   });
-}
-
-function mailboxesOf(zips: readonly ZipToScan[]): string[] {
-  return [...new Set(zips.flatMap((z) => (z.mailbox === null ? [] : [z.mailbox])))];
 }
 
 async function dryRunPlan(zips: readonly ZipToScan[], readSize: ZipSizeReader, parallel: number): Promise<object> {

@@ -13,6 +13,7 @@ import { startProgress } from '../run/progress.js';
 import { checkedStart, shardOf, wantsTenant, withShardPaths } from './start-up.js';
 import { parseShard } from './shard-option.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
+import { mailboxesOf } from '../run/mailboxes-of.js';
 import { resolveS3Zips } from './s3-zips.js';
 import type { ImportSettings } from './options.js';
 import { ExitCode } from '../accounting/exit-codes.js';
@@ -35,7 +36,7 @@ export async function runReconcileCommand(given: ImportSettings, io: CliIo): Pro
   const progress = startProgress(stats, io.stderr, run.progress);
   try {
     const connection = await connect(destination, io, stats);
-    const problems = await connection.preflight([...new Set(zips.map((z) => z.mailbox as string))]);
+    const problems = await connection.preflight(mailboxesOf(zips));
     if (problems.length > 0) {
       for (const p of problems) io.stderr.write(`${ERROR_PREFIX}${p}\n`);
       return ExitCode.usage;

@@ -6,6 +6,7 @@ import type { Connection } from '../connect.js';
 import type { Ledger, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
 import { ERROR_PREFIX } from '../io.js';
+import { mailboxesOf } from '../mailboxes-of.js';
 
 export interface ImportMailboxesOptions {
   readonly api: 'beta' | 'v1.0';
@@ -57,7 +58,7 @@ export async function importMailboxes(
   log: (line: string) => void,
   checked?: TenantChecks,
 ): Promise<string | null> {
-  const all = [...new Set(zips.map((z) => z.mailbox).filter((m): m is string => m !== null))];
+  const all = mailboxesOf(zips);
   const checks = checked ?? (await checkTenant(connection, all, log));
   if (checks.stop !== null) return checks.stop;
   for (const [mailbox, { reason, detail }] of checks.missing) {

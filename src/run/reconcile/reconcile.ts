@@ -13,6 +13,7 @@ import { Ledger } from '../../ledger/ledger.js';
 import { scanZips, type ScanOptions, type ZipToScan } from '../scan/scan.js';
 import { decodeTarget, folderDisplayName } from '../../policy/target.js';
 import { compareFolder } from './compare.js';
+import { mailboxesOf } from '../mailboxes-of.js';
 import { findLeftoverDrafts } from './drafts.js';
 import { nameArchivedMissing } from './archive.js';
 import { bucketSource, type SourceBucket } from './source.js';
@@ -76,7 +77,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
     const unreadable = scratch.unreadableCount();
     if (unreadable > 0) warnings.push(`${unreadable} source entries could not be read; whatever they hold is not in the comparison`);
 
-    const mailboxes = [...new Set(records.map((z) => z.mailbox).filter((m): m is string => m !== null))].sort();
+    const mailboxes = mailboxesOf(records).sort();
     const queue = new PQueue({ concurrency: input.parallel ?? 4 });
     const results = await Promise.all(
       mailboxes.map((mailbox) => queue.add(() => {

@@ -9,6 +9,7 @@ import { DuplicateTracker } from '../../policy/duplicates.js';
 import { normalizeSubject } from '../../message/fingerprint.js';
 import { targetScope } from '../../policy/target.js';
 import type { DedupRow, DuplicateDecisionRow, Ledger, ZipRecord } from '../../ledger/ledger.js';
+import { mailboxesOf } from '../mailboxes-of.js';
 
 /** Per zip of the run: duplicates whose original lies in a zip outside the run (delivered from there). */
 export interface OutsideOriginals {
@@ -22,7 +23,7 @@ export function deduplicateRun(zips: readonly ZipRecord[], ledger: Ledger): Outs
   ledger.fillMissingScopes(targetScope);
   ledger.setRunZips(zips.map((z) => z.id));
   const outside = new Map<number, { count: number; from: Set<number> }>();
-  const mailboxes = [...new Set(zips.flatMap((z) => (z.mailbox === null ? [] : [z.mailbox])))];
+  const mailboxes = mailboxesOf(zips);
   const scopes = [...mailboxes.map((mailbox) => ({ mailbox })), ...zips.filter((z) => z.mailbox === null).map((z) => ({ zipId: z.id }))];
   for (const scope of scopes) {
     const decisions = decideScope(ledger.dedupRows(scope), outside);
