@@ -8,7 +8,7 @@ import type { ObjectProbe } from '../export/s3-probe.js';
 import { scanZips } from '../run/scan/scan.js';
 import { canonicalZipLocation, isS3Uri, parseS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
-import { checkTenant, importMailboxes } from '../run/import/import-mailboxes.js';
+import { allowListeners, checkTenant, importOneMailbox } from '../run/import/import-mailboxes.js';
 import { importOptionsFrom } from '../run/import/import-options.js';
 import { importAsExportsLand, type NotLanded } from '../run/import/import-as-exports-land.js';
 import { notLanded } from '../export/not-landed.js';
@@ -75,6 +75,9 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
         if (connection) stats.phase = CHECKING_TENANT;
         const checks = connection ? await checkTenant(connection, mailboxesOf(rows), progress.log) : undefined;
         fatal = checks?.stop ?? null;
+        if (checks) stats.mailboxesTotal = mailboxesOf(rows).filter((m) => !checks.missing.has(m)).length;
+        const importing = { ...importOptionsFrom(destination, run), signal: io.signal };
+        allowListeners(importing);
         const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
         let waitingFor = -1;
         const result = fatal !== null ? { failed: [], landed: [] } : await importAsExportsLand(
@@ -95,7 +98,7 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
             const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
             if (connection && !io.signal?.aborted) {
               stats.phase = run.dryRun ? 'checking destination' : 'importing';
-              fatal ??= await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), parallel: 1, signal: io.signal }, progress.log, checks);
+              fatal ??= await importOneMailbox(row.mailbox, records, ledger, stats, connection, importing, progress.log, checks!);
               // A permission withdrawn or a secret expired mid-run: the exports still to come cannot be imported either.
               if (fatal !== null) return 'stop';
             }

@@ -5,7 +5,8 @@ import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { scanZips, type ZipToScan } from '../run/scan/scan.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
-import { checkTenant, importMailboxes, type TenantChecks } from '../run/import/import-mailboxes.js';
+import { checkTenant, type TenantChecks } from '../run/import/import-mailboxes.js';
+import { importAsScanned } from '../run/import/import-as-scanned.js';
 import type { Connection } from '../run/connect.js';
 import { mailboxesOf } from '../run/mailboxes-of.js';
 import { importOptionsFrom } from '../run/import/import-options.js';
@@ -60,11 +61,13 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
         tenantChecked = { connection, checks: await checkTenant(connection, mailboxesOf(zips), progress.log) };
         fatal = tenantChecked.checks.stop;
       }
-      records = fatal === null ? await scanZips(zips, ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log) : [];
-      if (tenantChecked !== null && fatal === null && !io.signal?.aborted) {
-        stats.phase = run.dryRun ? 'checking destination' : 'importing';
+      const scanning = { ...scanOptionsFrom(scan, policy), signal: io.signal };
+      if (tenantChecked !== null && fatal === null) {
+        // Each mailbox is imported (or, in a dry run, checked against the destination) once its zips are read.
         const { connection, checks } = tenantChecked;
-        fatal = await importMailboxes(records, ledger, stats, connection, { ...importOptionsFrom(destination, run), signal: io.signal }, progress.log, checks);
+        ({ records, fatal } = await importAsScanned(zips, ledger, stats, connection, checks, scanning, { ...importOptionsFrom(destination, run), signal: io.signal }, progress.log));
+      } else {
+        records = fatal === null ? await scanZips(zips, ledger, stats, scanning, progress.log) : [];
       }
     } finally {
       progress.stop();

@@ -14,9 +14,9 @@ import { tenantEnv } from '../helpers/tenant.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { Stats } from '../../src/accounting/stats.js';
 import { connect } from '../../src/run/connect.js';
-import { scanZips } from '../../src/run/scan/scan.js';
 import { scanOptionsFrom } from '../../src/run/scan/source-options.js';
-import { importMailboxes } from '../../src/run/import/import-mailboxes.js';
+import { checkTenant } from '../../src/run/import/import-mailboxes.js';
+import { importAsScanned } from '../../src/run/import/import-as-scanned.js';
 import { importOptionsFrom } from '../../src/run/import/import-options.js';
 import { readImportSettings } from '../../src/commands/options.js';
 
@@ -43,8 +43,8 @@ describe('a ledger that fails during the uploads', () => {
     const settings = readImportSettings([zip], { tenant: emulator.tenant, clientId: emulator.clientId, authorityHost: emulator.url, graphUrl: emulator.url, mailbox: MAILBOX, landingWindow: '1' });
     const stats = new Stats();
     const ledger = Ledger.open(join(work, 'state', 'state.db'));
-    const records = await scanZips([{ path: zip, mailbox: MAILBOX }], ledger, stats, scanOptionsFrom(settings.scan, settings.policy), () => {});
     const connection = await connect(settings.destination, { stdout: { write: () => true }, stderr: { write: () => true }, env: tenantEnv(emulator) }, stats);
+    const checks = await checkTenant(connection, [MAILBOX], () => {});
 
     let landedAtClose = -1;
     const watch = setInterval(() => {
@@ -54,7 +54,8 @@ describe('a ledger that fails during the uploads', () => {
       }
     }, 2);
     try {
-      await expect(importMailboxes(records, ledger, stats, connection, importOptionsFrom(settings.destination, settings.run), () => {})).rejects.toThrow(/database connection is not open/);
+      const scan = scanOptionsFrom(settings.scan, settings.policy);
+      await expect(importAsScanned([{ path: zip, mailbox: MAILBOX }], ledger, stats, connection, checks, scan, importOptionsFrom(settings.destination, settings.run), () => {})).rejects.toThrow(/database connection is not open/);
     } finally {
       clearInterval(watch);
     }

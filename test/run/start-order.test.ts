@@ -1,23 +1,28 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { Ledger } from '../../src/ledger/ledger.js';
-import { startOrder } from '../../src/run/import/import-mailboxes.js';
+import { describe, expect, it } from 'vitest';
+import { scanGroups } from '../../src/run/scan/scan.js';
 
-describe('a multi-mailbox run starts the largest mailboxes first', () => {
-  let ledger: Ledger | undefined;
-  afterEach(() => ledger?.close());
+const zip = (path: string, mailbox: string | null, size: number) => ({ zip: { path, mailbox }, size });
+const mailboxes = (groups: readonly (readonly { zip: { mailbox: string | null } }[])[]) => groups.map((g) => g[0]!.zip.mailbox);
 
-  it('orders by the bytes of each mailbox’s zips (all of them), ties by name, whatever order they were given in', () => {
-    ledger = Ledger.open(':memory:');
-    const zips = [
-      ledger.upsertZip({ path: '/x/ann.zip', name: 'ann.zip', mailbox: 'ann@contoso.com', size: 10 }),
-      ledger.upsertZip({ path: '/x/bob-1.zip', name: 'bob-1.zip', mailbox: 'bob@contoso.com', size: 30 }),
-      ledger.upsertZip({ path: '/x/cy.zip', name: 'cy.zip', mailbox: 'cy@contoso.com', size: 50 }),
-      ledger.upsertZip({ path: '/x/bob-2.zip', name: 'bob-2.zip', mailbox: 'bob@contoso.com', size: 30 }),
-      ledger.upsertZip({ path: '/x/dee.zip', name: 'dee.zip', mailbox: 'dee@contoso.com', size: 10 }),
-    ];
-    const given = ['dee@contoso.com', 'ann@contoso.com', 'cy@contoso.com', 'bob@contoso.com'];
-    expect(startOrder(given, zips)).toEqual(['bob@contoso.com', 'cy@contoso.com', 'ann@contoso.com', 'dee@contoso.com']);
-    // Only the mailboxes asked for (a missing one was left out before), even when other zips are bigger.
-    expect(startOrder(['ann@contoso.com', 'dee@contoso.com'], zips)).toEqual(['ann@contoso.com', 'dee@contoso.com']);
+describe('an import reads, and so starts, the largest mailboxes first', () => {
+  const zips = [
+    zip('/x/dee.zip', 'dee@contoso.com', 10),
+    zip('/x/ann.zip', 'ann@contoso.com', 10),
+    zip('/x/bob-1.zip', 'bob@contoso.com', 30),
+    zip('/x/cy.zip', 'cy@contoso.com', 50),
+    zip('/x/bob-2.zip', 'bob@contoso.com', 30),
+  ];
+
+  it('orders mailboxes by the bytes of all their zips, ties by name, whatever order they were given in', () => {
+    const groups = scanGroups(zips, true);
+    expect(mailboxes(groups)).toEqual(['bob@contoso.com', 'cy@contoso.com', 'ann@contoso.com', 'dee@contoso.com']);
+    // A mailbox's zips stay together, in the order given: the duplicate pass weighs them in that order.
+    expect(groups[0]!.map((z) => z.zip.path)).toEqual(['/x/bob-1.zip', '/x/bob-2.zip']);
+  });
+
+  it('without the import, keeps the given order; a zip without a mailbox is a group of its own', () => {
+    expect(mailboxes(scanGroups(zips, false))).toEqual(['dee@contoso.com', 'ann@contoso.com', 'bob@contoso.com', 'cy@contoso.com']);
+    const dry = [zip('/x/a.zip', null, 1), zip('/x/b.zip', null, 9)];
+    expect(scanGroups(dry, false).map((g) => g.map((z) => z.zip.path))).toEqual([['/x/a.zip'], ['/x/b.zip']]);
   });
 });

@@ -56,6 +56,7 @@ export class S3TestServer {
   /** GetBucketLocation's LocationConstraint per bucket, as S3 words it ('' for us-east-1, 'EU'); answered from any region. */
   readonly locationConstraints = new Map<string, string>();
   readonly client: S3Client;
+  private readonly holds: { readonly method?: string; readonly pathIncludes: string; readonly released: Promise<void>; count: number }[] = [];
 
   private constructor(
     private readonly s3rver: S3rver,
@@ -96,6 +97,23 @@ export class S3TestServer {
     await this.client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
   }
 
+  /**
+   * Parks the requests that match until release(): a read of one object that lasts exactly as long as a
+   * test needs it to, to see what the run does meanwhile.
+   */
+  hold(rule: { readonly method?: string; readonly pathIncludes: string }): { release(): void; held(): number } {
+    let open!: () => void;
+    const hold = { ...rule, released: new Promise<void>((resolve) => (open = resolve)), count: 0 };
+    this.holds.push(hold);
+    return {
+      release: () => {
+        this.holds.splice(this.holds.indexOf(hold), 1);
+        open();
+      },
+      held: () => hold.count,
+    };
+  }
+
   /** Forgets the requests counted so far. */
   resetCounts(): void {
     this.requests.length = 0;
@@ -133,6 +151,11 @@ export class S3TestServer {
       this.requests.push({ method: req.method ?? '', path, ...(range === undefined ? {} : { range }), status });
     };
     if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const hold = this.holds.find((h) => (h.method === undefined || h.method === req.method) && (req.url ?? '').includes(h.pathIncludes));
+    if (hold !== undefined) {
+      hold.count += 1;
+      await hold.released;
+    }
     const bucket = path.split('/')[1] ?? '';
     const signedRegion = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1];
     const home = this.bucketRegions.get(bucket);

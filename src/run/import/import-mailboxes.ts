@@ -1,12 +1,9 @@
 import { setMaxListeners } from 'node:events';
-import PQueue from 'p-queue';
 import { importMailbox } from './import-mailbox.js';
-import { largestFirst } from '../../plan/run-order.js';
 import type { Connection } from '../connect.js';
 import type { Ledger, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
 import { ERROR_PREFIX } from '../io.js';
-import { mailboxesOf } from '../mailboxes-of.js';
 
 export interface ImportMailboxesOptions {
   readonly api: 'beta' | 'v1.0';
@@ -45,59 +42,52 @@ export async function checkTenant(connection: Connection, mailboxes: readonly st
 }
 
 /**
- * Imports the mailboxes, `parallel` at a time, after the tenant checks (made here unless given). A mailbox
- * the tenant does not have stops only itself: its messages fail with that reason (so the report can say so)
- * and the other mailboxes go on. Returns the sentences that stopped the run, or null when none did.
+ * One mailbox of the run: marked failed when the tenant does not have it, imported otherwise. Returns the
+ * sentence that stopped it (credentials, permissions, the mailbox gone mid-run), or null.
  */
-export async function importMailboxes(
+export async function importOneMailbox(
+  mailbox: string,
   zips: readonly ZipRecord[],
   ledger: Ledger,
   stats: Stats,
   connection: Connection,
   options: ImportMailboxesOptions,
   log: (line: string) => void,
-  checked?: TenantChecks,
+  checks: TenantChecks,
 ): Promise<string | null> {
-  const all = mailboxesOf(zips);
-  const checks = checked ?? (await checkTenant(connection, all, log));
-  if (checks.stop !== null) return checks.stop;
-  for (const [mailbox, { reason, detail }] of checks.missing) {
-    if (!all.includes(mailbox)) continue;
-    log(`${ERROR_PREFIX}${detail}`);
-    const failed = ledger.markMailboxMissing(mailbox, reason);
-    const counters = stats.mailbox(mailbox);
-    counters.wanted = failed;
-    counters.failed = failed;
-    counters.done = failed;
+  if (markIfMissing(mailbox, checks, ledger, stats, log)) return null;
+  stats.mailbox(mailbox).startedAtMs = Date.now();
+  try {
+    const result = await importMailbox(mailbox, zips.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, options, log);
+    return result.fatal ? `${mailbox}: ${result.fatal}` : null;
+  } finally {
+    stats.mailbox(mailbox).finished = true;
   }
-  const mailboxes = startOrder(all.filter((m) => !checks.missing.has(m)), zips);
-  stats.mailboxesTotal = mailboxes.length;
-  // Each mailbox being imported listens to the stop signal (its upload queue): past Node's default of ten
-  // that is no leak, only --parallel at work.
-  if (options.signal) setMaxListeners(Math.max(10, options.parallel + 10), options.signal);
-  const queue = new PQueue({ concurrency: options.parallel });
-  const results = await Promise.all(
-    mailboxes.map((mailbox) =>
-      queue.add(async () => {
-        stats.mailbox(mailbox).startedAtMs = Date.now();
-        try {
-          return await importMailbox(mailbox, zips.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, options, log);
-        } finally {
-          stats.mailbox(mailbox).finished = true;
-        }
-      }),
-    ),
-  );
-  const stopped = results.flatMap((r) => (r?.fatal ? [`${r.mailbox}: ${r.fatal}`] : []));
+}
+
+/** The sentences that stopped mailboxes, one a line, or null when none did. */
+export function joinStops(stops: readonly (string | null | void)[]): string | null {
+  const stopped = stops.filter((s): s is string => typeof s === 'string');
   return stopped.length > 0 ? stopped.join('\n') : null;
 }
 
 /**
- * Largest mailboxes first (bytes of their zips), as a shard takes them: with `parallel` at a time, the
- * largest one started last would set the run's wall-clock time alone.
+ * Each mailbox being imported listens to the stop signal (its upload queue): past Node's default of ten
+ * that is no leak, only --parallel at work.
  */
-export function startOrder(mailboxes: readonly string[], zips: readonly ZipRecord[]): string[] {
-  const bytes = new Map<string, number>();
-  for (const zip of zips) if (zip.mailbox !== null) bytes.set(zip.mailbox, (bytes.get(zip.mailbox) ?? 0) + zip.size);
-  return largestFirst(mailboxes.map((mailbox) => ({ mailbox, bytes: bytes.get(mailbox) ?? 0 }))).map((m) => m.mailbox);
+export function allowListeners(options: Pick<ImportMailboxesOptions, 'parallel' | 'signal'>): void {
+  if (options.signal) setMaxListeners(Math.max(10, options.parallel + 10), options.signal);
+}
+
+/** Marks a mailbox the tenant lacks: each of its messages failed with the reason. True when it did. */
+function markIfMissing(mailbox: string, checks: TenantChecks, ledger: Ledger, stats: Stats, log: (line: string) => void): boolean {
+  const missing = checks.missing.get(mailbox);
+  if (missing === undefined) return false;
+  const counters = stats.mailbox(mailbox);
+  log(`${ERROR_PREFIX}${missing.detail}`);
+  const failed = ledger.markMailboxMissing(mailbox, missing.reason);
+  counters.wanted = failed;
+  counters.failed = failed;
+  counters.done = failed;
+  return true;
 }

@@ -1,5 +1,7 @@
 /**
- * The run's duplicate pass, after every zip of the run is in the ledger. A message may be dropped as a
+ * The run's duplicate pass over a mailbox (or a zip without one), once all of its zips in the run are in
+ * the ledger; rows need their scope (Ledger.fillMissingScopes). Scopes never span two mailboxes, so a
+ * mailbox is decided alone, and can be imported while the next one is read. A message may be dropped as a
  * duplicate only of an original that is in this run or that was delivered (imported, or found in the
  * destination): a pending or failed row of a zip that is not part of this run is not an original, since
  * nothing says it will ever be imported. Decisions of earlier runs are weighed again each run, because
@@ -7,7 +9,6 @@
  */
 import { DuplicateTracker } from '../../policy/duplicates.js';
 import { normalizeSubject } from '../../message/fingerprint.js';
-import { targetScope } from '../../policy/target.js';
 import type { DedupRow, DuplicateDecisionRow, Ledger, ZipRecord } from '../../ledger/ledger.js';
 import { mailboxesOf } from '../mailboxes-of.js';
 
@@ -20,7 +21,6 @@ export interface OutsideOriginals {
 }
 
 export function deduplicateRun(zips: readonly ZipRecord[], ledger: Ledger): OutsideOriginals[] {
-  ledger.fillMissingScopes(targetScope);
   ledger.setRunZips(zips.map((z) => z.id));
   const outside = new Map<number, { count: number; from: Set<number> }>();
   const mailboxes = mailboxesOf(zips);

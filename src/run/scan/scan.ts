@@ -4,6 +4,7 @@ import { summarizeMessage } from '../../message/summarize.js';
 import { classifySpam } from '../../policy/spam.js';
 import { mapFolder } from '../../policy/folder-map.js';
 import { encodeTarget, targetScope } from '../../policy/target.js';
+import { compareLargestFirst } from '../../plan/run-order.js';
 import { deduplicateRun, type OutsideOriginals } from './deduplicate.js';
 import type { Ledger, NewEntryRow, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
@@ -39,13 +40,28 @@ export interface ZipToScan {
 const ROWS_PER_TRANSACTION = 500;
 
 /**
+ * Called once a mailbox's zips are all read and its duplicates decided: from then on it can be imported
+ * while the scan goes on with the next mailbox.
+ */
+export type MailboxScanned = (zips: readonly ZipRecord[]) => void;
+
+/**
  * Reads every zip into the ledger: one row per entry with its kind, decoded headers, target folder and
  * verdict. A zip already scanned in an earlier run is not read again (the ledger is the checkpoint), and
  * an export is known by its content: moved, renamed or downloaded again, it resumes where it was.
- * Duplicates are decided once every zip is in, over the whole run (run/scan/deduplicate.ts).
+ * Zips are read a mailbox at a time (a zip without one is its own group) and duplicates are decided per
+ * mailbox once all its zips are in (run/scan/deduplicate.ts), in the given order; with `onMailboxScanned`
+ * (the import), largest mailbox first, so that the mailbox that sets the run's wall-clock time starts
+ * uploading first instead of after the whole estate has been read.
  */
-export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<ZipRecord[]> {
-  const records: ZipRecord[] = [];
+export async function scanZips(
+  zips: readonly ZipToScan[],
+  ledger: Ledger,
+  stats: Stats,
+  options: ScanOptions,
+  log: (line: string) => void,
+  onMailboxScanned?: MailboxScanned,
+): Promise<ZipRecord[]> {
   // A missing file is reported by the scan as an archive error; its size is simply unknown here.
   const sized = await Promise.all(
     zips.map(async (zip) => {
@@ -58,25 +74,65 @@ export async function scanZips(zips: readonly ZipToScan[], ledger: Ledger, stats
   stats.zipsTotal = zips.length;
   stats.zipBytesTotal = sized.reduce((sum, z) => sum + z.size, 0);
   stats.phase = 'scanning';
+  // Rows of a ledger older than the scope column get theirs once, not once per mailbox.
+  ledger.fillMissingScopes(targetScope);
+  const reached = new Map<string, ZipRecord>();
   let bytesOfZipsDone = 0;
-  for (const { zip, path, size } of sized) {
+  const groups = scanGroups(sized, onMailboxScanned !== undefined);
+  for (const group of groups) {
+    const records: ZipRecord[] = [];
+    for (const { zip, path, size } of group) {
+      if (options.signal?.aborted) break;
+      const identity = await exportIdentity(path);
+      const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
+      if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
+      if (record.replaced) log(`${zip.path}: ${isS3Uri(path) ? 'the object' : 'the file'} was replaced since the last run (another export under the same name): reading it again`);
+      if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
+      records.push(ledger.zip(record.id));
+      reached.set(path, records[records.length - 1]!);
+      stats.zipsDone += 1;
+      bytesOfZipsDone += size;
+      stats.zipBytesRead = bytesOfZipsDone;
+    }
+    // An interrupted scan decides nothing: the next run weighs every zip again.
     if (options.signal?.aborted) break;
-    const identity = await exportIdentity(path);
-    const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
-    if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
-    if (record.replaced) log(`${zip.path}: ${isS3Uri(path) ? 'the object' : 'the file'} was replaced since the last run (another export under the same name): reading it again`);
-    if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
-    records.push(ledger.zip(record.id));
-    stats.zipsDone += 1;
-    bytesOfZipsDone += size;
-    stats.zipBytesRead = bytesOfZipsDone;
+    noteOutsideOriginals(records, deduplicateRun(records, ledger), ledger, log);
+    onMailboxScanned?.(records.map((r) => ledger.zip(r.id)));
   }
-  // An interrupted scan decides nothing: the next run weighs every zip again.
-  if (!options.signal?.aborted) noteOutsideOriginals(records, deduplicateRun(records, ledger), ledger, log);
+  // In the order given, whatever order they were read in.
+  const records = sized.flatMap((z) => {
+    const record = reached.get(z.path);
+    return record === undefined ? [] : [ledger.zip(record.id)];
+  });
   if (options.folderGlobs && !options.signal?.aborted) {
     for (const warning of folderGlobWarnings(ledger, new Set(records.map((r) => r.id)), options.folderGlobs)) log(`warning: ${warning}`);
   }
-  return records.map((r) => ledger.zip(r.id));
+  return records;
+}
+
+/**
+ * The zips grouped by mailbox, each group in the given order; a zip without a mailbox alone. Groups come
+ * in the order of their first zip, or largest first (bytes of their zips) when asked.
+ */
+export function scanGroups<T extends { readonly zip: { readonly mailbox: string | null }; readonly size: number }>(zips: readonly T[], largestFirst: boolean): T[][] {
+  const byMailbox = new Map<string, T[]>();
+  const groups: T[][] = [];
+  for (const z of zips) {
+    if (z.zip.mailbox === null) {
+      groups.push([z]);
+      continue;
+    }
+    const group = byMailbox.get(z.zip.mailbox);
+    if (group) group.push(z);
+    else {
+      const fresh = [z];
+      byMailbox.set(z.zip.mailbox, fresh);
+      groups.push(fresh);
+    }
+  }
+  if (!largestFirst) return groups;
+  const sized = groups.map((group, i) => ({ group, mailbox: group[0]!.zip.mailbox ?? '', bytes: group.reduce((n, z) => n + z.size, 0), i }));
+  return sized.sort((a, b) => compareLargestFirst(a, b) || a.i - b.i).map((s) => s.group);
 }
 
 /**
