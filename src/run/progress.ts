@@ -37,19 +37,31 @@ const PLAIN_MAILBOXES = 6;
 
 /** One line that says where the run is; the same text feeds the bar's payload and the plain lines. */
 export function describeProgress(s: StatsSnapshot, previous: StatsSnapshot | null = null): string {
-  if (s.phase === CHECKING_TENANT) return `${CHECKING_TENANT}: the token, the permissions and every mailbox, before the zips are read`;
-  if (s.phase === 'scanning') {
-    const eta = etaSeconds(s.zipBytesRead, s.zipBytesTotal, s.elapsedMs);
-    const done = s.zipBytesTotal > 0 ? `, ${Math.floor((100 * Math.min(s.zipBytesRead, s.zipBytesTotal)) / s.zipBytesTotal)}%${eta === null ? '' : `, ETA ${formatDuration(eta)}`}` : '';
-    return `scanning: zip ${Math.min(s.zipsDone + 1, s.zipsTotal)}/${s.zipsTotal}, ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${rate(s.entriesScanned, s.elapsedMs)} entries/s, ${s.unreadable} unreadable${done}`;
+  if (s.phase === CHECKING_TENANT || s.phase === 'scanning') {
+    // Mailboxes are imported as soon as their zips are read: while the scan goes on, both on one line.
+    const started = s.phase === 'scanning' && Object.keys(s.mailboxes).length > 0;
+    return started ? `${scanPhaseText(s)} | ${mailboxesText(s, previous)}` : scanPhaseText(s);
   }
+  return `${s.phase}: ${mailboxesText(s, previous) || 'preparing'}`;
+}
+
+/** The scan's part of the line (or the tenant check before it). */
+function scanPhaseText(s: StatsSnapshot): string {
+  if (s.phase === CHECKING_TENANT) return `${CHECKING_TENANT}: the token, the permissions and every mailbox, before the zips are read`;
+  if (s.phase !== 'scanning') return `${s.phase}: preparing`;
+  const eta = etaSeconds(s.zipBytesRead, s.zipBytesTotal, s.elapsedMs);
+  const done = s.zipBytesTotal > 0 ? `, ${Math.floor((100 * Math.min(s.zipBytesRead, s.zipBytesTotal)) / s.zipBytesTotal)}%${eta === null ? '' : `, ETA ${formatDuration(eta)}`}` : '';
+  return `scanning: zip ${Math.min(s.zipsDone + 1, s.zipsTotal)}/${s.zipsTotal}, ${s.entriesScanned} entries, ${mb(s.bytesScanned)} MB, ${rate(s.entriesScanned, s.elapsedMs)} entries/s, ${s.unreadable} unreadable${done}`;
+}
+
+/** The mailboxes' part: each by name, or above a few, totals and the busiest. */
+function mailboxesText(s: StatsSnapshot, previous: StatsSnapshot | null): string {
   if (Math.max(s.mailboxesTotal, Object.keys(s.mailboxes).length) > PLAIN_MAILBOXES) {
     const view = estateView(s, previous, 3, Date.now());
     const busiest = view.busiest.map((l) => `${l.upn} ${l.counters.done}/${l.counters.wanted} ${l.recentRate.toFixed(1)} msg/s`).join(', ');
-    return `${s.phase}: ${view.totals}${busiest ? ` | busiest: ${busiest}` : ''}`;
+    return `${view.totals}${busiest ? ` | busiest: ${busiest}` : ''}`;
   }
-  const parts = Object.entries(s.mailboxes).map(([upn, m]) => mailboxText(upn, m, s.elapsedMs));
-  return `${s.phase}: ${parts.join('; ') || 'preparing'}`;
+  return Object.entries(s.mailboxes).map(([upn, m]) => mailboxText(upn, m, s.elapsedMs)).join('; ');
 }
 
 function etaSeconds(done: number, wanted: number, elapsedMs: number): number | null {
@@ -94,7 +106,7 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
     cliProgress.Presets.shades_classic,
   );
   // The scan's bar moves with the bytes of zip read, so that one large mailbox does not sit at 0% until done.
-  const scanBar = multibar.create(1, 0, { text: describeProgress(stats.snapshot()) });
+  const scanBar = multibar.create(1, 0, { text: scanPhaseText(stats.snapshot()) });
   const mailboxBars = new Map<string, CliProgress.SingleBar>();
   // Above a screenful of mailboxes: a totals bar and the busiest few in reused bars, never one per mailbox.
   const maxBars = Math.max(3, (stream.rows ?? 24) - 4);
@@ -110,7 +122,7 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
     }
     const scanning = snapshot.phase === 'scanning' || snapshot.phase === 'starting' || snapshot.phase === CHECKING_TENANT;
     scanBar.setTotal(Math.max(1, snapshot.zipBytesTotal));
-    scanBar.update(Math.min(snapshot.zipBytesRead, snapshot.zipBytesTotal), { text: scanning ? describeProgress(snapshot) : scannedText(snapshot) });
+    scanBar.update(Math.min(snapshot.zipBytesRead, snapshot.zipBytesTotal), { text: scanning ? scanPhaseText(snapshot) : scannedText(snapshot) });
     if (estate !== null) {
       // Recent rates over about 5 s, not one 250 ms tick, so the busiest list does not flicker.
       const view = estateView(snapshot, previous, maxBars - 2, Date.now());

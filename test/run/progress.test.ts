@@ -15,4 +15,17 @@ describe('describeProgress while scanning', () => {
     expect(describeProgress(scanning({ elapsedMs: 500, zipBytesTotal: 1000, zipBytesRead: 0 }))).toMatch(/, 0%$/);
     expect(describeProgress(scanning({ elapsedMs: 500, zipBytesTotal: 0, zipBytesRead: 0 }))).toMatch(/unreadable$/);
   });
+
+  it('shows the mailboxes already being imported beside the scan, since each starts once its zips are read', () => {
+    const stats = new Stats();
+    stats.phase = 'scanning';
+    stats.zipsTotal = 3;
+    Object.assign(stats.mailbox('ann@contoso.com'), { wanted: 40, done: 12, startedAtMs: Date.now() - 4000 });
+    const text = describeProgress(stats.snapshot());
+    expect(text).toMatch(/^scanning: zip 1\/3, .* \| ann@contoso\.com \| 12\/40 \|/);
+    // Above a handful of mailboxes, totals instead of one part each.
+    for (let i = 0; i < 8; i++) stats.mailbox(`m${i}@contoso.com`).startedAtMs = Date.now();
+    stats.mailboxesTotal = 20;
+    expect(describeProgress(stats.snapshot())).toMatch(/^scanning: .* \| 20 mailboxes: 0 done, 9 importing, 11 waiting/);
+  });
 });
