@@ -4,9 +4,10 @@
  * mailbox is in the destination. The old order, scan everything then import, never got there. Real s3rver
  * behind the test proxy, the Graph emulator, the CLI in-process; nothing mocked.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
@@ -19,8 +20,12 @@ import { S3_TEST_CREDENTIALS, S3TestServer } from '../s3/s3-server.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const BOB = 'bob@contoso.onmicrosoft.com';
+const CY = 'cy@contoso.onmicrosoft.com';
+const DEE = 'dee@contoso.onmicrosoft.com';
 const ANN_MESSAGES = 12;
 const BOB_MESSAGES = 3;
+const CY_MESSAGES = 60;
+const root = resolve(import.meta.dirname, '..', '..');
 
 let emulator: Emulator;
 let server: S3TestServer;
@@ -40,7 +45,7 @@ function noise(seed: number, length: number): string {
 
 beforeAll(async () => {
   restore = setEnvironment(S3_TEST_CREDENTIALS);
-  emulator = await startEmulator({ mailboxes: [ANN, BOB] });
+  emulator = await startEmulator({ mailboxes: [ANN, BOB, CY, DEE], latencyMs: { min: 20, max: 60 }, seed: 11 });
   server = await S3TestServer.start();
   work = mkdtempSync(join(tmpdir(), 'eml-import-as-scanned-'));
   await server.createBucket('exports');
@@ -54,6 +59,16 @@ beforeAll(async () => {
   );
   await server.put('exports', 'ann.zip', readFileSync(ann));
   await server.put('exports', 'bob.zip', readFileSync(bob));
+  const cy = await writeZip(
+    join(work, 'cy.zip'),
+    Array.from({ length: CY_MESSAGES }, (_, i) => ({ name: `Inbox/${i % 4 === 0 ? 'Sub/' : ''}${i}.eml`, content: message({ subject: `cy ${i}`, messageId: `<cy-${i}@as-scanned>`, body: noise(100 + i, 8_000) }) })),
+  );
+  const dee = await writeZip(
+    join(work, 'dee.zip'),
+    Array.from({ length: BOB_MESSAGES }, (_, i) => ({ name: `Inbox/${i}.eml`, content: message({ subject: `dee ${i}`, messageId: `<dee-${i}@as-scanned>` }) })),
+  );
+  await server.put('exports', 'cy.zip', readFileSync(cy));
+  await server.put('exports', 'dee.zip', readFileSync(dee));
 });
 
 afterAll(async () => {
@@ -97,5 +112,37 @@ describe('the import of a mailbox begins once its own zips are read', () => {
     const subjects = (upn: string) => emulator.inspect.messages(upn).map((m) => m.subject).sort();
     expect(subjects(ANN)).toEqual(Array.from({ length: ANN_MESSAGES }, (_, i) => `ann ${i}`).sort());
     expect(subjects(BOB)).toEqual(Array.from({ length: BOB_MESSAGES }, (_, i) => `bob ${i}`).sort());
+  });
+
+  it('a run killed while one mailbox is imported and the next is still being read: the re-run puts every message in once', async () => {
+    const map = join(work, 'map-kill.csv');
+    writeFileSync(map, `zip,mailbox\ns3://exports/dee.zip,${DEE}\ns3://exports/cy.zip,${CY}\n`);
+    const args = ['s3://exports/dee.zip', 's3://exports/cy.zip', '--map', map, '--tenant', emulator.tenant, '--client-id', emulator.clientId, '--authority-host', emulator.url, '--graph-url', emulator.url];
+    const common = [...args, '--s3-endpoint', server.endpoint, '--state', join(work, 'state-kill'), '--no-progress', '--landing-window', '2'];
+    const deeReads = server.hold({ method: 'GET', pathIncludes: 'dee.zip' });
+    let killedAt: number;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...common], {
+        cwd: root,
+        env: { ...process.env, ...S3_TEST_CREDENTIALS, NODE_EXTRA_CA_CERTS: emulator.caFile, EML_IMPORT_CLIENT_SECRET: emulator.clientSecret },
+        stdio: 'ignore',
+      });
+      const exited = new Promise<void>((done) => child.on('exit', () => done()));
+      const reached = await until(() => emulator.inspect.messages(CY).length >= 10, 60_000);
+      killedAt = emulator.inspect.messages(CY).length;
+      child.kill('SIGKILL');
+      await exited;
+      expect(reached, 'the first run never got to import Cy while Dee was held').toBe(true);
+      expect(deeReads.held()).toBeGreaterThan(0);
+    } finally {
+      deeReads.release();
+    }
+    expect(killedAt).toBeLessThan(CY_MESSAGES);
+    const rerun = await runCli(common, tenantEnv(emulator));
+    expect(rerun.status, rerun.stderr).toBe(0);
+    const subjects = (upn: string) => emulator.inspect.messages(upn).map((m) => m.subject).sort();
+    expect(subjects(CY)).toEqual(Array.from({ length: CY_MESSAGES }, (_, i) => `cy ${i}`).sort());
+    expect(subjects(DEE)).toEqual(Array.from({ length: BOB_MESSAGES }, (_, i) => `dee ${i}`).sort());
+    expect(emulator.inspect.messages(CY).filter((m) => m.isDraft)).toHaveLength(0);
   });
 });
