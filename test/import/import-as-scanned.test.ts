@@ -145,4 +145,29 @@ describe('the import of a mailbox begins once its own zips are read', () => {
     expect(subjects(DEE)).toEqual(Array.from({ length: BOB_MESSAGES }, (_, i) => `dee ${i}`).sort());
     expect(emulator.inspect.messages(CY).filter((m) => m.isDraft)).toHaveLength(0);
   });
+
+  it('reconcile compares the first mailbox while the second one’s export cannot be read yet', async () => {
+    // A key of its own: the run before kept the end of bob.zip, which holds all of so small a zip.
+    await server.put('exports', 'bob-again.zip', readFileSync(join(work, 'bob.zip')));
+    const map = join(work, 'map-reconcile.csv');
+    writeFileSync(map, `zip,mailbox\ns3://exports/bob-again.zip,${BOB}\ns3://exports/ann.zip,${ANN}\n`);
+    const args = ['reconcile', 's3://exports/bob-again.zip', 's3://exports/ann.zip', '--map', map, '--tenant', emulator.tenant, '--client-id', emulator.clientId, '--authority-host', emulator.url, '--graph-url', emulator.url];
+    const before = emulator.inspect.requests().length;
+    const annListed = (): boolean => emulator.inspect.requests().slice(before).some((r) => r.path.includes(`/users/${encodeURIComponent(ANN)}/mailFolders/`) && r.path.endsWith('/messages'));
+    const bobReads = server.hold({ method: 'GET', pathIncludes: 'bob-again.zip' });
+    let ended: { stderr: string } | null = null;
+    const run = runCli([...args, '--s3-endpoint', server.endpoint, '--no-progress'], tenantEnv(emulator));
+    void run.then((r) => (ended = r));
+    try {
+      const listed = await until(() => ended !== null || annListed(), 30_000);
+      expect((ended as { stderr: string } | null)?.stderr, 'reconcile ended before Bob’s zip was released').toBeUndefined();
+      expect(bobReads.held()).toBeGreaterThan(0);
+      expect(listed, 'Ann’s folders were not read while Bob’s zip could not be read').toBe(true);
+    } finally {
+      bobReads.release();
+    }
+    const done = await run;
+    expect(done.status, done.stderr + done.stdout).toBe(0);
+    expect(done.stdout).toMatch(/Complete/);
+  });
 });

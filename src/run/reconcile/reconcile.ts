@@ -5,12 +5,13 @@
  * findFolder, never ensured, and nothing is created, changed or deleted. Every read goes through the
  * mailbox's destination, so it obeys the same rate governor as the import.
  */
-import PQueue from 'p-queue';
 import { ClassifiedError } from '../../accounting/errors.js';
 import { ExitCode } from '../../accounting/exit-codes.js';
 import { Stats } from '../../accounting/stats.js';
 import { Ledger } from '../../ledger/ledger.js';
-import { scanZips, type ScanOptions, type ZipToScan } from '../scan/scan.js';
+import type { ScanOptions, ZipToScan } from '../scan/scan.js';
+import { eachMailboxAsScanned } from '../scan/each-mailbox-as-scanned.js';
+import { canonicalZipLocation } from '../../source/index.js';
 import { decodeTarget, folderDisplayName } from '../../policy/target.js';
 import { compareFolder } from './compare.js';
 import { mailboxesOf } from '../mailboxes-of.js';
@@ -67,35 +68,31 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
   const scratch = Ledger.openScratch();
   try {
     const stats = input.stats ?? new Stats();
-    const records = await scanZips(input.zips, scratch, stats, { ...input.scanOptions, signal: input.signal }, input.log);
+    const labels = zipLabels(input.zips.map((z) => canonicalZipLocation(z.path)));
+    const lookup = input.ledger ? ledgerEntries(input.ledger) : null;
+    // Each mailbox is compared as soon as its zips are read, while the scan goes on with the next.
+    const { records, results: byMailbox } = await eachMailboxAsScanned(input.zips, scratch, stats, { ...input.scanOptions, signal: input.signal }, input.parallel ?? 4, input.log, (mailbox, zips, signal) => {
+      const byId = new Map(zips.map((z) => [z.id, z]));
+      // One mailbox's rows at a time, not the whole estate's.
+      const buckets = bucketSource(scratch.messagesOf(mailbox), {
+        zipName: (zipId) => {
+          const zip = byId.get(zipId);
+          return zip ? (labels.get(zip.path) ?? zip.name) : '';
+        },
+        ledger: (zipId, entryIndex) => {
+          const zip = byId.get(zipId);
+          return lookup && zip ? lookup(zip, entryIndex) : null;
+        },
+      });
+      return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal });
+    });
     if (input.signal?.aborted) throw interrupted();
     stats.phase = 'reconciling';
-    const byId = new Map(records.map((z) => [z.id, z]));
-    const labels = zipLabels(records.map((z) => z.path));
-    const lookup = input.ledger ? ledgerEntries(input.ledger) : null;
     for (const z of records) if (z.archiveError) warnings.push(`${z.name}: ${z.archiveError}`);
     const unreadable = scratch.unreadableCount();
     if (unreadable > 0) warnings.push(`${unreadable} source entries could not be read; whatever they hold is not in the comparison`);
-
     const mailboxes = mailboxesOf(records).sort();
-    const queue = new PQueue({ concurrency: input.parallel ?? 4 });
-    const results = await Promise.all(
-      mailboxes.map((mailbox) => queue.add(() => {
-        // One mailbox's rows at a time, not the whole estate's.
-        const mine = scratch.messagesOf(mailbox);
-        const buckets = bucketSource(mine, {
-          zipName: (zipId) => {
-            const zip = byId.get(zipId);
-            return zip ? (labels.get(zip.path) ?? zip.name) : '';
-          },
-          ledger: (zipId, entryIndex) => {
-            const zip = byId.get(zipId);
-            return lookup && zip ? lookup(zip, entryIndex) : null;
-          },
-        });
-        return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal: input.signal });
-      })),
-    );
+    const results = mailboxes.map((mailbox) => byMailbox.get(mailbox)!);
     const report = assemble(results, input.ledger !== undefined, mailboxes, [...warnings, ...results.flatMap((r) => r.warnings)], unreadable);
     return await nameArchivedMissing(report, input.destinationFor, input.log);
   } finally {
