@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { parseHeaderRule } from '../policy/header-rule.js';
+import { mailboxAddress } from '../policy/mailbox-address.js';
 import type { HeaderRule } from '../policy/types.js';
 import { UsageError } from './io.js';
 import { stringOption } from './raw-options.js';
@@ -234,7 +235,7 @@ export function readImportSettings(zips: string[], raw: Record<string, unknown>)
     run: {
       dryRun: raw['dryRun'] === true,
       waitForExports: raw['waitForExports'] === true,
-      mailbox: str('mailbox'),
+      mailbox: str('mailbox') === undefined ? undefined : mailboxAddress(str('mailbox') as string),
       map: str('map'),
       parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
       landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),

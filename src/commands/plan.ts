@@ -2,6 +2,7 @@
  * `eml-import plan`: how long the estate takes, from the zips' central directories only (seconds, not a
  * full read), and how it splits over machines. Writes nothing.
  */
+import { mailboxAddress } from '../policy/mailbox-address.js';
 import { DEFAULT_ASSUMPTIONS, type PlanAssumptions } from '../plan/assumptions.js';
 import { planEstate } from '../plan/estate.js';
 import { measureMailboxes } from '../run/estate-sizes.js';
@@ -42,7 +43,7 @@ export function readPlanOptions(zips: string[], raw: Record<string, unknown>): P
   return {
     zips,
     s3: readS3Settings(raw),
-    mailbox: stringOption(raw, 'mailbox'),
+    mailbox: stringOption(raw, 'mailbox') === undefined ? undefined : mailboxAddress(stringOption(raw, 'mailbox') as string),
     map: stringOption(raw, 'map'),
     parallel: number(raw, 'parallel', '--parallel', 4, 1, 512, true),
     machines: number(raw, 'machines', '--machines', 1, 1, 10_000, true),

@@ -12,6 +12,7 @@ import type { EntryKind, EntryLocation } from '../source/types.js';
 import { NOT_A_MESSAGE_EXTENSIONS } from '../source/zip-size.js';
 import { normalizeMessageId } from '../message/fingerprint.js';
 import type { Verdict } from '../policy/types.js';
+import { mailboxAddress } from '../policy/mailbox-address.js';
 import type { UploadMethod } from '../destination/types.js';
 
 // A CommonJS package, loaded with require() (README, Development: start-up).
@@ -209,6 +210,13 @@ function addMissingColumns(db: BetterSqlite3.Database): void {
   }
 }
 
+/** A ledger written before mailboxes were compared without case keys them as the runs then gave them. */
+function spellMailboxesOneWay(db: BetterSqlite3.Database): void {
+  const given = db.prepare(`SELECT DISTINCT mailbox FROM zips WHERE mailbox IS NOT NULL`).all() as { mailbox: string }[];
+  const respell = db.prepare(`UPDATE zips SET mailbox = ? WHERE mailbox = ?`);
+  for (const { mailbox } of given) if (mailboxAddress(mailbox) !== mailbox) respell.run(mailboxAddress(mailbox), mailbox);
+}
+
 /**
  * The SQLite ledger. Every state change is one transaction that also appends an event, written with
  * synchronous=NORMAL in WAL mode: a killed process loses nothing (every commit is in the WAL), and a
@@ -341,6 +349,7 @@ export class Ledger {
       db.exec(SCHEMA);
       addMissingColumns(db);
       db.exec(INDEXES_ON_ADDED_COLUMNS);
+      spellMailboxesOneWay(db);
       const version = db.prepare(`SELECT value FROM meta WHERE key = 'version'`).get() as { value: string } | undefined;
       if (!version) {
         db.prepare(`INSERT INTO meta (key, value) VALUES ('version', ?)`).run(String(LEDGER_VERSION));

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { UsageError } from '../accounting/errors.js';
+import { mailboxAddress } from '../policy/mailbox-address.js';
 
-/** A row of map.csv: which mailbox a zip (or every zip matching a glob) goes to. */
+/** A row of map.csv: which mailbox a zip (or every zip matching a glob) goes to (policy/mailbox-address.ts). */
 export interface MapRule {
   readonly zip: string;
   readonly mailbox: string;
@@ -33,7 +34,7 @@ export function readMapFile(path: string): MapRule[] {
     const mailbox = record['mailbox'];
     if (!zip || !mailbox) throw new UsageError(`--map ${path}: row ${index + 2} needs both a zip and a mailbox (columns zip,mailbox)`);
     if (!mailbox.includes('@')) throw new UsageError(`--map ${path}: row ${index + 2}: '${mailbox}' does not look like a mailbox (user@domain)`);
-    return { zip, mailbox };
+    return { zip, mailbox: mailboxAddress(mailbox) };
   });
 }
 
