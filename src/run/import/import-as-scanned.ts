@@ -31,9 +31,9 @@ export async function importAsScanned(
 ): Promise<ScannedAndImported> {
   if (checks.stop !== null) return { records: [], fatal: checks.stop };
   stats.mailboxesTotal = mailboxesOf(zips).filter((m) => !checks.missing.has(m)).length;
-  const { records, results } = await eachMailboxAsScanned(zips, ledger, stats, { ...scan, signal: options.signal }, options.parallel, log, (mailbox, scanned, signal) =>
+  const at = { parallel: options.parallel, phaseAfterScan: options.dryRun ? 'checking destination' : 'importing' };
+  const { records, results } = await eachMailboxAsScanned(zips, ledger, stats, { ...scan, signal: options.signal }, at, log, (mailbox, scanned, signal) =>
     importOneMailbox(mailbox, scanned, ledger, stats, connection, { ...options, signal }, log, checks),
   );
-  if (options.signal?.aborted !== true) stats.phase = options.dryRun ? 'checking destination' : 'importing';
   return { records, fatal: joinStops([...results.values()]) };
 }

@@ -71,7 +71,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
     const labels = zipLabels(input.zips.map((z) => canonicalZipLocation(z.path)));
     const lookup = input.ledger ? ledgerEntries(input.ledger) : null;
     // Each mailbox is compared as soon as its zips are read, while the scan goes on with the next.
-    const { records, results: byMailbox } = await eachMailboxAsScanned(input.zips, scratch, stats, { ...input.scanOptions, signal: input.signal }, input.parallel ?? 4, input.log, (mailbox, zips, signal) => {
+    const { records, results: byMailbox } = await eachMailboxAsScanned(input.zips, scratch, stats, { ...input.scanOptions, signal: input.signal }, { parallel: input.parallel ?? 4, phaseAfterScan: 'reconciling' }, input.log, (mailbox, zips, signal) => {
       const byId = new Map(zips.map((z) => [z.id, z]));
       // One mailbox's rows at a time, not the whole estate's.
       const buckets = bucketSource(scratch.messagesOf(mailbox), {
@@ -87,7 +87,6 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
       return reconcileMailbox(mailbox, buckets, input.destinationFor(mailbox), { withLedger: input.ledger !== undefined, stats, log: input.log, signal });
     });
     if (input.signal?.aborted) throw interrupted();
-    stats.phase = 'reconciling';
     for (const z of records) if (z.archiveError) warnings.push(`${z.name}: ${z.archiveError}`);
     const unreadable = scratch.unreadableCount();
     if (unreadable > 0) warnings.push(`${unreadable} source entries could not be read; whatever they hold is not in the comparison`);

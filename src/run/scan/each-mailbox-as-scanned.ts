@@ -13,7 +13,7 @@ export interface ScannedAndWorked<T> {
 
 /**
  * Reads the zips a mailbox at a time, largest mailbox first, and runs `work` on each mailbox as soon as
- * its zips are read and its duplicates decided, `parallel` mailboxes at a time, while the scan goes on
+ * its zips are read and its duplicates decided, `at.parallel` mailboxes at a time, while the scan goes on
  * with the next. Reading a shard of 128 mailboxes of 10 GB takes about an hour on two cores: scanning
  * everything first made that hour dead time for Graph, and the largest mailbox, which sets the run's
  * wall-clock time, waited for all of it.
@@ -27,20 +27,20 @@ export async function eachMailboxAsScanned<T>(
   ledger: Ledger,
   stats: Stats,
   scan: ScanOptions,
-  parallel: number,
+  at: { readonly parallel: number; /** What the progress display says once every zip is read. */ readonly phaseAfterScan: string },
   log: (line: string) => void,
   work: (mailbox: string, zips: readonly ZipRecord[], signal: AbortSignal) => Promise<T>,
 ): Promise<ScannedAndWorked<T>> {
   const stop = new AbortController();
   const signal = scan.signal ? AbortSignal.any([scan.signal, stop.signal]) : stop.signal;
   // Each mailbox at work listens to it (its upload queue): past Node's default of ten that is no leak.
-  setMaxListeners(Math.max(10, parallel + 10), signal);
+  setMaxListeners(Math.max(10, at.parallel + 10), signal);
   let failure: { readonly error: unknown } | null = null;
   const fail = (error: unknown): void => {
     failure ??= { error };
     stop.abort();
   };
-  const queue = new PQueue({ concurrency: parallel });
+  const queue = new PQueue({ concurrency: at.parallel });
   const results = new Map<string, T>();
   const started: Promise<void>[] = [];
   let records: ZipRecord[] = [];
@@ -53,6 +53,7 @@ export async function eachMailboxAsScanned<T>(
       });
       started.push(done.catch(fail));
     });
+    if (!signal.aborted) stats.phase = at.phaseAfterScan;
   } catch (error) {
     fail(error);
   }
