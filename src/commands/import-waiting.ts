@@ -45,6 +45,11 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
   const rows = readMapFile(run.map);
   const globs = rows.filter((row) => /[*?]/.test(row.zip)).map((row) => row.zip);
   if (globs.length > 0) throw new UsageError(`--wait-for-exports wants one zip per map row, not globs: ${globs.join(', ')}`);
+  // One zip to two mailboxes is a mistake in the map, as it is for the plain import (mailboxFor).
+  const mailboxesByZip = new Map<string, Set<string>>();
+  for (const row of rows) mailboxesByZip.set(canonicalZipLocation(row.zip), (mailboxesByZip.get(canonicalZipLocation(row.zip)) ?? new Set<string>()).add(row.mailbox));
+  const twice = [...mailboxesByZip].filter(([, mailboxes]) => mailboxes.size > 1);
+  if (twice.length > 0) throw new UsageError(twice.map(([zip, mailboxes]) => `${zip}: the --map rows name different mailboxes (${[...mailboxes].join(', ')}); a zip goes to one mailbox`).join('\n'));
 
   // Once, before any zip is opened or probed: configuring again would drop the clients of reads in flight.
   let probe: ObjectProbe = { exists: () => Promise.resolve(false) };

@@ -32,7 +32,20 @@ export async function assignMailboxes(zipArgs: readonly string[], options: Pick<
   checkOptionFile('--map', options.map);
   const rules = options.map ? readMapFile(options.map) : [];
   if (options.map) await checkMapRows(options.map, rules);
-  return paths.map((path) => ({ path, mailbox: options.mailbox ?? (options.map ? mailboxFor(path, rules) : null) }));
+  if (!options.map) return paths.map((path) => ({ path, mailbox: options.mailbox ?? null }));
+  // Every zip the map sends two ways is named, not only the first.
+  const ambiguous: string[] = [];
+  const zips = paths.map((path) => {
+    try {
+      return { path, mailbox: mailboxFor(path, rules) };
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      ambiguous.push(error.message);
+      return { path, mailbox: null };
+    }
+  });
+  if (ambiguous.length > 0) throw new UsageError(ambiguous.join('\n'));
+  return zips;
 }
 
 /**

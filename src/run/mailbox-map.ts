@@ -44,13 +44,19 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /**
- * The mailbox for a zip: the first rule whose zip (a path or a glob) matches the zip as given or its
- * file name, so `exports/ann.zip` and `ann.zip` both work in map.csv.
+ * The mailbox for a zip: the one its rules name, a rule matching when its zip (a path or a glob) matches
+ * the zip as given or its file name, so `exports/ann.zip` and `ann.zip` both work in map.csv. A zip that
+ * rows of two mailboxes match is refused: `ann*.zip` and `anna*.zip` both match anna-1.zip, and taking
+ * the first row put Anna's export into Ann's mailbox without a word.
  */
 export function mailboxFor(zipPath: string, rules: readonly MapRule[]): string | null {
-  for (const rule of rules) {
+  const matching = rules.flatMap((rule, index) => {
     const pattern = globToRegExp(rule.zip);
-    if (pattern.test(zipPath) || pattern.test(basename(zipPath))) return rule.mailbox;
+    return pattern.test(zipPath) || pattern.test(basename(zipPath)) ? [{ rule, row: index + 2 }] : [];
+  });
+  if (new Set(matching.map((m) => m.rule.mailbox)).size > 1) {
+    const rows = matching.map((m) => `row ${m.row} (${m.rule.zip} to ${m.rule.mailbox})`).join(', ');
+    throw new UsageError(`${zipPath}: the --map rows that match it name different mailboxes: ${rows}; a zip goes to one mailbox, so make its rows agree`);
   }
-  return null;
+  return matching[0]?.rule.mailbox ?? null;
 }

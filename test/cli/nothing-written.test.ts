@@ -118,6 +118,20 @@ describe('nothing is written by mistake', () => {
     expect(run.stderr).toContain(`--map ${map}: row 3: ${join(work, 'gone.zip')}: no such file`);
   });
 
+  it('refuses a zip that map rows of two mailboxes match (ann*.zip and anna*.zip), naming each such zip and the rows', async () => {
+    const ann = await writeZip(join(work, 'ann-1.zip'), [{ name: 'Inbox/3.eml', content: message({ subject: 'ann', messageId: '<3@x>' }) }]);
+    const anna = await writeZip(join(work, 'anna-1.zip'), [{ name: 'Inbox/4.eml', content: message({ subject: 'anna', messageId: '<4@x>' }) }]);
+    const anna2 = await writeZip(join(work, 'anna-2.zip'), [{ name: 'Inbox/5.eml', content: message({ subject: 'anna 2', messageId: '<5@x>' }) }]);
+    const map = join(work, 'overlap.csv');
+    writeFileSync(map, `zip,mailbox\nann*.zip,${BOB}\nanna*.zip,${CAROL}\n`);
+    const args = ['--tenant', emulator.tenant, '--client-id', emulator.clientId, '--authority-host', emulator.url, '--graph-url', emulator.url];
+    const run = await refusedBeforeAnyWrite(() => [ann, anna, anna2, ...args, '--map', map]);
+    expect(run.stderr).toContain(`${anna}: the --map rows that match it name different mailboxes: row 2 (ann*.zip to ${BOB}), row 3 (anna*.zip to ${CAROL})`);
+    expect(run.stderr).toContain(`${anna2}: the --map rows`);
+    expect(run.stderr).not.toContain(`${ann}:`);
+    expect(emulator.inspect.messages(CAROL)).toEqual([]);
+  });
+
   it('the same checks guard reconcile', async () => {
     const run = await refusedBeforeAnyWrite(() => ['reconcile', good, join(work, 'missing.zip'), ...tenantArgs(emulator, BOB)]);
     expect(run.stderr).toContain('missing.zip: no such file');

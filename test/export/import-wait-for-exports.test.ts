@@ -225,6 +225,14 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     expect(noBucket.status).toBe(2);
     expect(noBucket.stderr).toContain("s3://no-such-bucket/: there is no bucket 'no-such-bucket': check the bucket name and --s3-endpoint");
     expect(existsSync(state)).toBe(false);
+    // One export to two mailboxes (a row copied and half edited): refused before anything is read.
+    const twiceMap = join(dir, 'twice.csv');
+    writeFileSync(twiceMap, 'zip,mailbox\ns3://exports/job.zip,a@contoso.com\ns3://exports/job.zip,b@contoso.com\ns3://exports/other.zip,a@contoso.com\n');
+    const twice = await runCli(['--map', twiceMap, '--wait-for-exports', '--dry-run', '--state', join(dir, 'twice-state')]);
+    expect(twice.status, twice.stderr).toBe(2);
+    expect(twice.stderr).toContain('s3://exports/job.zip: the --map rows name different mailboxes (a@contoso.com, b@contoso.com)');
+    expect(twice.stderr).not.toContain('other.zip');
+    expect(existsSync(join(dir, 'twice-state'))).toBe(false);
     const noZips = await runCli(['--dry-run']);
     expect(noZips.status).toBe(2);
     expect(noZips.stderr).toContain('give the export zips');
