@@ -18,12 +18,20 @@ async function promptSecret(question: string): Promise<string> {
 
 // The first Ctrl-C stops reading zips and queuing uploads, lets the uploads in flight finish and writes
 // the report of what was done (the ledger is safe either way); a second one ends the process at once.
+// SIGTERM does the same: it is how Kubernetes (pod deleted, node drained), AWS Batch (job terminated) and
+// `docker stop` ask a process to end. Without a handler, node running as the container's PID 1 ignores it,
+// and the engine waited out its grace period to SIGKILL a run that could have finished its uploads and
+// written its report.
 const controller = new AbortController();
-process.on('SIGINT', () => {
-  if (controller.signal.aborted) process.exit(130);
-  process.stderr.write('\nstopping: no new reads or uploads; those in flight finish (Ctrl-C again to quit now; the ledger keeps every result)\n');
-  controller.abort();
-});
+const stopOn = (signal: 'SIGINT' | 'SIGTERM', exitCode: number, again: string): void => {
+  process.on(signal, () => {
+    if (controller.signal.aborted) process.exit(exitCode);
+    process.stderr.write(`\nstopping (${signal}): no new reads or uploads; those in flight finish (${again}; the ledger keeps every result)\n`);
+    controller.abort();
+  });
+};
+stopOn('SIGINT', 130, 'Ctrl-C again to quit now');
+stopOn('SIGTERM', 143, 'a second SIGTERM quits now');
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -130,6 +130,11 @@ describe('Kubernetes Indexed Job', () => {
     expect(scalar(job.slice(countAt), 'value')[0]).toBe(completions);
   });
 
+  it('gives the run time to stop on SIGTERM as the README says (test/cli/sigterm.test.ts: uploads in flight finish, the report is written)', () => {
+    expect(scalar(job, 'terminationGracePeriodSeconds')).toEqual(['120']);
+    expect(read('README.md')).toContain('the Kubernetes Job in `deploy/` allows 120 s');
+  });
+
   it('takes the secret from the Secret, and state and reports from a mounted volume', () => {
     checkArgs(args);
     const secretAt = job.indexOf(`name: ${SECRET_ENV}`);
