@@ -34,7 +34,7 @@ export interface ExportReader {
 
 /** Opens an export for reading entries (local path or s3:// URI). Reads may run concurrently. */
 export async function openExport(zipPath: string): Promise<ExportReader> {
-  const zip = await openZipFile(zipPath, { blocking: false });
+  const zip = await openZipFile(zipPath, { blocking: false, use: 'import' });
   let byName: Promise<Map<string, CentralEntry[]>> | undefined;
   let closed = false;
 

@@ -39,12 +39,18 @@ export interface ZipFile {
 }
 
 /**
+ * Who reads: a scan reads one zip at a time as fast as it can; the import keeps a zip open per mailbox and
+ * reads it at Graph's pace, so an S3 object keeps far less of itself in memory for it.
+ */
+export type ZipUse = 'scan' | 'import';
+
+/**
  * Opens `path` (a local path or an s3:// URI) for reads; `blocking` for a worker thread (an S3 object is
  * never read with blocking reads). Throws as `open` does (missing file, …), or S3AccessError.
  */
-export async function openZipFile(path: string, { blocking }: { blocking: boolean }): Promise<ZipFile> {
+export async function openZipFile(path: string, { blocking, use = 'scan' }: { blocking: boolean; use?: ZipUse }): Promise<ZipFile> {
   // Loaded only when needed: the AWS SDK costs start-up time that a local run (and each read worker) need not pay.
-  if (isS3Uri(path)) return (await import('./s3/s3-zip-file.js')).openS3ZipFile(path);
+  if (isS3Uri(path)) return (await import('./s3/s3-zip-file.js')).openS3ZipFile(path, use);
   if (blocking) {
     const fd = openSync(path, 'r');
     let closed = false;

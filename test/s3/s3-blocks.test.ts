@@ -5,9 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { S3_BLOCK_BYTES, openS3ZipFile } from '../../src/source/s3/s3-zip-file.js';
+import { IMPORT_READS, SCAN_READS, openS3ZipFile } from '../../src/source/s3/s3-zip-file.js';
 import { createPrng } from '../emulator/prng.js';
 import { serveS3 } from './serve-s3.js';
+
+const S3_BLOCK_BYTES = SCAN_READS.blockBytes;
 
 /** Fourteen and a half blocks: more than the cache holds, so blocks are evicted and their buffers taken again. */
 const object = randomBytes(14 * S3_BLOCK_BYTES + S3_BLOCK_BYTES / 2);
@@ -55,6 +57,33 @@ describe('S3ZipFile blocks', () => {
     expect(problems).toEqual([]);
     // Every block fetched about once: the read-ahead is used, not thrown away.
     expect(s3().gets().length).toBeLessThanOrEqual(16 + 2);
+  });
+
+  it('for the import, reads in the import profile\'s small blocks, fetches no end on open, and still gives the object bytes', async () => {
+    const zip = await openS3ZipFile('s3://blocks/object.zip', 'import');
+    expect(s3().gets()).toEqual([]);
+    const next = generator(11);
+    const problems: string[] = [];
+    // Six readers a few messages apart, moving forward, as a mailbox's queued uploads read a folder; then
+    // reads near the end of the object, which the scan's kept end would have served.
+    let at = 0;
+    while (at < 6 * S3_BLOCK_BYTES) {
+      const reads = Array.from({ length: 6 }, () => {
+        const length = 1 + next(120_000);
+        const read = { position: at, length };
+        at += length + next(40_000);
+        return read;
+      });
+      const results = await Promise.all(reads.map(({ position, length }) => readAndCompare(zip, position, length)));
+      problems.push(...results.filter((r): r is string => r !== undefined));
+    }
+    problems.push(...[(await readAndCompare(zip, object.length - 5000, 5000)) ?? [], (await readAndCompare(zip, object.length - 300_000, 200_000)) ?? []].flat());
+    await zip.close();
+    expect(problems).toEqual([]);
+    const ranges = s3().gets().map((get) => /bytes=(\d+)-(\d+)/.exec(get.range ?? '')!.slice(1).map(Number) as [number, number]);
+    for (const [from, to] of ranges) expect(to - from + 1).toBeLessThanOrEqual(IMPORT_READS.blockBytes);
+    // About once each: the blocks of the stretch read, read-ahead included, not refetched.
+    expect(ranges.length).toBeLessThanOrEqual(Math.ceil(at / IMPORT_READS.blockBytes) + IMPORT_READS.readAheadBlocks + 2);
   });
 
   it('gives the object bytes to overlapping reads that jump back and forth, across block edges', async () => {

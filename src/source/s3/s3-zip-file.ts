@@ -2,28 +2,48 @@
  * An S3 object read as a ZipFile (see zip-file.ts) with ranged GETs. The end of the object (the
  * end-of-central-directory records and, for up to MAX_PINNED_DIRECTORY_BYTES, the whole central
  * directory) is fetched once and kept per object, so the scan's two walks and the import's lookups cost
- * one or two requests. Entry data is read in blocks of S3_BLOCK_BYTES with read-ahead while the reads
- * move forward, so the number of GETs follows the bytes read, not the entries (a 50,000-entry zip costs
- * one GET per block, not per entry). Memory: at most CACHED_BLOCKS blocks per open zip (and blocks still
- * being read after they left the cache), plus the kept end.
+ * one or two requests. Entry data is read in blocks (S3ReadProfile: the scan's large, the import's
+ * small) with read-ahead while the reads move forward, so the number of GETs follows the bytes read, not
+ * the entries (a 50,000-entry zip costs one GET per block, not per entry). Memory: at most the profile's
+ * cachedBlocks per open zip (and blocks still being read after they left the cache), plus the kept end.
  */
 import { Readable } from 'node:stream';
-import type { ZipFile } from '../zip-file.js';
+import type { ZipFile, ZipUse } from '../zip-file.js';
 import type { S3Object } from './s3-object.js';
 import { S3AccessError, headS3Object, readS3Range } from './s3-object.js';
 
-/** One GET's worth of entry data: per MB read this is 1/4 GET, and a few of them in flight hide the round trip. */
-export const S3_BLOCK_BYTES = 4 * 1024 * 1024;
 /**
- * Blocks requested ahead of the one being read while reads move forward. A block is asked for this many
- * blocks before it is needed: at a scan's 90 MB/s, 4 blocks (16 MiB) are some 180 ms, more than a GET
- * of 4 MiB takes with a 30 ms round trip (bench:s3 --latency-ms 30: with 2 the scan waited on most blocks).
+ * How an open zip fetches entry data: in blocks of `blockBytes`, `readAheadBlocks` of them asked for
+ * before they are needed while reads move forward, at most `cachedBlocks` kept (read-ahead included) and
+ * `spareBuffers` more for blocks to come (blocks still read while evicted give theirs later). Memory per
+ * open zip: about (cachedBlocks + spareBuffers) x blockBytes. A GET costs about 1.7 ms of CPU here and
+ * each MiB received 5 more (/work/perf/scr/getcost.mts against s3rver: 4.7 ms a GET of 512 KiB, 7.6 of
+ * 1 MiB, 21 of 4 MiB), so blocks much under 1 MiB cost CPU for little memory.
  */
-export const S3_READ_AHEAD_BLOCKS = 4;
-/** Blocks kept per open zip (read-ahead included): entries read concurrently may lag a block or two. */
-const CACHED_BLOCKS = 8;
-/** Buffers kept for blocks to come, beyond the cached blocks' own (blocks still read while evicted give theirs later). */
-const SPARE_BUFFERS = 2;
+export interface S3ReadProfile {
+  readonly blockBytes: number;
+  readonly readAheadBlocks: number;
+  readonly cachedBlocks: number;
+  readonly spareBuffers: number;
+}
+
+/**
+ * The scan, one zip at a time as fast as the cores inflate it. A block of 4 MiB is 1/4 GET per MB read.
+ * Read-ahead: a block is asked for 4 blocks (16 MiB) before it is needed, some 180 ms at a scan's 90 MB/s,
+ * more than a GET of 4 MiB takes with a 30 ms round trip (bench:s3 --latency-ms 30: with 2 the scan waited
+ * on most blocks). Eight kept: entries read concurrently may lag a block or two.
+ */
+export const SCAN_READS: S3ReadProfile = { blockBytes: 4 * 1024 * 1024, readAheadBlocks: 4, cachedBlocks: 8, spareBuffers: 2 };
+
+/**
+ * The import: every mailbox being imported keeps its zips open and reads a few messages at a time at
+ * Graph's pace (at most about 0.5 MB/s a mailbox), so a block of 1 MiB lasts a second or more and one
+ * ahead hides the round trip. With the scan's profile each mailbox held up to 40 MB of blocks: bench:estate
+ * --s3 at 32 mailboxes peaked at 819 MB against 373 MB reading the same zips from disk, and the
+ * Kubernetes Job's 1 GiB limit at --parallel 32 would have been passed with larger zips.
+ */
+export const IMPORT_READS: S3ReadProfile = { blockBytes: 1024 * 1024, readAheadBlocks: 1, cachedBlocks: 3, spareBuffers: 1 };
+
 /**
  * The first request: the last MiB holds the end-of-central-directory records (at most 64 KiB of comment
  * plus the zip64 records) and, for a zip of up to some 10,000 entries, the central directory too.
@@ -108,6 +128,7 @@ export class S3ZipFile implements ZipFile {
   constructor(
     readonly object: S3Object,
     private end: Suffix,
+    private readonly profile: S3ReadProfile = SCAN_READS,
   ) {}
 
   get fileSize(): number {
@@ -125,7 +146,7 @@ export class S3ZipFile implements ZipFile {
 
   readAheadFrom(position: number): void {
     if (this.closed || this.givenUp !== undefined || position >= this.end.start) return;
-    const index = Math.floor(position / S3_BLOCK_BYTES);
+    const index = Math.floor(position / this.profile.blockBytes);
     this.want(index);
     this.wantAhead(index);
     // The first read there is a read moving forward: it asks for the blocks after these.
@@ -141,8 +162,8 @@ export class S3ZipFile implements ZipFile {
         at += this.end.bytes.copy(buffer, at - position, at - this.end.start, end - this.end.start);
         continue;
       }
-      const index = Math.floor(at / S3_BLOCK_BYTES);
-      const blockStart = index * S3_BLOCK_BYTES;
+      const index = Math.floor(at / this.profile.blockBytes);
+      const blockStart = index * this.profile.blockBytes;
       const block = this.hold(index);
       try {
         const bytes = await block.bytes;
@@ -180,7 +201,7 @@ export class S3ZipFile implements ZipFile {
     return Promise.resolve();
   }
 
-  /** The block holding `index * S3_BLOCK_BYTES`, held for one read (see Block), with read-ahead when moving forward. */
+  /** The block holding `index * blockBytes`, held for one read (see Block), with read-ahead when moving forward. */
   private hold(index: number): Block {
     if (this.givenUp) throw this.givenUp;
     const forward = index === this.lastBlock || index === this.lastBlock + 1;
@@ -192,14 +213,14 @@ export class S3ZipFile implements ZipFile {
     return block;
   }
 
-  /** The S3_READ_AHEAD_BLOCKS blocks after `index`. */
+  /** The profile's read-ahead blocks after `index`. */
   private wantAhead(index: number): void {
-    for (let ahead = 1; ahead <= S3_READ_AHEAD_BLOCKS; ahead++) this.want(index + ahead);
+    for (let ahead = 1; ahead <= this.profile.readAheadBlocks; ahead++) this.want(index + ahead);
   }
 
   /** The block, from the cache (marked recently used) or requested now; nothing for a block in the kept end. */
   private want(index: number): Block | undefined {
-    const start = index * S3_BLOCK_BYTES;
+    const start = index * this.profile.blockBytes;
     const cached = this.blocks.get(index);
     if (cached !== undefined) {
       this.blocks.delete(index);
@@ -208,10 +229,10 @@ export class S3ZipFile implements ZipFile {
     }
     if (start >= this.end.start) return undefined;
     // Room first: the block that goes may give its buffer to this one.
-    while (this.blocks.size >= CACHED_BLOCKS) this.evictOldest();
-    const end = Math.min(start + S3_BLOCK_BYTES, this.end.start);
+    while (this.blocks.size >= this.profile.cachedBlocks) this.evictOldest();
+    const end = Math.min(start + this.profile.blockBytes, this.end.start);
     const block: Block = {
-      buffer: this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(S3_BLOCK_BYTES),
+      buffer: this.spareBuffers.pop() ?? Buffer.allocUnsafeSlow(this.profile.blockBytes),
       bytes: Promise.resolve(Buffer.alloc(0)),
       readers: 0,
       settled: false,
@@ -256,12 +277,15 @@ export class S3ZipFile implements ZipFile {
   private reuseIfDone(block: Block): void {
     if (block.reused || this.closed || !block.settled || block.readers > 0 || (block.cached && !block.failed)) return;
     block.reused = true;
-    if (this.spareBuffers.length < SPARE_BUFFERS) this.spareBuffers.push(block.buffer);
+    if (this.spareBuffers.length < this.profile.spareBuffers) this.spareBuffers.push(block.buffer);
   }
 }
 
-/** Opens `uri` for reads: HEAD (once per process) and the object's end (once per object and ETag). */
-export async function openS3ZipFile(uri: string): Promise<S3ZipFile> {
+/** Opens `uri` for reads: HEAD (once per process) and, for a scan, the object's end (once per object and ETag). */
+export async function openS3ZipFile(uri: string, use: ZipUse = 'scan'): Promise<S3ZipFile> {
   const object = await headS3Object(uri);
-  return new S3ZipFile(object, await endOf(object));
+  // The import reads entries at their recorded offsets and needs no end: holding the kept one (with the
+  // central directory the scan pinned in it, some 20 MB for 200,000 entries) once per mailbox added up.
+  if (use === 'import') return new S3ZipFile(object, { start: object.size, bytes: Buffer.alloc(0) }, IMPORT_READS);
+  return new S3ZipFile(object, await endOf(object), SCAN_READS);
 }
