@@ -3,10 +3,12 @@
  * (dist/cli.js, a child process) into the Graph emulator, which runs in a process of its own
  * (bench/estate/emulator-host.ts) with Outlook's limits time-scaled and 150–400 ms latency.
  *
- *   npm run bench:estate [-- --mailboxes 1,8,32,128] [--messages 480] [--mix realistic|small|large] [--corpus] [--cpu-prof DIR] [--perf FILE] [--show-stderr] [--json FILE] [--keep]
+ *   npm run bench:estate [-- --mailboxes 1,8,32,128] [--messages 480] [--mix realistic|small|large] [--corpus] [--s3] [--cpu-prof DIR] [--perf FILE] [--show-stderr] [--json FILE] [--keep]
  *
  * --mix: the generated messages' sizes (bench/import/generate.ts); small (5-20 KB of text) shows the costs
  * per request rather than per byte.
+ * --s3: the zips are read from a local S3 server (s3rver, started here) as s3:// URIs, as an estate on AWS
+ * Batch reads them: the importer's memory then includes its S3 readers' blocks.
  * --corpus: each mailbox's zip holds `--messages` real messages of the shared corpus (a different slice per
  * mailbox) instead of generated ones, so the per-message costs are those of real-world mail.
  *
@@ -23,7 +25,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from '../test/emulator/options.js';
 import { writeExportZip, type GeneratedZip, type SizeMix } from './import/generate.js';
@@ -32,6 +34,7 @@ import { loadCorpus, type CorpusMessage } from '../test/corpus/corpus.js';
 import { ceilingFor, type Scenario } from './import/run.js';
 import type { HostRequest, HostResults } from './estate/emulator-host.js';
 import { measuredPid, threadCpuSeconds } from './proc-threads.js';
+import { S3_TEST_CREDENTIALS, S3TestServer } from '../test/s3/s3-server.js';
 import { DEFAULT_ASSUMPTIONS } from '../src/plan/assumptions.js';
 import { mailboxTime } from '../src/plan/mailbox-time.js';
 
@@ -56,6 +59,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     keep: { type: 'boolean', default: false },
     corpus: { type: 'boolean', default: false },
+    s3: { type: 'boolean', default: false },
     mix: { type: 'string', default: 'realistic' },
     perf: { type: 'string' },
     'show-stderr': { type: 'boolean', default: false },
@@ -117,6 +121,21 @@ interface EstateRun {
 }
 
 const zipCache = new Map<number, GeneratedZip>();
+let s3: S3TestServer | undefined;
+const uploaded = new Set<string>();
+
+/** The zips as s3://estate/<name> in the local S3 server, uploaded once each. */
+async function inS3(zips: readonly GeneratedZip[]): Promise<string[]> {
+  if (s3 === undefined) {
+    s3 = await S3TestServer.start();
+    await s3.createBucket('estate');
+  }
+  for (const zip of zips) {
+    if (!uploaded.has(zip.path)) await s3.put('estate', basename(zip.path), readFileSync(zip.path));
+    uploaded.add(zip.path);
+  }
+  return zips.map((zip) => `s3://estate/${basename(zip.path)}`);
+}
 let corpus: CorpusMessage[] | undefined;
 
 /** Mailbox i's zip from the shared corpus: its own slice, spread over a typical mailbox's folders. */
@@ -142,8 +161,9 @@ async function runEstate(m: number): Promise<EstateRun> {
     }
     zips.push(zip);
   }
+  const sources = values.s3 ? await inS3(zips) : zips.map((z) => z.path);
   const map = join(dir, 'map.csv');
-  writeFileSync(map, `zip,mailbox\n${zips.map((z, i) => `${z.path},${mailboxes[i]}`).join('\n')}\n`);
+  writeFileSync(map, `zip,mailbox\n${sources.map((source, i) => `${source},${mailboxes[i]}`).join('\n')}\n`);
   const host = await startHost(mailboxes, 77 + m, values['cpu-prof'] === undefined ? undefined : join(values['cpu-prof'], `emulator-m${m}`));
   const problems: string[] = [];
   try {
@@ -157,7 +177,8 @@ async function runEstate(m: number): Promise<EstateRun> {
       '--state', join(dir, 'state'), '--parallel', String(m), '--json', ...(values['show-stderr'] ? [] : ['--no-progress']),
     ];
     // Only this run's zips: the glob would take every generated one, so list them instead.
-    args.splice(args.indexOf(join(work, 'user*.zip')), 1, ...zips.map((z) => z.path));
+    args.splice(args.indexOf(join(work, 'user*.zip')), 1, ...sources);
+    if (s3 !== undefined) args.push('--s3-endpoint', s3.directEndpoint, '--s3-region', 'us-east-1');
     const timeFile = join(dir, 'time.txt');
     const load0 = loadavg()[0] ?? Number.NaN;
     const started = performance.now();
@@ -166,7 +187,7 @@ async function runEstate(m: number): Promise<EstateRun> {
     const perf = values.perf ? ['perf', 'record', '-F', '999', '-g', '-o', `${values.perf}.m${m}`, '--', process.execPath, '--perf-basic-prof'] : [process.execPath];
     const child = spawn('/usr/bin/time', ['-f', '%U %S %M', '-o', timeFile, ...perf, ...args], {
       cwd: ROOT,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: host.info.caFile, EML_IMPORT_CLIENT_SECRET: host.info.clientSecret, EML_IMPORT_TIME_SCALE: String(SCENARIO.timeScale), EML_IMPORT_PROGRESS_INTERVAL_MS: '3000' },
+      env: { ...process.env, ...(s3 === undefined ? {} : S3_TEST_CREDENTIALS), NODE_EXTRA_CA_CERTS: host.info.caFile, EML_IMPORT_CLIENT_SECRET: host.info.clientSecret, EML_IMPORT_TIME_SCALE: String(SCENARIO.timeScale), EML_IMPORT_PROGRESS_INTERVAL_MS: '3000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // CPU by thread: the main thread apart from libuv's pool, V8's GC and compiler threads and read
@@ -245,7 +266,7 @@ async function runEstate(m: number): Promise<EstateRun> {
 const runs: EstateRun[] = [];
 const f = (n: number, d = 1): string => (Number.isFinite(n) ? n.toFixed(d) : '-');
 try {
-  console.log(`bench:estate: ${SCENARIO.what}, ${values.corpus ? 'corpus messages' : `${mix} sizes`}; ${messagesPerMailbox} messages per mailbox; ${cpus().length} cores, load ${f(loadavg()[0] ?? NaN)}`);
+  console.log(`bench:estate: ${SCENARIO.what}, ${values.corpus ? 'corpus messages' : `${mix} sizes`}${values.s3 ? ', zips read from S3 (s3rver)' : ''}; ${messagesPerMailbox} messages per mailbox; ${cpus().length} cores, load ${f(loadavg()[0] ?? NaN)}`);
   console.log(`${'M'.padStart(4)} ${'msgs'.padStart(6)} ${'msg/s'.padStart(7)} ${'ratio'.padStart(6)} ${'slots'.padStart(5)} ${'CPU s'.padStart(6)} ${'s/1000'.padStart(7)} ${'s/GB'.padStart(6)} ${'RSS MB'.padStart(7)} ${'429 %'.padStart(6)} ${'emu CPU'.padStart(8)} ${'/emu'.padStart(5)} ${'upload'.padStart(7)} ${'wall'.padStart(6)} ${'CPU%'.padStart(5)}  load`);
   for (const m of counts) {
     const run = await runEstate(m);
@@ -283,6 +304,7 @@ try {
   );
   if (values.json) writeFileSync(values.json, JSON.stringify(runs, null, 2));
 } finally {
+  await s3?.stop();
   if (!values.keep) rmSync(work, { recursive: true, force: true });
   else console.log(`work folder kept: ${work}`);
 }
