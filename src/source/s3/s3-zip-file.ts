@@ -1,7 +1,7 @@
 /**
  * An S3 object read as a ZipFile (see zip-file.ts) with ranged GETs. The end of the object (the
  * end-of-central-directory records and, for up to MAX_PINNED_DIRECTORY_BYTES, the whole central
- * directory) is fetched once and kept per object, so the scan's two walks and the import's lookups cost
+ * directory) is fetched once and kept per object, so the scan's identity check and its two walks cost
  * one or two requests. Entry data is read in blocks (S3ReadProfile: the scan's large, the import's
  * small) with read-ahead while the reads move forward, so the number of GETs follows the bytes read, not
  * the entries (a 50,000-entry zip costs one GET per block, not per entry). Memory: at most the profile's
@@ -16,9 +16,9 @@ import { S3AccessError, headS3Object, readS3Range } from './s3-object.js';
  * How an open zip fetches entry data: in blocks of `blockBytes`, `readAheadBlocks` of them asked for
  * before they are needed while reads move forward, at most `cachedBlocks` kept (read-ahead included) and
  * `spareBuffers` more for blocks to come (blocks still read while evicted give theirs later). Memory per
- * open zip: about (cachedBlocks + spareBuffers) x blockBytes. A GET costs about 1.7 ms of CPU here and
- * each MiB received 5 more (/work/perf/scr/getcost.mts against s3rver: 4.7 ms a GET of 512 KiB, 7.6 of
- * 1 MiB, 21 of 4 MiB), so blocks much under 1 MiB cost CPU for little memory.
+ * open zip: about (cachedBlocks + spareBuffers) x blockBytes. A GET costs about 1.7 ms of CPU and each
+ * MiB received 5 more (against s3rver: 4.7 ms a GET of 512 KiB, 7.6 of 1 MiB, 21 of 4 MiB; see
+ * bench/issue-15-s3-results.md, eighth round), so blocks much under 1 MiB cost CPU for little memory.
  */
 export interface S3ReadProfile {
   readonly blockBytes: number;
@@ -289,7 +289,7 @@ export class S3ZipFile implements ZipFile {
 export async function openS3ZipFile(uri: string, use: ZipUse = 'scan'): Promise<S3ZipFile> {
   const object = await headS3Object(uri);
   // The import reads entries at their recorded offsets and needs no end: holding the kept one (with the
-  // central directory the scan pinned in it, some 20 MB for 200,000 entries) once per mailbox added up.
+  // central directory the scan pinned in it, some 23 MB for 200,000 entries) once per mailbox added up.
   if (use === 'import') return new S3ZipFile(object, { start: object.size, bytes: Buffer.alloc(0) }, IMPORT_READS);
   return new S3ZipFile(object, await endOf(object), SCAN_READS);
 }
