@@ -8,11 +8,12 @@ import type { ObjectProbe } from '../export/s3-probe.js';
 import { scanZips } from '../run/scan/scan.js';
 import { canonicalZipLocation, isS3Uri, parseS3Uri } from '../source/index.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
-import { allowListeners, checkTenant, importOneMailbox } from '../run/import/import-mailboxes.js';
+import { checkTenant, importOneMailbox } from '../run/import/import-mailboxes.js';
+import { allowListeners } from '../run/io.js';
 import { importOptionsFrom } from '../run/import/import-options.js';
 import { importAsExportsLand, type NotLanded } from '../run/import/import-as-exports-land.js';
 import { notLanded } from '../export/not-landed.js';
-import { readMapFile } from '../run/mailbox-map.js';
+import { mailboxesFor, readMapFile } from '../run/mailbox-map.js';
 import { mailboxesOf } from '../run/mailboxes-of.js';
 import { CHECKING_TENANT, startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
@@ -45,11 +46,8 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
   const rows = readMapFile(run.map);
   const globs = rows.filter((row) => /[*?]/.test(row.zip)).map((row) => row.zip);
   if (globs.length > 0) throw new UsageError(`--wait-for-exports wants one zip per map row, not globs: ${globs.join(', ')}`);
-  // One zip to two mailboxes is a mistake in the map, as it is for the plain import (mailboxFor).
-  const mailboxesByZip = new Map<string, Set<string>>();
-  for (const row of rows) mailboxesByZip.set(canonicalZipLocation(row.zip), (mailboxesByZip.get(canonicalZipLocation(row.zip)) ?? new Set<string>()).add(row.mailbox));
-  const twice = [...mailboxesByZip].filter(([, mailboxes]) => mailboxes.size > 1);
-  if (twice.length > 0) throw new UsageError(twice.map(([zip, mailboxes]) => `${zip}: the --map rows name different mailboxes (${[...mailboxes].join(', ')}); a zip goes to one mailbox`).join('\n'));
+  // One zip to two mailboxes is a mistake in the map, refused as the plain import refuses it.
+  mailboxesFor([...new Set(rows.map((row) => row.zip))], rows);
 
   // Once, before any zip is opened or probed: configuring again would drop the clients of reads in flight.
   let probe: ObjectProbe = { exists: () => Promise.resolve(false) };
@@ -78,11 +76,12 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
         // The tenant before the wait: a wrong secret or a missing permission said at once, not when the first
         // export lands (an hour or more into a large estate's exports).
         if (connection) stats.phase = CHECKING_TENANT;
-        const checks = connection ? await checkTenant(connection, mailboxesOf(rows), progress.log) : undefined;
+        const mailboxes = mailboxesOf(rows);
+        const checks = connection ? await checkTenant(connection, mailboxes, progress.log) : undefined;
         fatal = checks?.stop ?? null;
-        if (checks) stats.mailboxesTotal = mailboxesOf(rows).filter((m) => !checks.missing.has(m)).length;
+        if (checks) stats.mailboxesTotal = mailboxes.filter((m) => !checks.missing.has(m)).length;
         const importing = { ...importOptionsFrom(destination, run), signal: io.signal };
-        allowListeners(importing);
+        allowListeners(io.signal, run.parallel);
         const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
         let waitingFor = -1;
         const result = fatal !== null ? { failed: [], landed: [] } : await importAsExportsLand(

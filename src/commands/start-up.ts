@@ -5,7 +5,7 @@
 import type { Ledger } from '../ledger/ledger.js';
 import type { ZipToScan } from '../run/scan/scan.js';
 import { mappingFingerprint, type PolicySettings } from '../policy/policy-settings.js';
-import { readMapFile, mailboxFor } from '../run/mailbox-map.js';
+import { readMapFile, mailboxesFor } from '../run/mailbox-map.js';
 import { UsageError, type CliIo } from './io.js';
 import { checkCredential, checkMapRows, checkOptionFile, checkReportDir, checkSources } from './check-inputs.js';
 import type { RunSettings } from '../run/run-settings.js';
@@ -33,19 +33,8 @@ export async function assignMailboxes(zipArgs: readonly string[], options: Pick<
   const rules = options.map ? readMapFile(options.map) : [];
   if (options.map) await checkMapRows(options.map, rules);
   if (!options.map) return paths.map((path) => ({ path, mailbox: options.mailbox ?? null }));
-  // Every zip the map sends two ways is named, not only the first.
-  const ambiguous: string[] = [];
-  const zips = paths.map((path) => {
-    try {
-      return { path, mailbox: mailboxFor(path, rules) };
-    } catch (error) {
-      if (!(error instanceof UsageError)) throw error;
-      ambiguous.push(error.message);
-      return { path, mailbox: null };
-    }
-  });
-  if (ambiguous.length > 0) throw new UsageError(ambiguous.join('\n'));
-  return zips;
+  const mailboxes = mailboxesFor(paths, rules);
+  return paths.map((path, i) => ({ path, mailbox: mailboxes[i] ?? null }));
 }
 
 /**

@@ -60,3 +60,19 @@ export function mailboxFor(zipPath: string, rules: readonly MapRule[]): string |
   }
   return matching[0]?.rule.mailbox ?? null;
 }
+
+/** The mailbox of each path (mailboxFor); every path that rows of two mailboxes match is named, not only the first. */
+export function mailboxesFor(paths: readonly string[], rules: readonly MapRule[]): (string | null)[] {
+  const ambiguous: string[] = [];
+  const mailboxes = paths.map((path) => {
+    try {
+      return mailboxFor(path, rules);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      ambiguous.push(error.message);
+      return null;
+    }
+  });
+  if (ambiguous.length > 0) throw new UsageError(ambiguous.join('\n'));
+  return mailboxes;
+}

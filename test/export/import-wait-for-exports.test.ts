@@ -230,7 +230,7 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     writeFileSync(twiceMap, 'zip,mailbox\ns3://exports/job.zip,a@contoso.com\ns3://exports/job.zip,b@contoso.com\ns3://exports/other.zip,a@contoso.com\n');
     const twice = await runCli(['--map', twiceMap, '--wait-for-exports', '--dry-run', '--state', join(dir, 'twice-state')]);
     expect(twice.status, twice.stderr).toBe(2);
-    expect(twice.stderr).toContain('s3://exports/job.zip: the --map rows name different mailboxes (a@contoso.com, b@contoso.com)');
+    expect(twice.stderr).toContain('s3://exports/job.zip: the --map rows that match it name different mailboxes: row 2 (s3://exports/job.zip to a@contoso.com), row 3 (s3://exports/job.zip to b@contoso.com)');
     expect(twice.stderr).not.toContain('other.zip');
     expect(existsSync(join(dir, 'twice-state'))).toBe(false);
     const noZips = await runCli(['--dry-run']);

@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import { importMailbox } from './import-mailbox.js';
 import type { Connection } from '../connect.js';
 import type { Ledger, ZipRecord } from '../../ledger/ledger.js';
@@ -69,14 +68,6 @@ export async function importOneMailbox(
 export function joinStops(stops: readonly (string | null | void)[]): string | null {
   const stopped = stops.filter((s): s is string => typeof s === 'string');
   return stopped.length > 0 ? stopped.join('\n') : null;
-}
-
-/**
- * Each mailbox being imported listens to the stop signal (its upload queue): past Node's default of ten
- * that is no leak, only --parallel at work.
- */
-export function allowListeners(options: Pick<ImportMailboxesOptions, 'parallel' | 'signal'>): void {
-  if (options.signal) setMaxListeners(Math.max(10, options.parallel + 10), options.signal);
 }
 
 /** Marks a mailbox the tenant lacks: each of its messages failed with the reason. True when it did. */

@@ -1,8 +1,8 @@
-import { setMaxListeners } from 'node:events';
 import PQueue from 'p-queue';
 import { scanZips, type ScanOptions, type ZipToScan } from './scan.js';
 import type { Ledger, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
+import { allowListeners } from '../io.js';
 
 export interface ScannedAndWorked<T> {
   /** The zips reached, in the order given. */
@@ -33,8 +33,7 @@ export async function eachMailboxAsScanned<T>(
 ): Promise<ScannedAndWorked<T>> {
   const stop = new AbortController();
   const signal = scan.signal ? AbortSignal.any([scan.signal, stop.signal]) : stop.signal;
-  // Each mailbox at work listens to it (its upload queue): past Node's default of ten that is no leak.
-  setMaxListeners(Math.max(10, at.parallel + 10), signal);
+  allowListeners(signal, at.parallel);
   let failure: { readonly error: unknown } | null = null;
   const fail = (error: unknown): void => {
     failure ??= { error };
