@@ -6,10 +6,12 @@
  *   npx tsx bench/dry-run.bench.ts [--case small,large] [--messages N] [--runs 1] [--zips N] [--zip PATH]
  *                                  [--sample 20000] [--no-stages] [--cli PATH]
  *
- * Cases (--case, comma-separated; default small,large):
+ * Cases (--case, comma-separated; default small,large,s3):
  * - small: 150,000 real-world sized messages (most 2-20 KB, a thin tail of attachments up to 4 MB; the
  *   distribution and why is at smallMessage in fixtures/generate-large.ts). Work per entry shows here.
  * - large: 50,000 messages of about 30 KB (2-200 KB). Work per byte shows here.
+ * - s3: the large case's export served by a local S3 server against the same on the local file
+ *   (bench/s3.bench.ts, which `npm run bench:s3` runs alone; --runs is passed on, 3 when not given).
  * - tiny: 1,000,000 messages of 400 bytes. Memory per entry shows here: the RSS of the dry run is sampled
  *   as its progress lines pass 100k, 500k and 1M entries (and at the end), so a cost that grows with the
  *   entry count stands out from the bounded in-flight memory.
@@ -50,17 +52,17 @@ const { values } = parseArgs({
     case: { type: 'string' },
     messages: { type: 'string' },
     zip: { type: 'string' },
-    runs: { type: 'string', default: '1' },
+    runs: { type: 'string' },
     zips: { type: 'string', default: '1' },
     sample: { type: 'string', default: '20000' },
     'no-stages': { type: 'boolean', default: false },
     cli: { type: 'string' },
   },
 });
-const runs = Math.max(1, Number(values.runs));
+const runs = Math.max(1, Number(values.runs ?? 1));
 const zipCount = Math.max(1, Number(values.zips));
-const caseNames = (values.case ?? (zipCount > 1 || values.zip !== undefined ? 'large' : 'small,large')).split(',').map((c) => c.trim());
-for (const name of caseNames) if (!(name in CASES)) throw new Error(`--case: unknown case ${name} (small, large, tiny)`);
+const caseNames = (values.case ?? (zipCount > 1 || values.zip !== undefined ? 'large' : 'small,large,s3')).split(',').map((c) => c.trim());
+for (const name of caseNames) if (!(name in CASES) && name !== 's3') throw new Error(`--case: unknown case ${name} (small, large, s3, tiny)`);
 
 function exportPath(shape: CaseName, messages: number): string {
   return join(ROOT, 'fixtures', 'large', shape === 'large' ? `export-${messages}.zip` : `export-${shape}-${messages}.zip`);
@@ -262,4 +264,17 @@ async function runCase(shape: CaseName): Promise<void> {
   }
 }
 
-for (const name of caseNames) await runCase(name as CaseName);
+/** The S3 case: bench/s3.bench.ts on the large case's export (generated first when missing). */
+function runS3Case(): void {
+  const messages = Number(values.messages ?? CASES.large);
+  const zipPath = values.zip ?? exportPath('large', messages);
+  ensureExport('large', messages, zipPath);
+  console.log(`\n## s3: ${zipPath} from a local S3 server against the local file`);
+  const s3 = spawnSync(process.execPath, ['--import', 'tsx', 'bench/s3.bench.ts', '--zip', zipPath, '--runs', String(values.runs ?? 3)], { cwd: ROOT, stdio: 'inherit' });
+  if (s3.status !== 0) console.log('  bench/s3.bench.ts failed');
+}
+
+for (const name of caseNames) {
+  if (name === 's3') runS3Case();
+  else await runCase(name as CaseName);
+}

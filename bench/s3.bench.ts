@@ -6,7 +6,10 @@
  * Targets: the verifying S3 dry run within 1.3x of local, bytes requested within 1.05x of the zip's size,
  * GETs at most one per MB read plus a handful.
  *
- *   npx tsx bench/s3.bench.ts [--zip PATH] [--latency-ms 30] [--cpu-prof DIR]
+ *   npx tsx bench/s3.bench.ts [--zip PATH] [--runs 3] [--latency-ms 30] [--cpu-prof DIR]
+ *
+ * --runs: local and S3 dry runs alternated this many times per mode; medians are shown, and the wall ratio
+ * is the median of each pair's ratio.
  *
  * --latency-ms adds that much to every request at the proxy (a real S3 round trip is tens of ms), to show
  * what the read-ahead hides; the S3 rows are then run once more with it. Build first (npm run build).
@@ -22,9 +25,10 @@ import { S3_TEST_CREDENTIALS, S3TestServer } from '../test/s3/s3-server.js';
 import { measuredPid, threadCpuSeconds } from './proc-threads.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { zip: { type: 'string' }, 'latency-ms': { type: 'string', default: '0' }, 'cpu-prof': { type: 'string' } } });
+const { values } = parseArgs({ options: { zip: { type: 'string' }, 'latency-ms': { type: 'string', default: '0' }, 'cpu-prof': { type: 'string' }, runs: { type: 'string', default: '3' } } });
 const zipPath = values.zip ?? join(ROOT, 'fixtures', 'large', 'export-50000.zip');
 const latencyMs = Number(values['latency-ms']);
+const runs = Math.max(1, Number(values.runs));
 
 interface Measurement {
   readonly seconds: number;
@@ -64,6 +68,41 @@ async function measure(args: readonly string[], env: Record<string, string>): Pr
   return { seconds, cpuSeconds: (user ?? NaN) + (system ?? NaN), peakRssMb: (peakKb ?? NaN) / 1024, exitCode, mainCpu, busiestOtherCpu };
 }
 
+interface Timed {
+  readonly m: Measurement;
+  readonly gets: number;
+  readonly served: number;
+  /** CPU seconds of the S3 server (in this process) while the run was timed. */
+  readonly serverSeconds: number;
+}
+
+/** One run against the S3 server with `latency` ms added at its proxy, counting its GETs and bytes served. */
+async function timedAgainst(server: S3TestServer, latency: number, run: () => Promise<Measurement>): Promise<Timed> {
+  server.resetCounts();
+  server.latencyMs = latency;
+  const before = process.cpuUsage();
+  const m = await run();
+  const used = process.cpuUsage(before);
+  return { m, gets: server.gets().length, served: server.bytesServed, serverSeconds: (used.user + used.system) / 1e6 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+/** Each field's median over the runs (so the row is not one run's, but every number in it is typical). */
+function medianOf(runs: readonly Measurement[]): Measurement {
+  const of = (pick: (m: Measurement) => number): number => median(runs.map(pick));
+  const failed = runs.find((m) => m.exitCode !== 0);
+  return { seconds: of((m) => m.seconds), cpuSeconds: of((m) => m.cpuSeconds), peakRssMb: of((m) => m.peakRssMb), mainCpu: of((m) => m.mainCpu), busiestOtherCpu: of((m) => m.busiestOtherCpu), exitCode: failed?.exitCode ?? 0 };
+}
+
+function row(label: string, m: Measurement, wallRatio: number, cpuRatio: number, s3Cells: readonly string[]): string {
+  return `| ${label} | ${m.seconds.toFixed(2)} | ${wallRatio.toFixed(2)} | ${m.cpuSeconds.toFixed(2)} | ${cpuRatio.toFixed(2)} | ${m.mainCpu.toFixed(2)} | ${m.busiestOtherCpu.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${s3Cells.join(' | ')} | ${m.exitCode} |`;
+}
+
 async function main(): Promise<void> {
   const cli = join(ROOT, 'dist', 'cli.js');
   if (!existsSync(cli)) throw new Error('build first: npm run build');
@@ -78,46 +117,43 @@ async function main(): Promise<void> {
     const uri = 's3://bench/export.zip';
     const env = { ...S3_TEST_CREDENTIALS };
     const s3Args = (endpoint: string): string[] => ['--s3-endpoint', endpoint, '--s3-region', 'us-east-1'];
-    const rows: { label: string; args: (endpoint: string) => string[]; s3: boolean; latency: number }[] = [];
-    for (const mode of [[], ['--headers-only']]) {
-      const shown = mode.length > 0 ? ' --headers-only' : '';
-      rows.push({ label: `local ZIP --dry-run${shown}`, args: () => [cli, zipPath, '--dry-run', '--json', '--no-progress', ...mode], s3: false, latency: 0 });
-      rows.push({ label: `s3://…/export.zip --dry-run${shown}`, args: (endpoint) => [cli, uri, '--dry-run', '--json', '--no-progress', ...s3Args(endpoint), ...mode], s3: true, latency: 0 });
-      if (latencyMs > 0) rows.push({ label: `s3://… --dry-run${shown}, +${latencyMs} ms per request`, args: (endpoint) => [cli, uri, '--dry-run', '--json', '--no-progress', ...s3Args(endpoint), ...mode], s3: true, latency: latencyMs });
-    }
     console.log(`
-S3 rows without added latency are timed against s3rver directly, and run once more through the counting
-proxy for the GETs and bytes: the proxy's second HTTP hop would otherwise take CPU from the same cores.
-"S3 server CPU s" is s3rver's (and the proxy's, with latency) during the timed run.`);
+Each mode runs the local and the S3 dry run alternately ${runs} times (the machine's speed drifts by a third
+within minutes here, so a ratio is only fair between neighbours); the table shows medians, and the wall
+ratio is the median of the pairs' ratios, which are listed after it. S3 runs are timed against s3rver
+directly, and run once more through the counting proxy for the GETs and bytes: the proxy's second HTTP hop
+would otherwise take CPU from the same cores. "S3 server CPU s" is s3rver's (and the proxy's, with
+latency) during the timed runs, a median.`);
     console.log('\n| command | wall s | wall ratio vs local | CPU s | CPU ratio vs local | main thread CPU s | busiest other thread CPU s | peak RSS MB | GETs | GETs per MB read | bytes requested / zip size | S3 server CPU s | exit |');
     console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-    let local = NaN;
-    let localCpu = NaN;
-    for (const row of rows) {
-      server.resetCounts();
-      server.latencyMs = row.latency;
-      // Latency is added by the proxy, so those rows go through it; the others are timed without it.
-      const timedEndpoint = row.latency > 0 ? server.endpoint : server.directEndpoint;
-      // The S3 server runs in this process: its CPU shares the cores with the dry run.
-      const serverCpu = process.cpuUsage();
-      const m = await measure(row.args(timedEndpoint), env);
-      const serverCpuUsed = process.cpuUsage(serverCpu);
-      const serverSeconds = (serverCpuUsed.user + serverCpuUsed.system) / 1e6;
-      if (!row.s3) {
-        local = m.seconds;
-        localCpu = m.cpuSeconds;
+    const pairs: string[] = [];
+    for (const mode of [[], ['--headers-only']]) {
+      const shown = mode.length > 0 ? ' --headers-only' : '';
+      const localArgs = [cli, zipPath, '--dry-run', '--json', '--no-progress', ...mode];
+      const s3RunArgs = (endpoint: string): string[] => [cli, uri, '--dry-run', '--json', '--no-progress', ...s3Args(endpoint), ...mode];
+      const locals: Measurement[] = [];
+      const remotes: Timed[] = [];
+      for (let run = 0; run < runs; run++) {
+        locals.push(await measure(localArgs, env));
+        remotes.push(await timedAgainst(server, 0, () => measure(s3RunArgs(server.directEndpoint), env)));
       }
-      if (row.s3 && timedEndpoint !== server.endpoint) {
-        server.resetCounts();
-        await measure(row.args(server.endpoint), env);
+      const counted = await timedAgainst(server, 0, () => measure(s3RunArgs(server.endpoint), env));
+      const ratios = locals.map((l, i) => remotes[i]!.m.seconds / l.seconds);
+      const cpuRatios = locals.map((l, i) => remotes[i]!.m.cpuSeconds / l.cpuSeconds);
+      pairs.push(`${shown === '' ? 'verifying' : shown.trim()}: ${ratios.map((r) => r.toFixed(2)).join(', ')} (wall), ${cpuRatios.map((r) => r.toFixed(2)).join(', ')} (CPU)`);
+      const local = medianOf(locals);
+      console.log(row(`local ZIP --dry-run${shown}`, local, 1, 1, ['', '', '', '']));
+      const remote = medianOf(remotes.map((r) => r.m));
+      const s3Cells = [String(counted.gets), (counted.gets / (counted.served / 1e6)).toFixed(3), (counted.served / zipBytes).toFixed(4), median(remotes.map((r) => r.serverSeconds)).toFixed(2)];
+      console.log(row(`s3://…/export.zip --dry-run${shown}`, remote, median(ratios), median(cpuRatios), s3Cells));
+      if (latencyMs > 0) {
+        // Latency is added by the proxy, so these runs go through it (once: they show what read-ahead hides).
+        const slow = await timedAgainst(server, latencyMs, () => measure(s3RunArgs(server.endpoint), env));
+        const cells = [String(slow.gets), (slow.gets / (slow.served / 1e6)).toFixed(3), (slow.served / zipBytes).toFixed(4), slow.serverSeconds.toFixed(2)];
+        console.log(row(`s3://… --dry-run${shown}, +${latencyMs} ms per request`, slow.m, slow.m.seconds / local.seconds, slow.m.cpuSeconds / local.cpuSeconds, cells));
       }
-      const gets = server.gets().length;
-      const served = server.bytesServed;
-      const s3Cells = row.s3 ? [String(gets), (gets / (served / 1e6)).toFixed(3), (served / zipBytes).toFixed(4), serverSeconds.toFixed(2)] : ['', '', '', ''];
-      console.log(
-        `| ${row.label} | ${m.seconds.toFixed(2)} | ${(m.seconds / local).toFixed(2)} | ${m.cpuSeconds.toFixed(2)} | ${(m.cpuSeconds / localCpu).toFixed(2)} | ${m.mainCpu.toFixed(2)} | ${m.busiestOtherCpu.toFixed(2)} | ${m.peakRssMb.toFixed(0)} | ${s3Cells.join(' | ')} | ${m.exitCode} |`,
-      );
     }
+    console.log(`\nS3 / local per pair, in run order:\n${pairs.map((p) => `  ${p}`).join('\n')}`);
   } finally {
     await server.stop();
   }
