@@ -727,14 +727,28 @@ export class Ledger {
    * that reason, in one transaction. Nothing was sent, so a later run (after the map is fixed) retries them.
    */
   markMailboxMissing(mailbox: string, reason: string): number {
+    return this.failUnsent('', { mailbox, reason, errorClass: MAILBOX_MISSING });
+  }
+
+  /**
+   * The target folder could not be found, made or listed (Graph unavailable past every retry): its wanted
+   * messages that were not sent fail with that reason, for the next run to retry. Rows left in flight
+   * stay so: whether their create landed is for a later listing to say.
+   */
+  markFolderUnavailable(mailbox: string, target: string, reason: string, errorClass: string): number {
+    return this.failUnsent('AND m.target = @target', { mailbox, target, reason, errorClass });
+  }
+
+  /** Fails, in one transaction, the mailbox's wanted rows (narrowed by `and`) that were never sent or failed before. */
+  private failUnsent(and: string, params: { mailbox: string; target?: string; reason: string; errorClass: string }): number {
     // In SQL, row by row as transition() writes them: the mailbox may hold 200,000 messages.
     const rows = `SELECT m.id FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
-                  WHERE z.mailbox = @mailbox AND m.verdict = 'importable'
+                  WHERE z.mailbox = @mailbox AND m.verdict = 'importable' ${and}
                     AND (m.state = 'pending' OR (m.state = 'failed' AND m.error_class IS NOT '${PARTIAL_UPLOAD}'))`;
-    const params = { mailbox, reason, at: now(), errorClass: MAILBOX_MISSING };
+    const values = { ...params, at: now() };
     return this.db.transaction(() => {
-      this.sql(`INSERT INTO events (message, at, state, detail) SELECT id, @at, 'failed', @reason FROM (${rows})`).run(params);
-      return this.sql(`UPDATE messages SET state = 'failed', updated_at = @at, last_error = @reason, error_class = @errorClass WHERE id IN (${rows})`).run(params).changes;
+      this.sql(`INSERT INTO events (message, at, state, detail) SELECT id, @at, 'failed', @reason FROM (${rows})`).run(values);
+      return this.sql(`UPDATE messages SET state = 'failed', updated_at = @at, last_error = @reason, error_class = @errorClass WHERE id IN (${rows})`).run(values).changes;
     })();
   }
 

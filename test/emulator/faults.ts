@@ -10,7 +10,9 @@ export type FaultKind =
   | '429-too-many-requests'
   | '429-no-retry-after'
   /** Scheduled only (never rolled): the app's permission withdrawn in the middle of a run. */
-  | '403-access-denied';
+  | '403-access-denied'
+  /** Scheduled only: the item is gone (a folder someone deleted during the run); no retry mends it. */
+  | '404-item-not-found';
 
 /** Faults that only make sense once something was created. */
 const AFTER_COMMIT_KINDS: ReadonlySet<FaultKind> = new Set(['504-after-commit', 'reset-after-commit']);

@@ -7,6 +7,7 @@ import { chooseUploadMethod } from '../../policy/upload-method.js';
 import { prepareForUpload } from '../../message/prepare-upload.js';
 import { compareFolder, normalizeMessageId } from '../reconcile/compare.js';
 import { ClassifiedError } from '../../accounting/errors.js';
+import { ERROR_PREFIX } from '../io.js';
 import { PartialUploadError, PendingCreateError } from '../../destination/graph/upload-errors.js';
 import { compareFolderSegments, decodeTarget, folderDisplayName } from '../../policy/target.js';
 import { listCandidates, listedKeys, openRowKeys } from './destination-inventory.js';
@@ -139,8 +140,19 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     let next = started(targets[0]);
     for (let i = 0; i < targets.length && next; i++) {
       const target = targets[i] as string;
-      const { folder, work, inventory, listed } = await next;
+      const prepared = await next.catch((error: unknown) => folderUnavailable(error));
       next = uploads.halted ? null : started(targets[i + 1]);
+      if (prepared instanceof ClassifiedError) {
+        // Graph would not find, make or list this folder past every retry (an outage of a minute, a
+        // refusal): its messages wait for the next run, and the other folders go on.
+        const failed = ledger.markFolderUnavailable(mailbox, target, `folder ${folderDisplayName(target)} could not be opened: ${prepared.message}`, prepared.errorClass);
+        counters.failed += failed;
+        counters.done += failed;
+        stats.recordError(`${mailbox}: ${folderDisplayName(target)}: ${prepared.message}`);
+        log(`${ERROR_PREFIX}${mailbox}: ${folderDisplayName(target)}: ${prepared.message}; its ${failed} message(s) not yet sent are left for the next run`);
+        continue;
+      }
+      const { folder, work, inventory, listed } = prepared;
       const listedAt = Date.now();
       const settledIds = ledger.settledDestIdsAmong(mailbox, target, inventory.map((m) => m.id));
       const unclaimed = inventory.filter((m) => !settledIds.has(m.id) && !m.isDraft);
@@ -196,6 +208,12 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     uploads.close();
     for (const reader of readers.values()) await reader.then((r) => r.close()).catch(() => undefined);
   }
+}
+
+/** A folder's failure that leaves only it behind (a ClassifiedError short of fatal); any other stops the mailbox. */
+function folderUnavailable(error: unknown): ClassifiedError {
+  if (error instanceof ClassifiedError && error.errorClass !== 'fatal') return error;
+  throw error;
 }
 
 /**

@@ -48,6 +48,8 @@ function faultReply(kind: FaultKind, retryAfterSeconds: number): GraphHttpError 
       return new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.');
     case '403-access-denied':
       return new GraphHttpError(403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.');
+    case '404-item-not-found':
+      return graphErrors.itemNotFound();
     default:
       return undefined;
   }
