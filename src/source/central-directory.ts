@@ -230,7 +230,14 @@ async function* walkRecords(zip: ZipFile, location: DirectoryLocation): AsyncGen
     at = 0;
     return held(bytes);
   };
-  for (let index = 0; index < location.entryCount; index++) {
+  /** Whether a central-directory record starts at `at`. */
+  const anotherRecordFollows = async (): Promise<boolean> =>
+    (held(4) || (await refill(4))) && chunk.readUInt32LE(at) === CENTRAL_HEADER_SIGNATURE;
+  for (let index = 0; ; index++) {
+    // The end record's 16-bit count wraps (or is capped at 0xffff) in zips of more than 65,535 entries
+    // written without zip64 records: read on while another record follows, as Info-ZIP does, instead of
+    // leaving the rest out without a word.
+    if (index >= location.entryCount && !(await anotherRecordFollows())) break;
     // Awaited only when the chunk runs out: an await per record, even of a plain value, cost a microtask
     // turn per entry, and a zip holds up to hundreds of thousands.
     if (!held(CENTRAL_HEADER_FIXED_BYTES) && !(await refill(CENTRAL_HEADER_FIXED_BYTES))) {
