@@ -68,5 +68,26 @@ export function fingerprint(subject: string, date: Date | null): string {
 export function subjectsAgree(stored: string, ours: string): boolean {
   if (normalizeSubject(stored) === normalizeSubject(ours)) return true;
   const skeleton = (subject: string): string => normalizeSubject(subject).replace(/[^\x21-\x7e]/g, '');
-  return skeleton(ours) !== '' && skeleton(stored) === skeleton(ours);
+  if (skeleton(ours) !== '' && skeleton(stored) === skeleton(ours)) return true;
+  return agreesPastUndecodedWords(stored, ours);
+}
+
+/** RFC 2047 encoded words, and runs of them (the whitespace between two is not text, RFC 2047 6.2). */
+const ENCODED_WORDS = /=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=(?:\s+=\?[^?\s]+\?[QqBb]\?[^?\s]*\?=)*/g;
+
+/**
+ * Our subject still holds encoded words (a charset we do not know: kept as written, as RFC 2047 6.2
+ * allows), which the server may have decoded its own way (6.2 allows that too): each such run stands
+ * for whatever the server made of it. Compared strictly, the copy a create left after a lost answer was
+ * not recognised and the message was sent again, up to five times (a probe against Graph behaviour). Some
+ * text of ours outside the words must agree: a subject that is nothing but such words would agree with
+ * any subject, and take a list's copy ("[list] ...", same Message-ID) for the direct one.
+ */
+function agreesPastUndecodedWords(stored: string, ours: string): boolean {
+  const normalized = normalizeSubject(ours);
+  if (!normalized.includes('=?')) return false;
+  const literal = normalized.split(ENCODED_WORDS);
+  if (literal.length === 1 || literal.join('').trim() === '') return false;
+  const pattern = new RegExp(`^${literal.map((text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*?')}$`, 's');
+  return pattern.test(normalizeSubject(stored));
 }

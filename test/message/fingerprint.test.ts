@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, fingerprintDate, normalizeSubject } from '../../src/message/fingerprint.js';
+import { fingerprint, fingerprintDate, normalizeSubject, subjectsAgree } from '../../src/message/fingerprint.js';
 
 describe('normalizeSubject', () => {
   it('composes to NFC, collapses whitespace and trims', () => {
@@ -37,5 +37,22 @@ describe('fingerprint', () => {
   it('distinguishes undated from dated and different subjects', () => {
     expect(fingerprint('x', null)).toBe(createHash('sha256').update('x\n').digest('hex'));
     expect(fingerprint('x', null)).not.toBe(fingerprint('y', null));
+  });
+});
+
+describe('subjectsAgree', () => {
+  it('takes an encoded word we could not decode for whatever the server made of it', () => {
+    // x-unknown-charset is kept as written here; a server may decode it (RFC 2047 6.2 allows both).
+    expect(subjectsAgree('Hello world and Test', '=?x-unknown-charset?Q?Hello?= world and Test')).toBe(true);
+    expect(subjectsAgree('Grüße aus Köln, Teil 2', '=?x-mac-german?Q?Gr=9F=A7e?= =?x-mac-german?Q?_aus_K=9Aln?=, Teil 2')).toBe(true);
+    expect(subjectsAgree('=?x-unknown-charset?Q?Hello?= world', '=?x-unknown-charset?Q?Hello?= world')).toBe(true);
+  });
+
+  it('still wants the rest of the subject to agree', () => {
+    expect(subjectsAgree('Hello world and Test', '=?x-unknown-charset?Q?Hello?= world and Tests')).toBe(false);
+    expect(subjectsAgree('[list] Hello world', 'Re: =?x-unknown-charset?Q?Hello?= world')).toBe(false);
+    // Nothing but encoded words would agree with any subject: a list's copy is not the direct one.
+    expect(subjectsAgree('[list] Hello', '=?x-unknown-charset?Q?Hello?=')).toBe(false);
+    expect(subjectsAgree('Hello world', 'Hello=?x?Q? world')).toBe(false);
   });
 });
