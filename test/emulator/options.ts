@@ -66,6 +66,14 @@ export interface TenantQuirks {
    * developer saw (Microsoft Q&A 1660054).
    */
   throttleAtConcurrencyLimit?: boolean;
+  /**
+   * How `@odata.nextLink` is written: on the last page as null instead of left out (a JSON serialiser's
+   * default), and as a relative URL (OData 4.01 JSON format 4.3 allows one) instead of an absolute one.
+   */
+  nullNextLink?: boolean;
+  relativeNextLinks?: boolean;
+  /** Pages of folder and message listings hold at most this many items, whatever `$top` asked (Graph may send fewer). */
+  pageSize?: number;
 }
 
 export interface EmulatorOptions {

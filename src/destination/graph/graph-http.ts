@@ -50,6 +50,8 @@ export interface GraphRequest {
 
 export interface GraphResponse<T> {
   readonly status: number;
+  /** The absolute URL that answered: a relative link in the body (a nextLink) is resolved against it. */
+  readonly url?: string;
   readonly headers: AnswerHeaders;
   /** Parsed JSON, text for text bodies, undefined for an empty body. */
   readonly body: T;
@@ -177,7 +179,7 @@ export class GraphHttp {
       switch (verdict.kind) {
         case 'ok':
           if (outcome.kind !== 'response') throw new Error('unreachable: ok without a response');
-          return { status: outcome.status, headers: outcome.headers, body: outcome.body as T };
+          return { status: outcome.status, url, headers: outcome.headers, body: outcome.body as T };
         case 'refresh-token':
           tokenRefreshed = true;
           forceRefresh = true;

@@ -3,7 +3,7 @@ import type { StoredFolder } from '../store.js';
 import { contextUrl, folderParam, jsonBody, type GraphContext } from './context.js';
 import { graphErrors } from './errors.js';
 import { FOLDER_PROPERTIES, folderView } from './folder-view.js';
-import { pageOf, readCount, readPaging, readSelect } from './paging.js';
+import { nextLinkAnnotation, pageOf, readCount, readPaging, readSelect } from './paging.js';
 
 function includeHidden(context: GraphContext): boolean {
   const value = context.url.searchParams.get('includeHiddenFolders');
@@ -19,7 +19,7 @@ function listChildren(context: GraphContext, parent: StoredFolder, suffix: strin
   }
   const select = readSelect(query, FOLDER_PROPERTIES, 'microsoft.graph.mailFolder');
   const withCount = readCount(query);
-  const paging = readPaging(query, 10);
+  const paging = readPaging(query, 10, context.state.options.quirks);
   const hidden = includeHidden(context);
   const children = context.mailbox.children(parent.id).filter((folder) => hidden || !folder.isHidden);
   const page = pageOf(children, paging, context.url, context.state.url);
@@ -27,7 +27,7 @@ function listChildren(context: GraphContext, parent: StoredFolder, suffix: strin
     '@odata.context': contextUrl(context, suffix),
     ...(withCount ? { '@odata.count': children.length } : {}),
     value: page.value.map((folder) => folderView(folder, context.mailbox, context.version, select)),
-    ...(page.nextLink ? { '@odata.nextLink': page.nextLink } : {}),
+    ...nextLinkAnnotation(page.nextLink, context.state.url, context.state.options.quirks),
   });
 }
 

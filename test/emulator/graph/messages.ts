@@ -9,7 +9,7 @@ import { fieldsFromJson, readExtendedProperties } from './json-message.js';
 import { MESSAGE_PROPERTIES, messageView } from './message-view.js';
 import { decodeBase64Mime, isTextPlain } from './mime-body.js';
 import { addMessage, fieldsFromMime, newChangeKey } from './new-message.js';
-import { pageOf, readCount, readPaging, readSelect } from './paging.js';
+import { nextLinkAnnotation, pageOf, readCount, readPaging, readSelect } from './paging.js';
 import { applyCreateQuirks, requireSensitiveChangeAllowed } from './tenant-rules.js';
 
 const ORDERABLE: Record<string, (message: StoredMessage) => string> = {
@@ -50,14 +50,14 @@ export function listMessages(context: GraphContext): Reply {
   const select = readSelect(query, MESSAGE_PROPERTIES, 'microsoft.graph.message');
   const expandPropertyId = parseExtendedPropertyExpand(query.get('$expand'));
   const withCount = readCount(query);
-  const paging = readPaging(query, 10);
+  const paging = readPaging(query, 10, context.state.options.quirks);
   const messages = selectMessages(context);
   const page = pageOf(messages, paging, context.url, context.state.url);
   return jsonReply(200, {
     '@odata.context': contextUrl(context, 'messages'),
     ...(withCount ? { '@odata.count': messages.length } : {}),
     value: page.value.map((message) => messageView(message, { ...(select ? { select } : {}), ...(expandPropertyId !== undefined ? { expandPropertyId } : {}) })),
-    ...(page.nextLink ? { '@odata.nextLink': page.nextLink } : {}),
+    ...nextLinkAnnotation(page.nextLink, context.state.url, context.state.options.quirks),
   });
 }
 

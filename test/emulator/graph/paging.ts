@@ -1,12 +1,13 @@
 import { graphErrors } from './errors.js';
+import type { TenantQuirks } from '../options.js';
 
 export interface PageRequest {
   top: number;
   skip: number;
 }
 
-/** $top must be 1..1000 (Graph's documented range); $skip a non-negative integer. */
-export function readPaging(query: URLSearchParams, defaultTop: number): PageRequest {
+/** $top must be 1..1000 (Graph's documented range); $skip a non-negative integer. A tenant's `pageSize` quirk caps the page. */
+export function readPaging(query: URLSearchParams, defaultTop: number, quirks: TenantQuirks = {}): PageRequest {
   const topText = query.get('$top');
   const skipText = query.get('$skip');
   const top = topText === null ? defaultTop : Number(topText);
@@ -15,7 +16,7 @@ export function readPaging(query: URLSearchParams, defaultTop: number): PageRequ
   }
   const skip = skipText === null ? 0 : Number(skipText);
   if (!Number.isInteger(skip) || skip < 0) throw graphErrors.badRequest(`Invalid value '${skipText ?? ''}' for $skip.`);
-  return { top, skip };
+  return { top: Math.min(top, quirks.pageSize ?? top), skip };
 }
 
 /** One page plus an absolute https nextLink that carries every other query option unchanged. */
@@ -31,6 +32,12 @@ export function pageOf<T>(
   params.set('$top', String(paging.top));
   params.set('$skip', String(paging.skip + paging.top));
   return { value, nextLink: `${baseUrl}${requestUrl.pathname}?${params.toString()}` };
+}
+
+/** The page's `@odata.nextLink` as this tenant writes it: left out on the last page, as Graph does, unless a quirk says otherwise. */
+export function nextLinkAnnotation(nextLink: string | undefined, baseUrl: string, quirks: TenantQuirks): { '@odata.nextLink'?: string | null } {
+  if (nextLink === undefined) return quirks.nullNextLink === true ? { '@odata.nextLink': null } : {};
+  return { '@odata.nextLink': quirks.relativeNextLinks === true && nextLink.startsWith(baseUrl) ? nextLink.slice(baseUrl.length) : nextLink };
 }
 
 export function readSelect(query: URLSearchParams, known: readonly string[], type: string): string[] | undefined {
