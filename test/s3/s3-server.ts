@@ -53,6 +53,14 @@ export class S3TestServer {
   wrongRegionStatus: 301 | 400 = 301;
   /** Leave x-amz-bucket-region out of every answer, as a proxy or an S3-compatible store may. */
   regionHeaderHidden = false;
+  /**
+   * How S3-compatible stores and proxies differ from S3 (found by a probe against a store of its own): a
+   * Range header ignored (200 and the whole object), ranges cut to at most this many bytes (206 with the
+   * Content-Range of what was sent), every If-Match refused with 412 (a store that compares ETags in
+   * another form than it writes them), listing keys URL-encoded (EncodingType url), and HEAD answered
+   * without Content-Length.
+   */
+  readonly quirks: { rangeIgnored?: boolean; rangesCappedAt?: number; ifMatchRefused?: boolean; listedKeysEncoded?: boolean; headLengthHidden?: boolean } = {};
   /** GetBucketLocation's LocationConstraint per bucket, as S3 words it ('' for us-east-1, 'EU'); answered from any region. */
   readonly locationConstraints = new Map<string, string>();
   readonly client: S3Client;
@@ -197,11 +205,21 @@ export class S3TestServer {
       record(200);
       return this.listV2(req, res, bucket);
     }
-    const upstream = request({ host: '127.0.0.1', port: this.upstreamPort, method: req.method, path: req.url, headers: req.headers }, (reply) => {
+    if (this.quirks.ifMatchRefused === true && req.headers['if-match'] !== undefined) {
+      record(412);
+      return this.errorReply(req, res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+    }
+    const forwarded = { ...req.headers };
+    if (this.quirks.rangeIgnored === true) delete forwarded.range;
+    const asked = /^bytes=(\d+)-(\d+)$/.exec(typeof forwarded.range === 'string' ? forwarded.range : '');
+    const cap = this.quirks.rangesCappedAt;
+    if (cap !== undefined && asked !== null) forwarded.range = `bytes=${asked[1]}-${Math.min(Number(asked[2]), Number(asked[1]) + cap - 1)}`;
+    const upstream = request({ host: '127.0.0.1', port: this.upstreamPort, method: req.method, path: req.url, headers: forwarded }, (reply) => {
       const status = reply.statusCode ?? 502;
       record(status);
       const headers = { ...reply.headers };
       Object.assign(headers, regionHeader);
+      if (req.method === 'HEAD' && this.quirks.headLengthHidden === true) delete headers['content-length'];
       if (fault === 'short' || fault === 'reset') {
         const chunks: Buffer[] = [];
         reply.on('data', (c: Buffer) => chunks.push(c));
@@ -246,12 +264,16 @@ export class S3TestServer {
     const contents = page.Contents ?? [];
     const last = contents.at(-1)?.Key;
     const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    // As S3 writes them when asked with encoding-type=url: percent-encoded, a space as '+'.
+    const encoded = this.quirks.listedKeysEncoded === true;
+    const key = (text: string): string => (encoded ? encodeURIComponent(text).replace(/%20/g, '+').replace(/%2F/g, '/') : text);
     const body = [
       '<?xml version="1.0" encoding="UTF-8"?>',
       `<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>${xml(bucket)}</Name><Prefix>${xml(prefix)}</Prefix>`,
+      encoded ? '<EncodingType>url</EncodingType>' : '',
       `<KeyCount>${contents.length}</KeyCount><MaxKeys>${maxKeys}</MaxKeys><IsTruncated>${page.IsTruncated === true}</IsTruncated>`,
       page.IsTruncated === true && last !== undefined ? `<NextContinuationToken>${Buffer.from(last).toString('base64')}</NextContinuationToken>` : '',
-      ...contents.map((c) => `<Contents><Key>${xml(c.Key ?? '')}</Key><Size>${c.Size ?? 0}</Size><ETag>${xml(c.ETag ?? '')}</ETag><LastModified>${c.LastModified?.toISOString() ?? ''}</LastModified><StorageClass>STANDARD</StorageClass></Contents>`),
+      ...contents.map((c) => `<Contents><Key>${xml(key(c.Key ?? ''))}</Key><Size>${c.Size ?? 0}</Size><ETag>${xml(c.ETag ?? '')}</ETag><LastModified>${c.LastModified?.toISOString() ?? ''}</LastModified><StorageClass>STANDARD</StorageClass></Contents>`),
       '</ListBucketResult>',
     ].join('');
     res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body) });

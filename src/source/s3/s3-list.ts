@@ -56,8 +56,11 @@ export async function listS3Glob(glob: string, pageSize?: number): Promise<strin
     } catch (error) {
       throw new S3AccessError(describeS3Error(error, glob, bucket, await regionOfBucket(bucket)), { cause: error });
     }
+    // A store may URL-encode the keys (S3 does so when asked, '+' for a space); the answer then says so.
+    const decode = page.EncodingType === 'url' ? (k: string): string => decodeURIComponent(k.replace(/\+/g, ' ')) : (k: string): string => k;
     for (const object of page.Contents ?? []) {
-      if (object.Key !== undefined && pattern.test(object.Key)) found.push(`s3://${bucket}/${object.Key}`);
+      const objectKey = object.Key === undefined ? undefined : decode(object.Key);
+      if (objectKey !== undefined && pattern.test(objectKey)) found.push(`s3://${bucket}/${objectKey}`);
     }
     token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
   } while (token !== undefined);

@@ -47,6 +47,8 @@ const READ_BACKOFF_BASE_MS = 100;
 const READ_BACKOFF_MAX_MS = 5_000;
 
 const heads = new Map<string, Promise<S3Object>>();
+/** Objects (URIs) whose store answered If-Match with its own ETag by 412: read without it, each answer's ETag checked. */
+const ifMatchRefused = new Set<string>();
 
 /** Size and ETag of the object (HEAD, once per URI and process); throws S3AccessError. */
 export function headS3Object(uri: string): Promise<S3Object> {
@@ -88,16 +90,17 @@ export async function explainS3Error(error: unknown, uri: string, bucket: string
 /** Forgets what HEAD said about every object (a new run in the same process, the tests). */
 export function forgetS3Heads(): void {
   heads.clear();
+  ifMatchRefused.clear();
 }
 
 async function headOnce(uri: string): Promise<S3Object> {
   const { bucket, key } = parseS3Uri(uri);
   const region = await regionOfBucket(bucket);
   const client = await s3ClientFor(bucket);
+  let head;
   try {
     s3Traffic.heads += 1;
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-    return { uri, bucket, key, size: head.ContentLength ?? 0, etag: head.ETag ?? '' };
+    head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
     let failure = await explainS3Error(error, uri, bucket, region, key);
     if (failure.problem === 'no-such-key') {
@@ -107,6 +110,11 @@ async function headOnce(uri: string): Promise<S3Object> {
     }
     throw new S3AccessError(failure, { cause: error });
   }
+  if (head.ContentLength === undefined) {
+    // A size of 0 would read as "not a zip": say what is wrong instead.
+    throw new Error(`${uri}: the S3 server's answer to HEAD has no Content-Length, so the object's size is unknown: the endpoint or a proxy before it drops the header`);
+  }
+  return { uri, bucket, key, size: head.ContentLength, etag: head.ETag ?? '' };
 }
 
 /** What a HeadBucket 404 means, named as S3 names it in the answers that have a body. */
@@ -160,47 +168,108 @@ async function collectBody(body: unknown, wanted: number, into: Buffer): Promise
   return received;
 }
 
+/** An ETag without its quotes or weak marker, for comparing the forms stores send (quoted, bare). */
+function bareEtag(etag: string): string {
+  return etag.replace(/^W\//, '').replace(/"/g, '');
+}
+
+const REPLACED = 'the object was replaced while it was being read (its ETag changed); run again to read the new one';
+
+/**
+ * The end (exclusive) of the bytes the answer to a GET of bytes `at` to `end` holds, from `at`: checked
+ * against its status, Content-Range and ETag, as RFC 9110 asks of a client (a store or a proxy may ignore
+ * the Range, send less than asked, or send other bytes). Throws a sentence when the answer cannot be used.
+ */
+function servedEnd(object: S3Object, response: { ETag?: string; ContentRange?: string; $metadata: { httpStatusCode?: number } }, at: number, end: number): number {
+  if (response.ETag !== undefined && object.etag !== '' && bareEtag(response.ETag) !== bareEtag(object.etag)) throw new Error(REPLACED);
+  const contentRange = response.ContentRange;
+  if (response.$metadata.httpStatusCode === 200 || contentRange === undefined) {
+    // The whole object: from its start, as good as the range asked for; from anywhere else unusable.
+    if (at === 0) return end;
+    throw new Error(`the S3 server ignored the Range header and sent the whole object (HTTP 200 for bytes ${at}-${end - 1}): eml-import reads zips in place with ranged GETs; use an endpoint or proxy that honours Range`);
+  }
+  const served = /^bytes (\d+)-(\d+)\/(\d+|\*)$/.exec(contentRange.trim());
+  if (served === null) throw new Error(`the S3 server sent an unreadable Content-Range '${contentRange}' for bytes ${at}-${end - 1}`);
+  const [first, last] = [Number(served[1]), Number(served[2])];
+  if (served[3] !== '*' && Number(served[3]) !== object.size) throw new Error(REPLACED);
+  if (first !== at || last < first) {
+    throw new Error(`the S3 server sent bytes ${first}-${last} (its Content-Range) when asked for bytes ${at}-${end - 1}: the endpoint or a proxy before it does not honour ranged GETs`);
+  }
+  // Fewer bytes than asked (a store that caps its ranges) are fine: the rest is asked for next.
+  return Math.min(end, last + 1);
+}
+
 /**
  * Bytes `start` to `end` (exclusive) of the object, exactly. A body that breaks off or comes back short
- * is read again, with backoff; S3's own errors are retried by the SDK first. Throws an Error naming the
+ * is read again, with backoff; S3's own errors are retried by the SDK first. An answer with fewer bytes
+ * than asked but a Content-Range that says so is kept, and the rest asked for. Throws an Error naming the
  * range when all attempts fail, or S3AccessError when the answer is one no retry changes; the caller
  * names the zip and the entry. The bytes are written into `into` (at least `end - start` long, a new
- * buffer when not given), which is returned cut to the range once every byte of it came in one attempt.
+ * buffer when not given), which is returned cut to the range once every byte of it came.
  */
 export async function readS3Range(object: S3Object, start: number, end: number, into: Buffer = Buffer.allocUnsafeSlow(end - start)): Promise<Buffer> {
   const client = await s3ClientFor(object.bucket);
   const wanted = end - start;
   let lastProblem = '';
-  for (let attempt = 0; attempt < READ_ATTEMPTS; attempt++) {
-    if (attempt > 0) {
+  /** Bytes before `at` are in `into`. */
+  let at = start;
+  let failures = 0;
+  while (at < end) {
+    if (failures >= READ_ATTEMPTS) throw new Error(`bytes ${start}-${end - 1} could not be read after ${READ_ATTEMPTS} attempts: ${lastProblem}`);
+    if (failures > 0) {
       s3Traffic.retriedReads += 1;
-      await sleep(backoff(attempt));
+      await sleep(backoff(failures));
     }
+    const ifMatch = object.etag && !ifMatchRefused.has(object.uri) ? { IfMatch: object.etag } : {};
     let response;
     try {
       s3Traffic.gets += 1;
-      s3Traffic.bytesRequested += wanted;
-      response = await client.send(
-        new GetObjectCommand({ Bucket: object.bucket, Key: object.key, Range: `bytes=${start}-${end - 1}`, ...(object.etag ? { IfMatch: object.etag } : {}) }),
-      );
+      s3Traffic.bytesRequested += end - at;
+      response = await client.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key, Range: `bytes=${at}-${end - 1}`, ...ifMatch }));
     } catch (error) {
-      if (statusOf(error) === 412) throw new Error(`the object was replaced while it was being read (its ETag changed); run again to read the new one`, { cause: error });
+      if (statusOf(error) === 412) {
+        // Replaced, or a store that compares If-Match otherwise than it writes its ETags: HEAD tells which.
+        const now = await freshEtag(object).catch(() => undefined);
+        if (now === undefined || bareEtag(now) !== bareEtag(object.etag) || ifMatchRefused.has(object.uri)) throw new Error(REPLACED, { cause: error });
+        ifMatchRefused.add(object.uri);
+        continue;
+      }
       // The reader names the zip (and the entry) itself: the sentence here goes without the URI.
       const failure = describeS3Error(error, object.uri, object.bucket, await regionOfBucket(object.bucket), object.key);
       const sentence = failure.sentence.slice(object.uri.length + 2);
       if (failure.problem !== 'other') throw new S3AccessError({ ...failure, sentence }, { cause: error });
       // The SDK has retried it already, with its backoff: more attempts here would only multiply the wait.
-      throw new Error(`${sentence}, reading bytes ${start}-${end - 1}`, { cause: error });
+      throw new Error(`${sentence}, reading bytes ${at}-${end - 1}`, { cause: error });
+    }
+    let upTo: number;
+    try {
+      upTo = servedEnd(object, response, at, end);
+    } catch (error) {
+      (response.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      throw error;
     }
     let length: number;
     try {
-      length = await collectBody(response.Body, wanted, into);
+      length = await collectBody(response.Body, upTo - at, into.subarray(at - start));
     } catch (error) {
       lastProblem = `the response broke off (${(error as { code?: string }).code ?? (error as Error).message})`;
+      failures += 1;
       continue;
     }
-    if (length === wanted) return into.subarray(0, wanted);
-    lastProblem = `asked for ${wanted} bytes, got ${length}`;
+    // More than asked comes only where the start was checked above: the bytes up to upTo are right.
+    if (length >= upTo - at) {
+      at = upTo;
+      continue;
+    }
+    lastProblem = `asked for ${upTo - at} bytes, got ${length}`;
+    failures += 1;
   }
-  throw new Error(`bytes ${start}-${end - 1} could not be read after ${READ_ATTEMPTS} attempts: ${lastProblem}`);
+  return into.subarray(0, wanted);
+}
+
+/** The object's ETag now (a HEAD past the cache), to tell a replaced object from a store that refuses If-Match. */
+async function freshEtag(object: S3Object): Promise<string | undefined> {
+  const client = await s3ClientFor(object.bucket);
+  s3Traffic.heads += 1;
+  return (await client.send(new HeadObjectCommand({ Bucket: object.bucket, Key: object.key }))).ETag;
 }

@@ -24,8 +24,8 @@ export interface S3Settings {
 export const S3_MAX_ATTEMPTS = 6;
 /** Sockets per client: the read-ahead keeps a few GETs in flight per zip, and a few zips are read at once. */
 const MAX_SOCKETS = 32;
-/** A GET of a few MB that has not answered in this long has stalled: retry it (the SDK counts it). */
-const REQUEST_TIMEOUT_MS = 60_000;
+/** A connection silent this long (no answer yet, or a body that stopped coming) has stalled: the attempt fails and is retried. */
+const IDLE_TIMEOUT_MS = 60_000;
 const CONNECT_TIMEOUT_MS = 10_000;
 /** The region asked when discovering a bucket's: S3 answers any bucket's region from there. */
 const DISCOVERY_REGION = 'us-east-1';
@@ -64,7 +64,11 @@ function clientFor(region: string): S3Client {
       requestHandler: {
         httpAgent: new HttpAgent(agentOptions),
         httpsAgent: new HttpsAgent(agentOptions),
-        requestTimeout: REQUEST_TIMEOUT_MS,
+        // Inactivity, before the answer and while its body comes. requestTimeout, set here before, only
+        // logs a warning in @smithy/node-http-handler 4 (unless throwOnRequestTimeout) and does not time a
+        // body that stalls after its headers: a probe's stalled store hung a run for good, and a SIGTERM
+        // could not end it.
+        socketTimeout: IDLE_TIMEOUT_MS,
         connectionTimeout: CONNECT_TIMEOUT_MS,
       },
     });
