@@ -36,7 +36,7 @@ export async function runReconcileCommand(given: ImportSettings, io: CliIo): Pro
   const progress = startProgress(stats, io.stderr, run.progress);
   try {
     const connection = await connect(destination, io, stats);
-    const problems = await connection.preflight(mailboxesOf(zips));
+    const problems = await connection.readPreflight(mailboxesOf(zips));
     if (problems.length > 0) {
       for (const p of problems) io.stderr.write(`${ERROR_PREFIX}${p}\n`);
       return ExitCode.usage;

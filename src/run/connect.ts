@@ -19,8 +19,8 @@ export interface Connection {
   destinationFor(mailbox: string): MailboxDestination;
   /** The doctor's checklist: token, permissions for the upload method, each mailbox reachable. */
   checks(mailboxes: readonly string[], options?: { readonly now?: Date }): Promise<Check[]>;
-  /** The failed checks as sentences; empty when the import may start. */
-  preflight(mailboxes: readonly string[]): Promise<string[]>;
+  /** Reconcile's checks (token, read access, each mailbox), failed ones as sentences; empty when it may start. */
+  readPreflight(mailboxes: readonly string[]): Promise<string[]>;
 }
 
 async function credentialFrom(settings: DestinationSettings, io: RunIo): Promise<Credential> {
@@ -92,6 +92,6 @@ export async function connect(settings: DestinationSettings, io: RunIo, stats: S
     http,
     destinationFor,
     checks: (mailboxes, checkOptions) => runPreflight(tokens, http, mailboxes, settings.api, { explainSensitiveRule: true, now: checkOptions?.now }),
-    preflight: async (mailboxes) => (await runPreflight(tokens, http, mailboxes, settings.api)).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
+    readPreflight: async (mailboxes) => (await runPreflight(tokens, http, mailboxes, settings.api, { access: 'read' })).filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`),
   };
 }

@@ -27,13 +27,15 @@ export function permissionsNeeded(api: 'beta' | 'v1.0'): string[] {
   return api === 'beta' ? ['Mail.ReadWrite', 'Mail-Advanced.ReadWrite.All'] : ['Mail.ReadWrite'];
 }
 
-/** The app roles in an access token, or null when the token is not a readable JWT (then Graph decides). */
+/** The app roles in an access token, or null when the token is not a readable JWT or lists none (then Graph decides). */
 export function rolesInToken(token: string): string[] | null {
   const payload = token.split('.')[1];
   if (!payload) return null;
   try {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: unknown };
-    return Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : [];
+    // No roles claim says nothing: Exchange's RBAC for Applications grants mailbox access outside Entra,
+    // and a token is opaque to its client. Only roles the token does list can show one missing.
+    return Array.isArray(claims.roles) ? claims.roles.filter((r): r is string => typeof r === 'string') : null;
   } catch {
     return null;
   }
@@ -67,6 +69,19 @@ export interface PreflightOptions {
   /** doctor: also say whether the JSON path will keep working under the sensitive-property rule. */
   readonly explainSensitiveRule?: boolean;
   readonly now?: Date;
+  /** 'read' for reconcile, which only lists: an auditor's read-only app is enough for it. Default 'write'. */
+  readonly access?: 'write' | 'read';
+}
+
+/** Roles that let an app list mailbox folders and messages with what reconcile reads of them (extended properties included). */
+const READ_ROLES = ['Mail.Read', 'Mail.ReadWrite'];
+
+function readCheck(roles: readonly string[] | null): Check {
+  const name = 'permission to read mail';
+  if (roles === null) return { name, ok: true, detail: 'not visible in the token; Graph will tell' };
+  const granted = READ_ROLES.find((role) => roles.includes(role));
+  if (granted !== undefined) return { name, ok: true, detail: `granted (${granted})` };
+  return { name, ok: false, detail: `the token has neither ${READ_ROLES.join(' nor ')}: add the Microsoft Graph application permission Mail.Read to the app registration and grant admin consent` };
 }
 
 /**
@@ -114,6 +129,10 @@ export async function runPreflight(
     return checks;
   }
   const roles = rolesInToken(token);
+  if (options.access === 'read') {
+    checks.push(readCheck(roles), ...(await checkMailboxes(graph, mailboxes)));
+    return checks;
+  }
   for (const permission of permissionsNeeded(api)) {
     if (roles === null) {
       checks.push({ name: `permission ${permission}`, ok: true, detail: 'not visible in the token; Graph will tell' });

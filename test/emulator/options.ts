@@ -17,6 +17,11 @@ export interface ClientRegistration {
   secret?: string;
   certificate?: ClientCertificate;
   roles: GraphRole[];
+  /**
+   * The roles are granted in Exchange (RBAC for Applications), not as Entra app roles: the token lists
+   * none, and Graph still authorises them.
+   */
+  rolesInExchange?: boolean;
 }
 
 /** Per app+mailbox Outlook limits; windows are in real milliseconds before `timeScale` applies. */

@@ -11,6 +11,8 @@ export interface AccessTokenClaims {
   tid: string;
   appid: string;
   roles?: string[];
+  /** The emulator's own record of roles granted in Exchange (ClientRegistration.rolesInExchange), which Graph honours. */
+  emulator_exchange_roles?: string[];
   idtyp: 'app';
 }
 

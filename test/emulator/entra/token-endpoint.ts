@@ -63,7 +63,7 @@ export function issueToken(state: EmulatorState, tenantSegment: string, form: UR
     exp: nowSeconds + lifetime,
     tid: state.tenantId,
     appid: clientId,
-    ...(client.roles.length > 0 ? { roles: [...client.roles] } : {}),
+    ...(client.roles.length > 0 ? { [client.rolesInExchange === true ? 'emulator_exchange_roles' : 'roles']: [...client.roles] } : {}),
     idtyp: 'app',
   });
   return {

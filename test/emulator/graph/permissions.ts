@@ -13,6 +13,6 @@ const ROLES_GRANTING: Record<Permission, readonly string[]> = {
 };
 
 export function requirePermission(claims: AccessTokenClaims, permission: Permission): void {
-  const roles = claims.roles ?? [];
+  const roles = claims.roles ?? claims.emulator_exchange_roles ?? [];
   if (!ROLES_GRANTING[permission].some((role) => roles.includes(role))) throw graphErrors.accessDenied();
 }
