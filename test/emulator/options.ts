@@ -79,6 +79,8 @@ export interface TenantQuirks {
   relativeNextLinks?: boolean;
   /** Pages of folder and message listings hold at most this many items, whatever `$top` asked (Graph may send fewer). */
   pageSize?: number;
+  /** The mailboxes' locale names their well-known folders (Posteingang, Entwürfe, ...); well-known names still find them. */
+  folderLanguage?: 'de';
 }
 
 export interface EmulatorOptions {

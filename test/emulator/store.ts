@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { WELL_KNOWN_FOLDERS } from './well-known-folders.js';
+import { GERMAN_FOLDER_NAMES, WELL_KNOWN_FOLDERS } from './well-known-folders.js';
 
 export type CreationMethod = 'importMime' | 'mimeDraft' | 'json';
 
@@ -91,11 +91,15 @@ export class Mailbox {
   readonly removals: Removal[] = [];
   private sequence = 0;
 
-  constructor(readonly upn: string) {
+  constructor(
+    readonly upn: string,
+    language?: 'de',
+  ) {
     const idsByName = new Map<string, string>();
     for (const known of WELL_KNOWN_FOLDERS) {
       const parentId = known.parent ? (idsByName.get(known.parent) ?? null) : null;
-      const folder = this.addFolder(known.displayName, parentId, known.isHidden, known.wellKnownName);
+      const name = (language === 'de' ? GERMAN_FOLDER_NAMES[known.wellKnownName] : undefined) ?? known.displayName;
+      const folder = this.addFolder(name, parentId, known.isHidden, known.wellKnownName);
       idsByName.set(known.wellKnownName, folder.id);
     }
   }
@@ -190,8 +194,8 @@ export class MailStore {
   /** Online archives by their primary UPN, each also reachable under its own mailbox id. */
   private readonly archives = new Map<string, { id: string; mailbox: Mailbox }>();
 
-  constructor(upns: string[], archiveUpns: string[] = []) {
-    for (const upn of upns) this.mailboxes.set(upn.toLowerCase(), new Mailbox(upn.toLowerCase()));
+  constructor(upns: string[], archiveUpns: string[] = [], language?: 'de') {
+    for (const upn of upns) this.mailboxes.set(upn.toLowerCase(), new Mailbox(upn.toLowerCase(), language));
     for (const upn of archiveUpns) {
       const key = upn.toLowerCase();
       // Shaped like Graph's `MBX:<guid-part>@<tenant-part>`; stable per UPN so tests can name it.

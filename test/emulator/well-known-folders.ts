@@ -26,3 +26,15 @@ export const WELL_KNOWN_FOLDERS: readonly WellKnownFolder[] = [
   { wellKnownName: 'searchfolders', displayName: 'Search Folders', parent: null, isHidden: true },
   { wellKnownName: 'recoverableitemsdeletions', displayName: 'Deletions', parent: null, isHidden: true },
 ];
+
+/** The display names a German-locale mailbox gives its well-known folders (those not listed keep the English name). */
+export const GERMAN_FOLDER_NAMES: Readonly<Record<string, string>> = {
+  msgfolderroot: 'Oberste Ebene des Informationsspeichers',
+  archive: 'Archiv',
+  deleteditems: 'Gelöschte Elemente',
+  drafts: 'Entwürfe',
+  inbox: 'Posteingang',
+  junkemail: 'Junk-E-Mail',
+  outbox: 'Postausgang',
+  sentitems: 'Gesendete Elemente',
+};

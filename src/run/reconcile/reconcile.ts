@@ -121,11 +121,15 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
 
   // Leftover drafts: Drafts messages no source message mapped to Drafts accounts for, that resemble a
   // message of another folder. Those already matched in a Drafts bucket are wanted drafts, not leftovers.
-  const draftsBucket = results.find((r) => r.bucket.target !== null && isDrafts(r.bucket.target));
+  // A bucket is in Drafts when its folder is the Drafts folder, whatever the source called it: in a German
+  // mailbox a source folder "Entwürfe" is found at the root as Drafts itself (Exchange's display name).
+  const draftsId = await draftsFolderId(destination, results);
+  const inDrafts = results.filter((r) => (r.bucket.target !== null && isDrafts(r.bucket.target)) || (draftsId !== null && r.folderId === draftsId));
+  const draftsBucket = inDrafts.find((r) => r.folderId !== null) ?? inDrafts[0];
   const draftsListing = draftsBucket?.folderId ? draftsBucket.listing : await listDrafts(destination, mailbox, log);
-  const wantedInDrafts = new Set(draftsBucket?.comparison.matched.map((m) => m.destination.id) ?? []);
+  const wantedInDrafts = new Set(inDrafts.flatMap((r) => r.comparison.matched.map((m) => m.destination.id)));
   const candidates = draftsListing.filter((m) => !wantedInDrafts.has(m.id));
-  const others = results.filter((r) => r !== draftsBucket).flatMap((r) => r.bucket.wanted);
+  const others = results.filter((r) => !inDrafts.includes(r)).flatMap((r) => r.bucket.wanted);
   const leftovers = findLeftoverDrafts(others, candidates);
   const draftsPath = draftsBucket?.folderPath ?? 'Drafts';
 
@@ -192,6 +196,17 @@ async function listDrafts(destination: MailboxDestination, mailbox: string, log:
     if (isFatal(error)) throw error;
     log(`warning: ${mailbox}: cannot list Drafts for left-over uploads: ${(error as Error).message}`);
     return [];
+  }
+}
+
+/** The Drafts folder's id when some compared folder may be it (one lookup, answered from the resolver's cache). */
+async function draftsFolderId(destination: MailboxDestination, results: readonly FolderResult[]): Promise<string | null> {
+  if (!results.some((r) => r.folderId !== null)) return null;
+  try {
+    return (await destination.findFolder(['drafts']))?.id ?? null;
+  } catch (error) {
+    if (isFatal(error)) throw error;
+    return null;
   }
 }
 
