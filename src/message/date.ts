@@ -75,9 +75,12 @@ function build(
 ): Date | null {
   // 60 is a leap second; Date folds it into the next minute, which is close enough
   if (day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60 || year < 1000 || year > 9999) return null;
-  const local = Date.UTC(year, month, day, hour, minute, second);
-  const check = new Date(local);
+  // The day is checked before the time is added: 23:59:60, where every real leap second falls, rolls over
+  // into the next day and must not read as an impossible date.
+  const midnight = Date.UTC(year, month, day);
+  const check = new Date(midnight);
   if (check.getUTCDate() !== day || check.getUTCMonth() !== month) return null; // 31 Feb and friends
+  const local = midnight + ((hour * 60 + minute) * 60 + second) * 1000;
   const t = local - offsetMinutes * 60_000;
   return Number.isFinite(t) ? new Date(t) : null;
 }
@@ -103,6 +106,7 @@ const YEAR_AFTER_TIME = /^(\d{4}|\d{2})(?![\d:])/;
 function readZone(s: string): { minutes: number | null; rest: string } {
   const offset = UTC_OFFSET_ZONE.exec(s);
   if (offset) {
+    if (Number(offset[2]) > 23 || Number(offset[3] ?? 0) > 59) return { minutes: null, rest: s.slice(offset[0].length).trim() };
     const minutes = Number(offset[2]) * 60 + Number(offset[3] ?? 0);
     return { minutes: offset[1] === '-' ? -minutes : minutes, rest: s.slice(offset[0].length).trim() };
   }
@@ -111,6 +115,8 @@ function readZone(s: string): { minutes: number | null; rest: string } {
   // unsigned, only the four digits of an hhmm offset ("0530"); anything shorter is not a zone
   if (numeric && (numeric[1] !== undefined || (digits.length === 4 && numeric[3] === undefined)) && !(numeric[3] !== undefined && digits.length > 2)) {
     const [h, m] = numeric[3] !== undefined ? [digits, numeric[3]] : digits.length <= 2 ? [digits, '0'] : [digits.slice(0, -2), digits.slice(-2)];
+    // an offset of a day or more (+9900, -2400) is not a zone Python or Exchange would accept: unknown
+    if (Number(h) > 23 || Number(m) > 59) return { minutes: null, rest: s.slice(numeric[0].length).trim() };
     const minutes = Number(h) * 60 + Number(m);
     const negative = numeric[1]?.endsWith('-') ?? false;
     return { minutes: negative ? -minutes : minutes, rest: s.slice(numeric[0].length).trim() };
@@ -268,6 +274,8 @@ function parseCommonForm(s: string): Date | null | undefined {
   if (sign !== 0x2b && sign !== 0x2d) return undefined; // '+', '-'
   end = digitsEnd(s, i + 1);
   if (end - (i + 1) !== 4) return undefined;
+  // a zone of 24 hours or more (+9900) is no zone: the tolerant parser reads it as unknown
+  if (digitsValue(s, i + 1, i + 3) > 23 || digitsValue(s, i + 3, end) > 59) return undefined;
   const minutes = digitsValue(s, i + 1, i + 3) * 60 + digitsValue(s, i + 3, end);
   i = skipSpace(s, end);
   if (i < n) {

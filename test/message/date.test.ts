@@ -28,6 +28,11 @@ describe('parseMailDate', () => {
     ['2019-07-02T09:15:00+02:00', '2019-07-02T07:15:00.000Z'],
     ['2019-07-02 09:15:00Z', '2019-07-02T09:15:00.000Z'],
     ['Tue, 2 Jul 2019 09:15:00 JST', '2019-07-02T00:15:00.000Z'], // a known name (zone-names.ts)
+    // A leap second: every real one falls at 23:59:60 and rolls into the next day (it read as undated).
+    ['Sat, 31 Dec 2016 23:59:60 +0000', '2017-01-01T00:00:00.000Z'],
+    // An offset of a day or more is no zone: read as an unknown one (UTC), not as 99 hours away.
+    ['Tue, 5 Mar 2024 10:00:00 +9900', '2024-03-05T10:00:00.000Z'],
+    ['Tue, 5 Mar 2024 10:00:00 -2400', '2024-03-05T10:00:00.000Z'],
     ['Tue, 2 Jul 2019 09:15:00 IST', '2019-07-02T09:15:00.000Z'], // an ambiguous name: unknown, -0000 (RFC 5322 §4.3)
     // text where the zone should be: Python reads these too, taking the time as UTC
     ['Tue, 12 Oct 2010 16:21:05 H0500', '2010-10-12T16:21:05.000Z'],
