@@ -83,12 +83,15 @@ export class SharedRootFinder {
   private candidate: string | undefined;
   private shared = true;
   private seen = false;
+  /** A file other than an export log sits directly in the candidate: it is a mail folder, not a job prefix. */
+  private fileInCandidate = false;
 
   add(name: string): void {
     // Called for every entry: the usual name ('root/Folder/1.eml') is checked without splitting it.
     const slash = name.indexOf('/');
     if (slash > 0 && this.seen && this.candidate !== undefined) {
       if (slash !== this.candidate.length || !name.startsWith(this.candidate)) this.shared = false;
+      else if (!this.fileInCandidate && isFileDirectlyIn(name, slash)) this.fileInCandidate = true;
       return;
     }
     const first = directorySegments(name)[0];
@@ -99,15 +102,21 @@ export class SharedRootFinder {
     if (!this.seen) {
       this.candidate = first;
       this.seen = true;
+      if (slash === first.length && isFileDirectlyIn(name, slash)) this.fileInCandidate = true;
     } else if (first !== this.candidate) this.shared = false;
   }
 
   /** The root to strip, or undefined when there is none (or it is a mailbox folder name). */
   root(): string | undefined {
-    if (!this.shared || this.candidate === undefined) return undefined;
+    if (!this.shared || this.candidate === undefined || this.fileInCandidate) return undefined;
     if (MAILBOX_FOLDER_NAMES.has(decodeModifiedUtf7(this.candidate).toLowerCase())) return undefined;
     return this.candidate;
   }
+}
+
+/** Whether `name` is a file (not a folder, not a JSON export log) right below its first segment, which ends at `slash`. */
+function isFileDirectlyIn(name: string, slash: number): boolean {
+  return name.indexOf('/', slash + 1) === -1 && slash + 1 < name.length && !/\.json$/i.test(name);
 }
 
 /** The mailbox folder of an entry: its directory segments, the shared root stripped, modified UTF-7 decoded. */

@@ -107,6 +107,17 @@ describe('folders', () => {
     expect(finder.root()).toBeUndefined();
   });
 
+  it('keeps a shared top folder that holds messages itself: a mail folder, not an export prefix', () => {
+    // A mailbox whose only folder is a custom one: stripping it put its mail in Inbox and made its
+    // subfolders top-level ones (a probe). An export prefix holds folders and the export log only.
+    const finder = new SharedRootFinder();
+    for (const name of ['Projects/a.eml', 'Projects/Q1/b.eml', 'Projects/Q2/c.eml']) finder.add(name);
+    expect(finder.root()).toBeUndefined();
+    const prefix = new SharedRootFinder();
+    for (const name of ['export-1/export-log.json', 'export-1/Projects/a.eml', 'export-1/Projects/Q1/b.eml']) prefix.add(name);
+    expect(prefix.root()).toBe('export-1');
+  });
+
   it('decodes each segment separately, so an encoded slash stays inside its name', () => {
     expect(folderSegmentsOf('root/A &AC8- B/Entw&APw-rfe/x.eml', 'root')).toEqual(['A / B', 'Entwürfe']);
   });

@@ -184,7 +184,9 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
         stats.zipBytesRead += item.entry.compressedSize;
         if (item.exportLog) logs.push(item.exportLog);
         tally.add(row.kind, row.size);
-        if (!item.read.ok) log(`${ERROR_PREFIX}${item.read.error}`);
+        // Every unreadable entry is named, the ones whose bytes are not a message too (an empty entry, a
+        // file that starts with a blank line), not only the ones whose bytes could not be had.
+        if (row.verdict === 'unreadable' && typeof row.readError === 'string') log(`${ERROR_PREFIX}${row.readError}`);
       }
       if (row.verdict === 'unreadable') stats.unreadable += 1;
       batch.push(row);
