@@ -8,10 +8,13 @@
 export const MAX_ENTRY_UNCOMPRESSED_BYTES = 200 * 1024 * 1024;
 
 /**
- * The largest uncompressed/compressed ratio we accept for entries big enough to matter. Mail (text,
- * base64 attachments) compresses 2-10x; deflate's ceiling is about 1032x, which only crafted data reaches.
+ * The largest uncompressed/compressed ratio we accept for entries big enough to matter: above what deflate
+ * can produce at all (about 1032:1), so a declared size beyond it is a lie. Mail compresses 2-10x, but a
+ * log of repeated lines or a zero-filled attachment compresses 300:1 and more, and a limit of 200 refused
+ * such messages as "zip bomb?" (a probe): nothing could import them. Memory is bounded anyway, by the
+ * declared-size cap above and inflating no further than the declared size.
  */
-export const MAX_COMPRESSION_RATIO = 200;
+export const MAX_COMPRESSION_RATIO = 1100;
 
 /** Below this declared size the ratio check is skipped: a tiny entry can't hurt, and tiny files compress oddly. */
 export const RATIO_CHECK_MIN_BYTES = 1024 * 1024;
