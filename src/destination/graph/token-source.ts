@@ -73,9 +73,15 @@ export function createTokenSource(options: TokenSourceOptions): TokenSource {
 
 /**
  * msal renews a token 300 s before it expires (its tokenRenewalOffsetSeconds); we stop reusing ours a
- * little earlier, so every renewal still goes through msal.
+ * little earlier, so every renewal still goes through msal. A token that lives less than twice that (a
+ * test server's; Entra's live 10 minutes at least) is reused for half its life: with the fixed margin,
+ * one of 305 s or less was 'expired' from the start, and every Graph request asked for a new one (a probe).
  */
 const REUSE_MARGIN_MS = 305_000;
+
+function reuseMargin(lifetimeMs: number): number {
+  return Math.min(REUSE_MARGIN_MS, lifetimeMs / 2);
+}
 
 class MsalTokenSource implements TokenSource {
   readonly method: AuthMethod;
@@ -125,7 +131,7 @@ class MsalTokenSource implements TokenSource {
     }
     if (!result?.accessToken) throw new FatalError('The authority returned no access token', 'no_token');
     const expiresOn = result.expiresOn?.getTime();
-    this.#reuse = expiresOn === undefined ? undefined : { token: result.accessToken, until: expiresOn - REUSE_MARGIN_MS };
+    this.#reuse = expiresOn === undefined ? undefined : { token: result.accessToken, until: expiresOn - reuseMargin(expiresOn - Date.now()) };
     return result.accessToken;
   }
 
