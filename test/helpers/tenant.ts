@@ -1,4 +1,5 @@
 import type { Emulator } from '../emulator/index.js';
+import { runCli, type CliRun } from './run-cli.js';
 
 /** The command-line arguments and environment that point eml-import at a running emulator. */
 export function tenantArgs(emulator: Emulator, mailbox: string): string[] {
@@ -7,4 +8,9 @@ export function tenantArgs(emulator: Emulator, mailbox: string): string[] {
 
 export function tenantEnv(emulator: Emulator, extra: Record<string, string> = {}): Record<string, string> {
   return { EML_IMPORT_CLIENT_SECRET: emulator.clientSecret, ...extra };
+}
+
+/** The real CLI in-process against the emulator, as `mailbox`'s import (or reconcile: put 'reconcile' first in `args`). */
+export function runAgainst(emulator: Emulator, mailbox: string, args: readonly string[]): Promise<CliRun> {
+  return runCli([...args, ...tenantArgs(emulator, mailbox), '--no-progress'], tenantEnv(emulator));
 }

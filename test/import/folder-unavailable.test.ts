@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/commands/cli.js';
 import { Ledger } from '../../src/ledger/ledger.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { runAgainst } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 
@@ -29,16 +28,6 @@ describe('a folder Graph will not open', () => {
     await emulator?.close();
   });
 
-  const run = async (zip: string, report: string): Promise<{ status: number; stderr: string }> => {
-    let stderr = '';
-    const status = await main([zip, ...tenantArgs(emulator, ANN), '--state', join(work, 'state'), '--report', report, '--no-progress'], {
-      stdout: { write: () => undefined },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { EML_IMPORT_TODAY: '2026-12-06', ...tenantEnv(emulator) },
-      signal: new AbortController().signal,
-    });
-    return { status, stderr };
-  };
 
   it('leaves that folder for the next run and imports the rest, then the next run imports it once', async () => {
     const zip = await writeZip(join(work, 'ann.zip'), [
@@ -47,7 +36,7 @@ describe('a folder Graph will not open', () => {
       ...Array.from({ length: 2 }, (_, i) => ({ name: `export-1/Sent Items/${i}.eml`, content: message({ subject: `Sent ${i}`, messageId: `<sent-${i}@x>` }) })),
     ]);
 
-    const first = await run(zip, join(work, 'report-1'));
+    const first = await runAgainst(emulator, ANN, [zip, '--state', join(work, 'state'), '--report', join(work, 'report-1')]);
     expect(first.status).toBe(1);
     expect(first.stderr).toContain('Projects');
     expect(first.stderr).toContain('ErrorItemNotFound');
@@ -64,7 +53,7 @@ describe('a folder Graph will not open', () => {
       ledger.close();
     }
 
-    const second = await run(zip, join(work, 'report-2'));
+    const second = await runAgainst(emulator, ANN, [zip, '--state', join(work, 'state'), '--report', join(work, 'report-2')]);
     expect(second.status).toBe(0);
     expect(subjects()).toEqual(['Inbox 0', 'Inbox 1', 'Inbox 2', 'Inbox 3', 'Inbox 4', 'Project 0', 'Project 1', 'Project 2', 'Sent 0', 'Sent 1']);
     expect(emulator.inspect.messages(ANN).every((m) => !m.isDraft)).toBe(true);

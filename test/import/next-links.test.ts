@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/commands/cli.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { runAgainst } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 
@@ -26,16 +25,6 @@ describe('a server that writes its next links relative, and null on the last pag
     await emulator?.close();
   });
 
-  const run = async (args: string[]): Promise<{ status: number; stderr: string }> => {
-    let stderr = '';
-    const status = await main([...args, ...tenantArgs(emulator, ANN), '--no-progress'], {
-      stdout: { write: () => undefined },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { EML_IMPORT_TODAY: '2026-12-06', ...tenantEnv(emulator) },
-      signal: new AbortController().signal,
-    });
-    return { status, stderr };
-  };
 
   it('lists every page: the import, its re-run and reconcile agree on every message, once', async () => {
     const zip = await writeZip(join(work, 'ann.zip'), [
@@ -43,13 +32,13 @@ describe('a server that writes its next links relative, and null on the last pag
       ...Array.from({ length: 4 }, (_, i) => ({ name: `export-1/Inbox/Sub ${i}/m.eml`, content: message({ subject: `Sub ${i}`, messageId: `<sub-${i}@x>` }) })),
     ]);
     const state = ['--state', join(work, 'state')];
-    expect(await run([zip, ...state])).toMatchObject({ status: 0 });
+    expect(await runAgainst(emulator, ANN, [zip, ...state])).toMatchObject({ status: 0 });
     expect(emulator.inspect.messages(ANN)).toHaveLength(14);
     // From an empty state folder: what is already there is known only from the folders' listings.
-    const again = await run([zip, '--state', join(work, 'state-2')]);
+    const again = await runAgainst(emulator, ANN, [zip, '--state', join(work, 'state-2')]);
     expect(again.status).toBe(0);
     expect(emulator.inspect.messages(ANN)).toHaveLength(14);
-    const reconcile = await run(['reconcile', zip]);
+    const reconcile = await runAgainst(emulator, ANN, ['reconcile', zip]);
     expect(reconcile).toMatchObject({ status: 0 });
   });
 });

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/commands/cli.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { runAgainst } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 
@@ -32,13 +31,7 @@ describe('an unanswered create of a message whose subject the server decoded its
       { name: 'export-1/Inbox/1.eml', content: message({ subject: '=?x-unknown-charset?Q?Hello?= world and Test', messageId: '<undecoded-1@example.com>' }) },
       { name: 'export-1/Inbox/2.eml', content: message({ subject: 'Plain neighbour', messageId: '<plain-2@example.com>' }) },
     ]);
-    let stderr = '';
-    const status = await main([zip, ...tenantArgs(emulator, ANN), '--state', join(work, 'state'), '--landing-window', '1', '--no-progress'], {
-      stdout: { write: () => undefined },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { EML_IMPORT_TODAY: '2026-12-06', ...tenantEnv(emulator) },
-      signal: new AbortController().signal,
-    });
+    const { status, stderr } = await runAgainst(emulator, ANN, [zip, '--state', join(work, 'state'), '--landing-window', '1']);
     const subjects = emulator.inspect.messages(ANN).map((m) => m.subject).sort();
     expect({ status, subjects }).toEqual({ status: 0, subjects: ['Hello world and Test', 'Plain neighbour'] });
     expect(stderr).not.toContain('not found in the destination');

@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/commands/cli.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { runAgainst } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 
@@ -27,27 +26,17 @@ describe('reconcile in a mailbox whose folders are named in German', () => {
     await emulator?.close();
   });
 
-  const run = async (args: string[]): Promise<{ status: number; out: string }> => {
-    let out = '';
-    const status = await main([...args, ...tenantArgs(emulator, ANN), '--no-progress'], {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (out += s) },
-      env: { EML_IMPORT_TODAY: '2026-12-06', ...tenantEnv(emulator) },
-      signal: new AbortController().signal,
-    });
-    return { status, out };
-  };
 
   it('does not call a message imported into the Drafts folder a leftover draft', async () => {
     const zip = await writeZip(join(work, 'ann.zip'), [
       { name: 'export-1/Inbox/1.eml', content: message({ subject: 'Hallo', messageId: '<hallo-1@x>' }) },
       { name: 'export-1/Entwürfe/1.eml', content: message({ subject: 'Angebot, noch nicht verschickt', messageId: '<entwurf-1@x>' }) },
     ]);
-    expect(await run([zip, '--state', join(work, 'state')])).toMatchObject({ status: 0 });
+    expect(await runAgainst(emulator, ANN, [zip, '--state', join(work, 'state')])).toMatchObject({ status: 0 });
     const drafts = emulator.inspect.messages(ANN).filter((m) => m.subject.startsWith('Angebot'));
     expect(drafts).toHaveLength(1);
-    const reconcile = await run(['reconcile', zip]);
+    const reconcile = await runAgainst(emulator, ANN, ['reconcile', zip]);
     expect(reconcile.status).toBe(0);
-    expect(reconcile.out).not.toContain('Left behind in Drafts');
+    expect(reconcile.stdout + reconcile.stderr).not.toContain('Left behind in Drafts');
   });
 });

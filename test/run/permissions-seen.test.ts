@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/commands/cli.js';
 import { ALL_MAIL_ROLES, type ClientRegistration } from '../emulator/options.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { runAgainst } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 
@@ -31,27 +30,17 @@ describe('permissions the token does not show', () => {
   });
 
   const grant = (client: Omit<ClientRegistration, 'secret'>): void => emulator.configure({ clients: { [emulator.clientId]: { secret: emulator.clientSecret, ...client } } });
-  const run = async (args: string[]): Promise<{ status: number; stderr: string }> => {
-    let stderr = '';
-    const status = await main([...args, ...tenantArgs(emulator, ANN), '--no-progress'], {
-      stdout: { write: () => undefined },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { EML_IMPORT_TODAY: '2026-12-06', ...tenantEnv(emulator) },
-      signal: new AbortController().signal,
-    });
-    return { status, stderr };
-  };
 
   it('imports when the roles are granted in Exchange and the token lists none', async () => {
     grant({ roles: ALL_MAIL_ROLES, rolesInExchange: true });
-    const run1 = await run([zip, '--state', join(work, 'state')]);
+    const run1 = await runAgainst(emulator, ANN, [zip, '--state', join(work, 'state')]);
     expect(run1.status, run1.stderr).toBe(0);
     expect(emulator.inspect.messages(ANN)).toHaveLength(3);
   });
 
   it('still stops before anything when the app has no access at all, saying what Graph said', async () => {
     grant({ roles: [] });
-    const refused = await run([zip, '--state', join(work, 'state-none')]);
+    const refused = await runAgainst(emulator, ANN, [zip, '--state', join(work, 'state-none')]);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toMatch(/ErrorAccessDenied|Access is denied/);
     expect(emulator.inspect.messages(ANN)).toHaveLength(3);
@@ -59,9 +48,9 @@ describe('permissions the token does not show', () => {
 
   it('reconciles with a read-only app, and names the read permission when even that is missing', async () => {
     grant({ roles: ['Mail.Read'] });
-    expect(await run(['reconcile', zip])).toMatchObject({ status: 0 });
+    expect(await runAgainst(emulator, ANN, ['reconcile', zip])).toMatchObject({ status: 0 });
     grant({ roles: ['Mail.ReadBasic.All'] });
-    const basic = await run(['reconcile', zip]);
+    const basic = await runAgainst(emulator, ANN, ['reconcile', zip]);
     expect(basic.status).toBe(2);
     expect(basic.stderr).toContain('Mail.Read');
   });
