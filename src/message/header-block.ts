@@ -1,8 +1,11 @@
 /**
  * Finding and splitting the header block of an RFC 5322 message, tolerant of what real exports hold:
  * CRLF, LF or CR-only line endings, folded lines, NUL bytes, a missing blank line before the body,
- * a leading mbox "From " line, a UTF-8 byte order mark, and lines inside the block that are not fields.
+ * a preamble before the first field (a UTF-8 byte order mark, blank lines, a leading mbox "From " or
+ * ">From " line: source/preamble.ts, shared with sniffing and upload), and lines inside the block that are
+ * not fields.
  */
+import { preambleEnd } from '../source/preamble.js';
 
 /**
  * Header blocks larger than this are cut at the last whole line below it. Real Exchange headers with long
@@ -16,9 +19,6 @@ const LF = 0x0a;
 const SP = 0x20;
 const HTAB = 0x09;
 const COLON = 0x3a;
-
-const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-const MBOX_FROM = Buffer.from('From ', 'latin1');
 
 /** How the header block ended. */
 export type HeaderTerminator =
@@ -35,7 +35,7 @@ export type HeaderTerminator =
   | 'size-limit';
 
 export interface HeaderBounds {
-  /** Where the first header field starts (after a BOM or an mbox "From " line). */
+  /** Where the first header field starts (after the preamble: a BOM, blank lines, an mbox "From " line). */
   readonly start: number;
   /** Just past the last header line, its line ending included. */
   readonly end: number;
@@ -136,13 +136,6 @@ function fieldColon(buf: Buffer, line: Line): number {
   return nameEnd > line.start && i < line.contentEnd && buf[i] === COLON ? i : -1;
 }
 
-function skipPreamble(buf: Buffer): number {
-  let start = 0;
-  if (buf.subarray(0, UTF8_BOM.length).equals(UTF8_BOM)) start = UTF8_BOM.length;
-  if (buf.subarray(start, start + MBOX_FROM.length).equals(MBOX_FROM)) start = readLine(buf, start).next;
-  return start;
-}
-
 /** Receives the fields of a header block as offsets into its buffer, in order of appearance. */
 export interface HeaderFieldSink {
   /**
@@ -189,7 +182,7 @@ function blankLineAhead(buf: Buffer, pos: number, scanEnd: number, limit: number
  */
 function walk(buf: Buffer, sink?: HeaderFieldSink): HeaderBounds {
   // no closures: this runs once per message, and allocating them cost more than a short header's walk
-  const start = skipPreamble(buf);
+  const start = preambleEnd(buf);
   const limit = Math.min(buf.length, start + MAX_HEADER_BLOCK_BYTES);
   const scanEnd = Math.min(buf.length, limit + 1);
   const breaks = nextBreaks();

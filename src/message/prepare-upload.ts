@@ -1,24 +1,19 @@
 /**
  * The bytes that go to Graph: the message as exported, with only what RFC 5322 does not allow in a
- * message taken out, because Exchange's MIME reader chokes on it (the emulator shows the same): a leading
- * UTF-8 byte-order mark, a leading mbox `From ` separator line, and line endings other than CRLF.
+ * message taken out, because Exchange's MIME reader chokes on it (the emulator shows the same): the
+ * preamble before the first header field (source/preamble.ts: a UTF-8 byte-order mark, blank lines, a
+ * leading mbox `From ` or `>From ` separator line), and line endings other than CRLF.
  * Everything else, every header and every body byte, is left exactly as it was.
  */
 
+import { preambleEnd } from '../source/preamble.js';
+
 const CR = 0x0d;
 const LF = 0x0a;
-const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
+/** The message from its first header field on: the same preamble as sniffing and the header reader skip. */
 function withoutPreamble(mime: Buffer): Buffer {
-  let start = mime.subarray(0, 3).equals(BOM) ? 3 : 0;
-  if (mime.subarray(start, start + 5).toString('latin1') === 'From ') {
-    // The line ends at the first CR or LF: a file with old Mac line endings (CR alone) has no LF at all,
-    // and looking for one took the whole message for the separator line.
-    let end = start;
-    while (end < mime.length && mime[end] !== CR && mime[end] !== LF) end += 1;
-    if (mime[end] === CR && mime[end + 1] === LF) end += 1;
-    start = Math.min(mime.length, end + 1);
-  }
+  const start = preambleEnd(mime);
   return start === 0 ? mime : mime.subarray(start);
 }
 

@@ -1,19 +1,23 @@
 /** Finding the end of a message's header block in its first bytes. */
 import { MAX_HEADER_BLOCK_BYTES } from './limits.js';
+import { preambleEnd } from './preamble.js';
 
 const BLANK_LINES = [Buffer.from('\r\n\r\n'), Buffer.from('\n\n'), Buffer.from('\r\r')];
 
 /**
  * The offset of the blank line that ends the header block (CRLF, LF or CR-only line endings), or -1 when
- * there is none within the first MAX_HEADER_BLOCK_BYTES. The earliest of the three wins; "\r\n\r\n"
+ * there is none within the first MAX_HEADER_BLOCK_BYTES. It is looked for after the preamble (preamble.ts):
+ * a blank line before the first field does not end the block. The earliest of the three wins; "\r\n\r\n"
  * contains neither "\n\n" nor "\r\r". Each later search stops where the best so far was found: a CRLF
  * message has no "\n\n" at all, and looking for one through a 25 MB body cost the verifying scan seconds.
  */
 export function findHeaderEnd(bytes: Buffer): number {
+  // blank lines before the first field are preamble, not the end of the block
+  const start = preambleEnd(bytes);
   let end = -1;
   for (const blank of BLANK_LINES) {
     const limit = end === -1 ? Math.min(bytes.length, MAX_HEADER_BLOCK_BYTES + blank.length) : end;
-    const at = bytes.subarray(0, limit).indexOf(blank);
+    const at = bytes.subarray(0, limit).indexOf(blank, start);
     if (at !== -1) end = at;
   }
   return end;

@@ -1,4 +1,5 @@
 /** What an entry is, judged by its first bytes rather than its name. Pure. */
+import { preambleEnd } from './preamble.js';
 
 export type Sniffed =
   | { readonly kind: 'message' }
@@ -16,9 +17,10 @@ const CONTENT_TYPE_FIELD = /(?:^|\r\n|\n|\r)content-type[ \t]*:/i;
 const SNIFF_WINDOW = 4096;
 
 /**
- * Sniffs an entry from its first bytes (its header block will do): an RFC 5322 message (a leading mbox
- * "From " line and a BOM tolerated), a calendar item (`BEGIN:VCALENDAR`, or a message whose top-level
- * Content-Type is text/calendar), JSON (an export log, maybe), or unreadable with a reason.
+ * Sniffs an entry from its first bytes (its header block will do): an RFC 5322 message (the preamble of
+ * preamble.ts tolerated: a BOM, blank lines, a leading mbox "From " or ">From " line), a calendar item
+ * (`BEGIN:VCALENDAR`, or a message whose top-level Content-Type is text/calendar), JSON (an export log,
+ * maybe), or unreadable with a reason.
  */
 export function sniffContent(first: Buffer): Sniffed {
   let bytes = first.subarray(0, SNIFF_WINDOW);
@@ -29,11 +31,9 @@ export function sniffContent(first: Buffer): Sniffed {
   if (/^BEGIN:VCALENDAR\b/i.test(trimmed)) return { kind: 'calendar' };
   if (trimmed.startsWith('{')) return { kind: 'json' };
 
-  let start = text;
-  if (start.startsWith('From ')) {
-    const eol = start.search(/[\r\n]/);
-    start = eol === -1 ? '' : start.slice(eol).replace(/^\r?\n|^\r/, '');
-  }
+  // from the window's first byte, BOM included: the same preamble as the header reader and the upload skip
+  const windowed = first.subarray(0, SNIFF_WINDOW);
+  const start = windowed.toString('latin1', preambleEnd(windowed));
   if (!FIELD_LINE.test(start)) {
     return { kind: 'unreadable', reason: `does not start with a header field, BEGIN:VCALENDAR or a JSON object; it starts ${preview(text)}` };
   }

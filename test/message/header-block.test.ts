@@ -36,6 +36,28 @@ describe('findHeaderEnd', () => {
     expect(buf(text).toString('latin1', bounds.start, bounds.end)).toBe('Subject: x\n');
   });
 
+  it.each([
+    ['a leading CRLF', '\r\nSubject: x\r\n\r\nbody', 'Subject: x\r\n'],
+    ['blank lines with LF, CR and CRLF endings', '\n\r\r\n\nSubject: x\n\nbody', 'Subject: x\n'],
+    ['a BOM, then blank lines', '\xef\xbb\xbf\r\n\r\nSubject: x\r\n\r\nbody', 'Subject: x\r\n'],
+    ['an mbox From line, then a blank line', 'From someone@example.com Mon Jan  1 00:00:00 2024\r\n\r\nSubject: x\r\n\r\nbody', 'Subject: x\r\n'],
+    ['an mbox-escaped >From line', '>From someone@example.com Mon Jan  1 00:00:00 2024\nSubject: x\n\nbody', 'Subject: x\n'],
+    ['a >From line ending in CR alone, then a blank line', '>From someone@example.com\r\rSubject: x\r\rbody', 'Subject: x\r'],
+  ])('skips %s before the first field', (_name, text, block) => {
+    const bounds = findHeaderEnd(buf(text));
+    expect(bounds.terminator).toBe('blank-line');
+    expect(bounds.defects).toBe(0);
+    expect(buf(text).toString('latin1', bounds.start, bounds.end)).toBe(block);
+    expect(buf(text).toString('latin1', bounds.bodyStart)).toBe('body');
+  });
+
+  it('still ends the block at a blank line after a field', () => {
+    expect(fields('\r\nSubject: x\r\n\r\nDate: not a header\r\n')).toEqual([['Subject', ' x']]);
+    // a line that is neither a field nor a From or >From line is no preamble: the blank line after it ends the block
+    expect(findHeaderEnd(buf('> From x\n\nSubject: y\n'))).toMatchObject({ start: 0, end: 9, terminator: 'blank-line', defects: 1 });
+    expect(fields('> From x\n\nSubject: y\n')).toEqual([]);
+  });
+
   it('stops at the size limit on a header that never ends', () => {
     const line = 'X-Filler: ' + 'y'.repeat(1000) + '\r\n';
     const text = line.repeat(Math.ceil((MAX_HEADER_BLOCK_BYTES * 1.5) / line.length));

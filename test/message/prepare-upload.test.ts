@@ -37,6 +37,17 @@ describe('prepareForUpload', () => {
     expect(text(prepareForUpload(Buffer.from('From ann@example.com Mon Mar 11 12:00:00 2024\nSubject: a\n\nFrom here on\n')))).toBe('Subject: a\r\n\r\nFrom here on\r\n');
   });
 
+  it('drops blank lines before the first field, after a BOM or an mbox From line too, and a >From line', () => {
+    expect(text(prepareForUpload(Buffer.from('\r\nSubject: a\r\n\r\nb')))).toBe('Subject: a\r\n\r\nb');
+    expect(text(prepareForUpload(Buffer.from('\n\r\r\n\nSubject: a\n\nb\n')))).toBe('Subject: a\r\n\r\nb\r\n');
+    expect(text(prepareForUpload(Buffer.from('\ufeff\r\n\r\nSubject: a\r\n\r\nb')))).toBe('Subject: a\r\n\r\nb');
+    expect(text(prepareForUpload(Buffer.from('From x\r\n\r\nSubject: a\r\n\r\nb')))).toBe('Subject: a\r\n\r\nb');
+    expect(text(prepareForUpload(Buffer.from('>From ann@example.com Mon Mar 11 12:00:00 2024\nSubject: a\n\n>From here on\n')))).toBe('Subject: a\r\n\r\n>From here on\r\n');
+    // blank lines after the first field are the message's: the one that ends the header block stays
+    const mime = Buffer.from('\r\nSubject: a\r\n\r\n\r\nbody\r\n');
+    expect(text(prepareForUpload(mime))).toBe('Subject: a\r\n\r\n\r\nbody\r\n');
+  });
+
   it('counts line ends that are not CRLF as a byte-by-byte reading does, on every arrangement of CR, LF and text', () => {
     const reference = (b: Buffer): number => {
       let bare = 0;
@@ -53,7 +64,9 @@ describe('prepareForUpload', () => {
       expect(bareLineEnds(bytes), JSON.stringify(bytes.toString('latin1'))).toBe(reference(bytes));
       // What comes out has CRLF line ends only, and is what a byte-by-byte rewrite makes of it.
       expect(bareLineEnds(prepareForUpload(bytes))).toBe(0);
-      if (bytes.subarray(0, 5).toString('latin1') !== 'From ') expect(text(prepareForUpload(bytes)), JSON.stringify(text(bytes))).toBe(byteByByte(bytes));
+      // Line ends before the first text are preamble, dropped.
+      const leading = bytes.length - text(bytes).replace(/^[\r\n]+/, '').length;
+      expect(text(prepareForUpload(bytes)), JSON.stringify(text(bytes))).toBe(byteByByte(bytes.subarray(leading)));
     }
   });
 });

@@ -27,6 +27,16 @@ describe('summarizeMessage', () => {
     expect(s.fingerprint).toBe(fingerprint('café au lait', new Date('2019-07-02T09:15:00Z')));
   });
 
+  it('reads the header fields after a preamble of blank lines or a >From line as if it were absent', () => {
+    const head = 'Subject: Quarterly figures\r\nFrom: Ann <ann@example.com>\r\nDate: Tue, 2 Jul 2019 11:15:00 +0200\r\nMessage-ID: <q@example.com>\r\n\r\nbody';
+    const plain = summarizeMessage(buf(head));
+    for (const preamble of ['\r\n', '\n\n', '\r', '\xef\xbb\xbf\r\n', '>From ann@example.com Tue Jul  2 09:15:00 2019\r\n', 'From ann@example.com\r\n\r\n']) {
+      const s = summarizeMessage(buf(preamble + head));
+      expect(s, JSON.stringify(preamble)).toMatchObject({ subject: 'Quarterly figures', from: 'Ann <ann@example.com>', messageId: '<q@example.com>', dateSource: 'date' });
+      expect(s.fingerprint).toBe(plain.fingerprint);
+    }
+  });
+
   it('falls back to the top-most Received header when the Date is unparsable', () => {
     const s = summarizeMessage(
       buf(

@@ -15,6 +15,12 @@ describe('sniffContent', () => {
     ['an mbox From line first', 'From bob@example.net Tue Mar  5 10:00:00 2024\nSubject: x\n'],
     ['a BOM first', '\uFEFFSubject: x\r\n'],
     ['an X- header first', 'X-Mailer: y\r\n'],
+    ['a leading CRLF', '\r\nSubject: x\r\n'],
+    ['leading blank lines with LF, CR and CRLF endings', '\n\r\r\n\nSubject: x\n'],
+    ['a BOM, then a blank line', '\uFEFF\r\nSubject: x\r\n'],
+    ['an mbox From line, then a blank line', 'From bob@example.net Tue Mar  5 10:00:00 2024\r\n\r\nSubject: x\r\n'],
+    ['a blank line, then an mbox From line', '\nFrom bob@example.net Tue Mar  5 10:00:00 2024\nSubject: x\n'],
+    ['an mbox-escaped >From line first', '>From bob@example.net Tue Mar  5 10:00:00 2024\nSubject: x\n'],
   ])('calls %s a message', (_label, text) => {
     expect(sniffContent(b(text))).toEqual({ kind: 'message' });
   });
@@ -36,6 +42,11 @@ describe('sniffContent', () => {
     ['binary', '\x00\x01\x02PK'],
     ['an INI file', '[.ShellClassInfo]\r\nIcon=1\r\n'],
     ['prose', 'Dear Ann, here is the file\n'],
+    ['prose after blank lines', '\r\n\r\nDear Ann, here is the file\r\n'],
+    ['prose after a >From line', '>From bob@example.net\nDear Ann, here is the file\n'],
+    ['a quoted line before a field', '> From bob\nSubject: x\n'],
+    ['only blank lines', '\r\n\r\n\n'],
+    ['a second BOM', '\uFEFF\uFEFFSubject: x\r\n'],
   ])('calls %s unreadable with a reason', (_label, text) => {
     const sniffed = sniffContent(b(text));
     expect(sniffed.kind).toBe('unreadable');
@@ -57,6 +68,17 @@ describe('header block', () => {
     expect(headerBlockOf(b('A: 1\r\n\r\nbody'), false)?.toString()).toBe('A: 1\r\n\r\n');
     expect(headerBlockOf(b('A: 1\n\nbody'), false)?.toString()).toBe('A: 1\n\n');
     expect(headerBlockOf(b('A: 1\r\rbody'), true)?.toString()).toBe('A: 1\r\r');
+  });
+
+  it('does not take blank lines before the first field for the end of the block, and keeps them in it', () => {
+    expect(findHeaderEnd(b('\r\n\r\nA: 1\r\nB: 2\r\n\r\nbody'))).toBe(14);
+    expect(findHeaderEnd(b('\n\r\nA: 1\n\nbody'))).toBe(7);
+    expect(findHeaderEnd(b('From x\n\nA: 1\n\nbody'))).toBe(12);
+    expect(headerBlockOf(b('\r\n\r\nA: 1\r\n\r\nbody'), false)?.toString()).toBe('\r\n\r\nA: 1\r\n\r\n');
+    expect(headerBlockOf(b('\uFEFF\n\nA: 1\n\nbody'), false)?.toString()).toBe('\uFEFF\n\nA: 1\n\n');
+    // a prefix of nothing but blank lines may go on with a field: read more
+    expect(headerBlockOf(b('\r\n\r\n'), false)).toBeUndefined();
+    expect(headerBlockOf(b('\r\n\r\n'), true)?.toString()).toBe('\r\n\r\n');
   });
 });
 
