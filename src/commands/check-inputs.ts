@@ -101,7 +101,7 @@ export async function checkMapRows(mapPath: string, rules: readonly MapRule[]): 
   for (const [index, rule] of rules.entries()) {
     if (/[*?[]/.test(rule.zip) || !/[/\\]/.test(rule.zip)) continue;
     const problem = await sourceProblem(rule.zip);
-    if (problem !== null) problems.push(`row ${index + 2}: ${rule.zip}: ${problem}`);
+    if (problem !== null) problems.push(`row ${rule.row ?? index + 2}: ${rule.zip}: ${problem}`);
   }
   if (problems.length > 0) throw new UsageError(`--map ${mapPath}: ${joinProblems(problems)}`);
 }
@@ -160,6 +160,8 @@ function statOrNothing(path: string): Stats | undefined {
  */
 export function checkCredential(options: DestinationSettings, io: CliIo): void {
   if (options.accessTokenEnv !== undefined) {
+    // Given the token itself (a JWT) rather than its variable's name: say so without printing it.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(options.accessTokenEnv)) throw new UsageError('--access-token-env wants the name of an environment variable that holds the token (e.g. GRAPH_TOKEN), not the token itself');
     if (!io.env[options.accessTokenEnv]?.trim()) throw new UsageError(`--access-token-env ${options.accessTokenEnv}: that environment variable is not set or empty`);
     return;
   }

@@ -47,7 +47,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     writeOut: (s: string) => void io.stdout.write(s),
     writeErr: (s: string) => void io.stderr.write(s),
     // commander's own messages start with 'error: '; ours get the same prefix in reportError below.
-    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, ERROR_PREFIX)),
+    // `--client-secret=…` is no option, and its value is a secret: the error names the option, not the value.
+    outputError: (s: string, write: (s: string) => void) => write(s.replace(/^error: /, ERROR_PREFIX).replace(/(unknown option '-[^'=\s]*)=[^']*'/, "$1=…'")),
   };
   const program = new Command('eml-import')
     .version(packageVersion(), '-V, --version')

@@ -13,7 +13,7 @@ import { importOptionsFrom } from '../run/import/import-options.js';
 import { CHECKING_TENANT, startProgress } from '../run/progress.js';
 import { buildReport, messageLines } from '../reports/build-report.js';
 import { exitCodeFor, writeOutputs } from './outputs.js';
-import { checkedStart, checkMapping, progressInterval, shardOf, wantsTenant, withShardPaths } from './start-up.js';
+import { checkedStart, checkMailboxesUnchanged, checkMapping, progressInterval, shardOf, wantsTenant, withShardPaths } from './start-up.js';
 import { ERROR_PREFIX, UsageError, type CliIo } from './io.js';
 import { resolveS3Zips } from './s3-zips.js';
 import type { ImportSettings } from './options.js';
@@ -45,10 +45,11 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
   const zips = await shardOf(await checkedStart(scan.zips, run, tenant ? destination : null, io), spec, io);
 
   return withLedger(run.dryRun ? null : run.state, async (ledger) => {
-    if (!run.dryRun) checkMapping(ledger, policy, run.state);
+    if (!run.dryRun) checkMailboxesUnchanged(ledger, zips, run.state);
     const stats = new Stats();
     const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
     let fatal: string | null = null;
+    let stoppedAtTenant = false;
     let records: ZipRecord[];
     try {
       // The tenant first: its token, permissions and mailboxes are checked before a byte of the zips is read.
@@ -60,7 +61,10 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
         stats.phase = CHECKING_TENANT;
         tenantChecked = { connection, checks: await checkTenant(connection, mailboxesOf(zips), progress.log) };
         fatal = tenantChecked.checks.stop;
+        stoppedAtTenant = fatal !== null;
       }
+      // Recorded once the tenant has answered: a run stopped by a wrong secret must not bind the ledger to its options.
+      if (!run.dryRun && fatal === null) checkMapping(ledger, policy, run.state);
       const scanning = { ...scanOptionsFrom(scan, policy), signal: io.signal };
       if (tenantChecked !== null && fatal === null) {
         // Each mailbox is imported (or, in a dry run, checked against the destination) once its zips are read.
@@ -72,6 +76,9 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
     } finally {
       progress.stop();
     }
+    // Stopped before a byte was read (checkTenant has said why, one line each): no report of an empty run,
+    // which `report merge` would take for a shard that had nothing to do.
+    if (stoppedAtTenant) return ExitCode.usage;
     const zipPaths = new Set(zips.map((z) => canonicalZipLocation(z.path)));
     const built = buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
     const report = run.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, scannedZipSizes(ledger, records), run.parallel) } : built;

@@ -126,6 +126,13 @@ function parseDay(value: string | undefined, flag: string): Date | undefined {
   return day;
 }
 
+/** As a map row's mailbox is checked (run/mailbox-map.ts): `--mailbox ann` is a typo, not a mailbox to ask the tenant about. */
+function parseMailbox(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[^@\s,;]+@[^@\s,;]+$/.test(value.trim())) throw new UsageError(`--mailbox '${value}' does not look like a mailbox (user@domain)`);
+  return mailboxAddress(value);
+}
+
 const CLOUDS = ['global', 'usgov', 'usgov-dod', 'china'] as const;
 const APIS = ['beta', 'v1.0'] as const;
 
@@ -235,7 +242,7 @@ export function readImportSettings(zips: string[], raw: Record<string, unknown>)
     run: {
       dryRun: raw['dryRun'] === true,
       waitForExports: raw['waitForExports'] === true,
-      mailbox: str('mailbox') === undefined ? undefined : mailboxAddress(str('mailbox') as string),
+      mailbox: parseMailbox(str('mailbox')),
       map: str('map'),
       parallel: parsePositiveInt(str('parallel') ?? '4', '--parallel'),
       landingWindowSeconds: parsePositiveInt(str('landingWindow') ?? '300', '--landing-window', 3600),

@@ -13,6 +13,7 @@ import type { DestinationSettings } from '../destination/graph/destination-setti
 import type { ShardSpec } from './shard-option.js';
 import { expandZipArgs } from './zip-args.js';
 import { takeShard } from './shard.js';
+import { canonicalZipLocation, sameExports } from '../source/index.js';
 
 /** True when the options name a tenant to talk to (a dry run without one never touches the network). */
 export function wantsTenant(destination: DestinationSettings): boolean {
@@ -46,10 +47,30 @@ export async function checkedStart(zipArgs: readonly string[], run: Pick<RunSett
   if (tenant !== null) {
     const unmapped = zips.filter((z) => z.mailbox === null).map((z) => z.path);
     if (unmapped.length > 0) throw new UsageError(`no mailbox for ${unmapped.join(', ')}: give --mailbox, or a row in --map`);
+    await checkOneMailboxPerExport(zips);
     checkCredential(tenant, io);
   }
   checkReportDir(run.report);
   return zips;
+}
+
+/**
+ * One export, one mailbox: a copy of a zip (`ann (1).zip`, a symlink or hard link, the same export under two
+ * names) that the map sends to another mailbox would put one person's mail into another's mailbox. An
+ * export is known by its content (source/export-identity.ts), as the ledger knows it.
+ */
+export async function checkOneMailboxPerExport(zips: readonly ZipToScan[]): Promise<void> {
+  if (new Set(zips.map((z) => z.mailbox)).size < 2) return;
+  const mailboxOf = new Map<string, { path: string; mailbox: string | null }[]>();
+  for (const zip of zips) {
+    const location = canonicalZipLocation(zip.path);
+    mailboxOf.set(location, [...(mailboxOf.get(location) ?? []), { path: zip.path, mailbox: zip.mailbox }]);
+  }
+  const problems = (await sameExports([...mailboxOf.keys()]))
+    .map((group) => group.flatMap((location) => mailboxOf.get(location) ?? []))
+    .filter((named) => new Set(named.map((n) => n.mailbox)).size > 1)
+    .map((named) => `${named.map((n) => `${n.path} (to ${n.mailbox})`).join(' and ')} are the same export (same size and central directory): an export goes to one mailbox, so remove the copy or correct --map`);
+  if (problems.length > 0) throw new UsageError(problems.join('\n'));
 }
 
 /**
@@ -84,6 +105,22 @@ export function checkMapping(ledger: Ledger, policy: PolicySettings, state: stri
         'run with the same options to resume, or give a new --state to start over',
     );
   }
+}
+
+/**
+ * A zip that an earlier run with this ledger imported into one mailbox and that this command sends to
+ * another stops the run: resumed, its rows would count as already in the new mailbox and nothing would
+ * be sent there. A typo fixed after "mailbox … does not exist" is not stopped: nothing went anywhere.
+ */
+export function checkMailboxesUnchanged(ledger: Ledger, zips: readonly ZipToScan[], state: string): void {
+  const changes = ledger.mailboxChanges(zips.map((z) => ({ path: canonicalZipLocation(z.path), mailbox: z.mailbox })));
+  if (changes.length === 0) return;
+  const lines = changes.map(
+    (c) =>
+      `${c.path}: an earlier run with --state ${state} put ${c.settled} of its messages into ${c.was}, and this command sends it to ${c.now}; ` +
+      `if ${c.now} is right, give a new --state (messages already in ${c.now} are recognised, not sent twice), otherwise correct --mailbox or the map`,
+  );
+  throw new UsageError(lines.join('\n'));
 }
 
 /** Tests and log-watching admins can ask for plain progress lines more often than every 10 s. */

@@ -8,6 +8,8 @@ import { mailboxAddress } from '../policy/mailbox-address.js';
 export interface MapRule {
   readonly zip: string;
   readonly mailbox: string;
+  /** Its line in map.csv, when read from one. */
+  readonly row?: number;
 }
 
 export function readMapFile(path: string): MapRule[] {
@@ -22,19 +24,31 @@ export function readMapFile(path: string): MapRule[] {
     header = names.map((h) => h.trim().toLowerCase());
     return header;
   };
-  const records = parse(text, { columns, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  try {
+    records = parse(text, { columns, skip_empty_lines: true, trim: true, bom: true, info: true }) as typeof records;
+  } catch (error) {
+    // csv-parse's own words (a row with more or fewer fields than the header, a quote not closed), named by the flag.
+    throw new UsageError(`--map ${path}: not a CSV of the columns zip,mailbox: ${(error as Error).message}`);
+  }
   // A wrong header would otherwise blame row 2 for lacking a zip; say what the header is and should be.
   const found = header as string[] | null;
   if (found === null) throw new UsageError(`--map ${path}: the file is empty; its first line must name the columns zip,mailbox`);
   if (!found.includes('zip') || !found.includes('mailbox')) {
     throw new UsageError(`--map ${path}: the first line names the columns '${found.join(',')}'; expected the columns zip,mailbox`);
   }
-  return records.map((record, index) => {
+  // Two columns of one name: the parser keeps the last, so `zip,mailbox,mailbox` sent each zip to the second one.
+  for (const name of ['zip', 'mailbox']) {
+    if (found.filter((h) => h === name).length > 1) throw new UsageError(`--map ${path}: the first line names the column '${name}' more than once ('${found.join(',')}'); give each column once`);
+  }
+  // Rows are named by their line in the file (blank lines are skipped, not counted away).
+  return records.map(({ record, info }) => {
+    const row = info.lines;
     const zip = record['zip'];
     const mailbox = record['mailbox'];
-    if (!zip || !mailbox) throw new UsageError(`--map ${path}: row ${index + 2} needs both a zip and a mailbox (columns zip,mailbox)`);
-    if (!mailbox.includes('@')) throw new UsageError(`--map ${path}: row ${index + 2}: '${mailbox}' does not look like a mailbox (user@domain)`);
-    return { zip, mailbox: mailboxAddress(mailbox) };
+    if (!zip || !mailbox) throw new UsageError(`--map ${path}: row ${row} needs both a zip and a mailbox (columns zip,mailbox)`);
+    if (!mailbox.includes('@')) throw new UsageError(`--map ${path}: row ${row}: '${mailbox}' does not look like a mailbox (user@domain)`);
+    return { zip, mailbox: mailboxAddress(mailbox), row };
   });
 }
 
@@ -52,7 +66,7 @@ function globToRegExp(glob: string): RegExp {
 export function mailboxFor(zipPath: string, rules: readonly MapRule[]): string | null {
   const matching = rules.flatMap((rule, index) => {
     const pattern = globToRegExp(rule.zip);
-    return pattern.test(zipPath) || pattern.test(basename(zipPath)) ? [{ rule, row: index + 2 }] : [];
+    return pattern.test(zipPath) || pattern.test(basename(zipPath)) ? [{ rule, row: rule.row ?? index + 2 }] : [];
   });
   if (new Set(matching.map((m) => m.rule.mailbox)).size > 1) {
     const rows = matching.map((m) => `row ${m.row} (${m.rule.zip} to ${m.rule.mailbox})`).join(', ');

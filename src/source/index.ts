@@ -9,7 +9,7 @@ export { ExportLogTally, checkExportLog, parseExportLog } from './export-log.js'
 export { NamedFolders, countNamedFolders } from './named-folders.js';
 export { sniffContent } from './sniff.js';
 export { decodeModifiedUtf7 } from './modified-utf7.js';
-export { exportIdentity } from './export-identity.js';
+export { exportIdentity, sameExports } from './export-identity.js';
 export type { ZipIdentity } from './zip-identity.js';
 export { zipIdentity } from './zip-identity.js';
 export { canonicalZipLocation, isS3Uri, parseS3Uri } from './zip-location.js';
