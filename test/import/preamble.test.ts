@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/commands/cli.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import { runAgainst } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 
@@ -39,14 +38,7 @@ describe('a message with a preamble before its first header field', () => {
       { name: 'export-1/Inbox/3.eml', content: `>From ann@example.com Mon Mar  4 10:00:00 2024\r\n${bodies['Escaped From line']}` },
       { name: 'export-1/Inbox/4.eml', content: `From ann@example.com Mon Mar  4 10:00:00 2024\n\n${bodies['From line and blank line']}` },
     ]);
-    let stdout = '';
-    let stderr = '';
-    const status = await main([zip, ...tenantArgs(emulator, ANN), '--state', join(work, 'state'), '--no-progress'], {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: { EML_IMPORT_TODAY: '2026-12-06', ...tenantEnv(emulator) },
-      signal: new AbortController().signal,
-    });
+    const { status, stdout, stderr } = await runAgainst(emulator, ANN, [zip, '--state', join(work, 'state')]);
     expect(status, stderr).toBe(0);
     expect(`${stdout}${stderr}`).not.toMatch(/unreadable|does not start with a header field|re-export/i);
 
