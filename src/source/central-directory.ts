@@ -75,8 +75,41 @@ class ZipFileReader extends yauzl.RandomAccessReader {
 
 const YAUZL_OPTIONS = { lazyEntries: true, autoClose: false, decodeStrings: false, strictFileNames: false, validateEntrySizes: true };
 
-/** Where the central directory starts and how many records it has; throws for a non-zip or truncated file. */
-function locateCentralDirectory(zipPath: string, zip: ZipFile): Promise<DirectoryLocation> {
+/**
+ * Where the central directory starts and how many records it has; throws for a non-zip or truncated file.
+ * Bytes after the end record (a proxy's error page appended to a download) are passed over, as Info-ZIP
+ * and Python do: yauzl wants the end record's comment to end the file, and refused the whole archive.
+ */
+async function locateCentralDirectory(zipPath: string, zip: ZipFile): Promise<DirectoryLocation> {
+  try {
+    return await locateWithYauzl(zipPath, zip, zip.fileSize);
+  } catch (error) {
+    if (!/^Invalid comment length/.test((error as Error).message)) throw error;
+    const end = await zipEndBefore(zip);
+    if (end === null) throw error;
+    return locateWithYauzl(zipPath, zip, end);
+  }
+}
+
+const END_RECORD_SIGNATURE = 0x06054b50;
+const END_RECORD_BYTES = 22;
+const MAX_COMMENT_BYTES = 0xffff;
+
+/** Where the zip proper ends: just past the last end record whose comment fits in the file, or null. */
+async function zipEndBefore(zip: ZipFile): Promise<number | null> {
+  const length = Math.min(zip.fileSize, END_RECORD_BYTES + MAX_COMMENT_BYTES + 1024);
+  const tail = Buffer.allocUnsafe(length);
+  const read = await zip.read(tail, zip.fileSize - length);
+  const start = zip.fileSize - length;
+  for (let i = read - END_RECORD_BYTES; i >= 0; i--) {
+    if (tail.readUInt32LE(i) !== END_RECORD_SIGNATURE) continue;
+    const end = i + END_RECORD_BYTES + tail.readUInt16LE(i + 20);
+    if (end <= read) return start + end;
+  }
+  return null;
+}
+
+function locateWithYauzl(zipPath: string, zip: ZipFile, size: number): Promise<DirectoryLocation> {
   return new Promise((resolve, reject) => {
     const done = (error: Error | null, found?: Yauzl.ZipFile): void => {
       if (error || found === undefined) return reject(error ?? new Error('no zip'));
@@ -86,7 +119,7 @@ function locateCentralDirectory(zipPath: string, zip: ZipFile): Promise<Director
       found.close();
       resolve(location);
     };
-    if (isS3Uri(zipPath)) yauzl.fromRandomAccessReader(new ZipFileReader(zip), zip.fileSize, YAUZL_OPTIONS, done);
+    if (isS3Uri(zipPath) || size !== zip.fileSize) yauzl.fromRandomAccessReader(new ZipFileReader(zip), size, YAUZL_OPTIONS, done);
     else yauzl.open(zipPath, YAUZL_OPTIONS, done);
   });
 }

@@ -164,6 +164,23 @@ describe('scanExport and openExport on generated zips', () => {
     expect(entry!.read.ok, entry!.read.ok ? '' : entry!.read.error).toBe(true);
   });
 
+  it('reads every entry of a zip with bytes appended after its end record (a proxy\'s error page)', async () => {
+    // yauzl wants the end record's comment to end the file: the whole archive was refused (a probe).
+    const zip = buildZip([
+      { name: 'Inbox/1.eml', data: Buffer.from('Subject: one\r\n\r\nbody one') },
+      { name: 'Inbox/2.eml', data: Buffer.from('Subject: two\r\n\r\nbody two') },
+    ]);
+    const zipPath = join(dir, 'appended.zip');
+    await writeFile(zipPath, Buffer.concat([zip, Buffer.from('<html><body>504 Gateway Time-out</body></html>\n')]));
+    const items = await collect(zipPath, { verify: true });
+    expect(items.filter((item) => item.type === 'archive-error')).toEqual([]);
+    const entries = entriesOf(items);
+    expect(entries.map((e) => [e.entry.entryName, e.read.ok])).toEqual([
+      ['Inbox/1.eml', true],
+      ['Inbox/2.eml', true],
+    ]);
+  });
+
   it('refuses a declared zip bomb without inflating it', async () => {
     // The data is not deflate at all: inflating it would fail with "corrupt", not with the limit.
     const garbage = Buffer.alloc(4096, 0xff);
