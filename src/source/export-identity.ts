@@ -6,10 +6,8 @@
  * part a reader fetches first anyway (an S3 object's last MiB is fetched once and kept).
  */
 import { createHash } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { openZipFile } from './zip-file.js';
-import { headS3Object } from './s3/s3-object.js';
-import { isS3Uri } from './zip-location.js';
+import { zipIdentity } from './zip-identity.js';
 
 /** Enough to hold the central-directory records of the last few thousand entries and the end record. */
 export const IDENTITY_TAIL_BYTES = 1024 * 1024;
@@ -43,8 +41,8 @@ export async function exportIdentity(location: string): Promise<string | null> {
 export async function sameExports(locations: readonly string[]): Promise<string[][]> {
   const bySize = new Map<number, string[]>();
   for (const location of new Set(locations)) {
-    const size = await byteSize(location);
-    if (size !== null) bySize.set(size, [...(bySize.get(size) ?? []), location]);
+    const size = (await zipIdentity(location))?.size;
+    if (size !== undefined) bySize.set(size, [...(bySize.get(size) ?? []), location]);
   }
   const groups: string[][] = [];
   for (const sameSize of bySize.values()) {
@@ -57,12 +55,4 @@ export async function sameExports(locations: readonly string[]): Promise<string[
     groups.push(...[...byIdentity.values()].filter((group) => group.length > 1));
   }
   return groups;
-}
-
-async function byteSize(location: string): Promise<number | null> {
-  try {
-    return isS3Uri(location) ? (await headS3Object(location)).size : (await stat(location)).size;
-  } catch {
-    return null;
-  }
 }
