@@ -126,7 +126,7 @@ function parseDay(value: string | undefined, flag: string): Date | undefined {
   return day;
 }
 
-/** As a map row's mailbox is checked (run/mailbox-map.ts): `--mailbox ann` is a typo, not a mailbox to ask the tenant about. */
+/** `--mailbox ann` is a typo, not a mailbox to ask the tenant about: one `@` between two non-blank parts (a map row's mailbox needs only an `@`, run/mailbox-map.ts). */
 function parseMailbox(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!/^[^@\s,;]+@[^@\s,;]+$/.test(value.trim())) throw new UsageError(`--mailbox '${value}' does not look like a mailbox (user@domain)`);

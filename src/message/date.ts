@@ -103,10 +103,18 @@ const UTC_OFFSET_ZONE = /^(?:gmt|utc|ut)\s?([+-])\s?(\d{1,2})(?:[:.]?(\d\d))?(?!
 const YEAR_AFTER_TIME = /^(\d{4}|\d{2})(?![\d:])/;
 
 /** Minutes east of UTC, or null for a zone that is not known; and the text after it. */
+/**
+ * Whether hours and minutes make a zone offset: one of a day or more (+9900, -2400) is no zone Python or
+ * Exchange would accept, and read as 99 hours it moved a date by four days.
+ */
+function isZoneOffset(hours: number, minutes: number): boolean {
+  return hours <= 23 && minutes <= 59;
+}
+
 function readZone(s: string): { minutes: number | null; rest: string } {
   const offset = UTC_OFFSET_ZONE.exec(s);
   if (offset) {
-    if (Number(offset[2]) > 23 || Number(offset[3] ?? 0) > 59) return { minutes: null, rest: s.slice(offset[0].length).trim() };
+    if (!isZoneOffset(Number(offset[2]), Number(offset[3] ?? 0))) return { minutes: null, rest: s.slice(offset[0].length).trim() };
     const minutes = Number(offset[2]) * 60 + Number(offset[3] ?? 0);
     return { minutes: offset[1] === '-' ? -minutes : minutes, rest: s.slice(offset[0].length).trim() };
   }
@@ -115,8 +123,7 @@ function readZone(s: string): { minutes: number | null; rest: string } {
   // unsigned, only the four digits of an hhmm offset ("0530"); anything shorter is not a zone
   if (numeric && (numeric[1] !== undefined || (digits.length === 4 && numeric[3] === undefined)) && !(numeric[3] !== undefined && digits.length > 2)) {
     const [h, m] = numeric[3] !== undefined ? [digits, numeric[3]] : digits.length <= 2 ? [digits, '0'] : [digits.slice(0, -2), digits.slice(-2)];
-    // an offset of a day or more (+9900, -2400) is not a zone Python or Exchange would accept: unknown
-    if (Number(h) > 23 || Number(m) > 59) return { minutes: null, rest: s.slice(numeric[0].length).trim() };
+    if (!isZoneOffset(Number(h), Number(m))) return { minutes: null, rest: s.slice(numeric[0].length).trim() };
     const minutes = Number(h) * 60 + Number(m);
     const negative = numeric[1]?.endsWith('-') ?? false;
     return { minutes: negative ? -minutes : minutes, rest: s.slice(numeric[0].length).trim() };
@@ -274,9 +281,10 @@ function parseCommonForm(s: string): Date | null | undefined {
   if (sign !== 0x2b && sign !== 0x2d) return undefined; // '+', '-'
   end = digitsEnd(s, i + 1);
   if (end - (i + 1) !== 4) return undefined;
-  // a zone of 24 hours or more (+9900) is no zone: the tolerant parser reads it as unknown
-  if (digitsValue(s, i + 1, i + 3) > 23 || digitsValue(s, i + 3, end) > 59) return undefined;
-  const minutes = digitsValue(s, i + 1, i + 3) * 60 + digitsValue(s, i + 3, end);
+  const [hours, zoneMinutes] = [digitsValue(s, i + 1, i + 3), digitsValue(s, i + 3, end)];
+  // not a zone (+9900): the tolerant parser reads it as unknown
+  if (!isZoneOffset(hours, zoneMinutes)) return undefined;
+  const minutes = hours * 60 + zoneMinutes;
   i = skipSpace(s, end);
   if (i < n) {
     // one trailing comment, "(PDT)", and nothing after it

@@ -73,12 +73,15 @@ export interface PreflightOptions {
   readonly access?: 'write' | 'read';
 }
 
+/** A permission the token does not show (no roles claim, or not a JWT): the mailbox checks' answers decide. */
+const GRAPH_WILL_TELL = 'not visible in the token; Graph will tell';
+
 /** Roles that let an app list mailbox folders and messages with what reconcile reads of them (extended properties included). */
 const READ_ROLES = ['Mail.Read', 'Mail.ReadWrite'];
 
 function readCheck(roles: readonly string[] | null): Check {
   const name = 'permission to read mail';
-  if (roles === null) return { name, ok: true, detail: 'not visible in the token; Graph will tell' };
+  if (roles === null) return { name, ok: true, detail: GRAPH_WILL_TELL };
   const granted = READ_ROLES.find((role) => roles.includes(role));
   if (granted !== undefined) return { name, ok: true, detail: `granted (${granted})` };
   return { name, ok: false, detail: `the token has neither ${READ_ROLES.join(' nor ')}: add the Microsoft Graph application permission Mail.Read to the app registration and grant admin consent` };
@@ -135,7 +138,7 @@ export async function runPreflight(
   }
   for (const permission of permissionsNeeded(api)) {
     if (roles === null) {
-      checks.push({ name: `permission ${permission}`, ok: true, detail: 'not visible in the token; Graph will tell' });
+      checks.push({ name: `permission ${permission}`, ok: true, detail: GRAPH_WILL_TELL });
     } else if (roles.includes(permission)) {
       checks.push({ name: `permission ${permission}`, ok: true, detail: 'granted' });
     } else {

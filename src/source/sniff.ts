@@ -23,8 +23,8 @@ const SNIFF_WINDOW = 4096;
  * maybe), or unreadable with a reason.
  */
 export function sniffContent(first: Buffer): Sniffed {
-  let bytes = first.subarray(0, SNIFF_WINDOW);
-  if (bytes.subarray(0, 3).equals(UTF8_BOM)) bytes = bytes.subarray(3);
+  const window = first.subarray(0, SNIFF_WINDOW);
+  const bytes = window.subarray(0, 3).equals(UTF8_BOM) ? window.subarray(3) : window;
   const text = bytes.toString('latin1');
   const trimmed = text.trimStart();
   if (trimmed === '') return { kind: 'unreadable', reason: first.length === 0 ? 'empty entry' : 'only whitespace' };
@@ -32,8 +32,7 @@ export function sniffContent(first: Buffer): Sniffed {
   if (trimmed.startsWith('{')) return { kind: 'json' };
 
   // from the window's first byte, BOM included: the same preamble as the header reader and the upload skip
-  const windowed = first.subarray(0, SNIFF_WINDOW);
-  const start = windowed.toString('latin1', preambleEnd(windowed));
+  const start = window.toString('latin1', preambleEnd(window));
   if (!FIELD_LINE.test(start)) {
     return { kind: 'unreadable', reason: `does not start with a header field, BEGIN:VCALENDAR or a JSON object; it starts ${preview(text)}` };
   }
