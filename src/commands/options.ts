@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import { parseHeaderRule } from '../policy/header-rule.js';
-import { mailboxAddress } from '../policy/mailbox-address.js';
+import { looksLikeMailbox, mailboxAddress } from '../policy/mailbox-address.js';
 import type { HeaderRule } from '../policy/types.js';
 import { UsageError } from './io.js';
 import { stringOption } from './raw-options.js';
@@ -126,10 +126,10 @@ function parseDay(value: string | undefined, flag: string): Date | undefined {
   return day;
 }
 
-/** `--mailbox ann` is a typo, not a mailbox to ask the tenant about: one `@` between two non-blank parts (a map row's mailbox needs only an `@`, run/mailbox-map.ts). */
+/** `--mailbox ann` is a typo, not a mailbox to ask the tenant about (the rule a map row's mailbox is held to too). */
 function parseMailbox(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!/^[^@\s,;]+@[^@\s,;]+$/.test(value.trim())) throw new UsageError(`--mailbox '${value}' does not look like a mailbox (user@domain)`);
+  if (!looksLikeMailbox(value)) throw new UsageError(`--mailbox '${value}' does not look like a mailbox (user@domain)`);
   return mailboxAddress(value);
 }
 

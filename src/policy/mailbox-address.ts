@@ -9,3 +9,11 @@
 export function mailboxAddress(given: string): string {
   return given.trim().toLowerCase();
 }
+
+/**
+ * One `@` between a user and a domain, no blanks or list separators: the same rule for --mailbox and for
+ * a map row, so `ann@` or `ann@contoso.com; bob@contoso.com` is refused (exit 2) wherever it is typed.
+ */
+export function looksLikeMailbox(given: string): boolean {
+  return /^[^@\s,;]+@[^@\s,;]+$/.test(given.trim());
+}

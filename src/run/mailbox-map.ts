@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
+import { canonicalZipLocation, isS3Uri } from '../source/zip-location.js';
 import { parse } from 'csv-parse/sync';
 import { UsageError } from '../accounting/errors.js';
-import { mailboxAddress } from '../policy/mailbox-address.js';
+import { looksLikeMailbox, mailboxAddress } from '../policy/mailbox-address.js';
 
 /** A row of map.csv: which mailbox a zip (or every zip matching a glob) goes to (policy/mailbox-address.ts). */
 export interface MapRule {
@@ -47,7 +48,7 @@ export function readMapFile(path: string): MapRule[] {
     const zip = record['zip'];
     const mailbox = record['mailbox'];
     if (!zip || !mailbox) throw new UsageError(`--map ${path}: row ${row} needs both a zip and a mailbox (columns zip,mailbox)`);
-    if (!mailbox.includes('@')) throw new UsageError(`--map ${path}: row ${row}: '${mailbox}' does not look like a mailbox (user@domain)`);
+    if (!looksLikeMailbox(mailbox)) throw new UsageError(`--map ${path}: row ${row}: '${mailbox}' does not look like a mailbox (user@domain)`);
     return { zip, mailbox: mailboxAddress(mailbox), row };
   });
 }
@@ -64,15 +65,25 @@ function globToRegExp(glob: string): RegExp {
  * the first row put Anna's export into Ann's mailbox without a word.
  */
 export function mailboxFor(zipPath: string, rules: readonly MapRule[]): string | null {
-  const matching = rules.flatMap((rule, index) => {
-    const pattern = globToRegExp(rule.zip);
-    return pattern.test(zipPath) || pattern.test(basename(zipPath)) ? [{ rule, row: rule.row ?? index + 2 }] : [];
-  });
+  const matching = rules.flatMap((rule, index) => (ruleMatches(rule.zip, zipPath) ? [{ rule, row: rule.row ?? index + 2 }] : []));
   if (new Set(matching.map((m) => m.rule.mailbox)).size > 1) {
     const rows = matching.map((m) => `row ${m.row} (${m.rule.zip} to ${m.rule.mailbox})`).join(', ');
     throw new UsageError(`${zipPath}: the --map rows that match it name different mailboxes: ${rows}; a zip goes to one mailbox, so make its rows agree`);
   }
   return matching[0]?.rule.mailbox ?? null;
+}
+
+/**
+ * One local file has many spellings (`./zips/ann.zip`, `zips//ann.zip`, `/home/me/zips/ann.zip`): a row
+ * and an argument that name the same file match whatever the spelling, as they would in a shell. An
+ * s3:// URI is a key, spelt one way.
+ */
+function ruleMatches(ruleZip: string, zipPath: string): boolean {
+  const pattern = globToRegExp(ruleZip);
+  if (pattern.test(zipPath) || pattern.test(basename(zipPath))) return true;
+  if (isS3Uri(ruleZip) || isS3Uri(zipPath)) return false;
+  if (/[*?]/.test(ruleZip)) return globToRegExp(resolve(ruleZip)).test(resolve(zipPath));
+  return canonicalZipLocation(ruleZip) === canonicalZipLocation(zipPath);
 }
 
 /** The mailbox of each path (mailboxFor); every path that rows of two mailboxes match is named, not only the first. */
