@@ -45,7 +45,7 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
   const zips = await shardOf(await checkedStart(scan.zips, run, tenant ? destination : null, io), spec, io);
 
   return withLedger(run.dryRun ? null : run.state, async (ledger) => {
-    if (!run.dryRun) checkMailboxesUnchanged(ledger, zips, run.state);
+    if (!run.dryRun) await checkMailboxesUnchanged(ledger, zips, run.state);
     const stats = new Stats();
     const progress = startProgress(stats, io.stderr, run.progress, progressInterval(io));
     let fatal: string | null = null;

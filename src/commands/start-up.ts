@@ -13,7 +13,7 @@ import type { DestinationSettings } from '../destination/graph/destination-setti
 import type { ShardSpec } from './shard-option.js';
 import { expandZipArgs } from './zip-args.js';
 import { takeShard } from './shard.js';
-import { canonicalZipLocation, sameExports } from '../source/index.js';
+import { canonicalZipLocation, exportIdentity, sameExports, zipIdentity } from '../source/index.js';
 
 /** True when the options name a tenant to talk to (a dry run without one never touches the network). */
 export function wantsTenant(destination: DestinationSettings): boolean {
@@ -110,17 +110,42 @@ export function checkMapping(ledger: Ledger, policy: PolicySettings, state: stri
 /**
  * A zip that an earlier run with this ledger imported into one mailbox and that this command sends to
  * another stops the run: resumed, its rows would count as already in the new mailbox and nothing would
- * be sent there. A typo fixed after "mailbox … does not exist" is not stopped: nothing went anywhere.
+ * be sent there. The zip is known by its path, or, moved or renamed since (the scan would resume it from
+ * its old rows), by its size and identity. A typo fixed after "mailbox … does not exist" is not stopped:
+ * nothing went anywhere.
  */
-export function checkMailboxesUnchanged(ledger: Ledger, zips: readonly ZipToScan[], state: string): void {
-  const changes = ledger.mailboxChanges(zips.map((z) => ({ path: canonicalZipLocation(z.path), mailbox: z.mailbox })));
-  if (changes.length === 0) return;
-  const lines = changes.map(
-    (c) =>
-      `${c.path}: an earlier run with --state ${state} put ${c.settled} of its messages into ${c.was}, and this command sends it to ${c.now}; ` +
-      `if ${c.now} is right, give a new --state (messages already in ${c.now} are recognised, not sent twice), otherwise correct --mailbox or the map`,
+export async function checkMailboxesUnchanged(ledger: Ledger, zips: readonly ZipToScan[], state: string): Promise<void> {
+  const settled = ledger.settledZips();
+  if (settled.length === 0) return;
+  const byPath = new Map(settled.map((z) => [z.path, z]));
+  const runPaths = new Set(zips.map((z) => canonicalZipLocation(z.path)));
+  // Only an export the ledger knows at a path this run does not give can have moved here.
+  const elsewhere = settled.filter((z) => !runPaths.has(z.path) && z.identity !== null);
+  const changes: string[] = [];
+  for (const zip of zips) {
+    if (zip.mailbox === null) continue;
+    const path = canonicalZipLocation(zip.path);
+    const known = byPath.get(path);
+    if (known !== undefined) {
+      if (known.mailbox !== zip.mailbox) changes.push(changeSentence(zip.path, known, zip.mailbox, state));
+      continue;
+    }
+    // Sizes first (a stat or the HEAD already made): tails are read only for an export of a known size.
+    const size = elsewhere.length === 0 ? undefined : (await zipIdentity(zip.path))?.size;
+    const sameSize = elsewhere.filter((z) => z.size === size);
+    if (sameSize.length === 0) continue;
+    const identity = await exportIdentity(zip.path);
+    const moved = sameSize.find((z) => z.identity === identity);
+    if (moved !== undefined && moved.mailbox !== zip.mailbox) changes.push(changeSentence(`${zip.path} (read before at ${moved.path})`, moved, zip.mailbox, state));
+  }
+  if (changes.length > 0) throw new UsageError(changes.join('\n'));
+}
+
+function changeSentence(zip: string, was: { mailbox: string; settled: number }, now: string, state: string): string {
+  return (
+    `${zip}: an earlier run with --state ${state} put ${was.settled} of its messages into ${was.mailbox}, and this command sends it to ${now}; ` +
+    `if ${now} is right, give a new --state (messages already in ${now} are recognised, not sent twice), otherwise correct --mailbox or the map`
   );
-  throw new UsageError(lines.join('\n'));
 }
 
 /** Tests and log-watching admins can ask for plain progress lines more often than every 10 s. */

@@ -420,21 +420,17 @@ export class Ledger {
   }
 
   /**
-   * Zips of this run that the ledger knows at the same path with another mailbox, and whose messages an
-   * earlier run already put there (imported, found, in flight or partly uploaded). Their rows say where the
-   * messages went; taken over by the new mailbox, they counted as "imported by an earlier run" into a
-   * mailbox that holds none of them.
+   * Every zip whose messages an earlier run already put into its mailbox (imported, found, in flight or
+   * partly uploaded), with what it is known by (path, size, identity). Were such a zip's rows taken over
+   * by another mailbox (the same path sent elsewhere, or the export moved and sent elsewhere), they would
+   * count as "imported by an earlier run" into a mailbox that holds none of them.
    */
-  mailboxChanges(zips: ReadonlyArray<{ path: string; mailbox: string | null }>): Array<{ path: string; was: string; now: string; settled: number }> {
-    const known = this.statement(
-      `SELECT z.mailbox AS was, SUM(m.state IN ('imported', 'present', 'in_flight') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}')) AS settled
-         FROM zips z JOIN messages m ON m.zip_id = z.id WHERE z.path = ? GROUP BY z.id`,
-    );
-    return zips.flatMap(({ path, mailbox }) => {
-      const row = known.get(path) as { was: string | null; settled: number | null } | undefined;
-      if (row === undefined || row.was === null || mailbox === null || row.was === mailbox || !row.settled) return [];
-      return [{ path, was: row.was, now: mailbox, settled: row.settled }];
-    });
+  settledZips(): Array<{ path: string; mailbox: string; size: number; identity: string | null; settled: number }> {
+    return this.sql(
+      `SELECT z.path AS path, z.mailbox AS mailbox, z.size AS size, z.identity AS identity,
+              SUM(m.state IN ('imported', 'present', 'in_flight') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}')) AS settled
+         FROM zips z JOIN messages m ON m.zip_id = z.id WHERE z.mailbox IS NOT NULL GROUP BY z.id HAVING settled > 0`,
+    ).all() as Array<{ path: string; mailbox: string; size: number; identity: string | null; settled: number }>;
   }
 
   /** Adds a sentence to what the report says about this zip in this run. */

@@ -3,7 +3,7 @@
  * mailbox gets mail that was not meant for it, nor is said to hold mail it does not hold.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, linkSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -49,6 +49,25 @@ describe('migration-night mistakes', () => {
     oneSentence(second.stderr);
     expect(second.stderr).toContain(`put 1 of its messages into ${ANN}, and this command sends it to ${CAROL}`);
     expect(emulator.inspect.messages(CAROL)).toEqual([]);
+  });
+
+  it('a re-run that sends a moved zip to another mailbox stops too: the export is known by its content', async () => {
+    const zip = await zipOf('erin-export.zip', 'for erin');
+    const state = join(work, 'state-moved');
+    const first = await runCli([zip, ...tenantArgs(emulator, ERIN), '--state', state, '--no-progress'], tenantEnv(emulator));
+    expect(first.status, first.stderr).toBe(0);
+    mkdirSync(join(work, 'moved'));
+    const moved = join(work, 'moved', 'erin-renamed.zip');
+    renameSync(zip, moved);
+    const second = await runCli([moved, ...tenantArgs(emulator, CAROL), '--state', state, '--no-progress'], tenantEnv(emulator));
+    expect(second.status, second.stdout).toBe(2);
+    oneSentence(second.stderr);
+    expect(second.stderr).toContain(`(read before at ${zip}): an earlier run with --state ${state} put 1 of its messages into ${ERIN}, and this command sends it to ${CAROL}`);
+    expect(emulator.inspect.messages(CAROL)).toEqual([]);
+    // Moved and sent to the same mailbox: resumed, nothing to send.
+    const third = await runCli([moved, ...tenantArgs(emulator, ERIN), '--state', state, '--no-progress'], tenantEnv(emulator));
+    expect(third.status, third.stderr).toBe(0);
+    expect(emulator.inspect.messages(ERIN)).toHaveLength(1);
   });
 
   it('refuses one export (a hard link here) that the map sends to two mailboxes, before any request', async () => {
