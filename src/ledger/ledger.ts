@@ -59,6 +59,7 @@ export interface DedupRow {
   readonly fingerprint: string;
   readonly messageId: string | null;
   readonly subject: string | null;
+  readonly sender: string | null;
   readonly crc32: number | null;
   readonly size: number;
   readonly state: MessageState;
@@ -525,7 +526,7 @@ export class Ledger {
     // The groups come from a GROUP BY of the two keys alone: a window over whole rows sorted every row with
     // all its columns (150,000 small messages: 454-590 ms against 326-475 ms, the same rows).
     const sql = `WITH shared AS (SELECT m.scope, m.fingerprint ${weighed} GROUP BY m.scope, m.fingerprint HAVING COUNT(*) > 1)
-                 SELECT m.id, m.zip_id AS zipId, m.scope, m.fingerprint, m.message_id AS messageId, m.subject, m.crc32, m.size,
+                 SELECT m.id, m.zip_id AS zipId, m.scope, m.fingerprint, m.message_id AS messageId, m.subject, m.sender, m.crc32, m.size,
                         m.state, m.verdict, m.duplicate_of AS duplicateOf, m.collision, (r.zip_id IS NOT NULL) AS inRun
                  ${weighed}
                    AND (m.verdict <> 'importable' OR m.collision <> 0 OR m.duplicate_of IS NOT NULL OR (m.scope, m.fingerprint) IN shared)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateTracker } from '../../src/policy/duplicates.js';
+import { DuplicateTracker, senderKey } from '../../src/policy/duplicates.js';
 
 const FP = 'f'.repeat(64);
 
@@ -115,5 +115,36 @@ describe('DuplicateTracker', () => {
       expect(t.observe('b', 'inbox', 'fp', '<b@x>', weak('bbbb:10')).kind).toBe('collision');
       expect(t.observe('c', 'inbox', 'fp', '<c@x>', weak('aaaa:10'))).toEqual({ kind: 'duplicate', of: 'a' });
     });
+  });
+});
+
+describe('DuplicateTracker: messages without a Message-ID, by sender', () => {
+  const from = (sender: string | null) => ({ content: null, weak: false, sender });
+
+  it('keeps two senders apart that share subject and second (two hosts alerts, a monitor and a colleague)', () => {
+    const t = new DuplicateTracker();
+    expect(t.observe('db1', 'inbox', FP, null, from('root@db1.example')).kind).toBe('first');
+    expect(t.observe('web1', 'inbox', FP, null, from('root@web1.example')).kind).toBe('first');
+    expect(t.observe('db1-again', 'inbox', FP, null, from('root@db1.example'))).toEqual({ kind: 'duplicate', of: 'db1' });
+    const u = new DuplicateTracker();
+    u.observe('monitor', 'inbox', FP, null, from('monitor@example.com'));
+    expect(u.observe('carol', 'inbox', FP, '<d4@x>', from('carol@example.com'))).toEqual({ kind: 'collision', with: 'monitor' });
+    const v = new DuplicateTracker();
+    v.observe('ann', 'inbox', FP, '<d3@x>', from('ann@example.com'));
+    expect(v.observe('eve', 'inbox', FP, null, from('eve@example.com')).kind).toBe('first');
+  });
+
+  it('still drops the same message without its Message-ID, and when a sender is unknown', () => {
+    const t = new DuplicateTracker();
+    t.observe('a', 'inbox', FP, '<1@x>', from('ann@example.com'));
+    expect(t.observe('b', 'inbox', FP, null, from('ann@example.com'))).toEqual({ kind: 'duplicate', of: 'a' });
+    expect(t.observe('c', 'inbox', FP, null, from(null))).toEqual({ kind: 'duplicate', of: 'a' });
+  });
+
+  it('knows a sender by the address of its From field', () => {
+    expect(senderKey('Ann Smith <Ann.Smith@Contoso.com>')).toBe('ann.smith@contoso.com');
+    expect(senderKey(' ann.smith@contoso.com ')).toBe('ann.smith@contoso.com');
+    expect(senderKey('')).toBeNull();
+    expect(senderKey(null)).toBeNull();
   });
 });

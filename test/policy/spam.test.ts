@@ -31,8 +31,29 @@ describe('classifySpam: built-in header rules', () => {
     expect(classify({ [name]: value })).toEqual({ spam: false });
   });
 
-  it('matches any occurrence of a repeated header', () => {
-    expect(classify({ 'x-spam-status': ['No, score=0', 'Yes, score=9'] })).toEqual({ spam: true, rule: SPAM_RULES.spamStatus });
+  it('takes the topmost occurrence of a repeated header: the hop nearest the mailbox', () => {
+    expect(classify({ 'x-spam-status': ['Yes, score=9', 'No, score=0'] })).toEqual({ spam: true, rule: SPAM_RULES.spamStatus });
+    // a partner relay's (or the sender's own) YES lower in the block does not override the final NO
+    expect(classify({ 'x-spam-status': ['No, score=0', 'Yes, score=9'] })).toEqual({ spam: false });
+    expect(classify({ 'x-spam-flag': ['NO', 'YES'] })).toEqual({ spam: false });
+  });
+
+  it('does not let a FAIL written below SES own PASS drop the message', () => {
+    expect(classify({ 'x-ses-spam-verdict': ['PASS', 'FAIL'] })).toEqual({ spam: false });
+    expect(classify({ 'x-ses-virus-verdict': ['PASS', 'FAIL'] })).toEqual({ spam: false });
+    expect(classify({ 'x-ses-spam-verdict': ['FAIL', 'PASS'] }, ['Inbox'])).toEqual({ spam: true, rule: SPAM_RULES.sesSpamVerdict });
+  });
+
+  it('still reads a user rule in every occurrence: the admin named the header', () => {
+    const userRules = [parseHeaderRule('X-Foo: ^yes')];
+    expect(classify({ 'x-foo': ['no', 'yes'] }, ['Inbox'], { ...defaults, userRules })).toEqual({ spam: true, rule: 'user rule X-Foo: ^yes' });
+  });
+});
+
+describe('classifySpam: the user own mail', () => {
+  it.each([['Sent Items'], ['Sent'], ['Drafts'], ['Outbox']])('applies no spam header verdict in %s', (top) => {
+    expect(classify({ 'x-spam-flag': 'YES', 'x-spam-status': 'Yes', 'x-ses-spam-verdict': 'FAIL' }, [top])).toEqual({ spam: false });
+    expect(classify({ 'x-ses-virus-verdict': 'FAIL' }, [top])).toEqual({ spam: true, rule: SPAM_RULES.sesVirusVerdict });
   });
 });
 

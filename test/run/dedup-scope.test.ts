@@ -175,3 +175,35 @@ describe('duplicate scope across zips', () => {
     expect(verdicts['Inbox/a-again.eml']).toBe('importable');
   });
 });
+
+describe('duplicates within a zip, as the scan decides them', () => {
+  it('keeps two senders alerts without Message-ID, drops the same one twice, and reads <id> and id as one', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eml-import-dedup-sender-'));
+    try {
+      const alert = (from: string, body: string) => message({ subject: 'Backup FAILED', from, body });
+      const zip = await writeZip(join(dir, 'alerts.zip'), [
+        { name: 'Inbox/db1.eml', content: alert('root@db1.example', 'db1: disk full') },
+        { name: 'Inbox/web1.eml', content: alert('Root <root@web1.example>', 'web1: timeout') },
+        { name: 'Inbox/db1-again.eml', content: alert('root@db1.example', 'db1: disk full') },
+        { name: 'Inbox/bracketed.eml', content: message({ subject: 'Minutes', messageId: '<d5@example.com>' }) },
+        { name: 'Inbox/bare.eml', content: message({ subject: 'Minutes', messageId: 'd5@example.com' }) },
+      ]);
+      const ledger = Ledger.open(join(dir, 'ledger.sqlite'));
+      try {
+        await scanZips([{ path: zip, mailbox: 'ann@contoso.com' }], ledger, new Stats(), options, () => undefined);
+        const verdicts = Object.fromEntries([...ledger.messages()].map((row) => [row.entry, row.verdict]));
+        expect(verdicts).toEqual({
+          'Inbox/db1.eml': 'importable',
+          'Inbox/web1.eml': 'importable',
+          'Inbox/db1-again.eml': 'duplicate',
+          'Inbox/bracketed.eml': 'importable',
+          'Inbox/bare.eml': 'duplicate',
+        });
+      } finally {
+        ledger.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

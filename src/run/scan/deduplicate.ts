@@ -7,8 +7,8 @@
  * nothing says it will ever be imported. Decisions of earlier runs are weighed again each run, because
  * the set of zips can change (an export moved, a shard re-planned) while the ledger stays.
  */
-import { DuplicateTracker } from '../../policy/duplicates.js';
-import { normalizeSubject } from '../../message/fingerprint.js';
+import { DuplicateTracker, senderKey } from '../../policy/duplicates.js';
+import { normalizeMessageId, normalizeSubject } from '../../message/fingerprint.js';
 import type { DedupRow, DuplicateDecisionRow, Ledger, ZipRecord } from '../../ledger/ledger.js';
 import { mailboxesOf } from '../mailboxes-of.js';
 
@@ -52,7 +52,8 @@ function decideScope(rows: Iterable<DedupRow>, outside: Map<number, { count: num
     zipOf.set(row.id, row);
     const weak = normalizeSubject(row.subject ?? '') === '';
     const content = row.crc32 === null ? null : `${(row.crc32 >>> 0).toString(16)}:${row.size}`;
-    const decision = tracker.observe(String(row.id), '', row.fingerprint, row.messageId, { content, weak });
+    // `<a@b>` and `a@b` are one message (as reconcile reads them): compared as written, both were imported
+    const decision = tracker.observe(String(row.id), '', row.fingerprint, normalizeMessageId(row.messageId), { content, weak, sender: senderKey(row.sender) });
     const open = row.state === 'pending' || row.state === 'skipped';
     if (!open) continue;
     if (decision.kind === 'duplicate') {
