@@ -7,6 +7,7 @@ import { mapRows, newestAttempts, writeMapFile } from '../export/map-out.js';
 import { startExportProgress } from '../export/progress.js';
 import { ExportFatalError, runExports, type ExportOutcome, type ExportTarget } from '../export/run-exports.js';
 import { selectUsers } from '../export/select-users.js';
+import { sharedTargets } from '../export/shared-targets.js';
 import { describeWorkMailError, workMailApi } from '../export/workmail.js';
 import { UsageError, type CliIo } from './io.js';
 import type { ExportOptions } from './export-options.js';
@@ -42,7 +43,14 @@ export async function runExport(options: ExportOptions, io: CliIo): Promise<numb
     if (selection.users.length === 0) throw new UsageError(`${options.organizationId} has no enabled user with a mailbox to export`);
     for (const { user, reason } of selection.skipped) io.stderr.write(`skipping ${user.email ?? user.name ?? user.id}: ${reason}\n`);
 
-    const targets: ExportTarget[] = selection.users.map((user) => ({ userId: user.id, email: user.email!, target: rewriteAddress(user.email!, options.rewrite) }));
+    const targets: ExportTarget[] = selection.users.map((user) => ({ userId: user.id, email: user.email!, name: user.name, target: rewriteAddress(user.email!, options.rewrite) }));
+    const shared = sharedTargets(targets, options.rewrite);
+    if (shared.length > 0) {
+      throw new UsageError(
+        `two or more users would be imported into one Microsoft 365 mailbox:\n  ${shared.map((s) => `${s.emails.join(', ')} -> ${s.target}`).join('\n  ')}\n` +
+          'give each its own row in --rename (rows that name the same mailbox on purpose are kept as they are)',
+      );
+    }
     let store: ExportJobStore;
     try {
       store = ExportJobStore.open(join(options.state, EXPORTS_FILE));

@@ -13,6 +13,7 @@ import { allowListeners } from '../run/io.js';
 import { importOptionsFrom } from '../run/import/import-options.js';
 import { importAsExportsLand, type NotLanded } from '../run/import/import-as-exports-land.js';
 import { notLanded } from '../export/not-landed.js';
+import { unfollowedSince } from '../export/unfollowed.js';
 import { mailboxesFor, readMapFile } from '../run/mailbox-map.js';
 import { mailboxesOf } from '../run/mailboxes-of.js';
 import { CHECKING_TENANT, startProgress } from '../run/progress.js';
@@ -24,6 +25,9 @@ import type { ImportSettings } from './options.js';
 
 const WAIT_POLL_MS = 15_000;
 const WAIT_MAX_POLL_MS = 120_000;
+/** export.ts's first and longest poll of a running job. */
+const EXPORTER_POLL_MS = 10_000;
+const EXPORTER_MAX_POLL_MS = 120_000;
 
 /**
  * `eml-import --map map.csv --wait-for-exports`: the import of a migration whose WorkMail exports are still
@@ -84,6 +88,10 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
         allowListeners(io.signal, run.parallel);
         const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
         let waitingFor = -1;
+        // The export polls each job at least every EXPORTER_MAX_POLL_MS (less with EML_IMPORT_EXPORT_POLL_MS, as export.ts does).
+        const exporterPollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : EXPORTER_POLL_MS;
+        const exporterSilentMs = 5 * Math.max(exporterPollMs, Math.min(EXPORTER_MAX_POLL_MS, exporterPollMs * 12));
+        let warnedSilence = 0;
         const result = fatal !== null ? { failed: [], landed: [] } : await importAsExportsLand(
           rows,
           { jobForUri: (uri) => store?.latestForUri(uri) ?? null, exists: (uri) => probe.exists(uri) },
@@ -91,9 +99,14 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
             pollMs,
             maxPollMs: Math.max(pollMs, Math.min(WAIT_MAX_POLL_MS, pollMs * 8)),
             signal: io.signal,
-            onWaiting: (pending) => {
+            onWaiting: (pending, jobs) => {
               if (pending.length !== waitingFor) progress.log(`waiting for ${pending.length} export(s) to land in S3`);
               waitingFor = pending.length;
+              const silent = unfollowedSince(jobs, new Date(), exporterSilentMs);
+              if (silent !== null && silent.getTime() !== warnedSilence) {
+                progress.log(`the export record ${exportsPath} has not changed since ${silent.toISOString()}: no eml-import export seems to be following these jobs; start it with the same --state, or this wait does not end`);
+                warnedSilence = silent.getTime();
+              }
             },
           },
           run.parallel,

@@ -25,6 +25,8 @@ export interface ExportTarget {
   readonly userId: string;
   readonly email: string;
   readonly target: string;
+  /** The WorkMail user name: a job started elsewhere may name its mailbox by it (EntityId accepts a user name). */
+  readonly name?: string | null;
 }
 
 export type OutcomeKind = 'completed' | 'failed' | 'cancelled' | 'running' | 'refused' | 'not-started';
@@ -92,7 +94,9 @@ function updateFrom(status: ExportJobStatus, row: ExportJobRow): JobUpdate {
 
 function matches(status: ExportJobStatus, target: ExportTarget): boolean {
   const entity = status.entityId?.toLowerCase();
-  return entity !== undefined && (entity === target.userId.toLowerCase() || entity === target.email.toLowerCase() || entity === target.email.toLowerCase().split('@')[0]);
+  // The user name, never the email's local part: user names and local parts drift apart (an address changed
+  // on marriage, a new hire given the old one), and a local part taken for a name hands one person's export to another.
+  return entity !== undefined && (entity === target.userId.toLowerCase() || entity === target.email.toLowerCase() || (!!target.name && entity === target.name.toLowerCase()));
 }
 
 /**
@@ -212,6 +216,15 @@ export async function runExports(
         status = await call(`following export job ${job.row.jobId}`, () => api.describeExport(org, job.row.jobId!));
       } catch (error) {
         if (error instanceof ExportFatalError) throw error;
+        if (classifyWorkMailError(error) === 'entity') {
+          // WorkMail no longer knows the job (or its mailbox): asking again cannot help, and the run would never end.
+          running.delete(job.row.jobId!);
+          limitWaitUntil = 0;
+          job.row = store.update(job.row.id, { state: 'FAILED', errorInfo: `WorkMail no longer knows this job: ${describeWorkMailError(error)}` }, new Date());
+          events.log(`${job.target.email}: export job ${job.row.jobId} failed: ${job.row.errorInfo!}`);
+          events.changed();
+          continue;
+        }
         events.log(`${job.target.email}: could not read the state of job ${job.row.jobId} (${describeWorkMailError(error)}); trying again`);
         job.nextPollAt = Date.now() + job.intervalMs;
         job.intervalMs = Math.min(job.intervalMs * 1.5, settings.maxPollMs);
@@ -303,6 +316,8 @@ function outcomeFor(store: ExportJobStore, org: string, target: ExportTarget, no
   if (!job) return { target, kind: 'not-started', row: null, note: 'interrupted before its export was started' };
   switch (job.state) {
     case 'COMPLETED':
+      // Without S3Path the map has no row for it (map-out.ts), so the import would never see this mailbox: not done.
+      if (!job.s3Uri) return { target, kind: 'failed', row: job, note: `WorkMail says export job ${job.jobId!} completed but gave no S3Path: find its zip under s3://${job.bucket}/${job.prefix} and add it to the map by hand` };
       return { target, kind: 'completed', row: job, note };
     case 'RUNNING':
       return { target, kind: 'running', row: job, note: 'still running in WorkMail; a re-run follows it' };

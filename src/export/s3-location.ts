@@ -9,6 +9,9 @@ export function exportObjectUri(bucket: string, prefix: string, s3Path: string):
   if (s3Path.startsWith('s3://')) return s3Path;
   const path = s3Path.replace(/^\/+/, '');
   const keyPrefix = prefix.replace(/^\/+/, '');
+  // The bucket spelling first, with the prefix after it: a bare prefix test would take `exports-acme/exports/…`
+  // (bucket exports-acme, prefix exports) for a key, since the bucket's name itself starts with the prefix.
+  if (keyPrefix !== '' && path.startsWith(`${bucket}/${keyPrefix}`)) return `s3://${bucket}/${path.slice(bucket.length + 1)}`;
   if (keyPrefix !== '' && path.startsWith(keyPrefix)) return `s3://${bucket}/${path}`;
   if (path.startsWith(`${bucket}/`)) return `s3://${bucket}/${path.slice(bucket.length + 1)}`;
   return `s3://${bucket}/${path}`;

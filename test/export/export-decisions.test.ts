@@ -12,6 +12,10 @@ describe('exportObjectUri', () => {
     expect(exportObjectUri('exports', 'exports/2026', 'exports/exports/2026/j1.zip')).toBe('s3://exports/exports/2026/j1.zip');
     expect(exportObjectUri('exports', 'exports/2026', 'exports/2026/j1.zip')).toBe('s3://exports/exports/2026/j1.zip');
     expect(exportObjectUri('b', 'p', 's3://other/p/j.zip')).toBe('s3://other/p/j.zip');
+    // A bucket whose name starts with the prefix, or is the prefix: bucket/key is still read as bucket/key.
+    expect(exportObjectUri('exports-acme', 'exports', 'exports-acme/exports/j1.zip')).toBe('s3://exports-acme/exports/j1.zip');
+    expect(exportObjectUri('exports', 'exports', 'exports/exports/j1.zip')).toBe('s3://exports/exports/j1.zip');
+    expect(exportObjectUri('exports', 'exports', 'exports/j1.zip')).toBe('s3://exports/exports/j1.zip');
     expect(parseS3Uri('s3://b/k/x.zip')).toEqual({ bucket: 'b', key: 'k/x.zip' });
     expect(parseS3Uri('/local/x.zip')).toBeNull();
   });

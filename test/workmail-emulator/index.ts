@@ -30,6 +30,11 @@ export interface WorkMailEmulatorOptions {
    * example: `bucket/key` (the default here) or the bare `key`. Clients must cope with both.
    */
   readonly s3PathStyle?: 'bucket/key' | 'key';
+  /**
+   * Quirk, off by default: answer without S3Path (every response field is "Required: No" in the API
+   * reference, S3Path included), to see what a client does with a completed job that does not say where.
+   */
+  readonly omitS3Path?: boolean;
   /** Messages in each exported zip. */
   readonly messagesPerZip?: number;
 }
@@ -185,7 +190,7 @@ export async function startWorkMailEmulator(options: WorkMailEmulatorOptions = {
         KmsKeyArn: job.kmsKeyArn,
         S3BucketName: job.bucket,
         S3Prefix: job.prefix,
-        S3Path: s3Path(job),
+        ...(options.omitS3Path ? {} : { S3Path: s3Path(job) }),
         EstimatedProgress: organisation.progress(job),
         State: job.state,
         ...(job.errorInfo ? { ErrorInfo: job.errorInfo } : {}),
@@ -202,7 +207,7 @@ export async function startWorkMailEmulator(options: WorkMailEmulatorOptions = {
           EntityId: job.entityId,
           Description: job.description,
           S3BucketName: job.bucket,
-          S3Path: s3Path(job),
+          ...(options.omitS3Path ? {} : { S3Path: s3Path(job) }),
           EstimatedProgress: organisation.progress(job),
           State: job.state,
           StartTime: epochSeconds(job.startTime),
