@@ -4,6 +4,11 @@
  * preamble before the first header field (source/preamble.ts: a UTF-8 byte-order mark, blank lines, a
  * leading mbox `From ` or `>From ` separator line), and line endings other than CRLF.
  * Everything else, every header and every body byte, is left exactly as it was.
+ *
+ * A CR alone is a line ending only in a file that has no LF at all (old Mac line endings). In a message
+ * whose lines end in LF or CRLF, a CR alone is a byte inside a line: RFC 5322 does not allow it, but it is
+ * what the sender signed, and DKIM (simple and relaxed) and S/MIME both hash it as it stands, so turning
+ * it into CRLF breaks the signature (the corpus has such messages: flanker's dkim/email.25.eml).
  */
 
 import { preambleEnd } from '../source/preamble.js';
@@ -67,6 +72,26 @@ function crlf(mime: Buffer): Buffer {
   return out.subarray(0, o);
 }
 
+/** LF alone becomes CRLF; a CR alone stays, as a byte of its line. The same Buffer when there is none. */
+function lfToCrlf(mime: Buffer): Buffer {
+  let bare = 0;
+  for (let lf = mime.indexOf(LF); lf !== -1; lf = mime.indexOf(LF, lf + 1)) if (lf === 0 || mime[lf - 1] !== CR) bare += 1;
+  if (bare === 0) return mime;
+  const out = Buffer.allocUnsafe(mime.length + bare);
+  let o = 0;
+  let from = 0;
+  for (let lf = mime.indexOf(LF); lf !== -1; lf = mime.indexOf(LF, lf + 1)) {
+    if (lf > 0 && mime[lf - 1] === CR) continue;
+    o += mime.copy(out, o, from, lf);
+    out[o++] = CR;
+    out[o++] = LF;
+    from = lf + 1;
+  }
+  o += mime.copy(out, o, from);
+  return out.subarray(0, o);
+}
+
 export function prepareForUpload(mime: Buffer): Buffer {
-  return crlf(withoutPreamble(mime));
+  const message = withoutPreamble(mime);
+  return message.includes(LF) ? lfToCrlf(message) : crlf(message);
 }

@@ -16,7 +16,14 @@
  * NAME/Archive/<source path>, staying inside NAME.
  *
  * Messages at the root of an export (no folder) go to the Inbox.
+ *
+ * A folder under the mailbox root whose name is one of Graph's well-known folder names (a user's own
+ * "DeletedItems", "JunkEmail" or "msgfolderroot") is written as msgfolderroot/<name>: the destination takes a
+ * path's first segment that is such a name for that well-known folder, which would put the folder's mail
+ * into Deleted Items, Junk Email (both emptied by retention) or the hidden root itself.
  */
+
+import { wellKnownFolder } from './well-known-folders.js';
 
 export interface FolderTarget {
   /** The destination path; when `wellKnown`, the first segment is a Graph well-known folder name. */
@@ -79,12 +86,18 @@ export function mapFolder(
     message.date.getTime() < options.archiveBefore.getTime() &&
     !(known !== undefined && NEVER_ARCHIVED.has(known));
   if (options.into !== undefined) {
-    const segments = archive ? [options.into, 'Archive', ...sourceSegments] : [options.into, ...sourceSegments];
+    const segments = underRoot(archive ? [options.into, 'Archive', ...sourceSegments] : [options.into, ...sourceSegments]);
     return archive ? { segments, wellKnown: false, reason: ARCHIVE_BEFORE_REASON } : { segments, wellKnown: false };
   }
   if (archive) {
     const below = known === 'archive' ? rest : [...sourceSegments];
     return { segments: ['archive', ...below], wellKnown: true, reason: ARCHIVE_BEFORE_REASON };
   }
-  return known === undefined ? { segments: [...sourceSegments], wellKnown: false } : { segments: [known, ...rest], wellKnown: true };
+  return known === undefined ? { segments: underRoot(sourceSegments), wellKnown: false } : { segments: [known, ...rest], wellKnown: true };
+}
+
+/** A path under the mailbox root, anchored there explicitly when its first name reads as a well-known folder. */
+function underRoot(segments: readonly string[]): string[] {
+  const first = segments[0];
+  return first !== undefined && wellKnownFolder(first) !== null ? ['msgfolderroot', ...segments] : [...segments];
 }

@@ -16,6 +16,16 @@ function startsWithAt(buf: Buffer, at: number, prefix: Buffer): boolean {
   return buf.subarray(at, at + prefix.length).equals(prefix);
 }
 
+/**
+ * `From : ann@example.com` is the From header field in RFC 5322's obsolete syntax (§4.5.3, obs-from: "From"
+ * *WSP ":"), which old mailers wrote; an mbox separator is `From ` and an envelope sender, never a colon.
+ */
+function isObsoleteFromField(buf: Buffer, at: number): boolean {
+  let i = at + 'From'.length;
+  while (buf[i] === 0x20 || buf[i] === 0x09) i += 1;
+  return buf[i] === 0x3a;
+}
+
 /** Past a run of line endings (CRLF, LF or CR alone), from `at` on. */
 function afterBlankLines(buf: Buffer, at: number): number {
   while (at < buf.length && (buf[at] === CR || buf[at] === LF)) at += 1;
@@ -30,7 +40,7 @@ function afterBlankLines(buf: Buffer, at: number): number {
 export function preambleEnd(buf: Buffer): number {
   let at = startsWithAt(buf, 0, UTF8_BOM) ? UTF8_BOM.length : 0;
   at = afterBlankLines(buf, at);
-  if (startsWithAt(buf, at, MBOX_FROM) || startsWithAt(buf, at, ESCAPED_MBOX_FROM)) {
+  if ((startsWithAt(buf, at, MBOX_FROM) && !isObsoleteFromField(buf, at)) || startsWithAt(buf, at, ESCAPED_MBOX_FROM)) {
     const lf = buf.indexOf(LF, at);
     const cr = buf.indexOf(CR, at);
     const eol = cr === -1 ? lf : lf === -1 ? cr : Math.min(cr, lf);

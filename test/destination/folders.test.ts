@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { NoRetryError } from '../../src/accounting/errors.js';
 import { PromiseCache } from '../../src/destination/graph/folder-cache.js';
 import { splitTarget } from '../../src/destination/graph/folders.js';
-import { childPath, folderNameKey, wellKnownFolder } from '../../src/destination/graph/well-known-folders.js';
+import { childPath, folderNameKey } from '../../src/destination/graph/folder-names.js';
+import { wellKnownFolder } from '../../src/policy/well-known-folders.js';
 
 describe('splitTarget', () => {
   it('anchors a leading well-known name, case-insensitively', () => {

@@ -4,12 +4,16 @@ import { createPrng } from '../emulator/prng.js';
 
 const text = (b: Buffer): string => b.toString('latin1');
 
-/** Every CR alone and LF alone as CRLF, one byte at a time: what prepareForUpload must agree with. */
+/**
+ * Every LF alone as CRLF, and every CR alone too when there is no LF at all (old Mac line endings), one
+ * byte at a time: what prepareForUpload must agree with.
+ */
 function byteByByte(b: Buffer): string {
+  const crIsLineEnd = !b.includes(0x0a);
   let out = '';
   for (let i = 0; i < b.length; i++) {
     if (b[i] === 0x0a && (i === 0 || b[i - 1] !== 0x0d)) out += '\r\n';
-    else if (b[i] === 0x0d && b[i + 1] !== 0x0a) out += '\r\n';
+    else if (crIsLineEnd && b[i] === 0x0d && b[i + 1] !== 0x0a) out += '\r\n';
     else out += String.fromCharCode(b[i] as number);
   }
   return out;
@@ -24,12 +28,24 @@ describe('prepareForUpload', () => {
   it('turns LF-only and CR-only line endings, and a mix, into CRLF', () => {
     expect(text(prepareForUpload(Buffer.from('Subject: a\n\nbody\n')))).toBe('Subject: a\r\n\r\nbody\r\n');
     expect(text(prepareForUpload(Buffer.from('Subject: a\r\rbody\r')))).toBe('Subject: a\r\n\r\nbody\r\n');
-    expect(text(prepareForUpload(Buffer.from('A: 1\r\nB: 2\nC: 3\r\r\nbody')))).toBe('A: 1\r\nB: 2\r\nC: 3\r\n\r\nbody');
+    expect(text(prepareForUpload(Buffer.from('A: 1\r\nB: 2\nC: 3\r\n\r\nbody')))).toBe('A: 1\r\nB: 2\r\nC: 3\r\n\r\nbody');
+  });
+
+  it('keeps a CR alone inside a line of an LF or CRLF message: DKIM and S/MIME signed it as it stands', () => {
+    const signed = Buffer.from('DKIM-Signature: v=1; c=simple/simple\r\nSubject: a\r\n\r\nembedded C\rR\r\n', 'latin1');
+    expect(prepareForUpload(signed)).toBe(signed);
+    expect(text(prepareForUpload(Buffer.from('Subject: a\n\nC\rR\n')))).toBe('Subject: a\r\n\r\nC\rR\r\n');
   });
 
   it('drops a leading mbox From line that ends in CR alone (old Mac line endings), and keeps the message', () => {
     expect(text(prepareForUpload(Buffer.from('From MAILER-DAEMON Mon Mar 11 12:00:00 2024\rSubject: a\r\rbody\r')))).toBe('Subject: a\r\n\r\nbody\r\n');
     expect(text(prepareForUpload(Buffer.from('From x\r\nSubject: b\r\n\r\nbody\r\n')))).toBe('Subject: b\r\n\r\nbody\r\n');
+  });
+
+  it('keeps a first From field written in the obsolete syntax (From : …), which is no mbox From line', () => {
+    const mime = Buffer.from('From : Ann <ann@example.com>\r\nSubject: a\r\n\r\nb\r\n');
+    expect(prepareForUpload(mime)).toBe(mime);
+    expect(text(prepareForUpload(Buffer.from('From \t: ann@example.com\nSubject: a\n\nb\n')))).toBe('From \t: ann@example.com\r\nSubject: a\r\n\r\nb\r\n');
   });
 
   it('drops a leading byte-order mark and an mbox From line, nothing else', () => {
@@ -62,8 +78,11 @@ describe('prepareForUpload', () => {
     for (let n = 0; n < 3000; n++) {
       const bytes = Buffer.from(Array.from({ length: Math.floor(random() * 12) }, () => alphabet[Math.floor(random() * 3)] as number));
       expect(bareLineEnds(bytes), JSON.stringify(bytes.toString('latin1'))).toBe(reference(bytes));
-      // What comes out has CRLF line ends only, and is what a byte-by-byte rewrite makes of it.
-      expect(bareLineEnds(prepareForUpload(bytes))).toBe(0);
+      // What comes out has no LF without its CR (nor a CR alone where CR was the line ending), and is what a
+      // byte-by-byte rewrite makes of it.
+      const out = prepareForUpload(bytes);
+      expect(/(^|[^\r])\n/.test(text(out))).toBe(false);
+      if (!bytes.includes(0x0a)) expect(bareLineEnds(out)).toBe(0);
       // Line ends before the first text are preamble, dropped.
       const leading = bytes.length - text(bytes).replace(/^[\r\n]+/, '').length;
       expect(text(prepareForUpload(bytes)), JSON.stringify(text(bytes))).toBe(byteByByte(bytes.subarray(leading)));

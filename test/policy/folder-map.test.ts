@@ -33,6 +33,14 @@ describe('mapFolder: well-known folders', () => {
     expect(mapFolder(['Kunden', 'Inbox'], dated, {})).toEqual({ segments: ['Kunden', 'Inbox'], wellKnown: false });
   });
 
+  it('anchors a top-level folder named like a Graph well-known folder at the mailbox root, not at that folder', () => {
+    // Without the anchor the destination read 'DeletedItems' as Deleted Items and 'msgfolderroot' as the hidden root.
+    expect(mapFolder(['DeletedItems', 'Old'], dated, {})).toEqual({ segments: ['msgfolderroot', 'DeletedItems', 'Old'], wellKnown: false });
+    expect(mapFolder(['JunkEmail'], dated, {})).toEqual({ segments: ['msgfolderroot', 'JunkEmail'], wellKnown: false });
+    expect(mapFolder(['msgfolderroot'], dated, {})).toEqual({ segments: ['msgfolderroot', 'msgfolderroot'], wellKnown: false });
+    expect(mapFolder(['Kunden'], dated, { into: 'SentItems' })).toEqual({ segments: ['msgfolderroot', 'SentItems', 'Kunden'], wellKnown: false });
+  });
+
   it('puts messages without a source folder in the Inbox', () => {
     expect(mapFolder([], dated, {})).toMatchObject({ segments: ['inbox'], wellKnown: true, reason: 'no source folder' });
   });

@@ -10,7 +10,8 @@ import { errorCode } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
 import { queryString, segment, userPath } from './odata.js';
 import { collectAll } from './paging.js';
-import { childPath, folderNameKey, wellKnownFolder, type WellKnownFolder } from './well-known-folders.js';
+import { childPath, folderNameKey } from './folder-names.js';
+import { wellKnownFolder, type WellKnownFolder } from '../../policy/well-known-folders.js';
 
 interface GraphFolder {
   readonly id: string;

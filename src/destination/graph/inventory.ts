@@ -4,7 +4,7 @@ import type { GraphRequester } from './graph-requester.js';
 import { FINGERPRINT_PROPERTY_ID, fingerprintExpand } from './named-property.js';
 import { queryString, segment, userPath } from './odata.js';
 import { collection } from './paging.js';
-import { childPath } from './well-known-folders.js';
+import { childPath } from './folder-names.js';
 
 /** A message as `$select=MESSAGE_SELECT` plus our `$expand` returns it. */
 export interface GraphMessage {
