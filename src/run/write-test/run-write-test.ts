@@ -200,7 +200,12 @@ async function checkMessage(
     line(
       'receivedDateTime',
       asHeader || asImport,
-      asHeader ? `${read.receivedDateTime} (the Date header)` : asImport ? `${read.receivedDateTime} (the time of the import)` : reportThis(`receivedDateTime ${read.receivedDateTime ?? 'null'}`, 'the Date header or the time of the import', readId),
+      asHeader
+        ? `${read.receivedDateTime} (the Date header)`
+        : asImport
+          ? // Outlook sorts and shows mail by its received date: say what the admin's users will see, and the way out.
+            `${read.receivedDateTime} (the time of the import: Outlook's Received column will show the day of the migration for messages sent this way; sentDateTime keeps the Date header, and --api v1.0 sets the received date too, at some cost in MIME fidelity)`
+          : reportThis(`receivedDateTime ${read.receivedDateTime ?? 'null'}`, 'the Date header or the time of the import', readId),
       readId,
     );
   }
