@@ -42,7 +42,7 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
   const run = withShardPaths(given.run, spec);
   const tenant = wantsTenant(destination);
   if (!run.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
-  const zips = await shardOf(await checkedStart(scan.zips, run, tenant ? destination : null, io), spec, io);
+  const { zips, shard } = await shardOf(await checkedStart(scan.zips, run, tenant ? destination : null, io), spec, io);
 
   return withLedger(run.dryRun ? null : run.state, async (ledger) => {
     if (!run.dryRun) await checkMailboxesUnchanged(ledger, zips, run.state);
@@ -81,7 +81,8 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
     if (stoppedAtTenant) return ExitCode.usage;
     const zipPaths = new Set(zips.map((z) => canonicalZipLocation(z.path)));
     const built = buildReport(ledger, run.dryRun ? 'dry-run' : 'import', zipPaths, runStartedAt);
-    const report = run.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, scannedZipSizes(ledger, records), run.parallel) } : built;
+    const planned = run.dryRun && !io.signal?.aborted ? { ...built, plan: await dryRunPlan(zips, scannedZipSizes(ledger, records), run.parallel) } : built;
+    const report = shard === undefined ? planned : { ...planned, shard };
     await writeOutputs(report, () => messageLines(ledger, zipPaths), run, io, stats.snapshot());
     if (fatal) {
       io.stderr.write(`${ERROR_PREFIX}stopped: ${fatal}\n`);

@@ -29,7 +29,7 @@ export async function runReconcileCommand(given: ImportSettings, io: CliIo): Pro
   if (!wantsTenant(destination)) throw new UsageError('reconcile needs --tenant and --client-id (or --access-token-env)');
   const scan = await resolveS3Zips(given.scan);
   const run = withShardPaths(given.run, spec);
-  const zips = await shardOf(await checkedStart(scan.zips, run, destination, io), spec, io);
+  const { zips } = await shardOf(await checkedStart(scan.zips, run, destination, io), spec, io);
   const ledgerPath = join(run.state, 'state.db');
   const ledger = existsSync(ledgerPath) ? Ledger.open(ledgerPath) : undefined;
   const stats = new Stats();

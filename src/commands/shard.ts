@@ -9,6 +9,7 @@ import { readZipSize, type ZipSizeReader } from '../source/zip-size.js';
 import { UsageError } from './io.js';
 import type { ZipToScan } from '../run/scan/scan.js';
 import type { ShardSpec } from './shard-option.js';
+import type { ShardRecord } from '../reports/shard-record.js';
 
 export interface ShardTaken {
   /** This shard's zips, its mailboxes largest first (the order the run takes them). */
@@ -16,13 +17,26 @@ export interface ShardTaken {
   readonly mailboxes: readonly string[];
   /** One line for stderr: which shard, from where, and what it holds. */
   readonly summary: string;
-  readonly problems: readonly string[];
+  /** Which shard took what, for the report: `report merge` checks the shards against it (shard-record.ts). */
+  readonly record: ShardRecord;
 }
 
 export async function takeShard(zips: readonly ZipToScan[], spec: ShardSpec, readSize: ZipSizeReader = readZipSize): Promise<ShardTaken> {
   if (zips.some((z) => z.mailbox === null)) throw new UsageError('--shard needs every zip mapped to a mailbox (--map or --mailbox)');
   const sizes = await measureMailboxes(zips, readSize);
-  const shards = assignShards(sizes.mailboxes, spec.count);
+  // A zip this shard could not size (still being copied, a read that failed) would move mailboxes between
+  // shards for this machine only: into two shards at once (imported twice) and into none (never imported).
+  // Stopped before anything is written, the engine runs the shard again once every zip reads as elsewhere.
+  if (sizes.problems.length > 0) {
+    throw new UsageError(
+      `--shard: the shard assignment needs every zip's size, the same on every machine, and ${plural(sizes.problems.length, 'zip')} could not be read:\n` +
+        `${sizes.problems.map((p) => `  ${p.replace(/; counted as empty$/, '')}`).join('\n')}\n` +
+        'run the shard again once the zips are complete, or remove a broken one from the map and the zip arguments (for every shard)',
+    );
+  }
+  // More shards than mailboxes: the ones past the mailbox count get nothing whatever n is, so they are not
+  // built (`--shard 1/100000000` filled 4 GB of empty lists and ended out of memory).
+  const shards = assignShards(sizes.mailboxes, Math.min(spec.count, Math.max(1, sizes.mailboxes.length)));
   const mine = shards[spec.index - 1] ?? [];
   const byMailbox = new Map<string, ZipToScan[]>();
   for (const zip of zips) {
@@ -39,6 +53,10 @@ export async function takeShard(zips: readonly ZipToScan[], spec: ShardSpec, rea
     summary:
       `shard ${spec.index}/${spec.count} (${spec.from}): ${plural(mine.length, 'mailbox', 'mailboxes')} of ${sizes.mailboxes.length}, ` +
       `${plural(messages, 'message')}, ${formatBytes(bytes)}`,
-    problems: sizes.problems,
+    record: {
+      index: spec.index,
+      count: spec.count,
+      assignment: Object.fromEntries(shards.flatMap((members, k) => members.map((m) => [m.mailbox, k + 1] as const)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    },
   };
 }

@@ -11,6 +11,7 @@ import { checkCredential, checkMapRows, checkOptionFile, checkReportDir, checkSo
 import type { RunSettings } from '../run/run-settings.js';
 import type { DestinationSettings } from '../destination/graph/destination-settings.js';
 import type { ShardSpec } from './shard-option.js';
+import type { ShardRecord } from '../reports/shard-record.js';
 import { expandZipArgs } from './zip-args.js';
 import { takeShard } from './shard.js';
 import { canonicalZipLocation, exportIdentity, sameExports, zipIdentity } from '../source/index.js';
@@ -86,13 +87,15 @@ export function withShardPaths<T extends Pick<RunSettings, 'state' | 'report'>>(
   return { ...options, state: fill(options.state), report: options.report === undefined ? undefined : fill(options.report) };
 }
 
-/** This run's share of the zips with --shard; all of them without. Writes its choice on stderr. */
-export async function shardOf(zips: ZipToScan[], spec: ShardSpec | undefined, io: CliIo): Promise<ZipToScan[]> {
-  if (spec === undefined) return zips;
+/**
+ * This run's share of the zips with --shard, and the assignment it was taken from (for the report); all of
+ * them without. Writes its choice on stderr.
+ */
+export async function shardOf(zips: ZipToScan[], spec: ShardSpec | undefined, io: CliIo): Promise<{ zips: ZipToScan[]; shard?: ShardRecord }> {
+  if (spec === undefined) return { zips };
   const taken = await takeShard(zips, spec);
-  for (const problem of taken.problems) io.stderr.write(`warning: ${problem}\n`);
   io.stderr.write(`eml-import: ${taken.summary}\n`);
-  return taken.zips;
+  return { zips: taken.zips, shard: taken.record };
 }
 
 export function checkMapping(ledger: Ledger, policy: PolicySettings, state: string): void {

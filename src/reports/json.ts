@@ -70,6 +70,7 @@ export function toJson(report: RunReport): object {
     datesBySource: { ...report.datesBySource },
     ...(report.exportsNotLanded === undefined ? {} : { exportsNotLanded: report.exportsNotLanded.map((e) => ({ ...e })) }),
     ...(report.plan === undefined ? {} : { plan: report.plan }),
+    ...(report.shard === undefined ? {} : { shard: { index: report.shard.index, count: report.shard.count, assignment: { ...report.shard.assignment } } }),
   };
 }
 

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
 import { zipLabels } from './zip-labels.js';
+import { shardCoverageProblems, shardRecordFrom } from './shard-record.js';
 
 export interface ShardReport {
   readonly dir: string;
@@ -80,6 +81,7 @@ export function readShardReport(dir: string): ShardReport {
       missingMailboxes: (raw['missingMailboxes'] as RunReport['missingMailboxes'] | undefined) ?? [],
       datesBySource: record('datesBySource'),
       ...(Array.isArray(raw['exportsNotLanded']) ? { exportsNotLanded: raw['exportsNotLanded'] as NonNullable<RunReport['exportsNotLanded']> } : {}),
+      ...(raw['shard'] === undefined ? {} : { shard: shardRecordFrom(raw['shard'], file) }),
     },
   };
 }
@@ -106,14 +108,23 @@ export function mergeReports(shards: readonly ShardReport[], generatedAt: Date =
   if (shards.length === 0) throw new Error('no shard reports to merge');
   const modes = new Set(shards.map((s) => s.report.mode));
   if (modes.size > 1) throw new Error(`cannot merge a dry run with an import: ${shards.map((s) => `${s.dir} is ${s.report.mode}`).join(', ')}`);
+  // The estate is what the shards' assignments name, not the reports that happen to be given.
+  const coverage = shardCoverageProblems(
+    shards.map((s) => ({ dir: s.dir, record: s.report.shard, mailboxes: new Set(s.report.zips.flatMap((z) => (z.mailbox === null ? [] : [z.mailbox]))) })),
+  );
+  const notOneEstate = coverage.length === 0 ? '' : `these reports are not one whole estate:\n${coverage.map((p) => `  ${p}`).join('\n')}`;
   const owner = new Map<string, string>();
   for (const shard of shards) {
     for (const zip of shard.report.zips) {
       const other = owner.get(zip.path);
-      if (other !== undefined) throw new Error(`${zip.path} is in two shard reports, ${other} and ${shard.dir}: were the shards' --shard settings the same?`);
+      if (other !== undefined) {
+        const why = notOneEstate === '' ? "were the shards' --shard settings the same?" : `\n${notOneEstate}`;
+        throw new Error(`${zip.path} is in two shard reports, ${other} and ${shard.dir}: ${why}`);
+      }
       owner.set(zip.path, shard.dir);
     }
   }
+  if (notOneEstate !== '') throw new Error(notOneEstate);
   const estateLabels = zipLabels([...owner.keys()]);
   const labels = shards.map((shard) => new Map(shard.report.zips.map((z) => [z.zip, estateLabels.get(z.path) ?? z.zip])));
   const totals = emptyCounts();

@@ -1,4 +1,5 @@
 import type { ExportNotLanded } from '../export/not-landed.js';
+import type { ShardRecord } from './shard-record.js';
 
 export type { ExportNotLanded };
 
@@ -116,6 +117,8 @@ export interface RunReport {
   readonly exportsNotLanded?: readonly ExportNotLanded[];
   /** Dry run only: the estate plan (`eml-import plan --json`'s object) for the run's --parallel on one machine. */
   readonly plan?: object;
+  /** `--shard` runs: the shard and the estate's assignment, so `report merge` can tell what no report covers. */
+  readonly shard?: ShardRecord;
 }
 
 export interface MissingMailbox {
