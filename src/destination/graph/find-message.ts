@@ -80,7 +80,7 @@ const MAX_READING_DIFFERENCE_MS = 26 * 3600_000;
  * taken for another bounce of that subject a month apart (corpus kill soak, seed 2): the one was never
  * sent, the other sent twice.
  */
-function couldBeDated(candidate: DestinationMessage, date: Date | null): boolean {
+export function couldBeDated(candidate: DestinationMessage, date: Date | null): boolean {
   if (date === null || candidate.sentDateTime === null) return true;
   const sent = Date.parse(candidate.sentDateTime);
   if (candidate.receivedDateTime !== null && Math.abs(sent - Date.parse(candidate.receivedDateTime)) < 1000) return true;

@@ -89,6 +89,8 @@ export function renderReconcile(report: ReconcileReport, options: ReconcileRende
     limit,
     'bad',
   );
+  section(out, paint, 'Missing from their folder, but in another folder of the mailbox (moved)', (report.moved ?? []).map((m) => `${sourceText(m.source)} is in ${m.folderPath}`), limit, 'warn');
+  section(out, paint, 'In their folder twice (a second copy of a present message; in unexpected.csv)', (report.doubled ?? []).map(destinationText), limit, 'warn');
   section(out, paint, 'Unexpected in the destination (in unexpected.csv)', report.unexpected.map(destinationText), limit, 'warn');
   section(out, paint, 'Left behind in Drafts by an interrupted upload', report.drafts.map((d) => `${destinationText(d)} (copy of ${d.source.zip}: ${d.source.entry})`), limit, 'warn');
   section(out, paint, 'Warnings', [...report.warnings], limit, 'warn');
@@ -146,6 +148,12 @@ export function verdictText(report: ReconcileReport): string {
   const t = report.totals;
   const unreadable = report.folders.filter((f) => f.error !== null).length;
   if (isComplete(report)) {
+    const doubled = report.doubled?.length ?? 0;
+    if (doubled > 0) {
+      const others = t.unexpected - doubled;
+      const also = others > 0 ? ` (also: ${plural(others, 'other unexpected message')})` : '';
+      return `Complete, but ${plural(doubled, 'message')} ${doubled === 1 ? 'is' : 'are'} in the destination twice (listed above): all ${formatCount(t.expected)} expected messages are there${also}.`;
+    }
     const extras = [
       t.unexpected > 0 ? `${plural(t.unexpected, 'unexpected message')} in the destination` : '',
       t.drafts > 0 ? `${plural(t.drafts, 'left-over draft')} in Drafts` : '',
@@ -155,11 +163,18 @@ export function verdictText(report: ReconcileReport): string {
   const parts = t.missing > 0 ? [`${plural(t.missing, 'expected message')} missing`] : [];
   if (unreadable > 0) parts.push(`${plural(unreadable, 'folder')} could not be read`);
   if (t.unreadable > 0) parts.push(`${plural(t.unreadable, 'source entry', 'source entries')} could not be read, so what they hold cannot be checked`);
-  return `Incomplete: ${parts.join(', ')}.${advice(t)}`;
+  return `Incomplete: ${parts.join(', ')}.${advice(t, report)}`;
 }
 
-function advice(t: ReconcileTotals): string {
+function advice(t: ReconcileTotals, report: ReconcileReport): string {
   if (t.missing === 0) return '';
+  // Moved or archived messages are in the mailbox: importing them again would put a second copy there.
+  const elsewhere = new Set([...(report.moved ?? []).map((m) => m.source), ...(report.notInPrimary ?? [])].map((s) => `${s.mailbox}\u0000${s.zip}\u0000${s.entry}`));
+  if (elsewhere.size > 0) {
+    const lost = t.missing - elsewhere.size;
+    const kept = ` ${formatCount(elsewhere.size)} of them are elsewhere in the mailbox (moved or archived, listed above): an import would put a second copy of those in their folder.`;
+    return lost > 0 ? `${kept} For the other ${formatCount(lost)}: move those back first (or accept a second copy), then import again with a new --state and reconcile again.` : kept;
+  }
   const recorded = (t.ledgerImportedButAbsent ?? 0) + (t.importedButAltered ?? 0);
   // A resumed import trusts its ledger: rows it recorded as imported are never looked at again.
   if (recorded > 0) return ` The ledger records ${formatCount(recorded)} of them as imported, so resuming skips them: import again with a new --state (what is already there is recognised, not sent twice), then reconcile again.`;

@@ -23,6 +23,8 @@ export function reconcileJson(report: ReconcileReport): object {
     importedButAltered: report.withLedger ? report.importedButAltered : null,
     warnings: [...report.warnings],
     ...(report.notInPrimary === undefined ? {} : { notInPrimary: report.notInPrimary }),
+    ...(report.moved === undefined ? {} : { moved: report.moved }),
+    ...(report.doubled === undefined ? {} : { doubled: report.doubled }),
   };
 }
 

@@ -137,6 +137,24 @@ export interface ReconcileReport {
    * an archive policy moved them, rather than lost. Still counted in `missing`. Absent when not looked for.
    */
   readonly notInPrimary?: readonly SourceLine[];
+  /**
+   * Missing messages whose copy is unexpected in another compared folder of the mailbox (same Message-ID and
+   * subject): moved there, not lost. Still counted in `missing`. Absent when there are none.
+   */
+  readonly moved?: readonly MovedLine[];
+  /**
+   * Unexpected messages that are a second copy of a present one (same subject, date and Message-ID): the
+   * message is in its folder twice. Also in `unexpected`. Absent when there are none.
+   */
+  readonly doubled?: readonly DestinationLine[];
+}
+
+/** A missing message found in another folder of its mailbox. */
+export interface MovedLine {
+  readonly source: SourceLine;
+  /** Where its copy is, as Graph names the folder. */
+  readonly folderPath: string;
+  readonly destinationId: string;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { fingerprint, normalizeMessageId, subjectsAgree } from '../../message/fingerprint.js';
 import { matchMultiset } from '../../policy/match.js';
 import { destinationFingerprint } from '../import/destination-inventory.js';
+import { couldBeDated } from '../../destination/graph/find-message.js';
 import type { DestinationMessage } from '../../destination/types.js';
 import type { MessageState } from '../../ledger/ledger.js';
 
@@ -52,6 +53,11 @@ export interface FolderComparison<S> {
    * that a run without the ledger gives the same counts; this only says why.
    */
   readonly importedButAltered: ReadonlyArray<{ readonly source: S; readonly destination: DestinationMessage }>;
+  /**
+   * Of the unexpected, the non-drafts that are a second copy of a matched message (same fingerprint and
+   * same Message-ID): the message is in the folder twice. Still unexpected; this only says why.
+   */
+  readonly doubled: readonly DestinationMessage[];
 }
 
 const LEDGER_SAYS_THERE: ReadonlySet<MessageState> = new Set(['imported', 'present']);
@@ -74,10 +80,14 @@ export { normalizeMessageId };
 export function compareFolder<S extends ComparableSource>(source: readonly S[], destination: readonly DestinationMessage[] | null): FolderComparison<S> {
   const expected = source.length;
   if (destination === null) {
-    return { expected, matched: [], missing: source, unexpected: [], ledgerImportedButAbsent: source.filter(saidThere), importedButAltered: [] };
+    return { expected, matched: [], missing: source, unexpected: [], ledgerImportedButAbsent: source.filter(saidThere), importedButAltered: [], doubled: [] };
   }
 
-  const first = fingerprintPass(source, destination);
+  // A draft is never what an import left (every upload is a non-draft, README "What is uploaded"), and the
+  // import's own already-there check skips drafts (import-mailbox.ts): counted present here, a copy that
+  // came back a draft said "complete" while a fresh import sent the message again.
+  const drafts = new Set(destination.filter((d) => d.isDraft));
+  const first = fingerprintPass(source, destination.filter((d) => !drafts.has(d)));
   const matched: MatchedPair<S>[] = first.matched.map(([s, d]) => ({ source: s, destination: d, by: 'fingerprint' }));
 
   const second = pairById(first.sourceOnly, first.destinationOnly);
@@ -88,23 +98,39 @@ export function compareFolder<S extends ComparableSource>(source: readonly S[], 
     second.destinationOnly,
     (s) => (s.datedByHeader ? null : fingerprint(s.subject, null)),
     (d) => fingerprint(d.subject, null),
+    // The subject alone is weak: a message with another Message-ID (RFC 5322 3.6.4) and a date the source's
+    // cannot have been read as, nor the import's own stamp, is another message, not the undated one the user
+    // deleted. Either alone is not enough: Exchange may stamp its own id, and its own date.
+    (s, d) => !(differentIds(s.messageId, d.internetMessageId) && !couldBeDated(d, s.date === null ? null : new Date(s.date))),
   );
   for (const [s, d] of third.pairs) matched.push({ source: s, destination: d, by: 'undated-subject' });
 
   const missing = third.sourceOnly;
+  const left = new Set(third.destinationOnly);
+  const unexpected = destination.filter((d) => left.has(d) || drafts.has(d));
   const unexpectedById = new Map(third.destinationOnly.map((d) => [d.id, d]));
   const importedButAltered = missing.flatMap((s) => {
     const destination = saidThere(s) && s.ledgerDestId !== null ? unexpectedById.get(s.ledgerDestId) : undefined;
     return destination === undefined ? [] : [{ source: s, destination }];
   });
   const altered = new Set(importedButAltered.map((a) => a.source));
+  const copyKey = (d: DestinationMessage): string | null => {
+    const id = normalizeMessageId(d.internetMessageId);
+    return id === null ? null : `${destinationFingerprint(d)}\n${id}`;
+  };
+  const matchedKeys = new Set(matched.map((m) => copyKey(m.destination)).filter((k) => k !== null));
+  const doubled = third.destinationOnly.filter((d) => {
+    const key = copyKey(d);
+    return key !== null && matchedKeys.has(key);
+  });
   return {
     expected,
     matched,
     missing,
-    unexpected: third.destinationOnly,
+    unexpected,
     ledgerImportedButAbsent: missing.filter((s) => saidThere(s) && !altered.has(s)),
     importedButAltered,
+    doubled,
   };
 }
 
@@ -161,6 +187,12 @@ function sameSecond(a: string | null, b: string | null): boolean {
   return Math.floor(Date.parse(a) / 1000) === Math.floor(Date.parse(b) / 1000);
 }
 
+function differentIds(a: string | null, b: string | null): boolean {
+  const x = normalizeMessageId(a);
+  const y = normalizeMessageId(b);
+  return x !== null && y !== null && x !== y;
+}
+
 function saidThere(source: ComparableSource): boolean {
   return source.ledgerState !== null && LEDGER_SAYS_THERE.has(source.ledgerState);
 }
@@ -171,6 +203,7 @@ function pairBy<S, D>(
   destinations: readonly D[],
   sourceKey: (s: S) => string | null,
   destinationKey: (d: D) => string | null,
+  fits: (s: S, d: D) => boolean = () => true,
 ): { pairs: Array<[S, D]>; sourceOnly: S[]; destinationOnly: D[] } {
   const waiting = new Map<string, D[]>();
   const destinationOnly = new Set<D>(destinations);
@@ -185,7 +218,9 @@ function pairBy<S, D>(
   const sourceOnly: S[] = [];
   for (const s of sources) {
     const key = sourceKey(s);
-    const d = key === null ? undefined : waiting.get(key)?.shift();
+    const list = key === null ? undefined : waiting.get(key);
+    const at = list ? list.findIndex((c) => fits(s, c)) : -1;
+    const d = list && at >= 0 ? list.splice(at, 1)[0] : undefined;
     if (d === undefined) {
       sourceOnly.push(s);
       continue;

@@ -17,6 +17,7 @@ import { compareFolder } from './compare.js';
 import { mailboxesOf } from '../mailboxes-of.js';
 import { findLeftoverDrafts } from './drafts.js';
 import { nameArchivedMissing } from './archive.js';
+import { nameMovedMissing } from './moved.js';
 import { bucketSource, type SourceBucket } from './source.js';
 import { zipLabels } from '../../reports/zip-labels.js';
 import { ledgerEntries, mappingDifferences } from './ledger-lookup.js';
@@ -93,7 +94,7 @@ export async function runReconcile(input: ReconcileInput): Promise<ReconcileRepo
     const mailboxes = mailboxesOf(records).sort();
     const results = mailboxes.map((mailbox) => byMailbox.get(mailbox)!);
     const report = assemble(results, input.ledger !== undefined, mailboxes, [...warnings, ...results.flatMap((r) => r.warnings)], unreadable);
-    return await nameArchivedMissing(report, input.destinationFor, input.log);
+    return await nameArchivedMissing(nameMovedMissing(report), input.destinationFor, input.log);
   } finally {
     scratch.close();
   }
@@ -137,7 +138,7 @@ async function reconcileMailbox(mailbox: string, buckets: readonly SourceBucket[
   for (const row of report.folders) {
     if (row.folderPath !== null) log(`${mailbox}: ${row.folderPath}: ${row.expected} expected, ${row.present} present, ${row.missing} missing, ${row.unexpected} unexpected`);
   }
-  return { ...report, warnings: countWarnings(report.folders) };
+  return { ...report, warnings: [...countWarnings(report.folders), ...draftWarnings(mailbox, results.filter((r) => !inDrafts.includes(r)))] };
 }
 
 /**
@@ -148,6 +149,17 @@ function countWarnings(rows: readonly ReconcileFolderRow[]): string[] {
   return rows
     .filter((r) => r.totalItemCount !== null && r.listed !== null && r.totalItemCount !== r.listed)
     .map((r) => `${r.mailbox}: ${r.folderPath ?? r.label}: Exchange counts ${r.totalItemCount} items, the listing returned ${r.listed} messages`);
+}
+
+/**
+ * Drafts in a folder the import filled: never counted as an imported message (every upload is a non-draft),
+ * so a create that came back a draft shows as missing; this says why.
+ */
+function draftWarnings(mailbox: string, results: readonly FolderResult[]): string[] {
+  return results.flatMap((r) => {
+    const drafts = r.listing.filter((m) => m.isDraft).length;
+    return drafts === 0 ? [] : [`${mailbox}: ${r.folderPath ?? ''}: ${drafts} of its messages are drafts, and a draft is never counted as an imported message (imports are non-drafts): see doctor --write-test`];
+  });
 }
 
 async function reconcileFolder(bucket: SourceBucket, destination: MailboxDestination, mailbox: string, log: (line: string) => void): Promise<FolderResult> {

@@ -17,6 +17,7 @@ export interface MailboxResult {
   readonly drafts: LeftoverDraft[];
   readonly ledgerImportedButAbsent: SourceLine[];
   readonly importedButAltered: AlteredCopy[];
+  readonly doubled: DestinationLine[];
   readonly warnings: string[];
 }
 
@@ -42,7 +43,7 @@ export function mailboxReport(mailbox: string, results: readonly FolderResult[],
   const { draftsPath, withLedger } = context;
   const counts = context.itemCounts;
   const leftoverIds = new Set(leftovers.map((l) => l.draft.id));
-  const out: MailboxResult = { folders: [], missing: [], unexpected: [], present: [], drafts: [], ledgerImportedButAbsent: [], importedButAltered: [], warnings: [] };
+  const out: MailboxResult = { folders: [], missing: [], unexpected: [], present: [], drafts: [], ledgerImportedButAbsent: [], importedButAltered: [], doubled: [], warnings: [] };
   for (const r of results) {
     const c = r.comparison;
     // A leftover draft is listed once, as a draft, not again as unexpected in a Drafts row.
@@ -75,6 +76,7 @@ export function mailboxReport(mailbox: string, results: readonly FolderResult[],
     out.ledgerImportedButAbsent.push(...c.ledgerImportedButAbsent.map((s) => sourceLine(mailbox, s)));
     out.importedButAltered.push(...c.importedButAltered.map((a) => ({ source: sourceLine(mailbox, a.source), destination: destinationLine(mailbox, label, r.folderPath ?? '', a.destination) })));
     out.unexpected.push(...unexpected.map((m) => destinationLine(mailbox, label, r.folderPath ?? '', m)));
+    out.doubled.push(...c.doubled.filter((m) => !leftoverIds.has(m.id)).map((m) => destinationLine(mailbox, label, r.folderPath ?? '', m)));
     out.present.push(
       ...c.matched.map((m) => ({ source: sourceLine(mailbox, m.source), destinationId: m.destination.id, by: m.by })),
     );
@@ -145,6 +147,7 @@ export function assemble(results: readonly MailboxResult[], withLedger: boolean,
     drafts,
     ledgerImportedButAbsent: results.flatMap((r) => r.ledgerImportedButAbsent),
     importedButAltered: results.flatMap((r) => r.importedButAltered),
+    ...(results.some((r) => r.doubled.length > 0) ? { doubled: results.flatMap((r) => r.doubled) } : {}),
     warnings,
   };
 }
