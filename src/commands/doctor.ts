@@ -79,7 +79,7 @@ export async function runDoctor(settings: Pick<ImportSettings, 'destination' | '
   const failed = checks.filter((c) => !c.ok).length;
   if (doctor.json) {
     // mailboxMissing routes a missing mailbox's messages in an import; here its detail already says it.
-    const shown = checks.map(({ mailboxMissing: _routing, ...check }) => check);
+    const shown = checks.map(({ mailboxMissing: _routing, mailboxRefused: _refused, mailbox: _which, ...check }) => check);
     io.stdout.write(`${JSON.stringify({ ok: failed === 0, checks: shown }, null, 2)}\n`);
   } else {
     io.stdout.write(failed === 0 ? 'All checks passed.\n' : `${failed} check(s) failed.\n`);

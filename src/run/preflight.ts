@@ -14,12 +14,40 @@ export interface Check {
    * (unlicensed, on-premises: the other mailbox 404s): a problem of that mailbox alone, not of the run.
    */
   readonly mailboxMissing?: { readonly mailbox: string; readonly reason: string };
+  /** Set on a mailbox's own check: which mailbox it is about. */
+  readonly mailbox?: string;
+  /**
+   * Set when Graph refused this mailbox in a way that may be the run's problem or this mailbox's alone: 403
+   * (a missing permission, or an Exchange application access policy or RBAC for Applications scope that
+   * leaves this mailbox out), or a 5xx, 429 or network failure past every retry (its server out for minutes).
+   * The caller decides from the other mailboxes: when one of them was reachable, it is this mailbox's own.
+   */
+  readonly mailboxRefused?: { readonly mailbox: string; readonly reason: string };
 }
 
 /** The sentence a report gives for the messages of a mailbox the tenant does not have. */
 export function mailboxMissingReason(mailbox: string, error: ClassifiedError): string {
   if (error.code === 'ErrorInvalidUser') return `mailbox ${mailbox} does not exist in this tenant: check --mailbox or the map`;
   return error.message;
+}
+
+/**
+ * The sentence for a mailbox Graph refused while other mailboxes of the run were reachable: the app's
+ * permissions are evidently granted, so a 403 is an Exchange application access policy or RBAC for
+ * Applications scope that leaves this mailbox out (Graph answers "Access to OData is disabled."), and a
+ * 5xx or 429 past every retry is this mailbox's server, not the tenant.
+ */
+export function mailboxRefusedReason(mailbox: string, error: ClassifiedError): string {
+  if (error.status === 403 && error.code === 'ErrorQuotaExceeded') return error.message;
+  if (error.status === 403) {
+    const said = error.code === undefined ? '403' : `403 ${error.code}`;
+    return (
+      `Graph refused mailbox ${mailbox} (${said}) while it let this app into other mailboxes of the run: an Exchange ` +
+      'application access policy or RBAC for Applications scope leaves it out (Test-ApplicationAccessPolicy or ' +
+      'Test-ServicePrincipalAuthorization shows it); bring it into scope, then run the same command again'
+    );
+  }
+  return `mailbox ${mailbox} could not be reached (${error.message}) while the others could: run the same command again later`;
 }
 
 /** The application permissions each upload method needs (folders and the JSON path need Mail.ReadWrite). */
@@ -103,14 +131,20 @@ async function checkMailboxes(graph: GraphRequester, mailboxes: readonly string[
 async function checkMailbox(graph: GraphRequester, mailbox: string): Promise<Check> {
   try {
     await graph.request(mailbox, { method: 'GET', path: `/users/${encodeURIComponent(mailbox)}/mailFolders/inbox?$select=id,totalItemCount` });
-    return { name: `mailbox ${mailbox}`, ok: true, detail: 'reachable' };
+    return { name: `mailbox ${mailbox}`, mailbox, ok: true, detail: 'reachable' };
   } catch (error) {
     const missing = error instanceof ClassifiedError && error.status === 404;
+    // A 401 or a token that could not be had is the credential's, never one mailbox's; anything else Graph
+    // answered (or an outage past every retry) may be this mailbox's alone.
+    const credential = error instanceof ClassifiedError && (error.status === 401 || (error.status === undefined && error.errorClass === 'fatal'));
+    const refused = !missing && !credential && error instanceof ClassifiedError;
     return {
       name: `mailbox ${mailbox}`,
+      mailbox,
       ok: false,
       detail: (error as Error).message,
       ...(missing ? { mailboxMissing: { mailbox, reason: mailboxMissingReason(mailbox, error) } } : {}),
+      ...(refused ? { mailboxRefused: { mailbox, reason: mailboxRefusedReason(mailbox, error) } } : {}),
     };
   }
 }

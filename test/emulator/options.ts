@@ -72,6 +72,28 @@ export interface TenantQuirks {
    */
   throttleAtConcurrencyLimit?: boolean;
   /**
+   * Per mailbox (UPN, lower case), a state that makes Graph refuse it as real tenants do:
+   * - 'access-policy': an Exchange application access policy (or RBAC for Applications scope) excludes it:
+   *   every request 403 ErrorAccessDenied "Access to OData is disabled." (OfficeDev/office-js-docs-pr#2808,
+   *   microsoft-graph-docs PR #21382);
+   * - 'unlicensed': no Exchange Online licence, or soft-deleted: 404 MailboxNotEnabledForRESTAPI "The mailbox
+   *   is either inactive, soft-deleted, or is hosted on-premise." (microsoftgraph/msgraph-sdk-javascript#1756);
+   * - 'quota-exceeded': the mailbox is full: creates answer 403 ErrorQuotaExceeded "Mailbox has exceeded maximum
+   *   mailbox size." (microsoft-graph-docs-contrib#6596, OfficeDocs-O365ServiceDescriptions#69: 403);
+   * - 'quota-exceeded-507': the same as 507 QuotaExceededException "Target mailbox quota exceeded." (#6177).
+   * - 'unavailable': a long outage of the mailbox's server: every request 503 ServiceUnavailable without Retry-After;
+   * - 'throttled': every request 429 ApplicationThrottled without Retry-After (a tenant-wide throttle when set on all).
+   * Patchable at run time (configure), to apply one in the middle of a run.
+   */
+  mailboxStates?: Record<string, 'access-policy' | 'unlicensed' | 'quota-exceeded' | 'quota-exceeded-507' | 'unavailable' | 'throttled'>;
+  /**
+   * importMime answers 400 ErrorMimeContentInvalid to a message holding these bytes (Exchange refuses some real
+   * messages it cannot parse; the JSON create of the same message may still succeed).
+   */
+  invalidMimeMarker?: string;
+  /** The token endpoint answers AADSTS7000222 (the client secret has expired) to a secret. */
+  secretExpired?: boolean;
+  /**
    * How `@odata.nextLink` is written: on the last page as null instead of left out (a JSON serialiser's
    * default), and as a relative URL (OData 4.01 JSON format 4.3 allows one) instead of an absolute one.
    */

@@ -221,6 +221,10 @@ export function diagnoseGraphError(facts: GraphErrorFacts): string | undefined {
       "(or --graph-url) matches the tenant's cloud, since the token's audience must be that Graph host."
     );
   }
+  if ((facts.status === 403 && code === 'ErrorQuotaExceeded') || facts.status === 507) {
+    // A full mailbox answers 403 ErrorQuotaExceeded (microsoft-graph-docs-contrib#6596) or 507: no permission is missing.
+    return mailboxFullSentence(mailbox, facts.status, code, facts.message);
+  }
   if (facts.status === 403) {
     const permission = requiredPermission(facts.path);
     const advanced = permission === 'Mail-Advanced.ReadWrite.All';
@@ -242,6 +246,15 @@ export function diagnoseGraphError(facts: GraphErrorFacts): string | undefined {
     );
   }
   return undefined;
+}
+
+/** What to do about a mailbox that is over its quota. */
+export function mailboxFullSentence(mailbox: string, status: number, code: string | undefined, message: string | undefined): string {
+  const said = [String(status), code].filter(Boolean).join(' ') + (message ? `: ${message}` : '');
+  return (
+    `Mailbox ${mailbox} is full (${said}): free space in it, raise its quota or enable its archive (Exchange admin ` +
+    'centre > Mailboxes > the user), then run the same command again'
+  );
 }
 
 function tokenExpiredSentence(context: { tokenEnvName?: string }): string {

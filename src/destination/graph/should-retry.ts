@@ -145,7 +145,7 @@ export function classifyResponse(facts: ResponseFacts, attempt: number, options:
     return fail(new NoRetryError(`${what} was not found (404 ${code ?? ''})`.trimEnd(), code, status));
   }
   if (status === 507) {
-    return fail(new FatalError(`${what}: the mailbox is full (507)`, code, status));
+    return fail(new FatalError(diagnosis ?? `${what}: the mailbox is full (507)`, code, status));
   }
   // 400 (bad MIME, ErrorFolderExists…), 409, 413 and the rest: this request will never succeed as it is.
   const detail = facts.message ? `: ${facts.message}` : '';

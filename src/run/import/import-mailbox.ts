@@ -57,6 +57,11 @@ export interface MailboxImportResult {
   readonly mailbox: string;
   /** Set when the mailbox had to stop (credentials, permissions, mailbox missing). */
   readonly fatal: string | null;
+  /**
+   * The stop is the credential's, not this mailbox's: no token could be had (a secret that expired, a
+   * certificate removed) or Graph refused a fresh one (401). Every other mailbox would stop the same way.
+   */
+  readonly credential?: boolean;
 }
 
 /** Rows the import still has to settle: anything not known to be in the destination. */
@@ -200,7 +205,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   } catch (error) {
     if (error instanceof ClassifiedError && error.errorClass === 'fatal') {
       stats.recordError(`${mailbox}: ${error.message}`);
-      return { mailbox, fatal: error.message };
+      return { mailbox, fatal: error.message, credential: isCredentialFailure(error) };
     }
     throw error;
   } finally {
@@ -208,6 +213,11 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     uploads.close();
     for (const reader of readers.values()) await reader.then((r) => r.close()).catch(() => undefined);
   }
+}
+
+/** The token source's own failures carry no HTTP status; Graph's 401 comes only after a token acquired afresh. */
+function isCredentialFailure(error: ClassifiedError): boolean {
+  return error.status === undefined || error.status === 401;
 }
 
 /** A folder's failure that leaves only it behind (a ClassifiedError short of fatal); any other stops the mailbox. */

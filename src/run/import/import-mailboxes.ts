@@ -12,6 +12,8 @@ export interface ImportMailboxesOptions {
   /** See MailboxImportOptions.landingWindowMs. */
   readonly landingWindowMs?: number;
   readonly signal?: AbortSignal;
+  /** Called when a mailbox stopped because the credential was refused: no other mailbox can go on either. */
+  readonly onCredentialRefused?: () => void;
 }
 
 /**
@@ -29,7 +31,14 @@ export interface TenantChecks {
  * hour of reading before it said so.
  */
 export async function checkTenant(connection: Connection, mailboxes: readonly string[], log: (line: string) => void): Promise<TenantChecks> {
-  const failedChecks = (await connection.checks(mailboxes)).filter((c) => !c.ok);
+  const all = await connection.checks(mailboxes);
+  // A mailbox Graph refused (403, an outage past every retry) while it let the app into another mailbox is that
+  // mailbox's problem, not the run's: an application access policy or RBAC scope that leaves one mailbox out of
+  // an estate of 128 stopped all of them before a byte was read.
+  const anotherReachable = all.some((c) => c.ok && c.mailbox !== undefined);
+  const failedChecks = all
+    .filter((c) => !c.ok)
+    .map((c) => (anotherReachable && !c.mailboxMissing && c.mailboxRefused ? { ...c, detail: c.mailboxRefused.reason, mailboxMissing: c.mailboxRefused } : c));
   const problems = failedChecks.filter((c) => !c.mailboxMissing);
   if (problems.length > 0) {
     for (const problem of failedChecks) log(`${ERROR_PREFIX}${problem.name}: ${problem.detail}`);
@@ -58,6 +67,7 @@ export async function importOneMailbox(
   stats.mailbox(mailbox).startedAtMs = Date.now();
   try {
     const result = await importMailbox(mailbox, zips.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, options, log);
+    if (result.fatal && result.credential) options.onCredentialRefused?.();
     return result.fatal ? `${mailbox}: ${result.fatal}` : null;
   } finally {
     stats.mailbox(mailbox).finished = true;

@@ -27,6 +27,15 @@ export function entraErrorReply(
 }
 
 export const entraErrors = {
+  /** AADSTS7000222, as Entra words it (Microsoft Q&A and the AADSTS error-code lookup). */
+  expiredSecret: (clientId: string, cid?: string) =>
+    entraErrorReply(
+      401,
+      'invalid_client',
+      7000222,
+      `The provided client secret keys for app '${clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+      cid,
+    ),
   wrongSecret: (clientId: string, cid?: string) =>
     entraErrorReply(
       401,

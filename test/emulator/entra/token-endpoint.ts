@@ -52,6 +52,8 @@ export function issueToken(state: EmulatorState, tenantSegment: string, form: UR
     return entraErrors.missingCredential(correlationId);
   } else if (client.secret === undefined || secret !== client.secret) {
     return entraErrors.wrongSecret(clientId, correlationId);
+  } else if (state.options.quirks.secretExpired === true) {
+    return entraErrors.expiredSecret(clientId, correlationId);
   }
 
   const lifetime = state.options.tokenLifetimeSeconds;

@@ -19,6 +19,8 @@ export function prepareImportMime(context: GraphContext): ReadImport {
   const ceiling = context.state.options.quirks.importMimeMaxBytes;
   if (ceiling !== undefined && mime.length > ceiling) throw graphErrors.requestTooLarge();
   if (!looksLikeMime(mime)) throw graphErrors.invalidMime();
+  const marker = context.state.options.quirks.invalidMimeMarker;
+  if (marker !== undefined && mime.includes(marker)) throw graphErrors.invalidMime();
   return { mime, summary: context.state.summarise(mime) };
 }
 

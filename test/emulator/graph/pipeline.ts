@@ -135,6 +135,13 @@ export async function executeGraphRequest(state: EmulatorState, input: GraphRequ
       nationalCloud: state.options.quirks.nationalCloud === true,
     });
     rejectUnsupportedQueryOptions(url);
+    const mailboxState = state.options.quirks.mailboxStates?.[upn];
+    if (mailboxState === 'access-policy') throw new GraphHttpError(403, 'ErrorAccessDenied', 'Access to OData is disabled.');
+    if (mailboxState === 'unlicensed') throw new GraphHttpError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+    if (mailboxState === 'quota-exceeded' && method === 'POST' && route.isCreate === true) throw new GraphHttpError(403, 'ErrorQuotaExceeded', 'Mailbox has exceeded maximum mailbox size.');
+    if (mailboxState === 'unavailable') throw new GraphHttpError(503, 'ServiceUnavailable', 'Service Unavailable');
+    if (mailboxState === 'throttled') throw new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxRequests limit.');
+    if (mailboxState === 'quota-exceeded-507' && method === 'POST' && route.isCreate === true) throw new GraphHttpError(507, 'QuotaExceededException', 'Target mailbox quota exceeded.');
 
     const verdict = state.limits.admit(claims.appid, upn, arrival.observed);
     if (!verdict.ok) throw graphErrors.throttled(verdict.limit, verdict.retryAfterSeconds);
