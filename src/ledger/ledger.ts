@@ -207,7 +207,12 @@ const MAX_PUT_OFF = 64;
 function addMissingColumns(db: BetterSqlite3.Database): void {
   for (const { table, column, type } of ADDED_COLUMNS) {
     const columns = db.prepare(`SELECT name FROM pragma_table_info(?)`).all(table) as { name: string }[];
-    if (!columns.some((c) => c.name === column)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    if (columns.some((c) => c.name === column)) continue;
+    db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    // A create an earlier version left in flight went out no later than its row was last changed: without
+    // that time the row would count as past its landing window, be looked for at once and, not found yet
+    // (the server may still be working on it), be sent a second time.
+    if (column === 'attempt_at') db.exec(`UPDATE messages SET attempt_at = COALESCE(updated_at, '${new Date().toISOString()}') WHERE state = 'in_flight'`);
   }
 }
 

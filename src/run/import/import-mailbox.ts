@@ -126,14 +126,17 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
     works.delete(work);
     work.close();
   };
-  const prepare = async (target: string): Promise<{ folder: FolderRef | null; work: FolderWork; inventory: DestinationMessage[]; listed: number }> => {
+  const prepare = async (target: string): Promise<{ folder: FolderRef | null; work: FolderWork; inventory: DestinationMessage[]; listed: number; listedAt: number }> => {
     const segments = decodeTarget(target);
     const folder = options.dryRun ? await destination.findFolder(segments) : await destination.ensureFolder(segments);
     const work = ledger.folderWork(mailbox, target, openRowKeys);
     works.add(work);
-    if (!folder) return { folder, work, inventory: [], listed: 0 };
+    // When the listing began, not when the folder's turn comes: the next folder is listed while this one's
+    // uploads are queued, minutes before, and a create that landed in between is not in the listing.
+    const listedAt = Date.now();
+    if (!folder) return { folder, work, inventory: [], listed: 0, listedAt };
     const { candidates, listed } = await listCandidates(destination.listMessages(folder), work);
-    return { folder, work, inventory: candidates, listed };
+    return { folder, work, inventory: candidates, listed, listedAt };
   };
   const started = (target: string | undefined): Promise<Awaited<ReturnType<typeof prepare>>> | null => {
     if (target === undefined) return null;
@@ -157,8 +160,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
         log(`${ERROR_PREFIX}${mailbox}: ${folderDisplayName(target)}: ${prepared.message}; its ${failed} message(s) not yet sent are left for the next run`);
         continue;
       }
-      const { folder, work, inventory, listed } = prepared;
-      const listedAt = Date.now();
+      const { folder, work, inventory, listed, listedAt } = prepared;
       const settledIds = ledger.settledDestIdsAmong(mailbox, target, inventory.map((m) => m.id));
       const unclaimed = inventory.filter((m) => !settledIds.has(m.id) && !m.isDraft);
       // Only the open rows that share a key with an unclaimed listed message can pair with one; the others
