@@ -2,6 +2,7 @@ import { importMailbox } from './import-mailbox.js';
 import type { Connection } from '../connect.js';
 import type { Ledger, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
+import type { MailboxLocks } from '../../ledger/mailbox-lock.js';
 import { ERROR_PREFIX } from '../io.js';
 
 export interface ImportMailboxesOptions {
@@ -14,6 +15,8 @@ export interface ImportMailboxesOptions {
   readonly signal?: AbortSignal;
   /** Called when a mailbox stopped because the credential was refused: no other mailbox can go on either. */
   readonly onCredentialRefused?: () => void;
+  /** Held for each mailbox while it is imported: one import at a time into a mailbox on this machine. */
+  readonly mailboxLocks?: MailboxLocks;
 }
 
 /**
@@ -64,12 +67,18 @@ export async function importOneMailbox(
   checks: TenantChecks,
 ): Promise<string | null> {
   if (markIfMissing(mailbox, checks, ledger, stats, log)) return null;
+  const lock = options.mailboxLocks?.hold(mailbox) ?? { release: () => undefined };
+  if ('heldBy' in lock) {
+    stats.recordError(lock.heldBy);
+    return lock.heldBy;
+  }
   stats.mailbox(mailbox).startedAtMs = Date.now();
   try {
     const result = await importMailbox(mailbox, zips.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, options, log);
     if (result.fatal && result.credential) options.onCredentialRefused?.();
     return result.fatal ? `${mailbox}: ${result.fatal}` : null;
   } finally {
+    lock.release();
     stats.mailbox(mailbox).finished = true;
   }
 }
