@@ -23,15 +23,26 @@ async function promptSecret(question: string): Promise<string> {
 // and the engine waited out its grace period to SIGKILL a run that could have finished its uploads and
 // written its report.
 const controller = new AbortController();
-const stopOn = (signal: 'SIGINT' | 'SIGTERM', exitCode: number, again: string): void => {
+const stopOn = (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP', exitCode: number, again: string): void => {
   process.on(signal, () => {
     if (controller.signal.aborted) process.exit(exitCode);
-    process.stderr.write(`\nstopping (${signal}): no new reads or uploads; those in flight finish (${again}; the ledger keeps every result)\n`);
+    try {
+      process.stderr.write(`\nstopping (${signal}): no new reads or uploads; those in flight finish (${again}; the ledger keeps every result)\n`);
+    } catch {
+      // A terminal already gone (SIGHUP): the stop matters, not the sentence.
+    }
     controller.abort();
   });
 };
 stopOn('SIGINT', 130, 'Ctrl-C again to quit now');
 stopOn('SIGTERM', 143, 'a second SIGTERM quits now');
+// A dropped SSH session sends SIGHUP: by default node died at once, leaving creates in flight (the re-run
+// waits out their landing window) and no report. It stops as for SIGTERM; the terminal is gone, so what
+// the run still prints has nowhere to go, and a write to it must not end the run.
+process.once('SIGHUP', () => {
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+});
+stopOn('SIGHUP', 129, 'a second SIGHUP quits now');
 
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,

@@ -15,13 +15,14 @@ import { runCli } from '../helpers/run-cli.js';
 import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
+const BOB = 'bob@contoso.onmicrosoft.com';
 const MESSAGES = 80;
 const root = resolve(import.meta.dirname, '..', '..');
 let emulator: Emulator;
 let work: string;
 
 beforeAll(async () => {
-  emulator = await startEmulator({ mailboxes: [ANN], latencyMs: { min: 30, max: 90 }, seed: 5 });
+  emulator = await startEmulator({ mailboxes: [ANN, BOB], latencyMs: { min: 30, max: 90 }, seed: 5 });
   work = mkdtempSync(join(tmpdir(), 'eml-import-sigterm-'));
 });
 
@@ -29,14 +30,16 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-describe('SIGTERM', () => {
+// SIGHUP: a dropped SSH session, which killed the run at once (no report, creates left in flight).
+describe.each([['SIGTERM'], ['SIGHUP']] as const)('%s', (signal) => {
   it('stops the run as a first Ctrl-C does: uploads in flight finish, the report is written, and the next run completes exactly once', async () => {
+    const mailbox = signal === 'SIGTERM' ? ANN : BOB;
     const zip = await writeZip(
-      join(work, 'ann.zip'),
+      join(work, `${signal}.zip`),
       Array.from({ length: MESSAGES }, (_, i) => ({ name: `Inbox/${i}.eml`, content: message({ subject: `term ${i}`, messageId: `<term-${i}@x>` }) })),
     );
-    const report = join(work, 'report');
-    const args = [zip, ...tenantArgs(emulator, ANN), '--state', join(work, 'state'), '--no-progress', '--landing-window', '2'];
+    const report = join(work, `report-${signal}`);
+    const args = [zip, ...tenantArgs(emulator, mailbox), '--state', join(work, `state-${signal}`), '--no-progress', '--landing-window', '2'];
     const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args, '--report', report], {
       cwd: root,
       env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.caFile, EML_IMPORT_CLIENT_SECRET: emulator.clientSecret },
@@ -47,9 +50,9 @@ describe('SIGTERM', () => {
     const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     let signalled = false;
     const watch = setInterval(() => {
-      if (!signalled && emulator.inspect.messages(ANN).length >= 5) {
+      if (!signalled && emulator.inspect.messages(mailbox).length >= 5) {
         signalled = true;
-        child.kill('SIGTERM');
+        child.kill(signal);
       }
     }, 5);
     const code = await exited;
@@ -57,14 +60,14 @@ describe('SIGTERM', () => {
 
     expect(signalled, stderr).toBe(true);
     expect(code, stderr).toBe(1);
-    expect(stderr).toContain('stopping (SIGTERM)');
+    expect(stderr).toContain(`stopping (${signal})`);
     expect(stderr).toContain('interrupted: run the same command again to go on');
     expect(existsSync(join(report, 'report.json'))).toBe(true);
-    expect(emulator.inspect.messages(ANN).length).toBeLessThan(MESSAGES);
+    expect(emulator.inspect.messages(mailbox).length).toBeLessThan(MESSAGES);
 
     const rerun = await runCli(args, tenantEnv(emulator));
     expect(rerun.status, rerun.stderr).toBe(0);
-    const subjects = emulator.inspect.messages(ANN).map((m) => m.subject).sort();
+    const subjects = emulator.inspect.messages(mailbox).map((m) => m.subject).sort();
     expect(subjects).toEqual(Array.from({ length: MESSAGES }, (_, i) => `term ${i}`).sort());
   });
 });
