@@ -8,7 +8,7 @@ import { ExitCode } from '../accounting/exit-codes.js';
 import type { StatsSnapshot } from '../accounting/stats.js';
 import type { RunSettings } from '../run/run-settings.js';
 import type { CliIo } from './io.js';
-import { explainStorage } from './with-ledger.js';
+import { StorageFailureError, storageFailure } from '../accounting/storage-failure.js';
 
 /** Written to a file or a pipe, the table need not fit a screen: folder names stay whole. */
 const UNLIMITED_WIDTH = 10_000;
@@ -33,7 +33,7 @@ export async function writeOutputs(report: RunReport, lines: () => Iterable<Mess
     try {
       written = await writeReportDir(options.report, report, lines());
     } catch (error) {
-      throw explainStorage(error, { kind: 'reports', path: options.report });
+      throw storageFailure(error, { kind: 'reports', path: options.report }) ?? reportNotWritten(error, options.report);
     }
     io.stderr.write(`report written: ${written.join(', ')}\n`);
   }
@@ -72,4 +72,18 @@ export function exitCodeFor(report: RunReport): number {
   if (t.unreadable > 0) return ExitCode.incomplete;
   if (report.mode === 'import' && (t.failed > 0 || t.pending > 0)) return ExitCode.incomplete;
   return ExitCode.ok;
+}
+
+/**
+ * Any other file-system refusal under the report folder (it was replaced by a file, its permissions
+ * changed, it was removed during the run): the same one sentence and exit 1 as a full disk, not a stack
+ * trace and the exit 2 of a command-line mistake, since the run's work is done and kept in the ledger.
+ */
+function reportNotWritten(error: unknown, dir: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string' || !code.startsWith('E')) return error;
+  return new StorageFailureError(
+    `${dir}: the report could not be written there (${(error as Error).message}); the run itself is done and its ledger kept. Give --report a folder this process can write to and run the same command again: nothing is sent twice`,
+    { cause: error },
+  );
 }
