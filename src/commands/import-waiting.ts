@@ -84,7 +84,11 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
         const checks = connection ? await checkTenant(connection, mailboxes, progress.log) : undefined;
         fatal = checks?.stop ?? null;
         if (checks) stats.mailboxesTotal = mailboxes.filter((m) => !checks.missing.has(m)).length;
-        const importing = { ...importOptionsFrom(destination, run), signal: io.signal };
+        // One mailbox that stops (a full mailbox) leaves the others to go on; a stop of the app's (a secret
+        // expired, a permission withdrawn) ends the wait: the exports still to come could not be imported either.
+        const stops: string[] = [];
+        let tenantWide = false;
+        const importing = { ...importOptionsFrom(destination, run), signal: io.signal, onTenantWideStop: () => (tenantWide = true) };
         allowListeners(io.signal, run.parallel);
         const pollMs = Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) > 0 ? Number(io.env['EML_IMPORT_EXPORT_POLL_MS']) : WAIT_POLL_MS;
         let waitingFor = -1;
@@ -111,17 +115,18 @@ export async function runImportAsExportsLand(settings: ImportSettings, io: CliIo
           },
           run.parallel,
           async (row) => {
-            if (fatal !== null || io.signal?.aborted) return;
+            if (fatal !== null || tenantWide || io.signal?.aborted) return;
             const records = await scanZips([{ path: canonicalZipLocation(row.zip), mailbox: row.mailbox }], ledger, stats, { ...scanOptionsFrom(scan, policy), signal: io.signal }, progress.log);
             if (connection && !io.signal?.aborted) {
               stats.phase = run.dryRun ? 'checking destination' : 'importing';
-              fatal ??= await importOneMailbox(row.mailbox, records, ledger, stats, connection, importing, progress.log, checks!);
-              // A permission withdrawn or a secret expired mid-run: the exports still to come cannot be imported either.
-              if (fatal !== null) return 'stop';
+              const stop = await importOneMailbox(row.mailbox, records, ledger, stats, connection, importing, progress.log, checks!);
+              if (stop !== null) stops.push(stop);
+              if (tenantWide) return 'stop';
             }
           },
           progress.log,
         );
+        fatal ??= stops.length > 0 ? stops.join('\n') : null;
         failedExports = result.failed;
         landed = result.landed;
       } finally {

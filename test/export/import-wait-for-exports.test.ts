@@ -176,6 +176,28 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
     }
   }, 20_000);
 
+  it('goes on with the other mailboxes when one stops on its own (a full mailbox), and says which', async () => {
+    const BOB = 'bob@contoso.onmicrosoft.com';
+    const full = await startEmulator({ mailboxes: [ANN, BOB], quirks: { mailboxStates: { [BOB]: 'quota-exceeded' } } });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'eml-import-waitimport-'));
+      const bobZip = await writeZip(join(dir, 'bob.zip'), [{ name: 'Inbox/1.eml', content: message({ subject: 'For a full mailbox', messageId: '<full1@x>' }) }]);
+      const annZip = await writeZip(join(dir, 'ann.zip'), [{ name: 'Inbox/1.eml', content: message({ subject: 'Still imported', messageId: '<full2@x>' }) }]);
+      const map = join(dir, 'map.csv');
+      // Bob's first: his stop must not end the wait before Ann's export is imported.
+      writeFileSync(map, `zip,mailbox\n${bobZip},${BOB}\n${annZip},${ANN}\n`);
+      const run = await runCli(
+        ['--map', map, '--wait-for-exports', '--tenant', full.tenant, '--client-id', full.clientId, '--authority-host', full.url, '--graph-url', full.url, '--state', join(dir, 'state'), '--no-progress', '--parallel', '1'],
+        tenantEnv(full, { EML_IMPORT_EXPORT_POLL_MS: '50' }),
+      );
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`stopped: ${BOB}: .*full`));
+      expect(full.inspect.messages(ANN).map((m) => m.subject)).toEqual(['Still imported']);
+    } finally {
+      await full.close();
+    }
+  }, 20_000);
+
   it('takes --landing-window as the plain import does: a create whose answer was lost is settled after it, exactly once', async () => {
     // The first importMime lands but its answer is lost: the run looks for it once the landing window has passed.
     const lossy = await startEmulator({ mailboxes: [ANN], faults: { schedule: [{ kind: '504-after-commit', nth: 1, path: /importMime$/ }] } });

@@ -58,10 +58,11 @@ export interface MailboxImportResult {
   /** Set when the mailbox had to stop (credentials, permissions, mailbox missing). */
   readonly fatal: string | null;
   /**
-   * The stop is the credential's, not this mailbox's: no token could be had (a secret that expired, a
-   * certificate removed) or Graph refused a fresh one (401). Every other mailbox would stop the same way.
+   * The stop is the app's, not this mailbox's: no token could be had (a secret that expired, a certificate
+   * removed), Graph refused a fresh one (401), or refused a permission the tenant check saw granted (403,
+   * other than a full mailbox). Every other mailbox would stop the same way.
    */
-  readonly credential?: boolean;
+  readonly tenantWide?: boolean;
 }
 
 /** Rows the import still has to settle: anything not known to be in the destination. */
@@ -207,7 +208,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   } catch (error) {
     if (error instanceof ClassifiedError && error.errorClass === 'fatal') {
       stats.recordError(`${mailbox}: ${error.message}`);
-      return { mailbox, fatal: error.message, credential: isCredentialFailure(error) };
+      return { mailbox, fatal: error.message, tenantWide: isTenantWide(error) };
     }
     throw error;
   } finally {
@@ -217,9 +218,13 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   }
 }
 
-/** The token source's own failures carry no HTTP status; Graph's 401 comes only after a token acquired afresh. */
-function isCredentialFailure(error: ClassifiedError): boolean {
-  return error.status === undefined || error.status === 401;
+/**
+ * The token source's own failures carry no HTTP status; Graph's 401 comes only after a token acquired
+ * afresh. A 403 once the tenant check passed is a permission withdrawn (or the 31 December 2026 rule), app
+ * wide; a full mailbox (403 ErrorQuotaExceeded, 507) is that mailbox's alone.
+ */
+function isTenantWide(error: ClassifiedError): boolean {
+  return error.status === undefined || error.status === 401 || (error.status === 403 && error.code !== 'ErrorQuotaExceeded');
 }
 
 /** A folder's failure that leaves only it behind (a ClassifiedError short of fatal); any other stops the mailbox. */

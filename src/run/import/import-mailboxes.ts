@@ -13,8 +13,8 @@ export interface ImportMailboxesOptions {
   /** See MailboxImportOptions.landingWindowMs. */
   readonly landingWindowMs?: number;
   readonly signal?: AbortSignal;
-  /** Called when a mailbox stopped because the credential was refused: no other mailbox can go on either. */
-  readonly onCredentialRefused?: () => void;
+  /** Called when a mailbox stopped for a reason of the app's (MailboxImportResult.tenantWide): no other mailbox can go on either. */
+  readonly onTenantWideStop?: () => void;
   /** Held for each mailbox while it is imported: one import at a time into a mailbox on this machine. */
   readonly mailboxLocks?: MailboxLocks;
 }
@@ -75,7 +75,7 @@ export async function importOneMailbox(
   stats.mailbox(mailbox).startedAtMs = Date.now();
   try {
     const result = await importMailbox(mailbox, zips.filter((z) => z.mailbox === mailbox), ledger, connection.destinationFor(mailbox), stats, options, log);
-    if (result.fatal && result.credential) options.onCredentialRefused?.();
+    if (result.fatal && result.tenantWide) options.onTenantWideStop?.();
     return result.fatal ? `${mailbox}: ${result.fatal}` : null;
   } finally {
     lock.release();
