@@ -91,6 +91,23 @@ describe('upload methods, folder mapping and mailboxes', () => {
     expect(imported.map((r) => r.destinationId).sort()).toEqual([byPost?.id, bySession?.id].sort());
   });
 
+  it('sends by JSON a message importMime refuses as unparsable MIME (400 ErrorMimeContentInvalid), instead of failing it on every run', async () => {
+    const refusing = await startEmulator({ mailboxes: [ANN], quirks: { invalidMimeMarker: 'X-Exchange-Cannot-Parse' } });
+    try {
+      const zip = await writeZip(join(work, 'unparsable.zip'), [
+        { name: 'Inbox/1.eml', content: message({ subject: 'Parsed', messageId: '<parsed@x>' }) },
+        { name: 'Inbox/2.eml', content: message({ subject: 'Refused by importMime', messageId: '<refused@x>', extraHeaders: ['X-Exchange-Cannot-Parse: yes'] }) },
+      ]);
+      const run = await runCli([zip, ...tenantArgs(refusing, ANN), '--state', join(work, 'state-unparsable'), '--no-progress', '--json'], tenantEnv(refusing));
+      expect(run.status, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).methods).toEqual({ importMime: 1, json: 1 });
+      const methods = Object.fromEntries(refusing.inspect.messages(ANN).map((m) => [m.subject, [m.method, m.isDraft]]));
+      expect(methods).toEqual({ Parsed: ['importMime', false], 'Refused by importMime': ['json', false] });
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('--into and --archive-before file messages where the admin asked, and --map spreads zips over mailboxes', async () => {
     const annZip = await writeZip(join(work, 'ann-export.zip'), [
       { name: 'Inbox/old.eml', content: message({ subject: 'Old news', messageId: '<old@x>', date: 'Mon, 1 Jan 2018 10:00:00 +0000' }) },

@@ -16,7 +16,7 @@ import { archiveHasMessage, findArchive } from './archive.js';
 import { findMessage } from './find-message.js';
 import { normalizeMessageId } from '../../message/fingerprint.js';
 import { FolderResolver } from './folders.js';
-import { errorStatus } from './graph-error.js';
+import { errorCode, errorStatus } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
 import { listFolders, listMessages } from './inventory.js';
 import { PartialUploadError, PendingCreateError } from './upload-errors.js';
@@ -58,8 +58,10 @@ export class GraphMailbox implements MailboxDestination {
         return { id: await uploadImportMime(this.http, this.mailbox, request.folder.id, request.mime, request.onSend), method: 'importMime' };
       } catch (error) {
         if (error instanceof AmbiguousCreateError) throw new PendingCreateError(error.message, 'importMime');
-        // 413 is a refusal before anything was created, so the JSON path is safe to try.
-        if (errorStatus(error) !== 413) throw error;
+        // A refusal before anything was created, so the JSON path is safe to try: 413 (too large), and a MIME
+        // Exchange cannot parse (400 ErrorMimeContentInvalid), which the JSON path, built from our own parse,
+        // may still carry; left failed, every re-run refused it again and said to run again.
+        if (!refusedBeforeCreate(error)) throw error;
       }
     }
     try {
@@ -116,4 +118,8 @@ export class GraphMailbox implements MailboxDestination {
       ? 'importMime'
       : 'json';
   }
+}
+
+function refusedBeforeCreate(error: unknown): boolean {
+  return errorStatus(error) === 413 || (errorStatus(error) === 400 && errorCode(error) === 'ErrorMimeContentInvalid');
 }
