@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveEndpoints } from '../../src/destination/graph/cloud.js';
 import { secretCredential } from '../../src/destination/graph/credentials.js';
 import { MailboxGovernor, type Clock, type ThrottleReason } from '../../src/destination/graph/governor.js';
@@ -129,6 +129,22 @@ class VirtualClock implements Clock {
 }
 
 describe('MailboxGovernor', () => {
+  it('keeps admitting when the wall clock steps back (NTP, a VM restored): its own clock is monotonic', async () => {
+    const waits: number[] = [];
+    const governor = new MailboxGovernor('ann@contoso.com', { events: { onThrottleWait: (_m, ms) => waits.push(ms) } });
+    const spendSome = () => Promise.all(Array.from({ length: 4 }, () => governor.run(1000, () => Promise.resolve())));
+    await spendSome();
+    const realNow = Date.now.bind(Date);
+    const stepped = vi.spyOn(Date, 'now').mockImplementation(() => realNow() - 3_600_000);
+    try {
+      await spendSome();
+    } finally {
+      stepped.mockRestore();
+    }
+    // An hour's step back left every spend an hour in the future: the next admission waited an hour.
+    expect(waits.filter((ms) => ms > 1000)).toEqual([]);
+  }, 10_000);
+
   it('never runs more than `concurrency` requests at once and reports the waits', async () => {
     const clock = new VirtualClock();
     const waits: ThrottleReason[] = [];

@@ -32,8 +32,12 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/**
+ * Intervals on the monotonic clock: the wall clock steps (NTP, a VM restored), and a step back of an hour
+ * left every recorded spend an hour in the future, so nothing was admitted for an hour (accidents probe).
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };
 

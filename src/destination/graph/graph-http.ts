@@ -172,7 +172,8 @@ export class GraphHttp {
           maxAttempts,
           backoff: this.#options.backoff,
           random: this.#options.random,
-          nowMs: this.#clock.now(),
+          // The wall clock: an HTTP-date Retry-After is a wall-clock time.
+          nowMs: Date.now(),
         },
       );
 
