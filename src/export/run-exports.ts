@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { FINISHED_STATES, type ExportJobRow, type ExportJobStore, type JobUpdate } from './job-store.js';
-import { nextStep } from './next-step.js';
+import { MAILBOX_COOLDOWN_MS, nextStep } from './next-step.js';
 import { exportObjectUri } from './s3-location.js';
 import { classifyWorkMailError, describeWorkMailError, type ExportJobStatus, type WorkMailApi } from './workmail.js';
 
@@ -293,6 +293,13 @@ async function adoptListedJobs(
     }
     const newest = store.jobsFor(org, target.userId)[0];
     const now = new Date();
+    // A finished export of another's, from before WorkMail would allow a new one (a pilot last week): its zip
+    // lacks every message received since, so it is no migration's export; a new one is started instead.
+    const started = full.startTime?.getTime();
+    if (full.state === 'COMPLETED' && newest?.state !== 'REQUESTED' && started !== undefined && now.getTime() - started >= MAILBOX_COOLDOWN_MS) {
+      events.log(`${target.email}: export job ${status.jobId} (completed, started ${iso(full.startTime)}) found in WorkMail is more than 24 hours old: not taken over, a new export is started`);
+      continue;
+    }
     if (newest?.state === 'REQUESTED') {
       const bound = store.started(newest.id, status.jobId, now);
       store.update(bound.id, updateFrom(full, bound), now);

@@ -79,6 +79,15 @@ describe('matches', () => {
     expect(matches(candidate({ subject: 'Die Hasen und die FrÃ¶sche' }), 'subject', 'f', { ...ours, messageId: null })).toBe(false);
   });
 
+  it('a Message-ID match in the same second accepts a raw Big5 subject the server read as windows-1252', () => {
+    const ours = { ...hint, subject: '[SLAT-talk] 鉅靡6月17日新片又到' };
+    const server = '[SLAT-talk] ¹dÃû6¤ë17¤é·s¤ù¤S¨ì';
+    expect(matches(candidate({ subject: server }), 'message-id', 'f', ours)).toBe(true);
+    // Another second, or another text before the first character past ASCII: not the same message.
+    expect(matches(candidate({ subject: server, sentDateTime: '2020-01-01T00:00:00Z' }), 'message-id', 'f', ours)).toBe(false);
+    expect(matches(candidate({ subject: '[other-list] ¹dÃû6¤ë17¤é·s¤ù¤S¨ì' }), 'message-id', 'f', ours)).toBe(false);
+  });
+
   it('by subject alone: another reading of the same header or a server-stamped date, never a message of other days', () => {
     const noId = { ...hint, messageId: null };
     expect(matches(candidate({ sentDateTime: '2024-03-05T20:30:00Z' }), 'subject', 'f', noId)).toBe(true);

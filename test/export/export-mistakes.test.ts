@@ -100,6 +100,27 @@ describe('export: what WorkMail and an admin can do that the first build did not
     expect(readMap(mapOut)).toEqual([{ zip: `s3://${BUCKET}/${secondJobs[0]!.key}`, mailbox: 'anna.bergstrom@acme.com' }]);
   });
 
+  it('a completed export started elsewhere more than 24 hours ago (a pilot) is not taken over: a fresh one is started', async () => {
+    const ann = user(1, 'ann@acme.com', 'ann');
+    emulator = await startWorkMailEmulator({ s3, users: [ann], jobDurationMs: 100 });
+    emulator.startJob({ organizationId: emulator.organizationId, entityId: ann.id, clientToken: 'pilot-1', description: 'pilot', roleArn: 'arn:aws:iam::111122223333:role/R', kmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/k', bucket: BUCKET, prefix: 'pilot' });
+    await new Promise((r) => setTimeout(r, 400));
+    // Made three days ago: WorkMail lists a week of jobs.
+    for (const job of emulator.organisation.jobs.values()) {
+      const aged = job as { startTime: number; endTime: number | null };
+      aged.startTime -= 3 * 24 * 3600_000;
+      if (aged.endTime !== null) aged.endTime -= 3 * 24 * 3600_000;
+    }
+    const dir = work();
+    const mapOut = join(dir, 'map.csv');
+    const run = await runCli([...exportArgs(emulator, join(dir, 'state'), mapOut), '--users', 'ann@acme.com'], AWS_ENV);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr, run.stderr).toContain('more than 24 hours old: not taken over');
+    const jobs = [...emulator.organisation.jobs.values()].sort((a, b) => a.startTime - b.startTime);
+    expect(jobs).toHaveLength(2);
+    expect(readMap(mapOut)).toEqual([{ zip: `s3://${BUCKET}/${jobs[1]!.key}`, mailbox: 'ann@acme.com' }]);
+  });
+
   it('a job WorkMail no longer knows (DescribeMailboxExportJob: EntityNotFoundException) is recorded as failed, not polled forever', async () => {
     emulator = await startWorkMailEmulator({ s3, users: [user(1, 'ann@acme.com', 'ann')], jobDurationMs: 60_000 });
     const dir = work();

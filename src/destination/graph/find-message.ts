@@ -61,11 +61,30 @@ export function matches(candidate: DestinationMessage, kind: LookupKind, fingerp
   if (fingerprintOf(candidate.subject, sent) === fingerprint) return true;
   // Same Message-ID and subject is the same message even when Exchange dated it differently (no Date
   // header: it stamps its own sentDateTime); an undated source has nothing else to compare.
-  if (kind === 'message-id') return subjectsAgree(candidate.subject, hint.subject);
+  if (kind === 'message-id') return subjectsAgree(candidate.subject, hint.subject) || (sameSecond(sent, hint.date) && readOtherwise(candidate.subject, hint.subject));
   if (kind === 'subject') return normalizeSubject(candidate.subject) === normalizeSubject(hint.subject) && couldBeDated(candidate, hint.date);
   return false;
 }
 
+
+/**
+ * Two readings of one raw 8-bit subject: both hold characters past ASCII, and agree up to the first of
+ * them. A Big5 subject the server read as windows-1252 shares no ASCII skeleton with ours (Big5 trail bytes
+ * are ASCII letters), so subjectsAgree missed the copy that landed and it was sent again (corpus kill soak,
+ * seed 127); with the same Message-ID and sent second it is ours. "Frösche" against "Mäuse" still differ.
+ */
+function readOtherwise(stored: string, ours: string): boolean {
+  const prefix = (subject: string): string | null => {
+    const at = normalizeSubject(subject).search(/[^\x20-\x7e]/);
+    return at === -1 ? null : normalizeSubject(subject).slice(0, at);
+  };
+  const a = prefix(stored);
+  return a !== null && a === prefix(ours);
+}
+
+function sameSecond(a: Date | null, b: Date | null): boolean {
+  return a !== null && b !== null && Math.floor(a.getTime() / 1000) === Math.floor(b.getTime() / 1000);
+}
 
 /**
  * The widest two readings of one Date header can differ: a zone misread (names, odd forms, "unknown zone"
