@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { makeFolder } from '../ledger/make-folder.js';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
@@ -110,7 +110,7 @@ export class ExportJobStore {
       db.pragma('busy_timeout = 5000');
       return new ExportJobStore(db);
     }
-    mkdirSync(dirname(path), { recursive: true });
+    makeFolder(dirname(path));
     const lockPath = join(dirname(path), EXPORTS_LOCK_FILE);
     const lock = new Database(lockPath);
     holdExclusively(lock, lockPath, 'export');

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { makeFolder } from './make-folder.js';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -321,7 +322,7 @@ export class Ledger {
 
   /** Opens (creating when needed) the ledger at `path`; ':memory:' for a small one that needs no file. */
   static open(path: string): Ledger {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') makeFolder(dirname(path));
     return Ledger.init(new Database(path), path);
   }
 
