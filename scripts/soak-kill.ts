@@ -90,5 +90,5 @@ for (const row of table) console.log(row.map((cell, i) => cell.padStart(widths[i
 
 if (!values.keep) rmSync(work, { recursive: true, force: true });
 else console.log(`work folders kept in ${work}`);
-const broken = results.filter((r) => r.duplicates.length + r.missing.length + r.extra.length + r.drafts + r.notDelivered.length > 0 || r.finalStatus !== (r.refused.length > 0 ? 1 : 0));
+const broken = results.filter((r) => r.duplicates.length + r.missing.length + r.extra.length + r.drafts + r.notDelivered.length > 0 || r.finalStatus !== (r.refused.length > 0 || r.dryRunStatus === 1 ? 1 : 0));
 process.exit(broken.length > 0 ? 1 : 0);
