@@ -3,29 +3,19 @@
  * the messages are in, so the run ends with one sentence naming the folder and exit 1, as for a full disk,
  * not a stack trace and the exit 2 of a command-line mistake.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { runAgainst } from '../helpers/tenant.js';
+import { emulatorForTests, runAgainst } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const COUNT = 12;
-let emulator: Emulator;
-let work: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ mailboxes: [ANN], latencyMs: { min: 40, max: 80 } });
-  work = mkdtempSync(join(tmpdir(), 'eml-import-report-lost-'));
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const the = emulatorForTests({ mailboxes: [ANN], latencyMs: { min: 40, max: 80 } }, 'report-lost');
 
 describe('a report folder that became a file during the run', () => {
   it('ends with one sentence naming it and exit 1, every message imported once', async () => {
+    const { emulator, work } = the;
     const zip = await writeZip(
       join(work, 'ann.zip'),
       Array.from({ length: COUNT }, (_, i) => ({ name: `Inbox/${i}.eml`, content: message({ subject: `lost ${i}`, messageId: `<lost-${i}@x>` }) })),

@@ -3,31 +3,19 @@
  * manual run): the state folders' locks cannot see each other, and both runs sent every message (297 of
  * 300 twice, accidents probe). The mailbox is held while it is imported, so the second run leaves it alone.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { describe, expect, it } from 'vitest';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { runAgainst } from '../helpers/tenant.js';
+import { emulatorForTests, runAgainst } from '../helpers/tenant.js';
 
 const ANN = 'ann@contoso.onmicrosoft.com';
 const COUNT = 40;
-
-let emulator: Emulator;
-let work: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator({ mailboxes: [ANN], latencyMs: { min: 60, max: 120 } });
-  work = mkdtempSync(join(tmpdir(), 'eml-import-two-runs-'));
-});
-afterAll(async () => {
-  await emulator?.close();
-});
+const the = emulatorForTests({ mailboxes: [ANN], latencyMs: { min: 60, max: 120 } }, 'two-runs');
 
 describe('two imports into one mailbox at once', () => {
   it('the second leaves the mailbox to the first, and every message is there once', async () => {
     const entries = Array.from({ length: COUNT }, (_, i) => ({ name: `Inbox/${i}.eml`, content: message({ subject: `Message ${i}`, messageId: `<two-runs-${i}@x>` }) }));
+    const { emulator, work } = the;
     const zip = await writeZip(join(work, 'ann.zip'), entries);
     const [first, second] = await Promise.all([
       runAgainst(emulator, ANN, [zip, '--state', join(work, 'state-a'), '--report', join(work, 'report-a')]),
