@@ -28,6 +28,8 @@ export type CountName =
 
 /** The error class of a wanted message whose mailbox does not exist in the tenant. */
 export const MAILBOX_MISSING = 'mailbox-missing';
+/** The error class of a mailbox's messages left unsent when the mailbox stopped (full, refused, credential). */
+export const MAILBOX_STOPPED = 'mailbox-stopped';
 
 /** The error class of a message created without all its attachments: failed, and never sent again. */
 export const PARTIAL_UPLOAD = 'partial-upload';
@@ -575,7 +577,7 @@ export class Ledger {
     return this.sql(FOLDER_COUNTS_SQL).all({ runStartedAt }) as Array<{ zipId: number; folder: string } & Record<CountName, number>>;
   }
 
-  /** Per mailbox the tenant does not have: how many wanted messages failed for it, and why. */
+  /** Per mailbox the tenant does not have, or that stopped (full, refused): how many wanted messages failed for it, and why. */
   missingMailboxes(): Array<{ mailbox: string; messages: number; reason: string }> {
     return this.sql(MISSING_MAILBOX_SQL).all() as Array<{ mailbox: string; messages: number; reason: string }>;
   }
@@ -749,6 +751,15 @@ export class Ledger {
    */
   markMailboxMissing(mailbox: string, reason: string): number {
     return this.failUnsent('', { mailbox, reason, errorClass: MAILBOX_MISSING });
+  }
+
+  /**
+   * The mailbox stopped mid-run (full, a permission withdrawn, the credential refused): its wanted messages
+   * not sent fail with the sentence, so the report says per mailbox why, not "pending: run again", which
+   * would fail the same way; the run after the cause is fixed retries them. Rows in flight stay so.
+   */
+  markMailboxStopped(mailbox: string, reason: string): number {
+    return this.failUnsent('', { mailbox, reason, errorClass: MAILBOX_STOPPED });
   }
 
   /**

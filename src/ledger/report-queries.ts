@@ -24,13 +24,13 @@ SELECT zip_id AS zipId, folder,
 FROM messages GROUP BY zip_id, folder`;
 
 /**
- * Wanted messages that failed because their mailbox does not exist in the tenant, per mailbox, with the
- * sentence the run recorded.
+ * Wanted messages that failed with their whole mailbox (it does not exist in the tenant, or it stopped:
+ * full, refused), per mailbox, with the sentence the run recorded.
  */
 export const MISSING_MAILBOX_SQL = `
 SELECT z.mailbox AS mailbox, COUNT(*) AS messages, MAX(m.last_error) AS reason
 FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
-WHERE m.kind = 'message' AND m.verdict = 'importable' AND m.state = 'failed' AND m.error_class = 'mailbox-missing'
+WHERE m.kind = 'message' AND m.verdict = 'importable' AND m.state = 'failed' AND m.error_class IN ('mailbox-missing', 'mailbox-stopped')
 GROUP BY z.mailbox ORDER BY z.mailbox`;
 
 /**

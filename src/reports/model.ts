@@ -101,8 +101,9 @@ export interface RunReport {
   readonly messagesPerYear: Readonly<Record<string, number>>;
   readonly methods: Readonly<Record<string, number>>;
   /**
-   * Mailboxes the tenant does not have, with the wanted messages that failed for that reason and the
-   * sentence that says so. Empty when every mailbox was there (and always without a tenant).
+   * Mailboxes the tenant does not have, or that stopped in the run (full, refused, the credential
+   * refused), with the wanted messages that failed for that reason and the sentence that says so. Empty
+   * when every mailbox was there and went on (and always without a tenant).
    */
   readonly missingMailboxes: readonly MissingMailbox[];
   /**

@@ -193,6 +193,8 @@ describe('eml-import --map map.csv --wait-for-exports', () => {
       expect(run.status, run.stderr).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`stopped: ${BOB}: .*full`));
       expect(full.inspect.messages(ANN).map((m) => m.subject)).toEqual(['Still imported']);
+      // The summary says per mailbox why, not "pending: run the same command again", which would fail the same way.
+      expect(run.stdout).toMatch(new RegExp(`failed +${BOB} +1 of 1 failed: Mailbox ${BOB} is full`));
     } finally {
       await full.close();
     }

@@ -208,6 +208,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
   } catch (error) {
     if (error instanceof ClassifiedError && error.errorClass === 'fatal') {
       stats.recordError(`${mailbox}: ${error.message}`);
+      ledger.markMailboxStopped(mailbox, error.message);
       return { mailbox, fatal: error.message, tenantWide: isTenantWide(error) };
     }
     throw error;
