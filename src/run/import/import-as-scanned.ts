@@ -33,8 +33,9 @@ export async function importAsScanned(
   stats.mailboxesTotal = mailboxesOf(zips).filter((m) => !checks.missing.has(m)).length;
   const at = { parallel: options.parallel, phaseAfterScan: options.dryRun ? 'checking destination' : 'importing' };
   // A credential refused in one mailbox (a client secret that expired hours into the run), or a permission
-  // withdrawn, is refused in all: the scan stops and no further mailbox starts. Going on read every remaining zip (an hour for a shard of 128
-  // mailboxes of 10 GB) for each mailbox to stop at its first request with the same sentence.
+  // withdrawn, is refused in all: the scan stops and no further mailbox starts. Going on read every
+  // remaining zip (an hour for a shard of 128 mailboxes of 10 GB) for each mailbox to stop at its first
+  // request with the same sentence.
   const refused = new AbortController();
   const signal = options.signal === undefined ? refused.signal : AbortSignal.any([options.signal, refused.signal]);
   const onTenantWideStop = (): void => refused.abort();
