@@ -17,7 +17,7 @@ import S3rver from 's3rver';
 /** s3rver checks signatures against its default key pair. */
 export const S3_TEST_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
 
-export type Fault = 'slow-down' | 'internal-error' | 'reset' | 'short' | 'access-denied' | 'expired-token';
+export type Fault = 'slow-down' | 'internal-error' | 'reset' | 'short' | 'access-denied' | 'expired-token' | 'kms-disabled' | 'kms-invalid-state' | 'invalid-object-state';
 
 export interface FaultRule {
   /** Which requests: by method, and a test on the path (bucket/key) and the Range header. */
@@ -61,6 +61,8 @@ export class S3TestServer {
    * without Content-Length.
    */
   readonly quirks: { rangeIgnored?: boolean; rangesCappedAt?: number; ifMatchRefused?: boolean; listedKeysEncoded?: boolean; headLengthHidden?: boolean } = {};
+  /** Storage class HEAD reports for objects whose path includes the key (GLACIER, DEEP_ARCHIVE…); off by default. */
+  readonly storageClasses = new Map<string, string>();
   /** GetBucketLocation's LocationConstraint per bucket, as S3 words it ('' for us-east-1, 'EU'); answered from any region. */
   readonly locationConstraints = new Map<string, string>();
   readonly client: S3Client;
@@ -201,6 +203,23 @@ export class S3TestServer {
       record(400);
       return this.errorReply(req, res, 400, 'ExpiredToken', 'The provided token has expired.');
     }
+    if (fault === 'kms-disabled') {
+      // SSE-KMS object whose key was disabled: S3 answers GET with KMS's error code, 400 (S3 error
+      // responses list; what AWS Glue and DynamoDB export document as AmazonS3Exception codes).
+      record(400);
+      return this.errorReply(req, res, 400, 'KMS.DisabledException', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd is disabled.');
+    }
+    if (fault === 'kms-invalid-state') {
+      // The key is pending deletion.
+      record(400);
+      return this.errorReply(req, res, 400, 'KMS.KMSInvalidStateException', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd is pending deletion.');
+    }
+    if (fault === 'invalid-object-state') {
+      // GetObject of an object in S3 Glacier Flexible Retrieval / Deep Archive or an Intelligent-Tiering
+      // archive tier that was not restored (GetObject API reference): 403 InvalidObjectState; HEAD answers 200.
+      record(403);
+      return this.errorReply(req, res, 403, 'InvalidObjectState', 'The operation is not valid for the object\'s storage class');
+    }
     if (req.method === 'GET' && /[?&]list-type=2(&|$)/.test(req.url ?? '')) {
       record(200);
       return this.listV2(req, res, bucket);
@@ -220,6 +239,9 @@ export class S3TestServer {
       const headers = { ...reply.headers };
       Object.assign(headers, regionHeader);
       if (req.method === 'HEAD' && this.quirks.headLengthHidden === true) delete headers['content-length'];
+      // HEAD of an archived object: 200 with its storage class (GetObject then says InvalidObjectState).
+      const archived = [...this.storageClasses].find(([part]) => path.includes(part));
+      if (req.method === 'HEAD' && archived !== undefined) headers['x-amz-storage-class'] = archived[1];
       if (fault === 'short' || fault === 'reset') {
         const chunks: Buffer[] = [];
         reply.on('data', (c: Buffer) => chunks.push(c));

@@ -6,7 +6,7 @@
 import { errorHeaders, s3Settings } from './s3-settings.js';
 
 /** Failures that no retry or later run mends without the user: the run must stop before any write. */
-export type S3Problem = 'access-denied' | 'no-such-bucket' | 'no-such-key' | 'wrong-region' | 'no-credentials' | 'other';
+export type S3Problem = 'access-denied' | 'no-such-bucket' | 'no-such-key' | 'wrong-region' | 'no-credentials' | 'kms-key' | 'archived' | 'refused' | 'other';
 
 export interface S3Failure {
   readonly problem: S3Problem;
@@ -65,6 +65,23 @@ export function describeS3Error(error: unknown, uri: string, bucket: string, reg
     const fix = realRegion === undefined ? 'give the right --s3-region' : `give --s3-region ${realRegion}`;
     return { problem: 'wrong-region', sentence: `${uri}: bucket '${bucket}' is in ${where}, not ${region}: ${fix}, or leave --s3-region out to find it from the bucket` };
   }
+  // WorkMail writes its exports with SSE-KMS (the job's KmsKeyArn). HEAD needs no KMS call; a GET whose key
+  // is disabled or pending deletion gets KMS's own code (400 KMS.DisabledException,
+  // KMS.KMSInvalidStateException, KMS.NotFoundException…): the user's to mend, never a broken zip.
+  if (name.startsWith('KMS.')) {
+    return {
+      problem: 'kms-key',
+      sentence: `${uri}: the AWS KMS key that encrypts this object (SSE-KMS) cannot be used (${name}): enable the key or cancel its deletion (aws kms enable-key / cancel-key-deletion), then run the same command again`,
+    };
+  }
+  // An object in an archive storage class (Glacier Flexible Retrieval, Deep Archive, Intelligent-Tiering's
+  // archive tiers) answers HEAD but every GET with 403 InvalidObjectState until a copy is restored.
+  if (name === 'InvalidObjectState') {
+    return {
+      problem: 'archived',
+      sentence: `${uri}: the object is in an archive storage class (S3 Glacier or an Intelligent-Tiering archive tier) and must be restored before it can be read (aws s3api restore-object); run the same command again once the restore has finished`,
+    };
+  }
   if (status === 403 || name === 'AccessDenied' || name === 'Forbidden') {
     const what = key === undefined ? `list bucket '${bucket}' (s3:ListBucket)` : `read this object (s3:GetObject, and kms:Decrypt when the bucket uses SSE-KMS)`;
     return { problem: 'access-denied', sentence: `${uri}: access denied: ${credentialsSource()} may not ${what}; allow it in the IAM or bucket policy, or use another --s3-profile` };
@@ -80,5 +97,11 @@ export function describeS3Error(error: unknown, uri: string, bucket: string, reg
     };
   }
   const code = name || (status === undefined ? 'network error' : `HTTP ${status}`);
+  // Any other 4xx is S3 refusing the request as asked (not retried by the SDK, not mended by asking again
+  // in this run): it says nothing about the zip, which must stay unread for the next run rather than be
+  // recorded as broken. 408 and 429 are throttling and timeouts, retried like a 5xx.
+  if (status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429) {
+    return { problem: 'refused', sentence: `${uri}: S3 refused the request (${code}); run the same command again once that is mended` };
+  }
   return { problem: 'other', sentence: `${uri}: S3 request failed (${code}) after retries` };
 }

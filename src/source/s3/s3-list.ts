@@ -60,7 +60,9 @@ export async function listS3Glob(glob: string, pageSize?: number): Promise<strin
     const decode = page.EncodingType === 'url' ? (k: string): string => decodeURIComponent(k.replace(/\+/g, ' ')) : (k: string): string => k;
     for (const object of page.Contents ?? []) {
       const objectKey = object.Key === undefined ? undefined : decode(object.Key);
-      if (objectKey !== undefined && pattern.test(objectKey)) found.push(`s3://${bucket}/${objectKey}`);
+      // A key ending in '/' is a "folder" (the S3 console's Create folder writes one, zero bytes), never a
+      // zip: `prefix/*` must not name it, as a shell's `*` names no directory's empty entry.
+      if (objectKey !== undefined && !objectKey.endsWith('/') && pattern.test(objectKey)) found.push(`s3://${bucket}/${objectKey}`);
     }
     token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
   } while (token !== undefined);

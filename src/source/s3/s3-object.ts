@@ -114,7 +114,23 @@ async function headOnce(uri: string): Promise<S3Object> {
     // A size of 0 would read as "not a zip": say what is wrong instead.
     throw new Error(`${uri}: the S3 server's answer to HEAD has no Content-Length, so the object's size is unknown: the endpoint or a proxy before it drops the header`);
   }
+  if (isArchived(head)) {
+    // Every GET would be refused (403 InvalidObjectState): say so now, before anything is written.
+    throw new S3AccessError(describeS3Error({ name: 'InvalidObjectState' }, uri, bucket, region, key));
+  }
   return { uri, bucket, key, size: head.ContentLength, etag: head.ETag ?? '' };
+}
+
+/**
+ * Whether GETs of the object are refused until it is restored (GetObject API reference): S3 Glacier Flexible
+ * Retrieval and Deep Archive without a finished restore (x-amz-restore: ongoing-request="false"), and
+ * Intelligent-Tiering's Archive and Deep Archive Access tiers (x-amz-archive-status). Glacier Instant
+ * Retrieval reads like any other class.
+ */
+function isArchived(head: { StorageClass?: string; ArchiveStatus?: string; Restore?: string }): boolean {
+  if (head.ArchiveStatus !== undefined) return true;
+  if (head.StorageClass !== 'GLACIER' && head.StorageClass !== 'DEEP_ARCHIVE') return false;
+  return !/ongoing-request="false"/.test(head.Restore ?? '');
 }
 
 /** What a HeadBucket 404 means, named as S3 names it in the answers that have a body. */
