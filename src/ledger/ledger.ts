@@ -475,6 +475,19 @@ export class Ledger {
   }
 
   /**
+   * Forgets the entries of a scanned zip that an outage left unread (read_again), and marks the zip
+   * unscanned, so that the scan reads those entries again (the others are kept: addEntries leaves them).
+   * Returns how many were forgotten.
+   */
+  forgetEntriesToReadAgain(zipId: number): number {
+    return this.db.transaction(() => {
+      const forgotten = this.sql(`DELETE FROM messages WHERE zip_id = ? AND read_again = 1`).run(zipId).changes;
+      if (forgotten > 0) this.sql(`UPDATE zips SET scanned = 0 WHERE id = ?`).run(zipId);
+      return forgotten;
+    })();
+  }
+
+  /**
    * Adds scanned entries in one transaction; entries already present (a resumed scan) are left as they are.
    * Parameters are bound by position: binding a row by name (an object, spread per row) cost a third of
    * the insert (this runs for every entry of every zip).
@@ -483,8 +496,8 @@ export class Ledger {
     const insert = this.sql(
       `INSERT OR IGNORE INTO messages
         (zip_id, entry, entry_index, folder, target, kind, subject, sender, date, date_source, header_defects, message_id, fingerprint, size,
-         crc32, scope, verdict, rule, read_error, state, updated_at, local_offset, compressed_size, compression, zip_flags)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         crc32, scope, verdict, rule, read_error, state, updated_at, local_offset, compressed_size, compression, zip_flags, read_again)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const at = now();
     this.db.transaction(() => {
@@ -492,7 +505,7 @@ export class Ledger {
         const state = r.verdict === 'importable' ? 'pending' : 'skipped';
         const where = r.location;
         insert.run(r.zipId, r.entry, r.entryIndex, r.folder, r.target, r.kind, r.subject, r.sender, r.date, r.dateSource, r.headerDefects ?? 0, r.messageId, r.fingerprint, r.size, r.crc32, r.scope, r.verdict, r.rule, r.readError, state, at,
-          where?.localHeaderOffset ?? null, where?.compressedSize ?? null, where?.compressionMethod ?? null, where?.flags ?? null);
+          where?.localHeaderOffset ?? null, where?.compressedSize ?? null, where?.compressionMethod ?? null, where?.flags ?? null, r.readAgain === true ? 1 : null);
       }
     })();
   }

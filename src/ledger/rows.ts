@@ -36,6 +36,8 @@ export interface NewEntryRow {
   readonly verdict: Verdict;
   readonly rule: string | null;
   readonly readError: string | null;
+  /** Unreadable only because its bytes could not be had this time (an S3 outage): the next run reads it again. */
+  readonly readAgain?: boolean;
 }
 
 export interface MessageRow extends NewEntryRow {

@@ -27,6 +27,8 @@ export const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string; type:
   { table: 'messages', column: 'scope', type: 'TEXT' },
   { table: 'messages', column: 'attempt_at', type: 'TEXT' },
   { table: 'messages', column: 'header_defects', type: 'INTEGER NOT NULL DEFAULT 0' },
+  // 1 for an entry left unread by an outage (NewEntryRow.readAgain): removed and read again by the next scan.
+  { table: 'messages', column: 'read_again', type: 'INTEGER' },
   // Where the entry's data is in the zip (EntryLocation), for reading it at upload without the central
   // directory; null in rows of earlier versions and for archive-level errors.
   { table: 'messages', column: 'local_offset', type: 'INTEGER' },

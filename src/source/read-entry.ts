@@ -7,7 +7,7 @@ import { HEADER_PREFIX_STEPS, MAX_EXPORT_LOG_BYTES } from './limits.js';
 import { sniffContent } from './sniff.js';
 import type { EntryRead, ExportLog } from './types.js';
 import type { ZipFile } from './zip-file.js';
-import { unavailableIn } from './source-unavailable.js';
+import { SourceTransientError, unavailableIn } from './source-unavailable.js';
 
 export interface EntryOutcome {
   readonly read: EntryRead;
@@ -56,6 +56,7 @@ export async function readEntry(
     // Bytes that could not be had are not bad bytes: the scan stops, and the entry is read again later.
     const unavailable = unavailableIn(error, zipPath, entry.name);
     if (unavailable) throw unavailable;
+    if (error instanceof SourceTransientError) return { read: { ok: false, error: `${zipPath}: ${entry.name}: ${error.message}`, readAgain: true } };
     return fail((error as Error).message);
   }
 }

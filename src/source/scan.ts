@@ -21,7 +21,7 @@ import { OUTSIDE_WINDOW } from './window-zip-file.js';
 import type { ZipFile } from './zip-file.js';
 import { openZipFile } from './zip-file.js';
 import { isS3Uri } from './zip-location.js';
-import { unavailableIn } from './source-unavailable.js';
+import { zipUnavailableIn } from './source-unavailable.js';
 
 /** The largest slice of a remote zip handed to a worker at once; a batch spread wider is read here. */
 const MAX_WORKER_WINDOW_BYTES = 16 * 1024 * 1024;
@@ -198,7 +198,7 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
   try {
     zip = await openZipFile(zipPath, { blocking: false });
   } catch (error) {
-    const unavailable = unavailableIn(error, zipPath);
+    const unavailable = zipUnavailableIn(error, zipPath);
     if (unavailable) throw unavailable;
     yield { type: 'archive-error', zipPath, error: describeArchiveError(zipPath, error) };
     return;
@@ -210,7 +210,7 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
     await zip.close();
     throw error;
   }
-  const unavailable = unavailableIn(names.failure, zipPath);
+  const unavailable = zipUnavailableIn(names.failure, zipPath);
   if (unavailable) {
     await zip.close();
     throw unavailable;
@@ -268,7 +268,7 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
       }
     }
     if (walkError !== undefined) {
-      const unavailable = unavailableIn(walkError, zipPath);
+      const unavailable = zipUnavailableIn(walkError, zipPath);
       if (unavailable) throw unavailable;
       const error = describeArchiveError(zipPath, walkError);
       const after = lastName === undefined ? '' : ` (after entry ${lastName})`;

@@ -19,3 +19,25 @@ export function unavailableIn(error: unknown, zipPath: string, entryName?: strin
   const where = entryName === undefined ? zipPath : `${zipPath}: ${entryName}`;
   return new SourceUnavailableError(`${where}: ${error.message}`, { cause: error });
 }
+
+/**
+ * The bytes could not be had this time: an S3 server error, or bodies that broke off, past every retry.
+ * Unlike SourceUnavailableError the scan goes on (the entries are reported unreadable in this run), but
+ * nothing about the export is learnt either, so the ledger marks those entries to be read again by the
+ * next run: recorded as unreadable for good, an outage of a minute lost every message of a 4 MiB block.
+ */
+export class SourceTransientError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SourceTransientError';
+  }
+}
+
+/**
+ * The same for the whole zip (its central directory): bytes it could not get this time leave the zip
+ * unread, to be read again by the next run, as an access failure does; an archive error would be kept.
+ */
+export function zipUnavailableIn(error: unknown, zipPath: string): SourceUnavailableError | undefined {
+  if (error instanceof SourceTransientError) return new SourceUnavailableError(`${zipPath}: ${error.message}; run again to read it`, { cause: error });
+  return unavailableIn(error, zipPath);
+}

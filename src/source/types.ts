@@ -55,7 +55,8 @@ export type EntryRead =
       /** Why the content was not recognised, when kind is 'unreadable'. */
       readonly reason?: string;
     }
-  | { readonly ok: false; readonly error: string };
+  /** `readAgain`: the bytes could not be had this time (SourceTransientError), nothing is wrong with them. */
+  | { readonly ok: false; readonly error: string; readonly readAgain?: boolean };
 
 /** Counts from a WorkMail export log (JSON) found inside a zip, to be checked against what was read. */
 export interface ExportLog {

@@ -87,7 +87,10 @@ export async function scanZips(
       const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
       if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
       if (record.replaced) log(`${zip.path}: ${isS3Uri(path) ? 'the object' : 'the file'} was replaced since the last run (another export under the same name): reading it again`);
-      if (!record.scanned) await scanOneZip(record, ledger, stats, options, log);
+      // Entries an outage left unread (S3 past every retry) are read again now.
+      const again = record.scanned ? ledger.forgetEntriesToReadAgain(record.id) : 0;
+      if (again > 0) log(`${zip.path}: reading again ${again} entries the last run could not get`);
+      if (!record.scanned || again > 0) await scanOneZip(record, ledger, stats, options, log);
       records.push(ledger.zip(record.id));
       reached.set(path, records[records.length - 1]!);
       stats.zipsDone += 1;
@@ -213,6 +216,7 @@ function toRow(zip: ZipRecord, item: ScanItem, options: ScanOptions, archiveErro
   }
   const { entry, read } = item;
   const base = emptyRow(zip.id, entry.entryName, entry.folder, entry.entryIndex, entry.uncompressedSize, entry.crc32, entry.location);
+  if (!read.ok && read.readAgain === true) return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: `${read.error}; run again to read it`, readAgain: true };
   if (!read.ok) return { ...base, kind: 'unreadable', verdict: 'unreadable', readError: read.error };
   if (read.kind === 'export-log') return { ...base, kind: 'export-log', verdict: 'export-log' };
   if (read.kind === 'unreadable') {

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GetObjectCommand, HeadBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../zip-location.js';
-import { SourceUnavailableError } from '../source-unavailable.js';
+import { SourceTransientError, SourceUnavailableError } from '../source-unavailable.js';
 import type { S3Failure, S3Problem } from './s3-errors.js';
 import { describeS3Error, statusOf } from './s3-errors.js';
 import { errorHeaders, locateBucket, regionOfBucket, s3ClientFor } from './s3-settings.js';
@@ -24,7 +24,8 @@ export interface S3Object {
  * An S3 failure with its meaning (see describeS3Error); `message` is the sentence for the user. One that
  * no retry mends (access, credentials, region, a missing object): the bytes could not be had, and the zip
  * is read again by the next run rather than recorded as unreadable. (A server error that outlasted every
- * retry is not one of these: its entries are reported unreadable and the run goes on.)
+ * retry is not one of these: its entries are reported unreadable, the run goes on, and the next run reads
+ * them again: SourceTransientError.)
  */
 export class S3AccessError extends SourceUnavailableError {
   readonly problem: S3Problem;
@@ -231,7 +232,7 @@ export async function readS3Range(object: S3Object, start: number, end: number, 
   let at = start;
   let failures = 0;
   while (at < end) {
-    if (failures >= READ_ATTEMPTS) throw new Error(`bytes ${start}-${end - 1} could not be read after ${READ_ATTEMPTS} attempts: ${lastProblem}`);
+    if (failures >= READ_ATTEMPTS) throw new SourceTransientError(`bytes ${start}-${end - 1} could not be read after ${READ_ATTEMPTS} attempts: ${lastProblem}`);
     if (failures > 0) {
       s3Traffic.retriedReads += 1;
       await sleep(backoff(failures));
@@ -255,7 +256,7 @@ export async function readS3Range(object: S3Object, start: number, end: number, 
       const sentence = failure.sentence.slice(object.uri.length + 2);
       if (failure.problem !== 'other') throw new S3AccessError({ ...failure, sentence }, { cause: error });
       // The SDK has retried it already, with its backoff: more attempts here would only multiply the wait.
-      throw new Error(`${sentence}, reading bytes ${at}-${end - 1}`, { cause: error });
+      throw new SourceTransientError(`${sentence}, reading bytes ${at}-${end - 1}`, { cause: error });
     }
     let upTo: number;
     try {
