@@ -72,6 +72,12 @@ export interface MailboxDestination {
    * null when none is there, and it is safe to send again.
    */
   confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ClaimedIds): Promise<UploadResult | null>;
+  /**
+   * Completes a create found as `id` that an earlier run sent and never recorded (it stopped in between):
+   * for the JSON path, adds the attachments that were to follow it and are not on it yet. Throws
+   * PartialUploadError when one cannot be added.
+   */
+  completeCreate(request: UploadRequest, id: string, method: UploadMethod): Promise<void>;
   /** Messages in the folder that match this fingerprint (by named property, or subject + sentDateTime). */
   findMessage(folder: FolderRef, fingerprint: string, hint: MessageHint): Promise<DestinationMessage[]>;
   /** Every message in the folder (paged), for the already-present check and reconciliation. */

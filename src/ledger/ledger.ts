@@ -644,6 +644,19 @@ export class Ledger {
     return new FolderWork(() => this.db, (raw) => toMessageRow(raw as RawMessageRow), mailbox, target, keysOf);
   }
 
+  /**
+   * Rows of one folder whose message was created without all its attachments (JSON path), with its id:
+   * each run tries to complete them, so that fixing the cause (a permission, the tenant's message size
+   * limit) and running again finishes them, as the report says it will.
+   */
+  partialFor(mailbox: string, target: string): MessageRow[] {
+    const sql = `SELECT m.* FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
+                 WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target = ? AND m.state = 'failed'
+                   AND m.error_class = '${PARTIAL_UPLOAD}' AND m.dest_id IS NOT NULL
+                 ORDER BY m.zip_id, m.entry_index`;
+    return (this.sql(sql).all(mailbox, target) as RawMessageRow[]).map(toMessageRow);
+  }
+
   /** Whether a wanted row of this folder records `destId` as its destination message (in any state). */
   destIdRecorded(mailbox: string, target: string, destId: string): boolean {
     const sql = `SELECT 1 FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
@@ -680,6 +693,7 @@ export class Ledger {
    * Where a mailbox stands, counted in SQL: the run needs these numbers and the target folders still to
    * settle, not every row of a mailbox that may hold 200,000 messages.
    */
+  // openTargets: partly uploaded rows too, which each run tries to complete (partialFor).
   mailboxStanding(mailbox: string): { wanted: number; settled: number; imported: number; present: number; openTargets: string[] } {
     const counts = this.sql(
       `SELECT COUNT(*) AS wanted,
@@ -692,7 +706,7 @@ export class Ledger {
     const targets = this.sql(
       `SELECT DISTINCT m.target FROM zips z CROSS JOIN messages m ON z.id = m.zip_id
        WHERE z.mailbox = ? AND m.verdict = 'importable' AND m.target IS NOT NULL
-         AND NOT (m.state IN ('imported', 'present') OR (m.state = 'failed' AND m.error_class = '${PARTIAL_UPLOAD}'))
+         AND m.state NOT IN ('imported', 'present')
        ORDER BY m.target`,
     ).all(mailbox) as { target: string }[];
     return { wanted: counts.wanted, settled: counts.settled ?? 0, imported: counts.imported ?? 0, present: counts.present ?? 0, openTargets: targets.map((t) => t.target) };
@@ -752,7 +766,8 @@ export class Ledger {
 
   /**
    * The message exists in the destination but without all of its attachments. It is never created again
-   * (that would duplicate it); it stays failed, with its destination id, for the admin to look at.
+   * (that would duplicate it); it stays failed, with its destination id, and each later run adds the
+   * attachments it still lacks to that message (partialFor), imported once they are all there.
    */
   markPartial(id: number, destId: string, method: UploadMethod, error: string): void {
     this.transition(id, 'failed', { dest_id: destId, method, last_error: error, error_class: PARTIAL_UPLOAD }, error);

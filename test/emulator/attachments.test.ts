@@ -81,7 +81,7 @@ describe('attachments', () => {
     expect(((await first.json()) as { nextExpectedRanges: string[] }).nextExpectedRanges).toEqual([`${MiB}-`]);
   });
 
-  it('refuses an upload session for less than 3 MB', async () => {
+  it('refuses an upload session for less than 2 MiB', async () => {
     const error = await failure(sessionFor(1000));
     expect(error).toMatchObject({ statusCode: 400, code: 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize' });
   });

@@ -67,6 +67,14 @@ export interface TenantQuirks {
   /** Adding an attachment after the create (POST or upload session) is refused with 400 ErrorMessageSizeExceeded. */
   refuseAttachments?: boolean;
   /**
+   * The answer to the PUT that completes an upload session is lost: the attachment is added, then the
+   * connection drops (status 0 in the log). createUploadSession's page says ranges are PUT so that "transfer
+   * can be resumed, in case the network connection is dropped during upload"
+   * (https://learn.microsoft.com/graph/api/attachment-createuploadsession); the last range is no exception.
+   * The session is gone once complete, so the client cannot ask it where it stands.
+   */
+  loseFinalUploadAnswer?: boolean;
+  /**
    * MailboxConcurrency 429s already at the concurrency limit (4 in flight), not only above it, as one
    * developer saw (Microsoft Q&A 1660054).
    */

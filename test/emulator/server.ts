@@ -35,6 +35,11 @@ export function createRequestHandler(deps: ServerDeps) {
       }
       if (path.startsWith('/_upload/')) {
         reply = await runUploadRequest(state, request, response);
+        if (reply.status === 201 && state.options.quirks.loseFinalUploadAnswer === true) {
+          state.log.record({ method, path, status: 0, requestId: ids.requestId });
+          request.socket.destroy();
+          return;
+        }
       } else if (/^\/(v1\.0|beta)(\/|$)/.test(path)) {
         const outcome = await runGraphRequest(state, request, response, ids, deps.latencyRandom);
         if (outcome.kind === 'reset') {

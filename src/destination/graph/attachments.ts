@@ -60,7 +60,38 @@ export interface AttachmentProgress {
   added: number;
 }
 
-/** Adds each attachment in order; `progress.added` tells the caller how far it got if one fails. */
+function countByName(parts: readonly { name: string }[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const { name } of parts) counts.set(name, (counts.get(name) ?? 0) + 1);
+  return counts;
+}
+
+/** The names of the attachments the message holds now. */
+export async function attachmentNames(http: GraphRequester, mailbox: string, messageId: string): Promise<string[]> {
+  const base = `${userPath(mailbox)}/messages/${segment(messageId)}/attachments`;
+  return (await collectAll<{ name: string }>(http, mailbox, `${base}${queryString({ $select: 'id,name' })}`)).map((a) => a.name);
+}
+
+/**
+ * Of `later` (added in order after a create that carried `inline`), those the message does not hold yet: a
+ * run stopped part-way through adding them left a prefix of each name's share on the message.
+ */
+export function notYetAdded(present: readonly string[], inline: readonly AttachmentPart[], later: readonly AttachmentPart[]): AttachmentPart[] {
+  const extra = countByName(present.map((name) => ({ name })));
+  for (const [name, count] of countByName(inline)) extra.set(name, (extra.get(name) ?? 0) - count);
+  return later.filter((part) => {
+    const left = extra.get(part.name) ?? 0;
+    if (left <= 0) return true;
+    extra.set(part.name, left - 1);
+    return false;
+  });
+}
+
+/**
+ * Adds each attachment in order; `progress.added` tells the caller how far it got if one fails. `onMessage`:
+ * the attachments the message already holds (those of the create), which an attachment of the same name
+ * must not be mistaken for when checking whether a lost request landed.
+ */
 export async function addAttachments(
   http: GraphRequester,
   mailbox: string,
@@ -68,15 +99,16 @@ export async function addAttachments(
   attachments: readonly AttachmentPart[],
   session: UploadSessionOptions,
   progress: AttachmentProgress,
+  onMessage: readonly { name: string }[] = [],
 ): Promise<void> {
   const base = `${userPath(mailbox)}/messages/${segment(messageId)}/attachments`;
-  const sentByName = new Map<string, number>();
+  const sentByName = countByName(onMessage);
   for (const part of attachments) {
     const before = sentByName.get(part.name) ?? 0;
     if (part.content.length < SMALL_ATTACHMENT_MAX_BYTES) {
       await postAttachment(http, mailbox, base, part, before);
     } else {
-      await sessionAttachment(http, mailbox, base, part, session);
+      await sessionAttachment(http, mailbox, base, part, session, before);
     }
     sentByName.set(part.name, before + 1);
     progress.added += 1;
@@ -104,10 +136,15 @@ async function postAttachment(
       return;
     } catch (error) {
       if (!(error instanceof AmbiguousCreateError) || attempt >= 1) throw error;
-      const present = await collectAll<{ name: string }>(http, mailbox, `${base}${queryString({ $select: 'id,name' })}`);
-      if (present.filter((a) => a.name === part.name).length > sameNameBefore) return;
+      if (await landed(http, mailbox, base, part, sameNameBefore)) return;
     }
   }
+}
+
+/** Whether the message holds more attachments named as `part` than the `sameNameBefore` it held before it was sent. */
+async function landed(http: GraphRequester, mailbox: string, base: string, part: AttachmentPart, sameNameBefore: number): Promise<boolean> {
+  const present = await collectAll<{ name: string }>(http, mailbox, `${base}${queryString({ $select: 'id,name' })}`);
+  return present.filter((a) => a.name === part.name).length > sameNameBefore;
 }
 
 async function sessionAttachment(
@@ -116,6 +153,7 @@ async function sessionAttachment(
   base: string,
   part: AttachmentPart,
   session: UploadSessionOptions,
+  sameNameBefore: number,
 ): Promise<void> {
   // Creating a session creates nothing visible, so a resent one cannot duplicate the attachment.
   const created = await http.request<{ uploadUrl: string }>(mailbox, {
@@ -133,5 +171,12 @@ async function sessionAttachment(
       },
     },
   });
-  await uploadBySession(http, mailbox, created.body.uploadUrl, part.content, session);
+  try {
+    await uploadBySession(http, mailbox, created.body.uploadUrl, part.content, session);
+  } catch (error) {
+    // The answer to the last range lost: the attachment is added and the session gone, so the session
+    // cannot say so; only the message can.
+    if (await landed(http, mailbox, base, part, sameNameBefore).catch(() => false)) return;
+    throw error;
+  }
 }

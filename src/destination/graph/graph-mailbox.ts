@@ -86,6 +86,10 @@ export class GraphMailbox implements MailboxDestination {
     return { id: found.id, method };
   }
 
+  async completeCreate(request: UploadRequest, id: string, method: UploadMethod): Promise<void> {
+    if (method === 'json') await completeJsonUpload(this.http, this.mailbox, id, request.mime, request.fingerprint, this.jsonOptions());
+  }
+
   private jsonOptions(): JsonUploadOptions {
     return { session: { chunkBytes: this.settings.chunkBytes, attemptsPerRange: this.settings.attemptsPerRange } };
   }

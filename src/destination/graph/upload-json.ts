@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { NoRetryError } from '../../accounting/errors.js';
-import { addAttachments, fileAttachmentJson, splitAttachments } from './attachments.js';
+import { addAttachments, attachmentNames, fileAttachmentJson, notYetAdded, splitAttachments } from './attachments.js';
 import type { GraphRequester } from './graph-requester.js';
 import { MAX_REQUEST_BYTES } from './limits.js';
 import { errorCode, errorStatus } from './graph-error.js';
@@ -19,7 +19,15 @@ export interface JsonUploadOptions {
 }
 
 /** The create request's body and the attachments too large to go in it, added one by one afterwards. */
-async function planJsonUpload(mime: Buffer, fingerprint: string): Promise<{ body: string; inline: number; later: AttachmentPart[]; total: number }> {
+interface JsonPlan {
+  readonly body: string;
+  /** The attachments that ride in the create. */
+  readonly inline: readonly AttachmentPart[];
+  readonly later: readonly AttachmentPart[];
+  readonly total: number;
+}
+
+async function planJsonUpload(mime: Buffer, fingerprint: string): Promise<JsonPlan> {
   // A marker unique to this upload, so that it can be told apart from another copy with the same fingerprint.
   const { message, attachments } = await mimeToJson(mime, fingerprint, [{ id: ATTEMPT_PROPERTY_ID, value: randomUUID() }]);
   const messageBytes = Buffer.byteLength(JSON.stringify(message));
@@ -31,7 +39,7 @@ async function planJsonUpload(mime: Buffer, fingerprint: string): Promise<{ body
   }
   const { inline, later } = splitAttachments(messageBytes, attachments);
   const body = JSON.stringify(inline.length === 0 ? message : { ...message, attachments: inline.map(fileAttachmentJson) });
-  return { body, inline: inline.length, later, total: attachments.length };
+  return { body, inline, later, total: attachments.length };
 }
 
 /**
@@ -77,19 +85,32 @@ export async function uploadJson(
 }
 
 /**
- * A JSON create whose answer was lost, found later under `id`: it holds the attachments that went inline,
- * and none added afterwards (those start only once the create has answered), so they are added now.
+ * A JSON create found later under `id` (its answer lost, or the run stopped before it was recorded): it holds
+ * the attachments that went inline and, if the run stopped while adding the others, the first of those; the
+ * rest are added now, none twice.
  */
 export async function completeJsonUpload(http: GraphRequester, mailbox: string, id: string, mime: Buffer, fingerprint: string, options: JsonUploadOptions): Promise<void> {
-  await addLaterAttachments(http, mailbox, id, await planJsonUpload(mime, fingerprint), options);
+  const plan = await planJsonUpload(mime, fingerprint);
+  if (plan.later.length === 0) return;
+  const present = await attachmentNames(http, mailbox, id);
+  const missing = notYetAdded(present, plan.inline, plan.later);
+  await addLaterAttachments(http, mailbox, id, { ...plan, later: missing }, options, present.map((name) => ({ name })));
 }
 
-async function addLaterAttachments(http: GraphRequester, mailbox: string, id: string, plan: { inline: number; later: AttachmentPart[]; total: number }, options: JsonUploadOptions): Promise<void> {
+async function addLaterAttachments(
+  http: GraphRequester,
+  mailbox: string,
+  id: string,
+  plan: Pick<JsonPlan, 'inline' | 'later' | 'total'>,
+  options: JsonUploadOptions,
+  onMessage: readonly { name: string }[] = plan.inline,
+): Promise<void> {
   const progress = { added: 0 };
   try {
-    await addAttachments(http, mailbox, id, plan.later, options.session, progress);
+    await addAttachments(http, mailbox, id, plan.later, options.session, progress, onMessage);
   } catch (error) {
     const failed = plan.later[progress.added];
-    throw new PartialUploadError(id, 'json', failed?.name ?? '?', plan.inline + progress.added, plan.total, sensitiveRuleError(error));
+    const held = plan.total - plan.later.length + progress.added;
+    throw new PartialUploadError(id, 'json', failed?.name ?? '?', held, plan.total, sensitiveRuleError(error));
   }
 }

@@ -166,7 +166,8 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       const unclaimed = inventory.filter((m) => !settledIds.has(m.id) && !m.isDraft);
       // Only the open rows that share a key with an unclaimed listed message can pair with one; the others
       // are missing whatever the comparison says of the rest (a first run into a new folder reads none).
-      const settled = settleAgainstInventory(work.rowsSharing([...new Set(unclaimed.flatMap(listedKeys))]), unclaimed, ledger);
+      const complete = options.dryRun || !folder ? null : (row: MessageRow, destId: string): void => uploads.completeLater(row, destId, folder);
+      const settled = settleAgainstInventory(work.rowsSharing([...new Set(unclaimed.flatMap(listedKeys))]), unclaimed, ledger, complete);
       counters.alreadyPresent += settled.present;
       counters.imported += settled.recovered;
       counters.recovered += settled.recovered;
@@ -183,7 +184,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       const landingWindowMs = options.landingWindowMs ?? DEFAULT_LANDING_WINDOW_MS;
       const young = (row: MessageRow): boolean => isUnanswered(row) && row.attemptAt !== null && Date.parse(row.attemptAt) + landingWindowMs > listedAt;
       const later: MessageRow[] = [];
-      for (const page of work.uploadPages(unanswered)) later.push(...page.filter(young));
+      for (const page of work.uploadPages(unanswered)) later.push(...page.filter((row) => young(row) && !settled.completing.has(row.id)));
       const waiting = later.length === 0 ? '' : `, ${later.length} left in flight by an earlier run to re-check once they can no longer land`;
       log(`${mailbox}: ${folderDisplayName(target)}: ${listed} already in the folder, ${total - later.length} to upload${waiting}`);
       // Every message id the folder held before this upload that a lookup for an open row could find, or
@@ -196,7 +197,10 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
         carriedByAnother: (messageId) => ledger.messageIdCarried(mailbox, target, messageId),
       };
       for (const row of later) uploads.recheckLater(row, row.method ?? 'importMime', Date.parse(row.attemptAt as string), folder, claimed);
-      const rechecked = new Set(later.map((row) => row.id));
+      const rechecked = new Set([...later.map((row) => row.id), ...settled.completing]);
+      for (const row of ledger.partialFor(mailbox, target)) {
+        if (row.method === 'json' && row.destId !== null) uploads.completeLater(row, row.destId, folder, true);
+      }
       for (const page of work.uploadPages()) {
         await uploads.add(page.filter((row) => !rechecked.has(row.id)), folder, claimed);
         if (uploads.halted) break;
@@ -243,8 +247,14 @@ function folderUnavailable(error: unknown): ClassifiedError {
  * A matched in-flight row is our own create from a crash window (imported); a matched pending or failed
  * row was there before us (already present). A dry run writes these to its scratch ledger.
  */
-function settleAgainstInventory(rows: readonly MessageRow[], unclaimed: readonly DestinationMessage[], ledger: Ledger): { present: number; recovered: number } {
-  if (rows.length === 0 || unclaimed.length === 0) return { present: 0, recovered: 0 };
+function settleAgainstInventory(
+  rows: readonly MessageRow[],
+  unclaimed: readonly DestinationMessage[],
+  ledger: Ledger,
+  complete: ((row: MessageRow, destId: string) => void) | null,
+): { present: number; recovered: number; completing: Set<number> } {
+  const completing = new Set<number>();
+  if (rows.length === 0 || unclaimed.length === 0) return { present: 0, recovered: 0, completing };
   // Rows whose create went out first: a copy that landed is theirs before it is a look-alike pending row's.
   const open = [...rows.filter((r) => isUnsettled(r) && isUnanswered(r)), ...rows.filter((r) => isUnsettled(r) && !isUnanswered(r))];
   const byKey = new Map(open.map((r) => [String(r.id), r]));
@@ -266,7 +276,12 @@ function settleAgainstInventory(rows: readonly MessageRow[], unclaimed: readonly
   for (const pair of comparison.matched) {
     const row = byKey.get(pair.source.key);
     if (!row) continue;
-    if (isUnanswered(row) && row.method) {
+    if (isUnanswered(row) && row.method === 'json' && complete !== null) {
+      // A JSON create is the message and then the attachments that did not fit in it: the run may have
+      // stopped between the two, or part-way through the attachments. It is imported once they are all there.
+      completing.add(row.id);
+      complete(row, pair.destination.id);
+    } else if (isUnanswered(row) && row.method) {
       recovered += 1;
       ledger.markImported(row.id, pair.destination.id, row.method);
     } else {
@@ -274,7 +289,7 @@ function settleAgainstInventory(rows: readonly MessageRow[], unclaimed: readonly
       ledger.markPresent(row.id, pair.destination.id);
     }
   }
-  return { present, recovered };
+  return { present, recovered, completing };
 }
 
 /**
@@ -372,6 +387,32 @@ class UploadQueue {
     const key = lookAlikeKey(row);
     this.hold(key);
     this.schedule(this.sleepUntil(due), () => this.recheck(row, method, folder, claimed), () => this.release(key));
+  }
+
+  /**
+   * A JSON create of `row` that an earlier run left unrecorded, found in the folder as `destId`: its
+   * attachments not yet on it are added, then it is imported (or failed as partial, with its id).
+   */
+  completeLater(row: MessageRow, destId: string, folder: FolderRef, partial = false): void {
+    this.schedule(Promise.resolve(true), () => this.complete(row, destId, folder, partial));
+  }
+
+  /** `partial`: a row an earlier run failed as partial, which the mailbox's standing already counts as done and failed. */
+  private async complete(row: MessageRow, destId: string, folder: FolderRef, partial: boolean): Promise<void> {
+    const counters = this.stats.mailbox(this.mailbox);
+    const mime = await this.readMessage(row);
+    if (mime === null) return;
+    try {
+      await this.destination.completeCreate({ folder, mime, method: 'json', fingerprint: row.fingerprint ?? '' }, destId, 'json');
+    } catch (error) {
+      if (this.settleFailure(row, error) && !partial) counters.done += 1;
+      return;
+    }
+    this.ledger.markImported(row.id, destId, 'json');
+    counters.imported += 1;
+    if (partial) return;
+    counters.recovered += 1;
+    counters.done += 1;
   }
 
   /** Queues `work` once `until` resolves true (or undefined); finish() waits for it. */

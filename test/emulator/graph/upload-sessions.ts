@@ -3,11 +3,15 @@ import { jsonReply, type Reply } from '../http/reply.js';
 import { graphDateTime } from '../store.js';
 import { jsonBody, messageParam, type GraphContext } from './context.js';
 import { GraphHttpError, graphErrors } from './errors.js';
-import { MAX_INLINE_ATTACHMENT_BYTES } from './json-message.js';
 import { storedAttachment, newChangeKey } from './new-message.js';
 import { refuseAttachmentIfConfigured, requireSensitiveChangeAllowed } from './tenant-rules.js';
 
 const MAX_UPLOAD_BYTES = 150 * 1024 * 1024;
+/**
+ * Graph refuses a session below 2 MiB (ErrorAttachmentSizeShouldNotBeLessThanMinimumSize), measured by a user
+ * (microsoftgraph/msgraph-sdk-java#52); the docs' "between 3 MB and 150 MB" is advice, not the bound.
+ */
+const MIN_UPLOAD_BYTES = 2 * 1024 * 1024;
 const SESSION_LIFETIME_MS = 6 * 60 * 60 * 1000;
 
 export interface UploadSession {
@@ -66,7 +70,7 @@ export function createUploadSession(context: GraphContext): Reply {
   if (attachmentType !== 'file' || typeof name !== 'string' || typeof size !== 'number') {
     throw graphErrors.invalidProperty("AttachmentItem needs attachmentType 'file', a name and a size.");
   }
-  if (size < MAX_INLINE_ATTACHMENT_BYTES) {
+  if (size < MIN_UPLOAD_BYTES) {
     throw new GraphHttpError(400, 'ErrorAttachmentSizeShouldNotBeLessThanMinimumSize', 'Attachment size must be greater than the minimum size.');
   }
   if (size > MAX_UPLOAD_BYTES) {

@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { writeZip } from '../helpers/make-zip.js';
+import { tenantArgs } from '../helpers/tenant.js';
+
+const MAILBOX = 'ann@contoso.onmicrosoft.com';
+const ATTACHMENTS = 6;
+const root = resolve(import.meta.dirname, '..', '..');
+
+let emulator: Emulator;
+let work: string;
+
+beforeAll(async () => {
+  // Slow answers, so that a kill lands between the JSON create and the attachments added after it.
+  emulator = await startEmulator({ mailboxes: [MAILBOX], latencyMs: { min: 300, max: 400 }, seed: 3 });
+  work = mkdtempSync(join(tmpdir(), 'eml-import-json-crash-'));
+});
+
+afterAll(async () => {
+  await emulator?.close();
+});
+
+/** A message with `count` attachments of 1 MB each: two ride in the JSON create, the rest are POSTed after it. */
+function withAttachments(count: number): Buffer {
+  const boundary = 'b-json-crash';
+  const parts = [
+    'From: Ann Example <ann@example.com>',
+    'To: bob@example.com',
+    'Subject: Six attachments',
+    'Date: Mon, 4 Mar 2024 10:00:00 +0000',
+    'Message-ID: <six@json-crash>',
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/mixed; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'See attached.',
+  ];
+  for (let i = 0; i < count; i += 1) {
+    parts.push(
+      `--${boundary}`,
+      'Content-Type: application/octet-stream',
+      `Content-Disposition: attachment; filename="part-${i}.bin"`,
+      'Content-Transfer-Encoding: base64',
+      '',
+      randomBytes(1024 * 1024).toString('base64').replace(/.{76}/g, '$&\r\n'),
+    );
+  }
+  parts.push(`--${boundary}--`, '');
+  return Buffer.from(parts.join('\r\n'));
+}
+
+function runChild(args: string[], killWhen: (() => boolean) | null): Promise<{ status: number | null; killed: boolean }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], {
+      cwd: root,
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.caFile, EML_IMPORT_CLIENT_SECRET: emulator.clientSecret },
+      stdio: 'ignore',
+    });
+    let killed = false;
+    const timer = killWhen === null ? null : setInterval(() => {
+      if (killed || !killWhen()) return;
+      killed = true;
+      child.kill('SIGKILL');
+    }, 2);
+    child.on('exit', (status) => {
+      if (timer) clearInterval(timer);
+      done({ status, killed });
+    });
+  });
+}
+
+describe('a JSON-path import killed while its attachments are being added', () => {
+  it('ends with the message once and each attachment once', async () => {
+    const zip = await writeZip(join(work, 'json-crash.zip'), [{ name: 'Inbox/six.eml', content: withAttachments(ATTACHMENTS) }]);
+    const args = [zip, ...tenantArgs(emulator, MAILBOX), '--api', 'v1.0', '--state', join(work, 'state'), '--no-progress', '--json', '--landing-window', '2'];
+    // Killed once the message exists with some, not all, of its attachments.
+    const midAttachments = (): boolean => {
+      const [m] = emulator.inspect.messages(MAILBOX);
+      return m !== undefined && m.attachments.length > 2 && m.attachments.length < ATTACHMENTS;
+    };
+    const first = await runChild(args, midAttachments);
+    expect(first.killed).toBe(true);
+    const atKill = emulator.inspect.messages(MAILBOX)[0]?.attachments.length;
+
+    const second = await runChild(args, null);
+    const messages = emulator.inspect.messages(MAILBOX);
+    const names = messages.flatMap((m) => m.attachments.map((a) => a.name)).sort();
+    // Before the fix: exit 0, and reconcile said "1 present, 0 missing", with 3 of the 6 attachments.
+    expect(atKill).toBeGreaterThan(2);
+    expect(messages).toHaveLength(1);
+    expect(names).toEqual(Array.from({ length: ATTACHMENTS }, (_, i) => `part-${i}.bin`));
+    expect(second.status).toBe(0);
+  }, 120_000);
+});
