@@ -1,4 +1,8 @@
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { main } from '../../src/commands/cli.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
 
 export interface CliRun {
   readonly status: number;
@@ -17,4 +21,26 @@ export async function runCli(args: readonly string[], env: Record<string, string
     env: { EML_IMPORT_PROGRESS_INTERVAL_MS: '60000', EML_IMPORT_TODAY: '2026-12-06', ...env },
   });
   return { status, stdout, stderr };
+}
+
+/**
+ * The real CLI as a child process (so it can be SIGKILLed as a crash would end it), with `env` added to
+ * this process's; killed with SIGKILL once `killWhen` says so, unless it ends first.
+ */
+export function runCliChild(args: readonly string[], env: Record<string, string>, killWhen: (() => boolean) | null): Promise<{ status: number | null; killed: boolean; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    let killed = false;
+    const timer = killWhen === null ? null : setInterval(() => {
+      if (killed || !killWhen()) return;
+      killed = true;
+      child.kill('SIGKILL');
+    }, 2);
+    child.on('exit', (status) => {
+      if (timer) clearInterval(timer);
+      done({ status, killed, stderr });
+    });
+  });
 }

@@ -1,17 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
 import { tenantArgs } from '../helpers/tenant.js';
+import { runCliChild } from '../helpers/run-cli.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
 const CY = 'cy@contoso.onmicrosoft.com';
 const MESSAGES = 60;
-const root = resolve(import.meta.dirname, '..', '..');
 
 let emulator: Emulator;
 let work: string;
@@ -26,25 +25,9 @@ afterAll(async () => {
   await emulator?.close();
 });
 
-/** Runs the real CLI as a child process; kills it with SIGKILL once `killWhen` says so, unless it ends first. */
-function runChild(args: string[], killWhen: (() => boolean) | null): Promise<{ status: number | null; killed: boolean }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], {
-      cwd: root,
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: emulator.caFile, EML_IMPORT_CLIENT_SECRET: emulator.clientSecret },
-      stdio: 'ignore',
-    });
-    let killed = false;
-    const timer = killWhen === null ? null : setInterval(() => {
-      if (killed || !killWhen()) return;
-      killed = true;
-      child.kill('SIGKILL');
-    }, 2);
-    child.on('exit', (status) => {
-      if (timer) clearInterval(timer);
-      done({ status, killed });
-    });
-  });
+/** The CLI as a child process against the emulator, SIGKILLed once `killWhen` says so. */
+function runChild(args: string[], killWhen: (() => boolean) | null): ReturnType<typeof runCliChild> {
+  return runCliChild(args, { NODE_EXTRA_CA_CERTS: emulator.caFile, EML_IMPORT_CLIENT_SECRET: emulator.clientSecret }, killWhen);
 }
 
 describe('a process killed at random points', () => {
