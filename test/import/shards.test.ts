@@ -6,15 +6,13 @@
  * from a real deployment, so the emulator's request log can tell the shards apart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ALL_MAIL_ROLES, startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runCliChild } from '../helpers/run-cli.js';
 
-const root = resolve(import.meta.dirname, '..', '..');
 const SHARDS = 3;
 const SIZES: Record<string, number> = { ann: 48, bob: 30, cy: 22, dee: 15, eve: 10, fay: 5 };
 const upn = (name: string): string => `${name}@contoso.onmicrosoft.com`;
@@ -50,36 +48,16 @@ afterAll(async () => {
 });
 
 /** One shard as the engine starts it: the same command line everywhere, the index in the environment. */
-function runShard(shard: number, state: string, killWhen: (() => boolean) | null): Promise<{ status: number | null; killed: boolean; stderr: string }> {
+function runShard(shard: number, state: string, killWhen: (() => boolean) | null): ReturnType<typeof runCliChild> {
   const args = [
     ...zips, '--map', map, '--shard', 'auto', '--parallel', '2', '--state', state, '--report', join(work, `report-${shard}`),
     '--tenant', emulator.tenant, '--client-id', appOf(shard), '--authority-host', emulator.url, '--graph-url', emulator.url, '--no-progress', '--json',
   ];
-  return new Promise((done) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'cli.ts'), ...args], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_EXTRA_CA_CERTS: emulator.caFile,
-        EML_IMPORT_CLIENT_SECRET: secretOf(shard),
-        JOB_COMPLETION_INDEX: String(shard - 1),
-        EML_IMPORT_SHARD_COUNT: String(SHARDS),
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    let killed = false;
-    const timer = killWhen === null ? null : setInterval(() => {
-      if (killed || !killWhen()) return;
-      killed = true;
-      child.kill('SIGKILL');
-    }, 2);
-    child.on('exit', (status) => {
-      if (timer) clearInterval(timer);
-      done({ status, killed, stderr });
-    });
-  });
+  return runCliChild(
+    args,
+    { NODE_EXTRA_CA_CERTS: emulator.caFile, EML_IMPORT_CLIENT_SECRET: secretOf(shard), JOB_COMPLETION_INDEX: String(shard - 1), EML_IMPORT_SHARD_COUNT: String(SHARDS) },
+    killWhen,
+  );
 }
 
 describe('shards side by side, one killed and re-run from an empty state folder', () => {
