@@ -27,10 +27,10 @@ export async function takeShard(zips: readonly ZipToScan[], spec: ShardSpec, rea
   // A zip this shard could not size (still being copied, a read that failed) would move mailboxes between
   // shards for this machine only: into two shards at once (imported twice) and into none (never imported).
   // Stopped before anything is written, the engine runs the shard again once every zip reads as elsewhere.
-  if (sizes.problems.length > 0) {
+  if (sizes.unreadable.length > 0) {
     throw new UsageError(
-      `--shard: the shard assignment needs every zip's size, the same on every machine, and ${plural(sizes.problems.length, 'zip')} could not be read:\n` +
-        `${sizes.problems.map((p) => `  ${p.replace(/; counted as empty$/, '')}`).join('\n')}\n` +
+      `--shard: the shard assignment needs every zip's size, the same on every machine, and ${plural(sizes.unreadable.length, 'zip')} could not be read:\n` +
+        `${sizes.unreadable.map((sentence) => `  ${sentence}`).join('\n')}\n` +
         'run the shard again once the zips are complete, or remove a broken one from the map and the zip arguments (for every shard)',
     );
   }

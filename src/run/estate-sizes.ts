@@ -13,7 +13,9 @@ import type { Ledger, ZipRecord } from '../ledger/ledger.js';
 
 export interface EstateSizes {
   readonly mailboxes: MailboxSize[];
-  /** Zips whose central directory could not be read: counted as empty, named here. */
+  /** Zips whose central directory could not be read, one sentence each: what the plan counts as empty. */
+  readonly unreadable: string[];
+  /** The same, as the plan says them: counted as empty. */
   readonly problems: string[];
 }
 
@@ -22,14 +24,14 @@ const READS_AT_ONCE = 8;
 
 export async function measureMailboxes(zips: readonly ZipToScan[], readSize: ZipSizeReader = readZipSize): Promise<EstateSizes> {
   const queue = new PQueue({ concurrency: READS_AT_ONCE });
-  const problems: string[] = [];
+  const unreadable: string[] = [];
   const sizes = await Promise.all(
     zips.map((zip) =>
       queue.add(async (): Promise<ZipSize | null> => {
         try {
           return await readSize(zip.path);
         } catch (error) {
-          problems.push(`${zip.path}: central directory unreadable (${(error as Error).message}); counted as empty`);
+          unreadable.push(`${zip.path}: central directory unreadable (${(error as Error).message})`);
           return null;
         }
       }),
@@ -45,7 +47,8 @@ export async function measureMailboxes(zips: readonly ZipToScan[], readSize: Zip
     entry.messages += sizes[i]?.messages ?? 0;
     entry.bytes += sizes[i]?.messageBytes ?? 0;
   });
-  return { mailboxes: [...byMailbox].map(([mailbox, m]) => ({ mailbox, ...m })), problems: problems.sort() };
+  unreadable.sort();
+  return { mailboxes: [...byMailbox].map(([mailbox, m]) => ({ mailbox, ...m })), unreadable, problems: unreadable.map((sentence) => `${sentence}; counted as empty`) };
 }
 
 /**
