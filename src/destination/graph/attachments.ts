@@ -67,8 +67,12 @@ function countByName(parts: readonly { name: string }[]): Map<string, number> {
 }
 
 /** The names of the attachments the message holds now. */
-export async function attachmentNames(http: GraphRequester, mailbox: string, messageId: string): Promise<string[]> {
-  const base = `${userPath(mailbox)}/messages/${segment(messageId)}/attachments`;
+export function attachmentNames(http: GraphRequester, mailbox: string, messageId: string): Promise<string[]> {
+  return namesAt(http, mailbox, `${userPath(mailbox)}/messages/${segment(messageId)}/attachments`);
+}
+
+/** The names of the attachments listed at `base` (a message's `/attachments`). */
+async function namesAt(http: GraphRequester, mailbox: string, base: string): Promise<string[]> {
   return (await collectAll<{ name: string }>(http, mailbox, `${base}${queryString({ $select: 'id,name' })}`)).map((a) => a.name);
 }
 
@@ -143,8 +147,7 @@ async function postAttachment(
 
 /** Whether the message holds more attachments named as `part` than the `sameNameBefore` it held before it was sent. */
 async function landed(http: GraphRequester, mailbox: string, base: string, part: AttachmentPart, sameNameBefore: number): Promise<boolean> {
-  const present = await collectAll<{ name: string }>(http, mailbox, `${base}${queryString({ $select: 'id,name' })}`);
-  return present.filter((a) => a.name === part.name).length > sameNameBefore;
+  return (await namesAt(http, mailbox, base)).filter((name) => name === part.name).length > sameNameBefore;
 }
 
 async function sessionAttachment(

@@ -82,7 +82,7 @@ export class GraphMailbox implements MailboxDestination {
     const anothers = (m: DestinationMessage): boolean => claimed.has(m.id) || (withoutId && m.internetMessageId !== null && claimed.carriedByAnother?.(m.internetMessageId) === true);
     const found = (await this.findMessage(request.folder, request.fingerprint, hint)).find((m) => !m.isDraft && !anothers(m));
     if (!found) return null;
-    if (method === 'json') await completeJsonUpload(this.http, this.mailbox, found.id, request.mime, request.fingerprint, this.jsonOptions());
+    await this.completeCreate(request, found.id, method);
     return { id: found.id, method };
   }
 
