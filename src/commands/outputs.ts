@@ -3,7 +3,7 @@ import { plural } from '../reports/format.js';
 import { renderMailboxStatuses } from '../reports/mailbox-status.js';
 import { reportJsonText } from '../reports/json.js';
 import { writeReportDir } from '../reports/write-report.js';
-import type { RunReport, MessageLine } from '../reports/model.js';
+import type { RunReport, MessageLines } from '../reports/model.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import type { StatsSnapshot } from '../accounting/stats.js';
 import type { RunSettings } from '../run/run-settings.js';
@@ -18,7 +18,7 @@ const UNLIMITED_WIDTH = 10_000;
  * else the summary table; and the report folder when asked for. The per-message lines are built only
  * then: for 200,000 messages they are the largest thing a run holds in memory.
  */
-export async function writeOutputs(report: RunReport, lines: () => Iterable<MessageLine>, options: Pick<RunSettings, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
+export async function writeOutputs(report: RunReport, lines: () => MessageLines, options: Pick<RunSettings, 'json' | 'report'>, io: CliIo, run: StatsSnapshot): Promise<void> {
   if (options.json) {
     // Exactly the object report.json holds, so a script can read either.
     io.stdout.write(reportJsonText(report));

@@ -8,7 +8,7 @@ import { holdExclusively } from './exclusive-lock.js';
 import { ADDED_COLUMNS, INDEXES_ON_ADDED_COLUMNS, LEDGER_VERSION, SCHEMA } from './schema.js';
 import { FolderWork, type KeyedRow } from './folder-work.js';
 import type { MessageRow, MessageState, NewEntryRow } from './rows.js';
-import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, MISSING_MAILBOX_SQL, type BreakdownRow } from './report-queries.js';
+import { BREAKDOWN_SQL, FOLDER_COUNTS_SQL, MESSAGE_SUBSET_WHERE, MISSING_MAILBOX_SQL, type BreakdownRow, type MessageSubset } from './report-queries.js';
 import type { EntryKind, EntryLocation } from '../source/types.js';
 import { NOT_A_MESSAGE_EXTENSIONS } from '../source/zip-size.js';
 import { normalizeMessageId } from '../message/fingerprint.js';
@@ -20,6 +20,7 @@ import type { UploadMethod } from '../destination/types.js';
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 
 export type { MessageRow, MessageState, NewEntryRow } from './rows.js';
+export type { MessageSubset } from './report-queries.js';
 
 /** The names of the counts folderCounts() returns, the fields of reports/model.ts's Counts. */
 export type CountName =
@@ -117,6 +118,29 @@ interface RawMessageRow {
   attempts: number;
   last_error: string | null;
   error_class: string | null;
+}
+
+/** RawMessageRow's columns, in the order rowOfValues reads them. */
+const MESSAGE_COLUMNS = [
+  'id', 'zip_id', 'entry', 'entry_index', 'folder', 'target', 'kind', 'subject', 'sender', 'date', 'date_source',
+  'header_defects', 'message_id', 'fingerprint', 'size', 'crc32', 'scope', 'attempt_at', 'local_offset',
+  'compressed_size', 'compression', 'zip_flags', 'verdict', 'rule', 'read_error', 'duplicate_of', 'collision',
+  'state', 'dest_id', 'method', 'attempts', 'last_error', 'error_class',
+] as const satisfies readonly (keyof RawMessageRow)[];
+
+/**
+ * A row of `SELECT ${MESSAGE_COLUMNS}` read as an array. better-sqlite3 builds a named row in C++ one
+ * property at a time, which costs twice what reading the values does (1.2-1.5 s against 0.7 s for
+ * 150,000 rows); a literal here costs little. Reports read every row several times.
+ */
+function rowOfValues(v: readonly unknown[]): RawMessageRow {
+  return {
+    id: v[0], zip_id: v[1], entry: v[2], entry_index: v[3], folder: v[4], target: v[5], kind: v[6], subject: v[7],
+    sender: v[8], date: v[9], date_source: v[10], header_defects: v[11], message_id: v[12], fingerprint: v[13],
+    size: v[14], crc32: v[15], scope: v[16], attempt_at: v[17], local_offset: v[18], compressed_size: v[19],
+    compression: v[20], zip_flags: v[21], verdict: v[22], rule: v[23], read_error: v[24], duplicate_of: v[25],
+    collision: v[26], state: v[27], dest_id: v[28], method: v[29], attempts: v[30], last_error: v[31], error_class: v[32],
+  } as RawMessageRow;
 }
 
 function locationOf(r: RawMessageRow): EntryLocation | null {
@@ -577,9 +601,11 @@ export class Ledger {
     })();
   }
 
-  /** All rows, streamed, for reports; ordered by zip then central-directory position. */
-  *messages(): IterableIterator<MessageRow> {
-    for (const row of this.db.prepare(`SELECT * FROM messages ORDER BY zip_id, entry_index`).iterate()) yield toMessageRow(row as RawMessageRow);
+  /** All rows, or a report's `subset` of them, streamed; ordered by zip then central-directory position. */
+  *messages(subset?: MessageSubset): IterableIterator<MessageRow> {
+    const where = subset === undefined ? '' : `WHERE ${MESSAGE_SUBSET_WHERE[subset]}`;
+    const statement = this.db.prepare(`SELECT ${MESSAGE_COLUMNS.join(', ')} FROM messages ${where} ORDER BY zip_id, entry_index`).raw(true);
+    for (const values of statement.iterate()) yield toMessageRow(rowOfValues(values as unknown[]));
   }
 
   /**

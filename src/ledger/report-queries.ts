@@ -60,3 +60,22 @@ export interface BreakdownRow {
   readonly label: string;
   readonly n: number;
 }
+
+/**
+ * The rows a report file lists on their own (spam.csv, failed.csv, the duplicates and their originals…),
+ * picked by SQLite: reading every row to keep a few took as long as writing messages.csv. A subset marked
+ * "at least" may hold more rows than its file lists; the file keeps its own test.
+ */
+export type MessageSubset = 'spam' | 'unreadable' | 'failed' | 'imported' | 'duplicates' | 'duplicate-partners';
+
+export const MESSAGE_SUBSET_WHERE: Readonly<Record<MessageSubset, string>> = {
+  spam: `verdict = 'spam'`,
+  unreadable: `verdict = 'unreadable'`,
+  failed: `state = 'failed'`,
+  imported: `state = 'imported'`,
+  // Dropped copies, and kept messages that share a fingerprint with an earlier one.
+  duplicates: `verdict = 'duplicate' OR collision = 1`,
+  // At least: what the duplicates are copies of, and every kept message with a colliding fingerprint.
+  'duplicate-partners': `id IN (SELECT duplicate_of FROM messages WHERE duplicate_of IS NOT NULL)
+    OR (verdict = 'importable' AND collision = 0 AND fingerprint IN (SELECT fingerprint FROM messages WHERE collision = 1))`,
+};

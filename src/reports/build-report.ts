@@ -1,6 +1,6 @@
-import type { Ledger, ZipRecord } from '../ledger/ledger.js';
+import type { Ledger, MessageSubset, ZipRecord } from '../ledger/ledger.js';
 import { compareFolderPaths, displayTarget } from '../policy/target.js';
-import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
+import { emptyCounts, type Counts, type FolderReport, type MessageLine, type MessageLines, type RunMode, type RunReport, type ZipReport } from './model.js';
 import { zipLabels } from './zip-labels.js';
 
 function add(into: Counts, from: Counts): void {
@@ -77,7 +77,7 @@ function zipNotes(zip: ZipRecord, zips: readonly ZipRecord[]): string[] {
  * Read from the ledger afresh on each iteration (the report files take several passes), never held all
  * at once: a run of millions of messages would need gigabytes for them.
  */
-export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): Iterable<MessageLine> {
+export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): MessageLines {
   const all = ledger.zips();
   const label = labelsOf(all);
   const zips = new Map(all.filter((z) => !zipPaths || zipPaths.has(z.path)).map((z) => [z.id, z]));
@@ -87,8 +87,8 @@ export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): It
     const zip = allZips.get(p.zipId);
     partners.set(p.id, `${zip ? label(zip) : '?'}: ${p.entry}`);
   }
-  function* lines(): Generator<MessageLine> {
-    for (const row of ledger.messages()) {
+  function* lines(subset?: MessageSubset): Generator<MessageLine> {
+    for (const row of ledger.messages(subset)) {
       const zip = zips.get(row.zipId);
       if (!zip) continue;
       yield {
@@ -116,5 +116,5 @@ export function messageLines(ledger: Ledger, zipPaths?: ReadonlySet<string>): It
       };
     }
   }
-  return { [Symbol.iterator]: lines };
+  return { [Symbol.iterator]: () => lines(), only: (subset) => ({ [Symbol.iterator]: () => lines(subset) }) };
 }

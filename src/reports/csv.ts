@@ -3,7 +3,7 @@
  * names come from the mail, so a cell that a spreadsheet would run as a formula is defused first.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { MessageLine } from './model.js';
+import { linesOf, type MessageLine, type MessageLines } from './model.js';
 
 type Value = string | number | boolean;
 
@@ -46,15 +46,15 @@ const MESSAGE_COLUMNS = [
 ] as const;
 
 /** messages.csv: one row per zip entry, whatever became of it. */
-export function messagesCsv(lines: Iterable<MessageLine>): Iterable<string> {
+export function messagesCsv(lines: MessageLines): Iterable<string> {
   return toCsv(MESSAGE_COLUMNS, rowsOf(lines, every, (l) => MESSAGE_COLUMNS.map((c) => (c === 'target' ? (l.target ?? '') : l[c]))));
 }
 
 /** spam.csv: the messages a spam rule dropped, with the rule. */
-export function spamCsv(lines: Iterable<MessageLine>): Iterable<string> {
+export function spamCsv(lines: MessageLines): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'subject', 'from', 'date', 'messageId', 'size', 'rule'],
-    rowsOf(lines, (l) => l.verdict === 'spam', (l) => [l.zip, l.entry, l.folder, l.subject, l.from, l.date, l.messageId, l.size, l.rule]),
+    rowsOf(linesOf(lines, 'spam'), (l) => l.verdict === 'spam', (l) => [l.zip, l.entry, l.folder, l.subject, l.from, l.date, l.messageId, l.size, l.rule]),
   );
 }
 
@@ -81,11 +81,11 @@ const DUPLICATE_COLUMNS = [
  * kept. `lines` is read twice (the copies, then their originals), so that only the copies and their
  * partners are ever held, not every line of a run of millions.
  */
-export function duplicatesCsv(lines: Iterable<MessageLine>): Iterable<string> {
+export function duplicatesCsv(lines: MessageLines): Iterable<string> {
   const copies: MessageLine[] = [];
   const wantedOriginals = new Set<string>();
   const wantedGroups = new Set<string>();
-  for (const l of lines) {
+  for (const l of linesOf(lines, 'duplicates')) {
     if (l.verdict === 'duplicate') {
       copies.push(l);
       wantedOriginals.add(l.duplicateOf);
@@ -100,7 +100,7 @@ export function duplicatesCsv(lines: Iterable<MessageLine>): Iterable<string> {
   const firstInZip = new Map<string, MessageLine>();
   const firstAnywhere = new Map<string, MessageLine>();
   if (copies.length > 0) {
-    for (const l of lines) {
+    for (const l of linesOf(lines, 'duplicate-partners')) {
       const key = lineKey(l.zip, l.entry);
       if (wantedOriginals.has(key)) originals.set(key, l);
       if (l.verdict !== 'importable' || l.collision || l.fingerprint === '' || !wantedGroups.has(groupKey(l))) continue;
@@ -126,17 +126,17 @@ export function duplicatesCsv(lines: Iterable<MessageLine>): Iterable<string> {
 }
 
 /** failed.csv: wanted messages the destination refused, with the last error. */
-export function failedCsv(lines: Iterable<MessageLine>): Iterable<string> {
+export function failedCsv(lines: MessageLines): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'subject', 'date', 'messageId', 'error', 'errorClass', 'destinationId'],
-    rowsOf(lines, (l) => l.state === 'failed', (l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.error, l.errorClass, l.destinationId]),
+    rowsOf(linesOf(lines, 'failed'), (l) => l.state === 'failed', (l) => [l.zip, l.entry, l.folder, l.subject, l.date, l.messageId, l.error, l.errorClass, l.destinationId]),
   );
 }
 
 /** imported.csv: where each message went, for audits and for finding one message again. */
-export function importedCsv(lines: Iterable<MessageLine>): Iterable<string> {
+export function importedCsv(lines: MessageLines): Iterable<string> {
   return toCsv(
     ['zip', 'entry', 'folder', 'target', 'method', 'destinationId'],
-    rowsOf(lines, (l) => l.state === 'imported', (l) => [l.zip, l.entry, l.folder, l.target ?? '', l.method, l.destinationId]),
+    rowsOf(linesOf(lines, 'imported'), (l) => l.state === 'imported', (l) => [l.zip, l.entry, l.folder, l.target ?? '', l.method, l.destinationId]),
   );
 }

@@ -2,9 +2,9 @@
  * report.html: the run report as one self-contained page (inline CSS and SVG, no script, nothing fetched)
  * that an admin can open, mail around or print. Pure: report and lines in, document out.
  */
-import type { Counts, MessageLine, RunReport, ZipReport } from './model.js';
+import type { Counts, MessageLine, MessageLines, RunReport, ZipReport } from './model.js';
 import { leftOutNote, runColumnsLegend } from './column-legend.js';
-import { foldersByZip, importedThisRun } from './model.js';
+import { foldersByZip, importedThisRun, linesOf } from './model.js';
 import { formatBytes, formatCount, percentShares } from './format.js';
 import { CROSS_CHECK_EXPLAINED, crossCheckNotes, dryRunNotes, zipNotes } from './notes.js';
 import { columnChart, inlineBar, type Bar } from './html-charts.js';
@@ -196,7 +196,7 @@ function notesSection(report: RunReport): SafeHtml {
   return html`${parts}`;
 }
 
-function attentionSection(report: RunReport, lines: Iterable<MessageLine> | undefined): SafeHtml {
+function attentionSection(report: RunReport, lines: MessageLines | undefined): SafeHtml {
   const parts: SafeHtml[] = [];
   const zipProblems: HtmlValue[] = [];
   for (const z of report.zips) {
@@ -214,7 +214,7 @@ function attentionSection(report: RunReport, lines: Iterable<MessageLine> | unde
   }
 
   // Each list is a pass over every line; the totals say when there is nothing to find.
-  const unreadable = limited(report.totals.unreadable > 0 ? (lines ?? []) : [], (l) => l.verdict === 'unreadable', 'messages.csv');
+  const unreadable = limited(report.totals.unreadable > 0 && lines ? linesOf(lines, 'unreadable') : [], (l) => l.verdict === 'unreadable', 'messages.csv');
   if (unreadable.shown.length > 0) {
     const { shown, note } = unreadable;
     parts.push(html`<h3>Unreadable entries</h3>`, table(
@@ -226,7 +226,7 @@ function attentionSection(report: RunReport, lines: Iterable<MessageLine> | unde
     parts.push(html`<p>${formatCount(report.totals.unreadable)} entries could not be read; they are listed with their error in messages.csv.</p>`);
   }
 
-  const failed = limited(report.mode === 'import' && report.totals.failed > 0 ? (lines ?? []) : [], (l) => l.state === 'failed', 'failed.csv');
+  const failed = limited(report.mode === 'import' && report.totals.failed > 0 && lines ? linesOf(lines, 'failed') : [], (l) => l.state === 'failed', 'failed.csv');
   if (failed.shown.length > 0) {
     const { shown, note } = failed;
     parts.push(html`<h3>Failed messages</h3>`, table(
@@ -276,7 +276,7 @@ function methodSection(report: RunReport): HtmlValue {
 }
 
 /** The whole report page. Pass the message lines to list unreadable entries and failed messages by name. */
-export function renderHtml(report: RunReport, lines?: Iterable<MessageLine>): string {
+export function renderHtml(report: RunReport, lines?: MessageLines): string {
   const title = report.mode === 'dry-run' ? 'eml-import dry-run report' : 'eml-import import report';
   const mailboxes = [...new Set(report.zips.map((z) => z.mailbox).filter((m): m is string => m !== null))];
   const body = html`<p class="verdict ${verdictLevel(report)}">${verdict(report, '')}</p>

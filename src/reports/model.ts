@@ -1,5 +1,6 @@
 import type { ExportNotLanded } from '../export/not-landed.js';
 import type { ShardRecord } from './shard-record.js';
+import type { MessageSubset } from '../ledger/ledger.js';
 
 export type { ExportNotLanded };
 
@@ -88,6 +89,21 @@ export interface MessageLine {
   readonly collision: boolean;
   /** For a duplicate: the entry it duplicates; for a collision: the earlier entry it shares a fingerprint with (zip: entry). */
   readonly duplicateOf: string;
+}
+
+/**
+ * Every line of a run, read afresh on each pass (a run of millions is never held), and, where the source
+ * can pick them cheaply (the ledger, in SQL), the few lines a report file lists on its own: `only` gives
+ * at least the lines of `subset` (see ledger/report-queries.ts); each file keeps its own test. A plain
+ * list has no `only` and is filtered.
+ */
+export interface MessageLines extends Iterable<MessageLine> {
+  only?(subset: MessageSubset): Iterable<MessageLine>;
+}
+
+/** The lines of `subset`, or every line where the source cannot pick them. */
+export function linesOf(lines: MessageLines, subset: MessageSubset): Iterable<MessageLine> {
+  return lines.only?.(subset) ?? lines;
 }
 
 export interface RunReport {

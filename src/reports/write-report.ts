@@ -5,13 +5,13 @@
 import { writeAtomically } from './write-atomically.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MessageLine, RunReport } from './model.js';
+import type { MessageLines, RunReport } from './model.js';
 import { duplicatesCsv, failedCsv, importedCsv, messagesCsv, spamCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { reportJsonText } from './json.js';
 
 /** File name and content of every file the report directory gets in this mode, in writing order. */
-export function reportFiles(report: RunReport, lines: Iterable<MessageLine>): Array<readonly [string, string | Iterable<string>]> {
+export function reportFiles(report: RunReport, lines: MessageLines): Array<readonly [string, string | Iterable<string>]> {
   const files: Array<readonly [string, string | Iterable<string>]> = [
     ['report.json', reportJsonText(report)],
     ['messages.csv', messagesCsv(lines)],
@@ -25,7 +25,7 @@ export function reportFiles(report: RunReport, lines: Iterable<MessageLine>): Ar
 
 
 /** Creates `dir` if needed and writes the report files into it; returns the paths written. */
-export async function writeReportDir(dir: string, report: RunReport, lines: Iterable<MessageLine>): Promise<string[]> {
+export async function writeReportDir(dir: string, report: RunReport, lines: MessageLines): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const written: string[] = [];
   for (const [name, content] of reportFiles(report, lines)) {
