@@ -2,7 +2,6 @@
  * The CSV files of a report directory. Every cell passes through one guard: subjects, senders and folder
  * names come from the mail, so a cell that a spreadsheet would run as a formula is defused first.
  */
-import { stringify } from 'csv-stringify/sync';
 import { linesOf, type MessageLine, type MessageLines } from './model.js';
 
 type Value = string | number | boolean;
@@ -18,20 +17,43 @@ export function defuse(value: Value): string {
   return FORMULA_START.test(value) ? `'${value}` : value;
 }
 
-/** Records per chunk: big enough that stringify's per-call cost vanishes, small next to a whole file. */
+/** Records per chunk: few writes, and a chunk is small next to a whole file. */
 const RECORDS_PER_CHUNK = 1000;
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * One CSV record (RFC 4180, LF line ends): a cell holding a comma, a quote or a line break is quoted and
+ * its quotes doubled. The text csv-stringify writes for these cells (test/reports/csv.test.ts holds the
+ * two side by side), at a fraction of the cost: it spent 0.8 s of CPU on the 3,000,000 cells of a
+ * 150,000-message messages.csv, each cell through its casting and options.
+ */
+export function csvRecord(cells: readonly Value[]): string {
+  let record = '';
+  for (let i = 0; i < cells.length; i++) {
+    const cell = defuse(cells[i]!);
+    if (i > 0) record += ',';
+    record += NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+  }
+  return `${record}\n`;
+}
 
 /**
  * The CSV text in chunks, never as one string: a run of a few million messages makes a messages.csv
  * longer than the longest string V8 can hold (about 512 MiB), and a file need never be held whole.
  */
 function* toCsv(header: readonly string[], rows: Iterable<readonly Value[]>): Generator<string> {
-  const chunk: string[][] = [header.map(defuse)];
+  let chunk = csvRecord(header);
+  let records = 1;
   for (const row of rows) {
-    chunk.push(row.map(defuse));
-    if (chunk.length >= RECORDS_PER_CHUNK) yield stringify(chunk.splice(0), { record_delimiter: '\n' });
+    chunk += csvRecord(row);
+    if (++records >= RECORDS_PER_CHUNK) {
+      yield chunk;
+      chunk = '';
+      records = 0;
+    }
   }
-  if (chunk.length > 0) yield stringify(chunk, { record_delimiter: '\n' });
+  if (records > 0) yield chunk;
 }
 
 function* rowsOf(lines: Iterable<MessageLine>, keep: (line: MessageLine) => boolean, row: (line: MessageLine) => Value[]): Generator<Value[]> {

@@ -2,12 +2,11 @@
  * The CSVs of a reconcile report. Subjects, folder names and Message-IDs come from the mail or the
  * destination, so every cell goes through the same formula guard as the import's CSVs.
  */
-import { stringify } from 'csv-stringify/sync';
-import { defuse } from '../csv.js';
+import { csvRecord } from '../csv.js';
 import type { DestinationLine, LeftoverDraft, SourceLine } from './model.js';
 
 function toCsv(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
-  return stringify([header.map(defuse), ...rows.map((r) => r.map(defuse))], { record_delimiter: '\n' });
+  return [header, ...rows].map(csvRecord).join('');
 }
 
 /** missing.csv: what the export holds and the destination lacks, named so it can be found in the zip. */
