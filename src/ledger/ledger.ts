@@ -441,7 +441,9 @@ export class Ledger {
       this.sql(`UPDATE zips SET mailbox = ?, name = ?, identity = COALESCE(identity, ?), copy_of = NULL, notes = NULL WHERE id = ?`).run(zip.mailbox, zip.name, zip.identity, byPath.id);
       return { ...this.zip(byPath.id), replaced };
     }
-    const sameContent = zip.identity === null ? [] : (this.sql(`SELECT * FROM zips WHERE identity = ? ORDER BY id`).all(zip.identity) as RawZipRow[]);
+    // Only what the choice needs: a run of a thousand copies of one export read every column of every
+    // earlier copy for each (2.5 s of a 1,000-zip dry run).
+    const sameContent = zip.identity === null ? [] : (this.sql(`SELECT id, path FROM zips WHERE identity = ? ORDER BY id`).all(zip.identity) as Array<Pick<RawZipRow, 'id' | 'path'>>);
     const moved = sameContent.find((z) => !inRun(z.path));
     if (moved) {
       this.sql(`UPDATE zips SET path = ?, name = ?, mailbox = ?, previous_path = ?, copy_of = NULL, notes = NULL WHERE id = ?`).run(zip.path, zip.name, zip.mailbox, moved.path, moved.id);

@@ -1,7 +1,8 @@
 /** The source stage: export zips in, named and sniffed entries out. */
 export type { EntryKind, EntryLocation, EntryRead, ExportLog, SourceEntry } from './types.js';
 export type { ScanItem, ScanOptions } from './scan.js';
-export { scanExport } from './scan.js';
+export { scanExport, startReadPool } from './scan.js';
+export type { ReadPool } from './read-pool.js';
 export type { ExportReader } from './export-reader.js';
 export { openExport } from './export-reader.js';
 export type { ObservedTotals } from './export-log.js';

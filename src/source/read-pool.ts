@@ -14,19 +14,19 @@ import { decodeOutcomes, encodeEntries } from './read-batch-codec.js';
 import { PoolGrowth } from './read-pool-growth.js';
 
 export interface ReadWorkerData {
-  readonly zipPath: string;
   readonly verify: boolean;
-  /** The zip is remote: every job brings the bytes of its entries (ReadJob.window); the worker opens nothing. */
-  readonly windowed?: boolean;
 }
 
 export interface ReadJob {
   readonly id: number;
+  /** The zip the entries are of: a local one is opened by the worker, a remote one comes as `window`. */
+  readonly zipPath: string;
   readonly entries: EncodedEntries;
+  /** The bytes of the entries of a remote zip (the worker makes no requests of its own). */
   readonly window?: ZipWindow;
 }
 
-export interface ReadJobDone {
+export interface ReadJobRead {
   readonly id: number;
   readonly outcomes: EncodedOutcomes;
   /** Milliseconds the worker spent on the job (see read-pool-growth.ts). */
@@ -34,6 +34,14 @@ export interface ReadJobDone {
   /** The job's window memory, handed back for the next window (ReadPool.windowBuffer). */
   readonly window?: ArrayBuffer;
 }
+
+/** A job the worker could not do at all (its zip could not be opened); the worker goes on with the next. */
+export interface ReadJobFailed {
+  readonly id: number;
+  readonly error: string;
+}
+
+export type ReadJobDone = ReadJobRead | ReadJobFailed;
 
 /**
  * A worker's young generation. Its live objects are a few entries' worth; V8's default (16 MB semi-spaces)
@@ -59,6 +67,7 @@ const WINDOW_STEP_BYTES = 1024 * 1024;
 
 interface Job {
   readonly id: number;
+  readonly zipPath: string;
   readonly entries: readonly CentralEntry[];
   readonly window?: ZipWindow;
   readonly resolve: (outcomes: EntryOutcome[]) => void;
@@ -84,7 +93,11 @@ function startReadWorker(data: ReadWorkerData): Worker {
   return new Worker(boot, { ...options, eval: true });
 }
 
-/** Worker threads reading one zip's entries in batches. A batch whose worker fails is rejected. */
+/**
+ * Worker threads reading entries in batches, of one zip or, kept for a whole run, of every zip in turn:
+ * a run of a thousand small mailboxes then pays for starting them once, not read each zip on the main
+ * thread. A batch whose worker fails, or whose zip the worker cannot open, is rejected.
+ */
 export class ReadPool {
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
@@ -102,16 +115,22 @@ export class ReadPool {
     private readonly maxWorkers = workers,
   ) {}
 
+  /** Batches the workers have read so far. */
+  batchesRead = 0;
+
   /** Workers the pool may run (some may not have started yet, or have failed). */
   get size(): number {
     return this.workers;
   }
 
-  /** The outcomes of `entries`, in their order; `window` holds their bytes for a windowed pool (handed over, not copied). */
-  read(entries: readonly CentralEntry[], window?: ZipWindow): Promise<EntryOutcome[]> {
+  /**
+   * The outcomes of `entries` of the zip at `zipPath`, in their order. For a remote zip, `window` holds
+   * their bytes (handed over, not copied); a local zip is read by the worker.
+   */
+  read(zipPath: string, entries: readonly CentralEntry[], window?: ZipWindow): Promise<EntryOutcome[]> {
     if (this.closed) return Promise.reject(new Error('read pool is closed'));
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, entries, ...(window === undefined ? {} : { window }), resolve, reject });
+      this.queue.push({ id: this.nextId++, zipPath, entries, ...(window === undefined ? {} : { window }), resolve, reject });
       this.dispatch();
     });
   }
@@ -147,7 +166,7 @@ export class ReadPool {
       slot.jobs.set(job.id, job);
       // Only a worker with work keeps the process alive: an abandoned scan must not hang it.
       slot.worker.ref();
-      const message: ReadJob = { id: job.id, entries: encodeEntries(job.entries), ...(job.window === undefined ? {} : { window: job.window }) };
+      const message: ReadJob = { id: job.id, zipPath: job.zipPath, entries: encodeEntries(job.entries), ...(job.window === undefined ? {} : { window: job.window }) };
       const transfer = [message.entries.numbers.buffer as ArrayBuffer, ...(job.window === undefined ? [] : [job.window.bytes.buffer as ArrayBuffer])];
       slot.worker.postMessage(message, transfer);
     }
@@ -173,14 +192,18 @@ export class ReadPool {
   }
 
   private settle(slot: Slot, done: ReadJobDone): void {
-    // Another worker starts with the next batch there is for it.
-    const read = { busyMs: done.busyMs, nowMs: performance.now(), mainActiveMs: performance.eventLoopUtilization().active, workers: this.slots.length };
-    if (this.growth.read(read) && this.workers < this.maxWorkers) this.workers += 1;
-    if (done.window !== undefined && this.spareWindows.length < SPARE_WINDOWS) this.spareWindows.push(done.window);
     const job = slot.jobs.get(done.id);
     slot.jobs.delete(done.id);
     if (slot.jobs.size === 0) slot.worker.unref();
-    job?.resolve(decodeOutcomes(done.outcomes));
+    if ('error' in done) job?.reject(new Error(done.error));
+    else {
+      // Another worker starts with the next batch there is for it.
+      const read = { busyMs: done.busyMs, nowMs: performance.now(), mainActiveMs: performance.eventLoopUtilization().active, workers: this.slots.length };
+      if (this.growth.read(read) && this.workers < this.maxWorkers) this.workers += 1;
+      if (done.window !== undefined && this.spareWindows.length < SPARE_WINDOWS) this.spareWindows.push(done.window);
+      this.batchesRead += 1;
+      job?.resolve(decodeOutcomes(done.outcomes));
+    }
     this.dispatch();
   }
 

@@ -45,6 +45,12 @@ export interface ScanOptions {
    * cost more than they save. A number given here is kept to.
    */
   readonly workers?: number;
+  /**
+   * Read workers kept for a whole run (startReadPool), used for every zip whatever its size, and not closed
+   * here: a run of many small zips, each too small to start workers for, is then read on two cores too.
+   * `workers: 0` still reads on the main thread.
+   */
+  readonly readPool?: ReadPool;
   readonly signal?: AbortSignal;
 }
 
@@ -83,8 +89,23 @@ function readWorkersFor(options: ScanOptions, entryCount: number): { workers: nu
   return { workers: Math.min(MAX_READ_WORKERS, Math.max(1, cores - 1)), maxWorkers: Math.min(MAX_READ_WORKERS, Math.max(1, cores)) };
 }
 
-/** Entries read from `zip`, which the reader closes. */
-function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, { workers, maxWorkers }: { workers: number; maxWorkers: number }): EntryReader {
+/** Read workers for a whole run (see ScanOptions.readPool), as many as a large zip would get. */
+export function startReadPool(options: { readonly verify: boolean; readonly workers?: number }): ReadPool {
+  const { workers, maxWorkers } = readWorkersFor(options, READ_WORKER_MIN_ENTRIES);
+  return new ReadPool({ verify: options.verify }, workers, maxWorkers);
+}
+
+/**
+ * Entries per batch for a worker: READ_WORKER_BATCH_ENTRIES, but a zip of a few dozen entries (a run's
+ * workers read small zips too) in about eight batches, so that the main thread starts on the first while
+ * the worker reads the rest rather than wait for half the zip.
+ */
+function batchEntriesFor(entryCount: number): number {
+  return Math.min(READ_WORKER_BATCH_ENTRIES, Math.max(4, Math.ceil(entryCount / 8)));
+}
+
+/** Entries read from `zip`, which the reader closes (and a pool of its own, not the run's). */
+function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, { workers, maxWorkers }: { workers: number; maxWorkers: number }, entryCount: number): EntryReader {
   // One entry after another: a batch here is one entry, or a failed worker's batch, whose entries must
   // not all be held at once.
   const inProcess = async (entries: readonly CentralEntry[]): Promise<EntryOutcome[]> => {
@@ -97,14 +118,15 @@ function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, { 
     return { batchEntries: 1, batchesInFlight: () => concurrency, read: inProcess, close: () => zip.close() };
   }
   const remote = isS3Uri(zipPath);
-  const pool = new ReadPool({ zipPath, verify: options.verify, windowed: remote }, workers, maxWorkers);
+  const shared = options.readPool;
+  const pool = shared ?? new ReadPool({ verify: options.verify }, workers, maxWorkers);
   return {
-    batchEntries: READ_WORKER_BATCH_ENTRIES,
+    batchEntries: batchEntriesFor(entryCount),
     batchesInFlight: () => pool.size * (remote ? REMOTE_READ_WORKER_BATCHES_IN_FLIGHT : READ_WORKER_BATCHES_IN_FLIGHT),
     // A worker that fails (could not start, ran out of memory) costs speed, not entries: read them here.
-    read: (entries) => (remote ? readWindowed(zip, pool, entries, inProcess) : pool.read(entries)).catch(() => inProcess(entries)),
+    read: (entries) => (remote ? readWindowed(zip, zipPath, pool, entries, inProcess) : pool.read(zipPath, entries)).catch(() => inProcess(entries)),
     close: async () => {
-      await pool.close();
+      if (shared === undefined) await pool.close();
       await zip.close();
     },
   };
@@ -119,6 +141,7 @@ function openEntryReader(zip: ZipFile, zipPath: string, options: ScanOptions, { 
  */
 async function readWindowed(
   zip: ZipFile,
+  zipPath: string,
   pool: ReadPool,
   entries: readonly CentralEntry[],
   inProcess: (entries: readonly CentralEntry[]) => Promise<EntryOutcome[]>,
@@ -128,7 +151,7 @@ async function readWindowed(
   const { start, end } = span;
   const bytes = pool.windowBuffer(end - start);
   const got = await zip.read(bytes, start);
-  const outcomes = await pool.read(entries, { start, bytes: bytes.subarray(0, got), fileSize: zip.fileSize });
+  const outcomes = await pool.read(zipPath, entries, { start, bytes: bytes.subarray(0, got), fileSize: zip.fileSize });
   return Promise.all(outcomes.map((outcome, i) => (!outcome.read.ok && outcome.read.error.endsWith(OUTSIDE_WINDOW) ? inProcess([entries[i]!]).then((o) => o[0]!) : outcome)));
 }
 
@@ -221,7 +244,8 @@ export async function* scanExport(zipPath: string, options: ScanOptions): AsyncG
     return;
   }
   const sharedRoot = names.root;
-  const reader = openEntryReader(zip, zipPath, options, readWorkersFor(options, names.entryCount));
+  // The run's workers are started already: any zip is worth them.
+  const reader = openEntryReader(zip, zipPath, options, readWorkersFor(options, options.readPool === undefined ? names.entryCount : READ_WORKER_MIN_ENTRIES), names.entryCount);
 
   const walker = walkCentralDirectory(zipPath);
   const inFlight: Promise<ScanItem[]>[] = [];

@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildZip } from '../../fixtures/zip-writer.js';
 import { writeZip64 } from '../../fixtures/zip64-stream-writer.js';
-import { checkExportLog, countNamedFolders, ExportLogTally, openExport, scanExport } from '../../src/source/index.js';
+import { checkExportLog, countNamedFolders, ExportLogTally, openExport, scanExport, startReadPool } from '../../src/source/index.js';
 import { MAX_ENTRY_UNCOMPRESSED_BYTES, STREAM_INFLATE_THRESHOLD_BYTES } from '../../src/source/limits.js';
 import type { CentralEntry } from '../../src/source/central-directory.js';
 import { walkCentralDirectory } from '../../src/source/central-directory.js';
@@ -64,10 +64,10 @@ describe('scanExport on read workers', () => {
     const entries: CentralEntry[] = [];
     for await (const entry of walkCentralDirectory(zipPath)) entries.push(entry);
     const zip = await openZipFile(zipPath, { blocking: false });
-    const pool = new ReadPool({ zipPath, verify: true }, 1);
+    const pool = new ReadPool({ verify: true }, 1);
     try {
       const expected = await Promise.all(entries.map((entry) => readEntry(zip, zipPath, entry, true)));
-      expect(await pool.read(entries)).toEqual(expected);
+      expect(await pool.read(zipPath, entries)).toEqual(expected);
       expect(expected.some((outcome) => !outcome.read.ok)).toBe(true);
     } finally {
       await pool.close();
@@ -80,12 +80,12 @@ describe('scanExport on read workers', () => {
     const entries: CentralEntry[] = [];
     for await (const entry of walkCentralDirectory(zipPath)) if (!entry.name.endsWith('/')) entries.push(entry);
     const zip = await openZipFile(zipPath, { blocking: false });
-    const pool = new ReadPool({ zipPath, verify: true, windowed: true }, 1);
+    const pool = new ReadPool({ verify: true }, 1);
     try {
       const expected = await Promise.all(entries.map((entry) => readEntry(zip, zipPath, entry, true)));
       const bytes = pool.windowBuffer(zip.fileSize);
       await zip.read(bytes, 0);
-      const outcomes = await pool.read(entries, { start: 0, bytes, fileSize: zip.fileSize });
+      const outcomes = await pool.read(zipPath, entries, { start: 0, bytes, fileSize: zip.fileSize });
       expect(outcomes).toEqual(expected);
       // The next window is the same memory, the zip's bytes still in it: nothing was allocated for it.
       const next = pool.windowBuffer(64);
@@ -101,14 +101,35 @@ describe('scanExport on read workers', () => {
     }
   });
 
-  it('rejects the batches of a pool whose workers cannot open the zip, instead of hanging', async () => {
-    const pool = new ReadPool({ zipPath: join(FIXTURES_DIR, 'no-such-file.zip'), verify: true }, 2);
+  it('rejects the batches of a zip its workers cannot open, instead of hanging, and goes on with the next zip', async () => {
+    const pool = new ReadPool({ verify: true }, 2);
     const entry = { index: 0, name: 'a.eml', flags: 0, compressionMethod: 0, crc32: 0, compressedSize: 1, uncompressedSize: 1, localHeaderOffset: 0, centralVariableLength: 5 };
+    const missing = join(FIXTURES_DIR, 'no-such-file.zip');
     try {
-      const settled = await Promise.allSettled([pool.read([entry]), pool.read([entry]), pool.read([entry])]);
-      for (const outcome of settled) expect(outcome.status === 'rejected' && String(outcome.reason)).toMatch(/ENOENT|no such file|no read worker/i);
-      // Once every worker has failed, a later batch is refused at once too.
-      await expect(pool.read([entry])).rejects.toThrow(/no read worker is left/);
+      const settled = await Promise.allSettled([pool.read(missing, [entry]), pool.read(missing, [entry]), pool.read(missing, [entry])]);
+      for (const outcome of settled) expect(outcome.status === 'rejected' && String(outcome.reason)).toMatch(/ENOENT|no such file/i);
+      const zipPath = join(FIXTURES_DIR, 'export-nested.zip');
+      const entries: CentralEntry[] = [];
+      for await (const e of walkCentralDirectory(zipPath)) if (!e.name.endsWith('/')) entries.push(e);
+      const outcomes = await pool.read(zipPath, entries);
+      expect(outcomes.length).toBe(entries.length);
+      expect(outcomes.every((outcome) => outcome.read.ok)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("reads zip after zip on one run's workers, each as its own scan reads it, small zips included", async () => {
+    const zips = ['export-nested.zip', 'corrupt.zip', 'export-flat.zip', 'export-prefixed.zip'].map((name) => join(FIXTURES_DIR, name));
+    const pool = startReadPool({ verify: true, workers: 1 });
+    try {
+      for (const zipPath of zips) {
+        const alone = await collect(zipPath, { verify: true, workers: 0 });
+        const before = pool.batchesRead;
+        expect(await collect(zipPath, { verify: true, readPool: pool })).toEqual(alone);
+        // Read by the workers, though each of these zips is far too small for workers of its own.
+        expect(pool.batchesRead).toBeGreaterThan(before);
+      }
     } finally {
       await pool.close();
     }

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, isS3Uri, scanExport, zipIdentity } from '../../source/index.js';
+import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, isS3Uri, scanExport, startReadPool, zipIdentity } from '../../source/index.js';
 import { summarizeMessage } from '../../message/summarize.js';
 import { classifySpam } from '../../policy/spam.js';
 import { mapFolder } from '../../policy/folder-map.js';
@@ -8,7 +8,7 @@ import { compareLargestFirst } from '../../plan/run-order.js';
 import { deduplicateRun, type OutsideOriginals } from './deduplicate.js';
 import type { Ledger, NewEntryRow, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
-import type { EntryLocation, ScanItem, ExportLog } from '../../source/index.js';
+import type { EntryLocation, ScanItem, ExportLog, ReadPool } from '../../source/index.js';
 import type { SpamOptions } from '../../policy/types.js';
 import { folderGlobWarnings, type FolderGlobs } from './folder-glob-warnings.js';
 import { ERROR_PREFIX } from '../io.js';
@@ -28,12 +28,27 @@ export interface ScanOptions {
    * cut short is not marked scanned, so the next run reads it again; its rows so far are kept.
    */
   readonly signal?: AbortSignal;
+  /** Read workers for every zip of the run (sharesReadWorkers); set by scanZips itself. */
+  readonly readPool?: ReadPool;
 }
 
 export interface ZipToScan {
   readonly path: string;
   /** The mailbox it goes to; null in a dry run without a tenant (each zip is then its own scope). */
   readonly mailbox: string | null;
+}
+
+/**
+ * Bytes of zips from which a run keeps read workers for all its zips (source/scan.ts ScanOptions.readPool).
+ * A zip of fewer than READ_WORKER_MIN_ENTRIES entries is read on the main thread when alone, because
+ * starting a worker (some 30-50 ms) costs more than it saves; a thousand such zips were then read on one
+ * core. About 16 MB is what the main thread inflates in the time a worker takes to start.
+ */
+const SHARED_READ_WORKERS_MIN_BYTES = 16 * 1024 * 1024;
+
+/** Whether the run's zips, of these sizes, are worth read workers kept for all of them. */
+export function sharesReadWorkers(zipSizes: readonly number[]): boolean {
+  return zipSizes.length > 1 && zipSizes.reduce((sum, size) => sum + size, 0) >= SHARED_READ_WORKERS_MIN_BYTES;
 }
 
 /** Rows are written in batches: one transaction per batch keeps the scan fast and a kill costs one batch. */
@@ -79,28 +94,33 @@ export async function scanZips(
   const reached = new Map<string, ZipRecord>();
   let bytesOfZipsDone = 0;
   const groups = scanGroups(sized, onMailboxScanned !== undefined);
-  for (const group of groups) {
-    const records: ZipRecord[] = [];
-    for (const { zip, path, size } of group) {
+  const readPool = sharesReadWorkers(sized.map((z) => z.size)) ? startReadPool({ verify: options.verify }) : undefined;
+  try {
+    for (const group of groups) {
+      const records: ZipRecord[] = [];
+      for (const { zip, path, size } of group) {
+        if (options.signal?.aborted) break;
+        const identity = await exportIdentity(path);
+        const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
+        if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
+        if (record.replaced) log(`${zip.path}: ${isS3Uri(path) ? 'the object' : 'the file'} was replaced since the last run (another export under the same name): reading it again`);
+        // Entries an outage left unread (S3 past every retry) are read again now.
+        const again = record.scanned ? ledger.forgetEntriesToReadAgain(record.id) : 0;
+        if (again > 0) log(`${zip.path}: reading again ${again} entries the last run could not get`);
+        if (!record.scanned || again > 0) await scanOneZip(record, ledger, stats, { ...options, readPool }, log);
+        records.push(ledger.zip(record.id));
+        reached.set(path, records[records.length - 1]!);
+        stats.zipsDone += 1;
+        bytesOfZipsDone += size;
+        stats.zipBytesRead = bytesOfZipsDone;
+      }
+      // An interrupted scan decides nothing: the next run weighs every zip again.
       if (options.signal?.aborted) break;
-      const identity = await exportIdentity(path);
-      const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
-      if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
-      if (record.replaced) log(`${zip.path}: ${isS3Uri(path) ? 'the object' : 'the file'} was replaced since the last run (another export under the same name): reading it again`);
-      // Entries an outage left unread (S3 past every retry) are read again now.
-      const again = record.scanned ? ledger.forgetEntriesToReadAgain(record.id) : 0;
-      if (again > 0) log(`${zip.path}: reading again ${again} entries the last run could not get`);
-      if (!record.scanned || again > 0) await scanOneZip(record, ledger, stats, options, log);
-      records.push(ledger.zip(record.id));
-      reached.set(path, records[records.length - 1]!);
-      stats.zipsDone += 1;
-      bytesOfZipsDone += size;
-      stats.zipBytesRead = bytesOfZipsDone;
+      noteOutsideOriginals(records, deduplicateRun(records, ledger), ledger, log);
+      onMailboxScanned?.(records.map((r) => ledger.zip(r.id)));
     }
-    // An interrupted scan decides nothing: the next run weighs every zip again.
-    if (options.signal?.aborted) break;
-    noteOutsideOriginals(records, deduplicateRun(records, ledger), ledger, log);
-    onMailboxScanned?.(records.map((r) => ledger.zip(r.id)));
+  } finally {
+    await readPool?.close();
   }
   // In the order given, whatever order they were read in.
   const records = sized.flatMap((z) => {
@@ -175,7 +195,7 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
   };
 
   try {
-    for await (const item of scanExport(zip.path, { verify: options.verify, signal: options.signal })) {
+    for await (const item of scanExport(zip.path, { verify: options.verify, signal: options.signal, ...(options.readPool === undefined ? {} : { readPool: options.readPool }) })) {
       const row = toRow(zip, item, options, archiveErrorCount);
       if (item.type === 'archive-error') {
         archiveError = item.error;
