@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
-import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, isS3Uri, scanExport, startReadPool, zipIdentity } from '../../source/index.js';
+import { ExportLogTally, canonicalZipLocation, checkExportLog, countNamedFolders, exportIdentity, isS3Uri, startReadPool, zipIdentity } from '../../source/index.js';
+import { readZip, type ZipReading } from './zip-reading.js';
 import { summarizeMessage } from '../../message/summarize.js';
 import { classifySpam } from '../../policy/spam.js';
 import { mapFolder } from '../../policy/folder-map.js';
@@ -8,7 +9,7 @@ import { compareLargestFirst } from '../../plan/run-order.js';
 import { deduplicateRun, type OutsideOriginals } from './deduplicate.js';
 import type { Ledger, NewEntryRow, ZipRecord } from '../../ledger/ledger.js';
 import type { Stats } from '../../accounting/stats.js';
-import type { EntryLocation, ScanItem, ExportLog, ReadPool } from '../../source/index.js';
+import type { EntryLocation, ScanItem, ExportLog } from '../../source/index.js';
 import type { SpamOptions } from '../../policy/types.js';
 import { folderGlobWarnings, type FolderGlobs } from './folder-glob-warnings.js';
 import { ERROR_PREFIX } from '../io.js';
@@ -28,8 +29,6 @@ export interface ScanOptions {
    * cut short is not marked scanned, so the next run reads it again; its rows so far are kept.
    */
   readonly signal?: AbortSignal;
-  /** Read workers for every zip of the run (sharesReadWorkers); set by scanZips itself. */
-  readonly readPool?: ReadPool;
 }
 
 export interface ZipToScan {
@@ -95,23 +94,38 @@ export async function scanZips(
   let bytesOfZipsDone = 0;
   const groups = scanGroups(sized, onMailboxScanned !== undefined);
   const readPool = sharesReadWorkers(sized.map((z) => z.size)) ? startReadPool({ verify: options.verify }) : undefined;
+  const sourceOptions = { verify: options.verify, ...(options.signal === undefined ? {} : { signal: options.signal }), ...(readPool === undefined ? {} : { readPool }) };
+
+  /** Claims the zip in the ledger and, unless an earlier run read it whole, starts reading its entries. */
+  const claim = async ({ zip, path, size }: (typeof sized)[number], ahead: boolean): Promise<ClaimedZip> => {
+    const identity = await exportIdentity(path);
+    const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
+    if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
+    if (record.replaced) log(`${zip.path}: ${isS3Uri(path) ? 'the object' : 'the file'} was replaced since the last run (another export under the same name): reading it again`);
+    // Entries an outage left unread (S3 past every retry) are read again now.
+    const again = record.scanned ? ledger.forgetEntriesToReadAgain(record.id) : 0;
+    if (again > 0) log(`${zip.path}: reading again ${again} entries the last run could not get`);
+    return { path, size, record, ...(!record.scanned || again > 0 ? { reading: readZip(record.path, sourceOptions, ahead) } : {}) };
+  };
+
+  const sequence = groups.flat();
+  let position = 0;
+  /** The zip after the one being written, claimed and being read already (local zips, with the run's workers). */
+  let upcoming: ClaimedZip | undefined;
   try {
     for (const group of groups) {
       const records: ZipRecord[] = [];
-      for (const { zip, path, size } of group) {
+      for (const next of group) {
         if (options.signal?.aborted) break;
-        const identity = await exportIdentity(path);
-        const record = ledger.claimZip({ path, name: basename(zip.path), mailbox: zip.mailbox, size, identity }, (p) => runPaths.has(p));
-        if (record.previousPath !== null && record.previousPath !== path) log(`${zip.path}: seen before at ${record.previousPath}; resuming from the ledger`);
-        if (record.replaced) log(`${zip.path}: ${isS3Uri(path) ? 'the object' : 'the file'} was replaced since the last run (another export under the same name): reading it again`);
-        // Entries an outage left unread (S3 past every retry) are read again now.
-        const again = record.scanned ? ledger.forgetEntriesToReadAgain(record.id) : 0;
-        if (again > 0) log(`${zip.path}: reading again ${again} entries the last run could not get`);
-        if (!record.scanned || again > 0) await scanOneZip(record, ledger, stats, { ...options, readPool }, log);
-        records.push(ledger.zip(record.id));
-        reached.set(path, records[records.length - 1]!);
+        const current = upcoming ?? (await claim(next, false));
+        upcoming = undefined;
+        const following = sequence[++position];
+        if (readPool !== undefined && following !== undefined && !isS3Uri(following.path)) upcoming = await claim(following, true);
+        if (current.reading !== undefined) await scanOneZip(current.record, current.reading, ledger, stats, options, log);
+        records.push(ledger.zip(current.record.id));
+        reached.set(current.path, records[records.length - 1]!);
         stats.zipsDone += 1;
-        bytesOfZipsDone += size;
+        bytesOfZipsDone += current.size;
         stats.zipBytesRead = bytesOfZipsDone;
       }
       // An interrupted scan decides nothing: the next run weighs every zip again.
@@ -120,6 +134,7 @@ export async function scanZips(
       onMailboxScanned?.(records.map((r) => ledger.zip(r.id)));
     }
   } finally {
+    await upcoming?.reading?.close();
     await readPool?.close();
   }
   // In the order given, whatever order they were read in.
@@ -173,17 +188,27 @@ function noteOutsideOriginals(records: readonly ZipRecord[], outside: readonly O
   }
 }
 
-async function scanOneZip(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
+/** A zip of the run, claimed in the ledger; `reading` unless an earlier run read it to the end. */
+interface ClaimedZip {
+  readonly path: string;
+  readonly size: number;
+  readonly record: ZipRecord;
+  readonly reading?: ZipReading;
+}
+
+async function scanOneZip(zip: ZipRecord, reading: ZipReading, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
   try {
-    await readZipIntoLedger(zip, ledger, stats, options, log);
+    await readZipIntoLedger(zip, reading.items, ledger, stats, options, log);
   } catch (error) {
     // Interrupted: the zip stays unscanned, to be read again by the next run.
     if (options.signal?.aborted) return;
     throw error;
+  } finally {
+    await reading.close();
   }
 }
 
-async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
+async function readZipIntoLedger(zip: ZipRecord, items: AsyncIterable<ScanItem>, ledger: Ledger, stats: Stats, options: ScanOptions, log: (line: string) => void): Promise<void> {
   let batch: NewEntryRow[] = [];
   let archiveError: string | null = null;
   let archiveErrorCount = 0;
@@ -195,7 +220,7 @@ async function readZipIntoLedger(zip: ZipRecord, ledger: Ledger, stats: Stats, o
   };
 
   try {
-    for await (const item of scanExport(zip.path, { verify: options.verify, signal: options.signal, ...(options.readPool === undefined ? {} : { readPool: options.readPool }) })) {
+    for await (const item of items) {
       const row = toRow(zip, item, options, archiveErrorCount);
       if (item.type === 'archive-error') {
         archiveError = item.error;
