@@ -23,6 +23,7 @@
  * into Deleted Items, Junk Email (both emptied by retention) or the hidden root itself.
  */
 
+import { rootFolderName } from './non-mail-folders.js';
 import { wellKnownFolder } from './well-known-folders.js';
 
 export interface FolderTarget {
@@ -98,6 +99,8 @@ export function mapFolder(
 
 /** A path under the mailbox root, anchored there explicitly when its first name reads as a well-known folder. */
 function underRoot(segments: readonly string[]): string[] {
-  const first = segments[0];
-  return first !== undefined && wellKnownFolder(first) !== null ? ['msgfolderroot', ...segments] : [...segments];
+  const [first, ...rest] = segments;
+  if (first === undefined) return [];
+  const named = [rootFolderName(first), ...rest];
+  return wellKnownFolder(first) !== null ? ['msgfolderroot', ...named] : named;
 }

@@ -4,6 +4,7 @@
  */
 
 const BASE64_RUN = /&([A-Za-z0-9+,]*)-/g;
+const BASE64_VALUE = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,';
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
@@ -25,6 +26,10 @@ function decodeRun(b64: string): string | undefined {
   // Base64 of whole UTF-16 units: 16 bits per unit, padding bits (at most 5) must be zero.
   const bits = b64.length * 6;
   if (bytes.length === 0 || bytes.length % 2 !== 0 || bits - bytes.length * 8 >= 6) return undefined;
+  // The padding bits of the last character must be zero (RFC 4648 §3.5, as every encoder writes them):
+  // Buffer's decoder drops them silently, which read 'Tom&Joe-Files' as 'Tom\u2687Files'.
+  const padding = bits - bytes.length * 8;
+  if (padding > 0 && (BASE64_VALUE.indexOf(b64[b64.length - 1] as string) & ((1 << padding) - 1)) !== 0) return undefined;
   let out = '';
   for (let i = 0; i < bytes.length; i += 2) out += String.fromCharCode(((bytes[i] ?? 0) << 8) | (bytes[i + 1] ?? 0));
   // Lone surrogates mean the run was not UTF-16 after all.

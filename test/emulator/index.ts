@@ -78,7 +78,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     uploadBaseUrl: `https://localhost:${listening.port}`,
     tenantId: tenantIdFor(resolved.tenant),
     options: resolved,
-    store: new MailStore(resolved.mailboxes, resolved.archives, resolved.quirks.folderLanguage),
+    store: new MailStore(resolved.mailboxes, resolved.archives, resolved.quirks.folderLanguage, resolved.quirks.nonMailFolders === true),
     signer: new AccessTokenSigner(randomBytes(32)),
     limits: new MailboxLimits(
       () => current().options.limits,

@@ -111,6 +111,15 @@ export interface TenantQuirks {
   pageSize?: number;
   /** The mailboxes' locale names their well-known folders (Posteingang, Entwürfe, ...); well-known names still find them. */
   folderLanguage?: 'de';
+  /**
+   * The mailbox has Exchange's default non-mail folders under the root (Calendar, Contacts, Journal, Notes,
+   * Tasks). Graph's mailFolders listings leave them out, includeHiddenFolders or not (Get-MgUserMailFolder
+   * "does not list ... Tasks, Journal, Calendar, Contacts and Notes", msgraph-sdk-powershell#2357), yet they
+   * hold their names: "Sibling folders MUST have unique display names" (MS-OXCFOLD 2.2.2.2.2.5,
+   * https://learn.microsoft.com/en-us/openspecs/exchange_server_protocols/ms-oxcfold/73d2322e-95ea-438c-93b4-dd2ee601a61e),
+   * so creating a mail folder "Notes" there answers ErrorFolderExists.
+   */
+  nonMailFolders?: boolean;
 }
 
 export interface EmulatorOptions {

@@ -68,6 +68,8 @@ export interface StoredFolder {
   wellKnownName: string | null;
   isHidden: boolean;
   sequence: number;
+  /** A calendar, contacts, tasks, notes or journal folder: not listed by Graph's mailFolders routes. */
+  nonMail?: boolean;
 }
 
 /** Exchange ids are opaque base64; the AAMk prefix lets us tell "malformed" from "not found" like Exchange does. */
@@ -84,6 +86,9 @@ export function graphDateTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/** Exchange's default non-mail folders under the root of an English-locale mailbox. */
+const NON_MAIL_FOLDERS = ['Calendar', 'Contacts', 'Journal', 'Notes', 'Tasks'];
+
 export class Mailbox {
   readonly folders = new Map<string, StoredFolder>();
   /** Read freely; change only through putMessage, touchMessage and removeMessage so delta sees it. */
@@ -94,6 +99,7 @@ export class Mailbox {
   constructor(
     readonly upn: string,
     language?: 'de',
+    nonMailFolders = false,
   ) {
     const idsByName = new Map<string, string>();
     for (const known of WELL_KNOWN_FOLDERS) {
@@ -101,6 +107,10 @@ export class Mailbox {
       const name = (language === 'de' ? GERMAN_FOLDER_NAMES[known.wellKnownName] : undefined) ?? known.displayName;
       const folder = this.addFolder(name, parentId, known.isHidden, known.wellKnownName);
       idsByName.set(known.wellKnownName, folder.id);
+    }
+    if (nonMailFolders) {
+      const root = idsByName.get('msgfolderroot') ?? null;
+      for (const name of NON_MAIL_FOLDERS) this.addFolder(name, root, false).nonMail = true;
     }
   }
 
@@ -194,8 +204,8 @@ export class MailStore {
   /** Online archives by their primary UPN, each also reachable under its own mailbox id. */
   private readonly archives = new Map<string, { id: string; mailbox: Mailbox }>();
 
-  constructor(upns: string[], archiveUpns: string[] = [], language?: 'de') {
-    for (const upn of upns) this.mailboxes.set(upn.toLowerCase(), new Mailbox(upn.toLowerCase(), language));
+  constructor(upns: string[], archiveUpns: string[] = [], language?: 'de', nonMailFolders = false) {
+    for (const upn of upns) this.mailboxes.set(upn.toLowerCase(), new Mailbox(upn.toLowerCase(), language, nonMailFolders));
     for (const upn of archiveUpns) {
       const key = upn.toLowerCase();
       // Shaped like Graph's `MBX:<guid-part>@<tenant-part>`; stable per UPN so tests can name it.

@@ -41,6 +41,14 @@ describe('mapFolder: well-known folders', () => {
     expect(mapFolder(['Kunden'], dated, { into: 'SentItems' })).toEqual({ segments: ['msgfolderroot', 'SentItems', 'Kunden'], wellKnown: false });
   });
 
+  it("names a top-level folder that Exchange's non-mail folders hold apart, so it can be created", () => {
+    // Calendar, Contacts, Journal, Notes and Tasks sit under the root, unlisted by mailFolders, and hold their names.
+    expect(mapFolder(['Notes'], dated, {})).toEqual({ segments: ['Notes (mail)'], wellKnown: false });
+    expect(mapFolder(['tasks', '2019'], dated, {})).toEqual({ segments: ['tasks (mail)', '2019'], wellKnown: false });
+    expect(mapFolder(['Inbox', 'Notes'], dated, {})).toEqual({ segments: ['inbox', 'Notes'], wellKnown: true });
+    expect(mapFolder(['Notes'], dated, { into: 'WorkMail' })).toEqual({ segments: ['WorkMail', 'Notes'], wellKnown: false });
+  });
+
   it('puts messages without a source folder in the Inbox', () => {
     expect(mapFolder([], dated, {})).toMatchObject({ segments: ['inbox'], wellKnown: true, reason: 'no source folder' });
   });

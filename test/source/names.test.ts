@@ -35,7 +35,7 @@ describe('IMAP modified UTF-7', () => {
     expect(decodeModifiedUtf7(encoded)).toBe(decoded);
   });
 
-  it.each(['&ZQ-', '&2D0-', 'Tom & Jerry', 'a&b-c&'])('leaves an invalid run alone: %s', (text) => {
+  it.each(['&ZQ-', '&2D0-', 'Tom & Jerry', 'a&b-c&', 'Tom&Joe-Files', 'R&Dev-Team'])('leaves an invalid run alone: %s', (text) => {
     // '&ZQ-' is one byte (not a UTF-16 unit), '&2D0-' a lone high surrogate, the others not base64 runs.
     expect(decodeModifiedUtf7(text)).toBe(text);
   });

@@ -21,7 +21,7 @@ function listChildren(context: GraphContext, parent: StoredFolder, suffix: strin
   const withCount = readCount(query);
   const paging = readPaging(query, 10, context.state.options.quirks);
   const hidden = includeHidden(context);
-  const children = context.mailbox.children(parent.id).filter((folder) => hidden || !folder.isHidden);
+  const children = context.mailbox.children(parent.id).filter((folder) => folder.nonMail !== true && (hidden || !folder.isHidden));
   const page = pageOf(children, paging, context.url, context.state.url);
   return jsonReply(200, {
     '@odata.context': contextUrl(context, suffix),
