@@ -70,11 +70,18 @@ export function wellKnownName(segment: string): string | undefined {
   return WELL_KNOWN.get(segment.trim().toLowerCase());
 }
 
+/**
+ * A folder whose name is blank (only spaces) cannot be made: Graph refuses an empty displayName, and its
+ * messages failed on every run with nothing to say why (folders probe). It gets a name that says so.
+ */
+const BLANK_NAME = '(no name)';
+
 export function mapFolder(
-  sourceSegments: readonly string[],
+  source: readonly string[],
   message: { readonly date: Date | null },
   options: FolderMapOptions,
 ): FolderTarget {
+  const sourceSegments = source.map((segment) => (segment.trim() === '' ? BLANK_NAME : segment));
   const [top, ...rest] = sourceSegments;
   if (top === undefined) {
     const segments = options.into === undefined ? ['inbox'] : [options.into, 'Inbox'];

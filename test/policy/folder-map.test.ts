@@ -49,6 +49,11 @@ describe('mapFolder: well-known folders', () => {
     expect(mapFolder(['Notes'], dated, { into: 'WorkMail' })).toEqual({ segments: ['WorkMail', 'Notes'], wellKnown: false });
   });
 
+  it('names a folder whose name is blank, which could never be created', () => {
+    expect(mapFolder(['   '], dated, {})).toEqual({ segments: ['(no name)'], wellKnown: false });
+    expect(mapFolder(['Inbox', ' ', 'x'], dated, {})).toEqual({ segments: ['inbox', '(no name)', 'x'], wellKnown: true });
+  });
+
   it('puts messages without a source folder in the Inbox', () => {
     expect(mapFolder([], dated, {})).toMatchObject({ segments: ['inbox'], wellKnown: true, reason: 'no source folder' });
   });
