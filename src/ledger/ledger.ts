@@ -422,6 +422,12 @@ export class Ledger {
     return this.claimZip({ ...zip, identity: null }, () => true);
   }
 
+  /** Whether `zip` was scanned without a single entry read: an archive error before the first entry. */
+  private readNothingOf(zip: RawZipRow): boolean {
+    if (zip.scanned !== 1 || zip.archive_error === null) return false;
+    return this.sql(`SELECT 1 FROM messages WHERE zip_id = ? AND entry_index >= 0 LIMIT 1`).get(zip.id) === undefined;
+  }
+
   /**
    * Finds or adds the zip of this run at `path`, knowing an export by its identity, not only its path:
    * - known at this path with the same identity (or with none recorded): the same zip, resumed;
@@ -430,10 +436,19 @@ export class Ledger {
    * - known by identity at a path outside this run: moved, renamed or downloaded again. It takes over its
    *   rows and resumes, and remembers where it was read before;
    * - known by identity only at paths of this run: a second copy, read on its own; its messages are
-   *   duplicates of the first copy's where both go to the same mailbox.
+   *   duplicates of the first copy's where both go to the same mailbox;
+   * - scanned before without a single entry read (it could not be opened at its turn): read again.
    */
   claimZip(zip: { path: string; name: string; mailbox: string | null; size: number; identity: string | null }, inRun: (path: string) => boolean): ZipRecord & { readonly replaced: boolean } {
     const byPath = this.sql(`SELECT * FROM zips WHERE path = ?`).get(zip.path) as RawZipRow | undefined;
+    if (byPath !== undefined && this.readNothingOf(byPath)) {
+      // Deleted, moved or unreadable at its turn in an earlier run (after the start-up check, or between
+      // its identity and its opening): there is nothing to resume, and its archive error was that run's.
+      // It is read again, not reported again with an error that may no longer hold.
+      this.sql(`DELETE FROM messages WHERE zip_id = ?`).run(byPath.id);
+      this.sql(`UPDATE zips SET scanned = 0, archive_error = NULL, identity = NULL WHERE id = ?`).run(byPath.id);
+      byPath.identity = null;
+    }
     const replaced = byPath !== undefined && zip.identity !== null && byPath.identity !== null && byPath.identity !== zip.identity;
     if (replaced) {
       this.sql(`UPDATE zips SET path = ? WHERE id = ?`).run(`${byPath.path} (replaced, set aside ${now()})`, byPath.id);
