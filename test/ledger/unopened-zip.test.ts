@@ -9,20 +9,13 @@ import { Ledger } from '../../src/ledger/ledger.js';
 describe('a zip that could not be opened in an earlier run', () => {
   const zip = { path: '/x/ann.zip', name: 'ann.zip', mailbox: 'ann@contoso.com', size: 1000 };
 
-  it('is read again once it opens', () => {
+  it.each([
+    ['once it opens', null, "/x/ann.zip: ENOENT: no such file or directory, open '/x/ann.zip'"],
+    ['when its identity was had just before it went', '1000:abcd', "/x/ann.zip: EACCES: permission denied, open '/x/ann.zip'"],
+  ])('is read again %s', (_when, identity, archiveError) => {
     const ledger = Ledger.open(':memory:');
-    const first = ledger.claimZip({ ...zip, identity: null }, () => true);
-    ledger.finishZipScan(first.id, { archiveError: "/x/ann.zip: ENOENT: no such file or directory, open '/x/ann.zip'", exportLog: null, exportLogMismatches: [] });
-    const again = ledger.claimZip({ ...zip, identity: '1000:abcd' }, () => true);
-    expect(again.scanned).toBe(false);
-    expect(again.archiveError).toBeNull();
-    ledger.close();
-  });
-
-  it('is read again when its identity was had just before it went', () => {
-    const ledger = Ledger.open(':memory:');
-    const first = ledger.claimZip({ ...zip, identity: '1000:abcd' }, () => true);
-    ledger.finishZipScan(first.id, { archiveError: "/x/ann.zip: EACCES: permission denied, open '/x/ann.zip'", exportLog: null, exportLogMismatches: [] });
+    const first = ledger.claimZip({ ...zip, identity }, () => true);
+    ledger.finishZipScan(first.id, { archiveError, exportLog: null, exportLogMismatches: [] });
     const again = ledger.claimZip({ ...zip, identity: '1000:abcd' }, () => true);
     expect(again.scanned).toBe(false);
     expect(again.archiveError).toBeNull();
