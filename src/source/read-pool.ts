@@ -105,6 +105,9 @@ export class ReadPool {
   private started = 0;
   private closed = false;
 
+  /** Batches the workers have read so far. */
+  batchesRead = 0;
+
   private readonly growth = new PoolGrowth();
   private readonly spareWindows: ArrayBuffer[] = [];
 
@@ -114,9 +117,6 @@ export class ReadPool {
     private workers: number,
     private readonly maxWorkers = workers,
   ) {}
-
-  /** Batches the workers have read so far. */
-  batchesRead = 0;
 
   /** Workers the pool may run (some may not have started yet, or have failed). */
   get size(): number {

@@ -110,17 +110,19 @@ export async function scanZips(
 
   const sequence = groups.flat();
   let position = 0;
-  /** The zip after the one being written, claimed and being read already (local zips, with the run's workers). */
+  // With the run's workers a local zip is read from its claim on, before the one before it is written.
+  const readsAhead = (zip: (typeof sized)[number] | undefined): zip is (typeof sized)[number] => readPool !== undefined && zip !== undefined && !isS3Uri(zip.path);
+  /** The zip after the one being written, claimed and being read already. */
   let upcoming: ClaimedZip | undefined;
   try {
     for (const group of groups) {
       const records: ZipRecord[] = [];
       for (const next of group) {
         if (options.signal?.aborted) break;
-        const current = upcoming ?? (await claim(next, false));
+        const current = upcoming ?? (await claim(next, readsAhead(next)));
         upcoming = undefined;
         const following = sequence[++position];
-        if (readPool !== undefined && following !== undefined && !isS3Uri(following.path)) upcoming = await claim(following, true);
+        if (readsAhead(following)) upcoming = await claim(following, true);
         if (current.reading !== undefined) await scanOneZip(current.record, current.reading, ledger, stats, options, log);
         records.push(ledger.zip(current.record.id));
         reached.set(current.path, records[records.length - 1]!);
