@@ -107,6 +107,26 @@ export interface TenantQuirks {
    */
   nullNextLink?: boolean;
   relativeNextLinks?: boolean;
+  /**
+   * Listings whose `@odata.nextLink` stops advancing: every page from the second on links to the second page
+   * again, as Mail listings did for days in June 2019 ("Since a couple of days ... the Mail Graph APIs started
+   * to always return the same nextLink, which caused us to be stuck in an endless loop",
+   * microsoftgraph/microsoft-graph-docs-contrib#7004, and OneDrive's #2749 for drive delta).
+   */
+  stuckNextLink?: boolean;
+  /**
+   * Graph error codes with a lower-case first letter (`errorFolderExists`, `errorItemNotFound`): Graph's own
+   * error page lists its codes in that form (`itemNotFound`, `nameAlreadyExists`, `quotaLimitReached`,
+   * https://learn.microsoft.com/graph/errors#code-property), while Outlook's answer `ErrorItemNotFound`; a Graph
+   * server written to the error page, or a front end that maps codes, answers the former.
+   */
+  lowerCaseErrorCodes?: boolean;
+  /**
+   * Answers gzip-compressed when the request's Accept-Encoding allows it (RFC 9110 8.4, 12.5.3). With
+   * 'label-empty' an answer without content (204, or a 201 with no body) still names its coding: RFC 9110
+   * 15.3.5 lets a 204 carry the selected representation's metadata, Content-Encoding included.
+   */
+  gzipAnswers?: boolean | 'label-empty';
   /** Pages of folder and message listings hold at most this many items, whatever `$top` asked (Graph may send fewer). */
   pageSize?: number;
   /** The mailboxes' locale names their well-known folders (Posteingang, Entwürfe, ...); well-known names still find them. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
+import { gzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { runEntraRequest } from './entra/routes.js';
 import { graphErrorReply, GraphHttpError } from './graph/errors.js';
@@ -60,8 +61,28 @@ export function createRequestHandler(deps: ServerDeps) {
     }
     const appId = /^\/(v1\.0|beta)(\/|$)/.test(path) ? { appId: unverifiedAppId(request.headers.authorization) } : {};
     state.log.record({ method, path, status: reply.status, requestId: ids.requestId, ...appId });
-    writeReply(response, reply, ids);
+    writeReply(response, withWireQuirks(state, request, path, reply), ids);
   };
+}
+
+/** The tenant's wire quirks (options.ts): error codes' letter case, gzip answers. Graph and upload routes only. */
+function withWireQuirks(state: EmulatorState, request: IncomingMessage, path: string, reply: Reply): Reply {
+  if (!/^\/(v1\.0|beta|_upload)(\/|$)/.test(path)) return reply;
+  const quirks = state.options.quirks;
+  let body = reply.body;
+  const error = (body as { error?: { code?: unknown } } | undefined)?.error;
+  if (quirks.lowerCaseErrorCodes === true && typeof error?.code === 'string') {
+    const code = error.code;
+    body = { ...(body as object), error: { ...error, code: code.charAt(0).toLowerCase() + code.slice(1) } };
+  }
+  const gzip = quirks.gzipAnswers;
+  if ((gzip === true || gzip === 'label-empty') && /\bgzip\b/i.test(String(request.headers['accept-encoding'] ?? ''))) {
+    const headers = { ...reply.headers, 'Content-Encoding': 'gzip' };
+    if (body === undefined) return gzip === 'label-empty' ? { ...reply, headers } : { ...reply, body };
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body), 'utf8');
+    return { ...reply, body: gzipSync(bytes), headers };
+  }
+  return { ...reply, body };
 }
 
 export interface Listening {

@@ -18,6 +18,7 @@ import { MailboxGovernor, systemClock, type Clock, type GovernorLimits, type Gov
 import { DEFAULT_MAX_ATTEMPTS, classifyResponse, networkErrorCode, type HttpMethod } from './should-retry.js';
 import type { TokenSource } from './token-source.js';
 import { httpsFetch, type AnswerHeaders, type BufferedAnswer } from './https-fetch.js';
+import { canonicalCode } from './error-codes.js';
 
 export interface GraphRequest {
   readonly method: HttpMethod;
@@ -298,7 +299,7 @@ function errorOf(body: unknown): { code?: string; message?: string } | undefined
   if (typeof error !== 'object' || error === null) return undefined;
   const { code, message } = error as { code?: unknown; message?: unknown };
   return {
-    code: typeof code === 'string' ? code : undefined,
+    code: typeof code === 'string' ? canonicalCode(code) : undefined,
     message: typeof message === 'string' ? message : undefined,
   };
 }

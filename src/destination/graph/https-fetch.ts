@@ -166,8 +166,11 @@ export function httpsFetch(input: string | URL | Request, init: HttpsFetchInit =
         if (settled) return;
         try {
           const status = message.statusCode ?? 0;
-          const bytes = decode(Buffer.concat(chunks), message.headers['content-encoding'] as string | undefined);
-          const response = new BufferedResponse(status, message.statusMessage ?? '', new IncomingHeaders(message.headers), NULL_BODY_STATUS.has(status) ? Buffer.alloc(0) : bytes);
+          // No content, no coding to undo: a 204 may name the representation's Content-Encoding (RFC 9110
+          // 15.3.5), and gunzip of nothing throws, which failed a DELETE that had succeeded.
+          const raw = NULL_BODY_STATUS.has(status) ? Buffer.alloc(0) : Buffer.concat(chunks);
+          const bytes = raw.length === 0 ? raw : decode(raw, message.headers['content-encoding'] as string | undefined);
+          const response = new BufferedResponse(status, message.statusMessage ?? '', new IncomingHeaders(message.headers), bytes);
           settled = true;
           clearTimeout(timer);
           signal?.removeEventListener('abort', onAbort);

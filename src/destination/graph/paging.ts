@@ -1,4 +1,5 @@
 /** Reading an OData collection page by page, following `@odata.nextLink` verbatim as Graph asks. */
+import { RetryableError } from '../../accounting/errors.js';
 import type { GraphRequester, GraphResponse } from './graph-requester.js';
 
 export interface ODataPage<T> {
@@ -13,10 +14,17 @@ export async function* collection<T>(
   firstPath: string,
 ): AsyncGenerator<T> {
   let path: string | undefined = firstPath;
+  const followed = new Set<string>();
   while (path !== undefined) {
     const response: GraphResponse<ODataPage<T>> = await http.request<ODataPage<T>>(mailbox, { method: 'GET', path });
     yield* response.body.value ?? [];
     path = nextPath(response.body['@odata.nextLink'], response.url);
+    if (path !== undefined) {
+      // Mail listings once answered the same nextLink page after page for days (microsoft-graph-docs-contrib
+      // #7004): followed as it is, the listing never ended and the run read one page forever.
+      if (followed.has(path)) throw new RetryableError(`Graph listed ${firstPath.split('?')[0] ?? firstPath} with a nextLink it had already given; the listing was stopped`, 'RepeatedNextLink');
+      followed.add(path);
+    }
   }
 }
 

@@ -37,6 +37,7 @@ export function pageOf<T>(
 /** The page's `@odata.nextLink` as this tenant writes it: left out on the last page, as Graph does, unless a quirk says otherwise. */
 export function nextLinkAnnotation(nextLink: string | undefined, baseUrl: string, quirks: TenantQuirks): { '@odata.nextLink'?: string | null } {
   if (nextLink === undefined) return quirks.nullNextLink === true ? { '@odata.nextLink': null } : {};
+  if (quirks.stuckNextLink === true) nextLink = stuck(nextLink);
   return { '@odata.nextLink': quirks.relativeNextLinks === true && nextLink.startsWith(baseUrl) ? nextLink.slice(baseUrl.length) : nextLink };
 }
 
@@ -57,4 +58,11 @@ export function readCount(query: URLSearchParams): boolean {
   if (text === null) return false;
   if (text !== 'true' && text !== 'false') throw graphErrors.badRequest(`Invalid value '${text}' for $count.`);
   return text === 'true';
+}
+
+/** The stuckNextLink quirk: a link that always names the second page ($skip = $top). */
+function stuck(nextLink: string): string {
+  const url = new URL(nextLink);
+  url.searchParams.set('$skip', url.searchParams.get('$top') ?? '10');
+  return url.href;
 }
