@@ -7,14 +7,21 @@ import { linesOf, type MessageLine, type MessageLines } from './model.js';
 type Value = string | number | boolean;
 
 // OWASP's list: a spreadsheet treats a cell starting with any of these as a formula (tab and CR included,
-// some importers strip them and then see the next character).
-const FORMULA_START = /^[=+\-@\t\r]/;
+// some importers strip them and then see the next character). Their full-width forms too (＝ ＋ － ＠,
+// U+FF1D, U+FF0B, U+FF0D, U+FF20): anything on the way that folds text with NFKC (an import step, a
+// Japanese input setting) turns them into the ASCII ones, and a subject can start with one as easily.
+const FORMULA_START = /^[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]/;
+
+/** Whether a spreadsheet would take this text for a formula. */
+export function looksLikeFormula(text: string): boolean {
+  return FORMULA_START.test(text);
+}
 
 /** Prefixes an apostrophe to a string a spreadsheet would evaluate. Numbers stay numbers. */
 export function defuse(value: Value): string {
   if (typeof value === 'number') return String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  return FORMULA_START.test(value) ? `'${value}` : value;
+  return looksLikeFormula(value) ? `'${value}` : value;
 }
 
 /** Records per chunk: few writes, and a chunk is small next to a whole file. */

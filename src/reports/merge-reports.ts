@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { emptyCounts, type Counts, type FolderReport, type MessageLine, type RunMode, type RunReport, type ZipReport } from './model.js';
 import { zipLabels } from './zip-labels.js';
 import { shardCoverageProblems, shardRecordFrom } from './shard-record.js';
+import { looksLikeFormula } from './csv.js';
 
 export interface ShardReport {
   readonly dir: string;
@@ -156,7 +157,8 @@ export function mergeReports(shards: readonly ShardReport[], generatedAt: Date =
 
 /** Undoes the CSV writer's formula guard: it prefixed an apostrophe to cells a spreadsheet would run. */
 function undefuse(value: string): string {
-  return /^'[=+\-@\t\r]/.test(value) ? value.slice(1) : value;
+  // The writer's own test, so that whatever it defused (full-width '＝' included) is undone the same way.
+  return value.startsWith("'") && looksLikeFormula(value.slice(1)) ? value.slice(1) : value;
 }
 
 function readCsv(file: string): Array<Record<string, string>> {

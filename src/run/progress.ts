@@ -3,6 +3,7 @@ import type CliProgress from 'cli-progress';
 import type { MailboxCounters, Stats, StatsSnapshot } from '../accounting/stats.js';
 import type { OutputStream } from './io.js';
 import { estateView, formatDuration, mailboxEta } from './estate-view.js';
+import { terminalSafe } from '../reports/text-width.js';
 
 // A CommonJS package, loaded with require() (README, Development: start-up).
 const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
@@ -80,12 +81,20 @@ export interface ProgressHandle {
 const CLEAR_LINE = '\x1b[2K';
 
 /**
+ * A log line as printed: its folder names, zip entry names and errors come from the mail, and an escape
+ * sequence in one (a folder named `\x1b]0;…\x07`, a zip entry `\x1b[2J.eml`) would retitle the window,
+ * clear the screen or move the cursor over the lines above it. Every line goes through here, on a
+ * terminal and in a log file alike.
+ */
+const printable = (line: string): string => terminalSafe(line);
+
+/**
  * Live bars on a terminal (cli-progress): one while scanning, then one per mailbox while importing.
  * Otherwise plain periodic lines, because cli-progress prints nothing at all when its stream is not a
  * TTY, which would leave a 2 a.m. log silent for hours.
  */
 export function startProgress(stats: Stats, stream: OutputStream, enabled: boolean, intervalMs = PLAIN_INTERVAL_MS): ProgressHandle {
-  if (!enabled) return { log: (line) => stream.write(`${line}\n`), stop: () => undefined };
+  if (!enabled) return { log: (line) => stream.write(`${printable(line)}\n`), stop: () => undefined };
   if (!stream.isTTY) {
     let previous: StatsSnapshot | null = null;
     const timer = setInterval(() => {
@@ -94,7 +103,7 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
       previous = snapshot;
     }, intervalMs);
     timer.unref();
-    return { log: (line) => stream.write(`${line}\n`), stop: () => clearInterval(timer) };
+    return { log: (line) => stream.write(`${printable(line)}\n`), stop: () => clearInterval(timer) };
   }
   // cli-progress writes log lines where the bars were and then redraws only the bars whose text changed:
   // a bar that had not changed left an older bar's copy on screen, and a log line shorter than the bar
@@ -154,10 +163,14 @@ export function startProgress(stats: Stats, stream: OutputStream, enabled: boole
   };
   const timer = setInterval(redraw, BAR_REFRESH_MS);
   return {
-    log: (line) => multibar.log(`${CLEAR_LINE}${line}\n`),
+    log: (line) => multibar.log(`${CLEAR_LINE}${printable(line)}\n`),
     stop: () => {
       clearInterval(timer);
       redraw();
+      // cli-progress prints log lines at its next update and its stop() drops those still waiting: a
+      // line logged in the last tenth of a second (the scan's last unreadable entry, the warning that an
+      // --include-folder matches nothing) was never shown. One update first prints them above the bars.
+      multibar.update();
       multibar.stop();
     },
   };

@@ -137,4 +137,12 @@ describe('reconcile renderers', () => {
     expect(combined).toHaveLength(1);
     expect(combined[0]).toMatch(/^- /);
   });
+
+  it('keeps escape sequences out of combined.txt, which is read with cat: a missing line cannot be redrawn as present', () => {
+    // ESC [2K erases the line and ESC [G returns to its start: printed raw, '- …' would show as '= …'.
+    const r = report([row({ present: 2, missing: 1 })], { missing: [{ ...hostile, subject: '\u001b[2K\u001b[G= present, honest' }] });
+    const combined = renderReconcileCombined(r);
+    expect(combined).not.toContain('\u001b');
+    expect(combined).toMatch(/^- /);
+  });
 });

@@ -67,7 +67,7 @@ describe('csvRecord', () => {
 });
 
 describe('defuse', () => {
-  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1'])('prefixes an apostrophe to %j', (value) => {
+  it.each(['=1+1', '+1', '-1', '@SUM(A1)', '\t=1', '\r=1', '\uff1dSUM(1,2)', '\uff0b1', '\uff0d1', '\uff20SUM(A1)'])('prefixes an apostrophe to %j', (value) => {
     expect(defuse(value)).toBe(`'${value}`);
   });
   it('leaves ordinary text, numbers and booleans alone', () => {

@@ -79,4 +79,37 @@ describe('the live view', () => {
     // The bar is cut at the edge rather than wrapped onto a row the next redraw would not reach.
     expect(screen.at(-1)).toBe(`${'░'.repeat(20)} a-rather-long-mailbox-name@contoso.onmi`);
   });
+
+  it('prints a line logged just before the end, which cli-progress would otherwise drop at stop()', () => {
+    // The scan logs an unreadable entry's reason, or the warning that an --include-folder matches no
+    // folder, and the run ends at once: without a flush the line never reached the screen.
+    const terminal = new VirtualTerminal(100);
+    const stats = new Stats();
+    stats.phase = 'scanning';
+    const progress = startProgress(stats, terminal, true);
+    vi.advanceTimersByTime(600);
+    progress.log("warning: --include-folder 'Inbx/**' matches no folder in the zips");
+    progress.stop();
+    expect(terminal.screen()[0]).toBe("warning: --include-folder 'Inbx/**' matches no folder in the zips");
+  });
+
+  it('never passes an escape sequence from a folder or entry name to the terminal or a log file', () => {
+    const hostile = 'ann@contoso.com: \u001b]0;pwned\u0007\u001b[2J\u001b[1AInbox\u009b2J: 0 already in the folder, 1 to upload';
+    const shown = 'ann@contoso.com: \ufffd]0;pwned\ufffd\ufffd[2J\ufffd[1AInbox\ufffd2J: 0 already in the folder, 1 to upload';
+    // On a terminal (the virtual one throws on an escape sequence it does not know, as ESC ] is).
+    const terminal = new VirtualTerminal(200);
+    const live = startProgress(new Stats(), terminal, true);
+    live.log(hostile);
+    vi.advanceTimersByTime(600);
+    live.stop();
+    expect(terminal.screen()[0]).toBe(shown);
+    // Plain lines (a log file, cron) and --no-progress.
+    for (const enabled of [true, false]) {
+      let written = '';
+      const plain = startProgress(new Stats(), { isTTY: false, write: (chunk: string) => ((written += chunk), true) } as never, enabled);
+      plain.log(hostile);
+      plain.stop();
+      expect(written).toBe(`${shown}\n`);
+    }
+  });
 });

@@ -198,6 +198,7 @@ export function renderReconcileCombined(report: ReconcileReport): string {
   for (const s of report.missing) lines.push(`- ${sourceText(s)}`);
   for (const d of report.unexpected) lines.push(`+ ${destinationText(d)} ${d.id}`);
   for (const d of report.drafts) lines.push(`+ ${destinationText(d)} ${d.id} (left-over draft of ${d.source.zip}: ${d.source.entry})`);
-  // One message per line: a subject cannot break a line or smuggle a sigil onto the next one.
-  return lines.map((l) => l.replace(/[\r\n]+/g, ' ')).join('\n') + (lines.length > 0 ? '\n' : '');
+  // One message per line: a subject cannot break a line or smuggle a sigil onto the next one. Nor, read
+  // with cat or less -R, can an escape sequence in it erase a '-' line and draw a '=' over it.
+  return lines.map((l) => terminalSafe(l.replace(/[\r\n]+/g, ' '))).join('\n') + (lines.length > 0 ? '\n' : '');
 }
