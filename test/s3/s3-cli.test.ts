@@ -6,51 +6,38 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
-import { forgetS3Heads } from '../../src/source/s3/s3-object.js';
-import { configureS3 } from '../../src/source/s3/s3-settings.js';
 import { FIXTURES_DIR } from '../source/helpers.js';
-import { S3_TEST_CREDENTIALS, S3TestServer } from './s3-server.js';
+import { forgetS3Heads } from '../../src/source/s3/s3-object.js';
+import { serveS3 } from './serve-s3.js';
 import { setEnvironment } from '../helpers/environment.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
-let server: S3TestServer;
+const server = serveS3(async (started) => {
+  await started.createBucket('exports');
+  for (const name of ['export-nested.zip', 'export-flat.zip', 'export-prefixed.zip']) {
+    await started.put('exports', `jobs/${name}`, readFileSync(join(FIXTURES_DIR, name)));
+  }
+  await started.put('exports', 'top.zip', readFileSync(join(FIXTURES_DIR, 'export-flat.zip')));
+});
 let work: string;
-const restores: (() => void)[] = [];
+let restore = (): void => undefined;
 
-beforeAll(async () => {
-  restores.push(setEnvironment(S3_TEST_CREDENTIALS));
-  server = await S3TestServer.start();
+beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'eml-import-s3-'));
   // A shared credentials file with a named profile, as --s3-profile reads it; the keys are s3rver's.
   const credentials = join(work, 'aws-credentials');
   writeFileSync(credentials, '[archive]\naws_access_key_id = S3RVER\naws_secret_access_key = S3RVER\n');
-  const env = { AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: join(work, 'aws-config') };
-  restores.push(setEnvironment(env));
-  await server.createBucket('exports');
-  for (const name of ['export-nested.zip', 'export-flat.zip', 'export-prefixed.zip']) {
-    await server.put('exports', `jobs/${name}`, readFileSync(join(FIXTURES_DIR, name)));
-  }
-  await server.put('exports', 'top.zip', readFileSync(join(FIXTURES_DIR, 'export-flat.zip')));
+  restore = setEnvironment({ AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: join(work, 'aws-config') });
 });
 
-afterAll(async () => {
-  configureS3({});
-  await server.stop();
-  for (const restore of restores.reverse()) restore();
-});
+afterAll(() => restore());
 
-beforeEach(() => {
-  forgetS3Heads();
-  server.faults = [];
-  server.resetCounts();
-});
-
-const s3 = (): string[] => ['--s3-endpoint', server.endpoint];
+const s3 = (): string[] => ['--s3-endpoint', server().endpoint];
 
 function messagesCsv(dir: string): string {
   return readFileSync(join(dir, 'messages.csv'), 'utf8');
@@ -76,30 +63,30 @@ describe('eml-import with s3:// zips', () => {
     expect(json.zips.map((z) => z.path).sort()).toEqual(
       ['s3://exports/jobs/export-flat.zip', 's3://exports/jobs/export-nested.zip', 's3://exports/jobs/export-prefixed.zip', 's3://exports/top.zip', join(FIXTURES_DIR, 'zip64.zip')].sort(),
     );
-    expect(server.requests.some((r) => r.method === 'GET' && r.path.replace(/\/$/, '') === '/exports' && r.range === undefined)).toBe(true);
+    expect(server().requests.some((r) => r.method === 'GET' && r.path.replace(/\/$/, '') === '/exports' && r.range === undefined)).toBe(true);
   });
 
   it('stops with exit 2 and one sentence per problem before reading anything', async () => {
     const missing = await runCli(['s3://exports/jobs/nobody.zip', 's3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', ...s3()]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain("eml-import: error: s3://exports/jobs/nobody.zip: bucket 'exports' has no object 'jobs/nobody.zip': check the key");
-    expect(server.gets()).toEqual([]);
+    expect(server().gets()).toEqual([]);
 
     const nothing = await runCli(['s3://exports/none/*.zip', '--dry-run', '--no-progress', ...s3()]);
     expect(nothing.status).toBe(2);
     expect(nothing.stderr).toContain('s3://exports/none/*.zip: no object matches');
 
-    server.faults = [{ method: 'HEAD', pathIncludes: 'export-flat', fault: 'access-denied', times: 1 }];
+    server().faults = [{ method: 'HEAD', pathIncludes: 'export-flat', fault: 'access-denied', times: 1 }];
     const denied = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-profile', 'archive', ...s3()]);
     expect(denied.status).toBe(2);
     expect(denied.stderr).toContain("s3://exports/jobs/export-flat.zip: access denied: the credentials of profile 'archive' may not read this object");
 
     // Hours into a run, a temporary session (SSO, an assumed role) runs out: S3 says ExpiredToken.
     // (An object no other test has read: this process keeps the ends of zips it read, and would not ask.)
-    await server.put('exports', 'expiring/export-flat.zip', readFileSync(join(FIXTURES_DIR, 'export-flat.zip')));
-    server.faults = [{ method: 'GET', pathIncludes: 'expiring', fault: 'expired-token', times: Infinity }];
+    await server().put('exports', 'expiring/export-flat.zip', readFileSync(join(FIXTURES_DIR, 'export-flat.zip')));
+    server().faults = [{ method: 'GET', pathIncludes: 'expiring', fault: 'expired-token', times: Infinity }];
     const expired = await runCli(['s3://exports/expiring/export-flat.zip', '--dry-run', '--no-progress', '--s3-profile', 'archive', ...s3()]);
-    server.faults = [];
+    server().faults = [];
     expect(expired.stderr).toContain(
       "eml-import: error: s3://exports/expiring/export-flat.zip: the credentials of profile 'archive' have expired (ExpiredToken): renew them (for SSO run 'aws sso login --profile archive') and run the same command again",
     );
@@ -118,7 +105,7 @@ describe('eml-import with s3:// zips', () => {
     expect(withProfile.status, withProfile.stderr).toBeLessThan(2);
     expect(withProfile.stderr + withProfile.stdout).not.toContain('S3RVER');
 
-    server.bucketRegions.set('exports', 'eu-west-1');
+    server().bucketRegions.set('exports', 'eu-west-1');
     try {
       const region = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-region', 'us-east-2', ...s3()]);
       expect(region.status).toBe(2);
@@ -126,22 +113,22 @@ describe('eml-import with s3:// zips', () => {
       const found = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', ...s3()]);
       expect(found.status, found.stderr).toBeLessThan(2);
       // The 400 some regions answer a HEAD with, carrying the header: the same sentence.
-      server.wrongRegionStatus = 400;
+      server().wrongRegionStatus = 400;
       const refused = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-region', 'us-east-2', ...s3()]);
       expect(refused.status).toBe(2);
       expect(refused.stderr).toContain("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region eu-west-1, not us-east-2: give --s3-region eu-west-1");
       // No header at all (a proxy that drops it): GetBucketLocation names the region for the sentence.
-      server.wrongRegionStatus = 301;
-      server.regionHeaderHidden = true;
-      server.locationConstraints.set('exports', 'EU');
+      server().wrongRegionStatus = 301;
+      server().regionHeaderHidden = true;
+      server().locationConstraints.set('exports', 'EU');
       const located = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--no-progress', '--s3-region', 'us-east-2', ...s3()]);
       expect(located.status).toBe(2);
       expect(located.stderr).toContain("s3://exports/jobs/export-flat.zip: bucket 'exports' is in region eu-west-1, not us-east-2: give --s3-region eu-west-1");
     } finally {
-      server.bucketRegions.delete('exports');
-      server.locationConstraints.delete('exports');
-      server.regionHeaderHidden = false;
-      server.wrongRegionStatus = 301;
+      server().bucketRegions.delete('exports');
+      server().locationConstraints.delete('exports');
+      server().regionHeaderHidden = false;
+      server().wrongRegionStatus = 301;
     }
 
     const badEndpoint = await runCli(['s3://exports/jobs/export-flat.zip', '--dry-run', '--s3-endpoint', 'http://key:secret@127.0.0.1:1']);
@@ -197,13 +184,13 @@ describe('eml-import with s3:// zips', () => {
         join(work, 'bob-expiring.zip'),
         Array.from({ length: 6 }, (_, i) => ({ name: `export/Inbox/${i}.eml`, content: message({ subject: `Expiring ${i}`, messageId: `<e${i}@x>` }) })),
       );
-      await server.put('exports', 'expiring/bob.zip', readFileSync(zip));
+      await server().put('exports', 'expiring/bob.zip', readFileSync(zip));
       const state = join(work, 'state-expiring');
       const args = ['s3://exports/expiring/bob.zip', ...tenantArgs(emulator, MAILBOX), '--state', state, '--json', '--no-progress', ...s3()];
       // The HEAD before the run goes through; every read after it finds the session expired.
-      server.faults = [{ method: 'GET', pathIncludes: 'expiring/bob', fault: 'expired-token', times: Infinity }];
+      server().faults = [{ method: 'GET', pathIncludes: 'expiring/bob', fault: 'expired-token', times: Infinity }];
       const first = await runCli(args, tenantEnv(emulator));
-      server.faults = [];
+      server().faults = [];
       expect(first.status, first.stderr).toBe(1);
       expect(first.stderr).toContain('eml-import: error: s3://exports/expiring/bob.zip: the credentials from the AWS chain have expired (ExpiredToken)');
       expect(first.stderr).not.toMatch(/\n\s+at /);
@@ -227,7 +214,7 @@ describe('eml-import with s3:// zips', () => {
         { name: 'export/Inbox/2.eml', content: message({ subject: 'Two', messageId: '<2@x>' }) },
         { name: 'export/Sent Items/3.eml', content: message({ subject: 'Three', messageId: '<3@x>' }) },
       ]);
-      await server.put('exports', 'ann/export.zip', readFileSync(first));
+      await server().put('exports', 'ann/export.zip', readFileSync(first));
       const map = join(work, 'map.csv');
       writeFileSync(map, `zip,mailbox\ns3://exports/ann/*.zip,${MAILBOX}\n`);
       const state = join(work, 'state');
@@ -239,10 +226,10 @@ describe('eml-import with s3:// zips', () => {
 
       // Unchanged object: nothing read again, nothing sent again.
       forgetS3Heads();
-      server.resetCounts();
+      server().resetCounts();
       const run2 = await runCli(args, tenantEnv(emulator));
       expect(run2.status, run2.stderr).toBe(0);
-      expect(server.gets()).toEqual([]);
+      expect(server().gets()).toEqual([]);
       expect(emulator.inspect.messages(MAILBOX)).toHaveLength(3);
 
       const reconcile = await runCli(['reconcile', ...args.filter((a) => a !== '--no-progress')], tenantEnv(emulator));
@@ -255,7 +242,7 @@ describe('eml-import with s3:// zips', () => {
         { name: 'export/Sent Items/3.eml', content: message({ subject: 'Three', messageId: '<3@x>' }) },
         { name: 'export/Inbox/4.eml', content: message({ subject: 'Four', messageId: '<4@x>' }) },
       ]);
-      await server.put('exports', 'ann/export.zip', readFileSync(second));
+      await server().put('exports', 'ann/export.zip', readFileSync(second));
       forgetS3Heads();
       const run3 = await runCli(args, tenantEnv(emulator));
       expect(run3.status, run3.stderr).toBe(0);

@@ -6,43 +6,32 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { message, writeZip } from '../helpers/make-zip.js';
 import { runCli } from '../helpers/run-cli.js';
 import { tenantArgs, tenantEnv } from '../helpers/tenant.js';
+import type { Fault } from './s3-server.js';
 import { forgetS3Heads } from '../../src/source/s3/s3-object.js';
-import { configureS3 } from '../../src/source/s3/s3-settings.js';
-import { S3_TEST_CREDENTIALS, S3TestServer, type Fault } from './s3-server.js';
+import { serveS3 } from './serve-s3.js';
 import { setEnvironment } from '../helpers/environment.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
-let server: S3TestServer;
+const server = serveS3(async (started) => {
+  await started.createBucket('exports');
+});
 let work: string;
-const restores: (() => void)[] = [];
+let restore = (): void => undefined;
 
-beforeAll(async () => {
-  restores.push(setEnvironment(S3_TEST_CREDENTIALS));
-  server = await S3TestServer.start();
+beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'eml-import-s3real-'));
   writeFileSync(join(work, 'aws-config'), '');
-  restores.push(setEnvironment({ AWS_CONFIG_FILE: join(work, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(work, 'aws-credentials') }));
-  await server.createBucket('exports');
+  restore = setEnvironment({ AWS_CONFIG_FILE: join(work, 'aws-config'), AWS_SHARED_CREDENTIALS_FILE: join(work, 'aws-credentials') });
 });
 
-afterAll(async () => {
-  configureS3({});
-  await server.stop();
-  for (const restore of restores.reverse()) restore();
-});
+afterAll(() => restore());
 
-beforeEach(() => {
-  forgetS3Heads();
-  server.faults = [];
-  server.resetCounts();
-});
-
-const s3 = (): string[] => ['--s3-endpoint', server.endpoint];
+const s3 = (): string[] => ['--s3-endpoint', server().endpoint];
 
 describe('real S3 errors on GET after a good HEAD', () => {
   const cases: { fault: Fault; sentence: RegExp }[] = [
@@ -58,16 +47,16 @@ describe('real S3 errors on GET after a good HEAD', () => {
           join(work, `${fault}.zip`),
           Array.from({ length: 6 }, (_, i) => ({ name: `export/Inbox/${i}.eml`, content: message({ subject: `${fault} ${i}`, messageId: `<${fault}${i}@x>` }) })),
         );
-        await server.put('exports', `${fault}/bob.zip`, readFileSync(zip));
+        await server().put('exports', `${fault}/bob.zip`, readFileSync(zip));
         const state = join(work, `state-${fault}`);
         const args = [`s3://exports/${fault}/bob.zip`, ...tenantArgs(emulator, MAILBOX), '--state', state, '--json', '--no-progress', ...s3()];
-        server.faults = [{ method: 'GET', pathIncludes: `${fault}/bob`, fault, times: Infinity }];
+        server().faults = [{ method: 'GET', pathIncludes: `${fault}/bob`, fault, times: Infinity }];
         const first = await runCli(args, tenantEnv(emulator));
-        server.faults = [];
+        server().faults = [];
         expect(emulator.inspect.messages(MAILBOX)).toEqual([]);
 
         forgetS3Heads();
-        server.resetCounts();
+        server().resetCounts();
         const second = await runCli(args, tenantEnv(emulator));
         expect(emulator.inspect.messages(MAILBOX).map((m) => m.subject).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `${fault} ${i}`));
         expect(second.status, second.stderr).toBe(0);
@@ -82,22 +71,22 @@ describe('real S3 errors on GET after a good HEAD', () => {
   }
 
   it('an object HEAD says is archived (GLACIER, DEEP_ARCHIVE) stops the run before any write, exit 2, saying to restore it', async () => {
-    await server.put('exports', 'archived/deep.zip', Buffer.from('PK\u0005\u0006' + '\u0000'.repeat(18), 'latin1'));
-    server.storageClasses.set('archived/deep', 'DEEP_ARCHIVE');
+    await server().put('exports', 'archived/deep.zip', Buffer.from('PK\u0005\u0006' + '\u0000'.repeat(18), 'latin1'));
+    server().storageClasses.set('archived/deep', 'DEEP_ARCHIVE');
     try {
       const run = await runCli(['s3://exports/archived/deep.zip', '--dry-run', '--no-progress', ...s3()]);
       expect(run.status).toBe(2);
       expect(run.stderr).toContain('s3://exports/archived/deep.zip: the object is in an archive storage class');
-      expect(server.gets()).toEqual([]);
+      expect(server().gets()).toEqual([]);
     } finally {
-      server.storageClasses.clear();
+      server().storageClasses.clear();
     }
   });
 
   it("a glob such as prefix/* does not name the 'folder' object prefix/ that the S3 console writes", async () => {
     const zip = await writeZip(join(work, 'folder.zip'), [{ name: 'export/Inbox/1.eml', content: message({ subject: 'In a folder', messageId: '<f1@x>' }) }]);
-    await server.put('exports', 'folder/', Buffer.alloc(0));
-    await server.put('exports', 'folder/ann.zip', readFileSync(zip));
+    await server().put('exports', 'folder/', Buffer.alloc(0));
+    await server().put('exports', 'folder/ann.zip', readFileSync(zip));
     const run = await runCli(['s3://exports/folder/*', '--dry-run', '--json', '--no-progress', ...s3()]);
     expect(run.stderr).not.toContain('not a zip file');
     expect(run.status, run.stderr).toBe(0);
