@@ -19,6 +19,24 @@ export const S3_TEST_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACC
 
 export type Fault = 'slow-down' | 'internal-error' | 'reset' | 'short' | 'access-denied' | 'expired-token' | 'kms-disabled' | 'kms-invalid-state' | 'invalid-object-state';
 
+/** The faults S3 answers with an error document, each as S3 words it. */
+type ErrorFault = Exclude<Fault, 'reset' | 'short'>;
+const ERROR_FAULTS: Readonly<Record<ErrorFault, { readonly status: number; readonly code: string; readonly message: string }>> = {
+  'slow-down': { status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' },
+  'internal-error': { status: 500, code: 'InternalError', message: 'We encountered an internal error. Please try again.' },
+  'access-denied': { status: 403, code: 'AccessDenied', message: 'Access Denied' },
+  // What S3 answers a request signed with a temporary session past its expiry.
+  'expired-token': { status: 400, code: 'ExpiredToken', message: 'The provided token has expired.' },
+  // SSE-KMS object whose key was disabled: S3 answers GET with KMS's error code, 400 (S3 error responses
+  // list; what AWS Glue and DynamoDB export document as AmazonS3Exception codes).
+  'kms-disabled': { status: 400, code: 'KMS.DisabledException', message: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd is disabled.' },
+  // The key is pending deletion.
+  'kms-invalid-state': { status: 400, code: 'KMS.KMSInvalidStateException', message: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd is pending deletion.' },
+  // GetObject of an object in S3 Glacier Flexible Retrieval / Deep Archive or an Intelligent-Tiering archive
+  // tier that was not restored (GetObject API reference): 403 InvalidObjectState; HEAD answers 200.
+  'invalid-object-state': { status: 403, code: 'InvalidObjectState', message: "The operation is not valid for the object's storage class" },
+};
+
 export interface FaultRule {
   /** Which requests: by method, and a test on the path (bucket/key) and the Range header. */
   readonly method?: string;
@@ -186,39 +204,10 @@ export class S3TestServer {
       return this.errorReply(req, res, 301, 'PermanentRedirect', 'The bucket you are attempting to access must be addressed using the specified endpoint.', regionHeader);
     }
     const fault = this.takeFault(req);
-    if (fault === 'slow-down') {
-      record(503);
-      return this.errorReply(req, res, 503, 'SlowDown', 'Please reduce your request rate.');
-    }
-    if (fault === 'internal-error') {
-      record(500);
-      return this.errorReply(req, res, 500, 'InternalError', 'We encountered an internal error. Please try again.');
-    }
-    if (fault === 'access-denied') {
-      record(403);
-      return this.errorReply(req, res, 403, 'AccessDenied', 'Access Denied');
-    }
-    if (fault === 'expired-token') {
-      // What S3 answers a request signed with a temporary session past its expiry.
-      record(400);
-      return this.errorReply(req, res, 400, 'ExpiredToken', 'The provided token has expired.');
-    }
-    if (fault === 'kms-disabled') {
-      // SSE-KMS object whose key was disabled: S3 answers GET with KMS's error code, 400 (S3 error
-      // responses list; what AWS Glue and DynamoDB export document as AmazonS3Exception codes).
-      record(400);
-      return this.errorReply(req, res, 400, 'KMS.DisabledException', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd is disabled.');
-    }
-    if (fault === 'kms-invalid-state') {
-      // The key is pending deletion.
-      record(400);
-      return this.errorReply(req, res, 400, 'KMS.KMSInvalidStateException', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd is pending deletion.');
-    }
-    if (fault === 'invalid-object-state') {
-      // GetObject of an object in S3 Glacier Flexible Retrieval / Deep Archive or an Intelligent-Tiering
-      // archive tier that was not restored (GetObject API reference): 403 InvalidObjectState; HEAD answers 200.
-      record(403);
-      return this.errorReply(req, res, 403, 'InvalidObjectState', 'The operation is not valid for the object\'s storage class');
+    const reply = fault === undefined || fault === 'reset' || fault === 'short' ? undefined : ERROR_FAULTS[fault];
+    if (reply !== undefined) {
+      record(reply.status);
+      return this.errorReply(req, res, reply.status, reply.code, reply.message);
     }
     if (req.method === 'GET' && /[?&]list-type=2(&|$)/.test(req.url ?? '')) {
       record(200);
