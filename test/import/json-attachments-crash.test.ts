@@ -1,28 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../emulator/index.js';
 import { writeZip } from '../helpers/make-zip.js';
-import { tenantArgs } from '../helpers/tenant.js';
+import { emulatorForTests, tenantArgs } from '../helpers/tenant.js';
 import { runCliChild } from '../helpers/run-cli.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
 const ATTACHMENTS = 6;
 
-let emulator: Emulator;
-let work: string;
-
-beforeAll(async () => {
-  // Slow answers, so that a kill lands between the JSON create and the attachments added after it.
-  emulator = await startEmulator({ mailboxes: [MAILBOX], latencyMs: { min: 300, max: 400 }, seed: 3 });
-  work = mkdtempSync(join(tmpdir(), 'eml-import-json-crash-'));
-});
-
-afterAll(async () => {
-  await emulator?.close();
-});
+// Slow answers, so that a kill lands between the JSON create and the attachments added after it.
+const tenant = emulatorForTests({ mailboxes: [MAILBOX], latencyMs: { min: 300, max: 400 }, seed: 3 }, 'json-crash');
 
 /** A message with `count` attachments of 1 MB each: two ride in the JSON create, the rest are POSTed after it. */
 function withAttachments(count: number): Buffer {
@@ -57,24 +44,24 @@ function withAttachments(count: number): Buffer {
 
 /** The CLI as a child process against the emulator, SIGKILLed once `killWhen` says so. */
 function runChild(args: string[], killWhen: (() => boolean) | null): ReturnType<typeof runCliChild> {
-  return runCliChild(args, { NODE_EXTRA_CA_CERTS: emulator.caFile, EML_IMPORT_CLIENT_SECRET: emulator.clientSecret }, killWhen);
+  return runCliChild(args, { NODE_EXTRA_CA_CERTS: tenant.emulator.caFile, EML_IMPORT_CLIENT_SECRET: tenant.emulator.clientSecret }, killWhen);
 }
 
 describe('a JSON-path import killed while its attachments are being added', () => {
   it('ends with the message once and each attachment once', async () => {
-    const zip = await writeZip(join(work, 'json-crash.zip'), [{ name: 'Inbox/six.eml', content: withAttachments(ATTACHMENTS) }]);
-    const args = [zip, ...tenantArgs(emulator, MAILBOX), '--api', 'v1.0', '--state', join(work, 'state'), '--no-progress', '--json', '--landing-window', '2'];
+    const zip = await writeZip(join(tenant.work, 'json-crash.zip'), [{ name: 'Inbox/six.eml', content: withAttachments(ATTACHMENTS) }]);
+    const args = [zip, ...tenantArgs(tenant.emulator, MAILBOX), '--api', 'v1.0', '--state', join(tenant.work, 'state'), '--no-progress', '--json', '--landing-window', '2'];
     // Killed once the message exists with some, not all, of its attachments.
     const midAttachments = (): boolean => {
-      const [m] = emulator.inspect.messages(MAILBOX);
+      const [m] = tenant.emulator.inspect.messages(MAILBOX);
       return m !== undefined && m.attachments.length > 2 && m.attachments.length < ATTACHMENTS;
     };
     const first = await runChild(args, midAttachments);
     expect(first.killed).toBe(true);
-    const atKill = emulator.inspect.messages(MAILBOX)[0]?.attachments.length;
+    const atKill = tenant.emulator.inspect.messages(MAILBOX)[0]?.attachments.length;
 
     const second = await runChild(args, null);
-    const messages = emulator.inspect.messages(MAILBOX);
+    const messages = tenant.emulator.inspect.messages(MAILBOX);
     const names = messages.flatMap((m) => m.attachments.map((a) => a.name)).sort();
     // Before the fix: exit 0, and reconcile said "1 present, 0 missing", with 3 of the 6 attachments.
     expect(atKill).toBeGreaterThan(2);
