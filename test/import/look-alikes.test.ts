@@ -9,7 +9,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { message, writeZip } from '../helpers/make-zip.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runCliChild } from '../helpers/run-cli.js';
 import { emulatorForTests, tenantArgs, tenantEnv } from '../helpers/tenant.js';
 
 const MAILBOX = 'ann@contoso.onmicrosoft.com';
@@ -58,6 +58,45 @@ describe('look-alike messages whose creates go unanswered', () => {
       { name: 'Inbox/2.eml', content: message({ subject: '', date: 'Wed, 12 Jan 2005 08:08:12 +0100', messageId: '102.10200000000105', body: bodies[0] }) },
     ]);
     await importWithFirstTwoCreatesUnanswered([zip, '--state', join(tenant.work, 'state-across'), '--in-flight', '1']);
+    const stored = tenant.emulator.inspect.messages(MAILBOX).flatMap((m) => bodies.filter((b) => m.mime?.toString('utf8').includes(b)));
+    expect(stored.sort()).toEqual([...bodies].sort());
+  });
+
+  it('end up once each when a run is killed with both unanswered: a look-alike with a Message-ID never takes the copy of one without', async () => {
+    // The corpus kill soak, seed 151, made to happen every time. Two undated messages of one subject, one
+    // without a Message-ID (its copy landed, the answer lost) and one with (reset before the server
+    // committed it), both unanswered when the run is killed. The next run settles them against the
+    // folder: the copy is the first's, and the second is sent. Pairing the copy with the message that has a
+    // Message-ID marked it imported, and sent the other again: one message twice, the other missing.
+    const bodies = ['flanker email.21', 'flanker email.25'];
+    const zip = await writeZip(join(tenant.work, 'killed.zip'), [
+      { name: 'Inbox/email.25', content: message({ subject: 'Test', date: '', messageId: '<12345.mail@example.net>', body: bodies[1] }) },
+      { name: 'Inbox/simple.expected.21', content: message({ subject: 'Test', date: '', body: bodies[0] }) },
+    ]);
+    const mailboxBefore = tenant.emulator.inspect.messages(MAILBOX).length;
+    const faultsBefore = tenant.emulator.inspect.faultsInjected().length;
+    tenant.emulator.configure({
+      faults: {
+        schedule: [
+          { kind: 'reset-before-commit', nth: 1, method: 'POST', path: /importMime$/ },
+          { kind: '504-after-commit', nth: 2, method: 'POST', path: /importMime$/ },
+        ],
+      },
+    });
+    const state = join(tenant.work, 'state-killed');
+    const args = [zip, ...tenantArgs(tenant.emulator, MAILBOX), '--state', state, '--no-progress', '--in-flight', '2'];
+    const env = { NODE_EXTRA_CA_CERTS: tenant.emulator.caFile, ...tenantEnv(tenant.emulator) };
+    try {
+      // A landing window the test never waits out: killed while both creates wait for their re-check.
+      const killed = await runCliChild([...args, '--landing-window', '600'], env, () => tenant.emulator.inspect.faultsInjected().length === faultsBefore + 2);
+      expect(killed.killed, killed.stderr).toBe(true);
+    } finally {
+      tenant.emulator.configure({ faults: {} });
+    }
+    expect(tenant.emulator.inspect.messages(MAILBOX).length).toBe(mailboxBefore + 1);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const rerun = await runCli([...args, '--landing-window', '1'], tenantEnv(tenant.emulator));
+    expect(rerun.status, rerun.stderr).toBe(0);
     const stored = tenant.emulator.inspect.messages(MAILBOX).flatMap((m) => bodies.filter((b) => m.mime?.toString('utf8').includes(b)));
     expect(stored.sort()).toEqual([...bodies].sort());
   });

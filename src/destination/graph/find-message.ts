@@ -4,7 +4,7 @@
  * the way the source computes them.
  */
 import { fingerprint as fingerprintOf, normalizeMessageId, normalizeSubject, subjectsAgree } from '../../message/fingerprint.js';
-import type { DestinationMessage, FolderRef, MessageHint } from '../types.js';
+import type { ClaimedIds, DestinationMessage, FolderRef, MessageHint } from '../types.js';
 import type { GraphRequester } from './graph-requester.js';
 import { listMessages, messageQuery, toDestinationMessage, type GraphMessage } from './inventory.js';
 import { FINGERPRINT_PROPERTY_ID, propertyEqualsFilter } from './named-property.js';
@@ -104,6 +104,24 @@ export function couldBeDated(candidate: DestinationMessage, date: Date | null): 
   const sent = Date.parse(candidate.sentDateTime);
   if (candidate.receivedDateTime !== null && Math.abs(sent - Date.parse(candidate.receivedDateTime)) < 1000) return true;
   return Math.abs(sent - date.getTime()) <= MAX_READING_DIFFERENCE_MS;
+}
+
+/**
+ * Whether the lookups for a create (lookupFilters) select `candidate` and take it for that create
+ * (matches): the re-check's rule, applied to a listing already in hand.
+ */
+export function lookupsTake(candidate: DestinationMessage, fingerprint: string, hint: MessageHint): boolean {
+  return lookupFilters(fingerprint, hint).some(({ kind }) => selectedBy(kind, fingerprint, hint, candidate) && matches(candidate, kind, fingerprint, hint));
+}
+
+/**
+ * Whether a candidate is another message's, never the create looked for: the folder held it before, a row
+ * recorded it, or, for a create without a Message-ID (looked up by subject), it bears a Message-ID another
+ * source message of the folder carries.
+ */
+export function isAnothers(candidate: DestinationMessage, hint: MessageHint, claimed: ClaimedIds): boolean {
+  if (claimed.has(candidate.id)) return true;
+  return normalizeMessageId(hint.messageId) === null && candidate.internetMessageId !== null && claimed.carriedByAnother?.(candidate.internetMessageId) === true;
 }
 
 /** What a `$filter` of `kind` selects, decided here for a lookup too long to send. */

@@ -13,8 +13,7 @@ import type {
   UploadResult,
 } from '../types.js';
 import { archiveHasMessage, findArchive } from './archive.js';
-import { findMessage } from './find-message.js';
-import { normalizeMessageId } from '../../message/fingerprint.js';
+import { findMessage, isAnothers } from './find-message.js';
 import { FolderResolver } from './folders.js';
 import { errorCode, errorStatus } from './graph-error.js';
 import type { GraphRequester } from './graph-requester.js';
@@ -78,9 +77,7 @@ export class GraphMailbox implements MailboxDestination {
    * create found this way gets the attachments that were to follow it.
    */
   async confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ClaimedIds): Promise<UploadResult | null> {
-    const withoutId = normalizeMessageId(hint.messageId) === null;
-    const anothers = (m: DestinationMessage): boolean => claimed.has(m.id) || (withoutId && m.internetMessageId !== null && claimed.carriedByAnother?.(m.internetMessageId) === true);
-    const found = (await this.findMessage(request.folder, request.fingerprint, hint)).find((m) => !m.isDraft && !anothers(m));
+    const found = (await this.findMessage(request.folder, request.fingerprint, hint)).find((m) => !m.isDraft && !isAnothers(m, hint, claimed));
     if (!found) return null;
     await this.completeCreate(request, found.id, method);
     return { id: found.id, method };

@@ -1,17 +1,17 @@
 import PQueue from 'p-queue';
 import { SourceUnavailableError, openExport } from '../../source/index.js';
 import type { ExportReader } from '../../source/index.js';
-import { datedByDateHeader } from '../../message/types.js';
 import { normalizeSubject } from '../../message/fingerprint.js';
 import { chooseUploadMethod } from '../../policy/upload-method.js';
 import { prepareForUpload } from '../../message/prepare-upload.js';
-import { compareFolder, normalizeMessageId } from '../reconcile/compare.js';
+import { normalizeMessageId } from '../reconcile/compare.js';
+import { hintOf, isUnanswered, settleAgainstInventory } from './settle-against-inventory.js';
 import { ClassifiedError } from '../../accounting/errors.js';
 import { ERROR_PREFIX } from '../io.js';
 import { PartialUploadError, PendingCreateError } from '../../destination/graph/upload-errors.js';
 import { compareFolderSegments, decodeTarget, folderDisplayName } from '../../policy/target.js';
 import { listCandidates, listedKeys, openRowKeys } from './destination-inventory.js';
-import { PARTIAL_UPLOAD, type Ledger, type MessageRow, type ZipRecord } from '../../ledger/ledger.js';
+import { type Ledger, type MessageRow, type ZipRecord } from '../../ledger/ledger.js';
 import type { FolderWork } from '../../ledger/folder-work.js';
 import type { Stats } from '../../accounting/stats.js';
 import type { ClaimedIds, DestinationMessage, FolderRef, MailboxDestination, UploadMethod } from '../../destination/types.js';
@@ -65,11 +65,6 @@ export interface MailboxImportResult {
   readonly tenantWide?: boolean;
 }
 
-/** Rows the import still has to settle: anything not known to be in the destination. */
-function isUnsettled(row: MessageRow): boolean {
-  return row.state === 'pending' || row.state === 'in_flight' || (row.state === 'failed' && row.errorClass !== PARTIAL_UPLOAD);
-}
-
 /**
  * What a re-check cannot tell apart: messages with one Message-ID, or, without one, of one (normalised)
  * subject, since those are what it looks up. Real mail nearly always has a Message-ID, so this holds back
@@ -81,11 +76,6 @@ function isUnsettled(row: MessageRow): boolean {
 function lookAlikeKey(row: MessageRow): string {
   const id = normalizeMessageId(row.messageId);
   return id === null ? `subject\n${normalizeSubject(row.subject ?? '')}` : `id\n${id}`;
-}
-
-/** A create went out for this row and no answer settled it: it may be in the destination, or still land. */
-function isUnanswered(row: MessageRow): boolean {
-  return row.state === 'in_flight' || (row.state === 'failed' && row.errorClass === 'ambiguous-create');
 }
 
 /**
@@ -167,7 +157,8 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       // Only the open rows that share a key with an unclaimed listed message can pair with one; the others
       // are missing whatever the comparison says of the rest (a first run into a new folder reads none).
       const complete = options.dryRun || !folder ? null : (row: MessageRow, destId: string): void => uploads.completeLater(row, destId, folder);
-      const settled = settleAgainstInventory(work.rowsSharing([...new Set(unclaimed.flatMap(listedKeys))]), unclaimed, ledger, complete);
+      const carriedByAnother = (messageId: string): boolean => ledger.messageIdCarried(mailbox, target, messageId);
+      const settled = settleAgainstInventory(work.rowsSharing([...new Set(unclaimed.flatMap(listedKeys))]), unclaimed, ledger, carriedByAnother, complete);
       counters.alreadyPresent += settled.present;
       counters.imported += settled.recovered;
       counters.recovered += settled.recovered;
@@ -194,7 +185,7 @@ export async function importMailbox(mailbox: string, zips: readonly ZipRecord[],
       const listedIds = new Set(inventory.map((m) => m.id));
       const claimed: ClaimedIds = {
         has: (id) => listedIds.has(id) || ledger.destIdRecorded(mailbox, target, id),
-        carriedByAnother: (messageId) => ledger.messageIdCarried(mailbox, target, messageId),
+        carriedByAnother,
       };
       for (const row of later) uploads.recheckLater(row, row.method ?? 'importMime', Date.parse(row.attemptAt as string), folder, claimed);
       const rechecked = new Set([...later.map((row) => row.id), ...settled.completing]);
@@ -236,60 +227,6 @@ function isTenantWide(error: ClassifiedError): boolean {
 function folderUnavailable(error: unknown): ClassifiedError {
   if (error instanceof ClassifiedError && error.errorClass !== 'fatal') return error;
   throw error;
-}
-
-/**
- * Matches the folder's unsettled rows against what the destination holds that no settled row accounts
- * for (`unclaimed`: the listing's candidates less drafts and the settled rows' destination ids), with
- * reconcile's own comparison (fingerprint, then Message-ID, then subject for messages Exchange could not
- * date), so the import and the proof afterwards agree on what "already there" means. `rows` need only be
- * those sharing a key with an unclaimed message: no other can pair, so leaving them out changes no pair.
- * A matched in-flight row is our own create from a crash window (imported); a matched pending or failed
- * row was there before us (already present). A dry run writes these to its scratch ledger.
- */
-function settleAgainstInventory(
-  rows: readonly MessageRow[],
-  unclaimed: readonly DestinationMessage[],
-  ledger: Ledger,
-  complete: ((row: MessageRow, destId: string) => void) | null,
-): { present: number; recovered: number; completing: Set<number> } {
-  const completing = new Set<number>();
-  if (rows.length === 0 || unclaimed.length === 0) return { present: 0, recovered: 0, completing };
-  // Rows whose create went out first: a copy that landed is theirs before it is a look-alike pending row's.
-  const open = [...rows.filter((r) => isUnsettled(r) && isUnanswered(r)), ...rows.filter((r) => isUnsettled(r) && !isUnanswered(r))];
-  const byKey = new Map(open.map((r) => [String(r.id), r]));
-  const comparison = compareFolder(
-    open.map((r) => ({
-      key: String(r.id),
-      subject: r.subject ?? '',
-      date: r.date,
-      datedByHeader: datedByDateHeader(r.dateSource),
-      messageId: r.messageId,
-      fingerprint: r.fingerprint ?? '',
-      ledgerState: r.state,
-      ledgerDestId: r.destId,
-    })),
-    unclaimed,
-  );
-  let present = 0;
-  let recovered = 0;
-  for (const pair of comparison.matched) {
-    const row = byKey.get(pair.source.key);
-    if (!row) continue;
-    if (isUnanswered(row) && row.method === 'json' && complete !== null) {
-      // A JSON create is the message and then the attachments that did not fit in it: the run may have
-      // stopped between the two, or part-way through the attachments. It is imported once they are all there.
-      completing.add(row.id);
-      complete(row, pair.destination.id);
-    } else if (isUnanswered(row) && row.method) {
-      recovered += 1;
-      ledger.markImported(row.id, pair.destination.id, row.method);
-    } else {
-      present += 1;
-      ledger.markPresent(row.id, pair.destination.id);
-    }
-  }
-  return { present, recovered, completing };
 }
 
 /**
@@ -540,7 +477,7 @@ class UploadQueue {
     const mime = await this.readMessage(row);
     if (mime === null) return;
     const request = { folder, mime, method, fingerprint: row.fingerprint ?? '' };
-    const hint = { subject: row.subject ?? '', date: row.date === null ? null : new Date(row.date), messageId: row.messageId };
+    const hint = hintOf(row);
     try {
       const landed = await this.destination.confirmCreate(request, method, hint, claimed);
       if (landed) {
