@@ -7,6 +7,8 @@
  * would be script injection into the admin's browser.
  */
 
+import { truncateToWidth } from './text-width.js';
+
 declare const safe: unique symbol;
 /** Markup known to be safe: produced by `html`, `raw` or a kit function. */
 export interface SafeHtml {
@@ -20,9 +22,14 @@ export type Tone = 'neutral' | 'good' | 'warn' | 'bad' | 'muted';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for element content and quoted attribute values. */
+// Controls other than tab and line breaks, and the bidi overrides: a subject "invoice\u202Efdp.exe" shows as
+// "invoiceexe.pdf", so what the page shows would not be what the mail says. Shown as U+FFFD, as on the terminal.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSHOWABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Escapes text for element content and quoted attribute values; invisible and reordering characters shown as U+FFFD. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+  return text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c).replace(UNSHOWABLE, '\uFFFD');
 }
 
 /** Marks trusted markup (built by code, never from data) as safe. */
@@ -182,12 +189,22 @@ function isCell(v: HtmlValue | Cell): v is Cell {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && 'value' in v;
 }
 
+/**
+ * Columns a text cell shows at most. A subject can be thousands of characters long (spam, broken encoders);
+ * wrapped in full it made one row taller than the screen. The CSV files keep every character.
+ */
+export const CELL_MAX_COLUMNS = 300;
+
+function shortened(content: HtmlValue): HtmlValue {
+  return typeof content === 'string' && content.length > CELL_MAX_COLUMNS ? truncateToWidth(content, CELL_MAX_COLUMNS) : content;
+}
+
 function cells(columns: readonly Column[], values: readonly (HtmlValue | Cell)[], tag: 'td' | 'th'): SafeHtml {
   return html`${values.map((v, i) => {
     const kind = columns[i]?.kind ?? 'text';
     const own = isCell(v) ? v.className : undefined;
     const cls = [kind === 'text' ? '' : kind, own ?? ''].filter(Boolean).join(' ');
-    const content = isCell(v) ? v.value : v;
+    const content = shortened(isCell(v) ? v.value : v);
     return cls ? html`<${raw(tag)} class="${cls}">${content}</${raw(tag)}>` : html`<${raw(tag)}>${content}</${raw(tag)}>`;
   })}`;
 }

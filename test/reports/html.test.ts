@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml, yearBars } from '../../src/reports/html.js';
-import { escapeHtml, html, raw, table } from '../../src/reports/html-kit.js';
+import { CELL_MAX_COLUMNS, escapeHtml, html, raw, table } from '../../src/reports/html-kit.js';
 import { columnChart } from '../../src/reports/html-charts.js';
 import { line, sampleLines, sampleReport } from './sample.js';
 
@@ -168,6 +168,22 @@ describe('html-kit', () => {
     expect(html`<p>${'<b>&"\''}</p>`.html).toBe('<p>&lt;b&gt;&amp;&quot;&#39;</p>');
     expect(html`<p>${raw('<b>ok</b>')}${['a', 1, null, false]}</p>`.html).toBe('<p><b>ok</b>a1</p>');
     expect(escapeHtml('a&b')).toBe('a&amp;b');
+  });
+
+  it('shows control and bidi-override characters from the mail as U+FFFD, keeping tabs and line breaks', () => {
+    expect(escapeHtml('invoice\u202Efdp.exe')).toBe('invoice\uFFFDfdp.exe');
+    expect(escapeHtml('a\u2066b\u0007c\u001bd\u0085e')).toBe('a\uFFFDb\uFFFDc\uFFFDd\uFFFDe');
+    expect(escapeHtml('line\r\nnext\tcell')).toBe('line\r\nnext\tcell');
+  });
+
+  it('cuts a text cell past CELL_MAX_COLUMNS with an ellipsis, not numbers or short text', () => {
+    const subject = 'Re: '.repeat(2_000) + 'end';
+    const out = table([{ label: 'Subject', kind: 'wrap' }, { label: 'N', kind: 'num' }], [[subject, 12345], ['short', 1]]).html;
+    const shown = /<td class="wrap">([^<]*)<\/td>/.exec(out)?.[1] ?? '';
+    expect(shown.length).toBe(CELL_MAX_COLUMNS);
+    expect(shown.endsWith('…')).toBe(true);
+    expect(out).toContain('<td class="wrap">short</td>');
+    expect(out).toContain('<td class="num">12345</td>');
   });
 
   it('builds tables with numeric columns, groups and footers', () => {
