@@ -100,4 +100,29 @@ describe('look-alike messages whose creates go unanswered', () => {
     const stored = tenant.emulator.inspect.messages(MAILBOX).flatMap((m) => bodies.filter((b) => m.mime?.toString('utf8').includes(b)));
     expect(stored.sort()).toEqual([...bodies].sort());
   });
+
+  it('end up once each when one went by JSON: the re-check of the other, by importMime, looks past the first copy to its own Message-ID', async () => {
+    // Same subject and date, two Message-IDs. The first is over the tenant's importMime ceiling and goes by
+    // JSON, which tags its copy with the fingerprint they share; the second goes by importMime, and its
+    // answer is lost after the commit. Its re-check asks for the fingerprint tag first and finds only the
+    // first's copy, which is another's: it must go on to its own Message-ID, not conclude it never landed.
+    const zip = await writeZip(join(tenant.work, 'mixed-methods.zip'), [
+      { name: 'Inbox/1.eml', content: message({ subject: 'Weekly report', messageId: '<large@x>', body: `large ${'x'.repeat(3_000)}` }) },
+      { name: 'Inbox/2.eml', content: message({ subject: 'Weekly report', messageId: '<small@x>' }) },
+    ]);
+    const faultsBefore = tenant.emulator.inspect.faultsInjected().length;
+    tenant.emulator.configure({
+      quirks: { importMimeMaxBytes: 2_000 },
+      faults: { schedule: [{ kind: '504-after-commit', nth: 2, method: 'POST', path: /importMime$/ }] },
+    });
+    try {
+      const run = await runCli([zip, ...tenantArgs(tenant.emulator, MAILBOX), '--state', join(tenant.work, 'state-mixed'), '--no-progress', '--in-flight', '1', '--landing-window', '1'], tenantEnv(tenant.emulator));
+      expect(run.status, run.stderr).toBe(0);
+    } finally {
+      tenant.emulator.configure({ quirks: {}, faults: {} });
+    }
+    expect(tenant.emulator.inspect.faultsInjected().slice(faultsBefore).map((f) => f.kind)).toEqual(['504-after-commit']);
+    const stored = tenant.emulator.inspect.messages(MAILBOX).filter((m) => m.subject === 'Weekly report');
+    expect(stored.map((m) => `${m.method} ${m.internetMessageId}`).sort()).toEqual(['importMime <small@x>', 'json <large@x>']);
+  });
 });

@@ -138,12 +138,14 @@ function selectedBy(kind: LookupKind, fingerprint: string, hint: MessageHint, ca
   }
 }
 
+/** The messages the first lookup (lookupFilters, in order) that finds any `accept`s finds. */
 export async function findMessage(
   http: GraphRequester,
   mailbox: string,
   folder: FolderRef,
   fingerprint: string,
   hint: MessageHint,
+  accept: (candidate: DestinationMessage) => boolean = () => true,
 ): Promise<DestinationMessage[]> {
   const messages = `${userPath(mailbox)}/mailFolders/${segment(folder.id)}/messages`;
   for (const { kind, filter } of lookupFilters(fingerprint, hint)) {
@@ -154,7 +156,9 @@ export async function findMessage(
     } else {
       for await (const m of listMessages(http, mailbox, folder)) if (selectedBy(kind, fingerprint, hint, m)) found.push(m);
     }
-    const matching = found.filter((m) => matches(m, kind, fingerprint, hint));
+    // What `accept` turns down does not end the search: a look-alike's copy tagged with the fingerprint they
+    // share (JSON path) found first hid a copy that only the Message-ID lookup finds, and it was sent again.
+    const matching = found.filter((m) => matches(m, kind, fingerprint, hint) && accept(m));
     if (matching.length > 0) return matching;
   }
   return [];

@@ -77,7 +77,7 @@ export class GraphMailbox implements MailboxDestination {
    * create found this way gets the attachments that were to follow it.
    */
   async confirmCreate(request: UploadRequest, method: UploadMethod, hint: MessageHint, claimed: ClaimedIds): Promise<UploadResult | null> {
-    const found = (await this.findMessage(request.folder, request.fingerprint, hint)).find((m) => !m.isDraft && !isAnothers(m, hint, claimed));
+    const [found] = await findMessage(this.http, this.mailbox, request.folder, request.fingerprint, hint, (m) => !m.isDraft && !isAnothers(m, hint, claimed));
     if (!found) return null;
     await this.completeCreate(request, found.id, method);
     return { id: found.id, method };
