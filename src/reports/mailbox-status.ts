@@ -40,7 +40,9 @@ export function mailboxStatuses(report: RunReport, reportDir?: string): MailboxS
       const reason = missing.get(mailbox);
       if (reason !== undefined) return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed: ${reason}` };
       if (c.failed > 0) {
-        return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed (${see('failed.csv', reportDir)}): run the same command again to retry them` };
+        // Not "run again to retry them": some failures no run can get past (a body over Graph's 4 MB request
+        // limit, a message refused as it is), and the error of each says which.
+        return { mailbox, state: 'failed', counts: c, next: `${formatCount(c.failed)} of ${formatCount(c.importable)} failed (${see('failed.csv', reportDir)}): where the error names a cause, fix it, then run the same command again` };
       }
       if (c.pending > 0) {
         return { mailbox, state: 'pending', counts: c, next: `${formatCount(c.pending)} of ${formatCount(c.importable)} not imported yet: run the same command again to go on (the ledger keeps what is done)` };

@@ -312,7 +312,7 @@ describe('Graph destination attachment failures (emulator)', () => {
     const mime = buildMime({ subject: 'huge body', date: 'Mon, 11 Mar 2024 12:00:00 +0000', text: 'x'.repeat(4_500_000) });
     const error = await harness.mailbox().upload({ folder, mime, method: 'json', fingerprint: hintOf(mime).fingerprint }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NoRetryError);
-    expect((error as NoRetryError).message).toMatch(/4194304-byte request limit/);
+    expect((error as NoRetryError).message).toMatch(/4194304-byte request limit: no run can import it through Graph/);
     expect(harness.emulator.inspect.messages(ANN).filter((m) => m.subject === 'huge body')).toEqual([]);
   });
 });

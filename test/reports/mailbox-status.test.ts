@@ -21,7 +21,7 @@ describe('mailboxes at the end of an import', () => {
 
   it('sums a mailbox over its zips and says failed, pending or done with the next step', () => {
     expect(mailboxStatuses(report(zips), 'out').map((s) => [s.mailbox, s.state, s.next])).toEqual([
-      ['ann@x', 'failed', '2 of 15 failed (see out/failed.csv): run the same command again to retry them'],
+      ['ann@x', 'failed', '2 of 15 failed (see out/failed.csv): where the error names a cause, fix it, then run the same command again'],
       ['dee@x', 'failed', '1 unreadable in the export (see out/messages.csv): export the mailbox again, or accept them as lost'],
       ['bob@x', 'pending', '6 of 8 not imported yet: run the same command again to go on (the ledger keeps what is done)'],
       ['cy@x', 'done', '4 in place: check with eml-import reconcile'],

@@ -33,7 +33,8 @@ async function planJsonUpload(mime: Buffer, fingerprint: string): Promise<JsonPl
   const messageBytes = Buffer.byteLength(JSON.stringify(message));
   if (messageBytes > MAX_REQUEST_BYTES) {
     throw new NoRetryError(
-      `message body and headers alone are ${messageBytes} bytes as JSON, over Graph's ${MAX_REQUEST_BYTES}-byte request limit`,
+      `message body and headers alone are ${messageBytes} bytes as JSON, over Graph's ${MAX_REQUEST_BYTES}-byte request limit: ` +
+        'no run can import it through Graph; import the .eml by hand (Outlook takes it dragged into the folder)',
       'MessageBodyTooLarge',
     );
   }
