@@ -5,7 +5,7 @@
  * from the stamped request log (bench/import/timeline.ts); `close`.
  */
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../test/emulator/index.js';
-import { installTimeline, mark, meanInFlight, since } from '../import/timeline.js';
+import { installTimeline, mark, meanInFlight, meanServerMs, since } from '../import/timeline.js';
 
 export type HostRequest =
   | { readonly cmd: 'start'; readonly options: EmulatorOptions }
@@ -23,6 +23,8 @@ export interface MailboxOutcome {
   readonly throttled: number;
   /** Requests to the mailbox in flight at the server on average, first upload answer to last. */
   readonly meanInFlight: number;
+  /** Mean arrival-to-answer time of the mailbox's requests at the server, over the same span. */
+  readonly meanServerMs: number;
 }
 
 export interface HostResults {
@@ -68,6 +70,7 @@ process.on('message', (raw) => {
           requests: mine.length,
           throttled: mine.filter((r) => r.status === 429).length,
           meanInFlight: uploads.length > 1 ? meanInFlight(mailbox, uploads[0]!.at, uploads.at(-1)!.at) : Number.NaN,
+          meanServerMs: uploads.length > 1 ? meanServerMs(mailbox.toLowerCase(), uploads[0]!.at, uploads.at(-1)!.at) : Number.NaN,
         };
       });
       const cpu = process.cpuUsage(cpuAtStart);

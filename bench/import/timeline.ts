@@ -85,6 +85,21 @@ export function meanInFlight(mailbox: string, from: number, to: number): number 
   return busy / (to - from);
 }
 
+/**
+ * Mean time from arrival to answer of the requests to `mailbox` that arrived between `from` and `to`: the
+ * latency drawn for each plus whatever the emulator itself took (receiving, parsing, a busy event loop).
+ */
+export function meanServerMs(mailbox: string, from: number, to: number): number {
+  let total = 0;
+  let count = 0;
+  for (const slot of occupancy) {
+    if (slot.mailbox !== mailbox || Number.isNaN(slot.to) || slot.from < from || slot.from > to) continue;
+    total += slot.to - slot.from;
+    count += 1;
+  }
+  return count === 0 ? Number.NaN : total / count;
+}
+
 /** Everything stamped since `from` (an index returned by mark()). */
 export function since(from: number): TimedRequest[] {
   return timeline.slice(from);
