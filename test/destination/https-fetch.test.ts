@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { httpsFetch } from '../../src/destination/graph/https-fetch.js';
 import { networkErrorCode } from '../../src/destination/graph/should-retry.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
+import { loadTestCertificates } from '../emulator/test-certificates.js';
 
 let server: Server;
 let base: string;
@@ -83,6 +86,38 @@ describe('httpsFetch', () => {
     } finally {
       short.closeAllConnections();
       await new Promise((resolve) => short.close(resolve));
+    }
+  });
+
+  it('sends a body of several MB whole and in order, over TLS and plain HTTP alike (it is written a slice at a time)', async () => {
+    const { serverCertPem, serverKeyPem } = loadTestCertificates();
+    const digestOf = (request: IncomingMessage, response: ServerResponse): void => {
+      const hash = createHash('sha256');
+      let length = 0;
+      // Read slowly, as a far server would: the client has to wait for the socket to drain between slices.
+      request.on('data', (chunk: Buffer) => {
+        hash.update(chunk);
+        length += chunk.length;
+        request.pause();
+        setTimeout(() => request.resume(), 1);
+      });
+      request.on('end', () => response.end(JSON.stringify({ length, sha256: hash.digest('hex'), declared: request.headers['content-length'] })));
+    };
+    const tls = createHttpsServer({ cert: serverCertPem, key: serverKeyPem }, digestOf);
+    const plain = createServer(digestOf);
+    await Promise.all([tls, plain].map((s) => new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))));
+    try {
+      const body = randomBytes(3 * 1024 * 1024 + 123);
+      const expected = { length: body.length, sha256: createHash('sha256').update(body).digest('hex'), declared: String(body.length) };
+      for (const url of [`https://localhost:${(tls.address() as AddressInfo).port}/`, `http://127.0.0.1:${(plain.address() as AddressInfo).port}/`]) {
+        const response = await httpsFetch(url, { method: 'POST', body });
+        expect(await response.json(), url).toEqual(expected);
+      }
+    } finally {
+      for (const s of [tls, plain]) {
+        s.closeAllConnections();
+        await new Promise((resolve) => s.close(resolve));
+      }
     }
   });
 
