@@ -171,6 +171,15 @@ describe('s3:// globs', () => {
     expect(found).toEqual(['a', 'b', 'c', 'd', 'e'].map((n) => `s3://exports/paged/${n}.zip`));
     expect(s3().requests.filter((r) => r.method === 'GET').length).toBe(4);
   });
+
+  it('names a key that holds glob characters itself when it is written as it is', async () => {
+    for (const key of ['odd/ann[1].zip', 'odd/ann1.zip', 'odd/bob?.zip', 'odd/bobX.zip']) await s3().put('exports', key, Buffer.from('x'));
+    expect(await listS3Glob('s3://exports/odd/ann[1].zip')).toEqual(['s3://exports/odd/ann[1].zip']);
+    expect(await listS3Glob('s3://exports/odd/bob?.zip')).toEqual(['s3://exports/odd/bob?.zip']);
+    // Without an object of that exact name the shell's rules hold.
+    expect(await listS3Glob('s3://exports/odd/ann[0-9].zip')).toEqual(['s3://exports/odd/ann1.zip']);
+    expect(await listS3Glob('s3://exports/odd/bo?X.zip')).toEqual(['s3://exports/odd/bobX.zip']);
+  });
 });
 
 describe('the bucket region', () => {

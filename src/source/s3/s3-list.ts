@@ -1,7 +1,8 @@
 /**
  * `s3://bucket/prefix/*.zip`: the objects a glob names, listed with ListObjectsV2 (1,000 keys a page,
  * every page). The rules are a shell's for local paths: `*` is any run of characters within one path
- * segment, `?` one character, `[abc]` one of a set; nothing matches across a '/'.
+ * segment, `?` one character, `[abc]` one of a set; nothing matches across a '/'. An object whose key is
+ * the glob as written is the one meant.
  */
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { parseS3Uri } from '../zip-location.js';
@@ -47,6 +48,7 @@ export async function listS3Glob(glob: string, pageSize?: number): Promise<strin
   const pattern = keyPattern(key);
   const client = await s3ClientFor(bucket);
   const found: string[] = [];
+  let named = false;
   let token: string | undefined;
   do {
     let page;
@@ -62,9 +64,12 @@ export async function listS3Glob(glob: string, pageSize?: number): Promise<strin
       const objectKey = object.Key === undefined ? undefined : decode(object.Key);
       // A key ending in '/' is a "folder" (the S3 console's Create folder writes one, zero bytes), never a
       // zip: `prefix/*` must not name it, as a shell's `*` names no directory's empty entry.
+      if (objectKey === key && !key.endsWith('/')) named = true;
       if (objectKey !== undefined && !objectKey.endsWith('/') && pattern.test(objectKey)) found.push(`s3://${bucket}/${objectKey}`);
     }
     token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
-  return found;
+  // A key that holds '[', '*' or '?' itself is named by writing it as it is: an object of exactly that name
+  // is the one meant, as a quoted local path names its file (a local path's '[' is no wildcard at all).
+  return named ? [`s3://${bucket}/${key}`] : found;
 }
