@@ -8,7 +8,16 @@
  */
 const NON_MAIL_ROOT_FOLDERS: ReadonlySet<string> = new Set(['calendar', 'contacts', 'journal', 'notes', 'tasks']);
 
-/** The name a top-level source folder is given under the mailbox root: `Notes` becomes `Notes (mail)`. */
+/** The name a folder takes beside a non-mail folder that holds its own: `Notes` becomes `Notes (mail)`. */
+export function mailFolderName(name: string): string {
+  return `${name} (mail)`;
+}
+
+/**
+ * The name a top-level source folder is given under the mailbox root. The English names are known before
+ * the run; in a mailbox of another locale they are Kalender, Notizen, Aufgaben..., which the destination
+ * finds held when it creates the folder and then gives mailFolderName too (destination/graph/folders.ts).
+ */
 export function rootFolderName(name: string): string {
-  return NON_MAIL_ROOT_FOLDERS.has(name.trim().toLowerCase()) ? `${name} (mail)` : name;
+  return NON_MAIL_ROOT_FOLDERS.has(name.trim().toLowerCase()) ? mailFolderName(name) : name;
 }

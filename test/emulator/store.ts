@@ -86,8 +86,9 @@ export function graphDateTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** Exchange's default non-mail folders under the root of an English-locale mailbox. */
+/** Exchange's default non-mail folders under the root, by the mailbox's locale: their names follow it. */
 const NON_MAIL_FOLDERS = ['Calendar', 'Contacts', 'Journal', 'Notes', 'Tasks'];
+const GERMAN_NON_MAIL_FOLDERS = ['Kalender', 'Kontakte', 'Journal', 'Notizen', 'Aufgaben'];
 
 export class Mailbox {
   readonly folders = new Map<string, StoredFolder>();
@@ -110,7 +111,7 @@ export class Mailbox {
     }
     if (nonMailFolders) {
       const root = idsByName.get('msgfolderroot') ?? null;
-      for (const name of NON_MAIL_FOLDERS) this.addFolder(name, root, false).nonMail = true;
+      for (const name of language === 'de' ? GERMAN_NON_MAIL_FOLDERS : NON_MAIL_FOLDERS) this.addFolder(name, root, false).nonMail = true;
     }
   }
 

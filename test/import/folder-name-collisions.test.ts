@@ -54,4 +54,22 @@ describe('folder names Exchange treats as one, or holds already', () => {
     expect(result.messages.map((m) => `${m.folderPath}: ${m.subject}`).sort()).toEqual(['Inbox/Notes: in inbox notes', 'Notes (mail): in notes', 'Tasks (mail): in tasks']);
     expect(result.reconcile.status).toBe(0);
   }, 60_000);
+
+  it("imports a top-level folder named like a non-mail folder of the mailbox's own locale (Notizen, Aufgaben in German) beside it", async () => {
+    const result = await importAndReconcile(
+      [
+        { name: 'Notizen/1.eml', content: message({ subject: 'in notizen', messageId: '<d1@x>' }) },
+        { name: 'Aufgaben/Erledigt/2.eml', content: message({ subject: 'in aufgaben', messageId: '<d2@x>' }) },
+        { name: 'Notes/3.eml', content: message({ subject: 'in notes', messageId: '<d3@x>' }) },
+      ],
+      { quirks: { nonMailFolders: true, folderLanguage: 'de' } },
+    );
+    // Before: "cannot create folder 'Notizen': Exchange says it exists but it is not listed", on every run.
+    expect(result.first.stderr).not.toContain('exists but it is not listed');
+    expect(result.first.status, result.first.stderr).toBe(0);
+    expect(result.second.status).toBe(0);
+    expect(result.messages.map((m) => `${m.folderPath}: ${m.subject}`).sort()).toEqual(['Aufgaben (mail)/Erledigt: in aufgaben', 'Notes (mail): in notes', 'Notizen (mail): in notizen']);
+    expect(result.reconcile.stdout).toContain('Complete');
+    expect(result.reconcile.status).toBe(0);
+  }, 60_000);
 });

@@ -12,6 +12,14 @@ import { queryString, segment, userPath } from './odata.js';
 import { collectAll } from './paging.js';
 import { childPath, folderNameKey } from './folder-names.js';
 import { wellKnownFolder, type WellKnownFolder } from '../../policy/well-known-folders.js';
+import { mailFolderName } from '../../policy/non-mail-folders.js';
+
+/** Creating a folder failed with ErrorFolderExists, and no listed folder holds the name. */
+class HeldNameError extends NoRetryError {
+  constructor(message: string) {
+    super(message, 'ErrorFolderExists');
+  }
+}
 
 interface GraphFolder {
   readonly id: string;
@@ -49,7 +57,9 @@ export class FolderResolver {
     let folder = await this.anchor(anchor);
     for (const name of rest) {
       if (folder === null) return null;
-      folder = (await this.childrenOf(folder)).get(folderNameKey(name)) ?? null;
+      const children = await this.childrenOf(folder);
+      // Where the name was held by an unlisted non-mail folder, the import made mailFolderName's instead.
+      folder = children.get(folderNameKey(name)) ?? children.get(folderNameKey(mailFolderName(name))) ?? null;
     }
     return folder;
   }
@@ -102,7 +112,24 @@ export class FolderResolver {
     });
   }
 
+  /**
+   * Creates the folder; where its name is held by a folder Graph does not list (a non-mail folder of the
+   * mailbox's locale: Notizen, Kalender, Aufgaben...), creates (or finds) mailFolderName's instead. Without
+   * that, the folder's mail failed on every run of a German mailbox, as "Notes" did in an English one.
+   */
   private async create(parent: FolderRef, name: string): Promise<FolderRef> {
+    try {
+      return await this.createNamed(parent, name);
+    } catch (error) {
+      if (!(error instanceof HeldNameError)) throw error;
+      const instead = mailFolderName(name);
+      return (await this.childrenOf(parent)).get(folderNameKey(instead)) ?? (await this.createNamed(parent, instead).catch((again: unknown) => {
+        throw again instanceof HeldNameError ? error : again;
+      }));
+    }
+  }
+
+  private async createNamed(parent: FolderRef, name: string): Promise<FolderRef> {
     try {
       // Not marked isCreate: a resent folder create cannot duplicate, it fails with ErrorFolderExists.
       const response = await this.http.request<GraphFolder>(this.mailbox, {
@@ -120,10 +147,7 @@ export class FolderResolver {
       this.children.forget(parent.id);
       const existing = (await this.childrenOf(parent)).get(folderNameKey(name));
       if (existing !== undefined) return existing;
-      throw new NoRetryError(
-        `cannot create folder '${childPath(parent.path, name)}': Exchange says it exists but it is not listed`,
-        'ErrorFolderExists',
-      );
+      throw new HeldNameError(`cannot create folder '${childPath(parent.path, name)}': Exchange says it exists but it is not listed`);
     }
   }
 }
