@@ -2,7 +2,8 @@
  * The bytes that go to Graph: the message as exported, with only what RFC 5322 does not allow in a
  * message taken out, because Exchange's MIME reader chokes on it (the emulator shows the same): the
  * preamble before the first header field (source/preamble.ts: a UTF-8 byte-order mark, blank lines, a
- * leading mbox `From ` or `>From ` separator line), and line endings other than CRLF.
+ * leading mbox `From ` or `>From ` separator line), and line endings other than CRLF (unless a part is
+ * sent as binary).
  * Everything else, every header and every body byte, is left exactly as it was.
  *
  * A CR alone is a line ending only in a file that has no LF at all (old Mac line endings). In a message
@@ -91,7 +92,23 @@ function lfToCrlf(mime: Buffer): Buffer {
   return out.subarray(0, o);
 }
 
+/**
+ * Whether a part of the message says its body is raw bytes (`Content-Transfer-Encoding: binary`, RFC
+ * 2045 6.2): there a LF or CR is a byte of the content, not a line end. Looked for natively first, since
+ * it is asked only of messages whose line ends would change.
+ */
+function declaresBinaryBody(message: Buffer): boolean {
+  if (message.indexOf('binary') === -1 && message.indexOf('Binary') === -1 && message.indexOf('BINARY') === -1) return false;
+  return /^content-transfer-encoding[ \t]*:[ \t]*binary[ \t]*\r?$/im.test(message.toString('latin1'));
+}
+
+/**
+ * The message as it goes to Graph. One with a body sent as binary keeps its line ends as they are: made
+ * CRLF, every LF byte of an attachment sent `Content-Transfer-Encoding: binary` grew a CR and the file
+ * came out corrupt (fidelity probe 5).
+ */
 export function prepareForUpload(mime: Buffer): Buffer {
   const message = withoutPreamble(mime);
-  return message.includes(LF) ? lfToCrlf(message) : crlf(message);
+  const converted = message.includes(LF) ? lfToCrlf(message) : crlf(message);
+  return converted !== message && declaresBinaryBody(message) ? message : converted;
 }
