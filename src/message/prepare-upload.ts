@@ -103,12 +103,16 @@ function declaresBinaryBody(message: Buffer): boolean {
 }
 
 /**
- * The message as it goes to Graph. One with a body sent as binary keeps its line ends as they are: made
- * CRLF, every LF byte of an attachment sent `Content-Transfer-Encoding: binary` grew a CR and the file
- * came out corrupt (fidelity probe 5).
+ * The message as it goes to Graph. One written with CRLF line ends that has a body sent as binary keeps
+ * its bytes as they are: made CRLF, every LF byte of an attachment sent `Content-Transfer-Encoding:
+ * binary` grew a CR and the file came out corrupt (fidelity probe 5). One whose own lines end in LF alone
+ * was stored with its line ends changed already (most such messages in the corpus are bounces that call
+ * their 8-bit text binary), and is made CRLF like any other.
  */
 export function prepareForUpload(mime: Buffer): Buffer {
   const message = withoutPreamble(mime);
   const converted = message.includes(LF) ? lfToCrlf(message) : crlf(message);
-  return converted !== message && declaresBinaryBody(message) ? message : converted;
+  if (converted === message) return message;
+  const firstLf = message.indexOf(LF);
+  return firstLf > 0 && message[firstLf - 1] === CR && declaresBinaryBody(message) ? message : converted;
 }

@@ -37,7 +37,7 @@ describe('prepareForUpload', () => {
     expect(text(prepareForUpload(Buffer.from('Subject: a\n\nC\rR\n')))).toBe('Subject: a\r\n\r\nC\rR\r\n');
   });
 
-  it('leaves the line ends of a message with a part sent as binary as they are: there LF and CR are bytes of the content', () => {
+  it('leaves the line ends of a CRLF message with a part sent as binary as they are: there LF and CR are bytes of the content', () => {
     const payload = Buffer.from([0x00, 0x0a, 0xff, 0x0d, 0x41, 0x0a, 0x0d, 0x0d, 0x0a, 0x42]);
     const binary = Buffer.concat([
       Buffer.from('Subject: a\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding:  Binary\r\n\r\n'),
@@ -45,6 +45,9 @@ describe('prepareForUpload', () => {
       Buffer.from('\r\n--b--\r\n'),
     ]);
     expect(prepareForUpload(binary)).toBe(binary);
+    // Written with LF line ends, the message was stored with its line ends changed already: it is made CRLF.
+    const stored = Buffer.from('Subject: bounce\nContent-Type: message/rfc822\nContent-Transfer-Encoding: binary\n\nSubject: original\n\ntext\n');
+    expect(text(prepareForUpload(stored))).toBe(byteByByte(stored));
     // Only a Content-Transfer-Encoding field says so: the word in a subject or a body changes nothing.
     expect(text(prepareForUpload(Buffer.from('Subject: binary\n\nContent-Transfer-Encoding: base64 of binary data\n')))).toBe('Subject: binary\r\n\r\nContent-Transfer-Encoding: base64 of binary data\r\n');
   });
