@@ -5,6 +5,7 @@ import { Stats } from '../accounting/stats.js';
 import { ExitCode } from '../accounting/exit-codes.js';
 import { scanZips, type ZipToScan } from '../run/scan/scan.js';
 import { scanOptionsFrom } from '../run/scan/source-options.js';
+import { folderGlobMistakes } from '../run/scan/folder-glob-warnings.js';
 import { checkTenant, type TenantChecks } from '../run/import/import-mailboxes.js';
 import { importAsScanned } from '../run/import/import-as-scanned.js';
 import type { Connection } from '../run/connect.js';
@@ -42,7 +43,13 @@ export async function runImport(given: ImportSettings, io: CliIo): Promise<numbe
   const run = withShardPaths(given.run, spec);
   const tenant = wantsTenant(destination);
   if (!run.dryRun && !tenant) throw new UsageError('the import needs --tenant and --client-id (or --dry-run for a report without a tenant)');
-  const { zips, shard } = await shardOf(await checkedStart(scan.zips, run, tenant ? destination : null, io), spec, io);
+  const started = await checkedStart(scan.zips, run, tenant ? destination : null, io);
+  // A shard's zips may lack a folder that another shard's have: its globs are checked after the scan.
+  if (!run.dryRun && spec === undefined) {
+    const mistakes = await folderGlobMistakes(started.map((z) => z.path), { include: policy.includeFolders, exclude: policy.excludeFolders });
+    if (mistakes.length > 0) throw new UsageError(`${mistakes.join('\n')}\nnothing was imported: correct the glob, or leave it out`);
+  }
+  const { zips, shard } = await shardOf(started, spec, io);
 
   return withLedger(run.dryRun ? null : run.state, async (ledger) => {
     if (!run.dryRun) await checkMailboxesUnchanged(ledger, zips, run.state);

@@ -6,7 +6,8 @@
  * cross-check, never an error.
  */
 import { walkCentralDirectory } from './central-directory.js';
-import { SharedRootFinder, directorySegments, folderSegmentsOf } from './entry-name.js';
+import { SharedRootFinder, directorySegments, folderSegmentsOf, isDirectoryName } from './entry-name.js';
+import { openZipFile } from './zip-file.js';
 
 export class NamedFolders {
   private readonly roots = new SharedRootFinder();
@@ -35,4 +36,29 @@ export async function countNamedFolders(zipPath: string): Promise<number> {
   const folders = new NamedFolders();
   for await (const entry of walkCentralDirectory(zipPath)) folders.add(entry.name);
   return folders.count();
+}
+
+/**
+ * The folders of a zip's entries as the scan will give them (folderSegmentsOf under the shared root), from
+ * its central directory alone: local or s3://. Throws as walkCentralDirectory does.
+ */
+export async function entryFolders(location: string): Promise<string[][]> {
+  const zip = await openZipFile(location, { blocking: false });
+  try {
+    const roots = new SharedRootFinder();
+    const names: string[] = [];
+    for await (const entry of walkCentralDirectory(location, zip)) {
+      roots.add(entry.name);
+      if (!isDirectoryName(entry.name)) names.push(entry.name);
+    }
+    const root = roots.root();
+    const folders = new Map<string, string[]>();
+    for (const name of names) {
+      const segments = folderSegmentsOf(name, root);
+      folders.set(JSON.stringify(segments), segments);
+    }
+    return [...folders.values()];
+  } finally {
+    await zip.close();
+  }
 }

@@ -3,7 +3,7 @@
  * re-run that uploads nothing. The real CLI in-process against the HTTPS Graph emulator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -172,5 +172,24 @@ describe('a dry run', () => {
     const lines = run.stdout.split('\n');
     const at = lines.indexOf('Export log cross-check');
     expect(lines[at + 1]).toBe('  odd-log.zip: export log export-log.json says totalFolders is 9; the zip names folders: 1');
+  });
+
+  it('stops with exit 2 before anything is written when an import is given a folder glob that matches no folder of its zips', async () => {
+    const before = emulator.inspect.messages(ANN).length;
+    const state = join(work, 'state-glob-typo');
+    const args = [ann, ...tenantArgs(emulator, ANN), '--state', state, '--no-progress'];
+    // A typo in --exclude-folder imported the folder it was to leave out; one in --include-folder left out the folder meant.
+    for (const typo of [['--exclude-folder', 'Sent Itmes'], ['--include-folder', 'Inbxo/**']]) {
+      const run = await runCli([...args, ...typo], tenantEnv(emulator));
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain(`${typo[0]} '${typo[1]}' matches no folder in the zips; folders there include`);
+      expect(run.stderr).toContain('nothing was imported');
+    }
+    expect(emulator.inspect.messages(ANN)).toHaveLength(before);
+    expect(existsSync(state)).toBe(false);
+    // Spelled right, the same import goes ahead.
+    const right = await runCli([...args, '--exclude-folder', 'Sent Items'], tenantEnv(emulator));
+    expect(right.status, right.stderr).toBe(0);
+    expect(emulator.inspect.messages(ANN).length).toBeGreaterThanOrEqual(before);
   });
 });

@@ -1,6 +1,7 @@
 import { globsMatchingNoFolder } from '../../policy/folder-filter.js';
 import { editDistance } from '../../policy/edit-distance.js';
 import type { Ledger } from '../../ledger/ledger.js';
+import { entryFolders } from '../../source/named-folders.js';
 
 export interface FolderGlobs {
   readonly include: readonly string[];
@@ -17,7 +18,12 @@ const SHOWN = 5;
 export function folderGlobWarnings(ledger: Ledger, zipIds: ReadonlySet<number>, globs: FolderGlobs): string[] {
   if (globs.include.length === 0 && globs.exclude.length === 0) return [];
   const folders = [...new Set(ledger.sourceFolders().filter((f) => zipIds.has(f.zipId)).map((f) => f.folder))];
-  const segments = folders.map((f) => f.split('/').filter((s) => s !== ''));
+  return unmatchedFolderGlobs(folders.map((f) => f.split('/').filter((s) => s !== '')), globs);
+}
+
+/** The same sentences for folders given by their segments (entryFolders, before a scan). */
+export function unmatchedFolderGlobs(segments: readonly (readonly string[])[], globs: FolderGlobs): string[] {
+  const folders = [...new Set(segments.map((s) => s.join('/')))];
   const warnings: string[] = [];
   for (const [flag, list] of [['--include-folder', globs.include], ['--exclude-folder', globs.exclude]] as const) {
     for (const glob of globsMatchingNoFolder(list, segments)) {
@@ -31,4 +37,23 @@ export function folderGlobWarnings(ledger: Ledger, zipIds: ReadonlySet<number>, 
     }
   }
   return warnings;
+}
+
+/**
+ * Before an import writes anything: the globs that match no folder of any of `zips`, read from their
+ * central directories. A typo in --exclude-folder imported the folder it meant to leave out, and one in
+ * --include-folder left a folder out, each found only after the first mailboxes were written. A zip that
+ * cannot be read leaves the question to the scan's warning: the glob may name one of its folders.
+ */
+export async function folderGlobMistakes(zips: readonly string[], globs: FolderGlobs): Promise<string[]> {
+  if (globs.include.length === 0 && globs.exclude.length === 0) return [];
+  const segments: string[][] = [];
+  for (const zip of zips) {
+    try {
+      segments.push(...(await entryFolders(zip)));
+    } catch {
+      return [];
+    }
+  }
+  return unmatchedFolderGlobs(segments, globs);
 }
