@@ -3,7 +3,7 @@
  * any write, an import into the Graph emulator, reconcile, and a replaced object read again. A real
  * s3rver behind a counting proxy; nothing mocked.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,6 +174,20 @@ describe('eml-import with s3:// zips', () => {
         return /shard \d\/2 [^\n]*/.exec(run.stderr)?.[0] ?? 'no shard line';
       };
       expect(await shardOf(remote)).toBe(await shardOf(local));
+    }
+  });
+
+  it('stops an import from S3 with exit 2 before anything is written when a folder glob matches no folder of its zips', async () => {
+    const emulator: Emulator = await startEmulator({ mailboxes: [MAILBOX] });
+    try {
+      const state = join(work, 'state-glob-typo');
+      const run = await runCli(['s3://exports/jobs/export-flat.zip', ...tenantArgs(emulator, MAILBOX), '--state', state, '--no-progress', '--exclude-folder', 'Sent Itmes', ...s3()], tenantEnv(emulator));
+      expect(run.status, run.stderr).toBe(2);
+      expect(run.stderr).toContain("--exclude-folder 'Sent Itmes' matches no folder in the zips");
+      expect(emulator.inspect.messages(MAILBOX)).toEqual([]);
+      expect(existsSync(state)).toBe(false);
+    } finally {
+      await emulator.close();
     }
   });
 

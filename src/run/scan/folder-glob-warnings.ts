@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import { globsMatchingNoFolder } from '../../policy/folder-filter.js';
 import { editDistance } from '../../policy/edit-distance.js';
 import type { Ledger } from '../../ledger/ledger.js';
@@ -47,13 +48,9 @@ export function unmatchedFolderGlobs(segments: readonly (readonly string[])[], g
  */
 export async function folderGlobMistakes(zips: readonly string[], globs: FolderGlobs): Promise<string[]> {
   if (globs.include.length === 0 && globs.exclude.length === 0) return [];
-  const segments: string[][] = [];
-  for (const zip of zips) {
-    try {
-      segments.push(...(await entryFolders(zip)));
-    } catch {
-      return [];
-    }
-  }
-  return unmatchedFolderGlobs(segments, globs);
+  // A few at once, as the plan reads them: each is a few reads, mostly waiting on the disk or S3.
+  const queue = new PQueue({ concurrency: 8 });
+  const read = await Promise.all(zips.map((zip) => queue.add(() => entryFolders(zip).catch(() => null))));
+  if (read.some((folders) => folders === null)) return [];
+  return unmatchedFolderGlobs(read.flatMap((folders) => folders ?? []), globs);
 }
