@@ -39,12 +39,13 @@ export interface Settled {
  * First each unanswered row (a create an earlier run sent and heard nothing back from) takes the copy its
  * own re-check would take (GraphMailbox.confirmCreate's rule on the listing in hand: its Message-ID, or
  * without one its subject and date, never a copy whose Message-ID another row carries), and is imported.
- * Then the rows never sent are compared with the rest by reconcile's comparison (fingerprint, then
- * Message-ID, then subject for messages Exchange could not date), so the import and the proof afterwards
- * agree on what "already there" means, and are already present. Compared all at once, a look-alike with a
- * Message-ID took the landed copy of one without: it was marked imported and never sent, and the other
- * sent twice (corpus kill soak, seed 151). An unanswered row whose copy is not found stays open: re-checked
- * once its landing window has passed, or sent again. A dry run writes these to its scratch ledger.
+ * Then the rows with no create out (never sent, or refused) are compared with the rest by reconcile's
+ * comparison (fingerprint, then Message-ID, then subject for messages Exchange could not date), so the
+ * import and the proof afterwards agree on what "already there" means, and are already present. Compared
+ * all at once, a look-alike with a Message-ID took the landed copy of one without: it was marked imported
+ * and never sent, and the other sent twice (corpus kill soak, seed 151). An unanswered row whose copy is
+ * not found stays open: re-checked once its landing window has passed, or sent again. A dry run writes
+ * these to its scratch ledger.
  */
 export function settleAgainstInventory(
   rows: readonly MessageRow[],
@@ -57,12 +58,13 @@ export function settleAgainstInventory(
   if (rows.length === 0 || unclaimed.length === 0) return { present: 0, recovered: 0, completing };
   const open = rows.filter(isUnsettled);
   const left = new Set(unclaimed);
-  const notAnothers = { has: () => false, carriedByAnother };
+  // `unclaimed` holds no settled row's copy already; what another row's Message-ID makes another's is asked.
+  const claimed = { has: () => false, carriedByAnother };
   let recovered = 0;
   let present = 0;
   for (const row of open.filter(isUnanswered)) {
     const hint = hintOf(row);
-    const copy = [...left].find((m) => lookupsTake(m, row.fingerprint ?? '', hint) && !isAnothers(m, hint, notAnothers));
+    const copy = [...left].find((m) => lookupsTake(m, row.fingerprint ?? '', hint) && !isAnothers(m, hint, claimed));
     if (!copy) continue;
     left.delete(copy);
     if (row.method === 'json' && complete !== null) {
@@ -78,10 +80,11 @@ export function settleAgainstInventory(
       ledger.markPresent(row.id, copy.id);
     }
   }
-  const neverSent = open.filter((r) => !isUnanswered(r));
-  const byKey = new Map(neverSent.map((r) => [String(r.id), r]));
+  // Rows with no create of theirs out: never sent, or refused (nothing was made).
+  const noCreateOut = open.filter((r) => !isUnanswered(r));
+  const byKey = new Map(noCreateOut.map((r) => [String(r.id), r]));
   const comparison = compareFolder(
-    neverSent.map((r) => ({
+    noCreateOut.map((r) => ({
       key: String(r.id),
       subject: r.subject ?? '',
       date: r.date,
