@@ -54,6 +54,12 @@ export function createRequestHandler(deps: ServerDeps) {
         reply = await runEntraRequest(state, request);
       }
     } catch (error) {
+      if (request.readableAborted) {
+        // The client went away before its request was whole (a process killed mid-upload): nothing was
+        // made and nobody is left to answer, as with Graph. Status 0 in the log, as for a reset.
+        state.log.record({ method, path, status: 0, requestId: ids.requestId });
+        return;
+      }
       const message = error instanceof Error ? error.message : String(error);
       // An emulator bug, not a simulated fault: say so loudly, so a test that trips over it is not blamed.
       process.stderr.write(`emulator failure on ${method} ${path}: ${error instanceof Error ? (error.stack ?? message) : message}\n`);
