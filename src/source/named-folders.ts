@@ -46,14 +46,18 @@ export async function entryFolders(location: string): Promise<string[][]> {
   const zip = await openZipFile(location, { blocking: false });
   try {
     const roots = new SharedRootFinder();
-    const names: string[] = [];
+    // One entry name per directory part: a folder depends on that part alone, so a zip of 200,000 entries
+    // holds as many names here as it has folders.
+    const oneNamePerDirectory = new Map<string, string>();
     for await (const entry of walkCentralDirectory(location, zip)) {
       roots.add(entry.name);
-      if (!isDirectoryName(entry.name)) names.push(entry.name);
+      if (isDirectoryName(entry.name)) continue;
+      const directory = entry.name.slice(0, entry.name.lastIndexOf('/') + 1);
+      if (!oneNamePerDirectory.has(directory)) oneNamePerDirectory.set(directory, entry.name);
     }
     const root = roots.root();
     const folders = new Map<string, string[]>();
-    for (const name of names) {
+    for (const name of oneNamePerDirectory.values()) {
       const segments = folderSegmentsOf(name, root);
       folders.set(JSON.stringify(segments), segments);
     }
